@@ -1,0 +1,76 @@
+//! One error type for the whole library, with the context a user needs to fix
+//! the input: which file, which line or record, which field.
+
+use std::path::PathBuf;
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in medaccess.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An I/O error on a named file.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A value in an input file is wrong. `line` is 1-based and counts the
+    /// header; `record` is used for formats without lines (PBF blocks, GeoJSON
+    /// features).
+    #[error("{path}:{line}: field `{field}`: {message}")]
+    Field {
+        path: PathBuf,
+        line: u64,
+        field: String,
+        message: String,
+    },
+
+    /// A whole-file problem: wrong format, wrong delimiter, missing column,
+    /// empty file.
+    #[error("{path}: {message}")]
+    Format { path: PathBuf, message: String },
+
+    /// A graph that cannot be built or used as asked.
+    #[error("graph: {0}")]
+    Graph(String),
+
+    /// A request that does not make sense (unknown INSEE code, empty scope…).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Io`].
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Shorthand for [`Error::Field`].
+    pub fn field(
+        path: impl Into<PathBuf>,
+        line: u64,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Field {
+            path: path.into(),
+            line,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Format`].
+    pub fn format(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::Format {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}

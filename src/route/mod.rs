@@ -1,0 +1,24 @@
+//! Shortest-path searches on a [`Csr`](crate::graph::Csr), one algorithm per
+//! file.
+//!
+//! All searches are label-setting Dijkstra on integer times (tenths of a
+//! second). They run on whichever direction they are given: to get patient →
+//! facility times from a search that starts at facilities, pass
+//! [`RoadGraph::backward`](crate::graph::RoadGraph::backward).
+//!
+//! Ties are broken deterministically: among sources at equal time the lowest
+//! source index wins; results never depend on the thread count.
+
+mod bounded;
+mod matrix;
+mod nearest;
+mod one_to_all;
+mod queue;
+
+pub use bounded::BoundedSearch;
+pub use matrix::{Matrix, matrix};
+pub use nearest::{Label, Nearest, nearest, nearest_two};
+pub use one_to_all::{OneToAll, one_to_all};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,139 @@
+use super::queue::{MinQueue, pack, unpack};
+use crate::graph::Csr;
+use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
+
+/// A source index and the time to it; `source == NO_NODE` when none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Label {
+    pub time: Time,
+    pub source: u32,
+}
+
+impl Label {
+    pub const NONE: Label = Label {
+        time: UNREACHABLE,
+        source: NO_NODE,
+    };
+
+    pub fn is_none(&self) -> bool {
+        self.source == NO_NODE
+    }
+}
+
+/// For every node, its nearest source and the nearest *other* source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nearest {
+    pub first: Vec<Label>,
+    pub second: Vec<Label>,
+}
+
+/// Multi-source search: for every node, the nearest of `sources` (an index
+/// into `sources`) and its time, within `limit` (inclusive; `None` for no
+/// limit). Several sources may sit on the same node. Ties go to the lowest
+/// source index.
+///
+/// To get "nearest facility from each commune", pass the *backward* graph and
+/// the facilities' nodes.
+///
+/// # Examples
+/// ```
+/// use medaccess::graph::{Edge, RoadGraph};
+/// use medaccess::route::{nearest, Label};
+/// // 0 --5-- 1 --5-- 2 (both ways); sources at 0 and 2: node 1 is tied
+/// let e = |a, b| [Edge::new(a, b, 5), Edge::new(b, a, 5)];
+/// let g = RoadGraph::from_edges(3, &[e(0, 1), e(1, 2)].concat()).unwrap();
+/// let near = nearest(g.backward(), &[2, 0], None);
+/// assert_eq!(near[1], Label { time: 5, source: 0 }); // source 0 sits on node 2
+/// ```
+pub fn nearest(csr: &Csr, sources: &[NodeId], limit: Option<Time>) -> Vec<Label> {
+    let limit = limit.unwrap_or(UNREACHABLE - 1);
+    let n = csr.num_nodes();
+    let mut best = vec![Label::NONE; n];
+    let mut queue = MinQueue::with_capacity(sources.len().max(16));
+    for (s, &v) in sources.iter().enumerate() {
+        let l = Label {
+            time: 0,
+            source: s as u32,
+        };
+        if (v as usize) < n && l < best[v as usize] {
+            best[v as usize] = l;
+            queue.push(pack(0, s as u32), v);
+        }
+    }
+    while let Some((key, v)) = queue.pop() {
+        let (d, s) = unpack(key);
+        if (Label { time: d, source: s }) != best[v as usize] {
+            continue;
+        }
+        let (heads, times) = csr.arc_slices(v);
+        for (&w, &t) in heads.iter().zip(times) {
+            let nd = d.saturating_add(t);
+            if nd > limit {
+                continue;
+            }
+            let l = Label { time: nd, source: s };
+            if l < best[w as usize] {
+                best[w as usize] = l;
+                queue.push(pack(nd, s), w);
+            }
+        }
+    }
+    best
+}
+
+/// Like [`nearest`], and also the second-nearest source (the nearest among
+/// the others): what closing the nearest would leave. Both ordered by (time,
+/// source index).
+///
+/// Each node is settled at most twice, with two distinct sources: a label
+/// (t, s) reaching a node that already holds two better labels cannot be
+/// among the two best of anything beyond it.
+///
+/// # Examples
+/// ```
+/// use medaccess::graph::{Edge, RoadGraph};
+/// use medaccess::route::{nearest_two, Label};
+/// // 0 --5--> 1 <--9-- 2 : sources at 0 and 2
+/// let g = RoadGraph::from_edges(3, &[Edge::new(0, 1, 5), Edge::new(2, 1, 9)]).unwrap();
+/// let near = nearest_two(g.forward(), &[0, 2], None);
+/// assert_eq!(near.first[1], Label { time: 5, source: 0 });
+/// assert_eq!(near.second[1], Label { time: 9, source: 1 });
+/// ```
+pub fn nearest_two(csr: &Csr, sources: &[NodeId], limit: Option<Time>) -> Nearest {
+    let limit = limit.unwrap_or(UNREACHABLE - 1);
+    let n = csr.num_nodes();
+    let mut first = vec![Label::NONE; n];
+    let mut second = vec![Label::NONE; n];
+    let mut queue = MinQueue::with_capacity(2 * sources.len().max(16));
+    for (s, &v) in sources.iter().enumerate() {
+        if (v as usize) < n {
+            queue.push(pack(0, s as u32), v);
+        }
+    }
+    while let Some((key, v)) = queue.pop() {
+        let (d, s) = unpack(key);
+        let l = Label { time: d, source: s };
+        let vi = v as usize;
+        if first[vi].is_none() {
+            first[vi] = l;
+        } else if second[vi].is_none() && first[vi].source != s {
+            second[vi] = l;
+        } else {
+            continue;
+        }
+        let (heads, times) = csr.arc_slices(v);
+        for (&w, &t) in heads.iter().zip(times) {
+            let nd = d.saturating_add(t);
+            if nd > limit {
+                continue;
+            }
+            let wi = w as usize;
+            // Push only what can still become one of w's two labels.
+            if !second[wi].is_none() || first[wi].source == s {
+                continue;
+            }
+            queue.push(pack(nd, s), w);
+        }
+    }
+    Nearest { first, second }
+}

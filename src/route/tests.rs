@@ -1,0 +1,272 @@
+//! Every search checked against slow, obvious oracles — petgraph's Dijkstra
+//! and a brute-force Bellman-Ford — on seeded random graphs with zero-weight
+//! arcs, parallel arcs, self-loops, unreachable parts and many ties.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::*;
+use crate::graph::{Edge, RoadGraph};
+use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
+
+/// A random graph: small weights (many ties, some zero), parallel arcs and
+/// self-loops, and often a part that cannot be reached.
+fn random_graph(rng: &mut ChaCha8Rng) -> RoadGraph {
+    let n = rng.random_range(1..40usize);
+    let m = rng.random_range(0..4 * n);
+    let max_w = *[1u32, 3, 10, 1000].get(rng.random_range(0..4usize)).unwrap();
+    // nodes >= cut are only reachable from each other
+    let cut = if rng.random_bool(0.3) {
+        rng.random_range(0..=n)
+    } else {
+        n
+    };
+    let mut edges = Vec::new();
+    for _ in 0..m {
+        let a = rng.random_range(0..n) as NodeId;
+        let mut b = rng.random_range(0..n) as NodeId;
+        if (a as usize) < cut && (b as usize) >= cut {
+            b = a; // self-loop instead of a bridge
+        }
+        let w = if rng.random_bool(0.15) {
+            0
+        } else {
+            rng.random_range(0..=max_w)
+        };
+        edges.push(Edge::new(a, b, w));
+        if rng.random_bool(0.1) {
+            edges.push(Edge::new(a, b, rng.random_range(0..=max_w))); // parallel arc
+        }
+    }
+    RoadGraph::from_edges(n, &edges).unwrap()
+}
+
+/// Brute force: relax every arc until nothing changes.
+fn bellman_ford(g: &RoadGraph, sources: &[(NodeId, Time)]) -> Vec<Time> {
+    let mut d = vec![u64::MAX; g.num_nodes()];
+    for &(s, t) in sources {
+        d[s as usize] = d[s as usize].min(t as u64);
+    }
+    let edges: Vec<Edge> = g.edges().collect();
+    loop {
+        let mut changed = false;
+        for e in &edges {
+            let (a, b) = (e.from as usize, e.to as usize);
+            if d[a] != u64::MAX && d[a] + (e.time as u64) < d[b] {
+                d[b] = d[a] + e.time as u64;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    d.into_iter()
+        .map(|x| if x == u64::MAX { UNREACHABLE } else { x as Time })
+        .collect()
+}
+
+fn petgraph_dijkstra(g: &RoadGraph, s: NodeId) -> Vec<Time> {
+    let pg = g.to_petgraph();
+    let map = petgraph::algo::dijkstra(&pg, s.into(), None, |e| *e.weight() as u64);
+    (0..g.num_nodes())
+        .map(|v| {
+            map.get(&petgraph::graph::NodeIndex::new(v))
+                .map_or(UNREACHABLE, |&x| x as Time)
+        })
+        .collect()
+}
+
+fn reversed(g: &RoadGraph) -> RoadGraph {
+    let e: Vec<Edge> = g.edges().map(|e| Edge::new(e.to, e.from, e.time)).collect();
+    RoadGraph::from_edges(g.num_nodes(), &e).unwrap()
+}
+
+#[test]
+fn one_to_all_matches_oracles() {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut ws = OneToAll::new(0);
+    for _ in 0..3000 {
+        let g = random_graph(&mut rng);
+        let s = rng.random_range(0..g.num_nodes()) as NodeId;
+        let expect = petgraph_dijkstra(&g, s);
+        assert_eq!(expect, bellman_ford(&g, &[(s, 0)]));
+        assert_eq!(one_to_all(g.forward(), s), expect);
+        assert_eq!(ws.run(g.forward(), s), &expect[..], "reused workspace");
+        // backward search = forward search on the reversed graph
+        assert_eq!(one_to_all(g.backward(), s), petgraph_dijkstra(&reversed(&g), s));
+    }
+}
+
+/// The slow definition of nearest/second-nearest: lexicographic (time, index).
+fn brute_nearest(g: &RoadGraph, sources: &[NodeId], limit: Time) -> Nearest {
+    let per_source: Vec<Vec<Time>> = sources.iter().map(|&s| bellman_ford(g, &[(s, 0)])).collect();
+    let mut first = vec![Label::NONE; g.num_nodes()];
+    let mut second = vec![Label::NONE; g.num_nodes()];
+    for v in 0..g.num_nodes() {
+        let mut labels: Vec<Label> = per_source
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d[v] <= limit)
+            .map(|(s, d)| Label {
+                time: d[v],
+                source: s as u32,
+            })
+            .collect();
+        labels.sort();
+        if let Some(&l) = labels.first() {
+            first[v] = l;
+        }
+        if let Some(&l) = labels.get(1) {
+            second[v] = l;
+        }
+    }
+    Nearest { first, second }
+}
+
+#[test]
+fn nearest_and_second_match_brute_force() {
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    for case in 0..3000 {
+        let g = random_graph(&mut rng);
+        let k = rng.random_range(0..6usize);
+        // several sources may share a node
+        let sources: Vec<NodeId> = (0..k)
+            .map(|_| rng.random_range(0..g.num_nodes()) as NodeId)
+            .collect();
+        let limit = if rng.random_bool(0.3) {
+            rng.random_range(0..50)
+        } else {
+            UNREACHABLE - 1
+        };
+        let lim = (limit != UNREACHABLE - 1).then_some(limit);
+        let expect = brute_nearest(&g, &sources, limit);
+        let got = nearest_two(g.forward(), &sources, lim);
+        assert_eq!(
+            got, expect,
+            "case {case}: {g:?} sources {sources:?} limit {limit}"
+        );
+        assert_eq!(nearest(g.forward(), &sources, lim), expect.first, "case {case}");
+        for l in &expect.second {
+            assert!(l.is_none() || l.source != NO_NODE);
+        }
+    }
+}
+
+#[test]
+fn bounded_matches_oracle_and_touches_only_what_it_reached() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let mut ws = BoundedSearch::new(0);
+    for _ in 0..3000 {
+        let g = random_graph(&mut rng);
+        let k = rng.random_range(1..4usize);
+        let sources: Vec<(NodeId, Time)> = (0..k)
+            .map(|_| {
+                (
+                    rng.random_range(0..g.num_nodes()) as NodeId,
+                    rng.random_range(0..20),
+                )
+            })
+            .collect();
+        let limit = rng.random_range(0..100);
+        let full = bellman_ford(&g, &sources);
+        let reached = ws.run(g.forward(), &sources, limit).to_vec();
+        for v in 0..g.num_nodes() as NodeId {
+            let expect = if full[v as usize] <= limit {
+                full[v as usize]
+            } else {
+                UNREACHABLE
+            };
+            assert_eq!(ws.time(v), expect);
+        }
+        let mut expect_reached: Vec<(NodeId, Time)> = (0..g.num_nodes() as NodeId)
+            .filter(|&v| full[v as usize] <= limit)
+            .map(|v| (v, full[v as usize]))
+            .collect();
+        assert!(
+            reached.windows(2).all(|w| w[0].1 <= w[1].1),
+            "settled in time order"
+        );
+        let mut sorted = reached.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, expect_reached, "each reached node settled once");
+    }
+}
+
+#[test]
+fn matrix_matches_oracle() {
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    for _ in 0..2000 {
+        let g = random_graph(&mut rng);
+        let n = g.num_nodes();
+        let src: Vec<NodeId> = (0..rng.random_range(0..5))
+            .map(|_| rng.random_range(0..n) as NodeId)
+            .collect();
+        let tgt: Vec<NodeId> = (0..rng.random_range(0..5))
+            .map(|_| rng.random_range(0..n) as NodeId)
+            .collect();
+        let limit = rng.random_bool(0.5).then(|| rng.random_range(0..60));
+        let m = matrix(g.forward(), &src, &tgt, limit);
+        assert_eq!((m.rows, m.cols), (src.len(), tgt.len()));
+        for (i, &s) in src.iter().enumerate() {
+            let d = petgraph_dijkstra(&g, s);
+            for (j, &t) in tgt.iter().enumerate() {
+                let x = d[t as usize];
+                let expect = match limit {
+                    Some(l) if x > l => UNREACHABLE,
+                    _ => x,
+                };
+                assert_eq!(m.get(i, j), expect);
+            }
+        }
+    }
+}
+
+/// ```text
+///   patient P=0 ----1 km, one-way P->H----> H=1
+///        ^                                  |
+///        +------ 10 km detour, two-way -----+
+/// ```
+/// Driving P -> H takes the one-way street; coming back from H takes the
+/// detour. A search from the facility must run on the backward graph to give
+/// the patient's time.
+#[test]
+fn one_way_street_direction() {
+    let g = RoadGraph::from_edges(
+        2,
+        &[Edge::new(0, 1, 720), Edge::new(0, 1, 7200), Edge::new(1, 0, 7200)],
+    )
+    .unwrap();
+    let (p, h) = (0, 1);
+    assert_eq!(one_to_all(g.forward(), p)[h as usize], 720, "patient to hospital");
+    assert_eq!(
+        one_to_all(g.forward(), h)[p as usize],
+        7200,
+        "hospital to patient"
+    );
+    // from the facility on the backward graph: the patient's time
+    assert_eq!(
+        nearest(g.backward(), &[h], None)[p as usize],
+        Label { time: 720, source: 0 }
+    );
+    assert_eq!(nearest(g.forward(), &[h], None)[p as usize].time, 7200);
+    assert_eq!(matrix(g.backward(), &[h], &[p], None).get(0, 0), 720);
+}
+
+#[test]
+fn same_result_whatever_the_thread_count() {
+    let syn = crate::synthetic::road_grid(60, 60, 11);
+    let g = &syn.graph;
+    let sources: Vec<NodeId> = (0..200).map(|i| (i * 17 % g.num_nodes()) as NodeId).collect();
+    let targets: Vec<NodeId> = (0..50).map(|i| (i * 71 % g.num_nodes()) as NodeId).collect();
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| matrix(g.forward(), &sources, &targets, Some(6000)))
+    };
+    let (a, b) = (run(1), run(2));
+    assert_eq!(a, b);
+    assert!(a.times.iter().any(|&t| t != UNREACHABLE && t > 0));
+}
