@@ -17,7 +17,7 @@ mod queue;
 
 pub use bounded::BoundedSearch;
 pub use matrix::{Matrix, matrix};
-pub use nearest::{Label, Nearest, nearest, nearest_two};
+pub use nearest::{Label, Nearest, Seed, nearest, nearest_two};
 pub use one_to_all::{OneToAll, one_to_all};
 
 #[cfg(test)]

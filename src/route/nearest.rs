@@ -20,6 +20,31 @@ impl Label {
     }
 }
 
+/// Where a source enters the graph: at `node`, already `time` from the
+/// source itself (e.g. the leg from a facility's door to the road). A source
+/// may enter at several nodes; several sources may share a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Seed {
+    pub node: NodeId,
+    pub time: Time,
+    pub source: u32,
+}
+
+impl Seed {
+    /// One seed per source, at time 0: source `i` is at `nodes[i]`.
+    pub fn at_nodes(nodes: &[NodeId]) -> Vec<Seed> {
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(i, &node)| Seed {
+                node,
+                time: 0,
+                source: i as u32,
+            })
+            .collect()
+    }
+}
+
 /// For every node, its nearest source and the nearest *other* source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nearest {
@@ -27,10 +52,9 @@ pub struct Nearest {
     pub second: Vec<Label>,
 }
 
-/// Multi-source search: for every node, the nearest of `sources` (an index
-/// into `sources`) and its time, within `limit` (inclusive; `None` for no
-/// limit). Several sources may sit on the same node. Ties go to the lowest
-/// source index.
+/// Multi-source search: for every node, the nearest source (by the seeds'
+/// `source` index) and its time, within `limit` (inclusive; `None` for no
+/// limit). Ties go to the lowest source index.
 ///
 /// To get "nearest facility from each commune", pass the *backward* graph and
 /// the facilities' nodes.
@@ -38,26 +62,27 @@ pub struct Nearest {
 /// # Examples
 /// ```
 /// use medaccess::graph::{Edge, RoadGraph};
-/// use medaccess::route::{nearest, Label};
+/// use medaccess::route::{nearest, Label, Seed};
 /// // 0 --5-- 1 --5-- 2 (both ways); sources at 0 and 2: node 1 is tied
 /// let e = |a, b| [Edge::new(a, b, 5), Edge::new(b, a, 5)];
 /// let g = RoadGraph::from_edges(3, &[e(0, 1), e(1, 2)].concat()).unwrap();
-/// let near = nearest(g.backward(), &[2, 0], None);
+/// let near = nearest(g.backward(), &Seed::at_nodes(&[2, 0]), None);
 /// assert_eq!(near[1], Label { time: 5, source: 0 }); // source 0 sits on node 2
 /// ```
-pub fn nearest(csr: &Csr, sources: &[NodeId], limit: Option<Time>) -> Vec<Label> {
+pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut best = vec![Label::NONE; n];
-    let mut queue = MinQueue::with_capacity(sources.len().max(16));
-    for (s, &v) in sources.iter().enumerate() {
+    let mut queue = MinQueue::with_capacity(seeds.len().max(16));
+    for seed in seeds {
+        let v = seed.node as usize;
         let l = Label {
-            time: 0,
-            source: s as u32,
+            time: seed.time,
+            source: seed.source,
         };
-        if (v as usize) < n && l < best[v as usize] {
-            best[v as usize] = l;
-            queue.push(pack(0, s as u32), v);
+        if v < n && seed.time <= limit && l < best[v] {
+            best[v] = l;
+            queue.push(pack(seed.time, seed.source), seed.node);
         }
     }
     while let Some((key, v)) = queue.pop() {
@@ -92,22 +117,22 @@ pub fn nearest(csr: &Csr, sources: &[NodeId], limit: Option<Time>) -> Vec<Label>
 /// # Examples
 /// ```
 /// use medaccess::graph::{Edge, RoadGraph};
-/// use medaccess::route::{nearest_two, Label};
+/// use medaccess::route::{nearest_two, Label, Seed};
 /// // 0 --5--> 1 <--9-- 2 : sources at 0 and 2
 /// let g = RoadGraph::from_edges(3, &[Edge::new(0, 1, 5), Edge::new(2, 1, 9)]).unwrap();
-/// let near = nearest_two(g.forward(), &[0, 2], None);
+/// let near = nearest_two(g.forward(), &Seed::at_nodes(&[0, 2]), None);
 /// assert_eq!(near.first[1], Label { time: 5, source: 0 });
 /// assert_eq!(near.second[1], Label { time: 9, source: 1 });
 /// ```
-pub fn nearest_two(csr: &Csr, sources: &[NodeId], limit: Option<Time>) -> Nearest {
+pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut first = vec![Label::NONE; n];
     let mut second = vec![Label::NONE; n];
-    let mut queue = MinQueue::with_capacity(2 * sources.len().max(16));
-    for (s, &v) in sources.iter().enumerate() {
-        if (v as usize) < n {
-            queue.push(pack(0, s as u32), v);
+    let mut queue = MinQueue::with_capacity(2 * seeds.len().max(16));
+    for seed in seeds {
+        if (seed.node as usize) < n && seed.time <= limit {
+            queue.push(pack(seed.time, seed.source), seed.node);
         }
     }
     while let Some((key, v)) = queue.pop() {

@@ -99,8 +99,17 @@ fn one_to_all_matches_oracles() {
 }
 
 /// The slow definition of nearest/second-nearest: lexicographic (time, index).
-fn brute_nearest(g: &RoadGraph, sources: &[NodeId], limit: Time) -> Nearest {
-    let per_source: Vec<Vec<Time>> = sources.iter().map(|&s| bellman_ford(g, &[(s, 0)])).collect();
+fn brute_nearest(g: &RoadGraph, seeds: &[Seed], num_sources: usize, limit: Time) -> Nearest {
+    let per_source: Vec<Vec<Time>> = (0..num_sources as u32)
+        .map(|s| {
+            let entries: Vec<(NodeId, Time)> = seeds
+                .iter()
+                .filter(|x| x.source == s)
+                .map(|x| (x.node, x.time))
+                .collect();
+            bellman_ford(g, &entries)
+        })
+        .collect();
     let mut first = vec![Label::NONE; g.num_nodes()];
     let mut second = vec![Label::NONE; g.num_nodes()];
     for v in 0..g.num_nodes() {
@@ -130,23 +139,34 @@ fn nearest_and_second_match_brute_force() {
     for case in 0..3000 {
         let g = random_graph(&mut rng);
         let k = rng.random_range(0..6usize);
-        // several sources may share a node
-        let sources: Vec<NodeId> = (0..k)
-            .map(|_| rng.random_range(0..g.num_nodes()) as NodeId)
-            .collect();
+        // several sources may share a node; a source may enter at several
+        // nodes, with a starting time
+        let mut seeds = Vec::new();
+        for s in 0..k as u32 {
+            for _ in 0..rng.random_range(1..3) {
+                let node = rng.random_range(0..g.num_nodes()) as NodeId;
+                let time = if rng.random_bool(0.5) {
+                    0
+                } else {
+                    rng.random_range(0..10)
+                };
+                seeds.push(Seed {
+                    node,
+                    time,
+                    source: s,
+                });
+            }
+        }
         let limit = if rng.random_bool(0.3) {
             rng.random_range(0..50)
         } else {
             UNREACHABLE - 1
         };
         let lim = (limit != UNREACHABLE - 1).then_some(limit);
-        let expect = brute_nearest(&g, &sources, limit);
-        let got = nearest_two(g.forward(), &sources, lim);
-        assert_eq!(
-            got, expect,
-            "case {case}: {g:?} sources {sources:?} limit {limit}"
-        );
-        assert_eq!(nearest(g.forward(), &sources, lim), expect.first, "case {case}");
+        let expect = brute_nearest(&g, &seeds, k, limit);
+        let got = nearest_two(g.forward(), &seeds, lim);
+        assert_eq!(got, expect, "case {case}: {g:?} seeds {seeds:?} limit {limit}");
+        assert_eq!(nearest(g.forward(), &seeds, lim), expect.first, "case {case}");
         for l in &expect.second {
             assert!(l.is_none() || l.source != NO_NODE);
         }
@@ -246,10 +266,13 @@ fn one_way_street_direction() {
     );
     // from the facility on the backward graph: the patient's time
     assert_eq!(
-        nearest(g.backward(), &[h], None)[p as usize],
+        nearest(g.backward(), &Seed::at_nodes(&[h]), None)[p as usize],
         Label { time: 720, source: 0 }
     );
-    assert_eq!(nearest(g.forward(), &[h], None)[p as usize].time, 7200);
+    assert_eq!(
+        nearest(g.forward(), &Seed::at_nodes(&[h]), None)[p as usize].time,
+        7200
+    );
     assert_eq!(matrix(g.backward(), &[h], &[p], None).get(0, 0), 720);
 }
 
