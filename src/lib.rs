@@ -8,9 +8,11 @@
 //! The library is laid out the way data flows: [`graph`] (the road-travel
 //! graph) → [`route`] (shortest-path searches).
 
+pub mod access;
 pub mod error;
 pub mod graph;
 pub mod io;
+pub mod output;
 pub mod route;
 pub mod synthetic;
 pub mod units;
