@@ -13,6 +13,7 @@ pub mod error;
 pub mod graph;
 pub mod io;
 pub mod output;
+pub mod planner;
 pub mod route;
 pub mod synthetic;
 pub mod units;
