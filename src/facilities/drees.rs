@@ -276,6 +276,30 @@ impl MaternityList {
             })
     }
 
+    /// The row of a site in `year`, for a scenario that closes it: an error
+    /// naming the id when it is not in the list at all, or when it is not
+    /// open that year (saying which years it is listed).
+    pub fn require_open(&self, finess: &str, year: u16) -> Result<&MaternityRecord> {
+        let site = self.site(finess)?;
+        self.records
+            .iter()
+            .find(|r| r.finess == site.finess && r.year == year)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "{} ({}) is not open in {year}: listed {}–{}{}",
+                    site.finess,
+                    site.name,
+                    site.first_year(),
+                    site.last_year(),
+                    if site.gaps().is_empty() {
+                        String::new()
+                    } else {
+                        format!(" except {:?}", site.gaps())
+                    }
+                ))
+            })
+    }
+
     /// Last year each site is listed, by FINESS.
     pub fn last_years(&self) -> BTreeMap<String, u16> {
         let mut m = BTreeMap::new();

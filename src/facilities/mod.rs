@@ -16,7 +16,25 @@
 //! outside France or with latitude/longitude swapped is set aside with a
 //! warning and the site falls back to its town hall (one bad row among
 //! thousands must not stop a national run); in the user's own facility file
-//! the same mistake is an error naming file, line and field.
+//! the same mistake is an error naming file, line and field. A reference
+//! position farther than [`MAX_FROM_TOWN_HALL_M`] from the site's own
+//! commune is set aside too.
+//!
+//! # Examples
+//! ```
+//! use std::path::Path;
+//! use medaccess::facilities::{MaternityList, PositionTable, place_maternities};
+//!
+//! let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+//! let list = MaternityList::load(&root.join("fixtures/maternites-drees.csv"))?;
+//! let eurostat = PositionTable::load_eurostat(&root.join("fixtures/maternites-positions.csv"))?;
+//! // No commune lookup here: sites without a position are reported unplaced.
+//! let y2016 = place_maternities(&list, 2016, &[&eurostat], |_insee| None)?;
+//! let y2017 = place_maternities(&list, 2017, &[&eurostat], |_insee| None)?;
+//! let oloron = |p: &medaccess::facilities::Placed| p.facilities.iter().any(|f| f.id == "640000410");
+//! assert!(oloron(&y2016) && !oloron(&y2017)); // closed at the end of 2016
+//! # Ok::<(), medaccess::Error>(())
+//! ```
 
 pub mod drees;
 pub mod eurostat;
@@ -34,7 +52,7 @@ pub use drees::{MaternityLevel, MaternityList, MaternityRecord, SiteHistory};
 pub use eurostat::{PositionTable, SitePosition};
 pub use finess::{FinessEstablishment, FinessExtract};
 pub use projection::Crs;
-pub use territory::{Territory, check_lon_lat};
+pub use territory::{Territory, check_lon_lat, distance_m};
 pub use text::{Delimiter, Encoding};
 pub use user::{CoordColumns, FacilityColumns, load_facilities};
 
@@ -146,10 +164,22 @@ pub fn finess_id(raw: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// A reference-table position farther than this from the town hall of the
+/// site's own commune is set aside (metres). Eurostat geocoded some sites to
+/// a homonym street elsewhere in France (CH Béziers 340000033 is placed
+/// 250 km away, near Saint-Étienne; Hôpital Emile Muller Mulhouse 680004546
+/// in Brittany; CH Agen 470000423 22 km north of Agen); among the 2023
+/// maternity sites the farthest genuine one is 10.7 km from its town hall
+/// (CH Arcachon in La Teste-de-Buch, a 178 km² commune), so 20 km separates
+/// the two with a margin.
+pub const MAX_FROM_TOWN_HALL_M: f64 = 20_000.0;
+
 /// Places the maternity sites of one year: the first of `tables` that has a
-/// valid position for the site wins; otherwise the town hall of the site's
-/// commune (`town_hall` maps an INSEE code to WGS84 `[lon, lat]`), flagged
-/// [`PositionSource::CommuneTownHall`] and counted in the warnings.
+/// valid position for the site wins, unless it lies more than
+/// [`MAX_FROM_TOWN_HALL_M`] from the town hall of the site's commune;
+/// otherwise the town hall itself (`town_hall` maps an INSEE code to WGS84
+/// `[lon, lat]`), flagged [`PositionSource::CommuneTownHall`]. Every set-aside
+/// position and every fallback is explained in the warnings.
 pub fn place_maternities(
     list: &MaternityList,
     year: u16,
@@ -158,9 +188,24 @@ pub fn place_maternities(
 ) -> Result<Placed> {
     let mut placed = Placed::default();
     for r in list.open_in(year)? {
+        let hall = town_hall(&r.commune);
         let mut found = None;
         for t in tables {
             if let Some(p) = t.lon_lat(&r.finess) {
+                let far = hall
+                    .map(|h| distance_m(p, h))
+                    .filter(|&d| d > MAX_FROM_TOWN_HALL_M);
+                if let Some(d) = far {
+                    placed.warnings.push(format!(
+                        "{} {}: {} position set aside: {:.1} km from the town hall of its commune {}",
+                        r.finess,
+                        r.name,
+                        t.source(),
+                        d / 1000.0,
+                        r.commune
+                    ));
+                    continue;
+                }
                 found = Some((p, t.source()));
                 break;
             }
@@ -172,7 +217,7 @@ pub fn place_maternities(
         }
         let (lon_lat, source) = match found {
             Some(f) => f,
-            None => match town_hall(&r.commune) {
+            None => match hall {
                 Some(p) => {
                     placed.warnings.push(format!(
                         "{} {}: no position in the tables, placed at the town hall of commune {}",

@@ -81,6 +81,19 @@ pub fn check_lon_lat(lon: f64, lat: f64) -> Result<Territory, String> {
     ))
 }
 
+/// Mean Earth radius (IUGG), metres.
+const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle distance in metres between two WGS84 `[lon, lat]` points
+/// (haversine formula on the mean sphere; error < 0.5 % against the
+/// ellipsoid, ample for sanity checks).
+pub fn distance_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((b[0] - a[0]).to_radians() / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.min(1.0).sqrt().asin()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,13 +35,7 @@ fn town_halls() -> BTreeMap<String, [f64; 2]> {
     m
 }
 
-/// Metres between two WGS84 points (haversine).
-fn metres(a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((b[0] - a[0]).to_radians() / 2.0).sin().powi(2);
-    2.0 * 6_371_008.8 * h.sqrt().asin()
-}
+use territory::distance_m as metres;
 
 /// A scratch file with the given bytes, unique per test.
 fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
@@ -136,7 +130,35 @@ fn maternities_placed_with_town_hall_fallback() {
     let halls = town_halls();
     let placed = place_maternities(&list, 2023, &[&table], |c| halls.get(c).copied()).unwrap();
     assert_eq!(placed.facilities.len() + placed.unplaced.len(), 457);
-    assert_eq!(placed.town_hall_fallbacks() + placed.unplaced.len(), 4);
+    // 4 sites missing from the Eurostat table, 4 placed absurdly far from
+    // their commune by Eurostat's geocoder.
+    assert!(placed.unplaced.is_empty(), "{:?}", placed.unplaced);
+    let fallbacks: BTreeSet<&str> = placed
+        .facilities
+        .iter()
+        .filter(|f| f.source == PositionSource::CommuneTownHall)
+        .map(|f| f.id.as_str())
+        .collect();
+    let expected: BTreeSet<&str> = [
+        "2A0004842",
+        "590052056",
+        "590797353",
+        "670018068", // not in the table
+        "340000033",
+        "470000423",
+        "680004546",
+        "930000328", // > 20 km off
+    ]
+    .into();
+    assert_eq!(fallbacks, expected);
+    assert!(
+        placed
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("340000033") && w.contains("250.6 km")),
+        "{:?}",
+        placed.warnings
+    );
     let pau = placed.facilities.iter().find(|f| f.id == "640000600").unwrap();
     assert_eq!(
         (pau.source, pau.lon_lat, pau.births),
@@ -257,6 +279,12 @@ fn closing_sites_and_unknown_finess() {
     assert!(e.contains("640000999"), "{e}");
     let e = list.site("640000999").unwrap_err().to_string();
     assert!(e.contains("unknown FINESS code 640000999"), "{e}");
+    let e = list.require_open("640000410", 2017).unwrap_err().to_string();
+    assert!(
+        e.contains("640000410 (CENTRE HOSPITALIER OLORON) is not open in 2017: listed 2016–2016"),
+        "{e}"
+    );
+    assert_eq!(list.require_open("640000410", 2016).unwrap().births, 135);
     let e = list.site("64000").unwrap_err().to_string();
     assert!(e.contains("not a FINESS number"), "{e}");
 }
@@ -368,6 +396,16 @@ fn unknown_insee_code_and_fallback() {
     assert_eq!(placed.facilities[0].capacity, Some(12.0));
     assert_eq!(placed.facilities[1].source, PositionSource::File);
     assert_eq!(placed.town_hall_fallbacks(), 1);
+    let p = scratch(
+        "far.csv",
+        b"id,name,x,y,insee,beds\nB,Oloron,-0.61837,43.19621,64102,\n",
+    );
+    let placed = load_facilities(&p, &cols, |c| halls.get(c).copied()).unwrap();
+    assert!(
+        placed.warnings[0].contains("far.csv:2") && placed.warnings[0].contains("64102"),
+        "{:?}",
+        placed.warnings
+    );
     let p = scratch("unknown.csv", b"id,name,x,y,insee,beds\nA,Pau,,,64999,1\n");
     let e = load_facilities(&p, &cols, |c| halls.get(c).copied())
         .unwrap_err()

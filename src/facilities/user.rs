@@ -16,9 +16,9 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 use super::projection::Crs;
-use super::territory::check_lon_lat;
+use super::territory::{check_lon_lat, distance_m};
 use super::text::{self, Delimiter, Encoding};
-use super::{Facility, Placed, PositionSource};
+use super::{Facility, MAX_FROM_TOWN_HALL_M, Placed, PositionSource};
 
 /// Which columns hold the position.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,6 +125,22 @@ pub fn load_facilities(
         let (lon_lat, source) = match r.lon_lat {
             Some((p, field)) => {
                 check_lon_lat(p[0], p[1]).map_err(|m| Error::field(path, r.line, field, m))?;
+                // The user's position wins, but one far from its own commune
+                // is worth a look (a swapped commune code, a geocoding slip).
+                let hall = r.commune.as_deref().and_then(&town_hall);
+                if let Some(d) = hall
+                    .map(|h| distance_m(p, h))
+                    .filter(|&d| d > MAX_FROM_TOWN_HALL_M)
+                {
+                    placed.warnings.push(format!(
+                        "{}:{}: facility `{}` is {:.1} km from the town hall of its commune {}",
+                        path.display(),
+                        r.line,
+                        r.id,
+                        d / 1000.0,
+                        r.commune.as_deref().unwrap_or("")
+                    ));
+                }
                 (p, PositionSource::File)
             }
             None => {
