@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod error;
+pub mod facilities;
 pub mod graph;
 pub mod io;
 pub mod output;
