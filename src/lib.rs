@@ -15,6 +15,7 @@ pub mod graph;
 pub mod io;
 pub mod output;
 pub mod planner;
+pub mod report;
 pub mod route;
 pub mod synthetic;
 pub mod units;
