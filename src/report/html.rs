@@ -212,6 +212,7 @@ h3{font-size:1.05rem;margin:18px 0 8px}
 .kpi{border:1px solid var(--line);border-left:5px solid var(--accent);border-radius:4px;padding:10px 14px}
 .kpi b{display:block;font-size:1.6rem;line-height:1.2}
 .kpi span{color:var(--muted);font-size:.92rem}
+.kpi i{display:block;font-style:normal;color:var(--muted);font-size:.85rem;margin-top:2px}
 figure{margin:8px 0}
 figure svg{display:block;width:100%;height:auto}
 figcaption{color:var(--muted);font-size:.9rem;margin-top:4px}
@@ -220,7 +221,8 @@ figcaption{color:var(--muted);font-size:.9rem;margin-top:4px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:.93rem}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:#f3f3f3;font-weight:600}
-td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n,.nw{white-space:nowrap}
 tr.total td{font-weight:600;border-top:2px solid var(--line)}
 .sw{display:inline-block;width:1.6em;height:.95em;border:1px solid #777;vertical-align:-.1em;margin-right:6px}
 .up{color:#a50026}.down{color:#1a9641}
@@ -332,8 +334,18 @@ fn svg_map(
     })
 }
 
-fn kpi(out: &mut String, value: &str, label: &str) {
-    let _ = write!(out, "<div class=\"kpi\"><b>{}</b><span>{}</span></div>", esc(value), esc(label));
+/// A key figure; `before` is the value before a scenario, shown under it.
+fn kpi(out: &mut String, value: &str, label: &str, before: Option<String>) {
+    let _ = write!(
+        out,
+        "<div class=\"kpi\"><b>{}</b><span>{}</span>",
+        esc(value),
+        esc(label)
+    );
+    if let Some(b) = before {
+        let _ = write!(out, "<i>{}</i>", esc(&b));
+    }
+    out.push_str("</div>");
 }
 
 /// Facility name of a place's nearest site, `–` when none.
@@ -349,6 +361,8 @@ fn site_name<'s>(sites: &'s [Site], a: &PlaceAccess) -> &'s str {
 
 struct Doc<'r, 'a> {
     r: &'r Report<'a>,
+    /// The state the tables describe: the run, or the scenario's "after".
+    state: Snapshot<'a>,
     t: &'static Text,
     lang: Lang,
     out: String,
@@ -385,12 +399,24 @@ impl Doc<'_, '_> {
         self.out.push_str("</tbody></table>\n");
     }
 
+    /// A table heading, marked as the scenario's outcome when there is one.
+    fn state_title(&self, title: &str) -> String {
+        match (self.r.scenario.is_some(), self.lang) {
+            (false, _) => title.to_string(),
+            (true, Lang::Fr) => format!("{title} — après le scénario"),
+            (true, Lang::En) => format!("{title} — after the scenario"),
+        }
+    }
+
     fn threshold(&self) -> String {
-        format!("{}{NBSP}min", self.lang.bound(self.r.run.summary.threshold_minutes))
+        format!(
+            "{}{NBSP}min",
+            self.lang.bound(self.r.run.summary.threshold_minutes)
+        )
     }
 
     fn header(&mut self) {
-        let (r, t, lang) = (self.r, self.t, self.lang);
+        let (r, lang) = (self.r, self.lang);
         let m = &r.methods;
         let title = if r.title.is_empty() {
             let what = m.facilities.plural(lang);
@@ -414,7 +440,10 @@ impl Doc<'_, '_> {
             }
             super::Facilities::Other { .. } => None,
         };
-        let mut sub = vec![r.scope.clone()];
+        let mut sub = Vec::new();
+        if !r.title.is_empty() && !r.scope.is_empty() {
+            sub.push(r.scope.clone());
+        }
         if let Some(y) = year {
             sub.push(match lang {
                 Lang::Fr => format!("{} {y}", m.facilities.plural(lang)),
@@ -426,36 +455,56 @@ impl Doc<'_, '_> {
             Lang::Fr => format!("seuil {}", self.threshold()),
             Lang::En => format!("threshold {}", self.threshold()),
         });
-        let _ = writeln!(self.out, "<p class=\"sub\">{}</p>\n</header>", esc(&sub.join(" · ")));
-        let _ = t;
+        let _ = writeln!(
+            self.out,
+            "<p class=\"sub\">{}</p>\n</header>",
+            esc(&sub.join(" · "))
+        );
     }
 
-    fn kpis(&mut self, s: &Summary, sites: usize) {
+    /// Key figures of `now`; with a scenario, `before` is shown under each.
+    fn kpis(&mut self, now: (&Summary, usize), before: Option<(&Summary, usize)>) {
         let (t, lang) = (self.t, self.lang);
-        let tot = &s.total;
         let thr = self.threshold();
+        let noun = self.r.methods.facilities.singular(lang);
+        let pop = |s: &Summary| {
+            format!(
+                "{} ({})",
+                lang.int(s.total.population_beyond),
+                lang.pct(s.total.population_beyond, s.total.population)
+            )
+        };
+        let communes = |s: &Summary| {
+            format!(
+                "{} / {}",
+                lang.int(s.total.communes_beyond as u64),
+                lang.int(s.total.communes as u64)
+            )
+        };
+        let mean = |s: &Summary| lang.minutes(Some(s.total.mean_minutes));
+        let was = |v: String| match lang {
+            Lang::Fr => format!("avant{}: {v}", super::NNBSP),
+            Lang::En => format!("before: {v}"),
+        };
         let mut o = String::from("<section class=\"kpis\">");
+        let label = match lang {
+            Lang::Fr => format!("habitants à plus de {thr} d'une {noun}"),
+            Lang::En => format!("residents more than {thr} from a {noun}"),
+        };
+        kpi(&mut o, &pop(now.0), &label, before.map(|b| was(pop(b.0))));
+        let label = format!("communes {} {thr}", t.beyond);
         kpi(
             &mut o,
-            &format!("{} ({})", lang.int(tot.population_beyond), lang.pct(tot.population_beyond, tot.population)),
-            &match lang {
-                Lang::Fr => format!("habitants à plus de {thr} d'une {}", self.r.methods.facilities.singular(lang)),
-                Lang::En => format!("residents more than {thr} from a {}", self.r.methods.facilities.singular(lang)),
-            },
+            &communes(now.0),
+            &label,
+            before.map(|b| was(communes(b.0))),
         );
+        kpi(&mut o, &mean(now.0), t.kpi_mean, before.map(|b| was(mean(b.0))));
         kpi(
             &mut o,
-            &format!("{} / {}", lang.int(tot.communes_beyond as u64), lang.int(tot.communes as u64)),
-            &match lang {
-                Lang::Fr => format!("communes {} {thr}", t.beyond),
-                Lang::En => format!("communes {} {thr}", t.beyond),
-            },
-        );
-        kpi(&mut o, &lang.minutes(Some(tot.mean_minutes)), t.kpi_mean);
-        kpi(
-            &mut o,
-            &lang.int(sites as u64),
+            &lang.int(now.1 as u64),
             &self.r.methods.facilities.plural(lang),
+            before.map(|b| was(lang.int(b.1 as u64))),
         );
         o.push_str("</section>\n");
         self.out.push_str(&o);
@@ -482,11 +531,22 @@ impl Doc<'_, '_> {
     }
 
     fn bands_table(&mut self) {
-        let (r, t, lang) = (self.r, self.t, self.lang);
-        let s = r.run.summary;
-        let labels = band_labels(r.run.bands, lang);
-        let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(t.by_band));
-        self.th(&[(t.band, false), (t.communes, true), (t.population, true), (t.share, true), (t.cumulative, true)]);
+        let (t, lang) = (self.t, self.lang);
+        let st = self.state;
+        let s = st.summary;
+        let labels = band_labels(st.bands, lang);
+        let _ = writeln!(
+            self.out,
+            "<section>\n<h2>{}</h2>",
+            esc(&self.state_title(t.by_band))
+        );
+        self.th(&[
+            (t.band, false),
+            (t.communes, true),
+            (t.population, true),
+            (t.share, true),
+            (t.cumulative, true),
+        ]);
         let total = s.total.population;
         let mut cum = 0;
         for (i, &(c, p)) in s.bands.iter().enumerate() {
@@ -497,7 +557,7 @@ impl Doc<'_, '_> {
             let (color, label) = if unreachable {
                 (UNREACHABLE_COLOR, t.unreachable.to_string())
             } else {
-                (ColorRamp::color(i, r.run.bands.len()), labels[i].clone())
+                (ColorRamp::color(i, st.bands.len()), labels[i].clone())
             };
             cum += p;
             self.row(
@@ -515,7 +575,14 @@ impl Doc<'_, '_> {
                     (lang.int(c as u64), true),
                     (lang.int(p), true),
                     (lang.pct(p, total), true),
-                    (if unreachable { String::new() } else { lang.pct(cum, total) }, true),
+                    (
+                        if unreachable {
+                            String::new()
+                        } else {
+                            lang.pct(cum, total)
+                        },
+                        true,
+                    ),
                 ],
                 "",
             );
@@ -552,10 +619,14 @@ impl Doc<'_, '_> {
     }
 
     fn dep_table(&mut self) {
-        let (r, t) = (self.r, self.t);
-        let s = r.run.summary;
+        let t = self.t;
+        let s = self.state.summary;
         let thr = self.threshold();
-        let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(t.by_dep));
+        let _ = writeln!(
+            self.out,
+            "<section>\n<h2>{}</h2>",
+            esc(&self.state_title(t.by_dep))
+        );
         let cb = format!("{} {} {thr}", t.communes, t.beyond);
         let pb = format!("{} {} {thr}", t.population, t.beyond);
         self.th(&[
@@ -579,12 +650,16 @@ impl Doc<'_, '_> {
     }
 
     fn worst_table(&mut self) {
-        let (r, t, lang) = (self.r, self.t, self.lang);
-        let run = &r.run;
+        let (t, lang) = (self.t, self.lang);
+        let run = self.state;
         if run.summary.worst.is_empty() {
             return;
         }
-        let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(t.worst));
+        let _ = writeln!(
+            self.out,
+            "<section>\n<h2>{}</h2>",
+            esc(&self.state_title(t.worst))
+        );
         self.th(&[
             ("#", true),
             (t.commune, false),
@@ -616,8 +691,8 @@ impl Doc<'_, '_> {
     }
 
     fn facilities_table(&mut self) {
-        let (r, t, lang) = (self.r, self.t, self.lang);
-        let run = &r.run;
+        let (t, lang) = (self.t, self.lang);
+        let run = self.state;
         let mut served = vec![(0usize, 0u64); run.sites.len()];
         for (p, a) in run.places.iter().zip(run.access) {
             if let Some(s) = (!a.first.is_none()).then(|| &mut served[a.first.source as usize]) {
@@ -627,7 +702,11 @@ impl Doc<'_, '_> {
         }
         let mut order: Vec<usize> = (0..run.sites.len()).collect();
         order.sort_by(|&a, &b| served[b].1.cmp(&served[a].1).then(a.cmp(&b)));
-        let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(t.facilities));
+        let _ = writeln!(
+            self.out,
+            "<section>\n<h2>{}</h2>",
+            esc(&self.state_title(t.facilities))
+        );
         self.th(&[
             (t.name, false),
             (t.id, false),
@@ -638,7 +717,12 @@ impl Doc<'_, '_> {
         for i in order {
             let s = &run.sites[i];
             let name = if s.position_source == "commune-town-hall" {
-                format!("{} <span class=\"note\">({}: {})</span>", esc(&s.name), esc(t.position), esc(t.fallback_position))
+                format!(
+                    "{} <span class=\"note\">({}: {})</span>",
+                    esc(&s.name),
+                    esc(t.position),
+                    esc(t.fallback_position)
+                )
             } else {
                 esc(&s.name)
             };
@@ -663,8 +747,16 @@ impl Doc<'_, '_> {
         let before_ids: BTreeSet<&str> = run.sites.iter().map(|s| s.id.as_str()).collect();
         let after_ids: BTreeSet<&str> = sc.sites.iter().map(|s| s.id.as_str()).collect();
         let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(t.scenario));
-        let closed: Vec<&Site> = run.sites.iter().filter(|s| !after_ids.contains(s.id.as_str())).collect();
-        let opened: Vec<&Site> = sc.sites.iter().filter(|s| !before_ids.contains(s.id.as_str())).collect();
+        let closed: Vec<&Site> = run
+            .sites
+            .iter()
+            .filter(|s| !after_ids.contains(s.id.as_str()))
+            .collect();
+        let opened: Vec<&Site> = sc
+            .sites
+            .iter()
+            .filter(|s| !before_ids.contains(s.id.as_str()))
+            .collect();
         if !closed.is_empty() || !opened.is_empty() {
             self.out.push_str("<ul>\n");
             let colon = if lang == Lang::Fr { "\u{202F}:" } else { ":" };
@@ -687,7 +779,13 @@ impl Doc<'_, '_> {
         let cb = format!("{} {} {thr}", t.communes, t.beyond);
         let pb = format!("{} {} {thr}", t.population, t.beyond);
         self.th(&[("", false), (t.before, true), (t.after, true), (t.delta, true)]);
-        let signed = |x: i128| if x > 0 { format!("+{}", lang.int(x)) } else { lang.int(x) };
+        let signed = |x: i128| {
+            if x > 0 {
+                format!("+{}", lang.int(x))
+            } else {
+                lang.int(x)
+            }
+        };
         let rows: [(&str, String, String, String); 4] = [
             (
                 &pb,
@@ -720,11 +818,23 @@ impl Doc<'_, '_> {
         self.end_table();
 
         // maps side by side
-        let before_map = svg_map(run, run.access, markers(run.sites, MarkerKind::Open, |_| true), lang, t, 620, 640)?;
+        let before_map = svg_map(
+            run,
+            run.access,
+            markers(run.sites, MarkerKind::Open, |_| true),
+            lang,
+            t,
+            540,
+            600,
+        )?;
         let mut after_markers = markers(sc.sites, MarkerKind::Open, |s| before_ids.contains(s.id.as_str()));
-        after_markers.extend(markers(sc.sites, MarkerKind::New, |s| !before_ids.contains(s.id.as_str())));
-        after_markers.extend(markers(run.sites, MarkerKind::Closed, |s| !after_ids.contains(s.id.as_str())));
-        let after_map = svg_map(run, sc.access, after_markers, lang, t, 620, 640)?;
+        after_markers.extend(markers(sc.sites, MarkerKind::New, |s| {
+            !before_ids.contains(s.id.as_str())
+        }));
+        after_markers.extend(markers(run.sites, MarkerKind::Closed, |s| {
+            !after_ids.contains(s.id.as_str())
+        }));
+        let after_map = svg_map(run, sc.access, after_markers, lang, t, 540, 600)?;
         let _ = write!(
             self.out,
             "<div class=\"pair\">\n<figure><h3>{}</h3>\n{before_map}</figure>\n<figure><h3>{}</h3>\n{after_map}</figure>\n</div>\n<p class=\"note\">{}</p>\n",
@@ -737,7 +847,13 @@ impl Doc<'_, '_> {
         let _ = writeln!(self.out, "<h3>{}</h3>", esc(t.by_dep));
         let pbb = format!("{pb} — {}", t.before);
         let pba = format!("{pb} — {}", t.after);
-        self.th(&[(t.dep, false), (t.population, true), (&pbb, true), (&pba, true), (t.delta, true)]);
+        self.th(&[
+            (t.dep, false),
+            (t.population, true),
+            (&pbb, true),
+            (&pba, true),
+            (t.delta, true),
+        ]);
         let deps: BTreeMap<&String, (&DepSummary, Option<&DepSummary>)> = run
             .summary
             .by_dep
@@ -785,7 +901,11 @@ impl Doc<'_, '_> {
                 let p = &run.places[c.place];
                 let fb = site_name(run.sites, &run.access[c.place]);
                 let fa = site_name(sc.sites, &sc.access[c.place]);
-                let fac = if fb == fa { esc(fa) } else { format!("{} → {}", esc(fb), esc(fa)) };
+                let fac = if fb == fa {
+                    esc(fa)
+                } else {
+                    format!("{} → {}", esc(fb), esc(fa))
+                };
                 let status = if c.newly_beyond {
                     format!("<span class=\"up\">{}</span>", esc(t.newly_beyond))
                 } else if c.no_longer_beyond {
@@ -809,7 +929,7 @@ impl Doc<'_, '_> {
                         (lang.minutes(c.after), true),
                         (delta, true),
                         (fac, false),
-                        (status, false),
+                        (format!("<span class=\"nw\">{status}</span>"), false),
                     ],
                     "",
                 );
@@ -965,7 +1085,12 @@ impl Doc<'_, '_> {
         let bands = if m.band_breaks.is_empty() {
             band_labels(r.run.bands, lang)
         } else {
-            band_labels(&Bands { breaks: m.band_breaks.clone() }, lang)
+            band_labels(
+                &Bands {
+                    breaks: m.band_breaks.clone(),
+                },
+                lang,
+            )
         };
         items.push(if fr {
             format!(
@@ -1030,8 +1155,18 @@ pub(crate) fn render(report: &Report) -> Result<String> {
         Lang::Fr => &FR,
         Lang::En => &EN,
     };
+    let state = match &report.scenario {
+        Some(sc) => Snapshot {
+            sites: sc.sites,
+            access: sc.access,
+            summary: sc.summary,
+            ..report.run
+        },
+        None => report.run,
+    };
     let mut d = Doc {
         r: report,
+        state,
         t,
         lang: report.lang,
         out: String::with_capacity(1 << 20),
@@ -1039,11 +1174,12 @@ pub(crate) fn render(report: &Report) -> Result<String> {
     d.header();
     match &report.scenario {
         Some(sc) => {
-            d.kpis(sc.summary, sc.sites.len());
+            let run = &report.run;
+            d.kpis((sc.summary, sc.sites.len()), Some((run.summary, run.sites.len())));
             d.scenario(sc)?;
         }
         None => {
-            d.kpis(report.run.summary, report.run.sites.len());
+            d.kpis((report.run.summary, report.run.sites.len()), None);
             d.main_map()?;
         }
     }
@@ -1060,4 +1196,155 @@ pub(crate) fn render(report: &Report) -> Result<String> {
     d.methods();
     d.footer();
     Ok(d.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::{Place, summarize};
+    use crate::output::Geometry;
+    use crate::report::{Engine, Facilities, Methods, render_report};
+    use crate::route::Label;
+
+    /// Three unit squares in a row, a facility in the first; times 5, 25
+    /// and 50 minutes; the third commune's name needs escaping.
+    fn case() -> (Vec<Place>, Vec<Geometry>, Vec<Site>, Vec<PlaceAccess>) {
+        let places: Vec<Place> = ["A", "B", "C<&>"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Place {
+                id: format!("6400{i}"),
+                name: n.to_string(),
+                dep: "64".into(),
+                population: Some(1000 * (i as u64 + 1)),
+                origin: [i as f64 * 0.1 + 0.05, 43.05],
+                origin_source: "mairie".into(),
+                entries: vec![],
+            })
+            .collect();
+        let shapes = (0..3)
+            .map(|i| {
+                let x = i as f64 * 0.1;
+                Geometry::MultiPolygon(geo::MultiPolygon(vec![geo::Polygon::new(
+                    geo::LineString::from(vec![
+                        (x, 43.0),
+                        (x + 0.1, 43.0),
+                        (x + 0.1, 43.1),
+                        (x, 43.1),
+                        (x, 43.0),
+                    ]),
+                    vec![],
+                )]))
+            })
+            .collect();
+        let sites = vec![Site {
+            id: "640000001".into(),
+            name: "Maternité \"A\"".into(),
+            dep: "64".into(),
+            position: [0.05, 43.05],
+            position_source: "eurostat".into(),
+            entries: vec![],
+        }];
+        let access = [5.0, 25.0, 50.0]
+            .iter()
+            .map(|m| PlaceAccess {
+                first: Label {
+                    time: (m * 600.0) as u32,
+                    source: 0,
+                },
+                second: Label::NONE,
+            })
+            .collect();
+        (places, shapes, sites, access)
+    }
+
+    fn methods() -> Methods {
+        Methods {
+            engine: Engine::CommuneEstimate,
+            profile: vec![],
+            calibration: String::new(),
+            facilities: Facilities::Maternities { year: 2016 },
+            facility_count: 1,
+            population_year: 2017,
+            threshold_minutes: 45.0,
+            band_breaks: vec![],
+            sources: vec![],
+            command: String::new(),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn tables_language_and_escaping() {
+        let (places, shapes, sites, access) = case();
+        let bands = Bands::default();
+        let summary = summarize(&places, &access, &sites, &bands, 45.0, 3);
+        let mut report = Report {
+            lang: Lang::Fr,
+            title: String::new(),
+            scope: "Test".into(),
+            run: Snapshot {
+                places: &places,
+                shapes: &shapes,
+                sites: &sites,
+                access: &access,
+                bands: &bands,
+                summary: &summary,
+            },
+            scenario: None,
+            closures: None,
+            history: None,
+            methods: methods(),
+        };
+        let fr = render_report(&report).unwrap();
+        assert!(fr.contains("<html lang=\"fr\">"));
+        assert!(fr.contains("Accès aux maternités — Test"));
+        // 3000 of 6000 residents beyond 45 min, French format
+        assert!(fr.contains("3\u{202F}000 (50,0\u{202F}%)"));
+        assert!(fr.contains("C&lt;&amp;&gt;") && !fr.contains("C<&>"));
+        assert!(fr.contains("Maternité &quot;A&quot;"));
+        assert!(fr.contains("50,0\u{A0}min"));
+        report.lang = Lang::En;
+        let en = render_report(&report).unwrap();
+        assert!(en.contains("3,000 (50.0%)"));
+        assert!(en.contains("Farthest communes") && !en.contains("Communes les plus"));
+        // same input, same bytes
+        assert_eq!(en, render_report(&report).unwrap());
+    }
+
+    #[test]
+    fn mismatched_inputs_are_errors() {
+        let (places, shapes, sites, access) = case();
+        let bands = Bands::default();
+        let summary = summarize(&places, &access, &sites, &bands, 45.0, 3);
+        let report = Report {
+            lang: Lang::Fr,
+            title: String::new(),
+            scope: "Test".into(),
+            run: Snapshot {
+                places: &places,
+                shapes: &shapes[..2],
+                sites: &sites,
+                access: &access,
+                bands: &bands,
+                summary: &summary,
+            },
+            scenario: None,
+            closures: None,
+            history: None,
+            methods: methods(),
+        };
+        let e = render_report(&report).unwrap_err().to_string();
+        assert!(e.contains("shapes has 2 entries for 3 places"), "{e}");
+        let report = Report {
+            run: Snapshot {
+                shapes: &shapes,
+                sites: &[],
+                ..report.run
+            },
+            ..report
+        };
+        let e = render_report(&report).unwrap_err().to_string();
+        assert!(e.contains("facility index 0 out of range"), "{e}");
+    }
 }

@@ -61,7 +61,7 @@ const LEGEND_ROW: i32 = 24;
 const LEGEND_COL: i32 = 170;
 /// plotters writes `font-size = size / 1.24`; this gives 13 px text.
 const FONT: f64 = 13.0 * 1.24;
-const LABEL_FONT: f64 = 12.0 * 1.24;
+const LABEL_FONT: f64 = 13.0 * 1.24;
 
 fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
     Error::Invalid(format!("report: cannot draw the map: {e:?}"))
@@ -141,8 +141,11 @@ fn legend_height(spec: &MapSpec) -> i32 {
 /// Estimated width of a label in pixels (sans-serif averages about 0.6 em;
 /// capitals, common in facility names, run wider than lower case).
 fn text_width(s: &str, px: f64) -> i32 {
-    (s.chars().map(|c| if c.is_uppercase() { 0.68 } else { 0.55 }).sum::<f64>() * px).ceil()
-        as i32
+    (s.chars()
+        .map(|c| if c.is_uppercase() { 0.66 } else { 0.5 })
+        .sum::<f64>()
+        * px)
+        .ceil() as i32
 }
 
 fn draw_marker<DB: DrawingBackend>(
@@ -308,7 +311,7 @@ fn draw_markers<DB: DrawingBackend>(
     }
     let (w, _) = root.dim_in_pixel();
     let font = ("sans-serif", LABEL_FONT).into_font().color(&BLACK);
-    let lh = 15;
+    let lh = 16;
     let mut placed: Vec<[i32; 4]> = groups
         .iter()
         .map(|(p, _, _)| [p.0 - 7, p.1 - 7, p.0 + 7, p.1 + 7])
@@ -318,7 +321,7 @@ fn draw_markers<DB: DrawingBackend>(
         if text.chars().count() > 60 {
             text = text.chars().take(58).collect::<String>() + "…";
         }
-        let tw = text_width(&text, 12.0);
+        let tw = text_width(&text, 13.0);
         // right, left, above, below: the first spot that overlaps nothing
         let candidates = [
             (p.0 + 10, p.1 - lh / 2),

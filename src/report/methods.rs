@@ -154,7 +154,8 @@ impl Methods {
                 "Maternity units: DREES maternity list (SAE) — Licence Ouverte.".into()
             }),
             Facilities::GeneralPractitioners { .. } => out.push(if fr {
-                "Médecins généralistes : INSEE, base permanente des équipements (D201) — Licence Ouverte.".into()
+                "Médecins généralistes : INSEE, base permanente des équipements (D201) — Licence Ouverte."
+                    .into()
             } else {
                 "GPs: INSEE permanent database of facilities (BPE, D201) — Licence Ouverte.".into()
             }),
@@ -217,11 +218,11 @@ impl Methods {
         self.profile
             .iter()
             .map(|p| {
-                let v = if p.value.fract() == 0.0 {
-                    lang.dec(p.value, 0)
-                } else {
-                    lang.dec(p.value, 2)
-                };
+                // as many decimals as the value has, at most 3
+                let decimals = format!("{}", p.value)
+                    .split_once('.')
+                    .map_or(0, |(_, f)| f.len().min(3));
+                let v = lang.dec(p.value, decimals);
                 let colon = if lang == Lang::Fr { "\u{202F}:" } else { ":" };
                 if p.unit.is_empty() {
                     format!("{}{colon} {v}", p.name)
@@ -271,7 +272,7 @@ mod tests {
     #[test]
     fn profile_in_locale() {
         let m = methods(Engine::CommuneEstimate);
-        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{202F}: 62,50\u{A0}km/h"]);
-        assert_eq!(m.profile_lines(Lang::En), ["vitesse: 62.50\u{A0}km/h"]);
+        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{202F}: 62,5\u{A0}km/h"]);
+        assert_eq!(m.profile_lines(Lang::En), ["vitesse: 62.5\u{A0}km/h"]);
     }
 }

@@ -111,20 +111,24 @@ pub fn render_report(report: &Report) -> Result<String> {
             )));
         }
     }
-    let in_range = |access: &[PlaceAccess], sites: usize| {
-        match access.iter().find(|a| !a.first.is_none() && a.first.source as usize >= sites) {
-            Some(a) => Err(Error::Invalid(format!(
-                "report: facility index {} out of range ({sites} facilities)",
-                a.first.source
-            ))),
-            None => Ok(()),
-        }
+    let in_range = |access: &[PlaceAccess], sites: usize| match access
+        .iter()
+        .find(|a| !a.first.is_none() && a.first.source as usize >= sites)
+    {
+        Some(a) => Err(Error::Invalid(format!(
+            "report: facility index {} out of range ({sites} facilities)",
+            a.first.source
+        ))),
+        None => Ok(()),
     };
     in_range(r.access, r.sites.len())?;
     if let Some(s) = &report.scenario {
         in_range(s.access, s.sites.len())?;
     }
-    if let Some(c) = report.closures.and_then(|c| c.iter().find(|c| c.site >= r.sites.len())) {
+    if let Some(c) = report
+        .closures
+        .and_then(|c| c.iter().find(|c| c.site >= r.sites.len()))
+    {
         return Err(Error::Invalid(format!(
             "report: closure ranking refers to facility {} of {}",
             c.site,
