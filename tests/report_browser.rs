@@ -154,7 +154,7 @@ fn methods(engine: Engine, year: u16, sites: usize, lang: Lang) -> Methods {
         threshold_minutes: 45.0,
         band_breaks: Bands::default().breaks,
         sources: vec![Source::FinessEurostat],
-        command: "medaccess access --dep 64 --year 2016 --report rapport.html".into(),
+        command: "medaccess access --dep 64 --year 2023 --report rapport.html".into(),
         notes: vec![],
     }
 }

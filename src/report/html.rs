@@ -115,10 +115,10 @@ const FR: Text = Text {
     status: "Seuil",
     newly_beyond: "passe au-delà",
     no_longer_beyond: "repasse en deçà",
-    more_changes: "autres communes changent ; la liste complète est dans le GeoJSON des changements.",
+    more_changes: "autres communes changent\u{A0}; la liste complète est dans le GeoJSON des changements.",
     no_change: "Aucune commune ne change.",
     ranking: "Classement des fermetures",
-    ranking_intro: "Pour chaque établissement, ce que sa seule fermeture ferait : les habitants qui passeraient au-delà du seuil et les minutes ajoutées pour ceux qu'il dessert (calcul exact par le deuxième établissement le plus proche).",
+    ranking_intro: "Pour chaque établissement, ce que sa seule fermeture ferait\u{A0}: les habitants qui passeraient au-delà du seuil et les minutes ajoutées pour ceux qu'il dessert (calcul exact par le deuxième établissement le plus proche).",
     rank: "Rang",
     pop_newly_beyond: "Population passant au-delà",
     communes_newly_beyond: "Communes passant au-delà",
@@ -1033,15 +1033,15 @@ impl Doc<'_, '_> {
         if !profile.is_empty() {
             items.push(format!(
                 "{} {}",
-                if fr { "Profil :" } else { "Profile:" },
-                profile.join(" ; ").replace(" ; ", if fr { " ; " } else { "; " })
+                if fr { "Profil\u{A0}:" } else { "Profile:" },
+                profile.join(if fr { "\u{A0}; " } else { "; " })
             ));
         }
         if !m.calibration.is_empty() {
             items.push(m.calibration.clone());
         }
         items.push(if fr {
-            "Sens du trajet : de la commune vers l'établissement (patient → établissement), en voiture, sans trafic.".into()
+            "Sens du trajet\u{A0}: de la commune vers l'établissement (patient → établissement), en voiture, sans trafic.".into()
         } else {
             "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
         });
@@ -1053,7 +1053,7 @@ impl Doc<'_, '_> {
         };
         items.push(if fr {
             format!(
-                "Établissements : {} {year}, {} retenus ; {} placés à la mairie de leur commune faute de position.",
+                "Établissements\u{A0}: {} {year}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
                 m.facilities.plural(lang),
                 lang.int(m.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
@@ -1068,7 +1068,7 @@ impl Doc<'_, '_> {
         });
         items.push(if fr {
             format!(
-                "Origine de chaque commune : sa mairie, vérifiée contre le contour communal ; {} communes dont la mairie est absente ou hors de la commune partent d'un point intérieur.",
+                "Origine de chaque commune\u{A0}: sa mairie, vérifiée contre le contour communal\u{A0}; {} communes dont la mairie est absente ou hors de la commune partent d'un point intérieur.",
                 lang.int(s.origin_fallbacks as u64)
             )
         } else {
@@ -1078,7 +1078,10 @@ impl Doc<'_, '_> {
             )
         });
         items.push(if fr {
-            format!("Population : population municipale INSEE {}.", m.population_year)
+            format!(
+                "Population\u{A0}: population municipale INSEE {}.",
+                m.population_year
+            )
         } else {
             format!("Population: INSEE municipal population {}.", m.population_year)
         });
@@ -1094,7 +1097,7 @@ impl Doc<'_, '_> {
         };
         items.push(if fr {
             format!(
-                "Seuil : {} — une commune est « au-delà » si son temps dépasse strictement le seuil ou si aucun établissement n'est joignable. Tranches : {}.",
+                "Seuil\u{A0}: {} — une commune est «\u{A0}au-delà\u{A0}» si son temps dépasse strictement le seuil ou si aucun établissement n'est joignable. Tranches\u{A0}: {}.",
                 self.threshold_of(m.threshold_minutes),
                 bands.join(", ")
             )

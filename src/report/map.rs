@@ -148,37 +148,41 @@ fn text_width(s: &str, px: f64) -> i32 {
         .ceil() as i32
 }
 
+/// Draws a marker of radius `r` pixels (6 normally, smaller on crowded maps).
 fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     (x, y): (i32, i32),
     kind: MarkerKind,
+    r: i32,
 ) -> Result<()> {
-    let black = BLACK.stroke_width(2);
+    let black = BLACK.stroke_width(if r >= 5 { 2 } else { 1 });
     match kind {
         MarkerKind::Open => {
-            area.draw(&Circle::new((x, y), 6, WHITE.filled()))
+            area.draw(&Circle::new((x, y), r as u32, WHITE.filled()))
                 .map_err(draw_err)?;
-            area.draw(&Circle::new((x, y), 6, black)).map_err(draw_err)?;
-            area.draw(&Circle::new((x, y), 2, BLACK.filled()))
+            area.draw(&Circle::new((x, y), r as u32, black))
+                .map_err(draw_err)?;
+            area.draw(&Circle::new((x, y), (r / 3).max(1) as u32, BLACK.filled()))
                 .map_err(draw_err)?;
         }
         MarkerKind::Closed => {
-            area.draw(&Circle::new((x, y), 6, WHITE.filled()))
+            area.draw(&Circle::new((x, y), r as u32, WHITE.filled()))
                 .map_err(draw_err)?;
-            area.draw(&Circle::new((x, y), 6, black)).map_err(draw_err)?;
-            let red = RGBColor(200, 0, 0).stroke_width(3);
-            area.draw(&PathElement::new(vec![(x - 6, y - 6), (x + 6, y + 6)], red))
+            area.draw(&Circle::new((x, y), r as u32, black))
                 .map_err(draw_err)?;
-            area.draw(&PathElement::new(vec![(x - 6, y + 6), (x + 6, y - 6)], red))
+            let red = RGBColor(200, 0, 0).stroke_width(if r >= 5 { 3 } else { 2 });
+            area.draw(&PathElement::new(vec![(x - r, y - r), (x + r, y + r)], red))
+                .map_err(draw_err)?;
+            area.draw(&PathElement::new(vec![(x - r, y + r), (x + r, y - r)], red))
                 .map_err(draw_err)?;
         }
         MarkerKind::New => {
             area.draw(&Rectangle::new(
-                [(x - 6, y - 6), (x + 6, y + 6)],
+                [(x - r, y - r), (x + r, y + r)],
                 RGBColor(33, 102, 172).filled(),
             ))
             .map_err(draw_err)?;
-            area.draw(&Rectangle::new([(x - 6, y - 6), (x + 6, y + 6)], black))
+            area.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], black))
                 .map_err(draw_err)?;
         }
     }
@@ -303,10 +307,11 @@ fn draw_markers<DB: DrawingBackend>(
             None => groups.push((p, m.kind, vec![m.label.clone()])),
         }
     }
+    let crowded = groups.len() > LABEL_LIMIT;
     for (p, kind, _) in &groups {
-        draw_marker(root, *p, *kind)?;
+        draw_marker(root, *p, *kind, if crowded { 3 } else { 6 })?;
     }
-    if groups.len() > LABEL_LIMIT {
+    if crowded {
         return Ok(());
     }
     let (w, _) = root.dim_in_pixel();
@@ -415,7 +420,7 @@ fn draw_legend<DB: DrawingBackend>(
                 t
             }
             LegendItem::Marker(kind, t) => {
-                draw_marker(root, (x + 13, y + 8), *kind)?;
+                draw_marker(root, (x + 13, y + 8), *kind, 6)?;
                 t
             }
         };

