@@ -466,7 +466,7 @@ impl Doc<'_, '_> {
     fn kpis(&mut self, now: (&Summary, usize), before: Option<(&Summary, usize)>) {
         let (t, lang) = (self.t, self.lang);
         let thr = self.threshold();
-        let noun = self.r.methods.facilities.singular(lang);
+        let near = self.r.methods.facilities.from_nearest(lang);
         let pop = |s: &Summary| {
             format!(
                 "{} ({})",
@@ -488,8 +488,8 @@ impl Doc<'_, '_> {
         };
         let mut o = String::from("<section class=\"kpis\">");
         let label = match lang {
-            Lang::Fr => format!("habitants à plus de {thr} d'une {noun}"),
-            Lang::En => format!("residents more than {thr} from a {noun}"),
+            Lang::Fr => format!("habitants à plus de {thr} {near}"),
+            Lang::En => format!("residents more than {thr} {near}"),
         };
         kpi(&mut o, &pop(now.0), &label, before.map(|b| was(pop(b.0))));
         let label = format!("communes {} {thr}", t.beyond);

@@ -86,6 +86,19 @@ impl Facilities {
         }
     }
 
+    /// "from the nearest facility", with French gender and article right:
+    /// `de la maternité la plus proche`, `du médecin généraliste le plus proche`.
+    pub fn from_nearest(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Facilities::Maternities { .. }, Lang::Fr) => "de la maternité la plus proche".into(),
+            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => {
+                "du médecin généraliste le plus proche".into()
+            }
+            (Facilities::Other { .. }, Lang::Fr) => "de l'établissement le plus proche".into(),
+            (f, Lang::En) => format!("from the nearest {}", f.singular(lang)),
+        }
+    }
+
     /// The noun for several facilities, in `lang`.
     pub fn plural(&self, lang: Lang) -> String {
         match (self, lang) {

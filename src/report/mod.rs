@@ -85,7 +85,69 @@ pub struct Report<'a> {
 /// Grey for places with no facility reachable ("no data" in the QGIS style).
 pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 
-/// Renders the report to an HTML string.
+/// Renders the report to an HTML string. Errors when the slices do not
+/// match (one access, one shape per place; facility indices in range).
+///
+/// # Examples
+/// ```
+/// use medaccess::access::{Bands, Place, PlaceAccess, Site, summarize};
+/// use medaccess::report::*;
+/// use medaccess::route::Label;
+///
+/// let place = Place {
+///     id: "64422".into(),
+///     name: "Oloron-Sainte-Marie".into(),
+///     dep: "64".into(),
+///     population: Some(10_684),
+///     origin: [-0.605, 43.194],
+///     origin_source: "mairie".into(),
+///     entries: vec![],
+/// };
+/// let site = Site {
+///     id: "640000600".into(),
+///     name: "CH de Pau".into(),
+///     dep: "64".into(),
+///     position: [-0.371, 43.295],
+///     position_source: "eurostat".into(),
+///     entries: vec![],
+/// };
+/// // 41.5 minutes, in tenths of a second
+/// let access = [PlaceAccess { first: Label { time: 24_900, source: 0 }, second: Label::NONE }];
+/// let (places, sites, bands) = ([place], [site], Bands::default());
+/// let summary = summarize(&places, &access, &sites, &bands, 40.0, 10);
+/// let report = Report {
+///     lang: Lang::Fr,
+///     title: String::new(),
+///     scope: "Pyrénées-Atlantiques (64)".into(),
+///     run: Snapshot {
+///         places: &places,
+///         shapes: &[], // no polygons: communes drawn as dots
+///         sites: &sites,
+///         access: &access,
+///         bands: &bands,
+///         summary: &summary,
+///     },
+///     scenario: None,
+///     closures: None,
+///     history: None,
+///     methods: Methods {
+///         engine: Engine::CommuneEstimate,
+///         profile: vec![Parameter::new("vitesse", 70.0, "km/h")],
+///         calibration: String::new(),
+///         facilities: Facilities::Maternities { year: 2023 },
+///         facility_count: 1,
+///         population_year: 2017,
+///         threshold_minutes: 40.0,
+///         band_breaks: bands.breaks.clone(),
+///         sources: vec![Source::FinessEurostat],
+///         command: String::new(),
+///         notes: vec![],
+///     },
+/// };
+/// let html = render_report(&report).unwrap();
+/// assert!(html.contains("10\u{202F}684 (100,0\u{202F}%)")); // beyond 40 min
+/// assert!(html.contains("41,5\u{A0}min"));
+/// ```
 pub fn render_report(report: &Report) -> Result<String> {
     let r = &report.run;
     let n = r.places.len();
