@@ -8,6 +8,7 @@
 //! The library is laid out the way data flows: [`graph`] (the road-travel
 //! graph) → [`route`] (shortest-path searches).
 
+pub mod communes;
 pub mod error;
 pub mod graph;
 pub mod io;
