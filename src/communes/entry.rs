@@ -78,7 +78,9 @@ impl FacilityLocator {
         let mut boxes = Vec::new();
         if let Some(t) = polygons {
             for (c, p) in t.communes.iter().zip(&t.polygons) {
-                let (Some(p), Some(v)) = (p, g.node_of(&c.insee)) else { continue };
+                let (Some(p), Some(v)) = (p, g.node_of(&c.insee)) else {
+                    continue;
+                };
                 if let Some(r) = p.bounding_rect() {
                     boxes.push(GeomWithData::new(
                         Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),

@@ -47,11 +47,31 @@ use crate::units::{NodeId, Time, UNREACHABLE, travel_time};
 /// Ferry crossings are deliberately absent: an island reached only by boat
 /// stays a separate component and is reported.
 pub const FIXED_LINKS: &[(&str, &str, &str)] = &[
-    ("17300", "17297", "Pont de l'île de Ré (La Rochelle – Rivedoux-Plage, 1988)"),
-    ("17058", "17093", "Pont de l'île d'Oléron (Bourcefranc-le-Chapus – Le Château-d'Oléron, 1966)"),
-    ("85012", "85011", "Pont de Noirmoutier (La Barre-de-Monts – Barbâtre, 1971)"),
-    ("97120", "97103", "Pont de la Gabarre over the Rivière Salée (Pointe-à-Pitre – Baie-Mahault)"),
-    ("97101", "97103", "Pont de l'Alliance over the Rivière Salée (Les Abymes – Baie-Mahault)"),
+    (
+        "17300",
+        "17297",
+        "Pont de l'île de Ré (La Rochelle – Rivedoux-Plage, 1988)",
+    ),
+    (
+        "17058",
+        "17093",
+        "Pont de l'île d'Oléron (Bourcefranc-le-Chapus – Le Château-d'Oléron, 1966)",
+    ),
+    (
+        "85012",
+        "85011",
+        "Pont de Noirmoutier (La Barre-de-Monts – Barbâtre, 1971)",
+    ),
+    (
+        "97120",
+        "97103",
+        "Pont de la Gabarre over the Rivière Salée (Pointe-à-Pitre – Baie-Mahault)",
+    ),
+    (
+        "97101",
+        "97103",
+        "Pont de l'Alliance over the Rivière Salée (Les Abymes – Baie-Mahault)",
+    ),
 ];
 
 /// Name of the engine in every output made on the commune graph.
@@ -77,9 +97,9 @@ impl Default for CommuneProfile {
     /// The calibrated profile (Corsica, class speeds; see the docs).
     fn default() -> Self {
         CommuneProfile {
-            detour: 1.35,
-            speed_kmh: 60.0,
-            hop_s: 0.0,
+            detour: 1.97,
+            speed_kmh: 103.0,
+            hop_s: 137.0,
             no_polygon_neighbours: 4,
         }
     }
@@ -238,7 +258,12 @@ pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result
             .iter()
             .enumerate()
             .filter_map(|(v, r)| {
-                r.map(|r| GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), v))
+                r.map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        v,
+                    )
+                })
             })
             .collect(),
     );
@@ -259,7 +284,9 @@ pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result
                 if w <= v {
                     continue;
                 }
-                let (Some(rb), Some(pb)) = (rects[w], table.polygons[rows[w]].as_ref()) else { continue };
+                let (Some(rb), Some(pb)) = (rects[w], table.polygons[rows[w]].as_ref()) else {
+                    continue;
+                };
                 match contact(pa, &ra, pb, &rb) {
                     Contact::Segment => out.push((v, w)),
                     Contact::Point => points += 1,
@@ -288,7 +315,12 @@ pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result
         let mut met: Vec<usize> = tree
             .locate_in_envelope_intersecting(env)
             .map(|c| c.data)
-            .filter(|&w| w != v && table.polygons[rows[w]].as_ref().is_some_and(|pb| pa.intersects(pb)))
+            .filter(|&w| {
+                w != v
+                    && table.polygons[rows[w]]
+                        .as_ref()
+                        .is_some_and(|pb| pa.intersects(pb))
+            })
             .collect();
         met.sort_unstable();
         if !met.is_empty() {
@@ -367,7 +399,15 @@ struct Header {
 }
 
 const FORMAT: &str = "medaccess-commune-graph";
-const TABLE_HEADER: [&str; 7] = ["insee", "name", "dep", "population", "origin_lon", "origin_lat", "origin_source"];
+const TABLE_HEADER: [&str; 7] = [
+    "insee",
+    "name",
+    "dep",
+    "population",
+    "origin_lon",
+    "origin_lat",
+    "origin_source",
+];
 
 /// Writes the node table as CSV (header [`TABLE_HEADER`]); coordinates with
 /// 6 decimals (about 0.1 m).
@@ -387,16 +427,22 @@ pub(crate) fn write_node_table(nodes: &[CommuneNode]) -> Result<Vec<u8>> {
         ])
         .map_err(err)?;
     }
-    w.into_inner().map_err(|e| Error::Invalid(format!("writing the commune table: {e}")))
+    w.into_inner()
+        .map_err(|e| Error::Invalid(format!("writing the commune table: {e}")))
 }
 
 /// Parses a node table written by [`write_node_table`]; `line0` is the line
 /// of its header in `path` (for error messages).
 pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<Vec<CommuneNode>> {
     let mut rdr = csv::Reader::from_reader(bytes);
-    let head = rdr.headers().map_err(|e| Error::format(path, format!("commune table: {e}")))?;
+    let head = rdr
+        .headers()
+        .map_err(|e| Error::format(path, format!("commune table: {e}")))?;
     if head.iter().ne(TABLE_HEADER) {
-        return Err(Error::format(path, format!("commune table header must be {}", TABLE_HEADER.join(","))));
+        return Err(Error::format(
+            path,
+            format!("commune table header must be {}", TABLE_HEADER.join(",")),
+        ));
     }
     let mut out: Vec<CommuneNode> = Vec::new();
     for (k, rec) in rdr.records().enumerate() {
@@ -409,7 +455,9 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
         };
         let population = match f(3) {
             "" => None,
-            s => Some(s.parse().map_err(|_| Error::field(path, line, "population", format!("`{s}` is not a whole number")))?),
+            s => Some(s.parse().map_err(|_| {
+                Error::field(path, line, "population", format!("`{s}` is not a whole number"))
+            })?),
         };
         let origin_source = OriginSource::parse(f(6))
             .ok_or_else(|| Error::field(path, line, "origin_source", format!("unknown value `{}`", f(6))))?;
@@ -423,7 +471,12 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
             origin_source,
         };
         if out.last().is_some_and(|p| p.insee >= node.insee) {
-            return Err(Error::field(path, line, "insee", "codes must be unique and sorted"));
+            return Err(Error::field(
+                path,
+                line,
+                "insee",
+                "codes must be unique and sorted",
+            ));
         }
         out.push(node);
     }
@@ -465,7 +518,10 @@ pub fn read_commune_graph(path: &Path) -> Result<CommuneGraph> {
     if header.format != FORMAT || header.version != 1 {
         return Err(Error::format(
             path,
-            format!("metadata says {} version {}, expected {FORMAT} version 1", header.format, header.version),
+            format!(
+                "metadata says {} version {}, expected {FORMAT} version 1",
+                header.format, header.version
+            ),
         ));
     }
     header.profile.check()?;
@@ -473,7 +529,11 @@ pub fn read_commune_graph(path: &Path) -> Result<CommuneGraph> {
     if nodes.len() != graph.num_nodes() {
         return Err(Error::format(
             path,
-            format!("{} communes in the table but {} graph nodes", nodes.len(), graph.num_nodes()),
+            format!(
+                "{} communes in the table but {} graph nodes",
+                nodes.len(),
+                graph.num_nodes()
+            ),
         ));
     }
     let isolated = (0..nodes.len() as NodeId)

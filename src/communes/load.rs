@@ -55,10 +55,7 @@ impl Communes {
     ///
     /// # Errors
     /// Two communes with the same INSEE code.
-    pub fn new(
-        mut rows: Vec<(Commune, Option<MultiPolygon<f64>>)>,
-        tolerance_m: f64,
-    ) -> Result<Self> {
+    pub fn new(mut rows: Vec<(Commune, Option<MultiPolygon<f64>>)>, tolerance_m: f64) -> Result<Self> {
         rows.sort_by(|a, b| a.0.insee.cmp(&b.0.insee));
         for w in rows.windows(2) {
             if w[0].0.insee == w[1].0.insee {
@@ -72,7 +69,10 @@ impl Communes {
         let mut polygons = Vec::with_capacity(rows.len());
         for (mut c, poly) in rows {
             let (origin, source) = choose_origin(c.mairie, c.centroid, poly.as_ref(), tolerance_m);
-            c.origin = origin;
+            // 6 decimals (about 0.1 m), as in every file we write, so that a
+            // graph read back equals the graph built.
+            let r6 = |x: f64| (x * 1e6).round() / 1e6;
+            c.origin = origin.map(|(x, y)| (r6(x), r6(y)));
             c.origin_source = source;
             communes.push(c);
             polygons.push(poly);
@@ -110,12 +110,7 @@ impl Communes {
     pub fn origin_counts(&self) -> Vec<(OriginSource, usize)> {
         OriginSource::ALL
             .iter()
-            .map(|&s| {
-                (
-                    s,
-                    self.communes.iter().filter(|c| c.origin_source == s).count(),
-                )
-            })
+            .map(|&s| (s, self.communes.iter().filter(|c| c.origin_source == s).count()))
             .collect()
     }
 
@@ -237,7 +232,10 @@ fn parse_coord(path: &Path, line: u64, field: &str, s: &str, lat: bool) -> Resul
             path,
             line,
             field,
-            format!("{v} is not a WGS84 {} in degrees", if lat { "latitude" } else { "longitude" }),
+            format!(
+                "{v} is not a WGS84 {} in degrees",
+                if lat { "latitude" } else { "longitude" }
+            ),
         ));
     }
     Ok(Some(v))
@@ -253,7 +251,10 @@ fn parse_coord(path: &Path, line: u64, field: &str, s: &str, lat: bool) -> Resul
 pub fn read_points_csv(path: &Path, cols: &PointColumns) -> Result<Vec<Commune>> {
     let bytes = read_maybe_gz(path)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        Error::format(path, format!("not UTF-8 (byte {}); re-encode it as UTF-8", e.valid_up_to()))
+        Error::format(
+            path,
+            format!("not UTF-8 (byte {}); re-encode it as UTF-8", e.valid_up_to()),
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
@@ -314,14 +315,25 @@ pub fn read_points_csv(path: &Path, cols: &PointColumns) -> Result<Vec<Commune>>
                 )
             })?),
         };
-        let pair = |ilon: Option<usize>, ilat: Option<usize>, nlon: &str, nlat: &str| -> Result<Option<(f64, f64)>> {
-            let (Some(ilon), Some(ilat)) = (ilon, ilat) else { return Ok(None) };
+        let pair = |ilon: Option<usize>,
+                    ilat: Option<usize>,
+                    nlon: &str,
+                    nlat: &str|
+         -> Result<Option<(f64, f64)>> {
+            let (Some(ilon), Some(ilat)) = (ilon, ilat) else {
+                return Ok(None);
+            };
             let lon = parse_coord(path, line, nlon, get(ilon), false)?;
             let lat = parse_coord(path, line, nlat, get(ilat), true)?;
             match (lon, lat) {
                 (Some(x), Some(y)) => Ok(Some((x, y))),
                 (None, None) => Ok(None),
-                _ => Err(Error::field(path, line, nlon, "only one of longitude and latitude is given")),
+                _ => Err(Error::field(
+                    path,
+                    line,
+                    nlon,
+                    "only one of longitude and latitude is given",
+                )),
             }
         };
         let mairie = pair(Some(i_lon), Some(i_lat), &cols.lon, &cols.lat)?;
@@ -395,12 +407,22 @@ fn ring(path: &Path, rec: u64, r: &[Vec<f64>]) -> Result<LineString<f64>> {
     let mut cs = Vec::with_capacity(r.len());
     for p in r {
         if p.len() < 2 || !p[0].is_finite() || !p[1].is_finite() || p[0].abs() > 180.0 || p[1].abs() > 90.0 {
-            return Err(Error::field(path, rec, "geometry", format!("bad position {p:?} (want [lon, lat] in degrees)")));
+            return Err(Error::field(
+                path,
+                rec,
+                "geometry",
+                format!("bad position {p:?} (want [lon, lat] in degrees)"),
+            ));
         }
         cs.push(Coord { x: p[0], y: p[1] });
     }
     if cs.len() < 4 {
-        return Err(Error::field(path, rec, "geometry", "a ring needs at least 4 positions"));
+        return Err(Error::field(
+            path,
+            rec,
+            "geometry",
+            "a ring needs at least 4 positions",
+        ));
     }
     Ok(LineString::new(cs))
 }
@@ -440,8 +462,12 @@ fn read_collection(path: &Path) -> Result<Vec<RawFeature>> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::format(path, "empty file"));
     }
-    let fc: RawCollection = serde_json::from_slice(bytes)
-        .map_err(|e| Error::format(path, format!("not a GeoJSON FeatureCollection of (Multi)Polygons or Points: {e}")))?;
+    let fc: RawCollection = serde_json::from_slice(bytes).map_err(|e| {
+        Error::format(
+            path,
+            format!("not a GeoJSON FeatureCollection of (Multi)Polygons or Points: {e}"),
+        )
+    })?;
     Ok(fc.features)
 }
 
@@ -467,7 +493,12 @@ pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(Strin
         match f.geometry.map(|g| shape(path, rec, g)).transpose()? {
             Some(Shape::Area(mp)) => out.push((insee, mp)),
             Some(Shape::Point(_)) => {
-                return Err(Error::field(path, rec, "geometry", "a Point where a (Multi)Polygon is expected"));
+                return Err(Error::field(
+                    path,
+                    rec,
+                    "geometry",
+                    "a Point where a (Multi)Polygon is expected",
+                ));
             }
             None => {}
         }
@@ -484,7 +515,8 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
         let rec = k as u64 + 1;
         let p = f.properties.unwrap_or_default();
         let field = |n: &str| format!("properties.{n}");
-        let insee = prop_str(&p, &props.insee).ok_or_else(|| Error::field(path, rec, field(&props.insee), "missing"))?;
+        let insee = prop_str(&p, &props.insee)
+            .ok_or_else(|| Error::field(path, rec, field(&props.insee), "missing"))?;
         let insee = check_insee(path, rec, &field(&props.insee), &insee)?;
         let dep = match &props.dep {
             Some(d) => prop_str(&p, d).ok_or_else(|| Error::field(path, rec, field(d), "missing"))?,
@@ -493,13 +525,26 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
         let population = match &props.population {
             Some(n) => match p.get(n) {
                 None | Some(Value::Null) => None,
-                Some(v) => Some(v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())).ok_or_else(|| {
-                    Error::field(path, rec, field(n), format!("{v} is not a whole number of inhabitants"))
-                })?),
+                Some(v) => Some(
+                    v.as_u64()
+                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                        .ok_or_else(|| {
+                            Error::field(
+                                path,
+                                rec,
+                                field(n),
+                                format!("{v} is not a whole number of inhabitants"),
+                            )
+                        })?,
+                ),
             },
             None => None,
         };
-        let name = props.name.as_deref().and_then(|n| prop_str(&p, n)).unwrap_or_default();
+        let name = props
+            .name
+            .as_deref()
+            .and_then(|n| prop_str(&p, n))
+            .unwrap_or_default();
         let (mairie, poly) = match f.geometry.map(|g| shape(path, rec, g)).transpose()? {
             Some(Shape::Point(pt)) => (Some(pt), None),
             Some(Shape::Area(mp)) => (None, Some(mp)),

@@ -18,11 +18,12 @@ pub mod load;
 pub mod origin;
 pub mod regions;
 mod segments;
+#[cfg(test)]
+mod tests;
 
 pub use entry::{EntryKind, FacilityEntry, FacilityLocator};
 pub use graph::{
-    CommuneGraph, CommuneNode, CommuneProfile, build_commune_graph, read_commune_graph,
-    write_commune_graph,
+    CommuneGraph, CommuneNode, CommuneProfile, build_commune_graph, read_commune_graph, write_commune_graph,
 };
 pub use load::{Commune, Communes, GeoJsonProperties, PointColumns};
 pub use origin::{OriginSource, choose_origin};

@@ -37,7 +37,12 @@ fn lines_in(mp: &MultiPolygon<f64>, window: &Rect<f64>) -> Vec<Line<f64>> {
 /// segment present in both outlines (as in topologically clean data such as
 /// IGN's) is found exactly; outlines that merely run close without sharing
 /// vertices or segments are not neighbours.
-pub(crate) fn contact(a: &MultiPolygon<f64>, ra: &Rect<f64>, b: &MultiPolygon<f64>, rb: &Rect<f64>) -> Contact {
+pub(crate) fn contact(
+    a: &MultiPolygon<f64>,
+    ra: &Rect<f64>,
+    b: &MultiPolygon<f64>,
+    rb: &Rect<f64>,
+) -> Contact {
     if !boxes_meet(ra, rb) {
         return Contact::None;
     }
@@ -70,7 +75,9 @@ mod tests {
     use geo::{BoundingRect, polygon};
 
     fn sq(x: f64, y: f64) -> MultiPolygon<f64> {
-        MultiPolygon::new(vec![polygon![(x: x, y: y), (x: x + 1.0, y: y), (x: x + 1.0, y: y + 1.0), (x: x, y: y + 1.0)]])
+        MultiPolygon::new(vec![
+            polygon![(x: x, y: y), (x: x + 1.0, y: y), (x: x + 1.0, y: y + 1.0), (x: x, y: y + 1.0)],
+        ])
     }
 
     #[test]
