@@ -266,8 +266,8 @@ fn main() -> anyhow::Result<()> {
         }
         for (a, b, planner) in [
             ("2A004", "2B033", "2 h 40 – 2 h 55"),
-            ("2A004", "2A247", "about 2 h 40"),
-            ("2B033", "2A247", "about 2 h 40"),
+            ("2A004", "2A247", "2 h 40 – 2 h 55"),
+            ("2B033", "2A247", "2 h 40 – 2 h 55"),
         ] {
             let (Some(i), Some(j)) = (cg.node_of(a), cg.node_of(b)) else {
                 continue;

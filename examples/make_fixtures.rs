@@ -87,6 +87,12 @@ fn main() -> anyhow::Result<()> {
         "make_fixtures (reload + rebuild + write): {:.2} s",
         t.elapsed().as_secs_f64()
     );
+    let t = Instant::now();
+    let back = fixtures::load_fixture_graph(&out)?;
+    eprintln!("read fixture graph: {:.2} s, {} nodes", t.elapsed().as_secs_f64(), back.nodes.len());
+    let t = Instant::now();
+    let pyr = fixtures::load_fixture_communes(&out, &fixtures::POLYGON_DEPS)?;
+    eprintln!("read fixture polygons (64, 40, 65, 32): {:.2} s, {} communes", t.elapsed().as_secs_f64(), pyr.len());
     for (f, n) in &rep.files {
         println!("{n:>10}  {}", f.display());
     }
