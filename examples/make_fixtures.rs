@@ -67,6 +67,10 @@ fn main() -> anyhow::Result<()> {
         ("64445", "64422"),
         ("64445", "64102"),
         ("64422", "64102"),
+        ("64430", "64445"),
+        ("64493", "64102"),
+        ("64485", "64102"),
+        ("64371", "64493"),
         ("75056", "69123"),
         ("33063", "64445"),
     ] {
@@ -89,10 +93,18 @@ fn main() -> anyhow::Result<()> {
     );
     let t = Instant::now();
     let back = fixtures::load_fixture_graph(&out)?;
-    eprintln!("read fixture graph: {:.2} s, {} nodes", t.elapsed().as_secs_f64(), back.nodes.len());
+    eprintln!(
+        "read fixture graph: {:.2} s, {} nodes",
+        t.elapsed().as_secs_f64(),
+        back.nodes.len()
+    );
     let t = Instant::now();
     let pyr = fixtures::load_fixture_communes(&out, &fixtures::POLYGON_DEPS)?;
-    eprintln!("read fixture polygons (64, 40, 65, 32): {:.2} s, {} communes", t.elapsed().as_secs_f64(), pyr.len());
+    eprintln!(
+        "read fixture polygons (64, 40, 65, 32): {:.2} s, {} communes",
+        t.elapsed().as_secs_f64(),
+        pyr.len()
+    );
     for (f, n) in &rep.files {
         println!("{n:>10}  {}", f.display());
     }

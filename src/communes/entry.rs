@@ -103,10 +103,10 @@ impl FacilityLocator {
     /// graph.
     ///
     /// # Examples
-    /// ```no_run
+    /// ```
     /// # fn main() -> medaccess::Result<()> {
     /// use medaccess::communes::{FacilityLocator, fixtures};
-    /// let g = fixtures::load_fixture_graph(std::path::Path::new("fixtures"))?;
+    /// let g = fixtures::load_fixture_graph(&fixtures::default_dir())?;
     /// let loc = FacilityLocator::new(&g, None);
     /// let e = loc.entry((-0.3708, 43.2946)).unwrap(); // Pau
     /// assert_eq!(g.nodes[e.node as usize].insee, "64445");

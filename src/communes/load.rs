@@ -114,6 +114,15 @@ impl Communes {
             .collect()
     }
 
+    /// Number of communes whose origin is a fallback
+    /// ([`OriginSource::is_fallback`]), for summaries.
+    pub fn fallback_count(&self) -> usize {
+        self.communes
+            .iter()
+            .filter(|c| c.origin_source.is_fallback())
+            .count()
+    }
+
     /// Loads the `communes-france` extract: `communes_points.csv` and
     /// `polygons/dep-*.geojson` under `dir` (all départements found), with
     /// the default 200 m town-hall tolerance.
@@ -132,23 +141,33 @@ impl Communes {
         let mut wanted: Vec<String> = rows.iter().map(|c| c.dep.clone()).collect();
         wanted.sort();
         wanted.dedup();
-        let mut polys: HashMap<String, MultiPolygon<f64>> = HashMap::new();
+        let mut polys = Vec::new();
+        // A missing département file is an error, not communes without
+        // polygons: their town halls would go unchecked silently.
         for dep in &wanted {
-            let p = polygon_file(dir, dep);
-            if p.exists() {
-                for (insee, mp) in read_polygons_geojson(&p, "insee")? {
-                    polys.insert(insee, mp);
-                }
-            }
+            polys.extend(read_polygons_geojson(&polygon_file(dir, dep), "insee")?);
         }
-        let rows = rows
+        Self::join(rows, polys, DEFAULT_TOLERANCE_M)
+    }
+
+    /// Joins commune points (e.g. from [`read_points_csv`] with user
+    /// columns) to polygons keyed by INSEE code (e.g. from
+    /// [`read_polygons_geojson`]) and chooses the origins. Polygons of
+    /// communes absent from `points` are ignored.
+    pub fn join(
+        points: Vec<Commune>,
+        polygons: Vec<(String, MultiPolygon<f64>)>,
+        tolerance_m: f64,
+    ) -> Result<Self> {
+        let mut polys: HashMap<String, MultiPolygon<f64>> = polygons.into_iter().collect();
+        let rows = points
             .into_iter()
             .map(|c| {
                 let poly = polys.remove(&c.insee);
                 (c, poly)
             })
             .collect();
-        Self::new(rows, DEFAULT_TOLERANCE_M)
+        Self::new(rows, tolerance_m)
     }
 }
 

@@ -40,7 +40,7 @@ pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// # Examples
 /// ```
 /// use medaccess::communes::haversine_m;
-/// // Pau town hall → Oloron-Sainte-Marie town hall: about 30 km
+/// // Pau town hall → Oloron-Sainte-Marie town hall: about 22 km
 /// let d = haversine_m((-0.370821, 43.294562), (-0.605171, 43.194390));
 /// assert!((d - 21_900.0).abs() < 500.0, "{d}");
 /// ```
