@@ -73,6 +73,20 @@ impl Communes {
             // graph read back equals the graph built.
             let r6 = |x: f64| (x * 1e6).round() / 1e6;
             c.origin = origin.map(|(x, y)| (r6(x), r6(y)));
+            // A point that no polygon checked must at least be in France:
+            // this catches swapped columns in user files.
+            let unchecked = matches!(
+                source,
+                OriginSource::MairieUnchecked | OriginSource::CentroidUnchecked
+            );
+            if let (Some(o), true) = (c.origin, unchecked)
+                && !super::origin::in_france(o)
+            {
+                return Err(Error::Invalid(format!(
+                    "commune {}: point (lon {}, lat {}) is outside France and has no polygon to check it against (longitude and latitude swapped?)",
+                    c.insee, o.0, o.1
+                )));
+            }
             c.origin_source = source;
             communes.push(c);
             polygons.push(poly);

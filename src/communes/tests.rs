@@ -192,6 +192,8 @@ fn bad_points_csv_names_file_line_and_field() {
     // A BOM and custom column names are fine.
     let p = tmp("custom.csv");
     std::fs::write(&p, "\u{feff}code;x;y\n64422;-0.605171;43.19439\n").unwrap();
+    let swapped = tmp("swapped.csv");
+    std::fs::write(&swapped, "code;x;y\n64422;43.19439;-0.605171\n").unwrap();
     let custom = PointColumns {
         insee: "code".into(),
         name: None,
@@ -204,9 +206,16 @@ fn bad_points_csv_names_file_line_and_field() {
         delimiter: b';',
     };
     let rows = load::read_points_csv(&p, &custom).unwrap();
+    assert!(Communes::new(rows.iter().map(|c| (c.clone(), None)).collect(), 200.0).is_ok());
     assert_eq!(
         (rows[0].dep.as_str(), rows[0].mairie),
         ("64", Some((-0.605171, 43.19439)))
+    );
+    let rows = load::read_points_csv(&swapped, &custom).unwrap();
+    let err = Communes::new(rows.into_iter().map(|c| (c, None)).collect(), 200.0).unwrap_err();
+    assert!(
+        err.to_string().contains("64422") && err.to_string().contains("swapped"),
+        "{err}"
     );
 }
 
