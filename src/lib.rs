@@ -9,6 +9,7 @@
 //! graph) → [`route`] (shortest-path searches).
 
 pub mod access;
+pub mod communes;
 pub mod error;
 pub mod facilities;
 pub mod graph;
