@@ -10,10 +10,12 @@
 
 pub mod access;
 pub mod communes;
+pub mod engine;
 pub mod error;
 pub mod facilities;
 pub mod graph;
 pub mod io;
+pub mod job;
 pub mod output;
 pub mod planner;
 pub mod report;
