@@ -357,6 +357,18 @@ fn islands_and_overseas_are_reported() {
     for i in ["97411", "97209", "2A004"] {
         assert_eq!(from_paris[g.node_of(i).unwrap() as usize], UNREACHABLE, "{i}");
     }
+    // Scopes on the graph and places for the access module.
+    let pyr = g.select(&Scope::Departements(vec!["64".into()])).unwrap();
+    assert_eq!(pyr.len(), 545);
+    let na = g.select(&Scope::Regions(vec!["75".into()])).unwrap();
+    assert!(na.len() > 4_000 && na.contains(&pyr[0]));
+    assert!(
+        g.select(&Scope::Communes(vec!["14581".into()])).is_err(),
+        "no point: not a node"
+    );
+    let places = g.places(&pyr);
+    assert_eq!(places[0].entries, vec![(pyr[0], 0)]);
+    assert_eq!(places.iter().filter_map(|p| p.population).sum::<u64>(), 677_309);
     // Guadeloupe's two halves are joined by the Rivière Salée bridges.
     let pap = one_to_all(g.graph.forward(), g.node_of("97120").unwrap());
     assert_ne!(pap[g.node_of("97105").unwrap() as usize], UNREACHABLE);
@@ -374,6 +386,7 @@ fn facility_entry() {
     assert_eq!(e.kind, EntryKind::InsideCommune);
     assert_eq!(e.time, g.profile.leg_time(e.distance_m));
     assert!(e.distance_m > 1_000.0 && e.distance_m < 5_000.0);
+    assert_eq!(e.entries(), vec![(e.node, e.time)]);
     let s = e.seed(7);
     assert_eq!((s.node, s.time, s.source), (e.node, e.time, 7));
     // Outside the loaded polygons: nearest origin (Bastia town hall).
