@@ -168,9 +168,8 @@ fn main() -> anyhow::Result<()> {
     // Fitted on pairs up to FIT_MAX_S of road: the range that matters for
     // the nearest facility (beyond, every commune is a désert anyway).
     let pairs_within = |max_s: f64, f: &mut dyn FnMut(usize, usize)| {
-        for i in 0..n {
-            for j in 0..n {
-                let r = road_pairs[i][j].0;
+        for (i, row) in road_pairs.iter().enumerate() {
+            for (j, &(r, _)) in row.iter().enumerate() {
                 if i != j && r.is_finite() && r > 0.0 && r <= max_s {
                     f(i, j)
                 }

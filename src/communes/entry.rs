@@ -38,6 +38,11 @@ pub struct FacilityEntry {
 }
 
 impl FacilityEntry {
+    /// The entry as [`crate::access::Entries`] (one `(node, time)` pair).
+    pub fn entries(&self) -> crate::access::Entries {
+        vec![(self.node, self.time)]
+    }
+
     /// The entry as a search seed for source `source`.
     pub fn seed(&self, source: u32) -> Seed {
         Seed {

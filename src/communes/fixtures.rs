@@ -90,37 +90,33 @@ pub fn load_fixture_table(dir: &Path) -> Result<Vec<CommuneNode>> {
 /// re-chosen from the shipped origins (they pass their own check).
 pub fn load_fixture_communes(dir: &Path, deps: &[&str]) -> Result<Communes> {
     let nodes = load_fixture_table(dir)?;
-    let mut polys = std::collections::HashMap::new();
+    let mut polys = Vec::new();
     for dep in deps {
-        let p = polygon_file(dir, dep);
-        for (insee, mp) in super::load::read_polygons_geojson(&p, "insee")? {
-            polys.insert(insee, mp);
-        }
+        polys.extend(super::load::read_polygons_geojson(
+            &polygon_file(dir, dep),
+            "insee",
+        )?);
     }
-    let rows = nodes
-        .into_iter()
+    let points: Vec<super::load::Commune> = nodes
+        .iter()
         .filter(|n| deps.contains(&n.dep.as_str()))
-        .map(|n| {
-            let poly = polys.remove(&n.insee);
-            let c = super::load::Commune {
-                insee: n.insee,
-                name: n.name,
-                dep: n.dep,
-                population: n.population,
-                mairie: Some((n.lon, n.lat)),
-                centroid: None,
-                origin: None,
-                origin_source: n.origin_source,
-            };
-            (c, poly)
+        .map(|n| super::load::Commune {
+            insee: n.insee.clone(),
+            name: n.name.clone(),
+            dep: n.dep.clone(),
+            population: n.population,
+            mairie: Some((n.lon, n.lat)),
+            centroid: None,
+            origin: None,
+            origin_source: n.origin_source,
         })
         .collect();
-    let mut t = Communes::new(rows, super::load::DEFAULT_TOLERANCE_M)?;
-    // Keep the source's flag: the shipped point is already the checked origin.
-    let shipped = load_fixture_table(dir)?;
+    let mut t = Communes::join(points, polys, super::load::DEFAULT_TOLERANCE_M)?;
+    // The shipped point is already the checked origin: keep the flag it
+    // earned against the source data (re-checking it would call it `mairie`).
     for c in &mut t.communes {
-        if let Ok(i) = shipped.binary_search_by(|n| n.insee.as_str().cmp(&c.insee)) {
-            c.origin_source = shipped[i].origin_source;
+        if let Ok(i) = nodes.binary_search_by(|n| n.insee.as_str().cmp(&c.insee)) {
+            c.origin_source = nodes[i].origin_source;
         }
     }
     Ok(t)

@@ -29,12 +29,8 @@ pub use load::{Commune, Communes, GeoJsonProperties, PointColumns};
 pub use origin::{OriginSource, choose_origin};
 pub use regions::{REGIONS, Scope, region_departements};
 
-/// Mean Earth radius used for great-circle distances, in metres (IUGG mean
-/// radius R1, the one geo's [`geo::Haversine`] uses).
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
-
 /// Great-circle distance between two lon/lat points, in metres (haversine
-/// formula; error under 0.5 % against the ellipsoid, far below the spread of
+/// formula on geo's mean Earth radius, 6,371,008.8 m; error under 0.5 % against the ellipsoid, far below the spread of
 /// road detours).
 ///
 /// # Examples

@@ -51,16 +51,16 @@ impl OriginSource {
         OriginSource::Missing,
     ];
 
-    /// Short stable name used in files (`mairie`, `mairie_sign_fixed`, ...).
+    /// Short stable name used in files (`mairie`, `mairie-sign-fixed`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             OriginSource::Mairie => "mairie",
-            OriginSource::MairieNear => "mairie_near",
-            OriginSource::MairieSignFixed => "mairie_sign_fixed",
+            OriginSource::MairieNear => "mairie-near",
+            OriginSource::MairieSignFixed => "mairie-sign-fixed",
             OriginSource::Centroid => "centroid",
-            OriginSource::InteriorPoint => "interior_point",
-            OriginSource::MairieUnchecked => "mairie_unchecked",
-            OriginSource::CentroidUnchecked => "centroid_unchecked",
+            OriginSource::InteriorPoint => "interior-point",
+            OriginSource::MairieUnchecked => "mairie-unchecked",
+            OriginSource::CentroidUnchecked => "centroid-unchecked",
             OriginSource::Missing => "missing",
         }
     }

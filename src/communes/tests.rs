@@ -357,6 +357,18 @@ fn islands_and_overseas_are_reported() {
     for i in ["97411", "97209", "2A004"] {
         assert_eq!(from_paris[g.node_of(i).unwrap() as usize], UNREACHABLE, "{i}");
     }
+    // Scopes on the graph and places for the access module.
+    let pyr = g.select(&Scope::Departements(vec!["64".into()])).unwrap();
+    assert_eq!(pyr.len(), 545);
+    let na = g.select(&Scope::Regions(vec!["75".into()])).unwrap();
+    assert!(na.len() > 4_000 && na.contains(&pyr[0]));
+    assert!(
+        g.select(&Scope::Communes(vec!["14581".into()])).is_err(),
+        "no point: not a node"
+    );
+    let places = g.places(&pyr);
+    assert_eq!(places[0].entries, vec![(pyr[0], 0)]);
+    assert_eq!(places.iter().filter_map(|p| p.population).sum::<u64>(), 677_309);
     // Guadeloupe's two halves are joined by the Rivière Salée bridges.
     let pap = one_to_all(g.graph.forward(), g.node_of("97120").unwrap());
     assert_ne!(pap[g.node_of("97105").unwrap() as usize], UNREACHABLE);
@@ -374,6 +386,7 @@ fn facility_entry() {
     assert_eq!(e.kind, EntryKind::InsideCommune);
     assert_eq!(e.time, g.profile.leg_time(e.distance_m));
     assert!(e.distance_m > 1_000.0 && e.distance_m < 5_000.0);
+    assert_eq!(e.entries(), vec![(e.node, e.time)]);
     let s = e.seed(7);
     assert_eq!((s.node, s.time, s.source), (e.node, e.time, 7));
     // Outside the loaded polygons: nearest origin (Bastia town hall).
@@ -386,4 +399,91 @@ fn facility_entry() {
     let hendaye = polys.get("64260").unwrap();
     let p = hendaye.origin.unwrap();
     assert_eq!(g.nodes[loc.entry(p).unwrap().node as usize].insee, "64260");
+}
+
+/// Corsica's road graph at class speeds (as in the calibration example):
+/// the graph and each node's (lon, lat).
+fn corsica_roads() -> (crate::graph::RoadGraph, Vec<(f64, f64)>) {
+    use std::collections::HashMap;
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/osm-fr-corse"
+    ));
+    let nodes = crate::io::read_maybe_gz(&dir.join("corsica_nodes.csv.gz")).unwrap();
+    let mut id = HashMap::new();
+    let mut coords = Vec::new();
+    for rec in csv::Reader::from_reader(&nodes[..]).records() {
+        let rec = rec.unwrap();
+        id.insert(rec[0].to_string(), coords.len() as u32);
+        coords.push((rec[2].parse().unwrap(), rec[1].parse().unwrap()));
+    }
+    let links = crate::io::read_maybe_gz(&dir.join("corsica_links.csv.gz")).unwrap();
+    let mut edges = Vec::new();
+    for rec in csv::Reader::from_reader(&links[..]).records() {
+        let rec = rec.unwrap();
+        let kmh = match &rec[8] {
+            "trunk" => 90.0,
+            "primary" => 80.0,
+            "secondary" => 70.0,
+            "tertiary" => 60.0,
+            "unclassified" => 50.0,
+            "residential" => 30.0,
+            "trunk_link" | "primary_link" => 50.0,
+            "secondary_link" | "tertiary_link" => 40.0,
+            "living_street" | "service" => 20.0,
+            _ => continue,
+        };
+        if rec[7].split(',').any(|m| m == "car") {
+            let m: f64 = rec[3].parse().unwrap();
+            edges.push(crate::graph::Edge::new(
+                id[&rec[1]],
+                id[&rec[2]],
+                crate::units::travel_time(m, kmh),
+            ));
+        }
+    }
+    (
+        crate::graph::RoadGraph::from_edges(coords.len(), &edges).unwrap(),
+        coords,
+    )
+}
+
+/// The default profile keeps the error the docs claim against Corsica's
+/// road times (pairs up to 60 min of road, every 6th commune as source).
+#[test]
+fn default_profile_matches_corsican_road_times() {
+    let (road, coords) = corsica_roads();
+    let t = Communes::load_france_deps(&data_dir(), Some(&["2A", "2B"])).unwrap();
+    let g = build_commune_graph(&t, &CommuneProfile::default()).unwrap();
+    let snap: Vec<u32> = g
+        .nodes
+        .iter()
+        .map(|n| {
+            (0..coords.len())
+                .filter(|&v| road.forward().out_degree(v as u32) > 0)
+                .min_by(|&a, &b| {
+                    haversine_m((n.lon, n.lat), coords[a]).total_cmp(&haversine_m((n.lon, n.lat), coords[b]))
+                })
+                .unwrap() as u32
+        })
+        .collect();
+    let mut err = Vec::new();
+    for s in (0..g.nodes.len()).step_by(6) {
+        let r = one_to_all(road.forward(), snap[s]);
+        let c = one_to_all(g.graph.forward(), s as u32);
+        for t in 0..g.nodes.len() {
+            let rt = r[snap[t] as usize];
+            if t != s && rt > 0 && rt <= minutes_ds(60.0) {
+                err.push(c[t] as f64 / rt as f64 - 1.0);
+            }
+        }
+    }
+    err.sort_by(f64::total_cmp);
+    let bias = err[err.len() / 2];
+    let mut abs: Vec<f64> = err.iter().map(|e| e.abs()).collect();
+    abs.sort_by(f64::total_cmp);
+    let (median, p90) = (abs[abs.len() / 2], abs[abs.len() * 9 / 10]);
+    assert!(err.len() > 5_000, "{} pairs", err.len());
+    assert!(bias.abs() < 0.06, "bias {bias}");
+    assert!(median < 0.23 && p90 < 0.60, "median {median}, p90 {p90}");
 }
