@@ -24,7 +24,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Drive time from every commune in scope to the nearest maternity.
-    Access(access::AccessArgs),
+    Access(Box<access::AccessArgs>),
     /// Build or inspect road-travel graphs.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
@@ -42,7 +42,7 @@ enum Command {
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Access(a) => access::run(a),
+        Command::Access(a) => access::run(*a),
         Command::Graph(g) => graph::run(g),
         Command::Synthetic { width, height, seed } => {
             let s = medaccess::synthetic::road_grid(width, height, seed);
