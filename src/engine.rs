@@ -128,3 +128,25 @@ impl Engine {
         }
     }
 }
+
+impl Engine {
+    /// The engine as the report's methods section describes it, with its
+    /// profile parameters.
+    pub fn methods(&self) -> (crate::report::Engine, Vec<crate::report::Parameter>, String) {
+        use crate::report::{Engine as E, Parameter};
+        match self {
+            Engine::Communes(e) => {
+                let p = &e.graph.profile;
+                (
+                    E::CommuneEstimate,
+                    vec![
+                        Parameter::new("detour factor", p.detour, ""),
+                        Parameter::new("speed", p.speed_kmh, "km/h"),
+                        Parameter::new("per commune crossed", p.hop_s, "s"),
+                    ],
+                    "Calibrated on Corsica's OpenStreetMap road network (docs/commune-engine.md).".into(),
+                )
+            }
+        }
+    }
+}

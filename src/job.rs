@@ -338,3 +338,44 @@ pub fn site_features(sites: &[Site], engine: &str) -> Vec<Feature> {
         })
         .collect()
 }
+
+/// The shapes of places for maps: polygons when loaded, else points.
+pub fn shapes(territory: &Territory, places: &[Place]) -> Vec<Geometry> {
+    places.iter().map(|p| place_geometry(territory, p)).collect()
+}
+
+/// The methods section of a report for a maternity run.
+pub fn maternity_methods(
+    engine: &Engine,
+    year: u16,
+    facility_count: usize,
+    threshold: f64,
+    bands: &Bands,
+    command: String,
+) -> crate::report::Methods {
+    let (engine, profile, calibration) = engine.methods();
+    crate::report::Methods {
+        engine,
+        profile,
+        calibration,
+        facilities: crate::report::Facilities::Maternities { year },
+        facility_count,
+        population_year: 2017,
+        threshold_minutes: threshold,
+        band_breaks: bands.breaks.clone(),
+        sources: vec![crate::report::Source::FinessEurostat],
+        command,
+        notes: vec![],
+    }
+}
+
+/// A scope's name for titles: `Pyrénées-Atlantiques (64)` style when one
+/// département, else the tag.
+pub fn scope_title(scope: &Scope) -> String {
+    match scope {
+        Scope::All => "France".into(),
+        Scope::Departements(d) => format!("département(s) {}", d.join(", ")),
+        Scope::Regions(r) => format!("région(s) {}", r.join(", ")),
+        Scope::Communes(c) => format!("{} commune(s)", c.len()),
+    }
+}
