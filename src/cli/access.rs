@@ -18,6 +18,8 @@ pub struct AccessArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub facility_file: FacilityFileArgs,
+    #[command(flatten)]
+    pub report: super::setup::ReportArgs,
     /// Year of the DREES maternity list (2013-2023): the sites open that year.
     #[arg(long, default_value_t = 2023)]
     pub year: u16,
@@ -79,6 +81,43 @@ pub fn run(a: AccessArgs) -> Result<()> {
     }
     if let [(y0, r0), (y1, r1)] = &runs[..] {
         compare(*y0, r0, *y1, r1, threshold)?;
+    }
+    if let Some(path) = &a.report.report {
+        let (y0, r0) = &runs[0];
+        fn ids(r: &AccessRun) -> Vec<&str> {
+            r.sites.iter().map(|s| s.id.as_str()).collect()
+        }
+        let changes = runs
+            .get(1)
+            .map(|(_, r1)| diff(&r0.access, &r1.access, &ids(r0), &ids(r1), threshold))
+            .unwrap_or_default();
+        let shapes = job::shapes(&territory, &r0.places);
+        let scenario = runs.get(1).map(|(_, r1)| medaccess::report::ScenarioView {
+            sites: &r1.sites,
+            access: &r1.access,
+            summary: &r1.summary,
+            changes: &changes,
+        });
+        let command = std::env::args().collect::<Vec<_>>().join(" ");
+        let report = medaccess::report::Report {
+            lang: a.report.lang()?,
+            title: String::new(),
+            scope: job::scope_title(&scope),
+            run: medaccess::report::Snapshot {
+                places: &r0.places,
+                shapes: &shapes,
+                sites: &r0.sites,
+                access: &r0.access,
+                bands: &bands,
+                summary: &r0.summary,
+            },
+            scenario,
+            closures: None,
+            history: None,
+            methods: job::maternity_methods(&engine, *y0, r0.sites.len(), threshold, &bands, command),
+        };
+        medaccess::report::write_report(path, &report)?;
+        println!("  wrote {}", path.display());
     }
     Ok(())
 }

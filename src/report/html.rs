@@ -322,7 +322,7 @@ fn svg_map(
         }
     }
     let unreachable = access.iter().any(|a| a.minutes().is_none());
-    render_map(&MapSpec {
+    render_map(MapSpec {
         shapes: run.shapes,
         origins: run.places.iter().map(|p| p.origin).collect(),
         fill: fills(run.bands, access),
@@ -747,14 +747,24 @@ impl Doc<'_, '_> {
         let before_ids: BTreeSet<&str> = run.sites.iter().map(|s| s.id.as_str()).collect();
         let after_ids: BTreeSet<&str> = sc.sites.iter().map(|s| s.id.as_str()).collect();
         let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(t.scenario));
-        let closed: Vec<&Site> = run
-            .sites
+        // Only the sites that serve (before) or would serve (after) some
+        // place of the report: a national list means nothing here.
+        let serving = |access: &[crate::access::PlaceAccess]| -> BTreeSet<usize> {
+            access
+                .iter()
+                .filter(|a| !a.first.is_none())
+                .map(|a| a.first.source as usize)
+                .collect()
+        };
+        let (served_before, served_after) = (serving(run.access), serving(sc.access));
+        let closed: Vec<&Site> = served_before
             .iter()
+            .map(|&i| &run.sites[i])
             .filter(|s| !after_ids.contains(s.id.as_str()))
             .collect();
-        let opened: Vec<&Site> = sc
-            .sites
+        let opened: Vec<&Site> = served_after
             .iter()
+            .map(|&i| &sc.sites[i])
             .filter(|s| !before_ids.contains(s.id.as_str()))
             .collect();
         if !closed.is_empty() || !opened.is_empty() {

@@ -111,10 +111,20 @@ fn bbox(spec: &MapSpec) -> Option<[f64; 4]> {
             _ => add(spec.origins[i][0], spec.origins[i][1]),
         }
     }
-    for m in &spec.markers {
-        add(m.position[0], m.position[1]);
+    // Facilities frame the map only when there are no places: a run over
+    // one département must not zoom out to every site in France.
+    if spec.origins.is_empty() {
+        for m in &spec.markers {
+            add(m.position[0], m.position[1]);
+        }
     }
     (b[0] <= b[2]).then_some(b)
+}
+
+/// Whether a marker lies within the map's box widened by a tenth each side.
+fn on_map(b: &[f64; 4], p: [f64; 2]) -> bool {
+    let (mx, my) = ((b[2] - b[0]) * 0.1, (b[3] - b[1]) * 0.1);
+    p[0] >= b[0] - mx && p[0] <= b[2] + mx && p[1] >= b[1] - my && p[1] <= b[3] + my
 }
 
 /// Pixel ring with consecutive duplicates removed.
@@ -190,9 +200,11 @@ fn draw_marker<DB: DrawingBackend>(
 }
 
 /// Renders the map as an SVG document (one string, no external resource).
-pub(crate) fn render_map(spec: &MapSpec) -> Result<String> {
+pub(crate) fn render_map(mut spec: MapSpec) -> Result<String> {
     let w = spec.width as f64;
-    let b = bbox(spec).unwrap_or([0.0, 0.0, 1.0, 1.0]);
+    let b = bbox(&spec).unwrap_or([0.0, 0.0, 1.0, 1.0]);
+    spec.markers.retain(|m| on_map(&b, m.position));
+    let spec = &spec;
     let k = ((b[1] + b[3]) / 2.0).to_radians().cos();
     let dx = ((b[2] - b[0]) * k).max(1e-6);
     let dy = (b[3] - b[1]).max(1e-6);
@@ -460,7 +472,7 @@ mod tests {
             width: 600,
             max_height: 400,
         };
-        let svg = render_map(&spec).unwrap();
+        let svg = render_map(spec).unwrap();
         let outer = svg.find("#040506").unwrap();
         let inner = svg.find("#010203").unwrap();
         assert!(outer < inner, "enclave drawn last");
