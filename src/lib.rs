@@ -9,6 +9,7 @@
 //! graph) → [`route`] (shortest-path searches).
 
 pub mod error;
+pub mod gp;
 pub mod graph;
 pub mod io;
 pub mod route;
