@@ -192,12 +192,12 @@ fn check_sites(sites: &[Site], num_units: usize, num_nodes: usize) -> Result<()>
                 s.node
             )));
         }
-        if let Some(h) = s.home {
-            if h as usize >= num_units {
-                return Err(Error::Invalid(format!(
-                    "supply site {j} lies in demand unit {h}, but there are only {num_units} units"
-                )));
-            }
+        if let Some(h) = s.home
+            && h as usize >= num_units
+        {
+            return Err(Error::Invalid(format!(
+                "supply site {j} lies in demand unit {h}, but there are only {num_units} units"
+            )));
         }
         if !(s.supply.is_finite() && s.supply >= 0.0) {
             return Err(Error::Invalid(format!(

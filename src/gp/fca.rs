@@ -153,6 +153,14 @@ pub fn two_step(pairs: &Pairs, population: &[f64], supply: &[f64], decay: &Decay
     })
 }
 
+/// The under-served flag: `value < threshold`, with `value` and
+/// `threshold` in the same unit (DREES reads APL under
+/// [`DREES_UNDER_SERVED`](super::apl::DREES_UNDER_SERVED) = 2.5
+/// consultations per inhabitant per year as under-served).
+pub fn under_served(values: &[f64], threshold: f64) -> Vec<bool> {
+    values.iter().map(|&v| v < threshold).collect()
+}
+
 /// Supply within each of `thresholds` (tenths of a second, inclusive) of
 /// each demand unit, e.g. GPs within 10, 20 and 30 minutes. Returns one
 /// vector per threshold, indexed by unit.

@@ -36,7 +36,7 @@ pub use apl::{
 };
 pub use catchment::{Direction, Pairs, Site};
 pub use decay::{Decay, Step};
-pub use fca::{Fca, GpModel, PER_100K, SupplyChange, nearest_supply, supply_within, two_step};
+pub use fca::{Fca, GpModel, PER_100K, SupplyChange, nearest_supply, supply_within, two_step, under_served};
 pub use supply::{
     BpeCounts, PractitionerColumns, SupplyLocation, SupplyPoint, parse_insee, read_bpe_d201,
     read_demand_weights, read_practitioners, supply_by_commune,
@@ -68,14 +68,14 @@ pub fn sites_from_communes(
         if index.get(c.as_str()) != Some(&k) {
             continue; // a repeated code gets its supply once
         }
-        if let Some(&s) = supply.get(c) {
-            if s > 0.0 {
-                sites.push(Site {
-                    node,
-                    home: Some(k as u32),
-                    supply: s,
-                });
-            }
+        if let Some(&s) = supply.get(c)
+            && s > 0.0
+        {
+            sites.push(Site {
+                node,
+                home: Some(k as u32),
+                supply: s,
+            });
         }
     }
     let unmatched = supply
