@@ -6,7 +6,8 @@
 //! Data flows: [`supply`] (GP counts and practitioner files → supply per
 //! commune) → [`catchment`] (bounded searches → who reaches which site,
 //! patient → GP) → [`fca`] (the two steps, nearest GP, GPs within N
-//! minutes, scenarios) → [`apl`] (comparison with DREES). The decay
+//! minutes, scenarios) → [`output`] (the per-commune table as CSV) →
+//! [`apl`] (comparison with DREES). The decay
 //! functions and their sources are in [`decay`].
 //!
 //! # Examples
@@ -28,6 +29,7 @@ pub mod apl;
 pub mod catchment;
 pub mod decay;
 pub mod fca;
+pub mod output;
 pub mod supply;
 
 pub use apl::{
@@ -37,6 +39,7 @@ pub use apl::{
 pub use catchment::{Direction, Pairs, Site};
 pub use decay::{Decay, Step};
 pub use fca::{Fca, GpModel, PER_100K, SupplyChange, nearest_supply, supply_within, two_step, under_served};
+pub use output::{GpRow, GpTable, write_scenario_csv};
 pub use supply::{
     BpeCounts, PractitionerColumns, SupplyLocation, SupplyPoint, parse_insee, read_bpe_d201,
     read_demand_weights, read_practitioners, supply_by_commune,
