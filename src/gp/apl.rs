@@ -16,7 +16,9 @@ use super::supply::Table;
 use crate::error::{Error, Result};
 
 /// DREES's usual reading of GP APL: under 2.5 consultations per inhabitant
-/// per year is under-served.
+/// per year is under-served (Vergier & Chaput, "Déserts médicaux : comment
+/// les définir ? Comment les mesurer ?", *Les Dossiers de la DREES* n°17,
+/// May 2017: 8 % of the population lived in a commune under that threshold).
 pub const DREES_UNDER_SERVED: f64 = 2.5;
 
 /// One commune of the published APL.
