@@ -25,11 +25,14 @@ pub struct Territory {
 impl Territory {
     /// The origin (lon, lat) of a commune by INSEE code.
     pub fn origin(&self, insee: &str) -> Option<[f64; 2]> {
-        self.index_of(insee).map(|i| [self.communes[i].lon, self.communes[i].lat])
+        self.index_of(insee)
+            .map(|i| [self.communes[i].lon, self.communes[i].lat])
     }
 
     pub fn index_of(&self, insee: &str) -> Option<usize> {
-        self.communes.binary_search_by(|c| c.insee.as_str().cmp(insee)).ok()
+        self.communes
+            .binary_search_by(|c| c.insee.as_str().cmp(insee))
+            .ok()
     }
 }
 
@@ -88,7 +91,11 @@ impl Engine {
     /// A commune as a place: it enters the graph at its own node.
     pub fn place(&self, c: &CommuneNode) -> Place {
         let entries = match self {
-            Engine::Communes(e) => e.graph.node_of(&c.insee).map(|v| vec![(v, 0)]).unwrap_or_default(),
+            Engine::Communes(e) => e
+                .graph
+                .node_of(&c.insee)
+                .map(|v| vec![(v, 0)])
+                .unwrap_or_default(),
         };
         Place {
             id: c.insee.clone(),
@@ -118,6 +125,28 @@ impl Engine {
             position: f.lon_lat,
             position_source: f.source.to_string(),
             entries,
+        }
+    }
+}
+
+impl Engine {
+    /// The engine as the report's methods section describes it, with its
+    /// profile parameters.
+    pub fn methods(&self) -> (crate::report::Engine, Vec<crate::report::Parameter>, String) {
+        use crate::report::{Engine as E, Parameter};
+        match self {
+            Engine::Communes(e) => {
+                let p = &e.graph.profile;
+                (
+                    E::CommuneEstimate,
+                    vec![
+                        Parameter::new("detour factor", p.detour, ""),
+                        Parameter::new("speed", p.speed_kmh, "km/h"),
+                        Parameter::new("per commune crossed", p.hop_s, "s"),
+                    ],
+                    "Calibrated on Corsica's OpenStreetMap road network (docs/commune-engine.md).".into(),
+                )
+            }
         }
     }
 }

@@ -62,7 +62,10 @@ impl Scope {
             Scope::Departements(d) => communes::Scope::Departements(d.clone()),
             Scope::Regions(r) => communes::Scope::Regions(r.clone()),
             Scope::Communes(c) => {
-                let deps: BTreeSet<String> = c.iter().map(|code| communes::load::dep_of_insee(code).to_string()).collect();
+                let deps: BTreeSet<String> = c
+                    .iter()
+                    .map(|code| communes::load::dep_of_insee(code).to_string())
+                    .collect();
                 return Ok(Some(deps.into_iter().collect()));
             }
         };
@@ -161,10 +164,18 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
 
 /// The maternities open in `year`, placed (Eurostat/FINESS position, else
 /// the town hall of their commune).
-pub fn load_maternities(paths: &DataPaths, year: u16, territory: &Territory) -> Result<(MaternityList, Placed)> {
+pub fn load_maternities(
+    paths: &DataPaths,
+    year: u16,
+    territory: &Territory,
+) -> Result<(MaternityList, Placed)> {
     let list = MaternityList::load(&paths.maternities)?;
     let eurostat = PositionTable::load_eurostat(&paths.positions)?;
-    let finess = paths.finess.as_deref().map(facilities::FinessExtract::load).transpose()?;
+    let finess = paths
+        .finess
+        .as_deref()
+        .map(facilities::FinessExtract::load)
+        .transpose()?;
     let mut tables: Vec<&dyn SitePositions> = Vec::new();
     if let Some(f) = &finess {
         tables.push(f);
@@ -209,7 +220,10 @@ pub fn run_access(
     bands: &Bands,
     threshold: f64,
 ) -> AccessRun {
-    let places: Vec<Place> = scope_idx.iter().map(|&i| engine.place(&territory.communes[i])).collect();
+    let places: Vec<Place> = scope_idx
+        .iter()
+        .map(|&i| engine.place(&territory.communes[i]))
+        .collect();
     let access = nearest_sites(engine.graph(), &sites, &places);
     let summary = summarize(&places, &access, &sites, bands, threshold, 10);
     AccessRun {
@@ -229,6 +243,16 @@ pub fn place_geometry(territory: &Territory, p: &Place) -> Geometry {
     }
 }
 
+/// How [`write_access`] classes and splits its outputs.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteOptions<'a> {
+    pub bands: &'a Bands,
+    /// Désert threshold in minutes.
+    pub threshold: f64,
+    /// One set of files per département.
+    pub split_by_dep: bool,
+}
+
 /// Files written by [`write_access`].
 #[derive(Debug, Clone)]
 pub struct Written {
@@ -243,11 +267,14 @@ pub fn write_access(
     stem: &str,
     run: &AccessRun,
     territory: &Territory,
-    bands: &Bands,
-    threshold: f64,
-    split_by_dep: bool,
+    opts: &WriteOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Written> {
+    let WriteOptions {
+        bands,
+        threshold,
+        split_by_dep,
+    } = *opts;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let recs = records(&run.places, &run.access, &run.sites, bands, threshold, run.engine);
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
@@ -270,7 +297,9 @@ pub fn write_access(
                 properties: recs[i].clone(),
             })
             .collect();
-        let polygons = feats.iter().any(|f| matches!(f.geometry, Geometry::MultiPolygon(_)));
+        let polygons = feats
+            .iter()
+            .any(|f| matches!(f.geometry, Geometry::MultiPolygon(_)));
         let gj = dir.join(format!("{name}.geojson"));
         write_geojson(&gj, name, &feats)?;
         let qml = dir.join(format!("{name}.qml"));
@@ -282,7 +311,11 @@ pub fn write_access(
         progress(k + 1, total);
     }
     let fac = dir.join(format!("{stem}-facilities.geojson"));
-    write_geojson(&fac, &format!("{stem}-facilities"), &site_features(&run.sites, run.engine))?;
+    write_geojson(
+        &fac,
+        &format!("{stem}-facilities"),
+        &site_features(&run.sites, run.engine),
+    )?;
     files.push(fac);
     Ok(Written { files })
 }
@@ -304,4 +337,45 @@ pub fn site_features(sites: &[Site], engine: &str) -> Vec<Feature> {
             ],
         })
         .collect()
+}
+
+/// The shapes of places for maps: polygons when loaded, else points.
+pub fn shapes(territory: &Territory, places: &[Place]) -> Vec<Geometry> {
+    places.iter().map(|p| place_geometry(territory, p)).collect()
+}
+
+/// The methods section of a report for a maternity run.
+pub fn maternity_methods(
+    engine: &Engine,
+    year: u16,
+    facility_count: usize,
+    threshold: f64,
+    bands: &Bands,
+    command: String,
+) -> crate::report::Methods {
+    let (engine, profile, calibration) = engine.methods();
+    crate::report::Methods {
+        engine,
+        profile,
+        calibration,
+        facilities: crate::report::Facilities::Maternities { year },
+        facility_count,
+        population_year: 2017,
+        threshold_minutes: threshold,
+        band_breaks: bands.breaks.clone(),
+        sources: vec![crate::report::Source::FinessEurostat],
+        command,
+        notes: vec![],
+    }
+}
+
+/// A scope's name for titles: `Pyrénées-Atlantiques (64)` style when one
+/// département, else the tag.
+pub fn scope_title(scope: &Scope) -> String {
+    match scope {
+        Scope::All => "France".into(),
+        Scope::Departements(d) => format!("département(s) {}", d.join(", ")),
+        Scope::Regions(r) => format!("région(s) {}", r.join(", ")),
+        Scope::Communes(c) => format!("{} commune(s)", c.len()),
+    }
 }

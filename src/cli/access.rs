@@ -6,7 +6,7 @@ use medaccess::access::group;
 use medaccess::job::{self, AccessRun};
 use medaccess::planner::diff;
 
-use super::args::{DataArgs, OutputArgs, ScopeArgs, progress};
+use super::args::{DataArgs, FacilityFileArgs, OutputArgs, ScopeArgs, progress};
 
 #[derive(Debug, Args)]
 pub struct AccessArgs {
@@ -16,6 +16,8 @@ pub struct AccessArgs {
     pub data: DataArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub facility_file: FacilityFileArgs,
     /// Year of the DREES maternity list (2013-2023): the sites open that year.
     #[arg(long, default_value_t = 2023)]
     pub year: u16,
@@ -42,47 +44,37 @@ pub fn run(a: AccessArgs) -> Result<()> {
     );
     let mut years = vec![a.year];
     years.extend(a.compare_year);
+    if let Some(file) = &a.facility_file.facilities {
+        if a.compare_year.is_some() {
+            anyhow::bail!("--compare-year compares DREES years; it cannot be used with --facilities");
+        }
+        let placed = medaccess::facilities::load_facilities(file, &a.facility_file.columns(), |insee| {
+            territory.origin(insee)
+        })?;
+        let stem = format!("access-{}", scope.tag());
+        report_warnings(&a.output.out, &stem, &placed.warnings, None)?;
+        let sites = job::sites(&engine, &territory, &placed.facilities);
+        let run = job::run_access(&engine, &territory, &idx, sites, &bands, threshold);
+        let title = format!("== Facilities from {}: {} sites", file.display(), run.sites.len());
+        return write_and_print(&a.output, &stem, &title, &run, &territory, &bands, threshold).map(|_| ());
+    }
     let mut runs: Vec<(u16, AccessRun)> = Vec::new();
-    let stdout = std::io::stdout();
     for &year in &years {
         let (_, placed) = job::load_maternities(&paths, year, &territory)?;
-        for w in &placed.warnings {
-            eprintln!("warning: {w}");
-        }
+        let stem = format!("maternity-access-{}-{year}", scope.tag());
+        report_warnings(&a.output.out, &stem, &placed.warnings, deps.as_deref())?;
         let sites = job::sites(&engine, &territory, &placed.facilities);
         let t1 = std::time::Instant::now();
         let run = job::run_access(&engine, &territory, &idx, sites, &bands, threshold);
-        let compute = t1.elapsed().as_secs_f64();
-        let stem = format!("maternity-access-{}-{year}", scope.tag());
-        let pb = progress(if a.output.split_by_dep { 0 } else { 1 }, "writing");
-        let written = job::write_access(
-            &a.output.out,
-            &stem,
-            &run,
-            &territory,
-            &bands,
-            threshold,
-            a.output.split_by_dep,
-            |k, n| {
-                pb.set_length(n as u64);
-                pb.set_position(k as u64);
-            },
-        )?;
-        pb.finish_and_clear();
-        let text = format!(
-            "== Maternities open in {year} (DREES): {} sites in France; nearest computed in {:.3} s; engine={}\n{}",
-            run.sites.len(),
-            compute,
-            run.engine,
-            run.summary.render(&run.places, &run.access, &run.sites)
+        eprintln!(
+            "{year}: nearest maternity computed in {:.3} s",
+            t1.elapsed().as_secs_f64()
         );
-        let summary_path = a.output.out.join(format!("{stem}-summary.txt"));
-        medaccess::io::atomic_write_bytes(&summary_path, text.as_bytes())?;
-        let mut out = stdout.lock();
-        writeln!(out, "{text}")?;
-        for f in written.files.iter().chain([&summary_path]) {
-            writeln!(out, "  wrote {}", f.display())?;
-        }
+        let title = format!(
+            "== Maternities open in {year} (DREES): {} sites in France",
+            run.sites.len()
+        );
+        write_and_print(&a.output, &stem, &title, &run, &territory, &bands, threshold)?;
         runs.push((year, run));
     }
     if let [(y0, r0), (y1, r1)] = &runs[..] {
@@ -95,17 +87,24 @@ pub fn run(a: AccessArgs) -> Result<()> {
 fn compare(y0: u16, r0: &AccessRun, y1: u16, r1: &AccessRun, threshold: f64) -> Result<()> {
     let ids = |r: &AccessRun| r.sites.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
     let (i0, i1) = (ids(r0), ids(r1));
-    let closed: Vec<&AccessRun> = vec![r0];
-    let _ = closed;
-    let gone: Vec<String> = r0
-        .sites
+    // Only the sites that are or were nearest to some commune in scope.
+    let serving = |r: &AccessRun| -> std::collections::BTreeSet<u32> {
+        r.access
+            .iter()
+            .filter(|x| !x.first.is_none())
+            .map(|x| x.first.source)
+            .collect()
+    };
+    let (s0, s1) = (serving(r0), serving(r1));
+    let gone: Vec<String> = s0
         .iter()
+        .map(|&i| &r0.sites[i as usize])
         .filter(|s| !i1.contains(&s.id))
         .map(|s| format!("{} {}", s.id, s.name))
         .collect();
-    let new: Vec<String> = r1
-        .sites
+    let new: Vec<String> = s1
         .iter()
+        .map(|&i| &r1.sites[i as usize])
         .filter(|s| !i0.contains(&s.id))
         .map(|s| format!("{} {}", s.id, s.name))
         .collect();
@@ -125,10 +124,28 @@ fn compare(y0: u16, r0: &AccessRun, y1: u16, r1: &AccessRun, threshold: f64) -> 
         t1.communes_beyond as i64 - t0.communes_beyond as i64,
         t1.population_beyond as i64 - t0.population_beyond as i64
     )?;
-    writeln!(out, "  sites gone in France: {}", if gone.is_empty() { "none".into() } else { gone.join("; ") })?;
-    writeln!(out, "  sites new in France: {}", if new.is_empty() { "none".into() } else { new.join("; ") })?;
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join("; ")
+        }
+    };
+    writeln!(
+        out,
+        "  closed, among the sites serving these communes: {}",
+        list(&gone)
+    )?;
+    writeln!(
+        out,
+        "  opened, among the sites serving these communes: {}",
+        list(&new)
+    )?;
     let newly: Vec<_> = changes.iter().filter(|c| c.newly_beyond).collect();
-    let pop_changed: u64 = changes.iter().map(|c| r0.places[c.place].population.unwrap_or(0)).sum();
+    let pop_changed: u64 = changes
+        .iter()
+        .map(|c| r0.places[c.place].population.unwrap_or(0))
+        .sum();
     writeln!(
         out,
         "  {} communes changed (population {}); {} newly beyond {threshold} min:",
@@ -159,6 +176,73 @@ fn compare(y0: u16, r0: &AccessRun, y1: u16, r1: &AccessRun, threshold: f64) -> 
     }
     if sorted.len() > 25 {
         writeln!(out, "    … {} more in the CSV/GeoJSON outputs", sorted.len() - 25)?;
+    }
+    Ok(())
+}
+
+/// Prints the placement warnings about sites in the scope's départements and
+/// a count of the others; all of them go to `<stem>-warnings.txt`.
+fn report_warnings(
+    dir: &std::path::Path,
+    stem: &str,
+    warnings: &[String],
+    deps: Option<&[String]>,
+) -> Result<()> {
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{stem}-warnings.txt"));
+    medaccess::io::atomic_write_bytes(&path, (warnings.join("\n") + "\n").as_bytes())?;
+    // A warning starts with the FINESS id, whose first characters are the département.
+    let local = |w: &str| deps.is_none_or(|d| d.iter().any(|d| w.starts_with(d.as_str())));
+    let mut shown = 0;
+    for w in warnings.iter().filter(|w| local(w)) {
+        eprintln!("warning: {w}");
+        shown += 1;
+    }
+    if warnings.len() > shown {
+        eprintln!(
+            "note: {} facility placement warnings elsewhere in France, listed in {}",
+            warnings.len() - shown,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes the outputs of one run and prints its summary.
+fn write_and_print(
+    o: &OutputArgs,
+    stem: &str,
+    title: &str,
+    run: &AccessRun,
+    territory: &medaccess::engine::Territory,
+    bands: &medaccess::access::Bands,
+    threshold: f64,
+) -> Result<()> {
+    let pb = progress(1, "writing");
+    let opts = job::WriteOptions {
+        bands,
+        threshold,
+        split_by_dep: o.split_by_dep,
+    };
+    let written = job::write_access(&o.out, stem, run, territory, &opts, |k, n| {
+        pb.set_length(n as u64);
+        pb.set_position(k as u64);
+    })?;
+    pb.finish_and_clear();
+    let text = format!(
+        "{title}; engine={}\n{}",
+        run.engine,
+        run.summary.render(&run.places, &run.access, &run.sites)
+    );
+    let summary_path = o.out.join(format!("{stem}-summary.txt"));
+    medaccess::io::atomic_write_bytes(&summary_path, text.as_bytes())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    for f in written.files.iter().chain([&summary_path]) {
+        writeln!(out, "  wrote {}", f.display())?;
     }
     Ok(())
 }

@@ -105,7 +105,10 @@ pub struct OutputArgs {
 impl OutputArgs {
     pub fn bands(&self) -> Result<Bands> {
         if !(self.threshold > 0.0 && self.threshold.is_finite()) {
-            bail!("--threshold must be a positive number of minutes, got {}", self.threshold);
+            bail!(
+                "--threshold must be a positive number of minutes, got {}",
+                self.threshold
+            );
         }
         Bands::parse(&self.bands).map_err(|e| anyhow::anyhow!("--bands: {e}"))
     }
@@ -125,4 +128,67 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     );
     pb.set_message(what.to_string());
     pb
+}
+
+/// A user file of facilities instead of the DREES maternity list.
+#[derive(Debug, Clone, Args)]
+pub struct FacilityFileArgs {
+    /// CSV or GeoJSON of facilities (replaces the DREES maternity list).
+    #[arg(long, value_name = "FILE")]
+    pub facilities: Option<PathBuf>,
+    /// Id column of --facilities.
+    #[arg(long, default_value = "id", value_name = "COL")]
+    pub id_col: String,
+    /// Name column of --facilities.
+    #[arg(long, default_value = "name", value_name = "COL")]
+    pub name_col: String,
+    /// Longitude column (WGS84) of --facilities.
+    #[arg(long, default_value = "lon", value_name = "COL")]
+    pub lon_col: String,
+    /// Latitude column (WGS84) of --facilities.
+    #[arg(long, default_value = "lat", value_name = "COL")]
+    pub lat_col: String,
+    /// Projected x/y columns instead of lon/lat, e.g. `--xy x,y --epsg 2154`.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        num_args = 2,
+        value_name = "X,Y",
+        requires = "epsg"
+    )]
+    pub xy: Vec<String>,
+    /// EPSG code of --xy (2154 Lambert-93, 5490/2972/2975/4471 overseas…).
+    #[arg(long)]
+    pub epsg: Option<u32>,
+    /// INSEE commune column, for the town-hall fallback when a row has no position.
+    #[arg(long, value_name = "COL")]
+    pub commune_col: Option<String>,
+    /// Capacity / weight column (beds, GPs, FTE…).
+    #[arg(long, value_name = "COL")]
+    pub capacity_col: Option<String>,
+}
+
+impl FacilityFileArgs {
+    pub fn columns(&self) -> medaccess::facilities::FacilityColumns {
+        use medaccess::facilities::{CoordColumns, FacilityColumns};
+        let coords = match (&self.xy[..], self.epsg) {
+            ([x, y], Some(epsg)) => CoordColumns::Xy {
+                x: x.clone(),
+                y: y.clone(),
+                epsg,
+            },
+            _ => CoordColumns::LonLat {
+                lon: self.lon_col.clone(),
+                lat: self.lat_col.clone(),
+            },
+        };
+        FacilityColumns {
+            id: self.id_col.clone(),
+            name: Some(self.name_col.clone()),
+            coords,
+            commune: self.commune_col.clone(),
+            capacity: self.capacity_col.clone(),
+            ..FacilityColumns::default()
+        }
+    }
 }

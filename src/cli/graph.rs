@@ -39,7 +39,11 @@ pub fn run(cmd: GraphCommand) -> Result<()> {
             };
             let t0 = std::time::Instant::now();
             let table = communes::Communes::load_france(&data)?;
-            eprintln!("loaded {} communes in {:.1} s", table.len(), t0.elapsed().as_secs_f64());
+            eprintln!(
+                "loaded {} communes in {:.1} s",
+                table.len(),
+                t0.elapsed().as_secs_f64()
+            );
             let g = communes::build_commune_graph(&table, &profile)?;
             communes::write_commune_graph(&out, &g)?;
             print_info(&g);
@@ -69,9 +73,15 @@ fn print_info(g: &communes::CommuneGraph) {
             .iter()
             .map(|&v| format!("{} {}", g.nodes[v as usize].insee, g.nodes[v as usize].name))
             .collect();
-        println!("communes with no neighbour (islands, reported not dropped): {}", names.join(", "));
+        println!(
+            "communes with no neighbour (islands, reported not dropped): {}",
+            names.join(", ")
+        );
     }
     if !g.missing.is_empty() {
-        println!("communes with no point at all (not in the graph): {}", g.missing.join(", "));
+        println!(
+            "communes with no point at all (not in the graph): {}",
+            g.missing.join(", ")
+        );
     }
 }

@@ -4,6 +4,8 @@
 mod access;
 mod args;
 mod graph;
+mod planner;
+mod setup;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -24,7 +26,19 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Drive time from every commune in scope to the nearest maternity.
-    Access(access::AccessArgs),
+    Access(Box<access::AccessArgs>),
+    /// Close and open facilities: before/after for every commune.
+    Scenario(Box<planner::ScenarioArgs>),
+    /// Rank every facility by the population its closure alone would push beyond the threshold.
+    Rank(Box<planner::RankArgs>),
+    /// Choose K new sites that bring the most population within the threshold.
+    Site(Box<planner::SiteArgs>),
+    /// Population beyond 30/40/45 minutes year by year (DREES list 2013-2023), with the closures.
+    History(Box<planner::HistoryArgs>),
+    /// Catchment polygons: communes dissolved by nearest facility.
+    Catchments(Box<planner::AreasArgs>),
+    /// Isochrone band polygons with population per band.
+    Isochrones(Box<planner::AreasArgs>),
     /// Build or inspect road-travel graphs.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
@@ -42,7 +56,13 @@ enum Command {
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Access(a) => access::run(a),
+        Command::Access(a) => access::run(*a),
+        Command::Scenario(a) => planner::scenario(*a),
+        Command::Rank(a) => planner::rank(*a),
+        Command::Site(a) => planner::site(*a),
+        Command::History(a) => planner::history(*a),
+        Command::Catchments(a) => planner::catchments(*a),
+        Command::Isochrones(a) => planner::isochrones(*a),
         Command::Graph(g) => graph::run(g),
         Command::Synthetic { width, height, seed } => {
             let s = medaccess::synthetic::road_grid(width, height, seed);

@@ -82,6 +82,11 @@ pub struct Report<'a> {
     pub methods: Methods,
 }
 
+/// The timeline chart of a history alone, as an SVG document.
+pub fn timeline_svg(h: &History, lang: Lang, width: u32, height: u32) -> Result<String> {
+    chart::render_timeline(h, lang, width, height)
+}
+
 /// Grey for places with no facility reachable ("no data" in the QGIS style).
 pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 
