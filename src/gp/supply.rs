@@ -439,15 +439,37 @@ pub fn read_practitioners(path: &Path, cols: &PractitionerColumns) -> Result<Vec
     Ok(out)
 }
 
-/// Sums the supply of the rows located by commune code (commune → amount).
-/// Rows known only by position are returned apart: placing them needs a
-/// point-in-commune or snapping step that belongs to the caller.
-pub fn supply_by_commune(points: &[SupplyPoint]) -> (BTreeMap<String, f64>, Vec<SupplyPoint>) {
+/// Sums the supply of the rows per commune code. A row known only by
+/// position is placed by `locate(lon, lat)` (e.g. the commune whose
+/// polygon contains it, from `communes::FacilityLocator`); rows it cannot
+/// place are returned apart, for the caller to report.
+///
+/// # Examples
+/// ```
+/// use medaccess::gp::{supply_by_commune, SupplyLocation, SupplyPoint};
+/// let rows = [
+///     SupplyPoint { location: SupplyLocation::Commune("64445".into()), amount: 1.0, line: 2 },
+///     SupplyPoint { location: SupplyLocation::Point { lon: -0.37, lat: 43.29 }, amount: 0.5, line: 3 },
+///     SupplyPoint { location: SupplyLocation::Point { lon: 9.0, lat: 60.0 }, amount: 1.0, line: 4 },
+/// ];
+/// let locate = |lon: f64, lat: f64| (lat < 50.0).then(|| "64445".to_string());
+/// let (by, unplaced) = supply_by_commune(&rows, locate);
+/// assert_eq!(by["64445"], 1.5);
+/// assert_eq!(unplaced[0].line, 4);
+/// ```
+pub fn supply_by_commune(
+    points: &[SupplyPoint],
+    mut locate: impl FnMut(f64, f64) -> Option<String>,
+) -> (BTreeMap<String, f64>, Vec<SupplyPoint>) {
     let mut by = BTreeMap::new();
     let mut unplaced = Vec::new();
     for p in points {
-        match p.location.insee() {
-            Some(c) => *by.entry(c.to_string()).or_insert(0.0) += p.amount,
+        let code = match &p.location {
+            SupplyLocation::Commune(c) | SupplyLocation::Both { insee: c, .. } => Some(c.clone()),
+            SupplyLocation::Point { lon, lat } => locate(*lon, *lat),
+        };
+        match code {
+            Some(c) => *by.entry(c).or_insert(0.0) += p.amount,
             None => unplaced.push(p.clone()),
         }
     }
@@ -614,11 +636,14 @@ mod tests {
         );
         assert_eq!(rows[2].location.insee(), Some("64422"));
         assert_eq!(rows[2].location.lon_lat(), Some([-0.61, 43.19]));
-        let (by, unplaced) = supply_by_commune(&rows);
+        let (by, unplaced) = supply_by_commune(&rows, |_, _| None);
         assert_eq!(by["64445"], 3.0);
         assert_eq!(by["64422"], 0.25);
         assert_eq!(unplaced.len(), 1);
         assert_eq!(unplaced[0].line, 3);
+        let (by, unplaced) = supply_by_commune(&rows, |_, _| Some("64445".into()));
+        assert_eq!(by["64445"], 3.5);
+        assert!(unplaced.is_empty());
         // without a weight column every row is one practitioner
         let rows = read_practitioners(&p, &PractitionerColumns::default()).unwrap();
         assert!(rows.iter().all(|r| r.amount == 1.0));
