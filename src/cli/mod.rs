@@ -3,6 +3,7 @@
 
 mod access;
 mod args;
+mod gp;
 mod graph;
 mod planner;
 mod setup;
@@ -39,6 +40,8 @@ enum Command {
     Catchments(Box<planner::AreasArgs>),
     /// Isochrone band polygons with population per band.
     Isochrones(Box<planner::AreasArgs>),
+    /// GP access: nearest GP, GPs within 10/20/30 min, APL-style two-step floating catchment.
+    Gp(Box<gp::GpArgs>),
     /// Build or inspect road-travel graphs.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
@@ -63,6 +66,7 @@ pub fn run() -> Result<()> {
         Command::History(a) => planner::history(*a),
         Command::Catchments(a) => planner::catchments(*a),
         Command::Isochrones(a) => planner::isochrones(*a),
+        Command::Gp(a) => gp::run(*a),
         Command::Graph(g) => graph::run(g),
         Command::Synthetic { width, height, seed } => {
             let s = medaccess::synthetic::road_grid(width, height, seed);
