@@ -259,3 +259,80 @@ fn bad_arguments_fail_cleanly() {
         assert!(stderr.contains(expect), "{args:?}: {stderr}");
     }
 }
+
+/// A user's own communes (GeoJSON polygons, or a CSV of points with its own
+/// column names) become a commune graph that `access` runs on.
+#[test]
+fn user_communes_build_a_graph() {
+    let dir = tmp("usercommunes");
+    let g = dir.join("g.medgraph.gz");
+    let poly = common::shared("communes-france/polygons/dep-64.geojson");
+    let (ok, stdout, stderr) = run(
+        &[
+            "graph",
+            "build-communes",
+            "--geojson",
+            poly.to_str().unwrap(),
+            "--out",
+            g.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("545 communes"), "{stdout}");
+    let out = dir.join("out");
+    let (ok, stdout, stderr) = run(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--commune-graph",
+            g.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("545 communes, population 677 309"), "{stdout}");
+
+    // points CSV with other column names and `;`
+    let csv = dir.join("pts.csv");
+    std::fs::write(
+        &csv,
+        "code;libelle;pop;x;y\n64422;Oloron;10684;-0.605171;43.194390\n64445;Pau;77130;-0.370821;43.294562\n",
+    )
+    .unwrap();
+    let g2 = dir.join("g2.medgraph.gz");
+    let args = [
+        "graph",
+        "build-communes",
+        "--points",
+        csv.to_str().unwrap(),
+        "--col-insee",
+        "code",
+        "--col-name",
+        "libelle",
+        "--col-population",
+        "pop",
+        "--col-lon",
+        "x",
+        "--col-lat",
+        "y",
+        "--delimiter",
+        ";",
+        "--out",
+        g2.to_str().unwrap(),
+    ];
+    let (ok, stdout, stderr) = run(&args, &[]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("2 communes"), "{stdout}");
+    // the same file with a column missing: the error names file and column
+    std::fs::write(&csv, "code;libelle;pop;x\n64422;Oloron;10684;-0.605171\n").unwrap();
+    let (ok, _, stderr) = run(&args, &[]);
+    assert!(!ok);
+    assert!(stderr.contains("pts.csv") && stderr.contains('y'), "{stderr}");
+    assert!(!g2.exists() || std::fs::read(&g2).is_ok());
+}
