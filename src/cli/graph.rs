@@ -4,48 +4,51 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use medaccess::communes::{self, CommuneProfile};
 
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Folder with communes_points.csv and polygons/ (e.g. ../shared/data/communes-france).
+    #[arg(long, value_name = "DIR", required_unless_present_any = ["points", "geojson"])]
+    data: Option<PathBuf>,
+    /// Your own commune points CSV instead of --data (columns below).
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    points: Option<PathBuf>,
+    /// Polygon GeoJSON files joined to --points by INSEE code.
+    #[arg(long, value_name = "FILE", requires = "points")]
+    polygons: Vec<PathBuf>,
+    /// Your own commune GeoJSON (polygons or town-hall points) instead of --data.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "points"])]
+    geojson: Option<PathBuf>,
+    /// INSEE code column / property.
+    #[arg(long, default_value = "insee")]
+    col_insee: String,
+    /// Name column / property.
+    #[arg(long, default_value = "name")]
+    col_name: String,
+    /// Population column / property.
+    #[arg(long, default_value = "population")]
+    col_population: String,
+    /// Longitude column of --points (WGS84).
+    #[arg(long, default_value = "lon")]
+    col_lon: String,
+    /// Latitude column of --points (WGS84).
+    #[arg(long, default_value = "lat")]
+    col_lat: String,
+    /// Field delimiter of --points.
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// Output graph file (.medgraph or .medgraph.gz).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Profile as JSON (detour, speed_kmh, hop_s, no_polygon_neighbours); default: calibrated.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum GraphCommand {
     /// Build the commune graph (communes joined to their neighbours) from
     /// the communes-france data and write it as a compact graph file.
-    BuildCommunes {
-        /// Folder with communes_points.csv and polygons/ (e.g. ../shared/data/communes-france).
-        #[arg(long, value_name = "DIR", required_unless_present_any = ["points", "geojson"])]
-        data: Option<PathBuf>,
-        /// Your own commune points CSV instead of --data (columns below).
-        #[arg(long, value_name = "FILE", conflicts_with = "data")]
-        points: Option<PathBuf>,
-        /// Polygon GeoJSON files joined to --points by INSEE code.
-        #[arg(long, value_name = "FILE", requires = "points")]
-        polygons: Vec<PathBuf>,
-        /// Your own commune GeoJSON (polygons or town-hall points) instead of --data.
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "points"])]
-        geojson: Option<PathBuf>,
-        /// INSEE code column / property.
-        #[arg(long, default_value = "insee")]
-        col_insee: String,
-        /// Name column / property.
-        #[arg(long, default_value = "name")]
-        col_name: String,
-        /// Population column / property.
-        #[arg(long, default_value = "population")]
-        col_population: String,
-        /// Longitude column of --points (WGS84).
-        #[arg(long, default_value = "lon")]
-        col_lon: String,
-        /// Latitude column of --points (WGS84).
-        #[arg(long, default_value = "lat")]
-        col_lat: String,
-        /// Field delimiter of --points.
-        #[arg(long, default_value = ",")]
-        delimiter: char,
-        /// Output graph file (.medgraph or .medgraph.gz).
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-        /// Profile as JSON (detour, speed_kmh, hop_s, no_polygon_neighbours); default: calibrated.
-        #[arg(long, value_name = "FILE")]
-        profile: Option<PathBuf>,
-    },
+    BuildCommunes(Box<BuildArgs>),
     /// Print what a graph file holds.
     Info {
         #[arg(value_name = "FILE")]
@@ -55,20 +58,21 @@ pub enum GraphCommand {
 
 pub fn run(cmd: GraphCommand) -> Result<()> {
     match cmd {
-        GraphCommand::BuildCommunes {
-            data,
-            points,
-            polygons,
-            geojson,
-            col_insee,
-            col_name,
-            col_population,
-            col_lon,
-            col_lat,
-            delimiter,
-            out,
-            profile,
-        } => {
+        GraphCommand::BuildCommunes(b) => {
+            let BuildArgs {
+                data,
+                points,
+                polygons,
+                geojson,
+                col_insee,
+                col_name,
+                col_population,
+                col_lon,
+                col_lat,
+                delimiter,
+                out,
+                profile,
+            } = *b;
             let profile = match profile {
                 Some(p) => {
                     let text = std::fs::read_to_string(&p).with_context(|| format!("{}", p.display()))?;
