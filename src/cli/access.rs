@@ -29,21 +29,16 @@ pub struct AccessArgs {
 }
 
 pub fn run(a: AccessArgs) -> Result<()> {
-    let scope = a.scope.scope()?;
-    let bands = a.output.bands()?;
-    let threshold = a.output.threshold;
-    let paths = a.data.paths();
-    let deps = scope.departements()?;
-    let t0 = std::time::Instant::now();
-    let (engine, territory) = job::load_commune_engine(&paths, deps.as_deref())
-        .with_context(|| format!("loading the commune graph {}", paths.commune_graph.display()))?;
-    let idx = scope.select(&territory)?;
-    eprintln!(
-        "{}\nloaded in {:.2} s; {} communes in scope",
-        engine.describe(),
-        t0.elapsed().as_secs_f64(),
-        idx.len()
-    );
+    let super::setup::Ctx {
+        scope,
+        bands,
+        threshold,
+        paths,
+        engine,
+        territory,
+        idx,
+        deps,
+    } = super::setup::setup(&a.scope, &a.data, &a.output)?;
     let mut years = vec![a.year];
     years.extend(a.compare_year);
     if let Some(file) = &a.facility_file.facilities {
