@@ -1,0 +1,31 @@
+//! The main job at national scale: nearest maternity (and second nearest)
+//! for every commune of France on the shipped commune graph, after loading.
+//! Target: at most 1 s on 2 cores.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use medaccess::access::nearest_sites;
+use medaccess::job::{self, DataPaths, Scope};
+use medaccess::planner::rank_closures;
+
+fn bench(c: &mut Criterion) {
+    let paths = DataPaths::fixtures(&medaccess::communes::fixtures::default_dir());
+    let (engine, territory) = job::load_commune_engine(&paths, Some(&[])).expect("fixtures load");
+    let idx = Scope::All.select(&territory).expect("all of France");
+    let (_, placed) = job::load_maternities(&paths, 2023, &territory).expect("maternities 2023");
+    let sites = job::sites(&engine, &territory, &placed.facilities);
+    let places: Vec<_> = idx.iter().map(|&i| engine.place(&territory.communes[i])).collect();
+    let mut g = c.benchmark_group("access_france");
+    g.sample_size(20);
+    g.bench_function("nearest_two_maternities_34870_communes", |b| {
+        b.iter(|| nearest_sites(engine.graph(), &sites, &places))
+    });
+    let access = nearest_sites(engine.graph(), &sites, &places);
+    let pop: Vec<u64> = places.iter().map(|p| p.population.unwrap_or(0)).collect();
+    g.bench_function("rank_all_closures_from_second_nearest", |b| {
+        b.iter(|| rank_closures(sites.len(), &access, &pop, 40.0))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
