@@ -213,7 +213,9 @@ fn main() -> anyhow::Result<()> {
         let detour = quantile(&mut len_ratio, 0.5);
         let speed_kmh = detour / a * 3.6;
         let hop_s = c * a;
-        println!("\n== neighbour graph, {label}: c = {c} m, detour = {detour:.3}, speed_kmh = {speed_kmh:.1}, hop_s = {hop_s:.1}");
+        println!(
+            "\n== neighbour graph, {label}: c = {c} m, detour = {detour:.3}, speed_kmh = {speed_kmh:.1}, hop_s = {hop_s:.1}"
+        );
     }
 
     // ---- Backbone (stage 2). The neighbour part stays at the default
@@ -228,37 +230,44 @@ fn main() -> anyhow::Result<()> {
     // 2,000 inhabitants as targets, 5–60 km apart).
     let mut bb_len = Vec::new();
     for i in (0..n).filter(|&i| train(i)) {
-        for j in 0..n {
-            let gc = haversine_m((cg.nodes[i].lon, cg.nodes[i].lat), (cg.nodes[j].lon, cg.nodes[j].lat));
+        for (j, (road_s, road_m)) in road_pairs[i].iter().enumerate() {
+            let gc = haversine_m(
+                (cg.nodes[i].lon, cg.nodes[i].lat),
+                (cg.nodes[j].lon, cg.nodes[j].lat),
+            );
             if cg.nodes[j].population.unwrap_or(0) >= 2000
                 && (5_000.0..=60_000.0).contains(&gc)
-                && road_pairs[i][j].0.is_finite()
+                && road_s.is_finite()
             {
-                bb_len.push(road_pairs[i][j].1 / gc);
+                bb_len.push(road_m / gc);
             }
         }
     }
     let backbone_detour = (quantile(&mut bb_len, 0.5) * 100.0).round() / 100.0;
-    println!("\nbackbone detour (median road / great-circle, {} pairs): {backbone_detour}", bb_len.len());
+    println!(
+        "\nbackbone detour (median road / great-circle, {} pairs): {backbone_detour}",
+        bb_len.len()
+    );
 
     // Relative errors (commune time / road time − 1) of a profile, by band
     // of road time: 0–20, 20–40, 40–60, 60+ min.
-    let errors = |profile: &CommuneProfile, sources: &dyn Fn(usize) -> bool| -> anyhow::Result<[Vec<f64>; 4]> {
-        let g = links.graph(profile)?;
-        let mut bands: [Vec<f64>; 4] = Default::default();
-        for i in (0..n).filter(|&i| sources(i)) {
-            let t = medaccess::route::one_to_all(g.graph.forward(), i as u32);
-            for j in 0..n {
-                let r = road_pairs[i][j].0;
-                if i == j || !r.is_finite() || r <= 0.0 {
-                    continue;
+    let errors =
+        |profile: &CommuneProfile, sources: &dyn Fn(usize) -> bool| -> anyhow::Result<[Vec<f64>; 4]> {
+            let g = links.graph(profile)?;
+            let mut bands: [Vec<f64>; 4] = Default::default();
+            for i in (0..n).filter(|&i| sources(i)) {
+                let t = medaccess::route::one_to_all(g.graph.forward(), i as u32);
+                for j in 0..n {
+                    let r = road_pairs[i][j].0;
+                    if i == j || !r.is_finite() || r <= 0.0 {
+                        continue;
+                    }
+                    let b = ((r / 1200.0) as usize).min(3);
+                    bands[b].push(t[j] as f64 / 10.0 / r - 1.0);
                 }
-                let b = ((r / 1200.0) as usize).min(3);
-                bands[b].push(t[j] as f64 / 10.0 / r - 1.0);
             }
-        }
-        Ok(bands)
-    };
+            Ok(bands)
+        };
     // Fit objective: the mean over the four bands of the median absolute
     // error plus the absolute bias (median signed error), so that the many
     // long pairs do not outweigh the short ones and no band drifts.
@@ -319,14 +328,22 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let (o, fitted) = best.ok_or_else(|| anyhow::anyhow!("no profile"))?;
-    println!("\nbest backbone on training sources (objective {:.1} %): {fitted:?}", 100.0 * o);
+    println!(
+        "\nbest backbone on training sources (objective {:.1} %): {fitted:?}",
+        100.0 * o
+    );
 
     let report = |name: &str, bands: &[Vec<f64>; 4]| {
         println!("\n{name}");
         println!("| pairs | n | bias | median abs. error | p90 abs. error |");
         println!("|---|---:|---:|---:|---:|");
         let mut all: Vec<f64> = bands.iter().flatten().copied().collect();
-        let labels = ["road 0–20 min", "road 20–40 min", "road 40–60 min", "road 60+ min"];
+        let labels = [
+            "road 0–20 min",
+            "road 20–40 min",
+            "road 40–60 min",
+            "road 60+ min",
+        ];
         let mut rows: Vec<(&str, Vec<f64>)> = vec![("all", std::mem::take(&mut all))];
         rows.extend(labels.iter().zip(bands).map(|(l, v)| (*l, v.clone())));
         for (label, mut v) in rows {
@@ -343,10 +360,19 @@ fn main() -> anyhow::Result<()> {
     };
     let before = CommuneProfile::neighbours_only();
     report("neighbours only, held-out sources", &errors(&before, &held_out)?);
-    report("with the fitted backbone, held-out sources", &errors(&fitted, &held_out)?);
-    report("default profile, held-out sources", &errors(&CommuneProfile::default(), &held_out)?);
+    report(
+        "with the fitted backbone, held-out sources",
+        &errors(&fitted, &held_out)?,
+    );
+    report(
+        "default profile, held-out sources",
+        &errors(&CommuneProfile::default(), &held_out)?,
+    );
     report("neighbours only, all sources", &errors(&before, &|_| true)?);
-    report("default profile, all sources", &errors(&CommuneProfile::default(), &|_| true)?);
+    report(
+        "default profile, all sources",
+        &errors(&CommuneProfile::default(), &|_| true)?,
+    );
 
     for profile in [before, CommuneProfile::default()] {
         let g = links.graph(&profile)?;
@@ -391,7 +417,8 @@ fn main() -> anyhow::Result<()> {
             })
             .collect()
     };
-    let log_err = |m: f64, c: &medaccess::communes::cited::CitedTime| (m / (c.min_minutes * c.max_minutes).sqrt()).ln();
+    let log_err =
+        |m: f64, c: &medaccess::communes::cited::CitedTime| (m / (c.min_minutes * c.max_minutes).sqrt()).ln();
     let mut best: Option<(f64, f64)> = None;
     for k in 0..=20 {
         let fast_detour = 1.0 + 0.05 * k as f64;
@@ -439,7 +466,9 @@ fn main() -> anyhow::Result<()> {
         );
         cols.push(cited_minutes(&g)?);
     }
-    println!("\n| pair | quoted (min) | neighbours only | backbone, no fast tier | default | default / quoted | fit |");
+    println!(
+        "\n| pair | quoted (min) | neighbours only | backbone, no fast tier | default | default / quoted | fit |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---|");
     for (i, c) in CITED_TIMES.iter().enumerate() {
         let name = |code: &str| {

@@ -215,7 +215,9 @@ impl CommuneProfile {
                     && nonneg(self.backbone_town_km)
                     && nonneg(self.fast_km)
                     && (self.fast_min_pop == 0
-                        || (pos(self.fast_speed_kmh) && self.fast_detour.is_finite() && self.fast_detour >= 1.0))));
+                        || (pos(self.fast_speed_kmh)
+                            && self.fast_detour.is_finite()
+                            && self.fast_detour >= 1.0))));
         if ok {
             Ok(())
         } else {
@@ -568,7 +570,8 @@ impl CommuneLinks {
     pub fn graph(&self, profile: &CommuneProfile) -> Result<CommuneGraph> {
         profile.check()?;
         let nodes = &self.nodes;
-        let dist = |v: usize, w: usize| haversine_m((nodes[v].lon, nodes[v].lat), (nodes[w].lon, nodes[w].lat));
+        let dist =
+            |v: usize, w: usize| haversine_m((nodes[v].lon, nodes[v].lat), (nodes[w].lon, nodes[w].lat));
         let mut timed: Vec<(usize, usize, Time)> = self
             .pairs
             .iter()
@@ -619,7 +622,9 @@ pub fn backbone_pairs(
         return Vec::new();
     }
     let pop = |v: usize| nodes[v].population.unwrap_or(0);
-    let towns: Vec<usize> = (0..nodes.len()).filter(|&v| pop(v) >= profile.backbone_min_pop).collect();
+    let towns: Vec<usize> = (0..nodes.len())
+        .filter(|&v| pop(v) >= profile.backbone_min_pop)
+        .collect();
     if towns.is_empty() {
         return Vec::new();
     }

@@ -24,8 +24,8 @@ mod tests;
 
 pub use entry::{EntryKind, FacilityEntry, FacilityLocator};
 pub use graph::{
-    CommuneGraph, CommuneLinks, CommuneNode, CommuneProfile, NO_MOTORWAY_DEPS, backbone_pairs, build_commune_graph, commune_links,
-    read_commune_graph, write_commune_graph,
+    CommuneGraph, CommuneLinks, CommuneNode, CommuneProfile, NO_MOTORWAY_DEPS, backbone_pairs,
+    build_commune_graph, commune_links, read_commune_graph, write_commune_graph,
 };
 pub use load::{Commune, Communes, GeoJsonProperties, PointColumns};
 pub use origin::{OriginSource, choose_origin};
