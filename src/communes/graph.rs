@@ -4,7 +4,10 @@
 //! edge joins two communes whose polygons share a stretch of boundary, in
 //! both directions, with time = great-circle distance between the two
 //! origins × [`CommuneProfile::detour`] / [`CommuneProfile::speed_kmh`] +
-//! [`CommuneProfile::hop_s`]. Outputs made on it are labelled
+//! [`CommuneProfile::hop_s`]. A BACKBONE of direct edges joins every
+//! commune to its nearest towns and towns to one another (the main roads;
+//! a fast tier between large towns stands for motorways), with its own
+//! detour, speed and constant: see [`backbone_pairs`]. Outputs made on it are labelled
 //! `engine=commune-estimate`. See `docs/commune-engine.md` for the
 //! calibration against Corsica's OpenStreetMap road network.
 //!
@@ -151,7 +154,7 @@ impl Default for CommuneProfile {
             backbone_s: 240.0,
             fast_min_pop: 20_000,
             fast_km: 100.0,
-            fast_detour: 1.3,
+            fast_detour: 1.4,
             fast_speed_kmh: 130.0,
         }
     }
