@@ -299,8 +299,8 @@ fn main() -> anyhow::Result<()> {
         for min_pop in [3000, 5000] {
             for local_km in [15.0, 25.0, 40.0] {
                 for local_k in [1, 2] {
-                    for backbone_s in [60.0, 120.0, 240.0] {
-                        for speed in (14..=23).map(|k| 5.0 * k as f64) {
+                    for backbone_s in [60.0, 120.0, 240.0, 360.0, 480.0] {
+                        for speed in (14..=28).map(|k| 5.0 * k as f64) {
                             let p = CommuneProfile {
                                 speed_kmh,
                                 backbone_min_pop: min_pop,

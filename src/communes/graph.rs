@@ -150,11 +150,11 @@ impl Default for CommuneProfile {
             backbone_local_k: 2,
             backbone_town_km: 60.0,
             backbone_detour: 1.89,
-            backbone_speed_kmh: 110.0,
-            backbone_s: 240.0,
+            backbone_speed_kmh: 120.0,
+            backbone_s: 360.0,
             fast_min_pop: 20_000,
             fast_km: 100.0,
-            fast_detour: 1.4,
+            fast_detour: 1.35,
             fast_speed_kmh: 130.0,
         }
     }

@@ -528,11 +528,11 @@ fn default_profile_matches_corsican_road_times() {
     }
     // (max |bias|, max median |err|, max p90 |err|) per band
     let limits = [
-        (0.02, 0.22, 0.52),
-        (0.06, 0.20, 0.49),
-        (0.05, 0.18, 0.44),
+        (0.015, 0.22, 0.53),
+        (0.055, 0.20, 0.495),
+        (0.04, 0.18, 0.45),
         (0.015, 0.125, 0.35),
-        (0.025, 0.145, 0.40),
+        (0.02, 0.145, 0.40),
     ];
     let mut measured = Vec::new();
     for (v, lim) in err.iter_mut().zip(limits) {
