@@ -4,7 +4,10 @@
 //! edge joins two communes whose polygons share a stretch of boundary, in
 //! both directions, with time = great-circle distance between the two
 //! origins × [`CommuneProfile::detour`] / [`CommuneProfile::speed_kmh`] +
-//! [`CommuneProfile::hop_s`]. Outputs made on it are labelled
+//! [`CommuneProfile::hop_s`]. A BACKBONE of direct edges joins every
+//! commune to its nearest towns and towns to one another (the main roads;
+//! a fast tier between large towns stands for motorways), with its own
+//! detour, speed and constant: see [`backbone_pairs`]. Outputs made on it are labelled
 //! `engine=commune-estimate`. See `docs/commune-engine.md` for the
 //! calibration against Corsica's OpenStreetMap road network.
 //!
@@ -74,16 +77,25 @@ pub const FIXED_LINKS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Départements without any motorway (Corsica: its main roads are the
+/// two-lane "routes territoriales"; Wikipedia, "Liste des autoroutes de
+/// France"), where the fast tier of the backbone does not apply. The
+/// backbone is calibrated there, so this also keeps the calibration free of
+/// the fast tier.
+pub const NO_MOTORWAY_DEPS: &[&str] = &["2A", "2B"];
+
 /// Name of the engine in every output made on the commune graph.
 pub const ENGINE: &str = "commune-estimate";
 
 /// Parameters of the commune-estimate travel time. Calibrated on Corsica
-/// (see `docs/commune-engine.md`).
+/// (see `docs/commune-engine.md`). Fields missing from a serialized profile
+/// take their default values.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct CommuneProfile {
-    /// Road length / great-circle length (dimensionless, ≥ 1).
+    /// Road length / great-circle length of a neighbour hop (dimensionless, ≥ 1).
     pub detour: f64,
-    /// Mean driving speed along the road, in km/h.
+    /// Mean driving speed along the road of a neighbour hop, in km/h.
     pub speed_kmh: f64,
     /// Fixed time added to every commune-to-commune hop, in seconds (village
     /// crossings, junctions).
@@ -91,6 +103,38 @@ pub struct CommuneProfile {
     /// How many nearest communes (by origin distance) a commune without
     /// polygon is joined to.
     pub no_polygon_neighbours: usize,
+    /// Backbone: a commune of at least this many inhabitants is a TOWN,
+    /// joined directly to nearby communes and towns (the main roads that
+    /// serve towns). 0 = no backbone (the neighbour graph alone).
+    pub backbone_min_pop: u64,
+    /// Every commune is joined to its [`Self::backbone_local_k`] nearest
+    /// towns within this great-circle radius, in km.
+    pub backbone_local_km: f64,
+    /// At most this many towns per commune (see [`Self::backbone_local_km`]).
+    pub backbone_local_k: usize,
+    /// Every two towns closer than this great-circle distance, in km, are
+    /// joined.
+    pub backbone_town_km: f64,
+    /// Road length / great-circle length of a backbone edge (dimensionless, ≥ 1).
+    pub backbone_detour: f64,
+    /// Mean driving speed along the road of a backbone edge, in km/h.
+    pub backbone_speed_kmh: f64,
+    /// Fixed time added to every backbone edge, in seconds.
+    pub backbone_s: f64,
+    /// Fast tier: backbone edges between two towns of at least this many
+    /// inhabitants each use [`Self::fast_detour`] and
+    /// [`Self::fast_speed_kmh`] (motorways and expressways join large towns
+    /// on the mainland), when they are less than [`Self::fast_km`] apart and
+    /// outside [`NO_MOTORWAY_DEPS`]. 0 = no fast tier.
+    pub fast_min_pop: u64,
+    /// Longest fast-tier edge, great-circle km.
+    pub fast_km: f64,
+    /// Road length / great-circle length of a fast-tier edge (dimensionless,
+    /// ≥ 1); fitted with [`Self::fast_speed_kmh`] held at the motorway
+    /// limit, it also absorbs the slower access roads.
+    pub fast_detour: f64,
+    /// Driving speed of a fast-tier edge, in km/h.
+    pub fast_speed_kmh: f64,
 }
 
 impl Default for CommuneProfile {
@@ -101,11 +145,32 @@ impl Default for CommuneProfile {
             speed_kmh: 103.0,
             hop_s: 137.0,
             no_polygon_neighbours: 4,
+            backbone_min_pop: 5000,
+            backbone_local_km: 15.0,
+            backbone_local_k: 2,
+            backbone_town_km: 60.0,
+            backbone_detour: 1.89,
+            backbone_speed_kmh: 120.0,
+            backbone_s: 360.0,
+            fast_min_pop: 20_000,
+            fast_km: 100.0,
+            fast_detour: 1.35,
+            fast_speed_kmh: 130.0,
         }
     }
 }
 
 impl CommuneProfile {
+    /// The neighbour graph alone (no backbone edges): the profile before
+    /// the backbone was added, kept for comparisons.
+    pub fn neighbours_only() -> Self {
+        CommuneProfile {
+            backbone_min_pop: 0,
+            fast_min_pop: 0,
+            ..CommuneProfile::default()
+        }
+    }
+
     /// Time of one hop of `metres` great-circle distance, in tenths of a
     /// second (at least 1).
     pub fn hop_time(&self, metres: f64) -> Time {
@@ -116,6 +181,20 @@ impl CommuneProfile {
         (t as f64 + self.hop_s * 10.0).round().max(1.0) as Time
     }
 
+    /// Time of a backbone edge of `metres` great-circle distance, in tenths
+    /// of a second (at least 1); `fast` for an edge of the fast tier.
+    pub fn backbone_time(&self, metres: f64, fast: bool) -> Time {
+        let t = if fast {
+            travel_time(metres * self.fast_detour, self.fast_speed_kmh)
+        } else {
+            travel_time(metres * self.backbone_detour, self.backbone_speed_kmh)
+        };
+        if t == UNREACHABLE {
+            return t;
+        }
+        (t as f64 + self.backbone_s * 10.0).round().max(1.0) as Time
+    }
+
     /// Time of a leg of `metres` great-circle distance without the per-hop
     /// constant (e.g. from a facility to its commune's origin), in tenths of
     /// a second.
@@ -124,17 +203,31 @@ impl CommuneProfile {
     }
 
     fn check(&self) -> Result<()> {
+        let pos = |x: f64| x.is_finite() && x > 0.0;
+        let nonneg = |x: f64| x.is_finite() && x >= 0.0;
         let ok = self.detour.is_finite()
             && self.detour >= 1.0
-            && self.speed_kmh.is_finite()
-            && self.speed_kmh > 0.0
-            && self.hop_s.is_finite()
-            && self.hop_s >= 0.0;
+            && pos(self.speed_kmh)
+            && nonneg(self.hop_s)
+            && (self.backbone_min_pop == 0
+                || (self.backbone_detour.is_finite()
+                    && self.backbone_detour >= 1.0
+                    && pos(self.backbone_speed_kmh)
+                    && nonneg(self.backbone_s)
+                    && nonneg(self.backbone_local_km)
+                    && nonneg(self.backbone_town_km)
+                    && nonneg(self.fast_km)
+                    && (self.fast_min_pop == 0
+                        || (pos(self.fast_speed_kmh)
+                            && self.fast_detour.is_finite()
+                            && self.fast_detour >= 1.0))));
         if ok {
             Ok(())
         } else {
             Err(Error::Invalid(format!(
-                "commune profile {self:?}: need detour >= 1, speed_kmh > 0, hop_s >= 0"
+                "commune profile {self:?}: need detour >= 1, speed_kmh > 0, hop_s >= 0, and with a \
+                 backbone: backbone_detour >= 1, backbone_speed_kmh > 0 (fast_speed_kmh > 0 with a \
+                 fast tier), backbone_s, backbone_local_km, backbone_town_km >= 0"
             )))
         }
     }
@@ -283,6 +376,29 @@ impl CommuneGraph {
 /// An invalid profile, or a table too large for `u32` node ids.
 pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result<CommuneGraph> {
     profile.check()?;
+    commune_links(table, profile.no_polygon_neighbours).graph(profile)
+}
+
+/// The neighbour links of a commune table, before any time is put on them:
+/// what [`build_commune_graph`] computes from the polygons, kept apart so
+/// that many profiles can be tried on the same table (calibration).
+#[derive(Debug, Clone)]
+pub struct CommuneLinks {
+    /// Sorted by INSEE code.
+    pub nodes: Vec<CommuneNode>,
+    /// Neighbour pairs `(v, w)`, `v < w`, sorted, unique.
+    pub pairs: Vec<(usize, usize)>,
+    /// See [`CommuneGraph::estimated`].
+    pub estimated: Vec<NodeId>,
+    /// See [`CommuneGraph::missing`].
+    pub missing: Vec<String>,
+    /// See [`CommuneGraph::point_contacts`].
+    pub point_contacts: usize,
+}
+
+/// Neighbour links of `table` (shared boundaries, overlaps, bridges, and
+/// the `no_polygon_neighbours` nearest origins of communes without polygon).
+pub fn commune_links(table: &Communes, no_polygon_neighbours: usize) -> CommuneLinks {
     let mut nodes = Vec::new();
     let mut rows = Vec::new(); // table index of each node
     let mut missing = Vec::new();
@@ -397,7 +513,7 @@ pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result
     estimated.extend(&no_polygon);
     estimated.sort_unstable();
     let estimated = estimated;
-    if !no_polygon.is_empty() && profile.no_polygon_neighbours > 0 {
+    if !no_polygon.is_empty() && no_polygon_neighbours > 0 {
         let pts = RTree::bulk_load(
             nodes
                 .iter()
@@ -410,7 +526,7 @@ pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result
             for near in pts
                 .nearest_neighbor_iter(p)
                 .filter(|g| g.data != v)
-                .take(profile.no_polygon_neighbours)
+                .take(no_polygon_neighbours)
             {
                 pairs.push((v.min(near.data), v.max(near.data)));
             }
@@ -419,26 +535,160 @@ pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result
     pairs.sort_unstable();
     pairs.dedup();
 
-    let mut edges = Vec::with_capacity(2 * pairs.len());
-    for &(v, w) in &pairs {
-        let d = haversine_m((nodes[v].lon, nodes[v].lat), (nodes[w].lon, nodes[w].lat));
-        let t = profile.hop_time(d);
-        edges.push(Edge::new(v as NodeId, w as NodeId, t));
-        edges.push(Edge::new(w as NodeId, v as NodeId, t));
-    }
-    let graph = RoadGraph::from_edges(nodes.len(), &edges)?;
-    let isolated = (0..nodes.len() as NodeId)
-        .filter(|&v| graph.forward().out_degree(v) == 0)
-        .collect();
-    Ok(CommuneGraph {
-        graph,
+    CommuneLinks {
         nodes,
-        profile: *profile,
-        isolated,
+        pairs,
         estimated: estimated.into_iter().map(|v| v as NodeId).collect(),
         missing,
         point_contacts,
-    })
+    }
+}
+
+impl CommuneLinks {
+    /// Connected component of each node in the neighbour graph, as the
+    /// smallest node id of the component.
+    pub fn components(&self) -> Vec<usize> {
+        // Union-find, the root always the smaller id: deterministic labels.
+        let mut parent: Vec<usize> = (0..self.nodes.len()).collect();
+        fn root(parent: &mut [usize], mut v: usize) -> usize {
+            while parent[v] != v {
+                parent[v] = parent[parent[v]];
+                v = parent[v];
+            }
+            v
+        }
+        for &(v, w) in &self.pairs {
+            let (a, b) = (root(&mut parent, v), root(&mut parent, w));
+            parent[a.max(b)] = a.min(b);
+        }
+        (0..self.nodes.len()).map(|v| root(&mut parent, v)).collect()
+    }
+
+    /// The commune graph of these links under `profile`: neighbour edges
+    /// plus the backbone (see [`backbone_pairs`]); where a pair is both, the
+    /// faster time is kept.
+    ///
+    /// # Errors
+    /// An invalid profile, or too many nodes for `u32` node ids.
+    pub fn graph(&self, profile: &CommuneProfile) -> Result<CommuneGraph> {
+        profile.check()?;
+        let nodes = &self.nodes;
+        let dist =
+            |v: usize, w: usize| haversine_m((nodes[v].lon, nodes[v].lat), (nodes[w].lon, nodes[w].lat));
+        let mut timed: Vec<(usize, usize, Time)> = self
+            .pairs
+            .iter()
+            .map(|&(v, w)| (v, w, profile.hop_time(dist(v, w))))
+            .collect();
+        for (v, w, fast) in backbone_pairs(nodes, &self.components(), profile) {
+            timed.push((v, w, profile.backbone_time(dist(v, w), fast)));
+        }
+        timed.sort_unstable();
+        timed.dedup_by_key(|e| (e.0, e.1)); // keeps the first, the fastest
+        let mut edges = Vec::with_capacity(2 * timed.len());
+        for &(v, w, t) in &timed {
+            edges.push(Edge::new(v as NodeId, w as NodeId, t));
+            edges.push(Edge::new(w as NodeId, v as NodeId, t));
+        }
+        let graph = RoadGraph::from_edges(nodes.len(), &edges)?;
+        let isolated = (0..nodes.len() as NodeId)
+            .filter(|&v| graph.forward().out_degree(v) == 0)
+            .collect();
+        Ok(CommuneGraph {
+            graph,
+            nodes: nodes.clone(),
+            profile: *profile,
+            isolated,
+            estimated: self.estimated.clone(),
+            missing: self.missing.clone(),
+            point_contacts: self.point_contacts,
+        })
+    }
+}
+
+/// Backbone pairs `(v, w, fast)`, `v < w`, sorted, unique: each commune to
+/// its [`CommuneProfile::backbone_local_k`] nearest towns within
+/// [`CommuneProfile::backbone_local_km`], and every two towns within
+/// [`CommuneProfile::backbone_town_km`]; `fast` when both ends have at least
+/// [`CommuneProfile::fast_min_pop`] inhabitants and lie outside
+/// [`NO_MOTORWAY_DEPS`] (such pairs are joined up to
+/// [`CommuneProfile::fast_km`]). `component[v]` is the
+/// connected component of `v` in the neighbour graph: a backbone edge never
+/// joins two components, so that islands reached only by ferry (Groix is
+/// 6 km from Lorient, Petite-Terre 3 km from Mamoudzou) stay separate.
+pub fn backbone_pairs(
+    nodes: &[CommuneNode],
+    component: &[usize],
+    profile: &CommuneProfile,
+) -> Vec<(usize, usize, bool)> {
+    if profile.backbone_min_pop == 0 {
+        return Vec::new();
+    }
+    let pop = |v: usize| nodes[v].population.unwrap_or(0);
+    let towns: Vec<usize> = (0..nodes.len())
+        .filter(|&v| pop(v) >= profile.backbone_min_pop)
+        .collect();
+    if towns.is_empty() {
+        return Vec::new();
+    }
+    let tree = RTree::bulk_load(
+        towns
+            .iter()
+            .map(|&v| GeomWithData::new([nodes[v].lon, nodes[v].lat], v))
+            .collect(),
+    );
+    // Towns within `km` of node v, nearest first (ties by node id): a box in
+    // degrees around the point, then the exact great-circle distance.
+    let within = |v: usize, km: f64| -> Vec<(f64, usize)> {
+        let (lon, lat) = (nodes[v].lon, nodes[v].lat);
+        let dlat = km / 110.0; // a degree of latitude is ≥ 110.5 km
+        let dlon = km / (110.0 * lat.to_radians().cos().max(0.01));
+        let env = AABB::from_corners([lon - dlon, lat - dlat], [lon + dlon, lat + dlat]);
+        let mut out: Vec<(f64, usize)> = tree
+            .locate_in_envelope(env)
+            .map(|g| g.data)
+            .filter(|&w| w != v && component[w] == component[v])
+            .map(|w| (haversine_m((lon, lat), (nodes[w].lon, nodes[w].lat)), w))
+            .filter(|&(d, _)| d <= km * 1000.0)
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        out
+    };
+    let big = |v: usize| {
+        profile.fast_min_pop > 0
+            && pop(v) >= profile.fast_min_pop
+            && !NO_MOTORWAY_DEPS.contains(&nodes[v].dep.as_str())
+    };
+    let fast = |v: usize, w: usize| big(v) && big(w);
+    let mut out: Vec<(usize, usize, bool)> = (0..nodes.len())
+        .into_par_iter()
+        .flat_map_iter(|v| {
+            let mut mine: Vec<(usize, usize, bool)> = within(v, profile.backbone_local_km)
+                .into_iter()
+                .take(profile.backbone_local_k)
+                .map(|(_, w)| (v.min(w), v.max(w), fast(v, w)))
+                .collect();
+            if pop(v) >= profile.backbone_min_pop {
+                let town_m = profile.backbone_town_km * 1000.0;
+                let fast_m = profile.fast_km * 1000.0;
+                let km = if big(v) {
+                    profile.backbone_town_km.max(profile.fast_km)
+                } else {
+                    profile.backbone_town_km
+                };
+                mine.extend(
+                    within(v, km)
+                        .into_iter()
+                        .filter(|&(d, w)| w > v && (d <= town_m || (fast(v, w) && d <= fast_m)))
+                        .map(|(_, w)| (v, w, fast(v, w))),
+                );
+            }
+            mine
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// First line of the metadata of a commune graph file.
@@ -538,14 +788,14 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
 }
 
 /// Writes the graph with [`crate::graph::write_graph`] (gzipped). The
-/// metadata bytes hold one JSON line (format name, version, engine,
+/// metadata bytes hold one JSON line (format name, version 2, engine,
 /// profile, estimated nodes, missing INSEE codes) followed by the node
 /// table as CSV: `insee,name,dep,population,origin_lon,origin_lat,origin_source`.
 /// The isolated nodes are those without arcs, so they are not stored.
 pub fn write_commune_graph(path: &Path, g: &CommuneGraph) -> Result<()> {
     let header = Header {
         format: FORMAT.into(),
-        version: 1,
+        version: 2,
         engine: ENGINE.into(),
         profile: g.profile,
         estimated: g.estimated.clone(),
@@ -569,11 +819,11 @@ pub fn read_commune_graph(path: &Path) -> Result<CommuneGraph> {
         .ok_or_else(|| Error::format(path, "graph metadata is not a commune graph header"))?;
     let header: Header = serde_json::from_slice(&meta[..nl])
         .map_err(|e| Error::format(path, format!("not a commune graph file: {e}")))?;
-    if header.format != FORMAT || header.version != 1 {
+    if header.format != FORMAT || header.version != 2 {
         return Err(Error::format(
             path,
             format!(
-                "metadata says {} version {}, expected {FORMAT} version 1",
+                "metadata says {} version {}, expected {FORMAT} version 2",
                 header.format, header.version
             ),
         ));

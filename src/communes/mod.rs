@@ -11,6 +11,7 @@
 //!
 //! Coordinates are WGS84 longitude/latitude in degrees throughout.
 
+pub mod cited;
 pub mod entry;
 pub mod fixtures;
 pub mod graph;
@@ -23,7 +24,8 @@ mod tests;
 
 pub use entry::{EntryKind, FacilityEntry, FacilityLocator};
 pub use graph::{
-    CommuneGraph, CommuneNode, CommuneProfile, build_commune_graph, read_commune_graph, write_commune_graph,
+    CommuneGraph, CommuneLinks, CommuneNode, CommuneProfile, NO_MOTORWAY_DEPS, backbone_pairs,
+    build_commune_graph, commune_links, read_commune_graph, write_commune_graph,
 };
 pub use load::{Commune, Communes, GeoJsonProperties, PointColumns};
 pub use origin::{OriginSource, choose_origin};

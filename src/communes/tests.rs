@@ -254,8 +254,14 @@ fn graph_of_the_pyrenees_departements() {
     assert_eq!(g.nodes.len(), 545 + 327 + 469 + 458);
     assert!(g.isolated.is_empty() && g.estimated.is_empty() && g.missing.is_empty());
     assert_eq!(g.components().len(), 1);
-    // Symmetric, and each arc's time follows the profile.
+    // Symmetric, and each arc's time follows the profile: a neighbour hop,
+    // a backbone edge, or the faster of the two when the pair is both.
+    let links = commune_links(&t, p.no_polygon_neighbours);
+    let comp = links.components();
+    let backbone = backbone_pairs(&links.nodes, &comp, &p);
+    assert!(backbone.iter().any(|b| b.2) && backbone.iter().any(|b| !b.2));
     let edges: Vec<_> = g.graph.edges().collect();
+    assert_eq!(edges.len(), g.graph.num_arcs());
     for e in &edges {
         assert!(
             g.graph
@@ -263,23 +269,57 @@ fn graph_of_the_pyrenees_departements() {
                 .arcs(e.to)
                 .any(|(w, t)| w == e.from && t == e.time)
         );
-        let (a, b) = (&g.nodes[e.from as usize], &g.nodes[e.to as usize]);
-        assert_eq!(e.time, p.hop_time(haversine_m((a.lon, a.lat), (b.lon, b.lat))));
+        let (v, w) = (e.from.min(e.to) as usize, e.from.max(e.to) as usize);
+        let (a, b) = (&g.nodes[v], &g.nodes[w]);
+        let d = haversine_m((a.lon, a.lat), (b.lon, b.lat));
+        let hop = links.pairs.binary_search(&(v, w)).is_ok().then(|| p.hop_time(d));
+        let bb = backbone
+            .binary_search_by(|x| (x.0, x.1).cmp(&(v, w)))
+            .ok()
+            .map(|i| p.backbone_time(d, backbone[i].2));
+        let want = match (hop, bb) {
+            (Some(x), Some(y)) => x.min(y),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => panic!("arc {v}-{w} is neither a neighbour nor a backbone pair"),
+        };
+        assert_eq!(e.time, want);
     }
+    assert_eq!(
+        edges.len(),
+        2 * {
+            let mut all: Vec<(usize, usize)> = links.pairs.clone();
+            all.extend(backbone.iter().map(|b| (b.0, b.1)));
+            all.sort_unstable();
+            all.dedup();
+            all.len()
+        }
+    );
     // Deterministic.
     let again = build_commune_graph(&t, &p).unwrap();
     assert_eq!(again.graph, g.graph);
-    // Oloron and its neighbour Moumour share a boundary; Oloron and Pau do not.
+    // Oloron and its neighbour Moumour share a boundary; Oloron and Pau do
+    // not, but both are towns 22 km apart: a backbone edge joins them.
     let (olo, pau) = (g.node_of("64422").unwrap(), g.node_of("64445").unwrap());
-    let nbrs: Vec<_> = g
-        .graph
-        .forward()
-        .arcs(olo)
-        .map(|(w, _)| g.nodes[w as usize].insee.as_str())
-        .collect();
-    assert!(nbrs.contains(&"64409") && !nbrs.contains(&"64445"), "{nbrs:?}");
+    let moumour = g.node_of("64409").unwrap();
+    assert!(links.pairs.contains(&(moumour as usize, olo as usize)));
+    assert!(!links.pairs.contains(&(olo as usize, pau as usize)));
+    assert!(backbone.contains(&(olo as usize, pau as usize, false)));
+    // Without the backbone, the graph is the neighbour graph.
+    let only = build_commune_graph(&t, &CommuneProfile::neighbours_only()).unwrap();
+    assert_eq!(only.num_edges(), links.pairs.len());
     let t_pau = one_to_all(g.graph.forward(), pau)[olo as usize];
-    assert!(t_pau > minutes_ds(25.0) && t_pau < minutes_ds(60.0), "{t_pau}");
+    assert!(t_pau > minutes_ds(20.0) && t_pau < minutes_ds(60.0), "{t_pau}");
+    // A profile missing the backbone fields (written before they existed)
+    // takes the defaults; a bad backbone is refused.
+    let old: CommuneProfile =
+        serde_json::from_str(r#"{"detour":1.97,"speed_kmh":103.0,"hop_s":137.0,"no_polygon_neighbours":4}"#)
+            .unwrap();
+    assert_eq!(old, CommuneProfile::default());
+    let bad = CommuneProfile {
+        backbone_speed_kmh: 0.0,
+        ..CommuneProfile::default()
+    };
+    assert!(build_commune_graph(&t, &bad).is_err());
     // Round trip through the file format.
     let f = tmp("pyr.medgraph.gz");
     write_commune_graph(&f, &g).unwrap();
@@ -369,6 +409,10 @@ fn islands_and_overseas_are_reported() {
     let places = g.places(&pyr);
     assert_eq!(places[0].entries, vec![(pyr[0], 0)]);
     assert_eq!(places.iter().filter_map(|p| p.population).sum::<u64>(), 677_309);
+    // The backbone joins no island to the mainland (Groix is 6 km from
+    // Lorient, Petite-Terre 3 km from Mamoudzou): the components are those
+    // of the neighbour graph.
+    assert_eq!(comps.len(), 25);
     // Guadeloupe's two halves are joined by the Rivière Salée bridges.
     let pap = one_to_all(g.graph.forward(), g.node_of("97120").unwrap());
     assert_ne!(pap[g.node_of("97105").unwrap() as usize], UNREACHABLE);
@@ -449,7 +493,8 @@ fn corsica_roads() -> (crate::graph::RoadGraph, Vec<(f64, f64)>) {
 }
 
 /// The default profile keeps the error the docs claim against Corsica's
-/// road times (pairs up to 60 min of road, every 6th commune as source).
+/// road times (every 6th commune as source, all targets), overall and per
+/// band of road time; thresholds are the measured values plus one point.
 #[test]
 fn default_profile_matches_corsican_road_times() {
     let (road, coords) = corsica_roads();
@@ -467,23 +512,74 @@ fn default_profile_matches_corsican_road_times() {
                 .unwrap() as u32
         })
         .collect();
-    let mut err = Vec::new();
+    // bands: 0–20, 20–40, 40–60, 60+ min of road; index 4 = all
+    let mut err: [Vec<f64>; 5] = Default::default();
     for s in (0..g.nodes.len()).step_by(6) {
         let r = one_to_all(road.forward(), snap[s]);
         let c = one_to_all(g.graph.forward(), s as u32);
         for t in 0..g.nodes.len() {
             let rt = r[snap[t] as usize];
-            if t != s && rt > 0 && rt <= minutes_ds(60.0) {
-                err.push(c[t] as f64 / rt as f64 - 1.0);
+            if t != s && rt > 0 && rt != UNREACHABLE {
+                let e = c[t] as f64 / rt as f64 - 1.0;
+                err[((rt / minutes_ds(20.0)) as usize).min(3)].push(e);
+                err[4].push(e);
             }
         }
     }
-    err.sort_by(f64::total_cmp);
-    let bias = err[err.len() / 2];
-    let mut abs: Vec<f64> = err.iter().map(|e| e.abs()).collect();
-    abs.sort_by(f64::total_cmp);
-    let (median, p90) = (abs[abs.len() / 2], abs[abs.len() * 9 / 10]);
-    assert!(err.len() > 5_000, "{} pairs", err.len());
-    assert!(bias.abs() < 0.06, "bias {bias}");
-    assert!(median < 0.23 && p90 < 0.60, "median {median}, p90 {p90}");
+    // (max |bias|, max median |err|, max p90 |err|) per band
+    let limits = [
+        (0.015, 0.22, 0.53),
+        (0.055, 0.20, 0.495),
+        (0.04, 0.18, 0.45),
+        (0.015, 0.125, 0.35),
+        (0.02, 0.145, 0.40),
+    ];
+    let mut measured = Vec::new();
+    for (v, lim) in err.iter_mut().zip(limits) {
+        v.sort_by(f64::total_cmp);
+        let bias = v[v.len() / 2];
+        let mut abs: Vec<f64> = v.iter().map(|e| e.abs()).collect();
+        abs.sort_by(f64::total_cmp);
+        let (median, p90) = (abs[abs.len() / 2], abs[abs.len() * 9 / 10]);
+        measured.push((v.len(), bias, median, p90, lim));
+    }
+    let ok = measured
+        .iter()
+        .all(|&(_, b, m, p, l)| b.abs() < l.0 && m < l.1 && p < l.2);
+    assert!(
+        measured[4].0 > 20_000 && ok,
+        "(pairs, bias, median, p90, limits): {measured:?}"
+    );
+}
+
+/// The shipped graph against drive times quoted in public sources
+/// (`cited::CITED_TIMES`, see `docs/commune-engine.md`). The quotes are
+/// rounded, between unspecified points of two towns, and our own error
+/// against Corsica's road times is 13–20 % in the median with a p90 of
+/// 37–54 % by band: each pair must be within 45 % of the quoted range, and
+/// the median over the pairs within 25 % (measured: worst pair 41 %, median
+/// 22 %).
+#[test]
+fn cited_mainland_times() {
+    let g = fixtures::load_fixture_graph(&fixture_dir()).unwrap();
+    let mut errs = Vec::new();
+    for c in cited::CITED_TIMES {
+        let (a, b) = (g.node_of(c.from).unwrap(), g.node_of(c.to).unwrap());
+        let m = one_to_all(g.graph.forward(), a)[b as usize] as f64 / 600.0;
+        let back = one_to_all(g.graph.forward(), b)[a as usize] as f64 / 600.0;
+        assert_eq!(m, back, "{}", c.source);
+        // Relative distance to the quoted range (0 inside it).
+        let e = if m < c.min_minutes {
+            m / c.min_minutes - 1.0
+        } else if m > c.max_minutes {
+            m / c.max_minutes - 1.0
+        } else {
+            0.0
+        };
+        assert!(e.abs() < 0.45, "{m:.0} min: {}", c.source);
+        errs.push(e.abs());
+    }
+    errs.sort_by(f64::total_cmp);
+    let median = errs[errs.len() / 2];
+    assert!(median < 0.25, "median {median}: {errs:?}");
 }
