@@ -26,8 +26,8 @@ fn oloron_scenario_and_ranking() {
     );
     assert!(ok, "{stderr}");
     assert!(
-        stdout.contains("64422 Oloron-Sainte-Marie"),
-        "Oloron newly beyond 40 min: {stdout}"
+        stdout.contains("64104 Bedous"),
+        "the Aspe valley newly beyond 40 min: {stdout}"
     );
     let changed = dir.join("scenario-64-2016-changed.geojson");
     let info = ogrinfo(&changed, &["-so", "-al"]);
