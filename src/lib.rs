@@ -13,6 +13,7 @@ pub mod graph;
 pub mod io;
 pub mod route;
 pub mod synthetic;
+pub mod roads;
 pub mod units;
 
 pub use error::{Error, Result};
