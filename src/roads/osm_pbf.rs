@@ -238,6 +238,11 @@ fn ways_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, profile: &CarProfile)
         if group.dense_nodes().len() > 0 || group.nodes().len() > 0 {
             out.has_nodes = true;
         }
+        for rel in group.relations() {
+            if let Some(t) = rel.info().milli_timestamp() {
+                out.newest_ms = out.newest_ms.max(t);
+            }
+        }
         for way in group.ways() {
             out.ways_read += 1;
             if let Some(t) = way.info().milli_timestamp() {

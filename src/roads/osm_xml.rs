@@ -109,6 +109,7 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
                     tags.push((k, v));
                 }
             }
+            "relation" => keep_newest(&mut newest, attr("timestamp")?),
             "meta" => base_timestamp = attr("osm_base")?,
             _ => {}
         }

@@ -172,20 +172,20 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
         let ev = reader.read_event().map_err(|e| {
             Error::field(path, line_of(bytes, reader.error_position()), "xml", format!("malformed XML: {e}"))
         })?;
-        let line = line_of(bytes, pos);
+        let line = || line_of(bytes, pos);
         match ev {
             Event::Start(e) | Event::Empty(e) => {
                 let get = |k: &str| -> Result<String> {
                     for a in e.attributes() {
-                        let a = a.map_err(|err| Error::field(path, line, k, format!("malformed attribute: {err}")))?;
+                        let a = a.map_err(|err| Error::field(path, line(), k, format!("malformed attribute: {err}")))?;
                         if a.key.as_ref() == k {
                             let v = a
                                 .normalized_value(XmlVersion::Implicit1_0)
-                                .map_err(|err| Error::field(path, line, k, err.to_string()))?;
+                                .map_err(|err| Error::field(path, line(), k, err.to_string()))?;
                             return Ok(v.into_owned());
                         }
                     }
-                    Err(Error::field(path, line, k, "missing"))
+                    Err(Error::field(path, line(), k, "missing"))
                 };
                 let num = |k: &str| -> Result<f64> {
                     let v = get(k)?;
@@ -193,7 +193,7 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                         .parse::<f64>()
                         .ok()
                         .filter(|x| x.is_finite())
-                        .ok_or_else(|| Error::field(path, line, k, format!("`{v}` is not a number")))
+                        .ok_or_else(|| Error::field(path, line(), k, format!("`{v}` is not a number")))
                 };
                 match e.name().as_ref() {
                     "node" => {
@@ -201,7 +201,7 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                         let (x, y) = (num("x")?, num("y")?);
                         let p = l93
                             .to_lonlat(x, y)
-                            .ok_or_else(|| Error::field(path, line, "x", "not a Lambert-93 position"))?;
+                            .ok_or_else(|| Error::field(path, line(), "x", "not a Lambert-93 position"))?;
                         index.insert(id.clone(), node_ids.len());
                         node_ids.push(numeric_id(&id, &mut next_negative));
                         node_lonlat.push(p);
@@ -210,7 +210,7 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                         report.ways_read += 1;
                         let node = |k: &str| -> Result<usize> {
                             let v = get(k)?;
-                            index.get(&v).copied().ok_or_else(|| Error::field(path, line, k, format!("unknown node `{v}`")))
+                            index.get(&v).copied().ok_or_else(|| Error::field(path, line(), k, format!("unknown node `{v}`")))
                         };
                         let car = get("modes").map(|m| m.split(',').any(|x| x.trim() == "car")).unwrap_or(false);
                         let id = numeric_id(&get("id")?, &mut next_negative);
