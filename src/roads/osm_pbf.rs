@@ -38,7 +38,7 @@ const KNOWN_FEATURES: &[&str] = &["OsmSchema-V0.6", "DenseNodes"];
 /// Reads an `.osm.pbf` file into a [`RoadNetwork`].
 ///
 /// `progress(done, total)` is called after each batch of blobs with bytes
-/// processed so far over both passes (`total` is twice the file size); it
+/// processed so far (`total` is the file size); it
 /// may be called from the calling thread only.
 ///
 /// # Errors
@@ -59,27 +59,33 @@ pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) 
     if size == 0 {
         return Err(Error::format(path, "empty file: not an OSM PBF extract"));
     }
-    let total = 2 * size;
+    let mut reader = BlobReader::seekable_from_path(path).map_err(|e| pbf_error(path, 0, e))?;
+    let offsets = blob_offsets(path, &mut reader)?;
+    let header = read_header(path, &mut reader, &offsets)?;
+    // In a file sorted by type then id (osmium and Geofabrik write them so,
+    // and say it in the header), all node blobs come first: find the first
+    // blob with ways by bisection and decode every blob once. Otherwise decode
+    // every blob in pass 1 and the blobs that held nodes again in pass 2.
+    let first_way = if header.sorted { first_non_node_blob(path, &mut reader, &offsets)? } else { 1 };
+    let total = size;
+    let region_bytes = |a: usize, b: usize| offsets.get(b).copied().unwrap_or(size) - offsets.get(a).copied().unwrap_or(size);
+    let pass1_bytes = region_bytes(first_way, offsets.len());
     let mut report = ImportReport::default();
 
     // Pass 1: ways.
     let mut ways: Vec<RawWay> = Vec::new();
     let mut refs: Vec<i64> = Vec::new();
-    let mut node_blobs: Vec<bool> = Vec::new();
+    let mut node_blobs: Vec<bool> = vec![header.sorted; offsets.len()];
     let mut newest_ms: i64 = i64::MIN;
-    let mut header_ts: Option<i64> = None;
-    for_each_batch(path, size, |first, blobs| {
+    for_each_batch(path, &mut reader, &offsets, first_way..offsets.len(), |first, blobs| {
         let outs: Vec<Result<WayBlob>> = blobs
             .par_iter()
             .enumerate()
             .map(|(k, b)| guarded(path, first + k, || ways_of_blob(path, first + k, b, profile)))
             .collect();
-        for out in outs {
+        for (k, out) in outs.into_iter().enumerate() {
             let out = out?;
-            if let Some(ts) = out.header_ts {
-                header_ts = Some(ts);
-            }
-            node_blobs.push(out.has_nodes);
+            node_blobs[first + k] = out.has_nodes;
             newest_ms = newest_ms.max(out.newest_ms);
             report.ways_read += out.ways_read;
             report.maxspeed_unparsed += out.maxspeed_unparsed;
@@ -104,36 +110,43 @@ pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) 
 
     // Pass 2: positions of the used nodes.
     let mut lonlat = vec![[f64::NAN, f64::NAN]; ids.len()];
-    let mut blob_no = 0usize;
-    for_each_batch(path, size, |first, blobs| {
+    let last_node_blob = node_blobs.iter().rposition(|&n| n).map_or(1, |i| i + 1).max(1);
+    for_each_batch(path, &mut reader, &offsets, 1..last_node_blob, |first, blobs| {
         let outs: Vec<Result<NodeBlob>> = blobs
             .par_iter()
             .enumerate()
             .map(|(k, b)| {
-                if node_blobs.get(first + k).copied().unwrap_or(false) {
+                if node_blobs[first + k] {
                     guarded(path, first + k, || nodes_of_blob(path, first + k, b, &ids))
                 } else {
                     Ok(NodeBlob::default())
                 }
             })
             .collect();
-        for out in outs {
+        for (k, out) in outs.into_iter().enumerate() {
             let out = out?;
+            if out.has_ways && first + k < first_way {
+                return Err(Error::format(
+                    path,
+                    format!(
+                        "the header says the file is sorted by type then id, but blob {} has ways among the nodes; sort it with `osmium sort`",
+                        first + k
+                    ),
+                ));
+            }
             newest_ms = newest_ms.max(out.newest_ms);
             for (i, p) in out.found {
                 lonlat[i as usize] = p;
             }
-            blob_no += 1;
         }
         Ok(())
-    }, &|done| progress(size + done, total))?;
-    if blob_no != node_blobs.len() {
-        return Err(Error::format(path, "the file changed between the two reading passes"));
-    }
+    }, &|done| progress((pass1_bytes + done).min(total), total))?;
+    progress(total, total);
     let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &lonlat, &mut report);
     drop((ways, ref_idx, ids, uses, lonlat));
-    let timestamp = header_ts
-        .map(|s| build::iso8601(s))
+    let timestamp = header
+        .replication_ts
+        .map(build::iso8601)
         .or_else(|| (newest_ms > 0).then(|| build::iso8601(newest_ms.div_euclid(1000))));
     let info = NetworkInfo {
         engine: Engine::Osm,
@@ -145,45 +158,114 @@ pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) 
     build::finish(pieces, info)
 }
 
-/// Reads blobs in batches of [`BATCH`], checks the first is a header, and
-/// hands each batch with the index of its first blob to `f`.
+type Reader = BlobReader<std::io::BufReader<std::fs::File>>;
+
+/// Byte offset of every blob, read from the blob headers without reading
+/// the blobs themselves.
+fn blob_offsets(path: &Path, reader: &mut Reader) -> Result<Vec<u64>> {
+    let mut offsets = Vec::new();
+    while let Some(h) = reader.next_header_skip_blob() {
+        let (header, offset) = h.map_err(|e| {
+            let what = if offsets.is_empty() { "not an OSM PBF file" } else { "corrupt or truncated PBF" };
+            Error::format(path, format!("{what}: blob {}: {e}", offsets.len()))
+        })?;
+        if offsets.is_empty() && header.blob_type() != BlobType::OsmHeader {
+            return Err(Error::format(
+                path,
+                format!("not an OSM PBF file: first blob is `{}`, not `OSMHeader`", header.blob_type().as_str()),
+            ));
+        }
+        offsets.push(offset.ok_or_else(|| Error::format(path, "cannot tell blob positions"))?.0);
+    }
+    if offsets.is_empty() {
+        return Err(Error::format(path, "not an OSM PBF file: no blob could be read"));
+    }
+    Ok(offsets)
+}
+
+fn read_blob(path: &Path, reader: &mut Reader, offsets: &[u64], i: usize) -> Result<osmpbf::Blob> {
+    reader
+        .blob_from_offset(osmpbf::ByteOffset(offsets[i]))
+        .map_err(|e| Error::format(path, format!("corrupt or truncated PBF: blob {i}: {e}")))
+}
+
+/// What the header blob says.
+struct Header {
+    sorted: bool,
+    replication_ts: Option<i64>,
+}
+
+fn read_header(path: &Path, reader: &mut Reader, offsets: &[u64]) -> Result<Header> {
+    let blob = read_blob(path, reader, offsets, 0)?;
+    guarded(path, 0, || match decode(path, 0, &blob)? {
+        BlobDecode::OsmHeader(h) => {
+            if let Some(f) = h.required_features().iter().find(|f| !KNOWN_FEATURES.contains(&f.as_str())) {
+                return Err(Error::format(path, format!("unsupported PBF feature `{f}` (history files are not supported)")));
+            }
+            Ok(Header {
+                sorted: h.optional_features().iter().any(|f| f == "Sort.Type_then_ID"),
+                replication_ts: h.osmosis_replication_timestamp().filter(|&t| t > 0),
+            })
+        }
+        _ => Err(Error::format(path, "not an OSM PBF file: no OSMHeader block")),
+    })
+}
+
+/// Index of the first blob (after the header) that is not made of nodes
+/// only, by bisection over a sorted file.
+fn first_non_node_blob(path: &Path, reader: &mut Reader, offsets: &[u64]) -> Result<usize> {
+    let (mut lo, mut hi) = (1usize, offsets.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let blob = read_blob(path, reader, offsets, mid)?;
+        let nodes_only = guarded(path, mid, || match decode(path, mid, &blob)? {
+            BlobDecode::OsmData(block) => Ok(block
+                .groups()
+                .all(|g| g.ways().len() == 0 && g.relations().len() == 0)),
+            _ => Ok(false),
+        })?;
+        if nodes_only {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(lo)
+}
+
+/// Reads blobs `range` in batches of [`BATCH`] and hands each batch with
+/// the index of its first blob to `f`; `progress` gets the bytes done
+/// within the range.
 fn for_each_batch(
     path: &Path,
-    size: u64,
+    reader: &mut Reader,
+    offsets: &[u64],
+    range: std::ops::Range<usize>,
     mut f: impl FnMut(usize, &[osmpbf::Blob]) -> Result<()>,
     progress: &dyn Fn(u64),
 ) -> Result<()> {
-    let reader = BlobReader::from_path(path).map_err(|e| pbf_error(path, 0, e))?;
+    if range.is_empty() {
+        return Ok(());
+    }
+    let base = offsets[range.start];
+    reader
+        .seek(osmpbf::ByteOffset(base))
+        .map_err(|e| pbf_error(path, range.start, e))?;
     let mut batch = Vec::with_capacity(BATCH);
-    let mut first = 0usize;
-    let mut count = 0usize;
-    let mut done = 0u64;
-    for blob in reader {
-        let blob = blob.map_err(|e| {
-            let what = if count == 0 { "not an OSM PBF file" } else { "corrupt or truncated PBF" };
-            Error::format(path, format!("{what}: blob {count}: {e}"))
-        })?;
-        if count == 0 && blob.get_type() != BlobType::OsmHeader {
-            return Err(Error::format(
-                path,
-                format!("not an OSM PBF file: first blob is `{}`, not `OSMHeader`", blob.get_type().as_str()),
-            ));
-        }
-        done = blob.offset().map_or(done, |o| o.0);
-        count += 1;
+    let mut first = range.start;
+    for i in range.clone() {
+        let blob = reader
+            .next()
+            .unwrap_or_else(|| Err(osmpbf::Error::from(std::io::Error::from(std::io::ErrorKind::UnexpectedEof))))
+            .map_err(|e| Error::format(path, format!("corrupt or truncated PBF: blob {i}: {e}")))?;
         batch.push(blob);
-        if batch.len() == BATCH {
+        if batch.len() == BATCH || i + 1 == range.end {
             f(first, &batch)?;
             first += batch.len();
             batch.clear();
-            progress(done.min(size));
+            progress(offsets.get(i + 1).map_or(0, |o| o - base));
         }
     }
-    if count == 0 {
-        return Err(Error::format(path, "not an OSM PBF file: no blob could be read"));
-    }
-    f(first, &batch)?;
-    progress(size);
     Ok(())
 }
 
@@ -212,7 +294,6 @@ struct WayBlob {
     refs: Vec<i64>,
     has_nodes: bool,
     newest_ms: i64,
-    header_ts: Option<i64>,
     ways_read: u64,
     maxspeed_unparsed: u64,
 }
@@ -223,14 +304,7 @@ fn ways_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, profile: &CarProfile)
         ..WayBlob::default()
     };
     let block = match decode(path, idx, b)? {
-        BlobDecode::OsmHeader(h) => {
-            if let Some(f) = h.required_features().iter().find(|f| !KNOWN_FEATURES.contains(&f.as_str())) {
-                return Err(Error::format(path, format!("unsupported PBF feature `{f}` (history files are not supported)")));
-            }
-            out.header_ts = h.osmosis_replication_timestamp().filter(|&t| t > 0);
-            return Ok(out);
-        }
-        BlobDecode::Unknown(_) => return Ok(out),
+        BlobDecode::OsmHeader(_) | BlobDecode::Unknown(_) => return Ok(out),
         BlobDecode::OsmData(block) => block,
     };
     let mut tags: Vec<(&str, &str)> = Vec::new();
@@ -287,16 +361,20 @@ fn push_way(out: &mut WayBlob, id: i64, deltas: &[i64], speed: WaySpeed) -> std:
 struct NodeBlob {
     found: Vec<(u32, [f64; 2])>,
     newest_ms: i64,
+    /// The blob also holds ways (or relations).
+    has_ways: bool,
 }
 
 fn nodes_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, ids: &[i64]) -> Result<NodeBlob> {
     let mut out = NodeBlob {
         found: Vec::new(),
         newest_ms: i64::MIN,
+        has_ways: false,
     };
     let BlobDecode::OsmData(block) = decode(path, idx, b)? else {
         return Ok(out);
     };
+    out.has_ways = block.groups().any(|g| g.ways().len() > 0 || g.relations().len() > 0);
     let mut lo = 0usize;
     visit_nodes(&block, |id, lon, lat, ms| {
         if let Some(ms) = ms {

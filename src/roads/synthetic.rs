@@ -68,6 +68,9 @@ fn delta_zigzag(values: &[i64]) -> impl Iterator<Item = u64> + '_ {
 pub struct PbfWriter<W: Write> {
     w: W,
     nodes: Vec<(i64, i64, i64)>,
+    /// (version, timestamp s) per buffered node; all zero when none given.
+    meta: Vec<(i64, i64)>,
+    any_meta: bool,
     ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)>,
     bytes: u64,
 }
@@ -88,6 +91,8 @@ impl<W: Write> PbfWriter<W> {
         let mut me = PbfWriter {
             w,
             nodes: Vec::new(),
+            meta: Vec::new(),
+            any_meta: false,
             ways: Vec::new(),
             bytes: 0,
         };
@@ -116,7 +121,15 @@ impl<W: Write> PbfWriter<W> {
 
     /// Adds a node at `lon`, `lat` degrees (stored to 1e-7°).
     pub fn node(&mut self, id: i64, lon: f64, lat: f64) -> std::io::Result<()> {
+        self.node_with_meta(id, lon, lat, 0, 0)
+    }
+
+    /// Adds a node with the metadata public extracts keep: its version and
+    /// last edit (seconds since the epoch).
+    pub fn node_with_meta(&mut self, id: i64, lon: f64, lat: f64, version: i64, timestamp: i64) -> std::io::Result<()> {
         self.nodes.push((id, (lat * 1e7).round() as i64, (lon * 1e7).round() as i64));
+        self.meta.push((version, timestamp));
+        self.any_meta |= version != 0 || timestamp != 0;
         if self.nodes.len() == PER_BLOCK {
             self.flush_nodes()?;
         }
@@ -142,6 +155,19 @@ impl<W: Write> PbfWriter<W> {
         let lons: Vec<i64> = self.nodes.iter().map(|n| n.2).collect();
         let mut dense = Vec::new();
         packed(&mut dense, 1, delta_zigzag(&ids));
+        if self.any_meta {
+            let versions: Vec<u64> = self.meta.iter().map(|m| m.0 as u64).collect();
+            let stamps: Vec<i64> = self.meta.iter().map(|m| m.1).collect();
+            let mut info = Vec::new();
+            packed(&mut info, 1, versions.into_iter());
+            packed(&mut info, 2, delta_zigzag(&stamps));
+            // changeset, uid, user: zero, as public extracts strip them; the
+            // arrays are kept because readers expect all five.
+            for field in 3..=5 {
+                packed(&mut info, field, std::iter::repeat_n(0u64, stamps.len()));
+            }
+            bytes_field(&mut dense, 5, &info);
+        }
         packed(&mut dense, 8, delta_zigzag(&lats));
         packed(&mut dense, 9, delta_zigzag(&lons));
         let mut group = Vec::new();
@@ -154,6 +180,8 @@ impl<W: Write> PbfWriter<W> {
         });
         bytes_field(&mut block, 2, &group);
         self.nodes.clear();
+        self.meta.clear();
+        self.any_meta = false;
         self.blob("OSMData", &block)
     }
 
@@ -273,6 +301,8 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
             LAT0 + (y as f64 * BLOCK_M + jy) / m_per_deg_lat,
         ]
     };
+    // Version 1-4 and a last edit between 2008 and 2024, as public extracts keep.
+    let meta = |id: u64| (1 + (hash(o.seed ^ id ^ 0xabc) % 4) as i64, 1_200_000_000 + (hash(o.seed ^ id) % 520_000_000) as i64);
     let mut stats = SyntheticStats {
         bytes: 0,
         nodes: 0,
@@ -281,11 +311,13 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
     };
     let io = |e: std::io::Error| Error::io(path, e);
     crate::io::atomic_write(path, |file| {
-        let mut pw = PbfWriter::new(file, Some(1_700_000_000)).map_err(io)?;
+        let mut pw = PbfWriter::new(file, None).map_err(io)?;
         for y in 0..h {
             for x in 0..w {
                 let p = junction_pos(x, y);
-                pw.node(junction_id(x, y) as i64, p[0], p[1]).map_err(io)?;
+                let id = junction_id(x, y);
+                let (v, t) = meta(id);
+                pw.node_with_meta(id as i64, p[0], p[1], v, t).map_err(io)?;
                 stats.nodes += 1;
             }
         }
@@ -298,7 +330,8 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
                         let t = (k + 1) as f64 / (s + 1) as f64;
                         let id = shape_id(x, y, dir, k);
                         let j = jitter(o.seed, id) * 20.0 / m_per_deg_lat;
-                        pw.node(id as i64, a[0] + t * (bb[0] - a[0]) + j, a[1] + t * (bb[1] - a[1]) - j)
+                        let (v, ts) = meta(id);
+                        pw.node_with_meta(id as i64, a[0] + t * (bb[0] - a[0]) + j, a[1] + t * (bb[1] - a[1]) - j, v, ts)
                             .map_err(io)?;
                         stats.nodes += 1;
                     }
@@ -313,8 +346,9 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
                     let oy = (40.0 + 60.0 * (i / 2 % 2) as f64) / m_per_deg_lat;
                     let (dx, dy) = (12.0 / m_per_deg_lon, 10.0 / m_per_deg_lat);
                     for (k, (px, py)) in [(0.0, 0.0), (dx, 0.0), (dx, dy), (0.0, dy)].into_iter().enumerate() {
-                        pw.node(building_id(x, y, i, k as u64) as i64, c[0] + ox + px, c[1] + oy + py)
-                            .map_err(io)?;
+                        let id = building_id(x, y, i, k as u64);
+                        let (v, t) = meta(id);
+                        pw.node_with_meta(id as i64, c[0] + ox + px, c[1] + oy + py, v, t).map_err(io)?;
                         stats.nodes += 1;
                     }
                 }
