@@ -3,11 +3,19 @@
 use medaccess::roads::{CarProfile, RoadNetwork};
 
 fn main() -> anyhow::Result<()> {
-    let path = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: roads_info FILE"))?;
+    let path = std::env::args()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: roads_info FILE"))?;
     let t = std::time::Instant::now();
     let net = RoadNetwork::read(path.as_ref(), &CarProfile::france(), &|_, _| {})?;
     let info = &net.info;
-    println!("engine={} timestamp={:?} profile={} seconds={:.3}", info.engine.as_str(), info.timestamp, info.profile, t.elapsed().as_secs_f64());
+    println!(
+        "engine={} timestamp={:?} profile={} seconds={:.3}",
+        info.engine.as_str(),
+        info.timestamp,
+        info.profile,
+        t.elapsed().as_secs_f64()
+    );
     println!("{}", serde_json::to_string_pretty(&info.report)?);
     Ok(())
 }

@@ -7,7 +7,9 @@ use rand::{Rng, SeedableRng};
 
 fn main() -> anyhow::Result<()> {
     let a: Vec<String> = std::env::args().skip(1).collect();
-    let file = a.first().ok_or_else(|| anyhow::anyhow!("usage: roads_pairs FILE PAIRS SEED"))?;
+    let file = a
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("usage: roads_pairs FILE PAIRS SEED"))?;
     let pairs: usize = a.get(1).map(|s| s.parse()).transpose()?.unwrap_or(300);
     let seed: u64 = a.get(2).map(|s| s.parse()).transpose()?.unwrap_or(1);
     let net = RoadNetwork::read(file.as_ref(), &CarProfile::france(), &|_, _| {})?;
@@ -21,7 +23,12 @@ fn main() -> anyhow::Result<()> {
         let k = pairs / origins + usize::from(o < pairs % origins);
         for _ in 0..k {
             let dst = rng.random_range(0..n);
-            println!("{},{},{:.1}", net.node_osm_id[src as usize], net.node_osm_id[dst as usize], times[dst as usize] as f64 / 10.0);
+            println!(
+                "{},{},{:.1}",
+                net.node_osm_id[src as usize],
+                net.node_osm_id[dst as usize],
+                times[dst as usize] as f64 / 10.0
+            );
         }
     }
     Ok(())

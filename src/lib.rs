@@ -11,9 +11,9 @@
 pub mod error;
 pub mod graph;
 pub mod io;
+pub mod roads;
 pub mod route;
 pub mod synthetic;
-pub mod roads;
 pub mod units;
 
 pub use error::{Error, Result};

@@ -7,7 +7,10 @@ use medaccess::roads::{CarProfile, RoadNetwork, read_osm_xml, read_pbf};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const SBH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf");
+const SBH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+);
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("medaccess-bad-{name}-{}", std::process::id()));
@@ -17,7 +20,9 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn pbf_err(path: &Path) -> String {
-    read_pbf(path, &CarProfile::france(), &|_, _| {}).unwrap_err().to_string()
+    read_pbf(path, &CarProfile::france(), &|_, _| {})
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -28,12 +33,18 @@ fn empty_text_and_truncated_pbf() {
     assert!(pbf_err(&p).contains("empty file"));
     std::fs::write(&p, b"commune,population\n64445,75665\n").unwrap();
     let e = pbf_err(&p);
-    assert!(e.contains("not an OSM PBF file") && e.contains("x.osm.pbf"), "{e}");
+    assert!(
+        e.contains("not an OSM PBF file") && e.contains("x.osm.pbf"),
+        "{e}"
+    );
     let good = std::fs::read(SBH).unwrap();
     for cut in [3, 10, 200, good.len() / 3, good.len() - 1] {
         std::fs::write(&p, &good[..cut]).unwrap();
         let e = pbf_err(&p);
-        assert!(e.contains("x.osm.pbf") && (e.contains("PBF") || e.contains("empty")), "cut {cut}: {e}");
+        assert!(
+            e.contains("x.osm.pbf") && (e.contains("PBF") || e.contains("empty")),
+            "cut {cut}: {e}"
+        );
     }
     // A missing file is an I/O error naming it.
     assert!(pbf_err(&dir.join("nope.osm.pbf")).contains("nope.osm.pbf"));
@@ -113,7 +124,8 @@ fn pbf_ways_with_missing_nodes_are_counted() {
     let mut w = PbfWriter::new(f, None).unwrap();
     w.node(1, 1.0, 45.0).unwrap();
     w.node(2, 1.0, 45.001).unwrap();
-    w.way(10, vec![1, 2], vec![("building".into(), "yes".into())]).unwrap();
+    w.way(10, vec![1, 2], vec![("building".into(), "yes".into())])
+        .unwrap();
     w.finish().unwrap();
     assert!(pbf_err(&p).contains("no road a car can use"));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -129,9 +141,12 @@ fn bad_xml_and_tables() {
     };
     assert!(xml_err("").contains("empty file"));
     assert!(xml_err("<html><body/></html>").contains("not an OSM XML file"));
-    let e = xml_err("<osm>\n<node id=\"1\" lat=\"45\" lon=\"1\"/>\n<node id=\"2\" lat=\"north\" lon=\"1\"/>\n</osm>");
+    let e = xml_err(
+        "<osm>\n<node id=\"1\" lat=\"45\" lon=\"1\"/>\n<node id=\"2\" lat=\"north\" lon=\"1\"/>\n</osm>",
+    );
     assert!(e.contains("bad.osm:3") && e.contains("lat"), "{e}");
-    let e = xml_err("<osm>\n<node id=\"1\" lat=\"45\" lon=\"1\"/>\n<way id=\"3\"><nd ref=\"1\"/>\n</node></osm>");
+    let e =
+        xml_err("<osm>\n<node id=\"1\" lat=\"45\" lon=\"1\"/>\n<way id=\"3\"><nd ref=\"1\"/>\n</node></osm>");
     assert!(e.contains("malformed XML"), "{e}");
     // Missing nodes in XML: counted, the rest kept.
     std::fs::write(
@@ -146,9 +161,13 @@ fn bad_xml_and_tables() {
     let links = dir.join("x_links.csv");
     std::fs::write(&links, "link_id,from_node\n1,2\n").unwrap();
     std::fs::write(dir.join("x_nodes.csv"), "node_id,lat,lon\n2,45,1\n").unwrap();
-    let e = RoadNetwork::read(&links, &CarProfile::france(), &|_, _| {}).unwrap_err().to_string();
+    let e = RoadNetwork::read(&links, &CarProfile::france(), &|_, _| {})
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("missing column `to_node`"), "{e}");
-    let e = RoadNetwork::read(&dir.join("roads.shp"), &CarProfile::france(), &|_, _| {}).unwrap_err().to_string();
+    let e = RoadNetwork::read(&dir.join("roads.shp"), &CarProfile::france(), &|_, _| {})
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("unknown road network format"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

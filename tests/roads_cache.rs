@@ -5,8 +5,14 @@ use std::path::{Path, PathBuf};
 
 use medaccess::roads::{CarProfile, load_or_build};
 
-const SBL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf");
-const SBH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf");
+const SBL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf"
+);
+const SBH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+);
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("medaccess-roads-{name}-{}", std::process::id()));

@@ -8,11 +8,22 @@ use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper, read_pbf};
 use medaccess::route::{nearest, one_to_all};
 use medaccess::units::UNREACHABLE;
 
-const SBH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf");
-const SBL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf");
-const CORSE_LINKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-fr-corse/corsica_links.csv.gz");
-const CORSE_MATSIM: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-fr-corse/corsica_network.matsim.xml.gz");
+const SBH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+);
+const SBL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf"
+);
+const CORSE_LINKS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-fr-corse/corsica_links.csv.gz"
+);
+const CORSE_MATSIM: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-fr-corse/corsica_network.matsim.xml.gz"
+);
 
 fn read(path: &str) -> RoadNetwork {
     RoadNetwork::read(Path::new(path), &CarProfile::france(), &|_, _| {}).unwrap()
@@ -20,8 +31,16 @@ fn read(path: &str) -> RoadNetwork {
 
 fn strongly_connected(net: &RoadNetwork) {
     let n = net.graph.num_nodes();
-    assert!(one_to_all(net.graph.forward(), 0).iter().all(|&t| t != UNREACHABLE));
-    assert!(one_to_all(net.graph.backward(), 0).iter().all(|&t| t != UNREACHABLE));
+    assert!(
+        one_to_all(net.graph.forward(), 0)
+            .iter()
+            .all(|&t| t != UNREACHABLE)
+    );
+    assert!(
+        one_to_all(net.graph.backward(), 0)
+            .iter()
+            .all(|&t| t != UNREACHABLE)
+    );
     assert_eq!(net.node_lonlat.len(), n);
     for e in &net.edges {
         let shape = net.shape(e);
@@ -45,7 +64,10 @@ fn saint_barthelemy_pbf() {
     assert!(info.report.dropped_nodes < net.graph.num_nodes() as u64 / 10);
     // Every node inside the island's bbox (osmium: -63.07..-62.58, 17.67..18.14).
     for p in &net.node_lonlat {
-        assert!((-63.07..=-62.57).contains(&p[0]) && (17.67..=18.15).contains(&p[1]), "{p:?}");
+        assert!(
+            (-63.07..=-62.57).contains(&p[0]) && (17.67..=18.15).contains(&p[1]),
+            "{p:?}"
+        );
     }
     // The island is about 10 km across: no trip longer than 40 minutes.
     let worst = one_to_all(net.graph.forward(), 0).into_iter().max().unwrap();
@@ -84,8 +106,17 @@ fn corsica_link_table_and_matsim_agree() {
     assert_eq!(links.info.report.dropped_nodes, 7);
     // The two files list nodes in different orders: compare by node id.
     let arcs = |n: &RoadNetwork| {
-        let mut v: Vec<(i64, i64, u32)> =
-            n.graph.edges().map(|e| (n.node_osm_id[e.from as usize], n.node_osm_id[e.to as usize], e.time)).collect();
+        let mut v: Vec<(i64, i64, u32)> = n
+            .graph
+            .edges()
+            .map(|e| {
+                (
+                    n.node_osm_id[e.from as usize],
+                    n.node_osm_id[e.to as usize],
+                    e.time,
+                )
+            })
+            .collect();
         v.sort();
         v
     };
@@ -96,11 +127,18 @@ fn corsica_link_table_and_matsim_agree() {
         assert!(x.0 == y.0 && x.1 == y.1 && x.2.abs_diff(y.2) <= 1, "{x:?} {y:?}");
     }
     // Lambert-93 converted by proj4rs vs PROJ's cs2cs (7 decimals).
-    let pos: std::collections::HashMap<i64, [f64; 2]> =
-        links.node_osm_id.iter().copied().zip(links.node_lonlat.iter().copied()).collect();
+    let pos: std::collections::HashMap<i64, [f64; 2]> = links
+        .node_osm_id
+        .iter()
+        .copied()
+        .zip(links.node_lonlat.iter().copied())
+        .collect();
     for (id, b) in matsim.node_osm_id.iter().zip(&matsim.node_lonlat) {
         let a = pos[id];
-        assert!((a[0] - b[0]).abs() < 2e-7 && (a[1] - b[1]).abs() < 2e-7, "{a:?} {b:?}");
+        assert!(
+            (a[0] - b[0]).abs() < 2e-7 && (a[1] - b[1]).abs() < 2e-7,
+            "{a:?} {b:?}"
+        );
     }
     strongly_connected(&links);
     // Ajaccio town hall to Bastia town hall: 144.5 km by road (PROVENANCE);
@@ -111,7 +149,12 @@ fn corsica_link_table_and_matsim_agree() {
     let bastia = s.snap([9.4509, 42.6974], &o).unwrap();
     assert!(ajaccio.distance_m < 200.0 && bastia.distance_m < 200.0);
     let fwd = nearest(links.graph.forward(), &ajaccio.origin_seeds(0), None);
-    let t = bastia.inbound.iter().map(|&(v, t)| fwd[v as usize].time + t).min().unwrap();
+    let t = bastia
+        .inbound
+        .iter()
+        .map(|&(v, t)| fwd[v as usize].time + t)
+        .min()
+        .unwrap();
     let minutes = t as f64 / 600.0;
     assert!((80.0..150.0).contains(&minutes), "{minutes}");
 }
@@ -120,7 +163,10 @@ fn corsica_link_table_and_matsim_agree() {
 fn pbf_reader_is_the_format_reader() {
     let a = read_pbf(Path::new(SBH), &CarProfile::france(), &|_, _| {}).unwrap();
     let calls = std::sync::Mutex::new(Vec::new());
-    let b = read_pbf(Path::new(SBH), &CarProfile::france(), &|d, t| calls.lock().unwrap().push((d, t))).unwrap();
+    let b = read_pbf(Path::new(SBH), &CarProfile::france(), &|d, t| {
+        calls.lock().unwrap().push((d, t))
+    })
+    .unwrap();
     assert_eq!(a, b);
     let calls = calls.into_inner().unwrap();
     let size = std::fs::metadata(SBH).unwrap().len();

@@ -17,7 +17,10 @@ fn tiny() -> RoadNetwork {
 }
 
 fn node(net: &RoadNetwork, osm: i64) -> u32 {
-    net.node_osm_id.iter().position(|&x| x == osm).unwrap_or_else(|| panic!("OSM node {osm} not in graph")) as u32
+    net.node_osm_id
+        .iter()
+        .position(|&x| x == osm)
+        .unwrap_or_else(|| panic!("OSM node {osm} not in graph")) as u32
 }
 
 fn time(net: &RoadNetwork, from: i64, to: i64) -> u32 {
@@ -32,7 +35,11 @@ fn trip(net: &RoadNetwork, p: [f64; 2], q: [f64; 2]) -> u32 {
     let opts = SnapOptions::default();
     let (sp, sq) = (snapper.snap(p, &opts).unwrap(), snapper.snap(q, &opts).unwrap());
     let fwd = nearest(net.graph.forward(), &sp.origin_seeds(0), None);
-    sq.inbound.iter().map(|&(v, t)| fwd[v as usize].time.saturating_add(t)).min().unwrap()
+    sq.inbound
+        .iter()
+        .map(|&(v, t)| fwd[v as usize].time.saturating_add(t))
+        .min()
+        .unwrap()
 }
 
 const A: [f64; 2] = [1.0, 45.0];
@@ -118,7 +125,10 @@ fn snapping_seeds_both_directions() {
     let back = nearest(net.graph.backward(), &h.destination_seeds(0), None);
     let via_a = 240 + 1645 + 1658;
     assert_eq!(
-        s.origin_seeds(0).iter().map(|sd| sd.time + back[sd.node as usize].time).min(),
+        s.origin_seeds(0)
+            .iter()
+            .map(|sd| sd.time + back[sd.node as usize].time)
+            .min(),
         Some(via_a)
     );
     // The island and the one-way trap were dropped: a point there snaps to the
@@ -127,6 +137,14 @@ fn snapping_seeds_both_directions() {
     assert!(island.far && island.distance_m > 2000.0);
     let rep = snapper.snap_all(&[p, [1.055, 45.0]], &opts).unwrap();
     assert_eq!(rep.far, vec![1]);
-    let _ = Seed { node: 0, time: 0, source: 0 };
-    assert!(net.edges.iter().all(|e| e.time_fwd != UNREACHABLE || e.time_bwd != UNREACHABLE));
+    let _ = Seed {
+        node: 0,
+        time: 0,
+        source: 0,
+    };
+    assert!(
+        net.edges
+            .iter()
+            .all(|e| e.time_fwd != UNREACHABLE || e.time_bwd != UNREACHABLE)
+    );
 }

@@ -209,10 +209,11 @@ pub(crate) fn split_ways(
                 continue;
             }
             cur.push(i);
-            if cur.len() >= 2 && uses[i as usize] >= 2 {
-                if let Some(last) = emit(&mut cur, &mut out) {
-                    cur.push(last);
-                }
+            if cur.len() >= 2
+                && uses[i as usize] >= 2
+                && let Some(last) = emit(&mut cur, &mut out)
+            {
+                cur.push(last);
             }
         }
         emit(&mut cur, &mut out);
@@ -267,7 +268,11 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
         let t = pieces.total_s(p);
         let start = geometry.len();
         geometry.extend_from_slice(&pieces.points[p.start..p.start + p.len]);
-        geometry_s.extend(pieces.secs[p.start..p.start + p.len].iter().map(|s| [s[0] as f32, s[1] as f32]));
+        geometry_s.extend(
+            pieces.secs[p.start..p.start + p.len]
+                .iter()
+                .map(|s| [s[0] as f32, s[1] as f32]),
+        );
         edges.push(RoadEdge {
             from: a,
             to: b,
@@ -276,14 +281,19 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
             length_m: p.length_m,
             snappable: p.snappable,
             way_id: p.way_id,
-            geom_start: u32::try_from(start).map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
+            geom_start: u32::try_from(start)
+                .map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
             geom_len: p.len as u32,
         });
     }
     r.nodes = graph.num_nodes() as u64;
     r.arcs = graph.num_arcs() as u64;
     let keep = |v: &NodeId| *v as usize;
-    let node_lonlat = scc.new_to_old.iter().map(|v| pieces.node_lonlat[keep(v)]).collect();
+    let node_lonlat = scc
+        .new_to_old
+        .iter()
+        .map(|v| pieces.node_lonlat[keep(v)])
+        .collect();
     let node_osm_id = scc.new_to_old.iter().map(|v| pieces.node_id[keep(v)]).collect();
     Ok(RoadNetwork {
         graph,

@@ -80,14 +80,21 @@ fn text_hash(s: &str) -> u64 {
 /// The cache key of `input` read with `profile`, as 16 hex digits.
 pub fn cache_key(input: &Path, profile: &CarProfile) -> Result<String> {
     let sum = file_checksum(input)?;
-    let key = mix(sum ^ text_hash(&format!("{};cache={CACHE_VERSION};graph={GRAPH_FORMAT_VERSION}", profile.fingerprint())));
+    let key = mix(sum
+        ^ text_hash(&format!(
+            "{};cache={CACHE_VERSION};graph={GRAPH_FORMAT_VERSION}",
+            profile.fingerprint()
+        )));
     Ok(format!("{key:016x}"))
 }
 
 /// Where the cache of `input` lives in `cache_dir`:
 /// `<file name>.<key>.medroads`.
 pub fn cache_path(input: &Path, cache_dir: &Path, key: &str) -> PathBuf {
-    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "roads".into());
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "roads".into());
     cache_dir.join(format!("{name}.{key}.medroads"))
 }
 
@@ -111,7 +118,14 @@ pub fn load_or_build(
         match read_cache(&path, &key) {
             Ok(mut net) => {
                 net.info.source = input.to_path_buf();
-                return Ok((net, CacheOutcome { path, hit: true, warnings }));
+                return Ok((
+                    net,
+                    CacheOutcome {
+                        path,
+                        hit: true,
+                        warnings,
+                    },
+                ));
             }
             Err(e) => warnings.push(format!("ignoring unreadable road cache, rebuilding it: {e}")),
         }
@@ -123,7 +137,14 @@ pub fn load_or_build(
     {
         warnings.push(format!("could not write the road cache: {e}"));
     }
-    Ok((net, CacheOutcome { path, hit: false, warnings }))
+    Ok((
+        net,
+        CacheOutcome {
+            path,
+            hit: false,
+            warnings,
+        },
+    ))
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -175,7 +196,9 @@ pub fn write_cache(path: &Path, net: &RoadNetwork, key: &str) -> Result<()> {
         m.extend_from_slice(&s[1].to_le_bytes());
     }
     if m.len() > u32::MAX as usize {
-        return Err(Error::Invalid("network too large for one cache file (4 GiB of metadata)".into()));
+        return Err(Error::Invalid(
+            "network too large for one cache file (4 GiB of metadata)".into(),
+        ));
     }
     write_graph(path, &net.graph, &m, false)
 }
@@ -188,7 +211,11 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.b.len()).ok_or("metadata truncated")?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or("metadata truncated")?;
         let s = &self.b[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -216,7 +243,8 @@ pub fn read_cache(path: &Path, key: &str) -> Result<RoadNetwork> {
         return Err(bad("wrong magic bytes".into()));
     }
     let len = c.u32().map_err(bad)? as usize;
-    let header: Header = serde_json::from_slice(c.take(len).map_err(bad)?).map_err(|e| bad(format!("header: {e}")))?;
+    let header: Header =
+        serde_json::from_slice(c.take(len).map_err(bad)?).map_err(|e| bad(format!("header: {e}")))?;
     if header.key != key {
         return Err(bad(format!("key {} instead of {key}", header.key)));
     }
@@ -249,7 +277,11 @@ pub fn read_cache(path: &Path, key: &str) -> Result<RoadNetwork> {
         let way_id = i64::from_le_bytes(c.arr().map_err(bad)?);
         let snappable = c.take(1).map_err(bad)?[0] != 0;
         let [from, to, time_fwd, time_bwd, geom_start, geom_len] = w;
-        if from as usize >= n || to as usize >= n || geom_len < 2 || geom_start as usize + geom_len as usize > points {
+        if from as usize >= n
+            || to as usize >= n
+            || geom_len < 2
+            || geom_start as usize + geom_len as usize > points
+        {
             return Err(bad("edge out of range".into()));
         }
         edges.push(RoadEdge {
@@ -270,7 +302,10 @@ pub fn read_cache(path: &Path, key: &str) -> Result<RoadNetwork> {
     }
     let mut geometry_s = Vec::with_capacity(points);
     for _ in 0..points {
-        geometry_s.push([f32::from_le_bytes(c.arr().map_err(bad)?), f32::from_le_bytes(c.arr().map_err(bad)?)]);
+        geometry_s.push([
+            f32::from_le_bytes(c.arr().map_err(bad)?),
+            f32::from_le_bytes(c.arr().map_err(bad)?),
+        ]);
     }
     Ok(RoadNetwork {
         graph,

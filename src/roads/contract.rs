@@ -83,7 +83,11 @@ pub(crate) fn contract(p: Pieces) -> Pieces {
             let mut cur = other(&p.pieces[e0], vv);
             while contractible[cur as usize] {
                 let c = cur as usize;
-                let nx = if inc[first[c]] == came { inc[first[c] + 1] } else { inc[first[c]] };
+                let nx = if inc[first[c]] == came {
+                    inc[first[c] + 1]
+                } else {
+                    inc[first[c]]
+                };
                 used[nx] = true;
                 steps.push(Step {
                     piece: nx,

@@ -24,7 +24,6 @@ pub mod synthetic;
 
 mod build;
 
-
 pub use cache::{CacheOutcome, load_or_build};
 pub use osm_pbf::read_pbf;
 pub use osm_xml::read_osm_xml;
@@ -189,7 +188,11 @@ impl RoadNetwork {
             read_pbf(path, profile, progress)
         } else if name.ends_with(".csv") || name.ends_with(".csv.gz") {
             other::read_link_table(path, &other::nodes_path_for(path)?, profile)
-        } else if name.ends_with(".osm") || name.ends_with(".osm.gz") || name.ends_with(".xml") || name.ends_with(".xml.gz") {
+        } else if name.ends_with(".osm")
+            || name.ends_with(".osm.gz")
+            || name.ends_with(".xml")
+            || name.ends_with(".xml.gz")
+        {
             let bytes = crate::io::read_maybe_gz(path)?;
             if other::is_matsim(&bytes) {
                 other::read_matsim_bytes(path, &bytes, profile)

@@ -54,7 +54,11 @@ const KNOWN_FEATURES: &[&str] = &["OsmSchema-V0.6", "DenseNodes"];
 /// assert_eq!(net.info.engine.as_str(), "osm");
 /// assert_eq!(net.info.timestamp.as_deref(), Some("2014-01-15T19:05:08Z"));
 /// ```
-pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<RoadNetwork> {
+pub fn read_pbf(
+    path: &Path,
+    profile: &CarProfile,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<RoadNetwork> {
     let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
     if size == 0 {
         return Err(Error::format(path, "empty file: not an OSM PBF extract"));
@@ -66,9 +70,15 @@ pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) 
     // and say it in the header), all node blobs come first: find the first
     // blob with ways by bisection and decode every blob once. Otherwise decode
     // every blob in pass 1 and the blobs that held nodes again in pass 2.
-    let first_way = if header.sorted { first_non_node_blob(path, &mut reader, &offsets)? } else { 1 };
+    let first_way = if header.sorted {
+        first_non_node_blob(path, &mut reader, &offsets)?
+    } else {
+        1
+    };
     let total = size;
-    let region_bytes = |a: usize, b: usize| offsets.get(b).copied().unwrap_or(size) - offsets.get(a).copied().unwrap_or(size);
+    let region_bytes = |a: usize, b: usize| {
+        offsets.get(b).copied().unwrap_or(size) - offsets.get(a).copied().unwrap_or(size)
+    };
     let pass1_bytes = region_bytes(first_way, offsets.len());
     let mut report = ImportReport::default();
 
@@ -77,27 +87,34 @@ pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) 
     let mut refs: Vec<i64> = Vec::new();
     let mut node_blobs: Vec<bool> = vec![header.sorted; offsets.len()];
     let mut newest_ms: i64 = i64::MIN;
-    for_each_batch(path, &mut reader, &offsets, first_way..offsets.len(), |first, blobs| {
-        let outs: Vec<Result<WayBlob>> = blobs
-            .par_iter()
-            .enumerate()
-            .map(|(k, b)| guarded(path, first + k, || ways_of_blob(path, first + k, b, profile)))
-            .collect();
-        for (k, out) in outs.into_iter().enumerate() {
-            let out = out?;
-            node_blobs[first + k] = out.has_nodes;
-            newest_ms = newest_ms.max(out.newest_ms);
-            report.ways_read += out.ways_read;
-            report.maxspeed_unparsed += out.maxspeed_unparsed;
-            let shift = refs.len();
-            refs.extend_from_slice(&out.refs);
-            ways.extend(out.ways.into_iter().map(|w| RawWay {
-                start: w.start + shift,
-                ..w
-            }));
-        }
-        Ok(())
-    }, &|done| progress(done, total))?;
+    for_each_batch(
+        path,
+        &mut reader,
+        &offsets,
+        first_way..offsets.len(),
+        |first, blobs| {
+            let outs: Vec<Result<WayBlob>> = blobs
+                .par_iter()
+                .enumerate()
+                .map(|(k, b)| guarded(path, first + k, || ways_of_blob(path, first + k, b, profile)))
+                .collect();
+            for (k, out) in outs.into_iter().enumerate() {
+                let out = out?;
+                node_blobs[first + k] = out.has_nodes;
+                newest_ms = newest_ms.max(out.newest_ms);
+                report.ways_read += out.ways_read;
+                report.maxspeed_unparsed += out.maxspeed_unparsed;
+                let shift = refs.len();
+                refs.extend_from_slice(&out.refs);
+                ways.extend(out.ways.into_iter().map(|w| RawWay {
+                    start: w.start + shift,
+                    ..w
+                }));
+            }
+            Ok(())
+        },
+        &|done| progress(done, total),
+    )?;
     report.ways_routable = ways.len() as u64;
     // Ways are sorted by id in a sorted PBF; sort anyway so that an unsorted
     // file gives the same network.
@@ -111,36 +128,43 @@ pub fn read_pbf(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) 
     // Pass 2: positions of the used nodes.
     let mut lonlat = vec![[f64::NAN, f64::NAN]; ids.len()];
     let last_node_blob = node_blobs.iter().rposition(|&n| n).map_or(1, |i| i + 1).max(1);
-    for_each_batch(path, &mut reader, &offsets, 1..last_node_blob, |first, blobs| {
-        let outs: Vec<Result<NodeBlob>> = blobs
-            .par_iter()
-            .enumerate()
-            .map(|(k, b)| {
-                if node_blobs[first + k] {
-                    guarded(path, first + k, || nodes_of_blob(path, first + k, b, &ids))
-                } else {
-                    Ok(NodeBlob::default())
+    for_each_batch(
+        path,
+        &mut reader,
+        &offsets,
+        1..last_node_blob,
+        |first, blobs| {
+            let outs: Vec<Result<NodeBlob>> = blobs
+                .par_iter()
+                .enumerate()
+                .map(|(k, b)| {
+                    if node_blobs[first + k] {
+                        guarded(path, first + k, || nodes_of_blob(path, first + k, b, &ids))
+                    } else {
+                        Ok(NodeBlob::default())
+                    }
+                })
+                .collect();
+            for (k, out) in outs.into_iter().enumerate() {
+                let out = out?;
+                if out.has_ways && first + k < first_way {
+                    return Err(Error::format(
+                        path,
+                        format!(
+                            "the header says the file is sorted by type then id, but blob {} has ways among the nodes; sort it with `osmium sort`",
+                            first + k
+                        ),
+                    ));
                 }
-            })
-            .collect();
-        for (k, out) in outs.into_iter().enumerate() {
-            let out = out?;
-            if out.has_ways && first + k < first_way {
-                return Err(Error::format(
-                    path,
-                    format!(
-                        "the header says the file is sorted by type then id, but blob {} has ways among the nodes; sort it with `osmium sort`",
-                        first + k
-                    ),
-                ));
+                newest_ms = newest_ms.max(out.newest_ms);
+                for (i, p) in out.found {
+                    lonlat[i as usize] = p;
+                }
             }
-            newest_ms = newest_ms.max(out.newest_ms);
-            for (i, p) in out.found {
-                lonlat[i as usize] = p;
-            }
-        }
-        Ok(())
-    }, &|done| progress((pass1_bytes + done).min(total), total))?;
+            Ok(())
+        },
+        &|done| progress((pass1_bytes + done).min(total), total),
+    )?;
     progress(total, total);
     let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &lonlat, &mut report);
     drop((ways, ref_idx, ids, uses, lonlat));
@@ -166,16 +190,27 @@ fn blob_offsets(path: &Path, reader: &mut Reader) -> Result<Vec<u64>> {
     let mut offsets = Vec::new();
     while let Some(h) = reader.next_header_skip_blob() {
         let (header, offset) = h.map_err(|e| {
-            let what = if offsets.is_empty() { "not an OSM PBF file" } else { "corrupt or truncated PBF" };
+            let what = if offsets.is_empty() {
+                "not an OSM PBF file"
+            } else {
+                "corrupt or truncated PBF"
+            };
             Error::format(path, format!("{what}: blob {}: {e}", offsets.len()))
         })?;
         if offsets.is_empty() && header.blob_type() != BlobType::OsmHeader {
             return Err(Error::format(
                 path,
-                format!("not an OSM PBF file: first blob is `{}`, not `OSMHeader`", header.blob_type().as_str()),
+                format!(
+                    "not an OSM PBF file: first blob is `{}`, not `OSMHeader`",
+                    header.blob_type().as_str()
+                ),
             ));
         }
-        offsets.push(offset.ok_or_else(|| Error::format(path, "cannot tell blob positions"))?.0);
+        offsets.push(
+            offset
+                .ok_or_else(|| Error::format(path, "cannot tell blob positions"))?
+                .0,
+        );
     }
     if offsets.is_empty() {
         return Err(Error::format(path, "not an OSM PBF file: no blob could be read"));
@@ -199,8 +234,15 @@ fn read_header(path: &Path, reader: &mut Reader, offsets: &[u64]) -> Result<Head
     let blob = read_blob(path, reader, offsets, 0)?;
     guarded(path, 0, || match decode(path, 0, &blob)? {
         BlobDecode::OsmHeader(h) => {
-            if let Some(f) = h.required_features().iter().find(|f| !KNOWN_FEATURES.contains(&f.as_str())) {
-                return Err(Error::format(path, format!("unsupported PBF feature `{f}` (history files are not supported)")));
+            if let Some(f) = h
+                .required_features()
+                .iter()
+                .find(|f| !KNOWN_FEATURES.contains(&f.as_str()))
+            {
+                return Err(Error::format(
+                    path,
+                    format!("unsupported PBF feature `{f}` (history files are not supported)"),
+                ));
             }
             Ok(Header {
                 sorted: h.optional_features().iter().any(|f| f == "Sort.Type_then_ID"),
@@ -256,7 +298,11 @@ fn for_each_batch(
     for i in range.clone() {
         let blob = reader
             .next()
-            .unwrap_or_else(|| Err(osmpbf::Error::from(std::io::Error::from(std::io::ErrorKind::UnexpectedEof))))
+            .unwrap_or_else(|| {
+                Err(osmpbf::Error::from(std::io::Error::from(
+                    std::io::ErrorKind::UnexpectedEof,
+                )))
+            })
             .map_err(|e| Error::format(path, format!("corrupt or truncated PBF: blob {i}: {e}")))?;
         batch.push(blob);
         if batch.len() == BATCH || i + 1 == range.end {
@@ -279,8 +325,12 @@ fn pbf_error(path: &Path, blob: usize, e: osmpbf::Error) -> Error {
 /// Runs the decoding of one blob, turning a panic of the decoder on corrupt
 /// data into an error.
 fn guarded<T>(path: &Path, blob: usize, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(Error::format(path, format!("corrupt PBF: blob {blob} could not be decoded"))))
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::format(
+            path,
+            format!("corrupt PBF: blob {blob} could not be decoded"),
+        ))
+    })
 }
 
 fn decode<'a>(path: &Path, idx: usize, b: &'a osmpbf::Blob) -> Result<BlobDecode<'a>> {
@@ -374,7 +424,9 @@ fn nodes_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, ids: &[i64]) -> Resu
     let BlobDecode::OsmData(block) = decode(path, idx, b)? else {
         return Ok(out);
     };
-    out.has_ways = block.groups().any(|g| g.ways().len() > 0 || g.relations().len() > 0);
+    out.has_ways = block
+        .groups()
+        .any(|g| g.ways().len() > 0 || g.relations().len() > 0);
     let mut lo = 0usize;
     visit_nodes(&block, |id, lon, lat, ms| {
         if let Some(ms) = ms {
@@ -386,7 +438,10 @@ fn nodes_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, ids: &[i64]) -> Resu
     });
     for (_, [lon, lat]) in &out.found {
         if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
-            return Err(Error::format(path, format!("corrupt PBF: blob {idx}: position ({lon}, {lat}) is not WGS84")));
+            return Err(Error::format(
+                path,
+                format!("corrupt PBF: blob {idx}: position ({lon}, {lat}) is not WGS84"),
+            ));
         }
     }
     Ok(out)

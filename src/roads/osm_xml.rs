@@ -33,7 +33,12 @@ fn line_of(bytes: &[u8], pos: u64) -> u64 {
 /// Reads OSM XML already in memory; `path` is used in messages.
 pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Result<RoadNetwork> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::field(path, line_of(bytes, e.valid_up_to() as u64), "text", "not UTF-8: not an OSM XML file")
+        Error::field(
+            path,
+            line_of(bytes, e.valid_up_to() as u64),
+            "text",
+            "not UTF-8: not an OSM XML file",
+        )
     })?;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut nodes: Vec<(i64, [f64; 2])> = Vec::new();
@@ -44,11 +49,16 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     let mut base_timestamp: Option<String> = None;
     let mut seen_root = false;
     // The way being read: id, first ref, tags.
-    let mut way: Option<(i64, usize, Vec<(String, String)>)> = None;
+    let mut way: Option<OpenWay> = None;
     loop {
         let pos = reader.buffer_position();
         let ev = reader.read_event().map_err(|e| {
-            Error::field(path, line_of(bytes, reader.error_position()), "xml", format!("malformed XML: {e}"))
+            Error::field(
+                path,
+                line_of(bytes, reader.error_position()),
+                "xml",
+                format!("malformed XML: {e}"),
+            )
         })?;
         let line = || line_of(bytes, pos);
         let (e, empty) = match ev {
@@ -76,14 +86,21 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
             seen_root = true;
             continue;
         }
-        let attr = |key: &str| -> Result<Option<String>> { attribute(&e, key).map_err(|m| Error::field(path, line(), key, m)) };
+        let attr = |key: &str| -> Result<Option<String>> {
+            attribute(&e, key).map_err(|m| Error::field(path, line(), key, m))
+        };
         match name.as_str() {
             "node" => {
                 let id = parse_attr::<i64>(&attr("id")?, "id", path, line())?;
                 let lat = parse_attr::<f64>(&attr("lat")?, "lat", path, line())?;
                 let lon = parse_attr::<f64>(&attr("lon")?, "lon", path, line())?;
                 if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-                    return Err(Error::field(path, line(), "lat/lon", format!("({lat}, {lon}) is not a WGS84 position")));
+                    return Err(Error::field(
+                        path,
+                        line(),
+                        "lat/lon",
+                        format!("({lat}, {lon}) is not a WGS84 position"),
+                    ));
                 }
                 nodes.push((id, [lon, lat]));
                 keep_newest(&mut newest, attr("timestamp")?);
@@ -97,10 +114,8 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
                     finish_way(&mut way, &mut ways, &mut refs, profile, &mut report);
                 }
             }
-            "nd" => {
-                if way.is_some() {
-                    refs.push(parse_attr::<i64>(&attr("ref")?, "ref", path, line())?);
-                }
+            "nd" if way.is_some() => {
+                refs.push(parse_attr::<i64>(&attr("ref")?, "ref", path, line())?);
             }
             "tag" => {
                 if let Some((_, _, tags)) = way.as_mut() {
@@ -140,12 +155,15 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     build::finish(pieces, info)
 }
 
+/// The way being read: its id, its first ref, its tags.
+type OpenWay = (i64, usize, Vec<(String, String)>);
+
 fn keep_newest(newest: &mut Option<String>, t: Option<String>) {
     // ISO 8601 UTC strings of one format order like the instants.
-    if let Some(t) = t {
-        if newest.as_ref().is_none_or(|n| t > *n) {
-            *newest = Some(t);
-        }
+    if let Some(t) = t
+        && newest.as_ref().is_none_or(|n| t > *n)
+    {
+        *newest = Some(t);
     }
 }
 
@@ -153,7 +171,9 @@ fn attribute(e: &BytesStart, key: &str) -> std::result::Result<Option<String>, S
     for a in e.attributes() {
         let a = a.map_err(|err| format!("malformed attribute: {err}"))?;
         if a.key.as_ref() == key {
-            let v = a.normalized_value(XmlVersion::Implicit1_0).map_err(|err| format!("bad value: {err}"))?;
+            let v = a
+                .normalized_value(XmlVersion::Implicit1_0)
+                .map_err(|err| format!("bad value: {err}"))?;
             return Ok(Some(v.into_owned()));
         }
     }
@@ -161,12 +181,16 @@ fn attribute(e: &BytesStart, key: &str) -> std::result::Result<Option<String>, S
 }
 
 fn parse_attr<T: std::str::FromStr>(v: &Option<String>, key: &str, path: &Path, line: u64) -> Result<T> {
-    let v = v.as_deref().ok_or_else(|| Error::field(path, line, key, "missing"))?;
-    v.trim().parse::<T>().map_err(|_| Error::field(path, line, key, format!("`{v}` is not a number")))
+    let v = v
+        .as_deref()
+        .ok_or_else(|| Error::field(path, line, key, "missing"))?;
+    v.trim()
+        .parse::<T>()
+        .map_err(|_| Error::field(path, line, key, format!("`{v}` is not a number")))
 }
 
 fn finish_way(
-    way: &mut Option<(i64, usize, Vec<(String, String)>)>,
+    way: &mut Option<OpenWay>,
     ways: &mut Vec<RawWay>,
     refs: &mut Vec<i64>,
     profile: &CarProfile,

@@ -36,7 +36,9 @@ pub struct Lambert93 {
 
 impl Lambert93 {
     pub fn new() -> Result<Self> {
-        let p = |s: &str| proj4rs::Proj::from_proj_string(s).map_err(|e| Error::Invalid(format!("projection: {e}")));
+        let p = |s: &str| {
+            proj4rs::Proj::from_proj_string(s).map_err(|e| Error::Invalid(format!("projection: {e}")))
+        };
         Ok(Lambert93 {
             from: p(LAMBERT93)?,
             to: p("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")?,
@@ -69,7 +71,9 @@ struct Link {
 }
 
 fn link_kmh(profile: &CarProfile, highway: Option<&str>, freespeed_kmh: f64) -> f64 {
-    highway.and_then(|h| profile.class_speed(h)).unwrap_or(freespeed_kmh)
+    highway
+        .and_then(|h| profile.class_speed(h))
+        .unwrap_or(freespeed_kmh)
 }
 
 /// Joins each link with its reverse and builds the network.
@@ -125,6 +129,17 @@ fn links_to_network(
     super::build::finish(pieces, info)
 }
 
+/// A MATSim link being read.
+struct OpenLink {
+    id: i64,
+    from: usize,
+    to: usize,
+    length_m: f64,
+    freespeed_kmh: f64,
+    car: bool,
+    highway: Option<String>,
+}
+
 /// Parses a node or link id: numeric ids are kept, others numbered
 /// -1, -2, … in order of appearance.
 fn numeric_id(s: &str, next_negative: &mut i64) -> i64 {
@@ -154,7 +169,8 @@ pub fn read_matsim(path: &Path, profile: &CarProfile) -> Result<RoadNetwork> {
 
 /// Reads a MATSim network already in memory; `path` is used in messages.
 pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Result<RoadNetwork> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::format(path, "not UTF-8: not a MATSim network"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| Error::format(path, "not UTF-8: not a MATSim network"))?;
     let l93 = Lambert93::new()?;
     let mut reader = quick_xml::Reader::from_str(text);
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -163,21 +179,28 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
     let mut next_negative = 0i64;
     let mut links = Vec::new();
     let mut report = ImportReport::default();
-    // The link being read (id, from, to, length, freespeed km/h, car) and the
-    // name of the <attribute> whose text comes next.
-    let mut cur: Option<(i64, usize, usize, f64, f64, bool, Option<String>)> = None;
+    // The link being read and the name of the <attribute> whose text comes
+    // next.
+    let mut cur: Option<OpenLink> = None;
     let mut attr_name: Option<String> = None;
     loop {
         let pos = reader.buffer_position();
         let ev = reader.read_event().map_err(|e| {
-            Error::field(path, line_of(bytes, reader.error_position()), "xml", format!("malformed XML: {e}"))
+            Error::field(
+                path,
+                line_of(bytes, reader.error_position()),
+                "xml",
+                format!("malformed XML: {e}"),
+            )
         })?;
         let line = || line_of(bytes, pos);
         match ev {
             Event::Start(e) | Event::Empty(e) => {
                 let get = |k: &str| -> Result<String> {
                     for a in e.attributes() {
-                        let a = a.map_err(|err| Error::field(path, line(), k, format!("malformed attribute: {err}")))?;
+                        let a = a.map_err(|err| {
+                            Error::field(path, line(), k, format!("malformed attribute: {err}"))
+                        })?;
                         if a.key.as_ref() == k {
                             let v = a
                                 .normalized_value(XmlVersion::Implicit1_0)
@@ -210,33 +233,53 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                         report.ways_read += 1;
                         let node = |k: &str| -> Result<usize> {
                             let v = get(k)?;
-                            index.get(&v).copied().ok_or_else(|| Error::field(path, line(), k, format!("unknown node `{v}`")))
+                            index
+                                .get(&v)
+                                .copied()
+                                .ok_or_else(|| Error::field(path, line(), k, format!("unknown node `{v}`")))
                         };
-                        let car = get("modes").map(|m| m.split(',').any(|x| x.trim() == "car")).unwrap_or(false);
+                        let car = get("modes")
+                            .map(|m| m.split(',').any(|x| x.trim() == "car"))
+                            .unwrap_or(false);
                         let id = numeric_id(&get("id")?, &mut next_negative);
-                        cur = Some((id, node("from")?, node("to")?, num("length")?, num("freespeed")? * 3.6, car, None));
+                        cur = Some(OpenLink {
+                            id,
+                            from: node("from")?,
+                            to: node("to")?,
+                            length_m: num("length")?,
+                            freespeed_kmh: num("freespeed")? * 3.6,
+                            car,
+                            highway: None,
+                        });
                     }
                     "attribute" => attr_name = get("name").ok(),
                     _ => {}
                 }
             }
             Event::Text(t) => {
-                if let (Some(name), Some(c)) = (&attr_name, cur.as_mut()) {
-                    if name == "osm:way:highway" {
-                        c.6 = Some(t.xml_content(XmlVersion::Implicit1_0).trim().to_string());
-                    }
+                if let (Some(name), Some(c)) = (&attr_name, cur.as_mut())
+                    && name == "osm:way:highway"
+                {
+                    c.highway = Some(t.xml_content(XmlVersion::Implicit1_0).trim().to_string());
                 }
             }
             Event::End(e) => match e.name().as_ref() {
                 "attribute" => attr_name = None,
                 "link" => {
-                    if let Some((id, from, to, length_m, fs, car, hw)) = cur.take() {
-                        if car && from != to {
-                            let kmh = link_kmh(profile, hw.as_deref(), fs);
-                            if kmh > 0.0 && length_m >= 0.0 {
-                                report.ways_routable += 1;
-                                links.push(Link { id, from, to, length_m, kmh });
-                            }
+                    if let Some(c) = cur.take()
+                        && c.car
+                        && c.from != c.to
+                    {
+                        let kmh = link_kmh(profile, c.highway.as_deref(), c.freespeed_kmh);
+                        if kmh > 0.0 && c.length_m >= 0.0 {
+                            report.ways_routable += 1;
+                            links.push(Link {
+                                id: c.id,
+                                from: c.from,
+                                to: c.to,
+                                length_m: c.length_m,
+                                kmh,
+                            });
                         }
                     }
                 }
@@ -261,14 +304,22 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
 
 /// The nodes table beside a links table: `X_links.csv.gz` → `X_nodes.csv.gz`.
 pub fn nodes_path_for(links: &Path) -> Result<PathBuf> {
-    let name = links.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = links
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if !name.contains("links") {
-        return Err(Error::format(links, "a link table's name must contain `links` (its nodes are read from the same name with `nodes`)"));
+        return Err(Error::format(
+            links,
+            "a link table's name must contain `links` (its nodes are read from the same name with `nodes`)",
+        ));
     }
     Ok(links.with_file_name(name.replacen("links", "nodes", 1)))
 }
 
-fn open_csv(path: &Path) -> Result<(csv::Reader<std::io::Cursor<Vec<u8>>>, Vec<String>)> {
+type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
+
+fn open_csv(path: &Path) -> Result<(CsvReader, Vec<String>)> {
     let bytes = crate::io::read_maybe_gz(path)?;
     let mut r = csv::ReaderBuilder::new().from_reader(std::io::Cursor::new(bytes));
     let headers = r
@@ -319,7 +370,12 @@ pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfil
             (None, (Ok(x), Ok(y))) => l93
                 .to_lonlat(f(*x, "x_l93")?, f(*y, "y_l93")?)
                 .ok_or_else(|| Error::field(nodes_path, line, "x_l93", "not a Lambert-93 position"))?,
-            _ => return Err(Error::format(nodes_path, "needs columns `lon`,`lat` or `x_l93`,`y_l93`")),
+            _ => {
+                return Err(Error::format(
+                    nodes_path,
+                    "needs columns `lon`,`lat` or `x_l93`,`y_l93`",
+                ));
+            }
         };
         if !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1]) {
             return Err(Error::field(nodes_path, line, "lat", "not a WGS84 position"));
@@ -330,10 +386,18 @@ pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfil
         node_lonlat.push(p);
     }
     let (mut r, h) = open_csv(links_path)?;
-    let cols: Vec<usize> = ["link_id", "from_node", "to_node", "length_m", "freespeed_kmh", "modes", "highway"]
-        .iter()
-        .map(|c| column(links_path, &h, c))
-        .collect::<Result<_>>()?;
+    let cols: Vec<usize> = [
+        "link_id",
+        "from_node",
+        "to_node",
+        "length_m",
+        "freespeed_kmh",
+        "modes",
+        "highway",
+    ]
+    .iter()
+    .map(|c| column(links_path, &h, c))
+    .collect::<Result<_>>()?;
     let mut report = ImportReport::default();
     let mut links = Vec::new();
     for (i, rec) in r.records().enumerate() {
@@ -355,7 +419,14 @@ pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfil
                 .parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite() && *x >= 0.0)
-                .ok_or_else(|| Error::field(links_path, line, name, format!("`{}` is not a number >= 0", get(k))))
+                .ok_or_else(|| {
+                    Error::field(
+                        links_path,
+                        line,
+                        name,
+                        format!("`{}` is not a number >= 0", get(k)),
+                    )
+                })
         };
         let (from, to) = (node(1, "from_node")?, node(2, "to_node")?);
         let length_m = num(3, "length_m")?;

@@ -195,8 +195,8 @@ impl CarProfile {
             Some("no" | "false" | "0" | "alternating") => (true, true),
             Some("reversible") => return None,
             _ => {
-                let implied = matches!(tag("junction"), Some("roundabout" | "circular"))
-                    || highway == Some("motorway");
+                let implied =
+                    matches!(tag("junction"), Some("roundabout" | "circular")) || highway == Some("motorway");
                 (true, !implied)
             }
         };
@@ -360,7 +360,11 @@ pub fn parse_duration_s(value: &str) -> Option<f64> {
         }
         total
     } else if v.contains(':') {
-        let parts: Vec<f64> = v.split(':').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().ok()?;
+        let parts: Vec<f64> = v
+            .split(':')
+            .map(|p| p.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .ok()?;
         match parts.as_slice() {
             [h, m] => h * 3600.0 + m * 60.0,
             [h, m, s] => h * 3600.0 + m * 60.0 + s,
@@ -386,10 +390,20 @@ mod tests {
         assert_eq!((s.forward_kmh, s.backward_kmh), (Some(80.0), Some(80.0)));
         assert!(speed(&[("highway", "track")]).is_none());
         assert!(speed(&[("highway", "residential"), ("access", "private")]).is_none());
-        assert!(speed(&[("highway", "residential"), ("access", "no"), ("motor_vehicle", "yes")]).is_some());
+        assert!(
+            speed(&[
+                ("highway", "residential"),
+                ("access", "no"),
+                ("motor_vehicle", "yes")
+            ])
+            .is_some()
+        );
         assert!(speed(&[("highway", "residential"), ("motor_vehicle", "private")]).is_none());
         let m = speed(&[("highway", "motorway")]).unwrap();
-        assert_eq!((m.forward_kmh, m.backward_kmh, m.snappable), (Some(130.0), None, false));
+        assert_eq!(
+            (m.forward_kmh, m.backward_kmh, m.snappable),
+            (Some(130.0), None, false)
+        );
         let t = speed(&[("highway", "trunk")]).unwrap();
         assert_eq!(t.forward_kmh, Some(80.0));
         let t = speed(&[("highway", "trunk"), ("oneway", "yes")]).unwrap();
@@ -408,7 +422,12 @@ mod tests {
         assert_eq!(parse_maxspeed("70 km/h"), MaxSpeed::Kmh(70.0));
         assert_eq!(parse_maxspeed("0"), MaxSpeed::Invalid);
         assert_eq!(parse_maxspeed(""), MaxSpeed::Invalid);
-        let s = speed(&[("highway", "primary"), ("maxspeed", "90"), ("maxspeed:backward", "70")]).unwrap();
+        let s = speed(&[
+            ("highway", "primary"),
+            ("maxspeed", "90"),
+            ("maxspeed:backward", "70"),
+        ])
+        .unwrap();
         assert_eq!((s.forward_kmh, s.backward_kmh), (Some(90.0), Some(70.0)));
         let s = speed(&[("highway", "primary"), ("source:maxspeed", "FR:urban")]).unwrap();
         assert_eq!(s.forward_kmh, Some(50.0));

@@ -22,8 +22,8 @@
 //! the same edge are still routed through its end nodes.
 
 use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Line};
 use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line};
 
 use super::{EARTH_RADIUS_M, RoadNetwork};
 use crate::error::{Error, Result};
@@ -84,7 +84,9 @@ impl Snap {
 }
 
 fn seeds(list: &[(NodeId, Time)], source: u32) -> Vec<Seed> {
-    list.iter().map(|&(node, time)| Seed { node, time, source }).collect()
+    list.iter()
+        .map(|&(node, time)| Seed { node, time, source })
+        .collect()
 }
 
 /// Snaps of many points, and which are far from any road.
@@ -140,8 +142,14 @@ impl<'a> Snapper<'a> {
     /// [`Error::Invalid`] for a non-finite or out-of-range position.
     pub fn snap(&self, lonlat: [f64; 2], opts: &SnapOptions) -> Result<Snap> {
         let [lon, lat] = lonlat;
-        if !(lon.is_finite() && lat.is_finite() && (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
-            return Err(Error::Invalid(format!("cannot snap ({lon}, {lat}): not a WGS84 position")));
+        if !(lon.is_finite()
+            && lat.is_finite()
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat))
+        {
+            return Err(Error::Invalid(format!(
+                "cannot snap ({lon}, {lat}): not a WGS84 position"
+            )));
         }
         let q = [lon * self.kx, lat * M_PER_DEG];
         let kx_local = M_PER_DEG * lat.to_radians().cos();
@@ -149,10 +157,10 @@ impl<'a> Snapper<'a> {
         // (distance m, edge, segment, t along segment)
         let mut best: Option<(f64, u32, u32, f64)> = None;
         for (seg, d2) in self.tree.nearest_neighbor_iter_with_distance_2(q) {
-            if let Some(b) = best {
-                if d2.sqrt() > b.0 + 1e-6 {
-                    break;
-                }
+            if let Some(b) = best
+                && d2.sqrt() > b.0 + 1e-6
+            {
+                break;
             }
             let (e, j) = seg.data;
             let shape = self.net.shape(&self.net.edges[e as usize]);
@@ -174,7 +182,10 @@ impl<'a> Snapper<'a> {
         let shape = self.net.shape(edge);
         let s = &self.net.geometry_s[edge.geom_start as usize..(edge.geom_start + edge.geom_len) as usize];
         let lerp = |a: f64, b: f64| a + t * (b - a);
-        let on_road = [lerp(shape[j][0], shape[j + 1][0]), lerp(shape[j][1], shape[j + 1][1])];
+        let on_road = [
+            lerp(shape[j][0], shape[j + 1][0]),
+            lerp(shape[j][1], shape[j + 1][1]),
+        ];
         let sf = lerp(s[j][0] as f64, s[j + 1][0] as f64); // from → point, forward
         let sb = lerp(s[j][1] as f64, s[j + 1][1] as f64); // point → from, backward
         let last = s[s.len() - 1];
@@ -211,9 +222,17 @@ impl<'a> Snapper<'a> {
         let snaps: Vec<Snap> = points
             .par_iter()
             .enumerate()
-            .map(|(i, &p)| self.snap(p, opts).map_err(|e| Error::Invalid(format!("point {i}: {e}"))))
+            .map(|(i, &p)| {
+                self.snap(p, opts)
+                    .map_err(|e| Error::Invalid(format!("point {i}: {e}")))
+            })
             .collect::<Result<_>>()?;
-        let far = snaps.iter().enumerate().filter(|(_, s)| s.far).map(|(i, _)| i).collect();
+        let far = snaps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.far)
+            .map(|(i, _)| i)
+            .collect();
         Ok(SnapReport { snaps, far })
     }
 }

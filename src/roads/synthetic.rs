@@ -62,6 +62,9 @@ fn delta_zigzag(values: &[i64]) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
+/// A way waiting for its block: id, node refs, tags.
+type BufferedWay = (i64, Vec<i64>, Vec<(String, String)>);
+
 /// A streaming `.osm.pbf` writer: call [`node`](Self::node) for every node
 /// (ascending ids), then [`way`](Self::way) for every way, then
 /// [`finish`](Self::finish).
@@ -71,7 +74,7 @@ pub struct PbfWriter<W: Write> {
     /// (version, timestamp s) per buffered node; all zero when none given.
     meta: Vec<(i64, i64)>,
     any_meta: bool,
-    ways: Vec<(i64, Vec<i64>, Vec<(String, String)>)>,
+    ways: Vec<BufferedWay>,
     bytes: u64,
 }
 
@@ -126,8 +129,16 @@ impl<W: Write> PbfWriter<W> {
 
     /// Adds a node with the metadata public extracts keep: its version and
     /// last edit (seconds since the epoch).
-    pub fn node_with_meta(&mut self, id: i64, lon: f64, lat: f64, version: i64, timestamp: i64) -> std::io::Result<()> {
-        self.nodes.push((id, (lat * 1e7).round() as i64, (lon * 1e7).round() as i64));
+    pub fn node_with_meta(
+        &mut self,
+        id: i64,
+        lon: f64,
+        lat: f64,
+        version: i64,
+        timestamp: i64,
+    ) -> std::io::Result<()> {
+        self.nodes
+            .push((id, (lat * 1e7).round() as i64, (lon * 1e7).round() as i64));
         self.meta.push((version, timestamp));
         self.any_meta |= version != 0 || timestamp != 0;
         if self.nodes.len() == PER_BLOCK {
@@ -302,7 +313,12 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
         ]
     };
     // Version 1-4 and a last edit between 2008 and 2024, as public extracts keep.
-    let meta = |id: u64| (1 + (hash(o.seed ^ id ^ 0xabc) % 4) as i64, 1_200_000_000 + (hash(o.seed ^ id) % 520_000_000) as i64);
+    let meta = |id: u64| {
+        (
+            1 + (hash(o.seed ^ id ^ 0xabc) % 4) as i64,
+            1_200_000_000 + (hash(o.seed ^ id) % 520_000_000) as i64,
+        )
+    };
     let mut stats = SyntheticStats {
         bytes: 0,
         nodes: 0,
@@ -325,14 +341,24 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
             for x in 0..w {
                 let a = junction_pos(x, y);
                 for dir in 0..2 {
-                    let bb = if dir == 0 { junction_pos((x + 1).min(w - 1), y) } else { junction_pos(x, (y + 1).min(h - 1)) };
+                    let bb = if dir == 0 {
+                        junction_pos((x + 1).min(w - 1), y)
+                    } else {
+                        junction_pos(x, (y + 1).min(h - 1))
+                    };
                     for k in 0..s {
                         let t = (k + 1) as f64 / (s + 1) as f64;
                         let id = shape_id(x, y, dir, k);
                         let j = jitter(o.seed, id) * 20.0 / m_per_deg_lat;
                         let (v, ts) = meta(id);
-                        pw.node_with_meta(id as i64, a[0] + t * (bb[0] - a[0]) + j, a[1] + t * (bb[1] - a[1]) - j, v, ts)
-                            .map_err(io)?;
+                        pw.node_with_meta(
+                            id as i64,
+                            a[0] + t * (bb[0] - a[0]) + j,
+                            a[1] + t * (bb[1] - a[1]) - j,
+                            v,
+                            ts,
+                        )
+                        .map_err(io)?;
                         stats.nodes += 1;
                     }
                 }
@@ -345,10 +371,14 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
                     let ox = (40.0 + 60.0 * (i % 2) as f64) / m_per_deg_lon;
                     let oy = (40.0 + 60.0 * (i / 2 % 2) as f64) / m_per_deg_lat;
                     let (dx, dy) = (12.0 / m_per_deg_lon, 10.0 / m_per_deg_lat);
-                    for (k, (px, py)) in [(0.0, 0.0), (dx, 0.0), (dx, dy), (0.0, dy)].into_iter().enumerate() {
+                    for (k, (px, py)) in [(0.0, 0.0), (dx, 0.0), (dx, dy), (0.0, dy)]
+                        .into_iter()
+                        .enumerate()
+                    {
                         let id = building_id(x, y, i, k as u64);
                         let (v, t) = meta(id);
-                        pw.node_with_meta(id as i64, c[0] + ox + px, c[1] + oy + py, v, t).map_err(io)?;
+                        pw.node_with_meta(id as i64, c[0] + ox + px, c[1] + oy + py, v, t)
+                            .map_err(io)?;
                         stats.nodes += 1;
                     }
                 }
@@ -378,7 +408,7 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
                     } else {
                         vec![tag("highway", "residential"), tag("maxspeed", "FR:urban")]
                     };
-                    if line % 4 != 0 && hash(o.seed ^ way_id as u64) % 10 == 0 {
+                    if line % 4 != 0 && hash(o.seed ^ way_id as u64).is_multiple_of(10) {
                         tags.push(tag("oneway", "yes"));
                     }
                     tags.push(tag("name", &format!("Rue {way_id}")));
@@ -393,7 +423,10 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
         for y in 0..h {
             for x in 0..w {
                 for i in 0..b {
-                    let refs: Vec<i64> = [0, 1, 2, 3, 0].iter().map(|&k| building_id(x, y, i, k) as i64).collect();
+                    let refs: Vec<i64> = [0, 1, 2, 3, 0]
+                        .iter()
+                        .map(|&k| building_id(x, y, i, k) as i64)
+                        .collect();
                     pw.way(way_id, refs, vec![tag("building", "yes")]).map_err(io)?;
                     way_id += 1;
                     stats.ways += 1;
