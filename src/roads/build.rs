@@ -6,7 +6,8 @@
 
 use rayon::prelude::*;
 
-use super::{ImportReport, NetworkInfo, RoadEdge, RoadNetwork, WaySpeed, haversine_m};
+use super::contract::{Contracted, Step};
+use super::{E7, ImportReport, NetworkInfo, RoadEdge, RoadNetwork, WaySpeed, from_e7, haversine_m};
 use crate::error::{Error, Result};
 use crate::graph::{Edge, RoadGraph};
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
@@ -35,37 +36,40 @@ pub(crate) struct Piece {
     pub length_m: f64,
 }
 
-/// Road pieces with their nodes and shapes.
+/// Road pieces with their nodes and shapes, compact: positions in 1e-7
+/// degrees, cumulative seconds in `f32` (16 bytes per shape point).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Pieces {
-    pub node_lonlat: Vec<[f64; 2]>,
+    pub node_pos: Vec<E7>,
     pub node_id: Vec<i64>,
     pub pieces: Vec<Piece>,
-    pub points: Vec<[f64; 2]>,
+    pub points: Vec<E7>,
     /// Cumulative seconds per shape point: forward from the first point,
     /// and backward from the point to the first point.
-    pub secs: Vec<[f64; 2]>,
+    pub secs: Vec<[f32; 2]>,
 }
 
 impl Pieces {
     /// Appends a piece through `shape` with per-segment seconds
     /// `(forward, backward)`.
-    pub fn push(&mut self, mut p: Piece, shape: &[[f64; 2]], seg_s: &[[f64; 2]]) {
+    pub fn push(&mut self, mut p: Piece, shape: &[E7], seg_s: &[[f64; 2]]) {
         p.start = self.points.len();
         p.len = shape.len();
-        let mut cum = [0.0, 0.0];
+        let mut cum = [0.0f64, 0.0];
         self.points.extend_from_slice(shape);
-        self.secs.push(cum);
+        self.secs.push([0.0, 0.0]);
         for s in seg_s {
             cum = [cum[0] + s[0], cum[1] + s[1]];
-            self.secs.push(cum);
+            self.secs.push([cum[0] as f32, cum[1] as f32]);
         }
         self.pieces.push(p);
     }
 
-    /// Total seconds of piece `p`, forward and backward.
-    pub fn total_s(&self, p: &Piece) -> [f64; 2] {
-        self.secs[p.start + p.len - 1]
+    /// Total seconds of piece `p` walked forward or not: (time along the
+    /// walk, time against it).
+    pub fn total_s(&self, p: &Piece, forward: bool) -> [f64; 2] {
+        let t = self.secs[p.start + p.len - 1];
+        if forward { [t[0] as f64, t[1] as f64] } else { [t[1] as f64, t[0] as f64] }
     }
 }
 
@@ -74,8 +78,9 @@ impl Pieces {
 pub(crate) fn used_nodes(ways: &[RawWay], refs: &[i64]) -> (Vec<i64>, Vec<u8>) {
     let mut sorted = refs.to_vec();
     sorted.par_sort_unstable();
-    let mut ids = Vec::with_capacity(sorted.len() / 2);
-    let mut uses: Vec<u8> = Vec::with_capacity(sorted.len() / 2);
+    let distinct = 1 + sorted.windows(2).filter(|w| w[0] != w[1]).count();
+    let mut ids = Vec::with_capacity(distinct);
+    let mut uses: Vec<u8> = Vec::with_capacity(distinct);
     for &id in &sorted {
         if ids.last() == Some(&id) {
             let u = uses.last_mut().expect("same length as ids");
@@ -106,14 +111,14 @@ pub(crate) fn index_refs(refs: &[i64], ids: &[i64]) -> Vec<u32> {
         .collect()
 }
 
-/// Splits ways into pieces. `lonlat[i]` is the position of `ids[i]`, NaN
-/// when the node is missing from the file.
+/// Splits ways into pieces. `pos[i]` is the position of `ids[i]`,
+/// [`super::MISSING`] when the node is missing from the file.
 pub(crate) fn split_ways(
     ways: &[RawWay],
     ref_idx: &[u32],
     ids: &[i64],
     uses: &[u8],
-    lonlat: &[[f64; 2]],
+    pos: &[E7],
     report: &mut ImportReport,
 ) -> Pieces {
     let mut out = Pieces::default();
@@ -121,18 +126,19 @@ pub(crate) fn split_ways(
     let mut node = |i: u32, out: &mut Pieces| -> u32 {
         let g = &mut gid[i as usize];
         if *g == NO_NODE {
-            *g = out.node_lonlat.len() as u32;
-            out.node_lonlat.push(lonlat[i as usize]);
+            *g = out.node_pos.len() as u32;
+            out.node_pos.push(pos[i as usize]);
             out.node_id.push(ids[i as usize]);
         }
         *g
     };
     let mut cur: Vec<u32> = Vec::new();
-    let mut shape: Vec<[f64; 2]> = Vec::new();
+    let mut shape: Vec<E7> = Vec::new();
     let mut seg: Vec<[f64; 2]> = Vec::new();
     for w in ways {
         let refs = &ref_idx[w.start..w.start + w.len];
-        let present = |i: u32| !lonlat[i as usize][0].is_nan();
+        let present = |i: u32| pos[i as usize] != super::MISSING;
+        let lonlat = |i: u32| from_e7(pos[i as usize]);
         let missing = refs.iter().filter(|&&i| !present(i)).count() as u64;
         if missing > 0 {
             report.missing_node_refs += missing;
@@ -153,7 +159,7 @@ pub(crate) fn split_ways(
             let total: f64 = refs
                 .windows(2)
                 .filter(|p| present(p[0]) && present(p[1]))
-                .map(|p| haversine_m(lonlat[p[0] as usize], lonlat[p[1] as usize]))
+                .map(|p| haversine_m(lonlat(p[0]), lonlat(p[1])))
                 .sum();
             if total > 0.0 {
                 fwd_spm = d / total;
@@ -176,14 +182,16 @@ pub(crate) fn split_ways(
                 shape.clear();
                 seg.clear();
                 let mut length = 0.0;
+                let mut prev = [0.0, 0.0];
                 for (k, &i) in cur.iter().enumerate() {
-                    let p = lonlat[i as usize];
+                    let p = lonlat(i);
                     if k > 0 {
-                        let d = haversine_m(shape[k - 1], p);
+                        let d = haversine_m(prev, p);
                         length += d;
                         seg.push([d * fwd_spm, d * bwd_spm]);
                     }
-                    shape.push(p);
+                    prev = p;
+                    shape.push(pos[i as usize]);
                 }
                 let from = node(cur[0], out);
                 let to = node(cur[cur.len() - 1], out);
@@ -218,6 +226,9 @@ pub(crate) fn split_ways(
         }
         emit(&mut cur, &mut out);
     }
+    out.points.shrink_to_fit();
+    out.secs.shrink_to_fit();
+    out.pieces.shrink_to_fit();
     out
 }
 
@@ -226,75 +237,78 @@ fn to_time(s: f64) -> Time {
 }
 
 /// Contracts, keeps the largest strongly connected component and packs
-/// the result.
+/// the result. Memory: the pieces, the chains (16 bytes per piece), the
+/// graph twice while the component is found, then the final shapes.
 pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwork> {
     info.report.pieces = pieces.pieces.len() as u64;
-    let before = pieces.node_lonlat.len();
-    let pieces = super::contract::contract(pieces);
-    info.report.contracted_nodes = (before - pieces.node_lonlat.len()) as u64;
-    if pieces.pieces.is_empty() {
+    let c: Contracted = super::contract::contract(&pieces);
+    info.report.contracted_nodes = (pieces.node_pos.len() - c.kept.len()) as u64;
+    if c.chains.is_empty() {
         return Err(Error::format(
             &info.source,
             "no road a car can use: the file has no car-routable ways (is it an OSM extract with highways?)",
         ));
     }
-    let mut arcs = Vec::with_capacity(2 * pieces.pieces.len());
-    for p in &pieces.pieces {
-        let t = pieces.total_s(p);
-        if p.fwd {
-            arcs.push(Edge::new(p.from, p.to, to_time(t[0])));
+    // Total seconds of each chain, summed in f64 and rounded once.
+    let totals: Vec<[f64; 2]> = c
+        .chains
+        .iter()
+        .map(|ch| {
+            c.steps_of(ch).iter().fold([0.0, 0.0], |acc, st| {
+                let t = pieces.total_s(&pieces.pieces[st.piece as usize], st.forward);
+                [acc[0] + t[0], acc[1] + t[1]]
+            })
+        })
+        .collect();
+    let mut arcs: Vec<Edge> = Vec::with_capacity(2 * c.chains.len());
+    for (ch, t) in c.chains.iter().zip(&totals) {
+        if ch.fwd {
+            arcs.push(Edge::new(ch.from, ch.to, to_time(t[0])));
         }
-        if p.bwd {
-            arcs.push(Edge::new(p.to, p.from, to_time(t[1])));
+        if ch.bwd {
+            arcs.push(Edge::new(ch.to, ch.from, to_time(t[1])));
         }
     }
-    let full = RoadGraph::from_edges(pieces.node_lonlat.len(), &arcs)?;
+    let scc = largest_component(c.kept.len(), &arcs)?;
+    arcs.retain_mut(|e| {
+        let (a, b) = (scc.old_to_new[e.from as usize], scc.old_to_new[e.to as usize]);
+        *e = Edge::new(a, b, e.time);
+        a != NO_NODE && b != NO_NODE
+    });
+    let graph = RoadGraph::from_edges(scc.new_to_old.len(), &arcs)?;
     drop(arcs);
-    let (graph, scc) = full.largest_scc();
-    drop(full);
     let r = &mut info.report;
     r.components = scc.components as u64;
-    r.dropped_nodes = scc.dropped_nodes.len() as u64;
+    r.dropped_nodes = (c.kept.len() - scc.new_to_old.len()) as u64;
     let map = |v: u32| scc.old_to_new[v as usize];
-    let mut edges = Vec::new();
-    let mut geometry = Vec::new();
-    let mut geometry_s = Vec::new();
-    for p in &pieces.pieces {
-        let (a, b) = (map(p.from), map(p.to));
+    let mut edges = Vec::with_capacity(c.chains.len());
+    let mut geometry: Vec<E7> = Vec::with_capacity(pieces.points.len());
+    let mut geometry_s: Vec<[f32; 2]> = Vec::with_capacity(pieces.points.len());
+    for (ch, t) in c.chains.iter().zip(&totals) {
+        let (a, b) = (map(ch.from), map(ch.to));
         if a == NO_NODE || b == NO_NODE {
             r.dropped_edges += 1;
             continue;
         }
-        let t = pieces.total_s(p);
         let start = geometry.len();
-        geometry.extend_from_slice(&pieces.points[p.start..p.start + p.len]);
-        geometry_s.extend(
-            pieces.secs[p.start..p.start + p.len]
-                .iter()
-                .map(|s| [s[0] as f32, s[1] as f32]),
-        );
+        write_shape(&pieces, c.steps_of(ch), &mut geometry, &mut geometry_s);
         edges.push(RoadEdge {
             from: a,
             to: b,
-            time_fwd: if p.fwd { to_time(t[0]) } else { UNREACHABLE },
-            time_bwd: if p.bwd { to_time(t[1]) } else { UNREACHABLE },
-            length_m: p.length_m,
-            snappable: p.snappable,
-            way_id: p.way_id,
-            geom_start: u32::try_from(start)
-                .map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
-            geom_len: p.len as u32,
+            time_fwd: if ch.fwd { to_time(t[0]) } else { UNREACHABLE },
+            time_bwd: if ch.bwd { to_time(t[1]) } else { UNREACHABLE },
+            length_m: ch.length_m,
+            snappable: ch.snappable,
+            way_id: ch.way_id,
+            geom_start: u32::try_from(start).map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
+            geom_len: (geometry.len() - start) as u32,
         });
     }
     r.nodes = graph.num_nodes() as u64;
     r.arcs = graph.num_arcs() as u64;
-    let keep = |v: &NodeId| *v as usize;
-    let node_lonlat = scc
-        .new_to_old
-        .iter()
-        .map(|v| pieces.node_lonlat[keep(v)])
-        .collect();
-    let node_osm_id = scc.new_to_old.iter().map(|v| pieces.node_id[keep(v)]).collect();
+    let old = |v: &NodeId| c.kept[*v as usize] as usize;
+    let node_lonlat = scc.new_to_old.iter().map(|v| from_e7(pieces.node_pos[old(v)])).collect();
+    let node_osm_id = scc.new_to_old.iter().map(|v| pieces.node_id[old(v)]).collect();
     Ok(RoadNetwork {
         graph,
         node_lonlat,
@@ -304,6 +318,119 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
         geometry_s,
         info,
     })
+}
+
+/// The largest strongly connected component and the renumbering.
+struct Component {
+    new_to_old: Vec<NodeId>,
+    old_to_new: Vec<NodeId>,
+    components: usize,
+}
+
+/// Keeps the largest strongly connected component (ties: the one holding
+/// the lowest node id), renumbering its nodes in their old order: the same
+/// answer as [`RoadGraph::largest_scc`], by an iterative Kosaraju on the
+/// CSR arrays, without petgraph's copy of the graph (which matters for a
+/// country).
+fn largest_component(n: usize, arcs: &[Edge]) -> Result<Component> {
+    let g = RoadGraph::from_edges(n, arcs)?;
+    // Pass 1: finishing order of a DFS on the forward graph.
+    let mut order: Vec<NodeId> = Vec::with_capacity(n);
+    let mut seen = vec![false; n];
+    let mut stack: Vec<(NodeId, u32)> = Vec::new();
+    for s in 0..n as NodeId {
+        if seen[s as usize] {
+            continue;
+        }
+        seen[s as usize] = true;
+        stack.push((s, 0));
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            let (heads, _) = g.forward().arc_slices(v);
+            if let Some(&w) = heads.get(*k as usize) {
+                *k += 1;
+                if !seen[w as usize] {
+                    seen[w as usize] = true;
+                    stack.push((w, 0));
+                }
+            } else {
+                order.push(v);
+                stack.pop();
+            }
+        }
+    }
+    drop(seen);
+    // Pass 2: components on the backward graph, in reverse finishing order.
+    let mut comp = vec![NO_NODE; n];
+    let mut sizes: Vec<u32> = Vec::new();
+    let mut lowest: Vec<NodeId> = Vec::new();
+    let mut todo: Vec<NodeId> = Vec::new();
+    for &s in order.iter().rev() {
+        if comp[s as usize] != NO_NODE {
+            continue;
+        }
+        let id = sizes.len() as u32;
+        let (mut size, mut low) = (0u32, s);
+        comp[s as usize] = id;
+        todo.push(s);
+        while let Some(v) = todo.pop() {
+            size += 1;
+            low = low.min(v);
+            for (w, _) in g.backward().arcs(v) {
+                if comp[w as usize] == NO_NODE {
+                    comp[w as usize] = id;
+                    todo.push(w);
+                }
+            }
+        }
+        sizes.push(size);
+        lowest.push(low);
+    }
+    drop(order);
+    let best = (0..sizes.len()).max_by(|&a, &b| sizes[a].cmp(&sizes[b]).then(lowest[b].cmp(&lowest[a])));
+    let mut old_to_new = vec![NO_NODE; n];
+    let mut new_to_old = Vec::new();
+    if let Some(best) = best {
+        for v in 0..n {
+            if comp[v] == best as u32 {
+                old_to_new[v] = new_to_old.len() as NodeId;
+                new_to_old.push(v as NodeId);
+            }
+        }
+    }
+    Ok(Component {
+        new_to_old,
+        old_to_new,
+        components: sizes.len(),
+    })
+}
+
+/// Appends the shape of a chain of pieces and its cumulative seconds.
+fn write_shape(p: &Pieces, steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<[f32; 2]>) {
+    let mut cum = [0.0f64, 0.0];
+    let mut first = true;
+    for st in steps {
+        let e = &p.pieces[st.piece as usize];
+        let pts = &p.points[e.start..e.start + e.len];
+        let s = &p.secs[e.start..e.start + e.len];
+        let k = e.len - 1;
+        if first {
+            points.push(if st.forward { pts[0] } else { pts[k] });
+            secs.push([0.0, 0.0]);
+            first = false;
+        }
+        for j in 0..k {
+            let (pt, d) = if st.forward {
+                (pts[j + 1], [s[j + 1][0] - s[j][0], s[j + 1][1] - s[j][1]])
+            } else {
+                // original segment o joins pts[o] and pts[o + 1], walked backward
+                let o = k - 1 - j;
+                (pts[o], [s[o + 1][1] - s[o][1], s[o + 1][0] - s[o][0]])
+            };
+            cum = [cum[0] + d[0] as f64, cum[1] + d[1] as f64];
+            points.push(pt);
+            secs.push([cum[0] as f32, cum[1] as f32]);
+        }
+    }
 }
 
 /// Formats seconds since the Unix epoch as ISO 8601 UTC
@@ -331,6 +458,24 @@ pub(crate) fn iso8601(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// The petgraph-based `RoadGraph::largest_scc` is the oracle.
+    #[test]
+    fn largest_component_matches_petgraph() {
+        for seed in 0..6 {
+            let s = crate::synthetic::road_grid(30, 20, seed);
+            // Cut the grid in places so that there are several components.
+            let arcs: Vec<Edge> = s.graph.edges().filter(|e| (e.from + 3 * e.to + seed as u32) % 9 != 0).collect();
+            let g = RoadGraph::from_edges(s.graph.num_nodes(), &arcs).unwrap();
+            let (_, want) = g.largest_scc();
+            let got = largest_component(g.num_nodes(), &arcs).unwrap();
+            assert_eq!(got.new_to_old, want.new_to_old, "seed {seed}");
+            assert_eq!(got.old_to_new, want.old_to_new);
+            assert_eq!(got.components, want.components);
+        }
+    }
+
     #[test]
     fn iso_dates() {
         assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");

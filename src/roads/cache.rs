@@ -167,7 +167,7 @@ pub fn write_cache(path: &Path, net: &RoadNetwork, key: &str) -> Result<()> {
     };
     let json = serde_json::to_vec(&header).map_err(|e| Error::Invalid(format!("cache header: {e}")))?;
     let mut m = Vec::with_capacity(
-        16 + json.len() + 24 * net.node_lonlat.len() + 44 * net.edges.len() + 24 * net.geometry.len(),
+        16 + json.len() + 24 * net.node_lonlat.len() + 41 * net.edges.len() + 16 * net.geometry.len(),
     );
     m.extend_from_slice(META_MAGIC);
     m.extend_from_slice(&(json.len() as u32).to_le_bytes());
@@ -191,6 +191,7 @@ pub fn write_cache(path: &Path, net: &RoadNetwork, key: &str) -> Result<()> {
         m.extend_from_slice(&p[0].to_le_bytes());
         m.extend_from_slice(&p[1].to_le_bytes());
     }
+    // (i32 pairs: 8 bytes per point)
     for s in &net.geometry_s {
         m.extend_from_slice(&s[0].to_le_bytes());
         m.extend_from_slice(&s[1].to_le_bytes());
@@ -254,7 +255,7 @@ pub fn read_cache(path: &Path, key: &str) -> Result<RoadNetwork> {
     }
     // Every section must fit in what is left before allocating for it.
     let left = meta.len() - c.pos;
-    let need = (n as u128) * 24 + (header.edges as u128) * 41 + (header.points as u128) * 24;
+    let need = (n as u128) * 24 + (header.edges as u128) * 41 + (header.points as u128) * 16;
     if need != left as u128 {
         return Err(bad("section sizes do not match".into()));
     }
@@ -298,7 +299,7 @@ pub fn read_cache(path: &Path, key: &str) -> Result<RoadNetwork> {
     }
     let mut geometry = Vec::with_capacity(points);
     for _ in 0..points {
-        geometry.push([c.f64().map_err(bad)?, c.f64().map_err(bad)?]);
+        geometry.push([c.u32().map_err(bad)? as i32, c.u32().map_err(bad)? as i32]);
     }
     let mut geometry_s = Vec::with_capacity(points);
     for _ in 0..points {

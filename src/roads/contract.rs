@@ -13,10 +13,41 @@ use super::build::{Piece, Pieces};
 use crate::units::NO_NODE;
 
 /// One piece as met along a chain: `forward` when walked from → to.
-#[derive(Clone, Copy)]
-struct Step {
-    piece: usize,
-    forward: bool,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    pub piece: u32,
+    pub forward: bool,
+}
+
+/// A contracted edge: pieces `steps[start..start + len]` walked in order.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chain {
+    /// New node ids (indices into [`Contracted::kept`]).
+    pub from: u32,
+    pub to: u32,
+    pub fwd: bool,
+    pub bwd: bool,
+    pub snappable: bool,
+    pub way_id: i64,
+    pub length_m: f64,
+    start: u32,
+    len: u32,
+}
+
+/// The contracted graph, as chains of the original pieces (their shapes
+/// are copied only once, for the edges that survive).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Contracted {
+    /// Old node id of each kept node, ascending.
+    pub kept: Vec<u32>,
+    pub chains: Vec<Chain>,
+    steps: Vec<Step>,
+}
+
+impl Contracted {
+    pub fn steps_of(&self, c: &Chain) -> &[Step] {
+        &self.steps[c.start as usize..(c.start + c.len) as usize]
+    }
 }
 
 /// (allowed a→b, allowed b→a) of piece `p` walked in the given sense.
@@ -24,8 +55,8 @@ fn dirs(p: &Piece, forward: bool) -> (bool, bool) {
     if forward { (p.fwd, p.bwd) } else { (p.bwd, p.fwd) }
 }
 
-pub(crate) fn contract(p: Pieces) -> Pieces {
-    let n = p.node_lonlat.len();
+pub(crate) fn contract(p: &Pieces) -> Contracted {
+    let n = p.node_pos.len();
     let m = p.pieces.len();
     // Incidence lists in CSR form; a self-loop appears twice.
     let mut first = vec![0usize; n + 1];
@@ -37,13 +68,15 @@ pub(crate) fn contract(p: Pieces) -> Pieces {
         first[v + 1] += first[v];
     }
     let mut next = first.clone();
-    let mut inc = vec![0usize; first[n]];
+    let mut inc = vec![0u32; first[n]];
     for (i, e) in p.pieces.iter().enumerate() {
         for v in [e.from, e.to] {
-            inc[next[v as usize]] = i;
+            inc[next[v as usize]] = i as u32;
             next[v as usize] += 1;
         }
     }
+    drop(next);
+    let piece = |i: u32| &p.pieces[i as usize];
     let other = |e: &Piece, v: u32| if e.from == v { e.to } else { e.from };
     let contractible: Vec<bool> = (0..n)
         .map(|v| {
@@ -52,7 +85,7 @@ pub(crate) fn contract(p: Pieces) -> Pieces {
             if s.len() != 2 || s[0] == s[1] {
                 return false;
             }
-            let (e1, e2) = (&p.pieces[s[0]], &p.pieces[s[1]]);
+            let (e1, e2) = (piece(s[0]), piece(s[1]));
             let (a, b) = (other(e1, vv), other(e2, vv));
             if e1.from == e1.to || e2.from == e2.to || a == b || a == vv || b == vv {
                 return false;
@@ -63,7 +96,9 @@ pub(crate) fn contract(p: Pieces) -> Pieces {
         .collect();
 
     let mut used = vec![false; m];
-    let mut chains: Vec<(u32, u32, Vec<Step>)> = Vec::new();
+    let mut out = Contracted::default();
+    // (old from, old to, first step, step count)
+    let mut raw: Vec<(u32, u32, u32, u32)> = Vec::new();
     for v in 0..n {
         if contractible[v] {
             continue;
@@ -71,32 +106,29 @@ pub(crate) fn contract(p: Pieces) -> Pieces {
         let vv = v as u32;
         for k in first[v]..first[v + 1] {
             let e0 = inc[k];
-            if used[e0] {
+            if used[e0 as usize] {
                 continue;
             }
-            used[e0] = true;
-            let mut steps = vec![Step {
+            used[e0 as usize] = true;
+            let start = out.steps.len() as u32;
+            out.steps.push(Step {
                 piece: e0,
-                forward: p.pieces[e0].from == vv,
-            }];
+                forward: piece(e0).from == vv,
+            });
             let mut came = e0;
-            let mut cur = other(&p.pieces[e0], vv);
+            let mut cur = other(piece(e0), vv);
             while contractible[cur as usize] {
                 let c = cur as usize;
-                let nx = if inc[first[c]] == came {
-                    inc[first[c] + 1]
-                } else {
-                    inc[first[c]]
-                };
-                used[nx] = true;
-                steps.push(Step {
+                let nx = if inc[first[c]] == came { inc[first[c] + 1] } else { inc[first[c]] };
+                used[nx as usize] = true;
+                out.steps.push(Step {
                     piece: nx,
-                    forward: p.pieces[nx].from == cur,
+                    forward: piece(nx).from == cur,
                 });
                 came = nx;
-                cur = other(&p.pieces[nx], cur);
+                cur = other(piece(nx), cur);
             }
-            chains.push((vv, cur, steps));
+            raw.push((vv, cur, start, out.steps.len() as u32 - start));
         }
     }
     // Rings of contractible nodes: keep their pieces and nodes as they are.
@@ -105,68 +137,36 @@ pub(crate) fn contract(p: Pieces) -> Pieces {
         if !used[i] {
             keep_node[e.from as usize] = true;
             keep_node[e.to as usize] = true;
-            chains.push((
-                e.from,
-                e.to,
-                vec![Step {
-                    piece: i,
-                    forward: true,
-                }],
-            ));
+            raw.push((e.from, e.to, out.steps.len() as u32, 1));
+            out.steps.push(Step {
+                piece: i as u32,
+                forward: true,
+            });
         }
     }
     let mut new_id = vec![NO_NODE; n];
-    let mut out = Pieces::default();
     for v in 0..n {
         if keep_node[v] {
-            new_id[v] = out.node_lonlat.len() as u32;
-            out.node_lonlat.push(p.node_lonlat[v]);
-            out.node_id.push(p.node_id[v]);
+            new_id[v] = out.kept.len() as u32;
+            out.kept.push(v as u32);
         }
     }
-    let mut shape = Vec::new();
-    let mut seg = Vec::new();
-    for (a, b, steps) in chains {
-        shape.clear();
-        seg.clear();
-        let mut length = 0.0;
-        for st in &steps {
-            let e = &p.pieces[st.piece];
-            length += e.length_m;
-            let pts = &p.points[e.start..e.start + e.len];
-            let s = &p.secs[e.start..e.start + e.len];
-            let k = e.len - 1;
-            if shape.is_empty() {
-                shape.push(if st.forward { pts[0] } else { pts[k] });
-            }
-            for j in 0..k {
-                if st.forward {
-                    shape.push(pts[j + 1]);
-                    seg.push([s[j + 1][0] - s[j][0], s[j + 1][1] - s[j][1]]);
-                } else {
-                    let o = k - 1 - j; // original segment o joins pts[o] and pts[o + 1]
-                    shape.push(pts[o]);
-                    seg.push([s[o + 1][1] - s[o][1], s[o + 1][0] - s[o][0]]);
-                }
-            }
-        }
-        let e0 = &p.pieces[steps[0].piece];
+    for (a, b, start, len) in raw {
+        let steps = &out.steps[start as usize..(start + len) as usize];
+        let e0 = piece(steps[0].piece);
         let (fwd, bwd) = dirs(e0, steps[0].forward);
-        out.push(
-            Piece {
-                from: new_id[a as usize],
-                to: new_id[b as usize],
-                fwd,
-                bwd,
-                snappable: e0.snappable,
-                way_id: e0.way_id,
-                start: 0,
-                len: 0,
-                length_m: length,
-            },
-            &shape,
-            &seg,
-        );
+        let length_m = steps.iter().map(|s| piece(s.piece).length_m).sum();
+        out.chains.push(Chain {
+            from: new_id[a as usize],
+            to: new_id[b as usize],
+            fwd,
+            bwd,
+            snappable: e0.snappable,
+            way_id: e0.way_id,
+            length_m,
+            start,
+            len,
+        });
     }
     out
 }

@@ -126,7 +126,7 @@ pub fn read_pbf(
     drop(refs);
 
     // Pass 2: positions of the used nodes.
-    let mut lonlat = vec![[f64::NAN, f64::NAN]; ids.len()];
+    let mut pos = vec![super::MISSING; ids.len()];
     let last_node_blob = node_blobs.iter().rposition(|&n| n).map_or(1, |i| i + 1).max(1);
     for_each_batch(
         path,
@@ -158,7 +158,7 @@ pub fn read_pbf(
                 }
                 newest_ms = newest_ms.max(out.newest_ms);
                 for (i, p) in out.found {
-                    lonlat[i as usize] = p;
+                    pos[i as usize] = p;
                 }
             }
             Ok(())
@@ -166,8 +166,8 @@ pub fn read_pbf(
         &|done| progress((pass1_bytes + done).min(total), total),
     )?;
     progress(total, total);
-    let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &lonlat, &mut report);
-    drop((ways, ref_idx, ids, uses, lonlat));
+    let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &pos, &mut report);
+    drop((ways, ref_idx, ids, uses, pos));
     let timestamp = header
         .replication_ts
         .map(build::iso8601)
@@ -409,7 +409,7 @@ fn push_way(out: &mut WayBlob, id: i64, deltas: &[i64], speed: WaySpeed) -> std:
 /// What pass 2 keeps of one blob: (index in the used ids, position).
 #[derive(Default)]
 struct NodeBlob {
-    found: Vec<(u32, [f64; 2])>,
+    found: Vec<(u32, super::E7)>,
     newest_ms: i64,
     /// The blob also holds ways (or relations).
     has_ways: bool,
@@ -437,20 +437,26 @@ fn nodes_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, ids: &[i64]) -> Resu
         }
     });
     for (_, [lon, lat]) in &out.found {
-        if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
+        if !(-1_800_000_000..=1_800_000_000).contains(lon) || !(-900_000_000..=900_000_000).contains(lat) {
             return Err(Error::format(
                 path,
-                format!("corrupt PBF: blob {idx}: position ({lon}, {lat}) is not WGS84"),
+                format!("corrupt PBF: blob {idx}: position ({lon}, {lat}) × 1e-7° is not WGS84"),
             ));
         }
     }
     Ok(out)
 }
 
-fn visit_nodes(block: &PrimitiveBlock, mut f: impl FnMut(i64, f64, f64, Option<i64>)) {
+/// Calls `f(id, lon, lat, milliseconds)` per node, positions in 1e-7°.
+fn visit_nodes(block: &PrimitiveBlock, mut f: impl FnMut(i64, i32, i32, Option<i64>)) {
     block.for_each_element(|e| match e {
-        Element::DenseNode(n) => f(n.id(), n.lon(), n.lat(), n.info().map(|i| i.milli_timestamp())),
-        Element::Node(n) => f(n.id(), n.lon(), n.lat(), n.info().milli_timestamp()),
+        Element::DenseNode(n) => f(
+            n.id(),
+            n.decimicro_lon(),
+            n.decimicro_lat(),
+            n.info().map(|i| i.milli_timestamp()),
+        ),
+        Element::Node(n) => f(n.id(), n.decimicro_lon(), n.decimicro_lat(), n.info().milli_timestamp()),
         _ => {}
     });
 }

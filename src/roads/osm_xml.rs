@@ -135,16 +135,16 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     nodes.sort_unstable_by_key(|n| n.0);
     ways.sort_by_key(|w| w.id);
     let (ids, uses) = build::used_nodes(&ways, &refs);
-    let lonlat: Vec<[f64; 2]> = ids
+    let pos: Vec<super::E7> = ids
         .iter()
         .map(|id| match nodes.binary_search_by_key(id, |n| n.0) {
-            Ok(i) => nodes[i].1,
-            Err(_) => [f64::NAN, f64::NAN],
+            Ok(i) => super::to_e7(nodes[i].1),
+            Err(_) => super::MISSING,
         })
         .collect();
     let ref_idx = build::index_refs(&refs, &ids);
     drop(refs);
-    let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &lonlat, &mut report);
+    let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &pos, &mut report);
     let info = NetworkInfo {
         engine: Engine::Osm,
         source: path.to_path_buf(),

@@ -89,7 +89,7 @@ fn links_to_network(
     }
     let mut done = vec![false; links.len()];
     let mut pieces = Pieces {
-        node_lonlat,
+        node_pos: node_lonlat.iter().map(|&p| super::to_e7(p)).collect(),
         node_id: node_ids,
         ..Pieces::default()
     };
@@ -109,7 +109,7 @@ fn links_to_network(
             }
             None => fwd_s,
         };
-        let shape = [pieces.node_lonlat[l.from], pieces.node_lonlat[l.to]];
+        let shape = [pieces.node_pos[l.from], pieces.node_pos[l.to]];
         pieces.push(
             Piece {
                 from: l.from as u32,

@@ -114,7 +114,7 @@ impl<'a> Snapper<'a> {
     /// Indexes every snappable edge of `net` (all edges if none is
     /// snappable).
     pub fn new(net: &'a RoadNetwork) -> Self {
-        let max_lat = net.geometry.iter().map(|p| p[1].abs()).fold(0.0f64, f64::max);
+        let max_lat = net.geometry.iter().map(|p| (p[1] as f64 * 1e-7).abs()).fold(0.0f64, f64::max);
         let kx = M_PER_DEG * (max_lat + 0.5).min(89.0).to_radians().cos();
         let any_snappable = net.edges.iter().any(|e| e.snappable);
         let mut segs = Vec::new();
@@ -122,10 +122,11 @@ impl<'a> Snapper<'a> {
             if any_snappable && !e.snappable {
                 continue;
             }
-            let shape = net.shape(e);
-            for (j, w) in shape.windows(2).enumerate() {
-                let a = [w[0][0] * kx, w[0][1] * M_PER_DEG];
-                let b = [w[1][0] * kx, w[1][1] * M_PER_DEG];
+            let start = e.geom_start as usize;
+            for j in 0..e.geom_len as usize - 1 {
+                let (p, q) = (net.point(start + j), net.point(start + j + 1));
+                let a = [p[0] * kx, p[1] * M_PER_DEG];
+                let b = [q[0] * kx, q[1] * M_PER_DEG];
                 segs.push(GeomWithData::new(Line::new(a, b), (i as u32, j as u32)));
             }
         }
@@ -163,8 +164,8 @@ impl<'a> Snapper<'a> {
                 break;
             }
             let (e, j) = seg.data;
-            let shape = self.net.shape(&self.net.edges[e as usize]);
-            let (a, b) = (local(shape[j as usize]), local(shape[j as usize + 1]));
+            let start = self.net.edges[e as usize].geom_start as usize + j as usize;
+            let (a, b) = (local(self.net.point(start)), local(self.net.point(start + 1)));
             let (d, t) = point_segment([0.0, 0.0], a, b);
             let cand = (d, e, j, t);
             // Ties: lowest edge, then segment, for determinism.
