@@ -34,41 +34,35 @@ pub(crate) struct Piece {
     pub start: usize,
     pub len: usize,
     pub length_m: f64,
+    /// Seconds forward and backward along the whole piece (spread over its
+    /// segments in proportion to their great-circle lengths).
+    pub total_s: [f32; 2],
 }
 
-/// Road pieces with their nodes and shapes, compact: positions in 1e-7
-/// degrees, cumulative seconds in `f32` (16 bytes per shape point).
+/// Road pieces with their nodes and shapes, compact: 8 bytes per shape
+/// point (1e-7 degrees); times are per piece, for one way has one speed.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Pieces {
     pub node_pos: Vec<E7>,
     pub node_id: Vec<i64>,
     pub pieces: Vec<Piece>,
     pub points: Vec<E7>,
-    /// Cumulative seconds per shape point: forward from the first point,
-    /// and backward from the point to the first point.
-    pub secs: Vec<[f32; 2]>,
 }
 
 impl Pieces {
-    /// Appends a piece through `shape` with per-segment seconds
-    /// `(forward, backward)`.
-    pub fn push(&mut self, mut p: Piece, shape: &[E7], seg_s: &[[f64; 2]]) {
+    /// Appends a piece through `shape` taking `seconds` (forward, backward).
+    pub fn push(&mut self, mut p: Piece, shape: &[E7], seconds: [f64; 2]) {
         p.start = self.points.len();
         p.len = shape.len();
-        let mut cum = [0.0f64, 0.0];
+        p.total_s = [seconds[0] as f32, seconds[1] as f32];
         self.points.extend_from_slice(shape);
-        self.secs.push([0.0, 0.0]);
-        for s in seg_s {
-            cum = [cum[0] + s[0], cum[1] + s[1]];
-            self.secs.push([cum[0] as f32, cum[1] as f32]);
-        }
         self.pieces.push(p);
     }
 
     /// Total seconds of piece `p` walked forward or not: (time along the
     /// walk, time against it).
     pub fn total_s(&self, p: &Piece, forward: bool) -> [f64; 2] {
-        let t = self.secs[p.start + p.len - 1];
+        let t = p.total_s;
         if forward { [t[0] as f64, t[1] as f64] } else { [t[1] as f64, t[0] as f64] }
     }
 }
@@ -134,7 +128,6 @@ pub(crate) fn split_ways(
     };
     let mut cur: Vec<u32> = Vec::new();
     let mut shape: Vec<E7> = Vec::new();
-    let mut seg: Vec<[f64; 2]> = Vec::new();
     for w in ways {
         let refs = &ref_idx[w.start..w.start + w.len];
         let present = |i: u32| pos[i as usize] != super::MISSING;
@@ -176,19 +169,17 @@ pub(crate) fn split_ways(
             start: 0,
             len: 0,
             length_m: 0.0,
+            total_s: [0.0, 0.0],
         };
         let mut emit = |cur: &mut Vec<u32>, out: &mut Pieces| {
             if cur.len() >= 2 {
                 shape.clear();
-                seg.clear();
                 let mut length = 0.0;
                 let mut prev = [0.0, 0.0];
                 for (k, &i) in cur.iter().enumerate() {
                     let p = lonlat(i);
                     if k > 0 {
-                        let d = haversine_m(prev, p);
-                        length += d;
-                        seg.push([d * fwd_spm, d * bwd_spm]);
+                        length += haversine_m(prev, p);
                     }
                     prev = p;
                     shape.push(pos[i as usize]);
@@ -201,7 +192,7 @@ pub(crate) fn split_ways(
                     length_m: length,
                     ..piece
                 };
-                out.push(p, &shape, &seg);
+                out.push(p, &shape, [length * fwd_spm, length * bwd_spm]);
             }
             let last = cur.last().copied();
             cur.clear();
@@ -227,7 +218,6 @@ pub(crate) fn split_ways(
         emit(&mut cur, &mut out);
     }
     out.points.shrink_to_fit();
-    out.secs.shrink_to_fit();
     out.pieces.shrink_to_fit();
     out
 }
@@ -408,26 +398,29 @@ fn largest_component(n: usize, arcs: &[Edge]) -> Result<Component> {
 fn write_shape(p: &Pieces, steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<[f32; 2]>) {
     let mut cum = [0.0f64, 0.0];
     let mut first = true;
+    let mut lens: Vec<f64> = Vec::new();
     for st in steps {
         let e = &p.pieces[st.piece as usize];
         let pts = &p.points[e.start..e.start + e.len];
-        let s = &p.secs[e.start..e.start + e.len];
         let k = e.len - 1;
+        // Segment lengths in walking order; the piece's time is spread in
+        // proportion (evenly if it has no length).
+        lens.clear();
+        for j in 0..k {
+            let (a, b) = if st.forward { (pts[j], pts[j + 1]) } else { (pts[k - j], pts[k - j - 1]) };
+            lens.push(haversine_m(from_e7(a), from_e7(b)));
+        }
+        let total_len: f64 = lens.iter().sum();
+        let t = p.total_s(e, st.forward);
         if first {
             points.push(if st.forward { pts[0] } else { pts[k] });
             secs.push([0.0, 0.0]);
             first = false;
         }
-        for j in 0..k {
-            let (pt, d) = if st.forward {
-                (pts[j + 1], [s[j + 1][0] - s[j][0], s[j + 1][1] - s[j][1]])
-            } else {
-                // original segment o joins pts[o] and pts[o + 1], walked backward
-                let o = k - 1 - j;
-                (pts[o], [s[o + 1][1] - s[o][1], s[o + 1][0] - s[o][0]])
-            };
-            cum = [cum[0] + d[0] as f64, cum[1] + d[1] as f64];
-            points.push(pt);
+        for (j, &l) in lens.iter().enumerate() {
+            let share = if total_len > 0.0 { l / total_len } else { 1.0 / k as f64 };
+            cum = [cum[0] + t[0] * share, cum[1] + t[1] * share];
+            points.push(if st.forward { pts[j + 1] } else { pts[k - j - 1] });
             secs.push([cum[0] as f32, cum[1] as f32]);
         }
     }

@@ -121,9 +121,10 @@ fn links_to_network(
                 start: 0,
                 len: 0,
                 length_m: l.length_m,
+                total_s: [0.0, 0.0],
             },
             &shape,
-            &[[fwd_s, bwd_s]],
+            [fwd_s, bwd_s],
         );
     }
     super::build::finish(pieces, info)
