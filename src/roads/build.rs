@@ -116,6 +116,11 @@ pub(crate) fn split_ways(
     report: &mut ImportReport,
 ) -> Pieces {
     let mut out = Pieces::default();
+    // Count first so that the big arrays are allocated once, exactly: no
+    // doubling slack at the moment memory peaks.
+    let (n_pieces, n_points) = count_pieces(ways, ref_idx, uses, pos);
+    out.pieces.reserve_exact(n_pieces);
+    out.points.reserve_exact(n_points);
     let mut gid = vec![NO_NODE; ids.len()];
     let mut node = |i: u32, out: &mut Pieces| -> u32 {
         let g = &mut gid[i as usize];
@@ -217,9 +222,47 @@ pub(crate) fn split_ways(
         }
         emit(&mut cur, &mut out);
     }
-    out.points.shrink_to_fit();
-    out.pieces.shrink_to_fit();
+    debug_assert_eq!((out.pieces.len(), out.points.len()), (n_pieces, n_points));
     out
+}
+
+/// The number of pieces and shape points [`split_ways`] will make (the same
+/// walk without the work).
+fn count_pieces(ways: &[RawWay], ref_idx: &[u32], uses: &[u8], pos: &[E7]) -> (usize, usize) {
+    let (mut pieces, mut points) = (0usize, 0usize);
+    for w in ways {
+        if w.speed.forward_kmh.is_none() && w.speed.backward_kmh.is_none() {
+            continue;
+        }
+        let mut len = 0usize;
+        let mut last: Option<u32> = None;
+        for &i in &ref_idx[w.start..w.start + w.len] {
+            if pos[i as usize] == super::MISSING {
+                if len >= 2 {
+                    pieces += 1;
+                    points += len;
+                }
+                len = 0;
+                last = None;
+                continue;
+            }
+            if last == Some(i) {
+                continue;
+            }
+            len += 1;
+            last = Some(i);
+            if len >= 2 && uses[i as usize] >= 2 {
+                pieces += 1;
+                points += len;
+                len = 1;
+            }
+        }
+        if len >= 2 {
+            pieces += 1;
+            points += len;
+        }
+    }
+    (pieces, points)
 }
 
 fn to_time(s: f64) -> Time {
@@ -239,19 +282,16 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
             "no road a car can use: the file has no car-routable ways (is it an OSM extract with highways?)",
         ));
     }
-    // Total seconds of each chain, summed in f64 and rounded once.
-    let totals: Vec<[f64; 2]> = c
-        .chains
-        .iter()
-        .map(|ch| {
-            c.steps_of(ch).iter().fold([0.0, 0.0], |acc, st| {
-                let t = pieces.total_s(&pieces.pieces[st.piece as usize], st.forward);
-                [acc[0] + t[0], acc[1] + t[1]]
-            })
+    // Total seconds of a chain, summed in f64 and rounded once.
+    let total = |ch: &super::contract::Chain| {
+        c.steps_of(ch).iter().fold([0.0, 0.0], |acc, st| {
+            let t = pieces.total_s(&pieces.pieces[st.piece as usize], st.forward);
+            [acc[0] + t[0], acc[1] + t[1]]
         })
-        .collect();
+    };
     let mut arcs: Vec<Edge> = Vec::with_capacity(2 * c.chains.len());
-    for (ch, t) in c.chains.iter().zip(&totals) {
+    for ch in &c.chains {
+        let t = total(ch);
         if ch.fwd {
             arcs.push(Edge::new(ch.from, ch.to, to_time(t[0])));
         }
@@ -274,7 +314,8 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
     let mut edges = Vec::with_capacity(c.chains.len());
     let mut geometry: Vec<E7> = Vec::with_capacity(pieces.points.len());
     let mut geometry_s: Vec<[f32; 2]> = Vec::with_capacity(pieces.points.len());
-    for (ch, t) in c.chains.iter().zip(&totals) {
+    for ch in &c.chains {
+        let t = total(ch);
         let (a, b) = (map(ch.from), map(ch.to));
         if a == NO_NODE || b == NO_NODE {
             r.dropped_edges += 1;
