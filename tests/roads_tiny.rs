@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper, read_osm_xml};
-use medaccess::route::{Seed, nearest, one_to_all};
+use medaccess::route::{Seed, nearest, nearest_two, one_to_all};
 use medaccess::units::UNREACHABLE;
 
 const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");

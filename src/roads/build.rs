@@ -63,7 +63,11 @@ impl Pieces {
     /// walk, time against it).
     pub fn total_s(&self, p: &Piece, forward: bool) -> [f64; 2] {
         let t = p.total_s;
-        if forward { [t[0] as f64, t[1] as f64] } else { [t[1] as f64, t[0] as f64] }
+        if forward {
+            [t[0] as f64, t[1] as f64]
+        } else {
+            [t[1] as f64, t[0] as f64]
+        }
     }
 }
 
@@ -331,14 +335,19 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
             length_m: ch.length_m,
             snappable: ch.snappable,
             way_id: ch.way_id,
-            geom_start: u32::try_from(start).map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
+            geom_start: u32::try_from(start)
+                .map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
             geom_len: (geometry.len() - start) as u32,
         });
     }
     r.nodes = graph.num_nodes() as u64;
     r.arcs = graph.num_arcs() as u64;
     let old = |v: &NodeId| c.kept[*v as usize] as usize;
-    let node_lonlat = scc.new_to_old.iter().map(|v| from_e7(pieces.node_pos[old(v)])).collect();
+    let node_lonlat = scc
+        .new_to_old
+        .iter()
+        .map(|v| from_e7(pieces.node_pos[old(v)]))
+        .collect();
     let node_osm_id = scc.new_to_old.iter().map(|v| pieces.node_id[old(v)]).collect();
     Ok(RoadNetwork {
         graph,
@@ -448,7 +457,11 @@ fn write_shape(p: &Pieces, steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<
         // proportion (evenly if it has no length).
         lens.clear();
         for j in 0..k {
-            let (a, b) = if st.forward { (pts[j], pts[j + 1]) } else { (pts[k - j], pts[k - j - 1]) };
+            let (a, b) = if st.forward {
+                (pts[j], pts[j + 1])
+            } else {
+                (pts[k - j], pts[k - j - 1])
+            };
             lens.push(haversine_m(from_e7(a), from_e7(b)));
         }
         let total_len: f64 = lens.iter().sum();
@@ -459,7 +472,11 @@ fn write_shape(p: &Pieces, steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<
             first = false;
         }
         for (j, &l) in lens.iter().enumerate() {
-            let share = if total_len > 0.0 { l / total_len } else { 1.0 / k as f64 };
+            let share = if total_len > 0.0 {
+                l / total_len
+            } else {
+                1.0 / k as f64
+            };
             cum = [cum[0] + t[0] * share, cum[1] + t[1] * share];
             points.push(if st.forward { pts[j + 1] } else { pts[k - j - 1] });
             secs.push([cum[0] as f32, cum[1] as f32]);
@@ -500,7 +517,11 @@ mod tests {
         for seed in 0..6 {
             let s = crate::synthetic::road_grid(30, 20, seed);
             // Cut the grid in places so that there are several components.
-            let arcs: Vec<Edge> = s.graph.edges().filter(|e| (e.from + 3 * e.to + seed as u32) % 9 != 0).collect();
+            let arcs: Vec<Edge> = s
+                .graph
+                .edges()
+                .filter(|e| (e.from + 3 * e.to + seed as u32) % 9 != 0)
+                .collect();
             let g = RoadGraph::from_edges(s.graph.num_nodes(), &arcs).unwrap();
             let (_, want) = g.largest_scc();
             let got = largest_component(g.num_nodes(), &arcs).unwrap();

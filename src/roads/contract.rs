@@ -119,7 +119,11 @@ pub(crate) fn contract(p: &Pieces) -> Contracted {
             let mut cur = other(piece(e0), vv);
             while contractible[cur as usize] {
                 let c = cur as usize;
-                let nx = if inc[first[c]] == came { inc[first[c] + 1] } else { inc[first[c]] };
+                let nx = if inc[first[c]] == came {
+                    inc[first[c] + 1]
+                } else {
+                    inc[first[c]]
+                };
                 used[nx as usize] = true;
                 out.steps.push(Step {
                     piece: nx,

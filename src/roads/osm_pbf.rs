@@ -456,7 +456,12 @@ fn visit_nodes(block: &PrimitiveBlock, mut f: impl FnMut(i64, i32, i32, Option<i
             n.decimicro_lat(),
             n.info().map(|i| i.milli_timestamp()),
         ),
-        Element::Node(n) => f(n.id(), n.decimicro_lon(), n.decimicro_lat(), n.info().milli_timestamp()),
+        Element::Node(n) => f(
+            n.id(),
+            n.decimicro_lon(),
+            n.decimicro_lat(),
+            n.info().milli_timestamp(),
+        ),
         _ => {}
     });
 }
