@@ -7,7 +7,13 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .ok_or_else(|| anyhow::anyhow!("usage: roads_info FILE"))?;
     let t = std::time::Instant::now();
-    let net = RoadNetwork::read(path.as_ref(), &CarProfile::france(), &|_, _| {})?;
+    // MEDACCESS_PROGRESS=1 prints the progress callback's calls with times.
+    let trace = std::env::var_os("MEDACCESS_PROGRESS").is_some();
+    let net = RoadNetwork::read(path.as_ref(), &CarProfile::france(), &|done, total| {
+        if trace {
+            eprintln!("{:.2}s {done}/{total}", t.elapsed().as_secs_f64());
+        }
+    })?;
     let info = &net.info;
     println!(
         "engine={} timestamp={:?} profile={} seconds={:.3}",

@@ -357,6 +357,16 @@ fn ways_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, profile: &CarProfile)
         BlobDecode::OsmHeader(_) | BlobDecode::Unknown(_) => return Ok(out),
         BlobDecode::OsmData(block) => block,
     };
+    // Only ways with a `highway` or `route` key can be roads: find those
+    // keys' string-table indices once, and skip other ways (buildings,
+    // land use…) without decoding their tags.
+    let st = block.raw_stringtable();
+    let road_keys: Vec<u32> = st
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.as_slice() == b"highway" || s.as_slice() == b"route")
+        .map(|(i, _)| i as u32)
+        .collect();
     let mut tags: Vec<(&str, &str)> = Vec::new();
     for group in block.groups() {
         if group.dense_nodes().len() > 0 || group.nodes().len() > 0 {
@@ -371,6 +381,9 @@ fn ways_of_blob(path: &Path, idx: usize, b: &osmpbf::Blob, profile: &CarProfile)
             out.ways_read += 1;
             if let Some(t) = way.info().milli_timestamp() {
                 out.newest_ms = out.newest_ms.max(t);
+            }
+            if !way.raw_tags().any(|(k, _)| road_keys.contains(&k)) {
+                continue;
             }
             tags.clear();
             tags.extend(way.tags());
