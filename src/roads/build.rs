@@ -520,7 +520,7 @@ mod tests {
             let arcs: Vec<Edge> = s
                 .graph
                 .edges()
-                .filter(|e| (e.from + 3 * e.to + seed as u32) % 9 != 0)
+                .filter(|e| !(e.from + 3 * e.to + seed as u32).is_multiple_of(9))
                 .collect();
             let g = RoadGraph::from_edges(s.graph.num_nodes(), &arcs).unwrap();
             let (_, want) = g.largest_scc();
