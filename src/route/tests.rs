@@ -199,7 +199,7 @@ fn bounded_matches_oracle_and_touches_only_what_it_reached() {
             };
             assert_eq!(ws.time(v), expect);
         }
-        let mut expect_reached: Vec<(NodeId, Time)> = (0..g.num_nodes() as NodeId)
+        let expect_reached: Vec<(NodeId, Time)> = (0..g.num_nodes() as NodeId)
             .filter(|&v| full[v as usize] <= limit)
             .map(|v| (v, full[v as usize]))
             .collect();

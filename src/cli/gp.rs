@@ -1,0 +1,294 @@
+//! `medaccess gp`: nearest GP, GPs within 10/20/30 minutes and an APL-style
+//! two-step floating catchment value for every commune in scope.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+use medaccess::gp::{Decay, GpModel, GpTable, PER_100K, SupplyChange, read_bpe_d201, sites_from_communes};
+use medaccess::output::{Feature, Value, write_csv, write_geojson, write_qml};
+use medaccess::units::{NodeId, minutes};
+
+use super::args::{DataArgs, ScopeArgs};
+
+#[derive(Debug, Args)]
+pub struct GpArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// GPs per commune, INSEE BPE D201 format (`insee_com,dep,nb_d201` or `CODGEO,NB_D201`).
+    #[arg(long, value_name = "FILE")]
+    pub supply: Option<PathBuf>,
+    /// Distance decay: `drees` (1 below 10 min, 2/3 to 15, 1/3 to 20), `binary:MIN`,
+    /// `gaussian:MIN`, or `steps:10=1,15=0.667,20=0.333`.
+    #[arg(long, default_value = "drees")]
+    pub decay: String,
+    /// Count GPs within these minutes.
+    #[arg(long, value_delimiter = ',', default_value = "10,20,30")]
+    pub within: Vec<f64>,
+    /// Consultations per GP and year, to express the value as DREES does
+    /// (consultations per inhabitant per year).
+    #[arg(long, default_value_t = 5400.0)]
+    pub consultations_per_gp: f64,
+    /// Under-served below this many consultations per inhabitant per year (DREES reading: 2.5).
+    #[arg(long, default_value_t = 2.5)]
+    pub under_served: f64,
+    /// Add GPs in a commune, e.g. `64422:3` (a new maison de santé); repeatable, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub add: Vec<String>,
+    /// Remove GPs in a commune, e.g. `64104:1` (a retirement).
+    #[arg(long, value_delimiter = ',')]
+    pub remove: Vec<String>,
+    /// Output folder.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn change(spec: &str, sign: f64, codes: &[String]) -> Result<SupplyChange> {
+    let (code, k) = spec
+        .split_once(':')
+        .ok_or_else(|| anyhow::anyhow!("`{spec}`: expected INSEE:COUNT, e.g. 64422:3"))?;
+    let k: f64 = k
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{spec}`: `{k}` is not a number of GPs"))?;
+    let code = code.trim().to_uppercase();
+    let unit = codes
+        .binary_search(&code)
+        .map_err(|_| anyhow::anyhow!("`{spec}`: unknown INSEE commune code `{code}`"))?;
+    Ok(SupplyChange {
+        unit: unit as u32,
+        delta: sign * k,
+    })
+}
+
+pub fn run(a: GpArgs) -> Result<()> {
+    let scope = a.scope.scope()?;
+    let paths = a.data.paths();
+    let decay = Decay::parse(&a.decay)?;
+    if a.within.iter().any(|m| m.is_nan() || *m <= 0.0) {
+        bail!("--within: minutes must be positive");
+    }
+    let deps = scope.departements()?;
+    let (engine, territory) = medaccess::job::load_commune_engine(&paths, deps.as_deref())?;
+    let idx = scope.select(&territory)?;
+    eprintln!("{}", engine.describe());
+    let supply_path = a
+        .supply
+        .clone()
+        .unwrap_or_else(|| medaccess::communes::fixtures::default_dir().join("gp-bpe-d201.csv"));
+    let bpe = read_bpe_d201(&supply_path)?;
+    // the whole country is the demand: GPs across a département border count
+    let codes: Vec<String> = territory.communes.iter().map(|c| c.insee.clone()).collect();
+    let population: Vec<f64> = territory
+        .communes
+        .iter()
+        .map(|c| c.population.unwrap_or(0) as f64)
+        .collect();
+    let nodes: Vec<NodeId> = territory
+        .communes
+        .iter()
+        .map(|c| engine.place(c).entries.first().map_or(NodeId::MAX, |e| e.0))
+        .collect();
+    let (sites, unmatched) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
+    if !unmatched.is_empty() {
+        let gps: f64 = unmatched.iter().map(|u| u.1).sum();
+        eprintln!(
+            "note: {} communes of {} ({gps} GPs) are not in the commune list (merged since): {}",
+            unmatched.len(),
+            supply_path.display(),
+            unmatched
+                .iter()
+                .map(|u| u.0.as_str())
+                .take(10)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for (code, n) in &bpe.repeated {
+        eprintln!(
+            "note: commune {code} appears {n} times in {}; counts added",
+            supply_path.display()
+        );
+    }
+    let max_within = a.within.iter().cloned().fold(0.0, f64::max);
+    let reach = (decay.limit() as f64 / 600.0).max(max_within);
+    let t0 = std::time::Instant::now();
+    let model = GpModel::new(
+        engine.graph(),
+        nodes,
+        population,
+        sites,
+        decay.clone(),
+        minutes(reach),
+    )?;
+    let thresholds: Vec<_> = a.within.iter().map(|&m| minutes(m)).collect();
+    let under = a.under_served / a.consultations_per_gp * PER_100K;
+    let table = GpTable::new(&model, &thresholds, PER_100K, under)?;
+    eprintln!(
+        "2SFCA for {} communes in {:.2} s",
+        codes.len(),
+        t0.elapsed().as_secs_f64()
+    );
+
+    let changes: Vec<SupplyChange> = a
+        .add
+        .iter()
+        .map(|s| change(s, 1.0, &codes))
+        .chain(a.remove.iter().map(|s| change(s, -1.0, &codes)))
+        .collect::<Result<_>>()?;
+    let delta = if changes.is_empty() {
+        None
+    } else {
+        Some(model.scenario(&changes)?)
+    };
+
+    let engine_name = engine.name();
+    let mut feats = Vec::with_capacity(idx.len());
+    for &i in &idx {
+        let c = &territory.communes[i];
+        let r = &table.rows[i];
+        let mut props: medaccess::output::Record = vec![
+            ("insee", Value::Str(c.insee.clone())),
+            ("name", Value::Str(c.name.clone())),
+            ("dep", Value::Str(c.dep.clone())),
+            ("population", Value::opt_int(c.population.map(|p| p as i64))),
+            ("nearest_gp_min", Value::real(r.nearest_minutes, 2)),
+        ];
+        for (k, m) in a.within.iter().enumerate() {
+            props.push((within_name(*m), Value::real(Some(r.within[k]), 2)));
+        }
+        props.extend([
+            ("gp_per_100k", Value::real(Some(r.accessibility), 2)),
+            (
+                "apl_consultations",
+                Value::real(Some(r.accessibility / PER_100K * a.consultations_per_gp), 2),
+            ),
+            ("under_served", Value::Bool(r.under_served)),
+        ]);
+        if let Some(d) = &delta {
+            props.push(("delta_gp_per_100k", Value::real(Some(d[i] * PER_100K), 3)));
+        }
+        props.push(("engine", Value::Str(engine_name.to_string())));
+        feats.push(Feature {
+            geometry: medaccess::job::place_geometry(&territory, &engine.place(c)),
+            properties: props,
+        });
+    }
+    std::fs::create_dir_all(&a.out)?;
+    let stem = format!("gp-access-{}", scope.tag());
+    let gj = a.out.join(format!("{stem}.geojson"));
+    write_geojson(&gj, &stem, &feats)?;
+    let csv = a.out.join(format!("{stem}.csv"));
+    write_csv(
+        &csv,
+        &feats.iter().map(|f| f.properties.clone()).collect::<Vec<_>>(),
+    )?;
+    let classes: Vec<(f64, f64, String)> = [(0.0, 1.5), (1.5, 2.5), (2.5, 3.5), (3.5, 4.5), (4.5, 100.0)]
+        .iter()
+        .rev()
+        .map(|&(lo, hi)| (lo, hi, format!("{lo}–{hi} consultations/inhabitant/year")))
+        .collect();
+    let polygons = feats
+        .iter()
+        .any(|f| matches!(f.geometry, medaccess::output::Geometry::MultiPolygon(_)));
+    write_qml(
+        &a.out.join(format!("{stem}.qml")),
+        "apl_consultations",
+        &classes,
+        polygons,
+    )?;
+
+    // summary
+    let mut out = std::io::stdout().lock();
+    let in_scope: Vec<usize> = idx.clone();
+    let pop = |i: &usize| territory.communes[*i].population.unwrap_or(0);
+    let total: u64 = in_scope.iter().map(pop).sum();
+    let under_pop: u64 = in_scope
+        .iter()
+        .filter(|&&i| table.rows[i].under_served)
+        .map(pop)
+        .sum();
+    let no_gp_30: u64 = in_scope
+        .iter()
+        .filter(|&&i| table.rows[i].nearest_minutes.is_none_or(|m| m > 30.0))
+        .map(pop)
+        .sum();
+    writeln!(
+        out,
+        "== GP access (INSEE BPE D201, decay {}; engine={engine_name}), {} communes, population {}",
+        a.decay,
+        in_scope.len(),
+        medaccess::access::group(total)
+    )?;
+    writeln!(
+        out,
+        "  under-served (below {} consultations/inhabitant/year at {} per GP): {} communes, population {}",
+        a.under_served,
+        a.consultations_per_gp,
+        in_scope.iter().filter(|&&i| table.rows[i].under_served).count(),
+        medaccess::access::group(under_pop)
+    )?;
+    writeln!(
+        out,
+        "  population more than 30 min from a GP: {}",
+        medaccess::access::group(no_gp_30)
+    )?;
+    let mut by_dep: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for &i in &in_scope {
+        let e = by_dep.entry(territory.communes[i].dep.as_str()).or_default();
+        e.0 += pop(&i);
+        if table.rows[i].under_served {
+            e.1 += pop(&i);
+        }
+    }
+    for (d, (p, u)) in by_dep {
+        writeln!(
+            out,
+            "  {d:<4} population {:>11}, under-served {:>10}",
+            medaccess::access::group(p),
+            medaccess::access::group(u)
+        )?;
+    }
+    if let Some(d) = &delta {
+        let mut changed: Vec<usize> = (0..d.len()).filter(|&i| d[i].abs() > 1e-12).collect();
+        changed.sort_by(|&x, &y| d[y].abs().total_cmp(&d[x].abs()).then(x.cmp(&y)));
+        writeln!(
+            out,
+            "  scenario {:?} {:?}: {} communes change",
+            a.add,
+            a.remove,
+            changed.len()
+        )?;
+        for &i in changed.iter().take(15) {
+            let c = &territory.communes[i];
+            writeln!(
+                out,
+                "    {} {:<28} {:+.2} GPs per 100,000",
+                c.insee,
+                c.name,
+                d[i] * PER_100K
+            )?;
+        }
+    }
+    writeln!(out, "  wrote {}\n  wrote {}", gj.display(), csv.display())?;
+    Ok(())
+}
+
+/// Column name of the count within `m` minutes (field names are static in
+/// output records; the usual values get fixed names).
+fn within_name(m: f64) -> &'static str {
+    match m as u32 {
+        5 if m == 5.0 => "gp_within_5min",
+        10 if m == 10.0 => "gp_within_10min",
+        15 if m == 15.0 => "gp_within_15min",
+        20 if m == 20.0 => "gp_within_20min",
+        30 if m == 30.0 => "gp_within_30min",
+        45 if m == 45.0 => "gp_within_45min",
+        60 if m == 60.0 => "gp_within_60min",
+        _ => "gp_within_other",
+    }
+}

@@ -1,0 +1,165 @@
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use medaccess::communes::{self, CommuneProfile};
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Folder with communes_points.csv and polygons/ (e.g. ../shared/data/communes-france).
+    #[arg(long, value_name = "DIR", required_unless_present_any = ["points", "geojson"])]
+    data: Option<PathBuf>,
+    /// Your own commune points CSV instead of --data (columns below).
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    points: Option<PathBuf>,
+    /// Polygon GeoJSON files joined to --points by INSEE code.
+    #[arg(long, value_name = "FILE", requires = "points")]
+    polygons: Vec<PathBuf>,
+    /// Your own commune GeoJSON (polygons or town-hall points) instead of --data.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "points"])]
+    geojson: Option<PathBuf>,
+    /// INSEE code column / property.
+    #[arg(long, default_value = "insee")]
+    col_insee: String,
+    /// Name column / property.
+    #[arg(long, default_value = "name")]
+    col_name: String,
+    /// Population column / property.
+    #[arg(long, default_value = "population")]
+    col_population: String,
+    /// Longitude column of --points (WGS84).
+    #[arg(long, default_value = "lon")]
+    col_lon: String,
+    /// Latitude column of --points (WGS84).
+    #[arg(long, default_value = "lat")]
+    col_lat: String,
+    /// Field delimiter of --points.
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+    /// Output graph file (.medgraph or .medgraph.gz).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Profile as JSON (detour, speed_kmh, hop_s, no_polygon_neighbours); default: calibrated.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GraphCommand {
+    /// Build the commune graph (communes joined to their neighbours) from
+    /// the communes-france data and write it as a compact graph file.
+    BuildCommunes(Box<BuildArgs>),
+    /// Print what a graph file holds.
+    Info {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+pub fn run(cmd: GraphCommand) -> Result<()> {
+    match cmd {
+        GraphCommand::BuildCommunes(b) => {
+            let BuildArgs {
+                data,
+                points,
+                polygons,
+                geojson,
+                col_insee,
+                col_name,
+                col_population,
+                col_lon,
+                col_lat,
+                delimiter,
+                out,
+                profile,
+            } = *b;
+            let profile = match profile {
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p).with_context(|| format!("{}", p.display()))?;
+                    serde_json::from_str::<CommuneProfile>(&text)
+                        .with_context(|| format!("{}: not a commune profile", p.display()))?
+                }
+                None => CommuneProfile::default(),
+            };
+            let t0 = std::time::Instant::now();
+            let tol = communes::load::DEFAULT_TOLERANCE_M;
+            let table = if let Some(dir) = &data {
+                communes::Communes::load_france(dir)?
+            } else if let Some(p) = &points {
+                if !delimiter.is_ascii() {
+                    anyhow::bail!("--delimiter must be one ASCII character");
+                }
+                let cols = communes::PointColumns {
+                    insee: col_insee,
+                    name: Some(col_name),
+                    dep: None,
+                    population: Some(col_population),
+                    lon: col_lon,
+                    lat: col_lat,
+                    centroid_lon: None,
+                    centroid_lat: None,
+                    delimiter: delimiter as u8,
+                };
+                let pts = communes::load::read_points_csv(p, &cols)?;
+                let mut polys = Vec::new();
+                for f in &polygons {
+                    polys.extend(communes::load::read_polygons_geojson(f, &cols.insee)?);
+                }
+                communes::Communes::join(pts, polys, tol)?
+            } else if let Some(g) = &geojson {
+                let props = communes::GeoJsonProperties {
+                    insee: col_insee,
+                    name: Some(col_name),
+                    dep: None,
+                    population: Some(col_population),
+                };
+                communes::load::read_communes_geojson(g, &props, tol)?
+            } else {
+                anyhow::bail!("give --data DIR, --points CSV [--polygons GEOJSON…] or --geojson FILE")
+            };
+            eprintln!(
+                "loaded {} communes in {:.1} s",
+                table.len(),
+                t0.elapsed().as_secs_f64()
+            );
+            let g = communes::build_commune_graph(&table, &profile)?;
+            communes::write_commune_graph(&out, &g)?;
+            print_info(&g);
+            println!("written {}", out.display());
+        }
+        GraphCommand::Info { file } => {
+            let g = communes::read_commune_graph(&file)?;
+            print_info(&g);
+        }
+    }
+    Ok(())
+}
+
+fn print_info(g: &communes::CommuneGraph) {
+    let comps = g.components();
+    println!(
+        "engine=commune-estimate: {} communes, {} neighbour links, {} components (largest {}), profile {:?}",
+        g.nodes.len(),
+        g.num_edges(),
+        comps.len(),
+        comps.first().map_or(0, |c| c.len()),
+        g.profile
+    );
+    if !g.isolated.is_empty() {
+        let names: Vec<String> = g
+            .isolated
+            .iter()
+            .map(|&v| format!("{} {}", g.nodes[v as usize].insee, g.nodes[v as usize].name))
+            .collect();
+        println!(
+            "communes with no neighbour (islands, reported not dropped): {}",
+            names.join(", ")
+        );
+    }
+    if !g.missing.is_empty() {
+        println!(
+            "communes with no point at all (not in the graph): {}",
+            g.missing.join(", ")
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! `medaccess gp` end to end on the shipped BPE supply: outputs read by GDAL,
+//! a GP-count scenario that changes only nearby communes, clear errors.
+
+mod common;
+
+use common::{ogrinfo, run, tmp};
+
+#[test]
+fn gp_access_64_65_with_a_new_practice() {
+    let dir = tmp("gp");
+    let out = dir.to_str().unwrap();
+    let (ok, stdout, stderr) = run(&["gp", "--dep", "64,65", "--add", "64104:2", "--out", out], &[]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("1014 communes") || stdout.contains("1 014 communes"),
+        "{stdout}"
+    );
+    let info = ogrinfo(&dir.join("gp-access-64-65.geojson"), &["-so", "-al"]);
+    assert!(info.contains("Feature Count: 1014"), "{info}");
+    for f in [
+        "nearest_gp_min: Real",
+        "gp_within_10min: Real",
+        "gp_per_100k: Real",
+        "under_served: Integer(Boolean)",
+        "delta_gp_per_100k: Real",
+    ] {
+        assert!(info.contains(f), "{f}: {info}");
+    }
+    // two GPs more in Bedous (64104) raise access in Bedous and its valley only
+    let mut r = csv::Reader::from_path(dir.join("gp-access-64-65.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (ci, cd) = (col("insee"), col("delta_gp_per_100k"));
+    let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+    let changed: Vec<&str> = rows
+        .iter()
+        .filter(|x| x[cd].parse::<f64>().unwrap() != 0.0)
+        .map(|x| &x[ci])
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    assert!(changed.contains(&"64104"));
+    assert!(changed.len() < 40, "{changed:?}");
+    assert!(!changed.contains(&"64445"), "Pau is far from Bedous");
+
+    let (ok, _, stderr) = run(&["gp", "--dep", "64", "--add", "99999:2", "--out", out], &[]);
+    assert!(!ok);
+    assert!(stderr.contains("99999"), "{stderr}");
+    let (ok, _, stderr) = run(&["gp", "--dep", "64", "--decay", "cubic", "--out", out], &[]);
+    assert!(!ok);
+    assert!(stderr.contains("cubic"), "{stderr}");
+}

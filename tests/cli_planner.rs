@@ -1,0 +1,151 @@
+//! Planner commands end to end on the shipped fixtures: the Oloron closure
+//! as a scenario, the closure ranking, site selection, history, and valid
+//! catchment / isochrone polygons as GDAL sees them.
+
+mod common;
+
+use common::{ogrinfo, run, tmp};
+
+#[test]
+fn oloron_scenario_and_ranking() {
+    let dir = tmp("scenario");
+    let out = dir.to_str().unwrap();
+    let (ok, stdout, stderr) = run(
+        &[
+            "scenario",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--close",
+            "640000410",
+            "--out",
+            out,
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("64422 Oloron-Sainte-Marie"),
+        "Oloron newly beyond 40 min: {stdout}"
+    );
+    let changed = dir.join("scenario-64-2016-changed.geojson");
+    let info = ogrinfo(&changed, &["-so", "-al"]);
+    assert!(info.contains("delta_min: Real"), "{info}");
+    assert!(info.contains("newly_beyond: Integer(Boolean)"), "{info}");
+    // the same change as the DREES list from 2016 to 2017 in 64
+    let (ok, cmp, _) = run(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--compare-year",
+            "2017",
+            "--out",
+            out,
+        ],
+        &[],
+    );
+    assert!(ok);
+    let newly = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("newly beyond"))
+            .and_then(|l| l.split("newly beyond").next())
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+    };
+    assert!(!newly(&cmp).is_empty() && !newly(&stdout).is_empty());
+
+    // closing an unknown FINESS number is a clear error
+    let (ok, _, stderr) = run(
+        &[
+            "scenario",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--close",
+            "640009999",
+            "--out",
+            out,
+        ],
+        &[],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("640009999"), "{stderr}");
+
+    let (ok, stdout, stderr) = run(&["rank", "--dep", "64", "--year", "2016", "--out", out], &[]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("640000410"), "Oloron in the ranking: {stdout}");
+    let rows = std::fs::read_to_string(dir.join("rank-64-2016.csv")).unwrap();
+    assert!(rows.lines().count() >= 6);
+}
+
+#[test]
+fn site_selection_and_history() {
+    let dir = tmp("site");
+    let out = dir.to_str().unwrap();
+    let (ok, stdout, stderr) = run(
+        &[
+            "site", "--dep", "64", "--year", "2017", "--add", "2", "--out", out,
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("1. 64") && stdout.contains("2. 64"), "{stdout}");
+    let info = ogrinfo(&dir.join("sites-64-2017.geojson"), &["-so", "-al"]);
+    assert!(info.contains("Feature Count: 2"), "{info}");
+
+    let (ok, stdout, stderr) = run(&["history", "--dep", "64", "--out", out], &[]);
+    assert!(ok, "{stderr}");
+    for y in 2013..=2023 {
+        assert!(stdout.contains(&format!("  {y}: ")), "{y} in {stdout}");
+    }
+    assert!(
+        stdout.contains("CENTRE HOSPITALIER OLORON (640000410) gone"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("CENTRE HOSPITALIER D'ORTHEZ (640000402) gone"),
+        "{stdout}"
+    );
+    let svg = std::fs::read_to_string(dir.join("history-64.svg")).unwrap();
+    assert!(svg.starts_with("<svg") || svg.contains("<svg"));
+}
+
+#[test]
+fn catchments_and_isochrones_are_valid_polygons() {
+    let dir = tmp("areas");
+    let out = dir.to_str().unwrap();
+    for (cmd, layer) in [
+        ("catchments", "catchments-64-2023"),
+        ("isochrones", "isochrones-64-2023"),
+    ] {
+        let (ok, _, stderr) = run(&[cmd, "--dep", "64", "--year", "2023", "--out", out], &[]);
+        assert!(ok, "{stderr}");
+        let f = dir.join(format!("{layer}.geojson"));
+        let q = ogrinfo(
+            &f,
+            &[
+                "-dialect",
+                "SQLite",
+                "-sql",
+                &format!(
+                    "SELECT COUNT(*) AS n, SUM(ST_IsValid(geometry)) AS valid, SUM(population) AS pop FROM \"{layer}\""
+                ),
+            ],
+        );
+        let get = |k: &str| {
+            q.lines()
+                .find(|l| l.trim_start().starts_with(&format!("{k} (")))
+                .and_then(|l| l.split('=').nth(1))
+                .map(|v| v.trim().parse::<i64>().unwrap())
+                .unwrap_or_else(|| panic!("{k} in {q}"))
+        };
+        assert!(get("n") >= 4, "{q}");
+        assert_eq!(get("n"), get("valid"), "every polygon valid: {q}");
+        assert_eq!(get("pop"), 677_309, "population of 64 split without loss: {q}");
+    }
+}
