@@ -137,11 +137,24 @@ fn snapping_seeds_both_directions() {
     assert!(island.far && island.distance_m > 2000.0);
     let rep = snapper.snap_all(&[p, [1.055, 45.0]], &opts).unwrap();
     assert_eq!(rep.far, vec![1]);
-    let _ = Seed {
-        node: 0,
-        time: 0,
-        source: 0,
-    };
+    // Several facilities: H (source 0) and S (source 1); the patient at p
+    // reaches S (via C, 240 + 751 + 389 + 534) before H (240 + 1645 + 1658).
+    let fac = snapper
+        .snap_all(&[[1.010, 45.030], [1.003, 45.026]], &opts)
+        .unwrap();
+    let seeds: Vec<Seed> = fac
+        .snaps
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.destination_seeds(i as u32))
+        .collect();
+    let labels = nearest(net.graph.backward(), &seeds, None);
+    let best = s.reach(&labels);
+    assert_eq!((best.source, best.time), (1, 240 + 751 + 389 + 534));
+    let two = nearest_two(net.graph.backward(), &seeds, None);
+    let (a, b) = s.reach_two(&two);
+    assert_eq!((a.source, a.time), (1, 240 + 751 + 389 + 534));
+    assert_eq!((b.source, b.time), (0, 240 + 1645 + 1658));
     assert!(
         net.edges
             .iter()
