@@ -278,32 +278,61 @@ fn to_time(s: f64) -> Time {
 /// graph twice while the component is found, then the final shapes.
 pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwork> {
     info.report.pieces = pieces.pieces.len() as u64;
-    let c: Contracted = super::contract::contract(&pieces);
-    info.report.contracted_nodes = (pieces.node_pos.len() - c.kept.len()) as u64;
-    if c.chains.is_empty() {
+    let Contracted { kept, chains, steps } = super::contract::contract(&pieces);
+    info.report.contracted_nodes = (pieces.node_pos.len() - kept.len()) as u64;
+    if chains.is_empty() {
         return Err(Error::format(
             &info.source,
             "no road a car can use: the file has no car-routable ways (is it an OSM extract with highways?)",
         ));
     }
-    // Total seconds of a chain, summed in f64 and rounded once.
-    let total = |ch: &super::contract::Chain| {
-        c.steps_of(ch).iter().fold([0.0, 0.0], |acc, st| {
+    let steps_of = |start: u32, len: u32| &steps[start as usize..(start + len) as usize];
+    // The edges, straight from the chains (which are then freed: memory
+    // peaks at the end of this function). Until the shapes are written,
+    // `geom_start`/`geom_len` hold the chain's range of steps.
+    let mut edges: Vec<RoadEdge> = Vec::with_capacity(chains.len());
+    for ch in &chains {
+        // Total seconds, summed in f64 and rounded once.
+        let t = steps_of(ch.start, ch.len).iter().fold([0.0, 0.0], |acc, st| {
             let t = pieces.total_s(&pieces.pieces[st.piece as usize], st.forward);
             [acc[0] + t[0], acc[1] + t[1]]
-        })
-    };
-    let mut arcs: Vec<Edge> = Vec::with_capacity(2 * c.chains.len());
-    for ch in &c.chains {
-        let t = total(ch);
-        if ch.fwd {
-            arcs.push(Edge::new(ch.from, ch.to, to_time(t[0])));
+        });
+        edges.push(RoadEdge {
+            from: ch.from,
+            to: ch.to,
+            time_fwd: if ch.fwd { to_time(t[0]) } else { UNREACHABLE },
+            time_bwd: if ch.bwd { to_time(t[1]) } else { UNREACHABLE },
+            length_m: ch.length_m,
+            snappable: ch.snappable,
+            way_id: ch.way_id,
+            geom_start: ch.start,
+            geom_len: ch.len,
+        });
+    }
+    drop(chains);
+    // Shapes now, so that the pieces can be freed before the graph is built
+    // (memory peaks here otherwise).
+    let mut geometry: Vec<E7> = Vec::with_capacity(pieces.points.len());
+    let mut geometry_s: Vec<[f32; 2]> = Vec::with_capacity(pieces.points.len());
+    for e in &mut edges {
+        let start = geometry.len();
+        write_shape(&pieces, steps_of(e.geom_start, e.geom_len), &mut geometry, &mut geometry_s);
+        e.geom_start =
+            u32::try_from(start).map_err(|_| Error::Graph("more than 4 billion shape points".into()))?;
+        e.geom_len = (geometry.len() - start) as u32;
+    }
+    drop(steps);
+    let Pieces { node_pos, node_id, .. } = pieces;
+    let mut arcs: Vec<Edge> = Vec::with_capacity(2 * edges.len());
+    for e in &edges {
+        if e.time_fwd != UNREACHABLE {
+            arcs.push(Edge::new(e.from, e.to, e.time_fwd));
         }
-        if ch.bwd {
-            arcs.push(Edge::new(ch.to, ch.from, to_time(t[1])));
+        if e.time_bwd != UNREACHABLE {
+            arcs.push(Edge::new(e.to, e.from, e.time_bwd));
         }
     }
-    let scc = largest_component(c.kept.len(), &arcs)?;
+    let scc = largest_component(kept.len(), &arcs)?;
     arcs.retain_mut(|e| {
         let (a, b) = (scc.old_to_new[e.from as usize], scc.old_to_new[e.to as usize]);
         *e = Edge::new(a, b, e.time);
@@ -313,42 +342,39 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
     drop(arcs);
     let r = &mut info.report;
     r.components = scc.components as u64;
-    r.dropped_nodes = (c.kept.len() - scc.new_to_old.len()) as u64;
-    let map = |v: u32| scc.old_to_new[v as usize];
-    let mut edges = Vec::with_capacity(c.chains.len());
-    let mut geometry: Vec<E7> = Vec::with_capacity(pieces.points.len());
-    let mut geometry_s: Vec<[f32; 2]> = Vec::with_capacity(pieces.points.len());
-    for ch in &c.chains {
-        let t = total(ch);
-        let (a, b) = (map(ch.from), map(ch.to));
+    r.dropped_nodes = (kept.len() - scc.new_to_old.len()) as u64;
+    let before = edges.len();
+    // Drop the edges outside the component and close the gaps their shapes
+    // leave (in place: shapes only move towards the start).
+    let mut next = 0usize;
+    edges.retain_mut(|e| {
+        let (a, b) = (scc.old_to_new[e.from as usize], scc.old_to_new[e.to as usize]);
         if a == NO_NODE || b == NO_NODE {
-            r.dropped_edges += 1;
-            continue;
+            return false;
         }
-        let start = geometry.len();
-        write_shape(&pieces, c.steps_of(ch), &mut geometry, &mut geometry_s);
-        edges.push(RoadEdge {
-            from: a,
-            to: b,
-            time_fwd: if ch.fwd { to_time(t[0]) } else { UNREACHABLE },
-            time_bwd: if ch.bwd { to_time(t[1]) } else { UNREACHABLE },
-            length_m: ch.length_m,
-            snappable: ch.snappable,
-            way_id: ch.way_id,
-            geom_start: u32::try_from(start)
-                .map_err(|_| Error::Graph("more than 4 billion shape points".into()))?,
-            geom_len: (geometry.len() - start) as u32,
-        });
-    }
+        let (s0, n) = (e.geom_start as usize, e.geom_len as usize);
+        geometry.copy_within(s0..s0 + n, next);
+        geometry_s.copy_within(s0..s0 + n, next);
+        e.from = a;
+        e.to = b;
+        e.geom_start = next as u32;
+        next += n;
+        true
+    });
+    geometry.truncate(next);
+    geometry_s.truncate(next);
+    geometry.shrink_to_fit();
+    geometry_s.shrink_to_fit();
+    r.dropped_edges = (before - edges.len()) as u64;
     r.nodes = graph.num_nodes() as u64;
     r.arcs = graph.num_arcs() as u64;
-    let old = |v: &NodeId| c.kept[*v as usize] as usize;
+    let old = |v: &NodeId| kept[*v as usize] as usize;
     let node_lonlat = scc
         .new_to_old
         .iter()
-        .map(|v| from_e7(pieces.node_pos[old(v)]))
+        .map(|v| from_e7(node_pos[old(v)]))
         .collect();
-    let node_osm_id = scc.new_to_old.iter().map(|v| pieces.node_id[old(v)]).collect();
+    let node_osm_id = scc.new_to_old.iter().map(|v| node_id[old(v)]).collect();
     Ok(RoadNetwork {
         graph,
         node_lonlat,

@@ -30,8 +30,9 @@ pub(crate) struct Chain {
     pub snappable: bool,
     pub way_id: i64,
     pub length_m: f64,
-    start: u32,
-    len: u32,
+    /// Its pieces: `Contracted::steps[start..start + len]`.
+    pub start: u32,
+    pub len: u32,
 }
 
 /// The contracted graph, as chains of the original pieces (their shapes
@@ -41,13 +42,7 @@ pub(crate) struct Contracted {
     /// Old node id of each kept node, ascending.
     pub kept: Vec<u32>,
     pub chains: Vec<Chain>,
-    steps: Vec<Step>,
-}
-
-impl Contracted {
-    pub fn steps_of(&self, c: &Chain) -> &[Step] {
-        &self.steps[c.start as usize..(c.start + c.len) as usize]
-    }
+    pub steps: Vec<Step>,
 }
 
 /// (allowed a→b, allowed b→a) of piece `p` walked in the given sense.
