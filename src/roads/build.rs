@@ -58,11 +58,13 @@ impl Pieces {
         self.points.extend_from_slice(shape);
         self.pieces.push(p);
     }
+}
 
-    /// Total seconds of piece `p` walked forward or not: (time along the
+impl Piece {
+    /// Total seconds of the piece walked forward or not: (time along the
     /// walk, time against it).
-    pub fn total_s(&self, p: &Piece, forward: bool) -> [f64; 2] {
-        let t = p.total_s;
+    pub fn seconds(&self, forward: bool) -> [f64; 2] {
+        let t = self.total_s;
         if forward {
             [t[0] as f64, t[1] as f64]
         } else {
@@ -294,7 +296,7 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
     for ch in &chains {
         // Total seconds, summed in f64 and rounded once.
         let t = steps_of(ch.start, ch.len).iter().fold([0.0, 0.0], |acc, st| {
-            let t = pieces.total_s(&pieces.pieces[st.piece as usize], st.forward);
+            let t = pieces.pieces[st.piece as usize].seconds(st.forward);
             [acc[0] + t[0], acc[1] + t[1]]
         });
         edges.push(RoadEdge {
@@ -311,18 +313,39 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
     }
     drop(chains);
     // Shapes now, so that the pieces can be freed before the graph is built
-    // (memory peaks here otherwise).
-    let mut geometry: Vec<E7> = Vec::with_capacity(pieces.points.len());
-    let mut geometry_s: Vec<[f32; 2]> = Vec::with_capacity(pieces.points.len());
+    // (memory peaks here). The pieces' points become the shapes in place:
+    // an edge made of one piece walked forward (most of them) keeps its
+    // points where they are; longer or reversed chains are appended. The
+    // points left unused are squeezed out below.
+    let Pieces {
+        node_pos,
+        node_id,
+        pieces: plist,
+        points,
+    } = pieces;
+    let mut geometry = points;
+    let mut geometry_s: Vec<[f32; 2]> = vec![[0.0, 0.0]; geometry.len()];
+    let (mut tmp_pts, mut tmp_secs) = (Vec::new(), Vec::new());
     for e in &mut edges {
-        let start = geometry.len();
-        write_shape(&pieces, steps_of(e.geom_start, e.geom_len), &mut geometry, &mut geometry_s);
-        e.geom_start =
-            u32::try_from(start).map_err(|_| Error::Graph("more than 4 billion shape points".into()))?;
-        e.geom_len = (geometry.len() - start) as u32;
+        let st = steps_of(e.geom_start, e.geom_len);
+        tmp_pts.clear();
+        tmp_secs.clear();
+        write_shape(&plist, &geometry, st, &mut tmp_pts, &mut tmp_secs);
+        if let [one] = st
+            && one.forward
+        {
+            let p = &plist[one.piece as usize];
+            geometry_s[p.start..p.start + p.len].copy_from_slice(&tmp_secs);
+            e.geom_start = p.start as u32;
+        } else {
+            e.geom_start = u32::try_from(geometry.len())
+                .map_err(|_| Error::Graph("more than 4 billion shape points".into()))?;
+            geometry.extend_from_slice(&tmp_pts);
+            geometry_s.extend_from_slice(&tmp_secs);
+        }
+        e.geom_len = tmp_secs.len() as u32;
     }
-    drop(steps);
-    let Pieces { node_pos, node_id, .. } = pieces;
+    drop((steps, plist, tmp_pts, tmp_secs));
     let mut arcs: Vec<Edge> = Vec::with_capacity(2 * edges.len());
     for e in &edges {
         if e.time_fwd != UNREACHABLE {
@@ -344,36 +367,34 @@ pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwor
     r.components = scc.components as u64;
     r.dropped_nodes = (kept.len() - scc.new_to_old.len()) as u64;
     let before = edges.len();
-    // Drop the edges outside the component and close the gaps their shapes
-    // leave (in place: shapes only move towards the start).
-    let mut next = 0usize;
     edges.retain_mut(|e| {
         let (a, b) = (scc.old_to_new[e.from as usize], scc.old_to_new[e.to as usize]);
-        if a == NO_NODE || b == NO_NODE {
-            return false;
-        }
+        e.from = a;
+        e.to = b;
+        a != NO_NODE && b != NO_NODE
+    });
+    r.dropped_edges = (before - edges.len()) as u64;
+    // Squeeze out the points no kept edge uses, in place: taken in order of
+    // position, shapes only move towards the start. Shapes never overlap.
+    let mut order: Vec<u32> = (0..edges.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| edges[i as usize].geom_start);
+    let mut next = 0usize;
+    for i in order {
+        let e = &mut edges[i as usize];
         let (s0, n) = (e.geom_start as usize, e.geom_len as usize);
         geometry.copy_within(s0..s0 + n, next);
         geometry_s.copy_within(s0..s0 + n, next);
-        e.from = a;
-        e.to = b;
         e.geom_start = next as u32;
         next += n;
-        true
-    });
+    }
     geometry.truncate(next);
     geometry_s.truncate(next);
     geometry.shrink_to_fit();
     geometry_s.shrink_to_fit();
-    r.dropped_edges = (before - edges.len()) as u64;
     r.nodes = graph.num_nodes() as u64;
     r.arcs = graph.num_arcs() as u64;
     let old = |v: &NodeId| kept[*v as usize] as usize;
-    let node_lonlat = scc
-        .new_to_old
-        .iter()
-        .map(|v| from_e7(node_pos[old(v)]))
-        .collect();
+    let node_lonlat = scc.new_to_old.iter().map(|v| from_e7(node_pos[old(v)])).collect();
     let node_osm_id = scc.new_to_old.iter().map(|v| node_id[old(v)]).collect();
     Ok(RoadNetwork {
         graph,
@@ -471,13 +492,13 @@ fn largest_component(n: usize, arcs: &[Edge]) -> Result<Component> {
 }
 
 /// Appends the shape of a chain of pieces and its cumulative seconds.
-fn write_shape(p: &Pieces, steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<[f32; 2]>) {
+fn write_shape(pieces: &[Piece], all: &[E7], steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<[f32; 2]>) {
     let mut cum = [0.0f64, 0.0];
     let mut first = true;
     let mut lens: Vec<f64> = Vec::new();
     for st in steps {
-        let e = &p.pieces[st.piece as usize];
-        let pts = &p.points[e.start..e.start + e.len];
+        let e = &pieces[st.piece as usize];
+        let pts = &all[e.start..e.start + e.len];
         let k = e.len - 1;
         // Segment lengths in walking order; the piece's time is spread in
         // proportion (evenly if it has no length).
@@ -491,7 +512,7 @@ fn write_shape(p: &Pieces, steps: &[Step], points: &mut Vec<E7>, secs: &mut Vec<
             lens.push(haversine_m(from_e7(a), from_e7(b)));
         }
         let total_len: f64 = lens.iter().sum();
-        let t = p.total_s(e, st.forward);
+        let t = e.seconds(st.forward);
         if first {
             points.push(if st.forward { pts[0] } else { pts[k] });
             secs.push([0.0, 0.0]);
