@@ -20,6 +20,7 @@ pub mod job;
 pub mod output;
 pub mod planner;
 pub mod report;
+pub mod roads;
 pub mod route;
 pub mod synthetic;
 pub mod units;

@@ -16,7 +16,7 @@ mod file;
 mod scc;
 
 pub use csr::Csr;
-pub use file::{read_graph, write_graph};
+pub use file::{GRAPH_FORMAT_VERSION, read_graph, write_graph};
 pub use scc::SccReport;
 
 use crate::error::{Error, Result};

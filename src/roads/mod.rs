@@ -1,0 +1,235 @@
+//! Real roads: OpenStreetMap extracts (`.osm.pbf`, `.osm` XML) and other
+//! road networks (MATSim network XML, a flat link table) turned into the
+//! core [`RoadGraph`], with the geometry needed to snap places onto roads.
+//!
+//! The data flows through one file per stage:
+//! [`osm_pbf`] / [`osm_xml`] read ways through the car [`profile`] →
+//! `build` splits ways at junctions into road pieces with their geometry →
+//! [`contract`] merges chains of degree-2 nodes → the largest strongly
+//! connected component is kept (what was dropped is reported) →
+//! [`snap`] places points on the network, [`cache`] stores it.
+//! [`other`] reads MATSim and link-table networks into the same type.
+//!
+//! Distances are in metres on the sphere of radius [`EARTH_RADIUS_M`]
+//! (haversine, as OSMnx does); times in [`Time`] (tenths of a second).
+
+pub mod cache;
+mod contract;
+pub mod osm_pbf;
+pub mod osm_xml;
+pub mod other;
+pub mod profile;
+pub mod snap;
+pub mod synthetic;
+
+mod build;
+
+pub use cache::{CacheOutcome, load_or_build};
+pub use osm_pbf::read_pbf;
+pub use osm_xml::read_osm_xml;
+pub use profile::{CarProfile, MaxSpeed, WaySpeed, parse_duration_s, parse_maxspeed};
+pub use snap::{Snap, SnapOptions, SnapReport, Snapper};
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::graph::RoadGraph;
+use crate::units::{NodeId, Time};
+
+/// Mean Earth radius in metres (IUGG), the one OSMnx uses for great-circle
+/// lengths.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// A position `[lon, lat]` in 1e-7 degrees (OSM's own precision, about
+/// 1 cm): half the memory of two `f64`s for the millions of shape points of
+/// a country.
+pub type E7 = [i32; 2];
+
+/// Marks a node whose position is unknown.
+pub(crate) const MISSING: E7 = [i32::MIN, i32::MIN];
+
+/// `[lon, lat]` degrees to [`E7`] (rounded to 1e-7°).
+pub fn to_e7(p: [f64; 2]) -> E7 {
+    [(p[0] * 1e7).round() as i32, (p[1] * 1e7).round() as i32]
+}
+
+/// [`E7`] to `[lon, lat]` degrees.
+pub fn from_e7(p: E7) -> [f64; 2] {
+    [p[0] as f64 * 1e-7, p[1] as f64 * 1e-7]
+}
+
+/// Great-circle distance in metres between two `[lon, lat]` points in
+/// degrees (haversine formula).
+///
+/// # Examples
+/// ```
+/// let d = medaccess::roads::haversine_m([2.0, 48.0], [2.0, 49.0]);
+/// assert!((d - 111_195.0).abs() < 1.0);
+/// ```
+pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (la1, la2) = (a[1].to_radians(), b[1].to_radians());
+    let dlat = la2 - la1;
+    let dlon = (b[0] - a[0]).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
+}
+
+/// Which reader produced a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// An OpenStreetMap extract (`.osm.pbf` or `.osm`).
+    Osm,
+    /// A MATSim `network_v2` XML file.
+    Matsim,
+    /// A flat link table (CSV of links + CSV of nodes).
+    Links,
+}
+
+impl Engine {
+    /// The name written in outputs: `osm`, `matsim`, `links`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Engine::Osm => "osm",
+            Engine::Matsim => "matsim",
+            Engine::Links => "links",
+        }
+    }
+}
+
+/// Where a network came from and what the import did, for outputs and logs.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NetworkInfo {
+    pub engine: Engine,
+    /// The input file as given.
+    pub source: PathBuf,
+    /// Data timestamp, ISO 8601 UTC: the PBF header's
+    /// `osmosis_replication_timestamp` when set, else the newest element
+    /// timestamp; `None` when the file carries neither.
+    pub timestamp: Option<String>,
+    /// Profile name (`car-fr`).
+    pub profile: String,
+    /// Counts and warnings of the import.
+    pub report: ImportReport,
+}
+
+/// Counts of an import, and everything it dropped or could not read.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ImportReport {
+    /// Ways (or links) read.
+    pub ways_read: u64,
+    /// Ways the car profile uses.
+    pub ways_routable: u64,
+    /// Way node references to nodes absent from the file; the segments
+    /// touching them are dropped (extracts cut at a border do this).
+    pub missing_node_refs: u64,
+    /// Up to 20 ids of ways with missing nodes, for the user to check.
+    pub ways_with_missing_nodes: Vec<i64>,
+    /// `maxspeed` values that could not be used (class default applied).
+    pub maxspeed_unparsed: u64,
+    /// Road pieces between junctions before contraction.
+    pub pieces: u64,
+    /// Degree-2 nodes removed by contraction.
+    pub contracted_nodes: u64,
+    /// Strongly connected components before keeping the largest.
+    pub components: u64,
+    /// Nodes outside the largest component (islands, one-way traps, roads
+    /// cut by the extract border).
+    pub dropped_nodes: u64,
+    /// Road edges dropped with them.
+    pub dropped_edges: u64,
+    /// Nodes and arcs of the final graph.
+    pub nodes: u64,
+    pub arcs: u64,
+}
+
+/// A road between two graph nodes, with its shape. Two-way roads are one
+/// `RoadEdge` and two arcs in the graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoadEdge {
+    pub from: NodeId,
+    pub to: NodeId,
+    /// Driving time from → to; [`crate::units::UNREACHABLE`] when forbidden.
+    pub time_fwd: Time,
+    /// Driving time to → from; [`crate::units::UNREACHABLE`] when forbidden.
+    pub time_bwd: Time,
+    /// Length along the shape in metres.
+    pub length_m: f64,
+    /// Whether points may snap onto it (see [`WaySpeed::snappable`]).
+    pub snappable: bool,
+    /// The OSM way (or link) id of its first piece.
+    pub way_id: i64,
+    /// Its shape: `geometry[geom_start..geom_start + geom_len]`.
+    pub geom_start: u32,
+    pub geom_len: u32,
+}
+
+/// A routable road network: the graph plus what snapping and outputs need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoadNetwork {
+    /// The largest strongly connected component, contracted.
+    pub graph: RoadGraph,
+    /// `[lon, lat]` of each graph node, degrees WGS84.
+    pub node_lonlat: Vec<[f64; 2]>,
+    /// The OSM node (or network node) id of each graph node.
+    pub node_osm_id: Vec<i64>,
+    /// Every road between graph nodes.
+    pub edges: Vec<RoadEdge>,
+    /// Shape points of all edges, from → to, in 1e-7 degrees ([`E7`]).
+    pub geometry: Vec<E7>,
+    /// For each shape point, seconds from the edge's `from` node driving
+    /// forward, and seconds from the point back to `from` driving backward
+    /// (computed at the edge's speeds even for a forbidden direction).
+    pub geometry_s: Vec<[f32; 2]>,
+    pub info: NetworkInfo,
+}
+
+impl RoadNetwork {
+    /// The shape of edge `e`, `[lon, lat]` degrees, from → to.
+    pub fn shape(&self, e: &RoadEdge) -> Vec<[f64; 2]> {
+        self.geometry[e.geom_start as usize..(e.geom_start + e.geom_len) as usize]
+            .iter()
+            .map(|&p| from_e7(p))
+            .collect()
+    }
+
+    /// Shape point `i` of [`Self::geometry`] in degrees.
+    pub fn point(&self, i: usize) -> [f64; 2] {
+        from_e7(self.geometry[i])
+    }
+
+    /// Reads any supported network, chosen by file name: `.osm.pbf`/`.pbf`,
+    /// `.osm`/`.osm.gz`/`.xml` (OSM XML, or MATSim when the root element is
+    /// `<network>`), `.csv`/`.csv.gz` (link table; nodes in the
+    /// `*_nodes.csv[.gz]` beside a `*_links.csv[.gz]`).
+    ///
+    /// `progress` is called with (bytes done, bytes total) while reading a
+    /// PBF; pass `&|_, _| {}` to ignore it.
+    pub fn read(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Self> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        if name.ends_with(".pbf") {
+            read_pbf(path, profile, progress)
+        } else if name.ends_with(".csv") || name.ends_with(".csv.gz") {
+            other::read_link_table(path, &other::nodes_path_for(path)?, profile)
+        } else if name.ends_with(".osm")
+            || name.ends_with(".osm.gz")
+            || name.ends_with(".xml")
+            || name.ends_with(".xml.gz")
+        {
+            let bytes = crate::io::read_maybe_gz(path)?;
+            if other::is_matsim(&bytes) {
+                other::read_matsim_bytes(path, &bytes, profile)
+            } else {
+                osm_xml::read_osm_xml_bytes(path, &bytes, profile)
+            }
+        } else {
+            Err(Error::format(
+                path,
+                "unknown road network format: expected .osm.pbf, .osm, MATSim .xml(.gz) or a *_links.csv(.gz) table",
+            ))
+        }
+    }
+}
