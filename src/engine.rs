@@ -9,8 +9,10 @@ use geo::MultiPolygon;
 
 use crate::access::{Place, Site};
 use crate::communes::{CommuneGraph, CommuneNode, FacilityLocator};
+use crate::error::Result;
 use crate::facilities::Facility;
 use crate::graph::RoadGraph;
+use crate::roads::{RoadNetwork, SnapOptions, Snapper};
 
 /// A commune as every command sees it: the graph's node table row plus its
 /// polygon when one was loaded.
@@ -52,9 +54,29 @@ impl CommuneEngine {
     }
 }
 
+/// A road network the user brought (OpenStreetMap, MATSim, link table),
+/// with the snapping settings.
+pub struct RoadEngine {
+    pub net: RoadNetwork,
+    pub snap: SnapOptions,
+}
+
 /// Which engine a run uses.
 pub enum Engine {
     Communes(Box<CommuneEngine>),
+    Roads(Box<RoadEngine>),
+}
+
+/// Places or sites entered into the graph, with the points that could not
+/// be snapped within the limit (left unreachable, listed).
+#[derive(Debug, Clone)]
+pub struct Entered<T> {
+    pub items: Vec<T>,
+    /// Distance from each item to its road, metres (`None` on the commune
+    /// engine).
+    pub snap_m: Vec<Option<f64>>,
+    /// Indices of the items farther than the snap limit from any road.
+    pub far: Vec<usize>,
 }
 
 impl Engine {
@@ -62,6 +84,7 @@ impl Engine {
     pub fn name(&self) -> &'static str {
         match self {
             Engine::Communes(_) => crate::communes::graph::ENGINE,
+            Engine::Roads(r) => r.net.info.engine.as_str(),
         }
     }
 
@@ -88,25 +111,37 @@ impl Engine {
                     p.fast_speed_kmh
                 )
             }
+            Engine::Roads(r) => {
+                let i = &r.net.info;
+                format!(
+                    "engine={} ({}, data of {}, profile {}: {} nodes, {} arcs; {} nodes outside the largest strongly connected component dropped; \
+                     snap leg at {} km/h, limit {} m) — © OpenStreetMap contributors, ODbL",
+                    i.engine.as_str(),
+                    i.source.display(),
+                    i.timestamp.as_deref().unwrap_or("unknown date"),
+                    i.profile,
+                    r.net.graph.num_nodes(),
+                    r.net.graph.num_arcs(),
+                    i.report.dropped_nodes,
+                    r.snap.leg_kmh,
+                    r.snap.max_distance_m
+                )
+            }
         }
     }
 
     pub fn graph(&self) -> &RoadGraph {
         match self {
             Engine::Communes(e) => &e.graph.graph,
+            Engine::Roads(r) => &r.net.graph,
         }
     }
 
-    /// A commune as a place: it enters the graph at its own node.
-    pub fn place(&self, c: &CommuneNode) -> Place {
-        let entries = match self {
-            Engine::Communes(e) => e
-                .graph
-                .node_of(&c.insee)
-                .map(|v| vec![(v, 0)])
-                .unwrap_or_default(),
-        };
-        Place {
+    /// Communes as places: on the commune graph each enters at its own node;
+    /// on a road network its origin is snapped to the nearest road and
+    /// enters at the nodes one can drive to from there.
+    pub fn places(&self, communes: &[&CommuneNode]) -> Result<Entered<Place>> {
+        let mk = |c: &CommuneNode, entries| Place {
             id: c.insee.clone(),
             name: c.name.clone(),
             dep: c.dep.clone(),
@@ -114,26 +149,86 @@ impl Engine {
             origin: [c.lon, c.lat],
             origin_source: c.origin_source.as_str().to_string(),
             entries,
+        };
+        match self {
+            Engine::Communes(e) => Ok(Entered {
+                items: communes
+                    .iter()
+                    .map(|c| {
+                        mk(
+                            c,
+                            e.graph
+                                .node_of(&c.insee)
+                                .map(|v| vec![(v, 0)])
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+                snap_m: vec![None; communes.len()],
+                far: Vec::new(),
+            }),
+            Engine::Roads(r) => {
+                let points: Vec<[f64; 2]> = communes.iter().map(|c| [c.lon, c.lat]).collect();
+                let rep = Snapper::new(&r.net).snap_all(&points, &r.snap)?;
+                let items = communes
+                    .iter()
+                    .zip(&rep.snaps)
+                    .map(|(c, s)| mk(c, if s.far { Vec::new() } else { s.outbound.clone() }))
+                    .collect();
+                Ok(Entered {
+                    items,
+                    snap_m: rep.snaps.iter().map(|s| Some(s.distance_m)).collect(),
+                    far: rep.far,
+                })
+            }
         }
     }
 
-    /// A facility as a site: it enters the graph at the commune that holds
-    /// it (or the nearest origin), with the leg from its door to there.
-    pub fn site(&self, f: &Facility, dep: &str) -> Site {
-        let entries = match self {
-            Engine::Communes(e) => e
-                .locator
-                .entry((f.lon_lat[0], f.lon_lat[1]))
-                .map(|x| vec![(x.node, x.time)])
-                .unwrap_or_default(),
-        };
-        Site {
+    /// Facilities as sites: on the commune graph a facility enters at the
+    /// commune that holds it (or the nearest origin), with the leg from its
+    /// door; on a road network it is snapped and entered from the nodes that
+    /// lead to it. `deps[i]` is the département of `facilities[i]`.
+    pub fn sites(&self, facilities: &[Facility], deps: &[String]) -> Result<Entered<Site>> {
+        let mk = |f: &Facility, dep: &str, entries| Site {
             id: f.id.clone(),
             name: f.name.clone(),
             dep: dep.to_string(),
             position: f.lon_lat,
             position_source: f.source.to_string(),
             entries,
+        };
+        match self {
+            Engine::Communes(e) => Ok(Entered {
+                items: facilities
+                    .iter()
+                    .zip(deps)
+                    .map(|(f, d)| {
+                        let entries = e
+                            .locator
+                            .entry((f.lon_lat[0], f.lon_lat[1]))
+                            .map(|x| vec![(x.node, x.time)])
+                            .unwrap_or_default();
+                        mk(f, d, entries)
+                    })
+                    .collect(),
+                snap_m: vec![None; facilities.len()],
+                far: Vec::new(),
+            }),
+            Engine::Roads(r) => {
+                let points: Vec<[f64; 2]> = facilities.iter().map(|f| f.lon_lat).collect();
+                let rep = Snapper::new(&r.net).snap_all(&points, &r.snap)?;
+                let items = facilities
+                    .iter()
+                    .zip(deps)
+                    .zip(&rep.snaps)
+                    .map(|((f, d), s)| mk(f, d, if s.far { Vec::new() } else { s.inbound.clone() }))
+                    .collect();
+                Ok(Entered {
+                    items,
+                    snap_m: rep.snaps.iter().map(|s| Some(s.distance_m)).collect(),
+                    far: rep.far,
+                })
+            }
         }
     }
 }
@@ -169,6 +264,28 @@ impl Engine {
                         Parameter::new("fast links: speed", p.fast_speed_kmh, "km/h"),
                     ],
                     "Calibrated on Corsica's OpenStreetMap road network (docs/commune-engine.md).".into(),
+                )
+            }
+            Engine::Roads(r) => {
+                let i = &r.net.info;
+                let engine = match i.engine {
+                    crate::roads::Engine::Osm => E::Osm {
+                        extract: i.source.display().to_string(),
+                        timestamp: i.timestamp.clone(),
+                    },
+                    _ => E::Network {
+                        name: i.engine.as_str().to_string(),
+                        date: i.timestamp.clone(),
+                        from_osm: true,
+                    },
+                };
+                (
+                    engine,
+                    vec![
+                        Parameter::new("leg from the point to the road", r.snap.leg_kmh, "km/h"),
+                        Parameter::new("snap limit", r.snap.max_distance_m, "m"),
+                    ],
+                    format!("Car profile {} (docs/roads.md).", i.profile),
                 )
             }
         }

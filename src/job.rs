@@ -6,8 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::access::{Bands, Place, PlaceAccess, Site, Summary, nearest_sites, records, summarize};
+use crate::communes::CommuneNode;
 use crate::communes::{self, Commune, Communes, OriginSource};
-use crate::engine::{CommuneEngine, Engine, Territory};
+use crate::engine::{CommuneEngine, Engine, Entered, RoadEngine, Territory};
 use crate::error::{Error, Result};
 use crate::facilities::{self, Facility, MaternityList, Placed, PositionTable, SitePositions};
 use crate::output::{Feature, Geometry, write_csv, write_geojson, write_qml};
@@ -162,6 +163,30 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
     Ok((engine, territory))
 }
 
+/// Replaces the engine by a road network read from `file` (OpenStreetMap
+/// `.osm.pbf`/`.osm`, MATSim `.xml`, `*_links.csv`), through the cache in
+/// `cache_dir` (keyed by the file's checksum, the profile and the format
+/// version; a stale or corrupt cache is rebuilt). Returns the cache warnings.
+pub fn load_road_engine(
+    file: &Path,
+    cache_dir: Option<&Path>,
+    snap: crate::roads::SnapOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(Engine, Vec<String>)> {
+    let profile = crate::roads::CarProfile::france();
+    let (net, warnings) = match cache_dir {
+        Some(dir) => {
+            let (net, outcome) = crate::roads::load_or_build(file, &profile, dir, progress)?;
+            (net, outcome.warnings)
+        }
+        None => (
+            crate::roads::RoadNetwork::read(file, &profile, progress)?,
+            Vec::new(),
+        ),
+    };
+    Ok((Engine::Roads(Box::new(RoadEngine { net, snap })), warnings))
+}
+
 /// The maternities open in `year`, placed (Eurostat/FINESS position, else
 /// the town hall of their commune).
 pub fn load_maternities(
@@ -187,19 +212,24 @@ pub fn load_maternities(
 
 /// Sites from facilities: each enters the engine's graph. The département is
 /// the facility's commune's, else the first two characters of its id.
-pub fn sites(engine: &Engine, territory: &Territory, facilities: &[Facility]) -> Vec<Site> {
-    facilities
+pub fn sites(engine: &Engine, territory: &Territory, facilities: &[Facility]) -> Result<Entered<Site>> {
+    let deps: Vec<String> = facilities
         .iter()
         .map(|f| {
-            let dep = f
-                .commune
+            f.commune
                 .as_deref()
                 .and_then(|c| territory.index_of(c))
                 .map(|i| territory.communes[i].dep.clone())
-                .unwrap_or_else(|| f.id.chars().take(2).collect());
-            engine.site(f, &dep)
+                .unwrap_or_else(|| f.id.chars().take(2).collect())
         })
-        .collect()
+        .collect();
+    engine.sites(facilities, &deps)
+}
+
+/// Places for communes of the territory (indices), entered into the graph.
+pub fn places(engine: &Engine, territory: &Territory, idx: &[usize]) -> Result<Entered<Place>> {
+    let cs: Vec<&CommuneNode> = idx.iter().map(|&i| &territory.communes[i]).collect();
+    engine.places(&cs)
 }
 
 /// The result of one access run.
@@ -209,6 +239,10 @@ pub struct AccessRun {
     pub access: Vec<PlaceAccess>,
     pub summary: Summary,
     pub engine: &'static str,
+    /// Distance from each place's origin to the road (road engines only).
+    pub snap_m: Vec<Option<f64>>,
+    /// Places farther than the snap limit from any road (left unreachable).
+    pub far_places: Vec<usize>,
 }
 
 /// Nearest site for every commune in scope.
@@ -219,20 +253,20 @@ pub fn run_access(
     sites: Vec<Site>,
     bands: &Bands,
     threshold: f64,
-) -> AccessRun {
-    let places: Vec<Place> = scope_idx
-        .iter()
-        .map(|&i| engine.place(&territory.communes[i]))
-        .collect();
+) -> Result<AccessRun> {
+    let entered = places(engine, territory, scope_idx)?;
+    let places = entered.items;
     let access = nearest_sites(engine.graph(), &sites, &places);
     let summary = summarize(&places, &access, &sites, bands, threshold, 10);
-    AccessRun {
+    Ok(AccessRun {
         places,
         sites,
         access,
         summary,
         engine: engine.name(),
-    }
+        snap_m: entered.snap_m,
+        far_places: entered.far,
+    })
 }
 
 /// Output geometry of a place: its polygon when loaded, else its origin.
@@ -276,7 +310,12 @@ pub fn write_access(
         split_by_dep,
     } = *opts;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let recs = records(&run.places, &run.access, &run.sites, bands, threshold, run.engine);
+    let mut recs = records(&run.places, &run.access, &run.sites, bands, threshold, run.engine);
+    if run.snap_m.iter().any(Option::is_some) {
+        for (r, d) in recs.iter_mut().zip(&run.snap_m) {
+            r.insert(r.len() - 1, ("snap_m", crate::output::Value::real(*d, 1)));
+        }
+    }
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     if split_by_dep {
         let mut by: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();

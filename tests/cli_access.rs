@@ -336,3 +336,61 @@ fn user_communes_build_a_graph() {
     assert!(stderr.contains("pts.csv") && stderr.contains('y'), "{stderr}");
     assert!(!g2.exists() || std::fs::read(&g2).is_ok());
 }
+
+/// `--roads`: the same command on a real road network (Corsica's, from
+/// OpenStreetMap via MATSim, as a link table), with the snap distance of
+/// every commune, the cache reused on the second run, and the engine named
+/// on every row.
+#[test]
+fn access_on_real_roads_corsica() {
+    let dir = tmp("roads");
+    let cache = dir.join("cache");
+    let links = common::shared("osm-fr-corse/corsica_links.csv.gz");
+    let args = |out: &str| {
+        vec![
+            "access".to_string(),
+            "--dep".into(),
+            "2A,2B".into(),
+            "--year".into(),
+            "2023".into(),
+            "--roads".into(),
+            links.to_str().unwrap().into(),
+            "--roads-cache".into(),
+            cache.to_str().unwrap().into(),
+            "--out".into(),
+            out.into(),
+        ]
+    };
+    let first = dir.join("a");
+    let a1 = args(first.to_str().unwrap());
+    let (ok, stdout, stderr) = run(&a1.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("engine=links"), "{stderr}");
+    assert!(
+        stderr.contains("OpenStreetMap contributors"),
+        "ODbL credit: {stderr}"
+    );
+    assert!(stdout.contains("360 communes"), "{stdout}");
+    assert!(std::fs::read_dir(&cache).unwrap().count() >= 1, "cache written");
+    let second = dir.join("b");
+    let a2 = args(second.to_str().unwrap());
+    let (ok, _, stderr) = run(&a2.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    assert!(ok, "{stderr}");
+    let f = |d: &std::path::Path| std::fs::read(d.join("maternity-access-2A-2B-2023.csv")).unwrap();
+    assert_eq!(f(&first), f(&second), "same answer from the cache");
+    let info = ogrinfo(
+        &first.join("maternity-access-2A-2B-2023.geojson"),
+        &["-so", "-al"],
+    );
+    assert!(info.contains("snap_m: Real"), "{info}");
+    assert!(info.contains("Feature Count: 360"), "{info}");
+    let csv = String::from_utf8(f(&first)).unwrap();
+    assert!(
+        csv.lines().skip(1).all(|l| l.ends_with(",links")),
+        "engine on every row"
+    );
+    // Ajaccio's town hall is a few minutes from the Ajaccio hospital on real roads
+    let ajaccio = csv.lines().find(|l| l.starts_with("2A004,")).unwrap();
+    let minutes: f64 = ajaccio.split(',').nth(6).unwrap().parse().unwrap();
+    assert!(minutes < 15.0, "{ajaccio}");
+}

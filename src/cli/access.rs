@@ -50,8 +50,8 @@ pub fn run(a: AccessArgs) -> Result<()> {
         })?;
         let stem = format!("access-{}", scope.tag());
         report_warnings(&a.output.out, &stem, &placed.warnings, None)?;
-        let sites = job::sites(&engine, &territory, &placed.facilities);
-        let run = job::run_access(&engine, &territory, &idx, sites, &bands, threshold);
+        let sites = super::setup::sites(&engine, &territory, &placed.facilities)?;
+        let run = super::setup::run(&engine, &territory, &idx, sites, &bands, threshold)?;
         let title = format!("== Facilities from {}: {} sites", file.display(), run.sites.len());
         return write_and_print(&a.output, &stem, &title, &run, &territory, &bands, threshold).map(|_| ());
     }
@@ -60,9 +60,9 @@ pub fn run(a: AccessArgs) -> Result<()> {
         let (_, placed) = job::load_maternities(&paths, year, &territory)?;
         let stem = format!("maternity-access-{}-{year}", scope.tag());
         report_warnings(&a.output.out, &stem, &placed.warnings, deps.as_deref())?;
-        let sites = job::sites(&engine, &territory, &placed.facilities);
+        let sites = super::setup::sites(&engine, &territory, &placed.facilities)?;
         let t1 = std::time::Instant::now();
-        let run = job::run_access(&engine, &territory, &idx, sites, &bands, threshold);
+        let run = super::setup::run(&engine, &territory, &idx, sites, &bands, threshold)?;
         eprintln!(
             "{year}: nearest maternity computed in {:.3} s",
             t1.elapsed().as_secs_f64()

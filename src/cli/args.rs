@@ -59,6 +59,22 @@ pub struct DataArgs {
     /// Official FINESS establishment extract (Latin-1, Lambert-93), tried first.
     #[arg(long, value_name = "FILE")]
     pub finess: Option<PathBuf>,
+    /// Real roads instead of the commune estimate: an OpenStreetMap extract
+    /// (.osm.pbf, .osm), a MATSim network (.xml[.gz]) or a link table (*_links.csv[.gz]).
+    #[arg(long, value_name = "FILE")]
+    pub roads: Option<PathBuf>,
+    /// Where the road graph cache goes (default: ~/.cache/medaccess/roads).
+    #[arg(long, value_name = "DIR")]
+    pub roads_cache: Option<PathBuf>,
+    /// Rebuild the road graph on every run, without a cache.
+    #[arg(long)]
+    pub no_roads_cache: bool,
+    /// Points farther than this from any road are listed and left unreachable (metres).
+    #[arg(long, default_value_t = 1000.0)]
+    pub snap_limit_m: f64,
+    /// Speed of the leg from a point to its road, km/h.
+    #[arg(long, default_value_t = 15.0)]
+    pub leg_kmh: f64,
 }
 
 impl DataArgs {

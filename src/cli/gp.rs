@@ -88,10 +88,13 @@ pub fn run(a: GpArgs) -> Result<()> {
         .iter()
         .map(|c| c.population.unwrap_or(0) as f64)
         .collect();
-    let nodes: Vec<NodeId> = territory
-        .communes
+    let all: Vec<usize> = (0..territory.communes.len()).collect();
+    let entered = medaccess::job::places(&engine, &territory, &all)?;
+    // 2SFCA works node to node: a commune stands at its first entry node
+    let nodes: Vec<NodeId> = entered
+        .items
         .iter()
-        .map(|c| engine.place(c).entries.first().map_or(NodeId::MAX, |e| e.0))
+        .map(|p| p.entries.first().map_or(NodeId::MAX, |e| e.0))
         .collect();
     let (sites, unmatched) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
     if !unmatched.is_empty() {
@@ -174,7 +177,7 @@ pub fn run(a: GpArgs) -> Result<()> {
         }
         props.push(("engine", Value::Str(engine_name.to_string())));
         feats.push(Feature {
-            geometry: medaccess::job::place_geometry(&territory, &engine.place(c)),
+            geometry: medaccess::job::place_geometry(&territory, &entered.items[i]),
             properties: props,
         });
     }

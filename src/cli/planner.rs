@@ -141,8 +141,8 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     for (k, spec) in a.open.iter().enumerate() {
         after_f.push(parse_open(spec, &ctx, k)?);
     }
-    let before = ctx.run(ctx.sites(&before_f));
-    let after = ctx.run(ctx.sites(&after_f));
+    let before = ctx.run(ctx.sites(&before_f)?)?;
+    let after = ctx.run(ctx.sites(&after_f)?)?;
     let changes = diff(
         &before.access,
         &after.access,
@@ -278,7 +278,7 @@ pub struct RankArgs {
 pub fn rank(a: RankArgs) -> Result<()> {
     let c = &a.common;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
-    let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?));
+    let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
     let pop: Vec<u64> = run.places.iter().map(|p| p.population.unwrap_or(0)).collect();
     let t0 = std::time::Instant::now();
     let ranked = rank_closures(run.sites.len(), &run.access, &pop, ctx.threshold);
@@ -370,7 +370,7 @@ pub struct SiteArgs {
 pub fn site(a: SiteArgs) -> Result<()> {
     let c = &a.common;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
-    let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?));
+    let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
     let cand_idx: Vec<usize> = if a.candidates.is_empty() {
         ctx.idx.clone()
     } else {
@@ -384,9 +384,10 @@ pub fn site(a: SiteArgs) -> Result<()> {
         }
         v
     };
-    let cands: Vec<_> = cand_idx
-        .iter()
-        .map(|&i| ctx.engine.place(&ctx.territory.communes[i]).entries)
+    let cands: Vec<_> = medaccess::job::places(&ctx.engine, &ctx.territory, &cand_idx)?
+        .items
+        .into_iter()
+        .map(|p| p.entries)
         .collect();
     let entries: Vec<_> = run.places.iter().map(|p| p.entries.clone()).collect();
     let pop: Vec<u64> = run.places.iter().map(|p| p.population.unwrap_or(0)).collect();
@@ -487,7 +488,7 @@ pub fn history(a: HistoryArgs) -> Result<()> {
     )?;
     let mut last = None;
     for &y in &years {
-        let run = ctx.run(ctx.sites(&ctx.maternities(y)?));
+        let run = ctx.run(ctx.sites(&ctx.maternities(y)?)?)?;
         let mut vals = Vec::new();
         for &t in &a.thresholds {
             let s = summarize(&run.places, &run.access, &run.sites, &ctx.bands, t, 0);
@@ -588,7 +589,7 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
     let c = &a.common;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let facilities = ctx.maternities(c.year)?;
-    let run = ctx.run(ctx.sites(&facilities));
+    let run = ctx.run(ctx.sites(&facilities)?)?;
     let polys: Vec<_> = run
         .places
         .iter()
@@ -666,7 +667,7 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
 pub fn isochrones(a: AreasArgs) -> Result<()> {
     let c = &a.common;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
-    let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?));
+    let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
     let polys: Vec<_> = run
         .places
         .iter()

@@ -45,8 +45,33 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
     let paths = data.paths();
     let deps = scope.departements()?;
     let t0 = std::time::Instant::now();
-    let (engine, territory) = job::load_commune_engine(&paths, deps.as_deref())
+    let (mut engine, territory) = job::load_commune_engine(&paths, deps.as_deref())
         .with_context(|| format!("loading the commune graph {}", paths.commune_graph.display()))?;
+    if let Some(file) = &data.roads {
+        if !(data.snap_limit_m > 0.0 && data.leg_kmh > 0.0) {
+            anyhow::bail!("--snap-limit-m and --leg-kmh must be positive");
+        }
+        let cache = if data.no_roads_cache {
+            None
+        } else {
+            Some(data.roads_cache.clone().unwrap_or_else(default_cache_dir))
+        };
+        let pb = super::args::progress(100, "reading roads");
+        let snap = medaccess::roads::SnapOptions {
+            leg_kmh: data.leg_kmh,
+            max_distance_m: data.snap_limit_m,
+        };
+        let (e, warnings) = job::load_road_engine(file, cache.as_deref(), snap, &|done, total| {
+            if total > 0 {
+                pb.set_position(done * 100 / total);
+            }
+        })?;
+        pb.finish_and_clear();
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        engine = e;
+    }
     let idx = scope.select(&territory)?;
     eprintln!(
         "{}\nloaded in {:.2} s; {} communes in scope",
@@ -88,12 +113,16 @@ impl Ctx {
         Ok(placed.facilities)
     }
 
-    pub fn sites(&self, facilities: &[Facility]) -> Vec<Site> {
-        job::sites(&self.engine, &self.territory, facilities)
+    /// Facilities entered into the graph; those too far from any road are
+    /// listed on stderr.
+    pub fn sites(&self, facilities: &[Facility]) -> Result<Vec<Site>> {
+        sites(&self.engine, &self.territory, facilities)
     }
 
-    pub fn run(&self, sites: Vec<Site>) -> job::AccessRun {
-        job::run_access(
+    /// Nearest site for every commune in scope; communes too far from any
+    /// road are listed on stderr.
+    pub fn run(&self, sites: Vec<Site>) -> Result<job::AccessRun> {
+        run(
             &self.engine,
             &self.territory,
             &self.idx,
@@ -106,4 +135,80 @@ impl Ctx {
     pub fn command_line() -> String {
         std::env::args().collect::<Vec<_>>().join(" ")
     }
+}
+
+/// The road cache folder: `$XDG_CACHE_HOME/medaccess/roads`, else
+/// `~/.cache/medaccess/roads`, else the temporary folder.
+fn default_cache_dir() -> std::path::PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("medaccess").join("roads")
+}
+
+pub fn sites(engine: &Engine, territory: &Territory, facilities: &[Facility]) -> Result<Vec<Site>> {
+    let e = job::sites(engine, territory, facilities)?;
+    if !e.far.is_empty() {
+        // Facilities far outside the network are expected (a regional extract,
+        // a national list): list only those near it, count the others.
+        let near: Vec<String> = e
+            .far
+            .iter()
+            .filter(|&&i| e.snap_m[i].is_some_and(|d| d < 50_000.0))
+            .map(|&i| {
+                format!(
+                    "{} {} ({:.0} m)",
+                    e.items[i].id,
+                    e.items[i].name,
+                    e.snap_m[i].unwrap_or(0.0)
+                )
+            })
+            .collect();
+        eprintln!(
+            "note: {} facilities are farther than the snap limit from any road and left off the graph ({} of them more than 50 km away: outside the network){}{}",
+            e.far.len(),
+            e.far.len() - near.len(),
+            if near.is_empty() {
+                ""
+            } else {
+                "; near the network: "
+            },
+            near.join("; ")
+        );
+    }
+    Ok(e.items)
+}
+
+pub fn run(
+    engine: &Engine,
+    territory: &Territory,
+    idx: &[usize],
+    sites: Vec<Site>,
+    bands: &Bands,
+    threshold: f64,
+) -> Result<job::AccessRun> {
+    let r = job::run_access(engine, territory, idx, sites, bands, threshold)?;
+    if !r.far_places.is_empty() {
+        let list: Vec<String> = r
+            .far_places
+            .iter()
+            .take(20)
+            .map(|&i| {
+                format!(
+                    "{} {} ({:.0} m)",
+                    r.places[i].id,
+                    r.places[i].name,
+                    r.snap_m[i].unwrap_or(0.0)
+                )
+            })
+            .collect();
+        eprintln!(
+            "warning: {} communes farther than the snap limit from any road (outside the network?) are left unreachable: {}{}",
+            r.far_places.len(),
+            list.join("; "),
+            if r.far_places.len() > 20 { "; …" } else { "" }
+        );
+    }
+    Ok(r)
 }
