@@ -62,8 +62,8 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
             max_distance_m: data.snap_limit_m,
         };
         let (e, warnings) = job::load_road_engine(file, cache.as_deref(), snap, &|done, total| {
-            if total > 0 {
-                pb.set_position(done * 100 / total);
+            if let Some(pct) = (done * 100).checked_div(total) {
+                pb.set_position(pct);
             }
         })?;
         pb.finish_and_clear();
