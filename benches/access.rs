@@ -12,11 +12,10 @@ fn bench(c: &mut Criterion) {
     let (engine, territory) = job::load_commune_engine(&paths, Some(&[])).expect("fixtures load");
     let idx = Scope::All.select(&territory).expect("all of France");
     let (_, placed) = job::load_maternities(&paths, 2023, &territory).expect("maternities 2023");
-    let sites = job::sites(&engine, &territory, &placed.facilities);
-    let places: Vec<_> = idx
-        .iter()
-        .map(|&i| engine.place(&territory.communes[i]))
-        .collect();
+    let sites = job::sites(&engine, &territory, &placed.facilities)
+        .expect("sites")
+        .items;
+    let places = job::places(&engine, &territory, &idx).expect("places").items;
     let mut g = c.benchmark_group("access_france");
     g.sample_size(20);
     g.bench_function("nearest_two_maternities_34870_communes", |b| {
