@@ -36,6 +36,37 @@ impl Territory {
             .binary_search_by(|c| c.insee.as_str().cmp(insee))
             .ok()
     }
+
+    /// A function from a lon/lat point to the INSEE code of its commune: the
+    /// loaded polygon that contains it among the 8 nearest origins, else the
+    /// nearest origin.
+    pub fn locator(&self) -> impl Fn(f64, f64) -> Option<String> + '_ {
+        use geo::Contains;
+        use rstar::primitives::GeomWithData;
+        let tree = rstar::RTree::bulk_load(
+            self.communes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| GeomWithData::new([c.lon, c.lat], i))
+                .collect(),
+        );
+        move |lon, lat| {
+            let near: Vec<usize> = tree
+                .nearest_neighbor_iter([lon, lat])
+                .take(8)
+                .map(|g| g.data)
+                .collect();
+            let p = geo::Point::new(lon, lat);
+            near.iter()
+                .find(|&&i| {
+                    self.polygons
+                        .get(&self.communes[i].insee)
+                        .is_some_and(|mp| mp.contains(&p))
+                })
+                .or(near.first())
+                .map(|&i| self.communes[i].insee.clone())
+        }
+    }
 }
 
 /// The commune-estimate engine.

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use medaccess::gp::{Decay, GpModel, GpTable, PER_100K, SupplyChange, read_bpe_d201, sites_from_communes};
+use medaccess::gp::{
+    Decay, GpModel, GpTable, PER_100K, PractitionerColumns, SupplyChange, read_bpe_d201, read_demand_weights,
+    read_practitioners, sites_from_communes, supply_by_commune, weighted_population,
+};
 use medaccess::output::{Feature, Value, write_csv, write_geojson, write_qml};
 use medaccess::units::{NodeId, minutes};
 
@@ -45,6 +48,30 @@ pub struct GpArgs {
     /// Output folder.
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
+    /// A CSV of practitioners or practices (one row each, by commune INSEE
+    /// code or lon/lat) instead of --supply.
+    #[arg(long, value_name = "FILE", conflicts_with = "supply")]
+    pub practitioners: Option<PathBuf>,
+    /// INSEE column of --practitioners (default: guessed: insee, codgeo, depcom…).
+    #[arg(long, value_name = "COL")]
+    pub insee_col: Option<String>,
+    /// Longitude column of --practitioners.
+    #[arg(long, value_name = "COL")]
+    pub lon_col: Option<String>,
+    /// Latitude column of --practitioners.
+    #[arg(long, value_name = "COL")]
+    pub lat_col: Option<String>,
+    /// Weight column of --practitioners (full-time equivalent, consultations); default 1 each.
+    #[arg(long = "weight-col", value_name = "COL")]
+    pub weight_col_supply: Option<String>,
+    /// Age-standardised demand weights per commune (CSV with an INSEE column).
+    #[arg(long, value_name = "FILE")]
+    pub demand_weights: Option<PathBuf>,
+    /// Weight column of --demand-weights.
+    #[arg(long = "demand-weight-col", default_value = "weight", value_name = "COL")]
+    pub weight_col: String,
+    #[command(flatten)]
+    pub report: super::setup::ReportArgs,
 }
 
 fn change(spec: &str, sign: f64, codes: &[String]) -> Result<SupplyChange> {
@@ -66,55 +93,96 @@ fn change(spec: &str, sign: f64, codes: &[String]) -> Result<SupplyChange> {
 }
 
 pub fn run(a: GpArgs) -> Result<()> {
-    let scope = a.scope.scope()?;
-    let paths = a.data.paths();
     let decay = Decay::parse(&a.decay)?;
     if a.within.iter().any(|m| m.is_nan() || *m <= 0.0) {
         bail!("--within: minutes must be positive");
     }
-    let deps = scope.departements()?;
-    let (engine, territory) = medaccess::job::load_commune_engine(&paths, deps.as_deref())?;
-    let idx = scope.select(&territory)?;
-    eprintln!("{}", engine.describe());
-    let supply_path = a
-        .supply
-        .clone()
-        .unwrap_or_else(|| medaccess::communes::fixtures::default_dir().join("gp-bpe-d201.csv"));
-    let bpe = read_bpe_d201(&supply_path)?;
-    // the whole country is the demand: GPs across a département border count
-    let codes: Vec<String> = territory.communes.iter().map(|c| c.insee.clone()).collect();
-    let population: Vec<f64> = territory
-        .communes
-        .iter()
-        .map(|c| c.population.unwrap_or(0) as f64)
-        .collect();
+    let output = super::args::OutputArgs {
+        threshold: 30.0,
+        bands: "5,10,15,20,30".into(),
+        out: a.out.clone(),
+        split_by_dep: false,
+    };
+    let ctx = super::setup::setup(&a.scope, &a.data, &output)?;
+    let (engine, territory, idx) = (&ctx.engine, &ctx.territory, &ctx.idx);
+    // The whole country is the demand (GPs across a département border
+    // count); a commune stands at its first entry node. Communes that do not
+    // enter the graph (off a regional road network) are left out.
     let all: Vec<usize> = (0..territory.communes.len()).collect();
-    let entered = medaccess::job::places(&engine, &territory, &all)?;
-    // 2SFCA works node to node: a commune stands at its first entry node
-    let nodes: Vec<NodeId> = entered
-        .items
+    let entered = medaccess::job::places(engine, territory, &all)?;
+    let units: Vec<usize> = all
         .iter()
-        .map(|p| p.entries.first().map_or(NodeId::MAX, |e| e.0))
+        .copied()
+        .filter(|&i| !entered.items[i].entries.is_empty())
         .collect();
-    let (sites, unmatched) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
+    let codes: Vec<String> = units
+        .iter()
+        .map(|&i| territory.communes[i].insee.clone())
+        .collect();
+    let nodes: Vec<NodeId> = units.iter().map(|&i| entered.items[i].entries[0].0).collect();
+    let mut population: Vec<f64> = units
+        .iter()
+        .map(|&i| territory.communes[i].population.unwrap_or(0) as f64)
+        .collect();
+    if let Some(w) = &a.demand_weights {
+        let weights = read_demand_weights(w, None, &a.weight_col)?;
+        let (weighted, missing) = weighted_population(&codes, &population, &weights);
+        if !missing.is_empty() {
+            eprintln!(
+                "note: {} communes have no demand weight in {} (weight 1 kept)",
+                missing.len(),
+                w.display()
+            );
+        }
+        population = weighted;
+    }
+    let (supply, supply_name) = match &a.practitioners {
+        Some(p) => {
+            let cols = PractitionerColumns {
+                insee: a.insee_col.clone(),
+                lon: a.lon_col.clone(),
+                lat: a.lat_col.clone(),
+                weight: a.weight_col_supply.clone(),
+            };
+            let points = read_practitioners(p, &cols)?;
+            let locate = territory.locator();
+            let (by, unplaced) = supply_by_commune(&points, |lon, lat| locate(lon, lat));
+            if !unplaced.is_empty() {
+                eprintln!(
+                    "note: {} practitioners of {} could not be placed in a commune",
+                    unplaced.len(),
+                    p.display()
+                );
+            }
+            (by, p.display().to_string())
+        }
+        None => {
+            let path = a
+                .supply
+                .clone()
+                .unwrap_or_else(|| medaccess::communes::fixtures::default_dir().join("gp-bpe-d201.csv"));
+            let bpe = read_bpe_d201(&path)?;
+            for (code, n) in &bpe.repeated {
+                eprintln!(
+                    "note: commune {code} appears {n} times in {}; counts added",
+                    path.display()
+                );
+            }
+            (bpe.by_commune, path.display().to_string())
+        }
+    };
+    let (sites, unmatched) = sites_from_communes(&supply, &codes, &nodes);
     if !unmatched.is_empty() {
         let gps: f64 = unmatched.iter().map(|u| u.1).sum();
         eprintln!(
-            "note: {} communes of {} ({gps} GPs) are not in the commune list (merged since): {}",
+            "note: {} communes of {supply_name} ({gps} GPs) are not communes of the graph (merged since, or off the road network): {}",
             unmatched.len(),
-            supply_path.display(),
             unmatched
                 .iter()
                 .map(|u| u.0.as_str())
                 .take(10)
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
-    }
-    for (code, n) in &bpe.repeated {
-        eprintln!(
-            "note: commune {code} appears {n} times in {}; counts added",
-            supply_path.display()
         );
     }
     let max_within = a.within.iter().cloned().fold(0.0, f64::max);
@@ -137,6 +205,8 @@ pub fn run(a: GpArgs) -> Result<()> {
         t0.elapsed().as_secs_f64()
     );
 
+    let unit_of: std::collections::HashMap<usize, usize> =
+        units.iter().enumerate().map(|(u, &i)| (i, u)).collect();
     let changes: Vec<SupplyChange> = a
         .add
         .iter()
@@ -151,38 +221,45 @@ pub fn run(a: GpArgs) -> Result<()> {
 
     let engine_name = engine.name();
     let mut feats = Vec::with_capacity(idx.len());
-    for &i in &idx {
+    let row = |i: usize| unit_of.get(&i).map(|&u| (u, &table.rows[u]));
+    for &i in idx {
         let c = &territory.communes[i];
-        let r = &table.rows[i];
+        let r = row(i);
         let mut props: medaccess::output::Record = vec![
             ("insee", Value::Str(c.insee.clone())),
             ("name", Value::Str(c.name.clone())),
             ("dep", Value::Str(c.dep.clone())),
             ("population", Value::opt_int(c.population.map(|p| p as i64))),
-            ("nearest_gp_min", Value::real(r.nearest_minutes, 2)),
+            (
+                "nearest_gp_min",
+                Value::real(r.and_then(|r| r.1.nearest_minutes), 2),
+            ),
         ];
         for (k, m) in a.within.iter().enumerate() {
-            props.push((within_name(*m), Value::real(Some(r.within[k]), 2)));
+            props.push((within_name(*m), Value::real(r.map(|r| r.1.within[k]), 2)));
         }
         props.extend([
-            ("gp_per_100k", Value::real(Some(r.accessibility), 2)),
+            ("gp_per_100k", Value::real(r.map(|r| r.1.accessibility), 2)),
             (
                 "apl_consultations",
-                Value::real(Some(r.accessibility / PER_100K * a.consultations_per_gp), 2),
+                Value::real(
+                    r.map(|r| r.1.accessibility / PER_100K * a.consultations_per_gp),
+                    2,
+                ),
             ),
-            ("under_served", Value::Bool(r.under_served)),
+            ("under_served", Value::Bool(r.is_some_and(|r| r.1.under_served))),
         ]);
         if let Some(d) = &delta {
-            props.push(("delta_gp_per_100k", Value::real(Some(d[i] * PER_100K), 3)));
+            props.push(("delta_gp_per_100k", Value::real(r.map(|r| d[r.0] * PER_100K), 3)));
         }
         props.push(("engine", Value::Str(engine_name.to_string())));
         feats.push(Feature {
-            geometry: medaccess::job::place_geometry(&territory, &entered.items[i]),
+            geometry: medaccess::job::place_geometry(territory, &entered.items[i]),
             properties: props,
         });
     }
     std::fs::create_dir_all(&a.out)?;
-    let stem = format!("gp-access-{}", scope.tag());
+    let stem = format!("gp-access-{}", ctx.scope.tag());
     let gj = a.out.join(format!("{stem}.geojson"));
     write_geojson(&gj, &stem, &feats)?;
     let csv = a.out.join(format!("{stem}.csv"));
@@ -208,21 +285,18 @@ pub fn run(a: GpArgs) -> Result<()> {
     // summary
     let mut out = std::io::stdout().lock();
     let in_scope: Vec<usize> = idx.clone();
+    let under = |i: usize| row(i).is_some_and(|r| r.1.under_served);
     let pop = |i: &usize| territory.communes[*i].population.unwrap_or(0);
     let total: u64 = in_scope.iter().map(pop).sum();
-    let under_pop: u64 = in_scope
-        .iter()
-        .filter(|&&i| table.rows[i].under_served)
-        .map(pop)
-        .sum();
+    let under_pop: u64 = in_scope.iter().filter(|&&i| under(i)).map(pop).sum();
     let no_gp_30: u64 = in_scope
         .iter()
-        .filter(|&&i| table.rows[i].nearest_minutes.is_none_or(|m| m > 30.0))
+        .filter(|&&i| row(i).and_then(|r| r.1.nearest_minutes).is_none_or(|m| m > 30.0))
         .map(pop)
         .sum();
     writeln!(
         out,
-        "== GP access (INSEE BPE D201, decay {}; engine={engine_name}), {} communes, population {}",
+        "== GP access ({supply_name}, decay {}; engine={engine_name}), {} communes, population {}",
         a.decay,
         in_scope.len(),
         medaccess::access::group(total)
@@ -232,7 +306,7 @@ pub fn run(a: GpArgs) -> Result<()> {
         "  under-served (below {} consultations/inhabitant/year at {} per GP): {} communes, population {}",
         a.under_served,
         a.consultations_per_gp,
-        in_scope.iter().filter(|&&i| table.rows[i].under_served).count(),
+        in_scope.iter().filter(|&&i| under(i)).count(),
         medaccess::access::group(under_pop)
     )?;
     writeln!(
@@ -244,7 +318,7 @@ pub fn run(a: GpArgs) -> Result<()> {
     for &i in &in_scope {
         let e = by_dep.entry(territory.communes[i].dep.as_str()).or_default();
         e.0 += pop(&i);
-        if table.rows[i].under_served {
+        if under(i) {
             e.1 += pop(&i);
         }
     }
@@ -266,14 +340,14 @@ pub fn run(a: GpArgs) -> Result<()> {
             a.remove,
             changed.len()
         )?;
-        for &i in changed.iter().take(15) {
-            let c = &territory.communes[i];
+        for &u in changed.iter().take(15) {
+            let c = &territory.communes[units[u]];
             writeln!(
                 out,
                 "    {} {:<28} {:+.2} GPs per 100,000",
                 c.insee,
                 c.name,
-                d[i] * PER_100K
+                d[u] * PER_100K
             )?;
         }
     }
