@@ -146,7 +146,7 @@ pub fn run(a: GpArgs) -> Result<()> {
             };
             let points = read_practitioners(p, &cols)?;
             let locate = territory.locator();
-            let (by, unplaced) = supply_by_commune(&points, |lon, lat| locate(lon, lat));
+            let (by, unplaced) = supply_by_commune(&points, locate);
             if !unplaced.is_empty() {
                 eprintln!(
                     "note: {} practitioners of {} could not be placed in a commune",
