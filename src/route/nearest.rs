@@ -1,4 +1,4 @@
-use super::queue::{MinQueue, pack, unpack};
+use super::queue::{DialQueue, MonotoneQueue};
 use crate::graph::Csr;
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
 
@@ -70,10 +70,16 @@ pub struct Nearest {
 /// assert_eq!(near[1], Label { time: 5, source: 0 }); // source 0 sits on node 2
 /// ```
 pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
+    nearest_with::<DialQueue>(csr, seeds, limit)
+}
+
+/// [`nearest`] with a chosen queue (for comparing queues).
+#[doc(hidden)]
+pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut best = vec![Label::NONE; n];
-    let mut queue = MinQueue::with_capacity(seeds.len().max(16));
+    let mut queue = Q::default();
     for seed in seeds {
         let v = seed.node as usize;
         let l = Label {
@@ -82,11 +88,10 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
         };
         if v < n && seed.time <= limit && l < best[v] {
             best[v] = l;
-            queue.push(pack(seed.time, seed.source), seed.node);
+            queue.push(seed.time, seed.source, seed.node);
         }
     }
-    while let Some((key, v)) = queue.pop() {
-        let (d, s) = unpack(key);
+    while let Some((d, s, v)) = queue.pop() {
         if (Label { time: d, source: s }) != best[v as usize] {
             continue;
         }
@@ -99,7 +104,7 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
             let l = Label { time: nd, source: s };
             if l < best[w as usize] {
                 best[w as usize] = l;
-                queue.push(pack(nd, s), w);
+                queue.push(nd, s, w);
             }
         }
     }
@@ -125,18 +130,24 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
 /// assert_eq!(near.second[1], Label { time: 9, source: 1 });
 /// ```
 pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
+    nearest_two_with::<DialQueue>(csr, seeds, limit)
+}
+
+/// [`nearest_two`] with a chosen queue (for comparing queues). The queue must
+/// pop in exact `(time, source)` order: every [`MonotoneQueue`] does.
+#[doc(hidden)]
+pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut first = vec![Label::NONE; n];
     let mut second = vec![Label::NONE; n];
-    let mut queue = MinQueue::with_capacity(2 * seeds.len().max(16));
+    let mut queue = Q::default();
     for seed in seeds {
         if (seed.node as usize) < n && seed.time <= limit {
-            queue.push(pack(seed.time, seed.source), seed.node);
+            queue.push(seed.time, seed.source, seed.node);
         }
     }
-    while let Some((key, v)) = queue.pop() {
-        let (d, s) = unpack(key);
+    while let Some((d, s, v)) = queue.pop() {
         let l = Label { time: d, source: s };
         let vi = v as usize;
         if first[vi].is_none() {
@@ -157,7 +168,7 @@ pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
             if !second[wi].is_none() || first[wi].source == s {
                 continue;
             }
-            queue.push(pack(nd, s), w);
+            queue.push(nd, s, w);
         }
     }
     Nearest { first, second }
