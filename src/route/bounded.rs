@@ -1,4 +1,4 @@
-use super::queue::{DialQueue, MonotoneQueue};
+use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming};
 use crate::graph::Csr;
 use crate::units::{NodeId, Time, UNREACHABLE};
 
@@ -101,6 +101,7 @@ impl<Q: MonotoneQueue> BoundedSearch<Q> {
             if stop(v, d) {
                 break;
             }
+            prefetch_upcoming(&self.queue, csr);
             let (heads, times) = csr.arc_slices(v);
             for (&w, &t) in heads.iter().zip(times) {
                 let nd = d.saturating_add(t);

@@ -1,4 +1,4 @@
-use super::queue::{DialQueue, MonotoneQueue};
+use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming_labels};
 use crate::graph::Csr;
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
 
@@ -95,6 +95,7 @@ pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<T
         if (Label { time: d, source: s }) != best[v as usize] {
             continue;
         }
+        prefetch_upcoming_labels(&queue, csr, &best);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);
@@ -157,6 +158,7 @@ pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Opti
         } else {
             continue;
         }
+        prefetch_upcoming_labels(&queue, csr, &second);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);

@@ -71,8 +71,9 @@ pub(crate) fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
-/// Prefetches what settling the queue's next nodes will read: the arcs of
-/// the next one, the offsets of the one after.
+/// Prefetches what settling the queue's next nodes will read, as a short
+/// pipeline: the offsets of the node after next, and the arcs of the next
+/// one (whose offsets were fetched one pop ago).
 #[inline(always)]
 pub(crate) fn prefetch_upcoming<Q: MonotoneQueue>(queue: &Q, csr: &crate::graph::Csr) {
     if let Some(u) = queue.upcoming(1) {
@@ -82,6 +83,31 @@ pub(crate) fn prefetch_upcoming<Q: MonotoneQueue>(queue: &Q, csr: &crate::graph:
         let (heads, times) = csr.arc_slices(u);
         prefetch(heads.as_ptr());
         prefetch(times.as_ptr());
+    }
+}
+
+/// [`prefetch_upcoming`] one step deeper, for searches whose labels are
+/// scattered (many sources, so many wavefronts): also the labels at the
+/// next node and at its heads.
+#[inline(always)]
+pub(crate) fn prefetch_upcoming_labels<Q: MonotoneQueue, L>(
+    queue: &Q,
+    csr: &crate::graph::Csr,
+    labels: &[L],
+) {
+    if let Some(u) = queue.upcoming(2) {
+        prefetch(csr.raw().0.as_ptr().wrapping_add(u as usize));
+    }
+    if let Some(u) = queue.upcoming(1) {
+        let (heads, times) = csr.arc_slices(u);
+        prefetch(heads.as_ptr());
+        prefetch(times.as_ptr());
+        prefetch(labels.as_ptr().wrapping_add(u as usize));
+    }
+    if let Some(u) = queue.upcoming(0) {
+        for &w in csr.arc_slices(u).0 {
+            prefetch(labels.as_ptr().wrapping_add(w as usize));
+        }
     }
 }
 
