@@ -11,7 +11,7 @@
 //!   times (tenths of a second): the 1000 × 1000 grid and a 316 × 316 one
 //!   (for networkx);
 //! * `big.sources`: the 1,000 source nodes of the multi-source search; the
-//!   one-to-all source is the first;
+//!   one-to-all source is the first; `small.sources`: the small one's source;
 //! * `big.one_to_all`, `big.nearest`, `small.one_to_all`: our times per node,
 //!   `u32::MAX` where unreachable;
 //! * `ours.json`: our timings in seconds and the graph's sizes.
@@ -131,7 +131,8 @@ fn main() -> anyhow::Result<()> {
     let (t_one, one) = best(repeats, || one_to_all(g.forward(), s));
     let (t_near, near) = best(repeats, || nearest(g.forward(), &seeds, None));
     let near_times: Vec<Time> = near.iter().map(|l| l.time).collect();
-    let (t_small, one_small) = best(repeats, || one_to_all(small.forward(), spread(&small, 1)[0]));
+    let small_source = spread(&small, 1)[0];
+    let (t_small, one_small) = best(repeats, || one_to_all(small.forward(), small_source));
     let (t_b1, reached1) = best(repeats, || bounded_batch(&g, &sources, 1));
     let (t_b2, reached2) = best(repeats, || bounded_batch(&g, &sources, 2));
     assert_eq!(reached1, reached2, "same work whatever the thread count");
@@ -151,6 +152,7 @@ fn main() -> anyhow::Result<()> {
     write_u32s(&out.join("big.sources"), &[&sources])?;
     write_u32s(&out.join("big.one_to_all"), &[&one])?;
     write_u32s(&out.join("big.nearest"), &[&near_times])?;
+    write_u32s(&out.join("small.sources"), &[&[small_source]])?;
     write_u32s(&out.join("small.one_to_all"), &[&one_small])?;
 
     let mut json = String::from("{\n");
