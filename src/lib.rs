@@ -8,9 +8,17 @@
 //! The library is laid out the way data flows: [`graph`] (the road-travel
 //! graph) → [`route`] (shortest-path searches).
 
+pub mod access;
+pub mod communes;
+pub mod engine;
 pub mod error;
+pub mod facilities;
 pub mod graph;
 pub mod io;
+pub mod job;
+pub mod output;
+pub mod planner;
+pub mod report;
 pub mod route;
 pub mod synthetic;
 pub mod units;

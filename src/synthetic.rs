@@ -24,11 +24,11 @@ pub struct Synthetic {
 }
 
 fn line_speed(i: usize) -> Option<f64> {
-    if i % 128 == 0 {
+    if i.is_multiple_of(128) {
         Some(130.0)
-    } else if i % 32 == 0 {
+    } else if i.is_multiple_of(32) {
         Some(90.0)
-    } else if i % 8 == 0 {
+    } else if i.is_multiple_of(8) {
         Some(70.0)
     } else {
         None

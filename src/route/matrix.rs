@@ -44,11 +44,11 @@ pub fn matrix(csr: &Csr, sources: &[NodeId], targets: &[NodeId], limit: Option<T
     let mut is_target = vec![false; n];
     let mut distinct = 0usize;
     for &t in targets {
-        if let Some(slot) = is_target.get_mut(t as usize) {
-            if !*slot {
-                *slot = true;
-                distinct += 1;
-            }
+        if let Some(slot) = is_target.get_mut(t as usize)
+            && !*slot
+        {
+            *slot = true;
+            distinct += 1;
         }
     }
     let cols = targets.len();

@@ -18,6 +18,15 @@ impl Label {
     pub fn is_none(&self) -> bool {
         self.source == NO_NODE
     }
+
+    /// The time in minutes, `None` when there is no source.
+    pub fn time_minutes(&self) -> Option<f64> {
+        if self.is_none() {
+            None
+        } else {
+            crate::units::to_minutes(self.time)
+        }
+    }
 }
 
 /// Where a source enters the graph: at `node`, already `time` from the

@@ -1,0 +1,213 @@
+//! The main job: for every place (commune), the nearest facility and the
+//! drive time to it, time bands, déserts médicaux, and the summary.
+//!
+//! Engine-agnostic: places and facilities arrive as *entries* into a road
+//! graph — node plus the time from the place to that node (for a facility:
+//! from the node to the facility) — whether the graph is the commune
+//! estimate or a real road network.
+
+mod bands;
+mod summary;
+
+pub use bands::Bands;
+pub use summary::{DepSummary, Summary, group, is_beyond, summarize};
+
+use crate::graph::RoadGraph;
+use crate::route::{Label, Seed, nearest_two};
+use crate::units::{NodeId, Time, UNREACHABLE, to_minutes};
+
+/// Entry points of a place into the graph: `(node, time)` pairs.
+pub type Entries = Vec<(NodeId, Time)>;
+
+/// A place whose access is measured (a commune, or any population point).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub dep: String,
+    pub population: Option<u64>,
+    /// The origin actually used, lon/lat.
+    pub origin: [f64; 2],
+    /// How the origin was chosen (e.g. `mairie`, `interior-point`).
+    pub origin_source: String,
+    pub entries: Entries,
+}
+
+/// A facility as the search sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub dep: String,
+    pub position: [f64; 2],
+    /// How the position was found (e.g. `eurostat`, `commune-town-hall`).
+    pub position_source: String,
+    pub entries: Entries,
+}
+
+/// The nearest and second-nearest facility of one place (indices into the
+/// sites), [`Label::NONE`] when none is reachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceAccess {
+    pub first: Label,
+    pub second: Label,
+}
+
+impl PlaceAccess {
+    pub fn minutes(&self) -> Option<f64> {
+        to_minutes(self.first.time)
+    }
+}
+
+/// Nearest and second-nearest site for every place, patient → facility,
+/// from one multi-source search on the backward graph. Exact: a place's two
+/// best sites are among the two best of each of its entry nodes.
+pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec<PlaceAccess> {
+    let seeds: Vec<Seed> = sites
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.entries.iter().map(move |&(node, time)| Seed {
+                node,
+                time,
+                source: i as u32,
+            })
+        })
+        .collect();
+    let near = nearest_two(graph.backward(), &seeds, None);
+    places
+        .iter()
+        .map(|p| {
+            let mut cands: Vec<Label> = Vec::with_capacity(2 * p.entries.len());
+            for &(node, t0) in &p.entries {
+                for l in [near.first[node as usize], near.second[node as usize]] {
+                    if !l.is_none() {
+                        cands.push(Label {
+                            time: l.time.saturating_add(t0).min(UNREACHABLE - 1),
+                            source: l.source,
+                        });
+                    }
+                }
+            }
+            cands.sort();
+            let first = cands.first().copied().unwrap_or(Label::NONE);
+            let second = cands
+                .iter()
+                .find(|l| l.source != first.source)
+                .copied()
+                .unwrap_or(Label::NONE);
+            PlaceAccess { first, second }
+        })
+        .collect()
+}
+
+/// One output row per place: the table behind the CSV and the GeoJSON
+/// properties. `engine` is written on every row (e.g. `commune-estimate`).
+pub fn records(
+    places: &[Place],
+    access: &[PlaceAccess],
+    sites: &[Site],
+    bands: &Bands,
+    threshold: f64,
+    engine: &str,
+) -> Vec<crate::output::Record> {
+    use crate::output::Value;
+    let site = |l: Label| (!l.is_none()).then(|| &sites[l.source as usize]);
+    places
+        .iter()
+        .zip(access)
+        .map(|(p, a)| {
+            let m = a.minutes();
+            let (s1, s2) = (site(a.first), site(a.second));
+            vec![
+                ("insee", Value::Str(p.id.clone())),
+                ("name", Value::Str(p.name.clone())),
+                ("dep", Value::Str(p.dep.clone())),
+                ("population", Value::opt_int(p.population.map(|x| x as i64))),
+                ("facility_id", Value::opt_str(s1.map(|s| s.id.as_str()))),
+                ("facility_name", Value::opt_str(s1.map(|s| s.name.as_str()))),
+                ("minutes", Value::real(m, 2)),
+                ("band", Value::Str(bands.label(m))),
+                ("beyond_threshold", Value::Bool(summary::is_beyond(m, threshold))),
+                ("threshold_min", Value::Real(threshold)),
+                ("second_facility_id", Value::opt_str(s2.map(|s| s.id.as_str()))),
+                ("second_minutes", Value::real(a.second.time_minutes(), 2)),
+                ("origin_lon", Value::real(Some(p.origin[0]), 6)),
+                ("origin_lat", Value::real(Some(p.origin[1]), 6)),
+                ("origin_source", Value::Str(p.origin_source.clone())),
+                ("engine", Value::Str(engine.to_string())),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Edge;
+
+    fn place(id: &str, entries: Entries) -> Place {
+        Place {
+            id: id.into(),
+            name: id.into(),
+            dep: "64".into(),
+            population: Some(100),
+            origin: [0.0, 0.0],
+            origin_source: "mairie".into(),
+            entries,
+        }
+    }
+
+    fn site(id: &str, entries: Entries) -> Site {
+        Site {
+            id: id.into(),
+            name: id.into(),
+            dep: "64".into(),
+            position: [0.0, 0.0],
+            position_source: "test".into(),
+            entries,
+        }
+    }
+
+    /// ```text
+    ///  A(0) --600--> B(1) --600--> C(2)
+    ///   ^                           |
+    ///   +----------6000-------------+
+    /// ```
+    /// Site X at C, site Y at A (with a 60 ds leg). From A: X is 1200 away,
+    /// Y 60. From C: X 0, Y 6060 (one-way: must go round).
+    #[test]
+    fn nearest_and_second_with_legs_and_one_way() {
+        let g = RoadGraph::from_edges(
+            3,
+            &[Edge::new(0, 1, 600), Edge::new(1, 2, 600), Edge::new(2, 0, 6000)],
+        )
+        .unwrap();
+        let sites = [site("X", vec![(2, 0)]), site("Y", vec![(0, 60)])];
+        let places = [
+            place("a", vec![(0, 0)]),
+            place("c", vec![(2, 0)]),
+            place("ab", vec![(0, 900), (1, 0)]),
+        ];
+        let acc = nearest_sites(&g, &sites, &places);
+        assert_eq!(acc[0].first, Label { time: 60, source: 1 });
+        assert_eq!(
+            acc[0].second,
+            Label {
+                time: 1200,
+                source: 0
+            }
+        );
+        assert_eq!(acc[1].first, Label { time: 0, source: 0 });
+        assert_eq!(
+            acc[1].second,
+            Label {
+                time: 6060,
+                source: 1
+            }
+        );
+        // entering at B directly is faster to X; Y via A costs 900 + 60
+        assert_eq!(acc[2].first, Label { time: 600, source: 0 });
+        assert_eq!(acc[2].second, Label { time: 960, source: 1 });
+    }
+}

@@ -1,0 +1,128 @@
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+use medaccess::access::Bands;
+use medaccess::job::{DataPaths, Scope};
+
+/// Which communes to report on. Facilities outside the scope still count.
+#[derive(Debug, Clone, Args)]
+pub struct ScopeArgs {
+    /// Départements, comma-separated (e.g. 64 or 64,65,40).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["region", "insee", "france"])]
+    pub dep: Vec<String>,
+    /// INSEE region codes, comma-separated (e.g. 75 for Nouvelle-Aquitaine).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["insee", "france"])]
+    pub region: Vec<String>,
+    /// INSEE commune codes, comma-separated.
+    #[arg(long, value_delimiter = ',', conflicts_with = "france")]
+    pub insee: Vec<String>,
+    /// All of France.
+    #[arg(long)]
+    pub france: bool,
+}
+
+impl ScopeArgs {
+    pub fn scope(&self) -> Result<Scope> {
+        Ok(if !self.dep.is_empty() {
+            Scope::Departements(self.dep.iter().map(|d| d.trim().to_uppercase()).collect())
+        } else if !self.region.is_empty() {
+            Scope::Regions(self.region.iter().map(|r| r.trim().to_string()).collect())
+        } else if !self.insee.is_empty() {
+            Scope::Communes(self.insee.iter().map(|r| r.trim().to_uppercase()).collect())
+        } else if self.france {
+            Scope::All
+        } else {
+            bail!("say which communes: --dep 64, --region 75, --insee 64422,64445 or --france")
+        })
+    }
+}
+
+/// Input data; every path defaults to the shipped fixtures/.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Folder of shipped data (default: the project's fixtures/).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Folder with polygons/dep-XX.geojson[.gz] (e.g. ../shared/data/communes-france).
+    #[arg(long, value_name = "DIR")]
+    pub communes_dir: Option<PathBuf>,
+    /// Commune graph file (from `medaccess graph build-communes`).
+    #[arg(long, value_name = "FILE")]
+    pub commune_graph: Option<PathBuf>,
+    /// DREES maternity list (`;`, UTF-8 with BOM).
+    #[arg(long, value_name = "FILE")]
+    pub maternities: Option<PathBuf>,
+    /// Eurostat/GISCO healthcare CSV with WGS84 positions.
+    #[arg(long, value_name = "FILE")]
+    pub positions: Option<PathBuf>,
+    /// Official FINESS establishment extract (Latin-1, Lambert-93), tried first.
+    #[arg(long, value_name = "FILE")]
+    pub finess: Option<PathBuf>,
+}
+
+impl DataArgs {
+    pub fn paths(&self) -> DataPaths {
+        let dir = self
+            .fixtures
+            .clone()
+            .unwrap_or_else(medaccess::communes::fixtures::default_dir);
+        let mut p = DataPaths::fixtures(&dir);
+        if let Some(d) = &self.communes_dir {
+            p.communes_dir = d.clone();
+        }
+        if let Some(f) = &self.commune_graph {
+            p.commune_graph = f.clone();
+        }
+        if let Some(f) = &self.maternities {
+            p.maternities = f.clone();
+        }
+        if let Some(f) = &self.positions {
+            p.positions = f.clone();
+        }
+        p.finess = self.finess.clone();
+        p
+    }
+}
+
+/// Thresholds, bands and outputs.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Désert médical threshold in minutes: beyond it, a commune is flagged.
+    #[arg(long, default_value_t = 40.0)]
+    pub threshold: f64,
+    /// Band breaks in minutes.
+    #[arg(long, default_value = "10,20,30,40,45,60")]
+    pub bands: String,
+    /// Output folder.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// One set of files per département instead of one for the scope.
+    #[arg(long)]
+    pub split_by_dep: bool,
+}
+
+impl OutputArgs {
+    pub fn bands(&self) -> Result<Bands> {
+        if !(self.threshold > 0.0 && self.threshold.is_finite()) {
+            bail!("--threshold must be a positive number of minutes, got {}", self.threshold);
+        }
+        Bands::parse(&self.bands).map_err(|e| anyhow::anyhow!("--bands: {e}"))
+    }
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal.
+pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let pb = indicatif::ProgressBar::new(len);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}

