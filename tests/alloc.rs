@@ -69,13 +69,13 @@ fn ten_thousand_bounded_searches_allocate_nothing() {
     // Search `i`: sources all over the grid, every third one with a second
     // entry point, every fifth one also stopped early as a matrix does
     // (leaving entries queued).
-    let mut search = |ws: &mut BoundedSearch, i: u64, limit| {
+    let search = |ws: &mut BoundedSearch, i: u64, limit| {
         let s = (i * 104_729 % n) as NodeId;
         let t = ((i * 31 + 17) % n) as NodeId;
         let seeds = [(s, 0), (t, (i % 300) as u32)];
-        let k = if i % 3 == 0 { 2 } else { 1 };
+        let k = if i.is_multiple_of(3) { 2 } else { 1 };
         let reached = ws.run(g.backward(), &seeds[..k], limit).len();
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             ws.run_until(g.forward(), &seeds[..k], limit, |v, _| v == t);
         }
         reached

@@ -332,10 +332,10 @@ impl DialQueue {
         }
         // Sorting is needed only when ties differ (multi-source searches);
         // single-source searches push one tie and skip it after one scan.
-        if let Some(&first) = self.current.first() {
-            if self.current.iter().any(|&e| e >> 32 != first >> 32) {
-                self.current.sort_unstable_by(|x, y| y.cmp(x));
-            }
+        if let Some(&first) = self.current.first()
+            && self.current.iter().any(|&e| e >> 32 != first >> 32)
+        {
+            self.current.sort_unstable_by(|x, y| y.cmp(x));
         }
     }
 }
@@ -429,7 +429,7 @@ mod tests {
             let max_w = [1, 30, 5000, 1 << 20][round % 4];
             let mut popped = 0;
             while let Some((t, tie, v)) = q.pop() {
-                reference.sort_unstable_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+                reference.sort_unstable_by_key(|e| std::cmp::Reverse((e.0, e.1)));
                 let want = reference.pop().unwrap();
                 assert_eq!((t, tie), (want.0, want.1), "round {round}");
                 popped += 1;
