@@ -18,7 +18,9 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 /// assert_eq!(one_to_all(g.backward(), 2), vec![20, 10, 0, UNREACHABLE]);
 /// ```
 pub fn one_to_all(csr: &Csr, source: NodeId) -> Vec<Time> {
-    let mut s = OneToAll::new(csr.num_nodes());
+    // Start from an empty vector: `run` fills it once (filling it here too
+    // would write the whole array twice).
+    let mut s = OneToAll::new(0);
     s.run(csr, source);
     s.dist
 }
