@@ -1,4 +1,4 @@
-use super::queue::{MinQueue, pack, unpack};
+use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming};
 use crate::graph::Csr;
 use crate::units::{NodeId, Time, UNREACHABLE};
 
@@ -21,21 +21,32 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 /// assert_eq!(reached, &[(0, 0), (1, 100), (2, 200)]);
 /// assert_eq!(s.time(3), UNREACHABLE);
 /// ```
+///
+/// `Q` is the priority queue (see `docs/performance.md` for why the default
+/// won).
 #[derive(Debug, Clone)]
-pub struct BoundedSearch {
+pub struct BoundedSearch<Q = DialQueue> {
     dist: Vec<Time>,
     touched: Vec<NodeId>,
     settled: Vec<(NodeId, Time)>,
-    queue: MinQueue,
+    queue: Q,
 }
 
 impl BoundedSearch {
     pub fn new(num_nodes: usize) -> Self {
+        BoundedSearch::with_queue(num_nodes)
+    }
+}
+
+impl<Q: MonotoneQueue> BoundedSearch<Q> {
+    /// A workspace with a chosen queue (for comparing queues).
+    #[doc(hidden)]
+    pub fn with_queue(num_nodes: usize) -> Self {
         BoundedSearch {
             dist: vec![UNREACHABLE; num_nodes],
             touched: Vec::new(),
             settled: Vec::new(),
-            queue: MinQueue::with_capacity(256),
+            queue: Q::default(),
         }
     }
 
@@ -79,11 +90,10 @@ impl BoundedSearch {
                     self.touched.push(v);
                 }
                 self.dist[v as usize] = t;
-                self.queue.push(pack(t, v), v);
+                self.queue.push(t, 0, v);
             }
         }
-        while let Some((key, v)) = self.queue.pop() {
-            let (d, _) = unpack(key);
+        while let Some((d, _, v)) = self.queue.pop() {
             if d > self.dist[v as usize] {
                 continue;
             }
@@ -91,6 +101,7 @@ impl BoundedSearch {
             if stop(v, d) {
                 break;
             }
+            prefetch_upcoming(&self.queue, csr);
             let (heads, times) = csr.arc_slices(v);
             for (&w, &t) in heads.iter().zip(times) {
                 let nd = d.saturating_add(t);
@@ -100,7 +111,7 @@ impl BoundedSearch {
                         self.touched.push(w);
                     }
                     self.dist[wi] = nd;
-                    self.queue.push(pack(nd, w), w);
+                    self.queue.push(nd, 0, w);
                 }
             }
         }

@@ -13,11 +13,14 @@ mod bounded;
 mod matrix;
 mod nearest;
 mod one_to_all;
-mod queue;
+#[doc(hidden)]
+pub mod queue;
 
 pub use bounded::BoundedSearch;
 pub use matrix::{Matrix, matrix};
 pub use nearest::{Label, Nearest, Seed, nearest, nearest_two};
+#[doc(hidden)]
+pub use nearest::{nearest_two_with, nearest_with};
 pub use one_to_all::{OneToAll, one_to_all};
 
 #[cfg(test)]

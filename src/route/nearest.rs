@@ -1,4 +1,4 @@
-use super::queue::{MinQueue, pack, unpack};
+use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming_labels};
 use crate::graph::Csr;
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
 
@@ -79,10 +79,16 @@ pub struct Nearest {
 /// assert_eq!(near[1], Label { time: 5, source: 0 }); // source 0 sits on node 2
 /// ```
 pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
+    nearest_with::<DialQueue>(csr, seeds, limit)
+}
+
+/// [`nearest`] with a chosen queue (for comparing queues).
+#[doc(hidden)]
+pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut best = vec![Label::NONE; n];
-    let mut queue = MinQueue::with_capacity(seeds.len().max(16));
+    let mut queue = Q::default();
     for seed in seeds {
         let v = seed.node as usize;
         let l = Label {
@@ -91,14 +97,14 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
         };
         if v < n && seed.time <= limit && l < best[v] {
             best[v] = l;
-            queue.push(pack(seed.time, seed.source), seed.node);
+            queue.push(seed.time, seed.source, seed.node);
         }
     }
-    while let Some((key, v)) = queue.pop() {
-        let (d, s) = unpack(key);
+    while let Some((d, s, v)) = queue.pop() {
         if (Label { time: d, source: s }) != best[v as usize] {
             continue;
         }
+        prefetch_upcoming_labels(&queue, csr, &best);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);
@@ -108,7 +114,7 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
             let l = Label { time: nd, source: s };
             if l < best[w as usize] {
                 best[w as usize] = l;
-                queue.push(pack(nd, s), w);
+                queue.push(nd, s, w);
             }
         }
     }
@@ -134,18 +140,24 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
 /// assert_eq!(near.second[1], Label { time: 9, source: 1 });
 /// ```
 pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
+    nearest_two_with::<DialQueue>(csr, seeds, limit)
+}
+
+/// [`nearest_two`] with a chosen queue (for comparing queues). The queue must
+/// pop in exact `(time, source)` order: every [`MonotoneQueue`] does.
+#[doc(hidden)]
+pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut first = vec![Label::NONE; n];
     let mut second = vec![Label::NONE; n];
-    let mut queue = MinQueue::with_capacity(2 * seeds.len().max(16));
+    let mut queue = Q::default();
     for seed in seeds {
         if (seed.node as usize) < n && seed.time <= limit {
-            queue.push(pack(seed.time, seed.source), seed.node);
+            queue.push(seed.time, seed.source, seed.node);
         }
     }
-    while let Some((key, v)) = queue.pop() {
-        let (d, s) = unpack(key);
+    while let Some((d, s, v)) = queue.pop() {
         let l = Label { time: d, source: s };
         let vi = v as usize;
         if first[vi].is_none() {
@@ -155,6 +167,7 @@ pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
         } else {
             continue;
         }
+        prefetch_upcoming_labels(&queue, csr, &second);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);
@@ -166,7 +179,7 @@ pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
             if !second[wi].is_none() || first[wi].source == s {
                 continue;
             }
-            queue.push(pack(nd, s), w);
+            queue.push(nd, s, w);
         }
     }
     Nearest { first, second }

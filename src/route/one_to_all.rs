@@ -1,4 +1,4 @@
-use super::queue::{MinQueue, pack, unpack};
+use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming};
 use crate::graph::Csr;
 use crate::units::{NodeId, Time, UNREACHABLE};
 
@@ -18,23 +18,34 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 /// assert_eq!(one_to_all(g.backward(), 2), vec![20, 10, 0, UNREACHABLE]);
 /// ```
 pub fn one_to_all(csr: &Csr, source: NodeId) -> Vec<Time> {
-    let mut s = OneToAll::new(csr.num_nodes());
+    // Start from an empty vector: `run` fills it once (filling it here too
+    // would write the whole array twice).
+    let mut s = OneToAll::new(0);
     s.run(csr, source);
     s.dist
 }
 
-/// A reusable one-to-all search.
+/// A reusable one-to-all search. `Q` is the priority queue (see
+/// `docs/performance.md` for why the default won).
 #[derive(Debug, Clone)]
-pub struct OneToAll {
+pub struct OneToAll<Q = DialQueue> {
     dist: Vec<Time>,
-    queue: MinQueue,
+    queue: Q,
 }
 
 impl OneToAll {
     pub fn new(num_nodes: usize) -> Self {
+        OneToAll::with_queue(num_nodes)
+    }
+}
+
+impl<Q: MonotoneQueue> OneToAll<Q> {
+    /// A workspace with a chosen queue (for comparing queues).
+    #[doc(hidden)]
+    pub fn with_queue(num_nodes: usize) -> Self {
         OneToAll {
             dist: vec![UNREACHABLE; num_nodes],
-            queue: MinQueue::with_capacity(1024),
+            queue: Q::default(),
         }
     }
 
@@ -45,19 +56,25 @@ impl OneToAll {
         self.queue.clear();
         if (source as usize) < self.dist.len() {
             self.dist[source as usize] = 0;
-            self.queue.push(pack(0, source), source);
+            self.queue.push(0, 0, source);
         }
-        while let Some((key, v)) = self.queue.pop() {
-            let (d, _) = unpack(key);
-            if d > self.dist[v as usize] {
+        // The tie is unused: any order among equal times gives the same
+        // distances, and a constant tie keeps integer queues cheapest.
+        let dist = &mut self.dist[..];
+        while let Some((d, _, v)) = self.queue.pop() {
+            if d > dist[v as usize] {
                 continue;
             }
+            prefetch_upcoming(&self.queue, csr);
             let (heads, times) = csr.arc_slices(v);
             for (&w, &t) in heads.iter().zip(times) {
                 let nd = d.saturating_add(t);
-                if nd < self.dist[w as usize] {
-                    self.dist[w as usize] = nd;
-                    self.queue.push(pack(nd, w), w);
+                // SAFETY: a Csr's heads are < num_nodes (checked when it is
+                // built or read), and dist has num_nodes entries.
+                let slot = unsafe { dist.get_unchecked_mut(w as usize) };
+                if nd < *slot {
+                    *slot = nd;
+                    self.queue.push(nd, 0, w);
                 }
             }
         }

@@ -293,3 +293,101 @@ fn same_result_whatever_the_thread_count() {
     assert_eq!(a, b);
     assert!(a.times.iter().any(|&t| t != UNREACHABLE && t > 0));
 }
+
+/// Every queue, not only the default, gives the oracles' answers (the
+/// benches compare them, so all must be right).
+#[test]
+fn every_queue_matches_oracles() {
+    use super::queue::{BinaryQueue, DialQueue, MonotoneQueue, RadixQueue};
+
+    fn check<Q: MonotoneQueue>(seed: u64) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut one = OneToAll::<Q>::with_queue(0);
+        let mut bounded = BoundedSearch::<Q>::with_queue(0);
+        for case in 0..700 {
+            let g = random_graph(&mut rng);
+            let n = g.num_nodes();
+            let s = rng.random_range(0..n) as NodeId;
+            let full = bellman_ford(&g, &[(s, 0)]);
+            assert_eq!(one.run(g.forward(), s), &full[..], "case {case}");
+            let limit = rng.random_range(0..60);
+            bounded.run(g.forward(), &[(s, 0)], limit);
+            for v in 0..n as NodeId {
+                let expect = if full[v as usize] <= limit {
+                    full[v as usize]
+                } else {
+                    UNREACHABLE
+                };
+                assert_eq!(bounded.time(v), expect, "case {case}");
+            }
+            let k = rng.random_range(1..5usize);
+            let seeds: Vec<Seed> = (0..2 * k)
+                .map(|i| Seed {
+                    node: rng.random_range(0..n) as NodeId,
+                    time: rng.random_range(0..8),
+                    source: (i % k) as u32,
+                })
+                .collect();
+            let expect = brute_nearest(&g, &seeds, k, UNREACHABLE - 1);
+            assert_eq!(
+                nearest_two_with::<Q>(g.forward(), &seeds, None),
+                expect,
+                "case {case}"
+            );
+            assert_eq!(
+                nearest_with::<Q>(g.forward(), &seeds, None),
+                expect.first,
+                "case {case}"
+            );
+        }
+    }
+    check::<BinaryQueue>(21);
+    check::<RadixQueue>(22);
+    check::<DialQueue>(23);
+}
+
+/// Long arcs (beyond the Dial queue's window) and far-apart seed times go
+/// through its overflow heap and must come back in order.
+#[test]
+fn long_arcs_and_late_seeds() {
+    // 0 --100000--> 1 --3--> 2 ;  0 --5000--> 3 --3000--> 2
+    let g = RoadGraph::from_edges(
+        4,
+        &[
+            Edge::new(0, 1, 100_000),
+            Edge::new(1, 2, 3),
+            Edge::new(0, 3, 5000),
+            Edge::new(3, 2, 3000),
+        ],
+    )
+    .unwrap();
+    assert_eq!(one_to_all(g.forward(), 0), vec![0, 100_000, 8000, 5000]);
+    let seeds = [
+        Seed {
+            node: 1,
+            time: 0,
+            source: 1,
+        },
+        Seed {
+            node: 0,
+            time: 90_000,
+            source: 0,
+        },
+    ];
+    let near = nearest_two(g.forward(), &seeds, None);
+    assert_eq!(near.first[2], Label { time: 3, source: 1 });
+    assert_eq!(
+        near.second[2],
+        Label {
+            time: 98_000,
+            source: 0
+        }
+    );
+    assert_eq!(
+        near.first[3],
+        Label {
+            time: 95_000,
+            source: 0
+        }
+    );
+}
