@@ -6,6 +6,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use medaccess::access::nearest_sites;
 use medaccess::job::{self, DataPaths, Scope};
 use medaccess::planner::rank_closures;
+use medaccess::route::{Seed, nearest};
 
 fn bench(c: &mut Criterion) {
     let paths = DataPaths::fixtures(&medaccess::communes::fixtures::default_dir());
@@ -21,10 +22,28 @@ fn bench(c: &mut Criterion) {
     g.bench_function("nearest_two_maternities_34870_communes", |b| {
         b.iter(|| nearest_sites(engine.graph(), &sites, &places))
     });
-    let access = nearest_sites(engine.graph(), &sites, &places);
+    // Issue 6: ranking every facility must cost at most 2x one plain
+    // multi-source pass (nearest only). Compare the two directly.
+    let seeds: Vec<Seed> = sites
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.entries.iter().map(move |&(node, time)| Seed {
+                node,
+                time,
+                source: i as u32,
+            })
+        })
+        .collect();
+    g.bench_function("one_multi_source_pass_nearest_only", |b| {
+        b.iter(|| nearest(engine.graph().backward(), &seeds, None))
+    });
     let pop: Vec<u64> = places.iter().map(|p| p.population.unwrap_or(0)).collect();
-    g.bench_function("rank_all_closures_from_second_nearest", |b| {
-        b.iter(|| rank_closures(sites.len(), &access, &pop, 40.0))
+    g.bench_function("rank_all_facilities_nearest_two_plus_rank", |b| {
+        b.iter(|| {
+            let access = nearest_sites(engine.graph(), &sites, &places);
+            rank_closures(sites.len(), &access, &pop, 40.0)
+        })
     });
     g.finish();
 }

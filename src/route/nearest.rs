@@ -149,38 +149,74 @@ pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
 pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
+    // Tentative best two labels of distinct sources per node, ordered; a
+    // label is pushed only when it improves one of them, so dense graphs do
+    // not flood the queue with labels that can never be kept.
     let mut first = vec![Label::NONE; n];
     let mut second = vec![Label::NONE; n];
+    let mut settled = vec![0u8; n];
     let mut queue = Q::default();
     for seed in seeds {
-        if (seed.node as usize) < n && seed.time <= limit {
+        let v = seed.node as usize;
+        let l = Label {
+            time: seed.time,
+            source: seed.source,
+        };
+        if v < n && seed.time <= limit && offer(&mut first[v], &mut second[v], l) {
             queue.push(seed.time, seed.source, seed.node);
         }
     }
     while let Some((d, s, v)) = queue.pop() {
         let l = Label { time: d, source: s };
         let vi = v as usize;
-        if first[vi].is_none() {
-            first[vi] = l;
-        } else if second[vi].is_none() && first[vi].source != s {
-            second[vi] = l;
-        } else {
+        // Only the current tentative label of the next rank is settled;
+        // anything else is a stale entry.
+        let current = match settled[vi] {
+            0 => first[vi],
+            1 => second[vi],
+            _ => continue,
+        };
+        if current != l {
             continue;
         }
+        settled[vi] += 1;
         prefetch_upcoming_labels(&queue, csr, &second);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);
-            if nd > limit {
-                continue;
-            }
             let wi = w as usize;
-            // Push only what can still become one of w's two labels.
-            if !second[wi].is_none() || first[wi].source == s {
+            if nd > limit || settled[wi] >= 2 {
                 continue;
             }
-            queue.push(nd, s, w);
+            if offer(&mut first[wi], &mut second[wi], Label { time: nd, source: s }) {
+                queue.push(nd, s, w);
+            }
         }
     }
     Nearest { first, second }
+}
+
+/// Offers label `l` to a node's ordered pair of best labels of distinct
+/// sources; returns whether it was kept. Settled labels are never replaced:
+/// labels arrive in non-decreasing (time, source) order once settled.
+#[inline]
+fn offer(first: &mut Label, second: &mut Label, l: Label) -> bool {
+    if first.source == l.source {
+        if l < *first {
+            *first = l;
+            return true;
+        }
+        return false;
+    }
+    if second.source == l.source || l < *second {
+        if l >= *second {
+            return false;
+        }
+        *second = l;
+        if *second < *first {
+            std::mem::swap(first, second);
+        }
+        return true;
+    }
+    false
 }
