@@ -9,8 +9,24 @@ use common::{ogrinfo, run, tmp};
 fn gp_access_64_65_with_a_new_practice() {
     let dir = tmp("gp");
     let out = dir.to_str().unwrap();
-    let (ok, stdout, stderr) = run(&["gp", "--dep", "64,65", "--add", "64104:2", "--out", out], &[]);
+    let report = dir.join("gp.html");
+    let (ok, stdout, stderr) = run(
+        &[
+            "gp",
+            "--dep",
+            "64,65",
+            "--add",
+            "64104:2",
+            "--out",
+            out,
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &[],
+    );
     assert!(ok, "{stderr}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("médecin"), "French GP report");
     assert!(
         stdout.contains("1014 communes") || stdout.contains("1 014 communes"),
         "{stdout}"

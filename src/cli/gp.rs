@@ -352,6 +352,86 @@ pub fn run(a: GpArgs) -> Result<()> {
         }
     }
     writeln!(out, "  wrote {}\n  wrote {}", gj.display(), csv.display())?;
+    drop(out);
+    if let Some(path) = &a.report.report {
+        // The report maps minutes to the nearest GP: GP communes as sites.
+        let gp_sites: Vec<medaccess::access::Site> = model
+            .sites()
+            .iter()
+            .map(|site| {
+                let c = site.home.map(|u| &territory.communes[units[u as usize]]);
+                medaccess::access::Site {
+                    id: c.map_or_else(|| format!("node {}", site.node), |c| c.insee.clone()),
+                    name: c.map_or_else(String::new, |c| format!("{} ({} GPs)", c.name, site.supply)),
+                    dep: c.map_or_else(String::new, |c| c.dep.clone()),
+                    position: c.map_or([0.0, 0.0], |c| [c.lon, c.lat]),
+                    position_source: "commune-town-hall".into(),
+                    entries: vec![(site.node, 0)],
+                }
+            })
+            .collect();
+        let places: Vec<medaccess::access::Place> = idx.iter().map(|&i| entered.items[i].clone()).collect();
+        let access: Vec<medaccess::access::PlaceAccess> = idx
+            .iter()
+            .map(|&i| {
+                let first = row(i)
+                    .and_then(|(_, r)| {
+                        Some(medaccess::route::Label {
+                            time: minutes(r.nearest_minutes?),
+                            source: r.nearest_site?,
+                        })
+                    })
+                    .unwrap_or(medaccess::route::Label::NONE);
+                medaccess::access::PlaceAccess {
+                    first,
+                    second: medaccess::route::Label::NONE,
+                }
+            })
+            .collect();
+        let bands = medaccess::access::Bands::parse("5,10,15,20,30").map_err(anyhow::Error::msg)?;
+        let threshold = 20.0;
+        let summary = medaccess::access::summarize(&places, &access, &gp_sites, &bands, threshold, 10);
+        let shapes = medaccess::job::shapes(territory, &places);
+        let (engine_m, profile, calibration) = engine.methods();
+        let report = medaccess::report::Report {
+            lang: a.report.lang()?,
+            title: String::new(),
+            scope: medaccess::job::scope_title(&ctx.scope),
+            run: medaccess::report::Snapshot {
+                places: &places,
+                shapes: &shapes,
+                sites: &gp_sites,
+                access: &access,
+                bands: &bands,
+                summary: &summary,
+            },
+            scenario: None,
+            closures: None,
+            history: None,
+            methods: medaccess::report::Methods {
+                engine: engine_m,
+                profile,
+                calibration,
+                facilities: medaccess::report::Facilities::GeneralPractitioners { year: 2017 },
+                // GPs (head count), not the communes that have some
+                facility_count: model.sites().iter().map(|s| s.supply).sum::<f64>().round() as usize,
+                population_year: 2017,
+                threshold_minutes: threshold,
+                band_breaks: bands.breaks.clone(),
+                sources: vec![],
+                command: super::setup::Ctx::command_line(),
+                notes: vec![format!(
+                    "2SFCA ({}) per commune in the GeoJSON/CSV: {} communes under-served (below {} consultations per inhabitant per year at {} per GP).",
+                    a.decay,
+                    in_scope.iter().filter(|&&i| under(i)).count(),
+                    a.under_served,
+                    a.consultations_per_gp
+                )],
+            },
+        };
+        medaccess::report::write_report(path, &report)?;
+        println!("  wrote {}", path.display());
+    }
     Ok(())
 }
 
