@@ -149,3 +149,53 @@ fn catchments_and_isochrones_are_valid_polygons() {
         assert_eq!(get("pop"), 677_309, "population of 64 split without loss: {q}");
     }
 }
+
+/// Every planner command writes the same bytes with 1 and 2 threads.
+#[test]
+fn planner_outputs_same_bytes_whatever_the_thread_count() {
+    let cmds: &[&[&str]] = &[
+        &[
+            "scenario",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--close",
+            "640000410",
+        ],
+        &["rank", "--dep", "64,65", "--year", "2016"],
+        &["site", "--dep", "64", "--year", "2017", "--add", "2"],
+        &["catchments", "--dep", "64", "--year", "2023"],
+        &["isochrones", "--dep", "64", "--year", "2023"],
+        &["gp", "--dep", "64", "--add", "64104:1"],
+        &["history", "--dep", "65"],
+    ];
+    for cmd in cmds {
+        let mut outs = Vec::new();
+        for threads in ["1", "2"] {
+            let dir = tmp(&format!("det-{}-{threads}", cmd[0]));
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(["--out", dir.to_str().unwrap()]);
+            let (ok, _, stderr) = run(&args, &[("RAYON_NUM_THREADS", threads)]);
+            assert!(ok, "{cmd:?}: {stderr}");
+            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .map(|p| {
+                    (
+                        p.file_name().unwrap().to_string_lossy().into_owned(),
+                        std::fs::read(&p).unwrap(),
+                    )
+                })
+                .collect();
+            files.sort();
+            outs.push(files);
+        }
+        assert!(!outs[0].is_empty(), "{cmd:?} wrote nothing");
+        assert_eq!(outs[0].len(), outs[1].len(), "{cmd:?}");
+        for (a, b) in outs[0].iter().zip(&outs[1]) {
+            assert_eq!(a.0, b.0);
+            assert!(a.1 == b.1, "{cmd:?}: {} differs between 1 and 2 threads", a.0);
+        }
+    }
+}
