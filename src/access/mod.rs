@@ -78,24 +78,30 @@ pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec
     places
         .iter()
         .map(|p| {
-            let mut cands: Vec<Label> = Vec::with_capacity(2 * p.entries.len());
+            // best two labels of distinct sources over the place's entries,
+            // without allocating: a place has one or a few entries
+            let (mut first, mut second) = (Label::NONE, Label::NONE);
             for &(node, t0) in &p.entries {
                 for l in [near.first[node as usize], near.second[node as usize]] {
-                    if !l.is_none() {
-                        cands.push(Label {
-                            time: l.time.saturating_add(t0).min(UNREACHABLE - 1),
-                            source: l.source,
-                        });
+                    if l.is_none() {
+                        continue;
+                    }
+                    let c = Label {
+                        time: l.time.saturating_add(t0).min(UNREACHABLE - 1),
+                        source: l.source,
+                    };
+                    if c.source == first.source {
+                        first = first.min(c);
+                    } else if c < first {
+                        second = first;
+                        first = c;
+                    } else if c.source == second.source {
+                        second = second.min(c);
+                    } else if c < second {
+                        second = c;
                     }
                 }
             }
-            cands.sort();
-            let first = cands.first().copied().unwrap_or(Label::NONE);
-            let second = cands
-                .iter()
-                .find(|l| l.source != first.source)
-                .copied()
-                .unwrap_or(Label::NONE);
             PlaceAccess { first, second }
         })
         .collect()
