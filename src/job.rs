@@ -114,23 +114,30 @@ impl Scope {
     }
 }
 
-/// Loads the commune graph and the polygons of `deps` (all shipped ones when
-/// `None`); communes without a polygon are drawn as points.
+/// Loads the commune graph and the commune polygons found in
+/// `paths.communes_dir`. Every available polygon places facilities (a
+/// facility enters the commune that contains it, else the nearest origin),
+/// so a commune's answer never depends on the scope asked; only those of
+/// `deps` (all when `None`) are kept for drawing, the other communes are
+/// drawn as points.
+///
+/// # Errors
+/// An unreadable graph or polygon file, or a `communes_dir` that does not exist.
 pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result<(Engine, Territory)> {
     let graph = communes::read_commune_graph(&paths.commune_graph)?;
-    let wanted: Vec<String> = match deps {
-        Some(d) => d.to_vec(),
-        None => {
-            let all: BTreeSet<String> = graph.nodes.iter().map(|n| n.dep.clone()).collect();
-            all.into_iter().collect()
-        }
-    };
-    let mut polygons = HashMap::new();
-    for dep in &wanted {
+    if !paths.communes_dir.is_dir() {
+        return Err(Error::format(
+            &paths.communes_dir,
+            "no such folder (expected a folder holding polygons/dep-XX.geojson[.gz])",
+        ));
+    }
+    let all_deps: BTreeSet<String> = graph.nodes.iter().map(|n| n.dep.clone()).collect();
+    let mut all_polygons = HashMap::new();
+    for dep in &all_deps {
         let f = communes::load::polygon_file(&paths.communes_dir, dep);
         if f.exists() {
             for (insee, mp) in communes::load::read_polygons_geojson(&f, "insee")? {
-                polygons.insert(insee, mp);
+                all_polygons.insert(insee, mp);
             }
         }
     }
@@ -139,7 +146,7 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
     let rows: Vec<(Commune, Option<geo::MultiPolygon<f64>>)> = graph
         .nodes
         .iter()
-        .filter(|n| polygons.contains_key(&n.insee))
+        .filter(|n| all_polygons.contains_key(&n.insee))
         .map(|n| {
             let c = Commune {
                 insee: n.insee.clone(),
@@ -151,10 +158,22 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
                 origin: Some((n.lon, n.lat)),
                 origin_source: OriginSource::Mairie,
             };
-            (c, polygons.get(&n.insee).cloned())
+            (c, all_polygons.get(&n.insee).cloned())
         })
         .collect();
     let table = Communes::new(rows, communes::load::DEFAULT_TOLERANCE_M)?;
+    let polygons = match deps {
+        None => all_polygons,
+        Some(d) => {
+            let keep: BTreeSet<&str> = d.iter().map(String::as_str).collect();
+            graph
+                .nodes
+                .iter()
+                .filter(|n| keep.contains(n.dep.as_str()))
+                .filter_map(|n| all_polygons.remove(&n.insee).map(|mp| (n.insee.clone(), mp)))
+                .collect()
+        }
+    };
     let territory = Territory {
         communes: graph.nodes.clone(),
         polygons,

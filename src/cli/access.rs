@@ -45,7 +45,12 @@ pub fn run(a: AccessArgs) -> Result<()> {
         if a.compare_year.is_some() {
             anyhow::bail!("--compare-year compares DREES years; it cannot be used with --facilities");
         }
-        let placed = medaccess::facilities::load_facilities(file, &a.facility_file.columns(), |insee| {
+        if a.report.report.is_some() {
+            anyhow::bail!(
+                "--report is for the DREES maternity runs; it cannot be used with --facilities yet"
+            );
+        }
+        let placed = medaccess::facilities::load_facilities(file, &a.facility_file.columns()?, |insee| {
             territory.origin(insee)
         })?;
         let stem = format!("access-{}", scope.tag());

@@ -185,7 +185,10 @@ pub struct FacilityFileArgs {
 }
 
 impl FacilityFileArgs {
-    pub fn columns(&self) -> medaccess::facilities::FacilityColumns {
+    pub fn columns(&self) -> anyhow::Result<medaccess::facilities::FacilityColumns> {
+        if !self.xy.is_empty() && self.xy.len() != 2 {
+            anyhow::bail!("--xy takes two column names, e.g. --xy x,y");
+        }
         use medaccess::facilities::{CoordColumns, FacilityColumns};
         let coords = match (&self.xy[..], self.epsg) {
             ([x, y], Some(epsg)) => CoordColumns::Xy {
@@ -198,13 +201,13 @@ impl FacilityFileArgs {
                 lat: self.lat_col.clone(),
             },
         };
-        FacilityColumns {
+        Ok(FacilityColumns {
             id: self.id_col.clone(),
             name: Some(self.name_col.clone()),
             coords,
             commune: self.commune_col.clone(),
             capacity: self.capacity_col.clone(),
             ..FacilityColumns::default()
-        }
+        })
     }
 }

@@ -81,7 +81,9 @@ fn change(spec: &str, sign: f64, codes: &[String]) -> Result<SupplyChange> {
     let k: f64 = k
         .trim()
         .parse()
-        .map_err(|_| anyhow::anyhow!("`{spec}`: `{k}` is not a number of GPs"))?;
+        .ok()
+        .filter(|k: &f64| k.is_finite() && *k > 0.0)
+        .ok_or_else(|| anyhow::anyhow!("`{spec}`: `{k}` is not a positive number of GPs"))?;
     let code = code.trim().to_uppercase();
     let unit = codes
         .binary_search(&code)
@@ -94,9 +96,21 @@ fn change(spec: &str, sign: f64, codes: &[String]) -> Result<SupplyChange> {
 
 pub fn run(a: GpArgs) -> Result<()> {
     let decay = Decay::parse(&a.decay)?;
-    if a.within.iter().any(|m| m.is_nan() || *m <= 0.0) {
-        bail!("--within: minutes must be positive");
+    if a.within.iter().any(|m| !m.is_finite() || *m <= 0.0 || *m > 120.0) {
+        bail!("--within: minutes must be between 0 and 120");
     }
+    let mut sorted = a.within.clone();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        bail!("--within: each number of minutes once");
+    }
+    if !(a.consultations_per_gp.is_finite() && a.consultations_per_gp > 0.0) {
+        bail!("--consultations-per-gp must be a positive number");
+    }
+    if !(a.under_served.is_finite() && a.under_served >= 0.0) {
+        bail!("--under-served must be a number of consultations per inhabitant per year");
+    }
+    a.report.lang()?;
     let output = super::args::OutputArgs {
         threshold: 30.0,
         bands: "5,10,15,20,30".into(),
@@ -185,6 +199,12 @@ pub fn run(a: GpArgs) -> Result<()> {
                 .join(", ")
         );
     }
+    let changes: Vec<SupplyChange> = a
+        .add
+        .iter()
+        .map(|s| change(s, 1.0, &codes))
+        .chain(a.remove.iter().map(|s| change(s, -1.0, &codes)))
+        .collect::<Result<_>>()?;
     let max_within = a.within.iter().cloned().fold(0.0, f64::max);
     let reach = (decay.limit() as f64 / 600.0).max(max_within);
     let t0 = std::time::Instant::now();
@@ -207,12 +227,6 @@ pub fn run(a: GpArgs) -> Result<()> {
 
     let unit_of: std::collections::HashMap<usize, usize> =
         units.iter().enumerate().map(|(u, &i)| (i, u)).collect();
-    let changes: Vec<SupplyChange> = a
-        .add
-        .iter()
-        .map(|s| change(s, 1.0, &codes))
-        .chain(a.remove.iter().map(|s| change(s, -1.0, &codes)))
-        .collect::<Result<_>>()?;
     let delta = if changes.is_empty() {
         None
     } else {
@@ -220,6 +234,7 @@ pub fn run(a: GpArgs) -> Result<()> {
     };
 
     let engine_name = engine.name();
+    let within_names: Vec<&'static str> = a.within.iter().map(|&m| within_name(m)).collect();
     let mut feats = Vec::with_capacity(idx.len());
     let row = |i: usize| unit_of.get(&i).map(|&u| (u, &table.rows[u]));
     for &i in idx {
@@ -235,8 +250,8 @@ pub fn run(a: GpArgs) -> Result<()> {
                 Value::real(r.and_then(|r| r.1.nearest_minutes), 2),
             ),
         ];
-        for (k, m) in a.within.iter().enumerate() {
-            props.push((within_name(*m), Value::real(r.map(|r| r.1.within[k]), 2)));
+        for (k, name) in within_names.iter().enumerate() {
+            props.push((*name, Value::real(r.map(|r| r.1.within[k]), 2)));
         }
         props.extend([
             ("gp_per_100k", Value::real(r.map(|r| r.1.accessibility), 2)),
@@ -438,14 +453,16 @@ pub fn run(a: GpArgs) -> Result<()> {
 /// Column name of the count within `m` minutes (field names are static in
 /// output records; the usual values get fixed names).
 fn within_name(m: f64) -> &'static str {
-    match m as u32 {
-        5 if m == 5.0 => "gp_within_5min",
-        10 if m == 10.0 => "gp_within_10min",
-        15 if m == 15.0 => "gp_within_15min",
-        20 if m == 20.0 => "gp_within_20min",
-        30 if m == 30.0 => "gp_within_30min",
-        45 if m == 45.0 => "gp_within_45min",
-        60 if m == 60.0 => "gp_within_60min",
-        _ => "gp_within_other",
+    // Output records have static keys; a run has a handful of these, so
+    // leaking the few odd ones is bounded.
+    match m {
+        5.0 => "gp_within_5min",
+        10.0 => "gp_within_10min",
+        15.0 => "gp_within_15min",
+        20.0 => "gp_within_20min",
+        30.0 => "gp_within_30min",
+        45.0 => "gp_within_45min",
+        60.0 => "gp_within_60min",
+        _ => Box::leak(format!("gp_within_{m}min").into_boxed_str()),
     }
 }

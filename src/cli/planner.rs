@@ -132,6 +132,7 @@ fn write_report(
 
 pub fn scenario(a: ScenarioArgs) -> Result<()> {
     let c = &a.common;
+    refuse_unsupported("scenario", c, true)?;
     if a.close.is_empty() && a.open.is_empty() {
         bail!("say what changes: --close FINESS[,FINESS…] and/or --open NAME@LON:LAT|INSEE[,…]");
     }
@@ -277,6 +278,7 @@ pub struct RankArgs {
 
 pub fn rank(a: RankArgs) -> Result<()> {
     let c = &a.common;
+    refuse_unsupported("rank", c, true)?;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
     let pop: Vec<u64> = run.places.iter().map(|p| p.population.unwrap_or(0)).collect();
@@ -367,8 +369,22 @@ pub struct SiteArgs {
     pub candidates: Vec<String>,
 }
 
+/// Refuses options that a command accepts through shared flags but does not
+/// implement, rather than ignoring them.
+fn refuse_unsupported(cmd: &str, c: &Common, report: bool) -> Result<()> {
+    if !report && c.report.report.is_some() {
+        bail!("--report is not available for `{cmd}` (it is for access, scenario, rank, history and gp)");
+    }
+    if c.output.split_by_dep {
+        bail!("--split-by-dep is only for `access`");
+    }
+    c.report.lang()?;
+    Ok(())
+}
+
 pub fn site(a: SiteArgs) -> Result<()> {
     let c = &a.common;
+    refuse_unsupported("site", c, false)?;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
     let cand_idx: Vec<usize> = if a.candidates.is_empty() {
@@ -382,6 +398,8 @@ pub fn site(a: SiteArgs) -> Result<()> {
                     .ok_or_else(|| anyhow::anyhow!("--candidates: unknown INSEE commune code `{code}`"))?,
             );
         }
+        v.sort_unstable();
+        v.dedup();
         v
     };
     let cands: Vec<_> = medaccess::job::places(&ctx.engine, &ctx.territory, &cand_idx)?
@@ -471,6 +489,13 @@ pub struct HistoryArgs {
 }
 
 pub fn history(a: HistoryArgs) -> Result<()> {
+    if a.thresholds.is_empty() || a.thresholds.iter().any(|t| !t.is_finite() || *t <= 0.0) {
+        bail!("--thresholds: give positive numbers of minutes, e.g. 30,40,45");
+    }
+    if a.output.split_by_dep {
+        bail!("--split-by-dep is only for `access`");
+    }
+    a.report.lang()?;
     let ctx = setup(&a.scope, &a.data, &a.output)?;
     let list = medaccess::facilities::MaternityList::load(&ctx.paths.maternities)?;
     let years = list.years();
@@ -587,6 +612,7 @@ pub struct AreasArgs {
 /// Catchments: communes dissolved by nearest facility.
 pub fn catchments(a: AreasArgs) -> Result<()> {
     let c = &a.common;
+    refuse_unsupported("catchments", c, false)?;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let facilities = ctx.maternities(c.year)?;
     let run = ctx.run(ctx.sites(&facilities)?)?;
@@ -600,6 +626,7 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
             "no commune polygons for this scope: pass --communes-dir ../shared/data/communes-france (folder with polygons/dep-XX.geojson)"
         );
     }
+    warn_missing_polygons(&polys);
     let group_of: Vec<Option<usize>> = run
         .access
         .iter()
@@ -666,6 +693,7 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
 /// pocket is farther or nearer.
 pub fn isochrones(a: AreasArgs) -> Result<()> {
     let c = &a.common;
+    refuse_unsupported("isochrones", c, false)?;
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
     let polys: Vec<_> = run
@@ -680,6 +708,7 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     }
     let bands: &Bands = &ctx.bands;
     let nb = bands.len() + 1; // + unreachable
+    warn_missing_polygons(&polys);
     let group_of: Vec<Option<usize>> = run
         .access
         .iter()
@@ -750,4 +779,15 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     }
     writeln!(out, "  wrote {}", gj.display())?;
     Ok(())
+}
+
+/// Communes with no polygon cannot be drawn in a dissolved area: say how many.
+fn warn_missing_polygons(polys: &[Option<&geo::MultiPolygon<f64>>]) {
+    let missing = polys.iter().filter(|p| p.is_none()).count();
+    if missing > 0 {
+        eprintln!(
+            "warning: {missing} communes in scope have no polygon loaded and are left out of the areas \
+             (their population is still counted); pass --communes-dir ../shared/data/communes-france"
+        );
+    }
 }

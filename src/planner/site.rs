@@ -113,6 +113,9 @@ pub fn choose_sites(
             heap.push((fresh, std::cmp::Reverse(c)));
             continue;
         }
+        if fresh == 0 {
+            break; // the best candidate left brings nobody within the threshold
+        }
         taken[c] = true;
         let places: Vec<usize> = cover[c].iter().copied().filter(|&p| uncovered[p]).collect();
         for &p in &places {
