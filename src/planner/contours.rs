@@ -1,0 +1,443 @@
+//! Isochrone bands on a real road network: a grid of travel times turned
+//! into contour polygons.
+//!
+//! On the commune graph, bands are commune polygons dissolved
+//! ([`super::polygons`]). On a road network the reached roads themselves
+//! draw the bands, the way OpenTripPlanner and Valhalla draw isochrones:
+//!
+//! 1. **Road points.** Every graph node and points sampled along every
+//!    snappable edge (not motorways or ferries: one cannot walk onto them)
+//!    every half cell at most, each with its time to the nearest facility:
+//!    at a node, `node_time`; inside an edge, the faster of driving on to
+//!    either end (where the direction is allowed) plus that end's time, the
+//!    part-edge times read from [`RoadNetwork::geometry_s`], as
+//!    [`Snap::outbound`](crate::roads::Snap::outbound) does.
+//! 2. **Grid.** A regular grid of square cells over the network's bounding
+//!    box plus a margin, in an equirectangular projection centred on the
+//!    box (`x = (lon − lon₀)·cos φ₀·k`, `y = (lat − lat₀)·k`, `k` metres per
+//!    degree on the sphere of [`EARTH_RADIUS_M`]): cells are square at the
+//!    centre latitude φ₀ and a few percent narrower or wider east-west at
+//!    the box's north and south edges (±1 % over Corsica). Each cell centre
+//!    takes the minimum over the road points within
+//!    [`GridOptions::max_off_road_m`] of (point time + straight-line
+//!    distance at [`GridOptions::off_road_kmh`]); the distance is measured
+//!    with the east-west scale of the cell's own latitude, so it is exact to
+//!    0.1 % whatever the projection's distortion. Cells with no such point
+//!    are unreached.
+//! 3. **Contours.** Marching squares (the `contour` crate, a port of
+//!    d3-contour, with linear interpolation along cell sides) trace, for
+//!    each break `b`, the rings around the cells reached within `b`
+//!    minutes. The rings never cross, so the even-odd rule rebuilds the
+//!    region from them whatever their nesting; a band `[lower, upper)` is
+//!    the region of `upper` minus that of `lower`, with
+//!    geo's boolean operations (i_overlay), which return valid polygons:
+//!    holes where a pocket is farther, several polygons where needed.
+//!
+//! Times are in minutes; distances in metres; coordinates in output are
+//! `[lon, lat]` degrees WGS84.
+
+use contour::ContourBuilder;
+use geo::orient::{Direction, Orient};
+use geo::{BooleanOps, MapCoords, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::error::{Error, Result};
+use crate::roads::{EARTH_RADIUS_M, RoadNetwork};
+use crate::units::{DS_PER_MIN, DS_PER_S, Time, UNREACHABLE};
+
+/// Metres per degree of latitude on the sphere of [`EARTH_RADIUS_M`].
+const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+
+/// Largest grid accepted, in cells: 64 million cells take 512 MB of times.
+const MAX_CELLS: usize = 64_000_000;
+
+/// Settings of the travel-time grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridOptions {
+    /// Side of a grid cell, metres (default 250).
+    pub cell_m: f64,
+    /// Speed from a road to a cell centre along the straight line, km/h
+    /// (default 15, the snapping leg speed of
+    /// [`SnapOptions`](crate::roads::SnapOptions)).
+    pub off_road_kmh: f64,
+    /// Cells farther than this from every road point are unreached, metres
+    /// (default 2000: 8 minutes at 15 km/h).
+    pub max_off_road_m: f64,
+}
+
+impl Default for GridOptions {
+    fn default() -> Self {
+        GridOptions {
+            cell_m: 250.0,
+            off_road_kmh: 15.0,
+            max_off_road_m: 2000.0,
+        }
+    }
+}
+
+/// One isochrone band: the area from which the nearest facility is between
+/// `lower_min` (included) and `upper_min` (excluded) minutes away.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Isoband {
+    /// Lower bound, minutes.
+    pub lower_min: f64,
+    /// Upper bound, minutes.
+    pub upper_min: f64,
+    /// Valid polygons in `[lon, lat]` degrees, exteriors counter-clockwise
+    /// and holes clockwise; empty when no cell falls in the band.
+    pub area: MultiPolygon<f64>,
+}
+
+/// Travel times to the nearest facility on a regular grid (see the module
+/// documentation for the projection and the method).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeGrid {
+    /// Columns (west → east) and rows (south → north).
+    pub nx: usize,
+    pub ny: usize,
+    /// Side of a cell in projected metres.
+    pub cell_m: f64,
+    /// Projection centre `[lon₀, lat₀]`, degrees.
+    centre: [f64; 2],
+    /// East-west metres per degree of longitude at the centre latitude.
+    kx: f64,
+    /// Projected position of the centre of cell (0, 0), metres.
+    origin: [f64; 2],
+    /// Minutes of each cell, row by row from the south-west;
+    /// `f64::INFINITY` when unreached.
+    minutes: Vec<f64>,
+}
+
+impl TimeGrid {
+    /// `[lon, lat]` degrees of a projected point.
+    fn to_lonlat(&self, x: f64, y: f64) -> [f64; 2] {
+        [self.centre[0] + x / self.kx, self.centre[1] + y / M_PER_DEG]
+    }
+
+    /// Minutes to the nearest facility from the cell containing `lonlat`;
+    /// `None` outside the grid or when the cell is unreached.
+    pub fn minutes_at(&self, lonlat: [f64; 2]) -> Option<f64> {
+        let x = (lonlat[0] - self.centre[0]) * self.kx;
+        let y = (lonlat[1] - self.centre[1]) * M_PER_DEG;
+        let i = ((x - self.origin[0]) / self.cell_m + 0.5).floor();
+        let j = ((y - self.origin[1]) / self.cell_m + 0.5).floor();
+        if !(i >= 0.0 && j >= 0.0 && (i as usize) < self.nx && (j as usize) < self.ny) {
+            return None;
+        }
+        let t = self.minutes[j as usize * self.nx + i as usize];
+        t.is_finite().then_some(t)
+    }
+
+    /// Minutes of every cell, row by row from the south-west;
+    /// `f64::INFINITY` when unreached.
+    pub fn minutes(&self) -> &[f64] {
+        &self.minutes
+    }
+
+    /// The bands `[0, b₁)`, `[b₁, b₂)`, … for breaks `b₁ < b₂ < …` in
+    /// minutes.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the breaks are empty, not finite, not
+    /// positive or not increasing.
+    pub fn isobands(&self, breaks_min: &[f64]) -> Result<Vec<Isoband>> {
+        check_breaks(breaks_min)?;
+        let last = breaks_min[breaks_min.len() - 1];
+        // Unreached cells get a finite value past the last break so that the
+        // interpolation along a cell side puts the edge close to the reached
+        // cell instead of failing on infinity.
+        let cap = 2.0 * last;
+        let values: Vec<f64> = self.minutes.iter().map(|&t| -t.min(cap)).collect();
+        // Marching squares keeps values >= threshold: negated times keep
+        // the cells reached within the break.
+        let builder = ContourBuilder::new(self.nx, self.ny, true);
+        let thresholds: Vec<f64> = breaks_min.iter().map(|b| -b).collect();
+        let lines = builder
+            .lines(&values, &thresholds)
+            .map_err(|e| Error::Invalid(format!("contouring the travel-time grid: {e:?}")))?;
+        // Region within each break, in grid units (well-conditioned for the
+        // boolean operations), rebuilt by the even-odd rule.
+        let within: Vec<MultiPolygon<f64>> = lines
+            .into_par_iter()
+            .map(|line| {
+                let rings: Vec<Polygon<f64>> = line
+                    .geometry()
+                    .0
+                    .iter()
+                    .filter(|r| r.0.len() >= 4)
+                    .map(|r| Polygon::new(r.clone(), vec![]))
+                    .collect();
+                MultiPolygon(rings).union(&MultiPolygon::<f64>(vec![]))
+            })
+            .collect();
+        let bands: Vec<MultiPolygon<f64>> = (0..breaks_min.len())
+            .into_par_iter()
+            .map(|k| {
+                if k == 0 {
+                    within[0].clone()
+                } else {
+                    within[k].difference(&within[k - 1])
+                }
+            })
+            .collect();
+        Ok(bands
+            .into_iter()
+            .enumerate()
+            .map(|(k, mp)| Isoband {
+                lower_min: if k == 0 { 0.0 } else { breaks_min[k - 1] },
+                upper_min: breaks_min[k],
+                area: self.grid_to_lonlat(&mp).orient(Direction::Default),
+            })
+            .collect())
+    }
+
+    /// Grid units of the contour crate (value `i` sits at `i + 0.5`) to
+    /// `[lon, lat]` degrees.
+    fn grid_to_lonlat(&self, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        mp.map_coords(|c| {
+            let x = self.origin[0] + (c.x - 0.5) * self.cell_m;
+            let y = self.origin[1] + (c.y - 0.5) * self.cell_m;
+            let [lon, lat] = self.to_lonlat(x, y);
+            geo::Coord { x: lon, y: lat }
+        })
+    }
+}
+
+fn check_breaks(breaks_min: &[f64]) -> Result<()> {
+    if breaks_min.is_empty() {
+        return Err(Error::Invalid("isochrone breaks: none given".into()));
+    }
+    let mut prev = 0.0;
+    for &b in breaks_min {
+        if !(b.is_finite() && b > prev) {
+            return Err(Error::Invalid(format!(
+                "isochrone breaks: {b} minutes is not a finite time greater than the previous break ({prev})"
+            )));
+        }
+        prev = b;
+    }
+    Ok(())
+}
+
+/// A road point in projected metres with its time to the nearest facility
+/// in tenths of a second.
+type RoadPoint = GeomWithData<[f64; 2], Time>;
+
+/// Builds the travel-time grid of `net` given `node_time`, the time from
+/// each graph node to the nearest facility ([`UNREACHABLE`] when none), as
+/// [`route::nearest`](crate::route::nearest) on the backward graph from the
+/// facilities' [`destination_seeds`](crate::roads::Snap::destination_seeds)
+/// gives it (`labels[v].time`).
+///
+/// Rows are computed in parallel; the result is the same whatever the
+/// thread count (each cell is a minimum, which does not depend on order).
+///
+/// # Errors
+/// [`Error::Invalid`] when `node_time` does not have one time per node, the
+/// options are not positive and finite, the network has no node, or the
+/// grid would exceed 64 million cells.
+pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> Result<TimeGrid> {
+    if node_time.len() != net.node_lonlat.len() {
+        return Err(Error::Invalid(format!(
+            "isochrones: {} node times for a network of {} nodes",
+            node_time.len(),
+            net.node_lonlat.len()
+        )));
+    }
+    for (name, v) in [
+        ("cell size (m)", opts.cell_m),
+        ("off-road speed (km/h)", opts.off_road_kmh),
+        ("off-road distance (m)", opts.max_off_road_m),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(Error::Invalid(format!(
+                "isochrones: {name} must be positive, got {v}"
+            )));
+        }
+    }
+    // Bounding box of every node and shape point.
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in net
+        .node_lonlat
+        .iter()
+        .copied()
+        .chain((0..net.geometry.len()).map(|i| net.point(i)))
+    {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    if !lo[0].is_finite() {
+        return Err(Error::Invalid("isochrones: the network has no node".into()));
+    }
+    let centre = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
+    let kx = M_PER_DEG * centre[1].to_radians().cos();
+    let project = |p: [f64; 2]| [(p[0] - centre[0]) * kx, (p[1] - centre[1]) * M_PER_DEG];
+    // East-west scale at the box edge farthest from the equator (plus the
+    // margin): the smallest, so a projected radius `reach` finds every
+    // point within `max_off_road_m` on the ground.
+    let far_lat = lo[1].abs().max(hi[1].abs()) + opts.max_off_road_m / M_PER_DEG;
+    let k_min = M_PER_DEG * far_lat.min(89.0).to_radians().cos();
+    let reach = opts.max_off_road_m * (kx / k_min).max(1.0);
+
+    let points = road_points(net, node_time, opts.cell_m / 2.0, &project);
+    let tree = RTree::bulk_load(points);
+
+    // The margin keeps unreached cells all round, so every ring closes
+    // inside the grid.
+    let margin = reach + 2.0 * opts.cell_m;
+    let (p_lo, p_hi) = (project(lo), project(hi));
+    let origin = [p_lo[0] - margin, p_lo[1] - margin];
+    let nx = ((p_hi[0] + margin - origin[0]) / opts.cell_m).ceil() as usize + 1;
+    let ny = ((p_hi[1] + margin - origin[1]) / opts.cell_m).ceil() as usize + 1;
+    if nx.saturating_mul(ny) > MAX_CELLS {
+        return Err(Error::Invalid(format!(
+            "isochrones: a grid of {nx} x {ny} cells of {} m is too large; use larger cells",
+            opts.cell_m
+        )));
+    }
+    let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
+    let mut minutes = vec![f64::INFINITY; nx * ny];
+    minutes.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
+        let y = origin[1] + j as f64 * opts.cell_m;
+        let lat = centre[1] + y / M_PER_DEG;
+        // Ground metres per projected east-west metre at this row.
+        let sx = lat.to_radians().cos() * M_PER_DEG / kx;
+        let r2 = opts.max_off_road_m * opts.max_off_road_m;
+        for (i, cell) in row.iter_mut().enumerate() {
+            let x = origin[0] + i as f64 * opts.cell_m;
+            let mut best = f64::INFINITY;
+            for p in tree.locate_within_distance([x, y], reach * reach) {
+                let [px, py] = *p.geom();
+                let d2 = ((px - x) * sx).powi(2) + (py - y).powi(2);
+                if d2 <= r2 {
+                    best = best.min(p.data as f64 + d2.sqrt() * ds_per_m);
+                }
+            }
+            *cell = best / DS_PER_MIN as f64;
+        }
+    });
+    Ok(TimeGrid {
+        nx,
+        ny,
+        cell_m: opts.cell_m,
+        centre,
+        kx,
+        origin,
+        minutes,
+    })
+}
+
+/// Road points (module documentation, step 1), projected by `project`,
+/// sampled along edges at most `step_m` apart on the ground.
+fn road_points(
+    net: &RoadNetwork,
+    node_time: &[Time],
+    step_m: f64,
+    project: &(dyn Fn([f64; 2]) -> [f64; 2] + Sync),
+) -> Vec<RoadPoint> {
+    let any_snappable = net.edges.iter().any(|e| e.snappable);
+    let usable = |e: &crate::roads::RoadEdge| !any_snappable || e.snappable;
+    let mut on_usable = vec![false; net.node_lonlat.len()];
+    for e in net.edges.iter().filter(|e| usable(e)) {
+        on_usable[e.from as usize] = true;
+        on_usable[e.to as usize] = true;
+    }
+    let mut points: Vec<RoadPoint> = (0..net.node_lonlat.len())
+        .filter(|&v| on_usable[v] && node_time[v] != UNREACHABLE)
+        .map(|v| GeomWithData::new(project(net.node_lonlat[v]), node_time[v]))
+        .collect();
+    let per_edge: Vec<Vec<RoadPoint>> = net
+        .edges
+        .par_iter()
+        .filter(|e| usable(e))
+        .map(|e| {
+            let shape = net.shape(e);
+            let start = e.geom_start as usize;
+            let s = &net.geometry_s[start..start + e.geom_len as usize];
+            let tf = s[s.len() - 1][0];
+            let (t_from, t_to) = (node_time[e.from as usize], node_time[e.to as usize]);
+            // Time from a point `sf` seconds after `from` (and `sb` seconds
+            // back to it) to the nearest facility.
+            let time_at = |sf: f64, sb: f64| -> Time {
+                let mut best = UNREACHABLE;
+                if e.time_fwd != UNREACHABLE && t_to != UNREACHABLE {
+                    best = best.min(t_to.saturating_add(ds((tf as f64 - sf).max(0.0))));
+                }
+                if e.time_bwd != UNREACHABLE && t_from != UNREACHABLE {
+                    best = best.min(t_from.saturating_add(ds(sb)));
+                }
+                best
+            };
+            let mut out = Vec::new();
+            for j in 0..shape.len() - 1 {
+                let len = crate::roads::haversine_m(shape[j], shape[j + 1]);
+                let n = (len / step_m).ceil().max(1.0) as usize;
+                // Shape point j (k = 0) and the points inside the segment;
+                // the last shape point is the `to` node.
+                for k in 0..n {
+                    if j == 0 && k == 0 {
+                        continue; // the `from` node
+                    }
+                    let f = k as f64 / n as f64;
+                    let lerp = |a: f64, b: f64| a + f * (b - a);
+                    let t = time_at(
+                        lerp(s[j][0] as f64, s[j + 1][0] as f64),
+                        lerp(s[j][1] as f64, s[j + 1][1] as f64),
+                    );
+                    if t != UNREACHABLE {
+                        let p = [
+                            lerp(shape[j][0], shape[j + 1][0]),
+                            lerp(shape[j][1], shape[j + 1][1]),
+                        ];
+                        out.push(GeomWithData::new(project(p), t));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    points.extend(per_edge.into_iter().flatten());
+    points
+}
+
+/// Seconds to [`Time`].
+fn ds(secs: f64) -> Time {
+    (secs.max(0.0) * DS_PER_S as f64).round() as Time
+}
+
+/// Isochrone bands of a road network: [`time_grid`] then
+/// [`TimeGrid::isobands`]. `node_time[v]` is the time from node `v` to the
+/// nearest facility ([`UNREACHABLE`] when none); `breaks_min` the increasing
+/// upper bounds of the bands in minutes (10, 20, 30, 40, 60 gives
+/// `[0, 10)`, `[10, 20)`, … `[40, 60)`).
+///
+/// # Examples
+/// ```no_run
+/// # use medaccess::roads::{RoadNetwork, SnapOptions, Snapper};
+/// # use medaccess::route::{nearest, Seed};
+/// # use medaccess::planner::contours::{GridOptions, road_isochrones};
+/// # fn f(net: &RoadNetwork, facilities: &[[f64; 2]]) -> medaccess::Result<()> {
+/// let fac = Snapper::new(net).snap_all(facilities, &SnapOptions::default())?;
+/// let seeds: Vec<Seed> =
+///     fac.snaps.iter().enumerate().flat_map(|(i, s)| s.destination_seeds(i as u32)).collect();
+/// let labels = nearest(net.graph.backward(), &seeds, None);
+/// let node_time: Vec<u32> = labels.iter().map(|l| l.time).collect();
+/// let bands = road_isochrones(net, &node_time, &[10.0, 20.0, 30.0, 40.0, 60.0], &GridOptions::default())?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`time_grid`] and [`TimeGrid::isobands`].
+pub fn road_isochrones(
+    net: &RoadNetwork,
+    node_time: &[Time],
+    breaks_min: &[f64],
+    opts: &GridOptions,
+) -> Result<Vec<Isoband>> {
+    check_breaks(breaks_min)?;
+    time_grid(net, node_time, opts)?.isobands(breaks_min)
+}
