@@ -441,3 +441,112 @@ pub fn road_isochrones(
     check_breaks(breaks_min)?;
     time_grid(net, node_time, opts)?.isobands(breaks_min)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roads::CarProfile;
+
+    fn tiny() -> RoadNetwork {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
+        RoadNetwork::read(std::path::Path::new(path), &CarProfile::france(), &|_, _| {}).unwrap()
+    }
+
+    /// The R-tree query against the obvious scan of every road point with
+    /// haversine distances, every node a facility at a different time.
+    #[test]
+    fn grid_matches_brute_force() {
+        let net = tiny();
+        let node_time: Vec<Time> = (0..net.node_lonlat.len() as u32)
+            .map(|v| if v == 2 { UNREACHABLE } else { 600 * v + 37 })
+            .collect();
+        let opts = GridOptions {
+            cell_m: 120.0,
+            off_road_kmh: 12.0,
+            max_off_road_m: 900.0,
+        };
+        let grid = time_grid(&net, &node_time, &opts).unwrap();
+        let project = |p: [f64; 2]| {
+            [
+                (p[0] - grid.centre[0]) * grid.kx,
+                (p[1] - grid.centre[1]) * M_PER_DEG,
+            ]
+        };
+        let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+        assert!(points.len() > net.node_lonlat.len());
+        let mut reached = 0;
+        for j in 0..grid.ny {
+            for i in 0..grid.nx {
+                let (x, y) = (
+                    grid.origin[0] + i as f64 * opts.cell_m,
+                    grid.origin[1] + j as f64 * opts.cell_m,
+                );
+                let c = grid.to_lonlat(x, y);
+                let mut best = f64::INFINITY;
+                for p in &points {
+                    let q = grid.to_lonlat(p.geom()[0], p.geom()[1]);
+                    let d = crate::roads::haversine_m(c, q);
+                    if d <= opts.max_off_road_m {
+                        best = best.min(p.data as f64 / 600.0 + d / (opts.off_road_kmh / 3.6) / 60.0);
+                    }
+                }
+                let got = grid.minutes[j * grid.nx + i];
+                if best.is_finite() {
+                    reached += 1;
+                    // The local equirectangular distance is within 0.1 % of
+                    // the haversine one.
+                    assert!((got - best).abs() < 0.01, "cell ({i}, {j}): {got} vs {best}");
+                } else {
+                    assert!(got.is_infinite(), "cell ({i}, {j}): {got}");
+                }
+            }
+        }
+        assert!(reached > 100, "{reached} cells reached");
+    }
+
+    /// Inside an edge, a road point's time is that of driving on to the end
+    /// that leads to the facility: forward to `to`, or back to `from`.
+    #[test]
+    fn edge_points_interpolate_between_ends() {
+        let net = tiny();
+        let e = net
+            .edges
+            .iter()
+            .filter(|e| e.time_fwd != UNREACHABLE && e.time_bwd != UNREACHABLE && e.snappable)
+            .max_by(|a, b| a.length_m.total_cmp(&b.length_m))
+            .unwrap();
+        // Halfway along the edge's middle segment.
+        let k = (e.geom_len as usize - 1) / 2;
+        let (a, b) = (e.geom_start as usize + k, e.geom_start as usize + k + 1);
+        let (pa, pb) = (net.point(a), net.point(b));
+        let mid = [(pa[0] + pb[0]) / 2.0, (pa[1] + pb[1]) / 2.0];
+        let s = |i: usize, d: usize| net.geometry_s[i][d] as f64;
+        let (sf, sb) = ((s(a, 0) + s(b, 0)) / 2.0, (s(a, 1) + s(b, 1)) / 2.0);
+        let tf = net.geometry_s[(e.geom_start + e.geom_len - 1) as usize][0] as f64;
+        let opts = GridOptions {
+            cell_m: 10.0,
+            off_road_kmh: 15.0,
+            max_off_road_m: 30.0,
+        };
+        for (node, expected_s) in [(e.to, tf - sf), (e.from, sb)] {
+            let mut node_time = vec![UNREACHABLE; net.node_lonlat.len()];
+            node_time[node as usize] = 0;
+            let grid = time_grid(&net, &node_time, &opts).unwrap();
+            let got_s = grid.minutes_at(mid).unwrap() * 60.0;
+            // The cell centre is within 7.1 m of the road (1.7 s at
+            // 15 km/h), the nearest road point within 2.5 m more along it.
+            assert!(
+                got_s >= expected_s - 0.1 && got_s <= expected_s + 4.0,
+                "to node {node}: {got_s} s, expected {expected_s} s"
+            );
+        }
+    }
+
+    #[test]
+    fn breaks_are_checked() {
+        assert!(check_breaks(&[10.0, 20.0, 30.0]).is_ok());
+        for bad in [&[][..], &[0.0][..], &[10.0, 10.0][..], &[f64::INFINITY][..]] {
+            assert!(check_breaks(bad).is_err(), "{bad:?}");
+        }
+    }
+}
