@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use geo::{Contains, Point, Validation};
+use geo::{Area, BooleanOps, Contains, Point, Validation};
 use medaccess::output::{Feature, Geometry, Value, write_geojson};
 use medaccess::planner::contours::{GridOptions, Isoband, road_isochrones, time_grid};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper};
@@ -50,6 +50,20 @@ fn band_of(bands: &[Isoband], p: [f64; 2]) -> Option<usize> {
     hits.first().copied()
 }
 
+/// Bands never overlap, beyond the rounding of coordinates to 1e-6°
+/// (1e-7 square degrees is about 1,000 m², 0.4 % of one 500 m cell).
+fn assert_disjoint(bands: &[Isoband]) {
+    for i in 0..bands.len() {
+        for j in i + 1..bands.len() {
+            let common = bands[i].area.intersection(&bands[j].area).unsigned_area();
+            assert!(
+                common < 1e-7,
+                "bands {i} and {j} overlap on {common} square degrees"
+            );
+        }
+    }
+}
+
 fn assert_valid(bands: &[Isoband]) {
     for b in bands {
         assert!(
@@ -74,7 +88,7 @@ fn gdal_valid(bands: &[Isoband], name: &str) {
             geometry: Geometry::MultiPolygon(b.area.clone()),
             properties: vec![
                 ("lower_min", Value::Real(b.lower_min)),
-                ("upper_min", Value::Real(b.upper_min)),
+                ("upper_min", Value::real(Some(b.upper_min), 1)),
             ],
         })
         .collect();
@@ -113,9 +127,10 @@ fn tiny_bands() {
     };
     let breaks = [5.0, 10.0, 20.0, 40.0];
     let bands = road_isochrones(&net, &times, &breaks, &opts).unwrap();
-    assert_eq!(bands.len(), 4);
+    assert_eq!(bands.len(), 5);
     assert_eq!((bands[0].lower_min, bands[0].upper_min), (0.0, 5.0));
     assert_eq!((bands[3].lower_min, bands[3].upper_min), (20.0, 40.0));
+    assert_eq!((bands[4].lower_min, bands[4].upper_min), (40.0, f64::INFINITY));
     assert_valid(&bands);
     gdal_valid(&bands, "contours-tiny");
 
@@ -156,9 +171,10 @@ fn corsica_bands() {
     let breaks = [10.0, 20.0, 30.0, 40.0, 60.0];
     let run = || road_isochrones(&net, &times, &breaks, &opts).unwrap();
     let bands = run();
-    assert_eq!(bands.len(), 5);
+    assert_eq!(bands.len(), 6);
     assert_valid(&bands);
     gdal_valid(&bands, "contours-corse");
+    assert_disjoint(&bands);
 
     // The facilities' cells are in the first band; Bonifacio, Calvi and
     // Porto-Vecchio are over an hour from both (band `[40, 60)` or
@@ -170,7 +186,7 @@ fn corsica_bands() {
     assert!((40.0..90.0).contains(&corte), "Corte: {corte} min");
     let bonifacio = grid.minutes_at([9.1590, 41.3870]).unwrap();
     assert!(bonifacio > 60.0, "Bonifacio: {bonifacio} min");
-    assert_eq!(band_of(&bands, [9.1590, 41.3870]), None, "Bonifacio beyond 60");
+    assert_eq!(band_of(&bands, [9.1590, 41.3870]), Some(5), "Bonifacio beyond 60");
     // The sea between Corsica and the continent is beyond any road.
     assert_eq!(grid.minutes_at([9.80, 42.30]), None);
     // Each band has some area, the outer ones in several pieces.

@@ -27,18 +27,20 @@
 //! 3. **Contours.** Marching squares (the `contour` crate, a port of
 //!    d3-contour, with linear interpolation along cell sides) trace, for
 //!    each break `b`, the rings around the cells reached within `b`
-//!    minutes. The rings never cross, so the even-odd rule rebuilds the
-//!    region from them whatever their nesting; a band `[lower, upper)` is
-//!    the region of `upper` minus that of `lower`, with
-//!    geo's boolean operations (i_overlay), which return valid polygons:
-//!    holes where a pocket is farther, several polygons where needed.
+//!    minutes, and the rings around the reached cells. The rings never
+//!    cross, so the even-odd rule rebuilds each region from them whatever
+//!    their nesting; a band `[lower, upper)` is the region of `upper`
+//!    (clipped to the reached area) minus that of `lower`, with geo's
+//!    boolean operations (i_overlay), which return valid polygons: holes
+//!    where a pocket is farther, several polygons where needed. See
+//!    [`TimeGrid::isobands`] for the edge of the reached area.
 //!
 //! Times are in minutes; distances in metres; coordinates in output are
 //! `[lon, lat]` degrees WGS84.
 
 use contour::ContourBuilder;
 use geo::orient::{Direction, Orient};
-use geo::{BooleanOps, MapCoords, MultiPolygon, Polygon};
+use geo::{BooleanOps, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
@@ -49,6 +51,10 @@ use crate::units::{DS_PER_MIN, DS_PER_S, Time, UNREACHABLE};
 
 /// Metres per degree of latitude on the sphere of [`EARTH_RADIUS_M`].
 const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+
+/// Least distance of a contour vertex from the ends of its cell side, in
+/// cells (5 %: 25 m for 500 m cells).
+const SIDE_GAP: f64 = 0.05;
 
 /// Largest grid accepted, in cells: 64 million cells take 512 MB of times.
 const MAX_CELLS: usize = 64_000_000;
@@ -136,43 +142,106 @@ impl TimeGrid {
         &self.minutes
     }
 
-    /// The bands `[0, b₁)`, `[b₁, b₂)`, … for breaks `b₁ < b₂ < …` in
-    /// minutes.
+    /// The bands `[0, b₁)`, `[b₁, b₂)`, … `[bₙ₋₁, bₙ)` for breaks
+    /// `b₁ < b₂ < … < bₙ` in minutes, then the open band `[bₙ, ∞)`
+    /// (`upper_min` infinite) of the cells reached beyond the last break:
+    /// `n + 1` bands that tile the reached area without overlap.
+    ///
+    /// The reached area is traced half-way between reached and unreached
+    /// cell centres. The time contours are traced on the grid with each
+    /// unreached cell next to reached ones given the mean of its reached
+    /// neighbours, then clipped to the reached area: otherwise every band
+    /// would show as a sliver wherever times climb towards a made-up
+    /// "unreached" value at the edge of the reached area (the coast, the
+    /// walk limit).
     ///
     /// # Errors
     /// [`Error::Invalid`] when the breaks are empty, not finite, not
     /// positive or not increasing.
     pub fn isobands(&self, breaks_min: &[f64]) -> Result<Vec<Isoband>> {
         check_breaks(breaks_min)?;
-        let last = breaks_min[breaks_min.len() - 1];
-        // Unreached cells get a finite value past the last break so that the
-        // interpolation along a cell side puts the edge close to the reached
-        // cell instead of failing on infinity.
-        let cap = 2.0 * last;
-        let values: Vec<f64> = self.minutes.iter().map(|&t| -t.min(cap)).collect();
+        let (nx, ny) = (self.nx, self.ny);
+        let reached: Vec<f64> = self.minutes.iter().map(|t| t.is_finite() as u8 as f64).collect();
+        let max_t = self
+            .minutes
+            .iter()
+            .copied()
+            .filter(|t| t.is_finite())
+            .fold(0.0, f64::max);
+        // Beyond the ring of filled cells, a value past every time and break.
+        let far = 2.0 * max_t.max(breaks_min[breaks_min.len() - 1]) + 1.0;
         // Marching squares keeps values >= threshold: negated times keep
-        // the cells reached within the break.
-        let builder = ContourBuilder::new(self.nx, self.ny, true);
-        let thresholds: Vec<f64> = breaks_min.iter().map(|b| -b).collect();
-        let lines = builder
-            .lines(&values, &thresholds)
-            .map_err(|e| Error::Invalid(format!("contouring the travel-time grid: {e:?}")))?;
-        // Region within each break, in grid units (well-conditioned for the
-        // boolean operations), rebuilt by the even-odd rule.
-        let within: Vec<MultiPolygon<f64>> = lines
+        // the cells reached within a break.
+        let values: Vec<f64> = (0..nx * ny)
             .into_par_iter()
-            .map(|line| {
+            .map(|c| {
+                let t = self.minutes[c];
+                if t.is_finite() {
+                    return -t;
+                }
+                let (i, j) = ((c % nx) as isize, (c / nx) as isize);
+                let (mut sum, mut n) = (0.0, 0);
+                for (di, dj) in [
+                    (-1, -1),
+                    (0, -1),
+                    (1, -1),
+                    (-1, 0),
+                    (1, 0),
+                    (-1, 1),
+                    (0, 1),
+                    (1, 1),
+                ] {
+                    let (a, b) = (i + di, j + dj);
+                    if a >= 0 && b >= 0 && (a as usize) < nx && (b as usize) < ny {
+                        let u = self.minutes[b as usize * nx + a as usize];
+                        if u.is_finite() {
+                            sum += u;
+                            n += 1;
+                        }
+                    }
+                }
+                if n > 0 { -sum / n as f64 } else { -far }
+            })
+            .collect();
+        // Unsmoothed rings pass through the middle of cell sides; the time
+        // rings are then moved along the sides by `place_on_sides`.
+        let builder = ContourBuilder::new(nx, ny, false);
+        let contour_err =
+            |e: contour::Error| Error::Invalid(format!("contouring the travel-time grid: {e:?}"));
+        let thresholds: Vec<f64> = breaks_min.iter().map(|b| -b).collect();
+        let mut lines = builder.lines(&values, &thresholds).map_err(contour_err)?;
+        lines.extend(builder.lines(&reached, &[0.5]).map_err(contour_err)?);
+        let n_time = thresholds.len();
+        // Regions in grid units (well-conditioned for the boolean
+        // operations), rebuilt by the even-odd rule; the last is the
+        // reached area.
+        let mut regions: Vec<MultiPolygon<f64>> = lines
+            .into_par_iter()
+            .enumerate()
+            .map(|(k, line)| {
                 let rings: Vec<Polygon<f64>> = line
                     .geometry()
                     .0
                     .iter()
                     .filter(|r| r.0.len() >= 4)
-                    .map(|r| Polygon::new(r.clone(), vec![]))
+                    .map(|r| {
+                        let mut r = r.clone();
+                        if k < n_time {
+                            self.place_on_sides(&mut r, &values, thresholds[k]);
+                        }
+                        Polygon::new(r, vec![])
+                    })
                     .collect();
                 MultiPolygon(rings).union(&MultiPolygon::<f64>(vec![]))
             })
             .collect();
-        let bands: Vec<MultiPolygon<f64>> = (0..breaks_min.len())
+        let reached_area = regions.pop().unwrap_or_else(|| MultiPolygon(vec![]));
+        let mut within: Vec<MultiPolygon<f64>> = regions
+            .par_iter()
+            .map(|r| r.intersection(&reached_area))
+            .collect();
+        within.push(reached_area);
+        let bands: Vec<MultiPolygon<f64>> = (0..within.len())
             .into_par_iter()
             .map(|k| {
                 if k == 0 {
@@ -187,10 +256,55 @@ impl TimeGrid {
             .enumerate()
             .map(|(k, mp)| Isoband {
                 lower_min: if k == 0 { 0.0 } else { breaks_min[k - 1] },
-                upper_min: breaks_min[k],
-                area: self.grid_to_lonlat(&mp).orient(Direction::Default),
+                upper_min: breaks_min.get(k).copied().unwrap_or(f64::INFINITY),
+                area: snap_to_output(self.grid_to_lonlat(&mp)),
             })
             .collect())
+    }
+
+    /// Moves each vertex of a ring traced at `threshold` along its cell
+    /// side to where the values cross it (linear interpolation, as
+    /// d3-contour's smoothing), then away from the side's ends by at least
+    /// [`SIDE_GAP`] of a cell, so that rings of one level never touch.
+    /// On a side from a reached to an unreached cell the ring stays
+    /// [`SIDE_GAP`] short of the side's middle, where the edge of the
+    /// reached area runs: a vertex exactly on that edge makes polygons that
+    /// touch there, which the conversion to degrees and the rounding of the
+    /// output can turn into overlaps.
+    fn place_on_sides(&self, ring: &mut LineString<f64>, values: &[f64], threshold: f64) {
+        let (nx, ny) = (self.nx, self.ny);
+        for c in ring.0.iter_mut() {
+            // Value `i` sits at `i + 0.5`: a vertex with an integer x lies
+            // between values (x - 1, y - 0.5) and (x, y - 0.5).
+            let (a, b, horizontal) = if c.x.fract() == 0.0 {
+                let (i, j) = (c.x as usize, c.y.floor() as usize);
+                if i == 0 || i >= nx || j >= ny {
+                    continue;
+                }
+                ((i - 1, j), (i, j), true)
+            } else {
+                let (i, j) = (c.x.floor() as usize, c.y as usize);
+                if j == 0 || j >= ny || i >= nx {
+                    continue;
+                }
+                ((i, j - 1), (i, j), false)
+            };
+            let (ia, ib) = (a.1 * nx + a.0, b.1 * nx + b.0);
+            let (va, vb) = (values[ia], values[ib]);
+            let mut f = ((threshold - va) / (vb - va)).clamp(SIDE_GAP, 1.0 - SIDE_GAP);
+            let (ra, rb) = (self.minutes[ia].is_finite(), self.minutes[ib].is_finite());
+            if ra != rb {
+                // Fraction from the reached cell, kept inside the reached
+                // area.
+                let g = (if ra { f } else { 1.0 - f }).min(0.5 - SIDE_GAP);
+                f = if ra { g } else { 1.0 - g };
+            }
+            if horizontal {
+                c.x = a.0 as f64 + 0.5 + f;
+            } else {
+                c.y = a.1 as f64 + 0.5 + f;
+            }
+        }
     }
 
     /// Grid units of the contour crate (value `i` sits at `i + 0.5`) to
@@ -203,6 +317,57 @@ impl TimeGrid {
             geo::Coord { x: lon, y: lat }
         })
     }
+}
+
+/// Removes the rings of zero area or fewer than three distinct points (a
+/// segment walked there and back) that rounding leaves: GDAL rejects them.
+fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::Area;
+    let tiny = |r: &LineString<f64>| {
+        let mut pts: Vec<(u64, u64)> = r.0.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect();
+        pts.sort_unstable();
+        pts.dedup();
+        pts.len() < 3 || Polygon::new(r.clone(), vec![]).unsigned_area() == 0.0
+    };
+    MultiPolygon(
+        mp.0.into_iter()
+            .filter(|p| !tiny(p.exterior()))
+            .map(|p| {
+                let (ext, holes) = p.into_inner();
+                Polygon::new(ext, holes.into_iter().filter(|h| !tiny(h)).collect())
+            })
+            .collect(),
+    )
+}
+
+/// Decimal places of degrees written by
+/// [`write_geojson`](crate::output::write_geojson): 1e-6° is about 0.1 m.
+const DEGREE_DECIMALS: i32 = 6;
+
+/// Rounds every coordinate to [`DEGREE_DECIMALS`], as the GeoJSON output
+/// will, and repairs what the rounding breaks (a wedge thinner than the
+/// rounding that becomes a spike, a sliver that collapses) with a union
+/// onto itself, until the rounded polygons are valid; orients the result
+/// (exteriors counter-clockwise, holes clockwise).
+fn snap_to_output(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::Validation;
+    let k = 10f64.powi(DEGREE_DECIMALS);
+    let round = |mp: &MultiPolygon<f64>| {
+        mp.map_coords(|c| geo::Coord {
+            x: (c.x * k).round() / k,
+            y: (c.y * k).round() / k,
+        })
+    };
+    let mut cur = drop_slivers(round(&mp));
+    // Each pass moves only the vertices the previous union created; two
+    // are enough in practice, four bound the work.
+    for _ in 0..4 {
+        if cur.is_valid() {
+            break;
+        }
+        cur = drop_slivers(round(&cur.union(&MultiPolygon::<f64>(vec![]))));
+    }
+    cur.orient(Direction::Default)
 }
 
 fn check_breaks(breaks_min: &[f64]) -> Result<()> {
@@ -412,8 +577,9 @@ fn ds(secs: f64) -> Time {
 /// Isochrone bands of a road network: [`time_grid`] then
 /// [`TimeGrid::isobands`]. `node_time[v]` is the time from node `v` to the
 /// nearest facility ([`UNREACHABLE`] when none); `breaks_min` the increasing
-/// upper bounds of the bands in minutes (10, 20, 30, 40, 60 gives
-/// `[0, 10)`, `[10, 20)`, … `[40, 60)`).
+/// upper bounds of the bands in minutes: 10, 20, 30, 40, 60 gives
+/// `[0, 10)`, `[10, 20)`, … `[40, 60)` and the open band `[60, ∞)` of what
+/// is reached beyond.
 ///
 /// # Examples
 /// ```no_run
