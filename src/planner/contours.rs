@@ -17,7 +17,7 @@
 //!    box (`x = (lon − lon₀)·cos φ₀·k`, `y = (lat − lat₀)·k`, `k` metres per
 //!    degree on the sphere of [`EARTH_RADIUS_M`]): cells are square at the
 //!    centre latitude φ₀ and a few percent narrower or wider east-west at
-//!    the box's north and south edges (±1 % over Corsica). Each cell centre
+//!    the box's north and south edges (about ±1 % over Corsica, ±9 % over France). Each cell centre
 //!    takes the minimum over the road points within
 //!    [`GridOptions::max_off_road_m`] of (point time + straight-line
 //!    distance at [`GridOptions::off_road_kmh`]); the distance is measured
@@ -31,9 +31,14 @@
 //!    cross, so the even-odd rule rebuilds each region from them whatever
 //!    their nesting; a band `[lower, upper)` is the region of `upper`
 //!    (clipped to the reached area) minus that of `lower`, with geo's
-//!    boolean operations (i_overlay), which return valid polygons: holes
-//!    where a pocket is farther, several polygons where needed. See
-//!    [`TimeGrid::isobands`] for the edge of the reached area.
+//!    boolean operations (i_overlay): holes where a pocket is farther,
+//!    several polygons where needed, and a last open band for what is
+//!    reached beyond the last break. See [`TimeGrid::isobands`] for the
+//!    edge of the reached area.
+//! 4. **Output precision.** Coordinates are rounded to 1e-6° (about 0.1 m),
+//!    as [`write_geojson`](crate::output::write_geojson) writes them, and
+//!    whatever the rounding breaks is repaired, so the polygons returned
+//!    are the ones written and pass geo's and GEOS's validity checks.
 //!
 //! Times are in minutes; distances in metres; coordinates in output are
 //! `[lon, lat]` degrees WGS84.
@@ -84,7 +89,8 @@ impl Default for GridOptions {
 }
 
 /// One isochrone band: the area from which the nearest facility is between
-/// `lower_min` (included) and `upper_min` (excluded) minutes away.
+/// `lower_min` (included) and `upper_min` (excluded) minutes away;
+/// `upper_min` is `f64::INFINITY` for the last, open band.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Isoband {
     /// Lower bound, minutes.
