@@ -61,8 +61,9 @@ const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
 /// cells (5 %: 25 m for 500 m cells).
 const SIDE_GAP: f64 = 0.05;
 
-/// Largest grid accepted, in cells: 64 million cells take 512 MB of times.
-const MAX_CELLS: usize = 64_000_000;
+/// Largest grid accepted, in cells. Contouring holds three `f64` per cell:
+/// 32 million cells (France at 250 m needs about 20) take 768 MB.
+const MAX_CELLS: usize = 32_000_000;
 
 /// Settings of the travel-time grid.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -408,7 +409,7 @@ type RoadPoint = GeomWithData<[f64; 2], Time>;
 /// # Errors
 /// [`Error::Invalid`] when `node_time` does not have one time per node, the
 /// options are not positive and finite, the network has no node, or the
-/// grid would exceed 64 million cells.
+/// grid would exceed 32 million cells.
 pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> Result<TimeGrid> {
     if node_time.len() != net.node_lonlat.len() {
         return Err(Error::Invalid(format!(
