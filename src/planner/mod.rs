@@ -1,6 +1,7 @@
 //! Planner tools on top of the access computation: what a closure does
 //! (ranking every facility), where new sites help most, before/after diffs.
 
+pub mod contours;
 pub mod polygons;
 mod rank;
 mod scenario;

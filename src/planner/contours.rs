@@ -1,0 +1,725 @@
+//! Isochrone bands on a real road network: a grid of travel times turned
+//! into contour polygons.
+//!
+//! On the commune graph, bands are commune polygons dissolved
+//! ([`super::polygons`]). On a road network the reached roads themselves
+//! draw the bands, the way OpenTripPlanner and Valhalla draw isochrones:
+//!
+//! 1. **Road points.** Every graph node and points sampled along every
+//!    snappable edge (not motorways or ferries: one cannot walk onto them)
+//!    every half cell at most, each with its time to the nearest facility:
+//!    at a node, `node_time`; inside an edge, the faster of driving on to
+//!    either end (where the direction is allowed) plus that end's time, the
+//!    part-edge times read from [`RoadNetwork::geometry_s`], as
+//!    [`Snap::outbound`](crate::roads::Snap::outbound) does.
+//! 2. **Grid.** A regular grid of square cells over the network's bounding
+//!    box plus a margin, in an equirectangular projection centred on the
+//!    box (`x = (lon − lon₀)·cos φ₀·k`, `y = (lat − lat₀)·k`, `k` metres per
+//!    degree on the sphere of [`EARTH_RADIUS_M`]): cells are square at the
+//!    centre latitude φ₀ and a few percent narrower or wider east-west at
+//!    the box's north and south edges (about ±1 % over Corsica, ±9 % over France). Each cell centre
+//!    takes the minimum over the road points within
+//!    [`GridOptions::max_off_road_m`] of (point time + straight-line
+//!    distance at [`GridOptions::off_road_kmh`]); the distance is measured
+//!    with the east-west scale of the cell's own latitude, so it is exact to
+//!    0.1 % whatever the projection's distortion. Cells with no such point
+//!    are unreached.
+//! 3. **Contours.** Marching squares (the `contour` crate, a port of
+//!    d3-contour, with linear interpolation along cell sides) trace, for
+//!    each break `b`, the rings around the cells reached within `b`
+//!    minutes, and the rings around the reached cells. The rings never
+//!    cross, so the even-odd rule rebuilds each region from them whatever
+//!    their nesting; a band `[lower, upper)` is the region of `upper`
+//!    (clipped to the reached area) minus that of `lower`, with geo's
+//!    boolean operations (i_overlay): holes where a pocket is farther,
+//!    several polygons where needed, and a last open band for what is
+//!    reached beyond the last break. See [`TimeGrid::isobands`] for the
+//!    edge of the reached area.
+//! 4. **Output precision.** Coordinates are rounded to 1e-6° (about 0.1 m),
+//!    as [`write_geojson`](crate::output::write_geojson) writes them, and
+//!    whatever the rounding breaks is repaired, so the polygons returned
+//!    are the ones written and pass geo's and GEOS's validity checks.
+//!
+//! Times are in minutes; distances in metres; coordinates in output are
+//! `[lon, lat]` degrees WGS84.
+
+use contour::ContourBuilder;
+use geo::orient::{Direction, Orient};
+use geo::{BooleanOps, LineString, MapCoords, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::error::{Error, Result};
+use crate::roads::{EARTH_RADIUS_M, RoadNetwork};
+use crate::units::{DS_PER_MIN, DS_PER_S, Time, UNREACHABLE};
+
+/// Metres per degree of latitude on the sphere of [`EARTH_RADIUS_M`].
+const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
+
+/// Least distance of a contour vertex from the ends of its cell side, in
+/// cells (5 %: 25 m for 500 m cells).
+const SIDE_GAP: f64 = 0.05;
+
+/// Largest grid accepted, in cells. Contouring holds three `f64` per cell:
+/// 32 million cells (France at 250 m needs about 20) take 768 MB.
+const MAX_CELLS: usize = 32_000_000;
+
+/// Settings of the travel-time grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridOptions {
+    /// Side of a grid cell, metres (default 250).
+    pub cell_m: f64,
+    /// Speed from a road to a cell centre along the straight line, km/h
+    /// (default 15, the snapping leg speed of
+    /// [`SnapOptions`](crate::roads::SnapOptions)).
+    pub off_road_kmh: f64,
+    /// Cells farther than this from every road point are unreached, metres
+    /// (default 2000: 8 minutes at 15 km/h).
+    pub max_off_road_m: f64,
+}
+
+impl Default for GridOptions {
+    fn default() -> Self {
+        GridOptions {
+            cell_m: 250.0,
+            off_road_kmh: 15.0,
+            max_off_road_m: 2000.0,
+        }
+    }
+}
+
+/// One isochrone band: the area from which the nearest facility is between
+/// `lower_min` (included) and `upper_min` (excluded) minutes away;
+/// `upper_min` is `f64::INFINITY` for the last, open band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Isoband {
+    /// Lower bound, minutes.
+    pub lower_min: f64,
+    /// Upper bound, minutes.
+    pub upper_min: f64,
+    /// Valid polygons in `[lon, lat]` degrees, exteriors counter-clockwise
+    /// and holes clockwise; empty when no cell falls in the band.
+    pub area: MultiPolygon<f64>,
+}
+
+/// Travel times to the nearest facility on a regular grid (see the module
+/// documentation for the projection and the method).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeGrid {
+    /// Columns (west → east) and rows (south → north).
+    pub nx: usize,
+    pub ny: usize,
+    /// Side of a cell in projected metres.
+    pub cell_m: f64,
+    /// Projection centre `[lon₀, lat₀]`, degrees.
+    centre: [f64; 2],
+    /// East-west metres per degree of longitude at the centre latitude.
+    kx: f64,
+    /// Projected position of the centre of cell (0, 0), metres.
+    origin: [f64; 2],
+    /// Minutes of each cell, row by row from the south-west;
+    /// `f64::INFINITY` when unreached.
+    minutes: Vec<f64>,
+}
+
+impl TimeGrid {
+    /// `[lon, lat]` degrees of a projected point.
+    fn to_lonlat(&self, x: f64, y: f64) -> [f64; 2] {
+        [self.centre[0] + x / self.kx, self.centre[1] + y / M_PER_DEG]
+    }
+
+    /// Minutes to the nearest facility from the cell containing `lonlat`;
+    /// `None` outside the grid or when the cell is unreached.
+    pub fn minutes_at(&self, lonlat: [f64; 2]) -> Option<f64> {
+        let x = (lonlat[0] - self.centre[0]) * self.kx;
+        let y = (lonlat[1] - self.centre[1]) * M_PER_DEG;
+        let i = ((x - self.origin[0]) / self.cell_m + 0.5).floor();
+        let j = ((y - self.origin[1]) / self.cell_m + 0.5).floor();
+        if !(i >= 0.0 && j >= 0.0 && (i as usize) < self.nx && (j as usize) < self.ny) {
+            return None;
+        }
+        let t = self.minutes[j as usize * self.nx + i as usize];
+        t.is_finite().then_some(t)
+    }
+
+    /// Minutes of every cell, row by row from the south-west;
+    /// `f64::INFINITY` when unreached.
+    pub fn minutes(&self) -> &[f64] {
+        &self.minutes
+    }
+
+    /// The bands `[0, b₁)`, `[b₁, b₂)`, … `[bₙ₋₁, bₙ)` for breaks
+    /// `b₁ < b₂ < … < bₙ` in minutes, then the open band `[bₙ, ∞)`
+    /// (`upper_min` infinite) of the cells reached beyond the last break:
+    /// `n + 1` bands that tile the reached area without overlap.
+    ///
+    /// The reached area is traced half-way between reached and unreached
+    /// cell centres. The time contours are traced on the grid with each
+    /// unreached cell next to reached ones given the mean of its reached
+    /// neighbours, then clipped to the reached area: otherwise every band
+    /// would show as a sliver wherever times climb towards a made-up
+    /// "unreached" value at the edge of the reached area (the coast, the
+    /// walk limit).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when the breaks are empty, not finite, not
+    /// positive or not increasing.
+    pub fn isobands(&self, breaks_min: &[f64]) -> Result<Vec<Isoband>> {
+        check_breaks(breaks_min)?;
+        let (nx, ny) = (self.nx, self.ny);
+        let reached: Vec<f64> = self.minutes.iter().map(|t| t.is_finite() as u8 as f64).collect();
+        let max_t = self
+            .minutes
+            .iter()
+            .copied()
+            .filter(|t| t.is_finite())
+            .fold(0.0, f64::max);
+        // Beyond the ring of filled cells, a value past every time and break.
+        let far = 2.0 * max_t.max(breaks_min[breaks_min.len() - 1]) + 1.0;
+        // Marching squares keeps values >= threshold: negated times keep
+        // the cells reached within a break.
+        let values: Vec<f64> = (0..nx * ny)
+            .into_par_iter()
+            .map(|c| {
+                let t = self.minutes[c];
+                if t.is_finite() {
+                    return -t;
+                }
+                let (i, j) = ((c % nx) as isize, (c / nx) as isize);
+                let (mut sum, mut n) = (0.0, 0);
+                for (di, dj) in [
+                    (-1, -1),
+                    (0, -1),
+                    (1, -1),
+                    (-1, 0),
+                    (1, 0),
+                    (-1, 1),
+                    (0, 1),
+                    (1, 1),
+                ] {
+                    let (a, b) = (i + di, j + dj);
+                    if a >= 0 && b >= 0 && (a as usize) < nx && (b as usize) < ny {
+                        let u = self.minutes[b as usize * nx + a as usize];
+                        if u.is_finite() {
+                            sum += u;
+                            n += 1;
+                        }
+                    }
+                }
+                if n > 0 { -sum / n as f64 } else { -far }
+            })
+            .collect();
+        // Unsmoothed rings pass through the middle of cell sides; the time
+        // rings are then moved along the sides by `place_on_sides`.
+        let builder = ContourBuilder::new(nx, ny, false);
+        let contour_err =
+            |e: contour::Error| Error::Invalid(format!("contouring the travel-time grid: {e:?}"));
+        let thresholds: Vec<f64> = breaks_min.iter().map(|b| -b).collect();
+        let mut lines = builder.lines(&values, &thresholds).map_err(contour_err)?;
+        lines.extend(builder.lines(&reached, &[0.5]).map_err(contour_err)?);
+        let n_time = thresholds.len();
+        // Regions in grid units (well-conditioned for the boolean
+        // operations), rebuilt by the even-odd rule; the last is the
+        // reached area.
+        let mut regions: Vec<MultiPolygon<f64>> = lines
+            .into_par_iter()
+            .enumerate()
+            .map(|(k, line)| {
+                let rings: Vec<Polygon<f64>> = line
+                    .geometry()
+                    .0
+                    .iter()
+                    .filter(|r| r.0.len() >= 4)
+                    .map(|r| {
+                        let mut r = r.clone();
+                        if k < n_time {
+                            self.place_on_sides(&mut r, &values, thresholds[k]);
+                        }
+                        Polygon::new(r, vec![])
+                    })
+                    .collect();
+                MultiPolygon(rings).union(&MultiPolygon::<f64>(vec![]))
+            })
+            .collect();
+        let reached_area = regions.pop().unwrap_or_else(|| MultiPolygon(vec![]));
+        let mut within: Vec<MultiPolygon<f64>> = regions
+            .par_iter()
+            .map(|r| r.intersection(&reached_area))
+            .collect();
+        within.push(reached_area);
+        let bands: Vec<MultiPolygon<f64>> = (0..within.len())
+            .into_par_iter()
+            .map(|k| {
+                if k == 0 {
+                    within[0].clone()
+                } else {
+                    within[k].difference(&within[k - 1])
+                }
+            })
+            .collect();
+        Ok(bands
+            .into_iter()
+            .enumerate()
+            .map(|(k, mp)| Isoband {
+                lower_min: if k == 0 { 0.0 } else { breaks_min[k - 1] },
+                upper_min: breaks_min.get(k).copied().unwrap_or(f64::INFINITY),
+                area: snap_to_output(self.grid_to_lonlat(&mp)),
+            })
+            .collect())
+    }
+
+    /// Moves each vertex of a ring traced at `threshold` along its cell
+    /// side to where the values cross it (linear interpolation, as
+    /// d3-contour's smoothing), then away from the side's ends by at least
+    /// [`SIDE_GAP`] of a cell, so that rings of one level never touch.
+    /// On a side from a reached to an unreached cell the ring stays
+    /// [`SIDE_GAP`] short of the side's middle, where the edge of the
+    /// reached area runs: a vertex exactly on that edge makes polygons that
+    /// touch there, which the conversion to degrees and the rounding of the
+    /// output can turn into overlaps.
+    fn place_on_sides(&self, ring: &mut LineString<f64>, values: &[f64], threshold: f64) {
+        let (nx, ny) = (self.nx, self.ny);
+        for c in ring.0.iter_mut() {
+            // Value `i` sits at `i + 0.5`: a vertex with an integer x lies
+            // between values (x - 1, y - 0.5) and (x, y - 0.5).
+            let (a, b, horizontal) = if c.x.fract() == 0.0 {
+                let (i, j) = (c.x as usize, c.y.floor() as usize);
+                if i == 0 || i >= nx || j >= ny {
+                    continue;
+                }
+                ((i - 1, j), (i, j), true)
+            } else {
+                let (i, j) = (c.x.floor() as usize, c.y as usize);
+                if j == 0 || j >= ny || i >= nx {
+                    continue;
+                }
+                ((i, j - 1), (i, j), false)
+            };
+            let (ia, ib) = (a.1 * nx + a.0, b.1 * nx + b.0);
+            let (va, vb) = (values[ia], values[ib]);
+            let mut f = ((threshold - va) / (vb - va)).clamp(SIDE_GAP, 1.0 - SIDE_GAP);
+            let (ra, rb) = (self.minutes[ia].is_finite(), self.minutes[ib].is_finite());
+            if ra != rb {
+                // Fraction from the reached cell, kept inside the reached
+                // area.
+                let g = (if ra { f } else { 1.0 - f }).min(0.5 - SIDE_GAP);
+                f = if ra { g } else { 1.0 - g };
+            }
+            if horizontal {
+                c.x = a.0 as f64 + 0.5 + f;
+            } else {
+                c.y = a.1 as f64 + 0.5 + f;
+            }
+        }
+    }
+
+    /// Grid units of the contour crate (value `i` sits at `i + 0.5`) to
+    /// `[lon, lat]` degrees.
+    fn grid_to_lonlat(&self, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        mp.map_coords(|c| {
+            let x = self.origin[0] + (c.x - 0.5) * self.cell_m;
+            let y = self.origin[1] + (c.y - 0.5) * self.cell_m;
+            let [lon, lat] = self.to_lonlat(x, y);
+            geo::Coord { x: lon, y: lat }
+        })
+    }
+}
+
+/// Removes the rings of zero area or fewer than three distinct points (a
+/// segment walked there and back) that rounding leaves: GDAL rejects them.
+fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::Area;
+    let tiny = |r: &LineString<f64>| {
+        let mut pts: Vec<(u64, u64)> = r.0.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect();
+        pts.sort_unstable();
+        pts.dedup();
+        pts.len() < 3 || Polygon::new(r.clone(), vec![]).unsigned_area() == 0.0
+    };
+    MultiPolygon(
+        mp.0.into_iter()
+            .filter(|p| !tiny(p.exterior()))
+            .map(|p| {
+                let (ext, holes) = p.into_inner();
+                Polygon::new(ext, holes.into_iter().filter(|h| !tiny(h)).collect())
+            })
+            .collect(),
+    )
+}
+
+/// Decimal places of degrees written by
+/// [`write_geojson`](crate::output::write_geojson): 1e-6° is about 0.1 m.
+const DEGREE_DECIMALS: i32 = 6;
+
+/// Rounds every coordinate to [`DEGREE_DECIMALS`], as the GeoJSON output
+/// will, and repairs what the rounding breaks (a wedge thinner than the
+/// rounding that becomes a spike, a sliver that collapses) with a union
+/// onto itself, until the rounded polygons are valid; orients the result
+/// (exteriors counter-clockwise, holes clockwise).
+fn snap_to_output(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::Validation;
+    let k = 10f64.powi(DEGREE_DECIMALS);
+    let round = |mp: &MultiPolygon<f64>| {
+        mp.map_coords(|c| geo::Coord {
+            x: (c.x * k).round() / k,
+            y: (c.y * k).round() / k,
+        })
+    };
+    let mut cur = drop_slivers(round(&mp));
+    // Each pass moves only the vertices the previous union created; two
+    // are enough in practice, four bound the work.
+    for _ in 0..4 {
+        if cur.is_valid() {
+            break;
+        }
+        cur = drop_slivers(round(&cur.union(&MultiPolygon::<f64>(vec![]))));
+    }
+    cur.orient(Direction::Default)
+}
+
+fn check_breaks(breaks_min: &[f64]) -> Result<()> {
+    if breaks_min.is_empty() {
+        return Err(Error::Invalid("isochrone breaks: none given".into()));
+    }
+    let mut prev = 0.0;
+    for &b in breaks_min {
+        if !(b.is_finite() && b > prev) {
+            return Err(Error::Invalid(format!(
+                "isochrone breaks: {b} minutes is not a finite time greater than the previous break ({prev})"
+            )));
+        }
+        prev = b;
+    }
+    Ok(())
+}
+
+/// A road point in projected metres with its time to the nearest facility
+/// in tenths of a second.
+type RoadPoint = GeomWithData<[f64; 2], Time>;
+
+/// Builds the travel-time grid of `net` given `node_time`, the time from
+/// each graph node to the nearest facility ([`UNREACHABLE`] when none), as
+/// [`route::nearest`](crate::route::nearest) on the backward graph from the
+/// facilities' [`destination_seeds`](crate::roads::Snap::destination_seeds)
+/// gives it (`labels[v].time`).
+///
+/// Rows are computed in parallel; the result is the same whatever the
+/// thread count (each cell is a minimum, which does not depend on order).
+///
+/// # Errors
+/// [`Error::Invalid`] when `node_time` does not have one time per node, the
+/// options are not positive and finite, the network has no node, or the
+/// grid would exceed 32 million cells.
+pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> Result<TimeGrid> {
+    if node_time.len() != net.node_lonlat.len() {
+        return Err(Error::Invalid(format!(
+            "isochrones: {} node times for a network of {} nodes",
+            node_time.len(),
+            net.node_lonlat.len()
+        )));
+    }
+    for (name, v) in [
+        ("cell size (m)", opts.cell_m),
+        ("off-road speed (km/h)", opts.off_road_kmh),
+        ("off-road distance (m)", opts.max_off_road_m),
+    ] {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(Error::Invalid(format!(
+                "isochrones: {name} must be positive, got {v}"
+            )));
+        }
+    }
+    // Bounding box of every node and shape point.
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in net
+        .node_lonlat
+        .iter()
+        .copied()
+        .chain((0..net.geometry.len()).map(|i| net.point(i)))
+    {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    if !lo[0].is_finite() {
+        return Err(Error::Invalid("isochrones: the network has no node".into()));
+    }
+    let centre = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
+    let kx = M_PER_DEG * centre[1].to_radians().cos();
+    let project = |p: [f64; 2]| [(p[0] - centre[0]) * kx, (p[1] - centre[1]) * M_PER_DEG];
+    // East-west scale at the box edge farthest from the equator (plus the
+    // margin): the smallest, so a projected radius `reach` finds every
+    // point within `max_off_road_m` on the ground.
+    let far_lat = lo[1].abs().max(hi[1].abs()) + opts.max_off_road_m / M_PER_DEG;
+    let k_min = M_PER_DEG * far_lat.min(89.0).to_radians().cos();
+    let reach = opts.max_off_road_m * (kx / k_min).max(1.0);
+
+    let points = road_points(net, node_time, opts.cell_m / 2.0, &project);
+    let tree = RTree::bulk_load(points);
+
+    // The margin keeps unreached cells all round, so every ring closes
+    // inside the grid.
+    let margin = reach + 2.0 * opts.cell_m;
+    let (p_lo, p_hi) = (project(lo), project(hi));
+    let origin = [p_lo[0] - margin, p_lo[1] - margin];
+    let nx = ((p_hi[0] + margin - origin[0]) / opts.cell_m).ceil() as usize + 1;
+    let ny = ((p_hi[1] + margin - origin[1]) / opts.cell_m).ceil() as usize + 1;
+    if nx.saturating_mul(ny) > MAX_CELLS {
+        return Err(Error::Invalid(format!(
+            "isochrones: a grid of {nx} x {ny} cells of {} m is too large; use larger cells",
+            opts.cell_m
+        )));
+    }
+    let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
+    let mut minutes = vec![f64::INFINITY; nx * ny];
+    minutes.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
+        let y = origin[1] + j as f64 * opts.cell_m;
+        let lat = centre[1] + y / M_PER_DEG;
+        // Ground metres per projected east-west metre at this row.
+        let sx = lat.to_radians().cos() * M_PER_DEG / kx;
+        let r2 = opts.max_off_road_m * opts.max_off_road_m;
+        for (i, cell) in row.iter_mut().enumerate() {
+            let x = origin[0] + i as f64 * opts.cell_m;
+            let mut best = f64::INFINITY;
+            for p in tree.locate_within_distance([x, y], reach * reach) {
+                let [px, py] = *p.geom();
+                let d2 = ((px - x) * sx).powi(2) + (py - y).powi(2);
+                if d2 <= r2 {
+                    best = best.min(p.data as f64 + d2.sqrt() * ds_per_m);
+                }
+            }
+            *cell = best / DS_PER_MIN as f64;
+        }
+    });
+    Ok(TimeGrid {
+        nx,
+        ny,
+        cell_m: opts.cell_m,
+        centre,
+        kx,
+        origin,
+        minutes,
+    })
+}
+
+/// Road points (module documentation, step 1), projected by `project`,
+/// sampled along edges at most `step_m` apart on the ground.
+fn road_points(
+    net: &RoadNetwork,
+    node_time: &[Time],
+    step_m: f64,
+    project: &(dyn Fn([f64; 2]) -> [f64; 2] + Sync),
+) -> Vec<RoadPoint> {
+    let any_snappable = net.edges.iter().any(|e| e.snappable);
+    let usable = |e: &crate::roads::RoadEdge| !any_snappable || e.snappable;
+    let mut on_usable = vec![false; net.node_lonlat.len()];
+    for e in net.edges.iter().filter(|e| usable(e)) {
+        on_usable[e.from as usize] = true;
+        on_usable[e.to as usize] = true;
+    }
+    let mut points: Vec<RoadPoint> = (0..net.node_lonlat.len())
+        .filter(|&v| on_usable[v] && node_time[v] != UNREACHABLE)
+        .map(|v| GeomWithData::new(project(net.node_lonlat[v]), node_time[v]))
+        .collect();
+    let per_edge: Vec<Vec<RoadPoint>> = net
+        .edges
+        .par_iter()
+        .filter(|e| usable(e))
+        .map(|e| {
+            let shape = net.shape(e);
+            let start = e.geom_start as usize;
+            let s = &net.geometry_s[start..start + e.geom_len as usize];
+            let tf = s[s.len() - 1][0];
+            let (t_from, t_to) = (node_time[e.from as usize], node_time[e.to as usize]);
+            // Time from a point `sf` seconds after `from` (and `sb` seconds
+            // back to it) to the nearest facility.
+            let time_at = |sf: f64, sb: f64| -> Time {
+                let mut best = UNREACHABLE;
+                if e.time_fwd != UNREACHABLE && t_to != UNREACHABLE {
+                    best = best.min(t_to.saturating_add(ds((tf as f64 - sf).max(0.0))));
+                }
+                if e.time_bwd != UNREACHABLE && t_from != UNREACHABLE {
+                    best = best.min(t_from.saturating_add(ds(sb)));
+                }
+                best
+            };
+            let mut out = Vec::new();
+            for j in 0..shape.len() - 1 {
+                let len = crate::roads::haversine_m(shape[j], shape[j + 1]);
+                let n = (len / step_m).ceil().max(1.0) as usize;
+                // Shape point j (k = 0) and the points inside the segment;
+                // the last shape point is the `to` node.
+                for k in 0..n {
+                    if j == 0 && k == 0 {
+                        continue; // the `from` node
+                    }
+                    let f = k as f64 / n as f64;
+                    let lerp = |a: f64, b: f64| a + f * (b - a);
+                    let t = time_at(
+                        lerp(s[j][0] as f64, s[j + 1][0] as f64),
+                        lerp(s[j][1] as f64, s[j + 1][1] as f64),
+                    );
+                    if t != UNREACHABLE {
+                        let p = [
+                            lerp(shape[j][0], shape[j + 1][0]),
+                            lerp(shape[j][1], shape[j + 1][1]),
+                        ];
+                        out.push(GeomWithData::new(project(p), t));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    points.extend(per_edge.into_iter().flatten());
+    points
+}
+
+/// Seconds to [`Time`].
+fn ds(secs: f64) -> Time {
+    (secs.max(0.0) * DS_PER_S as f64).round() as Time
+}
+
+/// Isochrone bands of a road network: [`time_grid`] then
+/// [`TimeGrid::isobands`]. `node_time[v]` is the time from node `v` to the
+/// nearest facility ([`UNREACHABLE`] when none); `breaks_min` the increasing
+/// upper bounds of the bands in minutes: 10, 20, 30, 40, 60 gives
+/// `[0, 10)`, `[10, 20)`, … `[40, 60)` and the open band `[60, ∞)` of what
+/// is reached beyond.
+///
+/// # Examples
+/// ```no_run
+/// # use medaccess::roads::{RoadNetwork, SnapOptions, Snapper};
+/// # use medaccess::route::{nearest, Seed};
+/// # use medaccess::planner::contours::{GridOptions, road_isochrones};
+/// # fn f(net: &RoadNetwork, facilities: &[[f64; 2]]) -> medaccess::Result<()> {
+/// let fac = Snapper::new(net).snap_all(facilities, &SnapOptions::default())?;
+/// let seeds: Vec<Seed> =
+///     fac.snaps.iter().enumerate().flat_map(|(i, s)| s.destination_seeds(i as u32)).collect();
+/// let labels = nearest(net.graph.backward(), &seeds, None);
+/// let node_time: Vec<u32> = labels.iter().map(|l| l.time).collect();
+/// let bands = road_isochrones(net, &node_time, &[10.0, 20.0, 30.0, 40.0, 60.0], &GridOptions::default())?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`time_grid`] and [`TimeGrid::isobands`].
+pub fn road_isochrones(
+    net: &RoadNetwork,
+    node_time: &[Time],
+    breaks_min: &[f64],
+    opts: &GridOptions,
+) -> Result<Vec<Isoband>> {
+    check_breaks(breaks_min)?;
+    time_grid(net, node_time, opts)?.isobands(breaks_min)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roads::CarProfile;
+
+    fn tiny() -> RoadNetwork {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
+        RoadNetwork::read(std::path::Path::new(path), &CarProfile::france(), &|_, _| {}).unwrap()
+    }
+
+    /// The R-tree query against the obvious scan of every road point with
+    /// haversine distances, every node a facility at a different time.
+    #[test]
+    fn grid_matches_brute_force() {
+        let net = tiny();
+        let node_time: Vec<Time> = (0..net.node_lonlat.len() as u32)
+            .map(|v| if v == 2 { UNREACHABLE } else { 600 * v + 37 })
+            .collect();
+        let opts = GridOptions {
+            cell_m: 120.0,
+            off_road_kmh: 12.0,
+            max_off_road_m: 900.0,
+        };
+        let grid = time_grid(&net, &node_time, &opts).unwrap();
+        let project = |p: [f64; 2]| {
+            [
+                (p[0] - grid.centre[0]) * grid.kx,
+                (p[1] - grid.centre[1]) * M_PER_DEG,
+            ]
+        };
+        let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+        assert!(points.len() > net.node_lonlat.len());
+        let mut reached = 0;
+        for j in 0..grid.ny {
+            for i in 0..grid.nx {
+                let (x, y) = (
+                    grid.origin[0] + i as f64 * opts.cell_m,
+                    grid.origin[1] + j as f64 * opts.cell_m,
+                );
+                let c = grid.to_lonlat(x, y);
+                let mut best = f64::INFINITY;
+                for p in &points {
+                    let q = grid.to_lonlat(p.geom()[0], p.geom()[1]);
+                    let d = crate::roads::haversine_m(c, q);
+                    if d <= opts.max_off_road_m {
+                        best = best.min(p.data as f64 / 600.0 + d / (opts.off_road_kmh / 3.6) / 60.0);
+                    }
+                }
+                let got = grid.minutes[j * grid.nx + i];
+                if best.is_finite() {
+                    reached += 1;
+                    // The local equirectangular distance is within 0.1 % of
+                    // the haversine one.
+                    assert!((got - best).abs() < 0.01, "cell ({i}, {j}): {got} vs {best}");
+                } else {
+                    assert!(got.is_infinite(), "cell ({i}, {j}): {got}");
+                }
+            }
+        }
+        assert!(reached > 100, "{reached} cells reached");
+    }
+
+    /// Inside an edge, a road point's time is that of driving on to the end
+    /// that leads to the facility: forward to `to`, or back to `from`.
+    #[test]
+    fn edge_points_interpolate_between_ends() {
+        let net = tiny();
+        let e = net
+            .edges
+            .iter()
+            .filter(|e| e.time_fwd != UNREACHABLE && e.time_bwd != UNREACHABLE && e.snappable)
+            .max_by(|a, b| a.length_m.total_cmp(&b.length_m))
+            .unwrap();
+        // Halfway along the edge's middle segment.
+        let k = (e.geom_len as usize - 1) / 2;
+        let (a, b) = (e.geom_start as usize + k, e.geom_start as usize + k + 1);
+        let (pa, pb) = (net.point(a), net.point(b));
+        let mid = [(pa[0] + pb[0]) / 2.0, (pa[1] + pb[1]) / 2.0];
+        let s = |i: usize, d: usize| net.geometry_s[i][d] as f64;
+        let (sf, sb) = ((s(a, 0) + s(b, 0)) / 2.0, (s(a, 1) + s(b, 1)) / 2.0);
+        let tf = net.geometry_s[(e.geom_start + e.geom_len - 1) as usize][0] as f64;
+        let opts = GridOptions {
+            cell_m: 10.0,
+            off_road_kmh: 15.0,
+            max_off_road_m: 30.0,
+        };
+        for (node, expected_s) in [(e.to, tf - sf), (e.from, sb)] {
+            let mut node_time = vec![UNREACHABLE; net.node_lonlat.len()];
+            node_time[node as usize] = 0;
+            let grid = time_grid(&net, &node_time, &opts).unwrap();
+            let got_s = grid.minutes_at(mid).unwrap() * 60.0;
+            // The cell centre is within 7.1 m of the road (1.7 s at
+            // 15 km/h), the nearest road point within 2.5 m more along it.
+            assert!(
+                got_s >= expected_s - 0.1 && got_s <= expected_s + 4.0,
+                "to node {node}: {got_s} s, expected {expected_s} s"
+            );
+        }
+    }
+
+    #[test]
+    fn breaks_are_checked() {
+        assert!(check_breaks(&[10.0, 20.0, 30.0]).is_ok());
+        for bad in [&[][..], &[0.0][..], &[10.0, 10.0][..], &[f64::INFINITY][..]] {
+            assert!(check_breaks(bad).is_err(), "{bad:?}");
+        }
+    }
+}
