@@ -199,3 +199,52 @@ fn planner_outputs_same_bytes_whatever_the_thread_count() {
         }
     }
 }
+
+/// On a real road network, isochrones are contours of a grid of travel
+/// times over the reached roads: valid polygons, the nearest band around the
+/// hospitals.
+#[test]
+fn isochrones_on_real_roads_are_valid_contours() {
+    let dir = tmp("iso-roads");
+    let links = common::shared("osm-fr-corse/corsica_links.csv.gz");
+    let (ok, stdout, stderr) = run(
+        &[
+            "isochrones",
+            "--dep",
+            "2A,2B",
+            "--year",
+            "2023",
+            "--roads",
+            links.to_str().unwrap(),
+            "--no-roads-cache",
+            "--cell-m",
+            "500",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("0-10"), "{stdout}");
+    let layer = "isochrones-2A-2B-2023";
+    let q = ogrinfo(
+        &dir.join(format!("{layer}.geojson")),
+        &[
+            "-dialect",
+            "SQLite",
+            "-sql",
+            &format!(
+                "SELECT COUNT(*) AS n, SUM(ST_IsValid(geometry) = 1) AS valid, SUM(geometry IS NOT NULL) AS drawn FROM \"{layer}\""
+            ),
+        ],
+    );
+    let get = |k: &str| {
+        q.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{k} (")))
+            .and_then(|l| l.split('=').nth(1))
+            .map(|v| v.trim().parse::<i64>().unwrap())
+            .unwrap_or_else(|| panic!("{k} in {q}"))
+    };
+    assert!(get("drawn") >= 5, "{q}");
+    assert_eq!(get("valid"), get("drawn"), "every drawn band is valid: {q}");
+}

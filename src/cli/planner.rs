@@ -607,6 +607,13 @@ pub fn history(a: HistoryArgs) -> Result<()> {
 pub struct AreasArgs {
     #[command(flatten)]
     pub common: Common,
+    /// With --roads, isochrones come from a grid of travel times over the
+    /// reached road network: its cell size in metres.
+    #[arg(long, default_value_t = 250.0)]
+    pub cell_m: f64,
+    /// With --roads: walking/leg speed from the road into each grid cell, km/h.
+    #[arg(long, default_value_t = 15.0)]
+    pub off_road_kmh: f64,
 }
 
 /// Catchments: communes dissolved by nearest facility.
@@ -694,27 +701,64 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
 pub fn isochrones(a: AreasArgs) -> Result<()> {
     let c = &a.common;
     refuse_unsupported("isochrones", c, false)?;
+    if !(a.cell_m >= 10.0 && a.cell_m.is_finite() && a.off_road_kmh > 0.0 && a.off_road_kmh.is_finite()) {
+        bail!("--cell-m must be at least 10 and --off-road-kmh positive");
+    }
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let run = ctx.run(ctx.sites(&ctx.maternities(c.year)?)?)?;
-    let polys: Vec<_> = run
-        .places
-        .iter()
-        .map(|p| ctx.territory.polygons.get(&p.id))
-        .collect();
-    if polys.iter().all(Option::is_none) {
-        bail!(
-            "no commune polygons for this scope: pass --communes-dir ../shared/data/communes-france (folder with polygons/dep-XX.geojson)"
-        );
-    }
     let bands: &Bands = &ctx.bands;
     let nb = bands.len() + 1; // + unreachable
-    warn_missing_polygons(&polys);
     let group_of: Vec<Option<usize>> = run
         .access
         .iter()
         .map(|x| Some(bands.index(x.minutes()).unwrap_or(bands.len())))
         .collect();
-    let shapes = planner::polygons::dissolve(&polys, &group_of, nb);
+    let shapes: Vec<geo::MultiPolygon<f64>> = match &ctx.engine {
+        // Real roads: contours of a grid of travel times over the reached
+        // network (population per band still from the communes' times).
+        medaccess::engine::Engine::Roads(r) => {
+            let seeds: Vec<medaccess::route::Seed> = run
+                .sites
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| {
+                    s.entries.iter().map(move |&(node, time)| medaccess::route::Seed {
+                        node,
+                        time,
+                        source: i as u32,
+                    })
+                })
+                .collect();
+            let node_time: Vec<medaccess::units::Time> =
+                medaccess::route::nearest(r.net.graph.backward(), &seeds, None)
+                    .iter()
+                    .map(|l| l.time)
+                    .collect();
+            let opts = planner::contours::GridOptions {
+                cell_m: a.cell_m,
+                off_road_kmh: a.off_road_kmh,
+                ..Default::default()
+            };
+            let iso = planner::contours::road_isochrones(&r.net, &node_time, &bands.breaks, &opts)?;
+            let mut v: Vec<geo::MultiPolygon<f64>> = iso.into_iter().map(|b| b.area).collect();
+            v.resize(nb, geo::MultiPolygon(vec![])); // the unreachable band has no area
+            v
+        }
+        medaccess::engine::Engine::Communes(_) => {
+            let polys: Vec<_> = run
+                .places
+                .iter()
+                .map(|p| ctx.territory.polygons.get(&p.id))
+                .collect();
+            if polys.iter().all(Option::is_none) {
+                bail!(
+                    "no commune polygons for this scope: pass --communes-dir ../shared/data/communes-france (folder with polygons/dep-XX.geojson)"
+                );
+            }
+            warn_missing_polygons(&polys);
+            planner::polygons::dissolve(&polys, &group_of, nb)
+        }
+    };
     let mut labels = bands.labels();
     labels.push("unreachable".into());
     let classes = bands.classes(240.0);
@@ -734,7 +778,12 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
         cumulative += pop;
         let (lo, hi) = classes.get(b).map_or((None, None), |x| (Some(x.0), Some(x.1)));
         feats.push(Feature {
-            geometry: Geometry::MultiPolygon(shapes[b].clone()),
+            // no area (e.g. the unreachable band on a road network): null geometry
+            geometry: if shapes[b].0.is_empty() {
+                Geometry::None
+            } else {
+                Geometry::MultiPolygon(shapes[b].clone())
+            },
             properties: vec![
                 ("band", Value::Str(labels[b].clone())),
                 ("min_from", Value::real(lo, 1)),
