@@ -19,6 +19,7 @@ where
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let name = path
         .file_name()
         .ok_or_else(|| Error::format(path, "not a file name"))?
@@ -26,7 +27,7 @@ where
         .into_owned();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
-        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let file = File::create(&tmp).map_err(|e| Error::io(path, e))?;
         let mut w = BufWriter::new(file);
         fill(&mut w)?;
         let file = w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;

@@ -86,3 +86,25 @@ fn corrupt_cache_is_rebuilt_with_a_warning() {
     corrupt_then_load(&dir, &input, &cache, |b| *b = b"not a cache\n".to_vec());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A link table is two files: changing its nodes file changes the cache key,
+/// so a cached graph with old positions is never reused.
+#[test]
+fn link_table_cache_key_covers_the_nodes_file() {
+    let dir = std::env::temp_dir().join(format!("medaccess-linkkey-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let links = dir.join("t_links.csv");
+    let nodes = dir.join("t_nodes.csv");
+    std::fs::write(
+        &links,
+        "link_id,from_node,to_node,length_m,freespeed_kmh,modes,highway\n1,1,2,100,50,car,primary\n",
+    )
+    .unwrap();
+    std::fs::write(&nodes, "node_id,lat,lon\n1,42.0,9.0\n2,42.001,9.0\n").unwrap();
+    let profile = medaccess::roads::CarProfile::france();
+    let k1 = medaccess::roads::cache::cache_key(&links, &profile).unwrap();
+    std::fs::write(&nodes, "node_id,lat,lon\n1,42.3,9.0\n2,42.301,9.0\n").unwrap();
+    let k2 = medaccess::roads::cache::cache_key(&links, &profile).unwrap();
+    assert_ne!(k1, k2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -29,6 +29,7 @@ pub struct AccessArgs {
 }
 
 pub fn run(a: AccessArgs) -> Result<()> {
+    a.report.lang()?;
     let super::setup::Ctx {
         scope,
         bands,

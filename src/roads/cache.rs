@@ -79,7 +79,18 @@ fn text_hash(s: &str) -> u64 {
 
 /// The cache key of `input` read with `profile`, as 16 hex digits.
 pub fn cache_key(input: &Path, profile: &CarProfile) -> Result<String> {
-    let sum = file_checksum(input)?;
+    let mut sum = file_checksum(input)?;
+    // A link table is two files: its nodes (positions) are part of the input.
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.contains("links") && (name.ends_with(".csv") || name.ends_with(".csv.gz")) {
+        let nodes = super::other::nodes_path_for(input)?;
+        if nodes.exists() {
+            sum = mix(sum ^ file_checksum(&nodes)?.rotate_left(17));
+        }
+    }
     let key = mix(sum
         ^ text_hash(&format!(
             "{};cache={CACHE_VERSION};graph={GRAPH_FORMAT_VERSION}",
