@@ -51,7 +51,7 @@ pub struct Summary {
     pub worst: Vec<(usize, Option<f64>)>,
     /// Places whose origin is not the checked town hall.
     pub origin_fallbacks: usize,
-    /// Sites whose position is a fallback (commune town hall).
+    /// Sites serving some place whose position is a fallback (commune town hall).
     pub site_fallbacks: usize,
 }
 
@@ -105,9 +105,15 @@ pub fn summarize(
         by_dep,
         worst,
         origin_fallbacks: places.iter().filter(|p| p.origin_source != "mairie").count(),
-        site_fallbacks: sites
+        // only the sites serving some place here: fallbacks elsewhere in a
+        // national list say nothing about this scope
+        site_fallbacks: access
             .iter()
-            .filter(|s| s.position_source == "commune-town-hall")
+            .filter(|a| !a.first.is_none())
+            .map(|a| a.first.source)
+            .collect::<std::collections::BTreeSet<u32>>()
+            .into_iter()
+            .filter(|&k| sites[k as usize].position_source == "commune-town-hall")
             .count(),
     }
 }
@@ -194,7 +200,7 @@ impl Summary {
         }
         let _ = writeln!(
             s,
-            "\n  origins not at the checked town hall: {}; facilities placed at their commune's town hall: {}",
+            "\n  origins not at the checked town hall: {}; facilities serving these communes placed at their commune's town hall: {}",
             self.origin_fallbacks, self.site_fallbacks
         );
         s

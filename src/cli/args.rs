@@ -105,7 +105,7 @@ impl DataArgs {
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Désert médical threshold in minutes: beyond it, a commune is flagged.
-    #[arg(long, default_value_t = 40.0)]
+    #[arg(long, default_value_t = 40.0, allow_negative_numbers = true)]
     pub threshold: f64,
     /// Band breaks in minutes.
     #[arg(long, default_value = "10,20,30,40,45,60")]
