@@ -119,18 +119,7 @@ fn same_bytes_whatever_the_thread_count() {
             &[("RAYON_NUM_THREADS", threads)],
         );
         assert!(ok, "{stderr}");
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .map(|p| {
-                (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
-                )
-            })
-            .collect();
-        files.sort();
-        outs.push(files);
+        outs.push(common::files_of(&dir));
     }
     assert!(outs[0].len() >= 5);
     let names = |o: &Vec<(String, Vec<u8>)>| o.iter().map(|x| x.0.clone()).collect::<Vec<_>>();

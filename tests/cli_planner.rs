@@ -137,13 +137,7 @@ fn catchments_and_isochrones_are_valid_polygons() {
                 ),
             ],
         );
-        let get = |k: &str| {
-            q.lines()
-                .find(|l| l.trim_start().starts_with(&format!("{k} (")))
-                .and_then(|l| l.split('=').nth(1))
-                .map(|v| v.trim().parse::<i64>().unwrap())
-                .unwrap_or_else(|| panic!("{k} in {q}"))
-        };
+        let get = |k: &str| common::sql_int(&q, k);
         assert!(get("n") >= 4, "{q}");
         assert_eq!(get("n"), get("valid"), "every polygon valid: {q}");
         assert_eq!(get("pop"), 677_309, "population of 64 split without loss: {q}");
@@ -178,18 +172,7 @@ fn planner_outputs_same_bytes_whatever_the_thread_count() {
             args.extend(["--out", dir.to_str().unwrap()]);
             let (ok, _, stderr) = run(&args, &[("RAYON_NUM_THREADS", threads)]);
             assert!(ok, "{cmd:?}: {stderr}");
-            let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .map(|p| {
-                    (
-                        p.file_name().unwrap().to_string_lossy().into_owned(),
-                        std::fs::read(&p).unwrap(),
-                    )
-                })
-                .collect();
-            files.sort();
-            outs.push(files);
+            outs.push(common::files_of(&dir));
         }
         assert!(!outs[0].is_empty(), "{cmd:?} wrote nothing");
         assert_eq!(outs[0].len(), outs[1].len(), "{cmd:?}");
@@ -238,13 +221,7 @@ fn isochrones_on_real_roads_are_valid_contours() {
             ),
         ],
     );
-    let get = |k: &str| {
-        q.lines()
-            .find(|l| l.trim_start().starts_with(&format!("{k} (")))
-            .and_then(|l| l.split('=').nth(1))
-            .map(|v| v.trim().parse::<i64>().unwrap())
-            .unwrap_or_else(|| panic!("{k} in {q}"))
-    };
+    let get = |k: &str| common::sql_int(&q, k);
     assert!(get("drawn") >= 5, "{q}");
     assert_eq!(get("valid"), get("drawn"), "every drawn band is valid: {q}");
 }

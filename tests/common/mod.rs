@@ -59,3 +59,29 @@ pub fn shared(rel: &str) -> PathBuf {
         .join("../shared/data")
         .join(rel)
 }
+
+/// Every file of a folder as (name, bytes), sorted by name.
+pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// An integer column `key` of the one-row result of `ogrinfo -sql`.
+pub fn sql_int(ogrinfo_output: &str, key: &str) -> i64 {
+    ogrinfo_output
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{key} (")))
+        .and_then(|l| l.split('=').nth(1))
+        .map(|v| v.trim().parse::<i64>().unwrap())
+        .unwrap_or_else(|| panic!("{key} in {ogrinfo_output}"))
+}
