@@ -623,17 +623,7 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let facilities = ctx.maternities(c.year)?;
     let run = ctx.run(ctx.sites(&facilities)?)?;
-    let polys: Vec<_> = run
-        .places
-        .iter()
-        .map(|p| ctx.territory.polygons.get(&p.id))
-        .collect();
-    if polys.iter().all(Option::is_none) {
-        bail!(
-            "no commune polygons for this scope: pass --communes-dir ../shared/data/communes-france (folder with polygons/dep-XX.geojson)"
-        );
-    }
-    warn_missing_polygons(&polys);
+    let polys = place_polygons(&ctx, &run)?;
     let group_of: Vec<Option<usize>> = run
         .access
         .iter()
@@ -745,17 +735,7 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
             v
         }
         medaccess::engine::Engine::Communes(_) => {
-            let polys: Vec<_> = run
-                .places
-                .iter()
-                .map(|p| ctx.territory.polygons.get(&p.id))
-                .collect();
-            if polys.iter().all(Option::is_none) {
-                bail!(
-                    "no commune polygons for this scope: pass --communes-dir ../shared/data/communes-france (folder with polygons/dep-XX.geojson)"
-                );
-            }
-            warn_missing_polygons(&polys);
+            let polys = place_polygons(&ctx, &run)?;
             planner::polygons::dissolve(&polys, &group_of, nb)
         }
     };
@@ -830,8 +810,20 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     Ok(())
 }
 
-/// Communes with no polygon cannot be drawn in a dissolved area: say how many.
-fn warn_missing_polygons(polys: &[Option<&geo::MultiPolygon<f64>>]) {
+/// The loaded polygon of each place of a run; an error when none is loaded,
+/// a warning with the count when some are missing (those communes cannot
+/// be drawn in a dissolved area; their population still counts).
+fn place_polygons<'a>(ctx: &'a Ctx, run: &AccessRun) -> Result<Vec<Option<&'a geo::MultiPolygon<f64>>>> {
+    let polys: Vec<_> = run
+        .places
+        .iter()
+        .map(|p| ctx.territory.polygons.get(&p.id))
+        .collect();
+    if polys.iter().all(Option::is_none) {
+        bail!(
+            "no commune polygons for this scope: pass --communes-dir ../shared/data/communes-france (folder with polygons/dep-XX.geojson)"
+        );
+    }
     let missing = polys.iter().filter(|p| p.is_none()).count();
     if missing > 0 {
         eprintln!(
@@ -839,4 +831,5 @@ fn warn_missing_polygons(polys: &[Option<&geo::MultiPolygon<f64>>]) {
              (their population is still counted); pass --communes-dir ../shared/data/communes-france"
         );
     }
+    Ok(polys)
 }
