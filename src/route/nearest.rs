@@ -149,12 +149,11 @@ pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
 pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let n = csr.num_nodes();
-    // Tentative best two labels of distinct sources per node, ordered; a
-    // label is pushed only when it improves one of them, so dense graphs do
-    // not flood the queue with labels that can never be kept.
-    let mut first = vec![Label::NONE; n];
-    let mut second = vec![Label::NONE; n];
-    let mut settled = vec![0u8; n];
+    // Tentative best two labels of distinct sources per node, ordered, and
+    // how many are settled, side by side so that a relaxation touches one
+    // cache line. A label is pushed only when it improves one of the two,
+    // so dense graphs do not flood the queue.
+    let mut slots = vec![Slot::EMPTY; n];
     let mut queue = Q::default();
     for seed in seeds {
         let v = seed.node as usize;
@@ -162,38 +161,62 @@ pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Opti
             time: seed.time,
             source: seed.source,
         };
-        if v < n && seed.time <= limit && offer(&mut first[v], &mut second[v], l) {
+        if v < n && seed.time <= limit && slots[v].offer(l) {
             queue.push(seed.time, seed.source, seed.node);
         }
     }
     while let Some((d, s, v)) = queue.pop() {
         let l = Label { time: d, source: s };
-        let vi = v as usize;
+        let slot = &mut slots[v as usize];
         // Only the current tentative label of the next rank is settled;
         // anything else is a stale entry.
-        let current = match settled[vi] {
-            0 => first[vi],
-            1 => second[vi],
+        let current = match slot.settled {
+            0 => slot.first,
+            1 => slot.second,
             _ => continue,
         };
         if current != l {
             continue;
         }
-        settled[vi] += 1;
-        prefetch_upcoming_labels(&queue, csr, &second);
+        slot.settled += 1;
+        prefetch_upcoming_labels(&queue, csr, &slots);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);
-            let wi = w as usize;
-            if nd > limit || settled[wi] >= 2 {
+            let ws = &mut slots[w as usize];
+            if nd > limit || ws.settled >= 2 {
                 continue;
             }
-            if offer(&mut first[wi], &mut second[wi], Label { time: nd, source: s }) {
+            if ws.offer(Label { time: nd, source: s }) {
                 queue.push(nd, s, w);
             }
         }
     }
-    Nearest { first, second }
+    Nearest {
+        first: slots.iter().map(|s| s.first).collect(),
+        second: slots.iter().map(|s| s.second).collect(),
+    }
+}
+
+/// A node's state in [`nearest_two_with`].
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    first: Label,
+    second: Label,
+    settled: u32,
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        first: Label::NONE,
+        second: Label::NONE,
+        settled: 0,
+    };
+
+    #[inline]
+    fn offer(&mut self, l: Label) -> bool {
+        offer(&mut self.first, &mut self.second, l)
+    }
 }
 
 /// Offers label `l` to a node's ordered pair of best labels of distinct
