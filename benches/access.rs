@@ -6,7 +6,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use medaccess::access::nearest_sites;
 use medaccess::job::{self, DataPaths, Scope};
 use medaccess::planner::rank_closures;
-use medaccess::route::{Seed, nearest};
+use medaccess::route::nearest;
 
 fn bench(c: &mut Criterion) {
     let paths = DataPaths::fixtures(&medaccess::communes::fixtures::default_dir());
@@ -24,17 +24,7 @@ fn bench(c: &mut Criterion) {
     });
     // Issue 6: ranking every facility must cost at most 2x one plain
     // multi-source pass (nearest only). Compare the two directly.
-    let seeds: Vec<Seed> = sites
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            s.entries.iter().map(move |&(node, time)| Seed {
-                node,
-                time,
-                source: i as u32,
-            })
-        })
-        .collect();
+    let seeds = medaccess::access::site_seeds(&sites);
     g.bench_function("one_multi_source_pass_nearest_only", |b| {
         b.iter(|| nearest(engine.graph().backward(), &seeds, None))
     });

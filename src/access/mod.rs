@@ -59,11 +59,10 @@ impl PlaceAccess {
     }
 }
 
-/// Nearest and second-nearest site for every place, patient → facility,
-/// from one multi-source search on the backward graph. Exact: a place's two
-/// best sites are among the two best of each of its entry nodes.
-pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec<PlaceAccess> {
-    let seeds: Vec<Seed> = sites
+/// Where every site enters the graph, as search seeds whose source is the
+/// site's index: run them on the backward graph for patient → facility times.
+pub fn site_seeds(sites: &[Site]) -> Vec<Seed> {
+    sites
         .iter()
         .enumerate()
         .flat_map(|(i, s)| {
@@ -73,7 +72,14 @@ pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec
                 source: i as u32,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Nearest and second-nearest site for every place, patient → facility,
+/// from one multi-source search on the backward graph. Exact: a place's two
+/// best sites are among the two best of each of its entry nodes.
+pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec<PlaceAccess> {
+    let seeds = site_seeds(sites);
     let near = nearest_two(graph.backward(), &seeds, None);
     places
         .iter()

@@ -707,18 +707,7 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
         // Real roads: contours of a grid of travel times over the reached
         // network (population per band still from the communes' times).
         medaccess::engine::Engine::Roads(r) => {
-            let seeds: Vec<medaccess::route::Seed> = run
-                .sites
-                .iter()
-                .enumerate()
-                .flat_map(|(i, s)| {
-                    s.entries.iter().map(move |&(node, time)| medaccess::route::Seed {
-                        node,
-                        time,
-                        source: i as u32,
-                    })
-                })
-                .collect();
+            let seeds = medaccess::access::site_seeds(&run.sites);
             let node_time: Vec<medaccess::units::Time> =
                 medaccess::route::nearest(r.net.graph.backward(), &seeds, None)
                     .iter()
