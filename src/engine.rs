@@ -145,9 +145,10 @@ impl Engine {
             Engine::Roads(r) => {
                 let i = &r.net.info;
                 format!(
-                    "engine={} ({}, data of {}, profile {}: {} nodes, {} arcs; {} nodes outside the largest strongly connected component dropped; \
-                     snap leg at {} km/h, limit {} m) — © OpenStreetMap contributors, ODbL",
+                    "engine={} ({} {}, data of {}, profile {}: {} nodes, {} arcs; {} nodes outside the largest strongly connected component dropped; \
+                     snap leg at {} km/h, limit {} m) — {}",
                     i.engine.as_str(),
+                    i.engine.description(),
                     i.source.display(),
                     i.timestamp.as_deref().unwrap_or("unknown date"),
                     i.profile,
@@ -155,7 +156,8 @@ impl Engine {
                     r.net.graph.num_arcs(),
                     i.report.dropped_nodes,
                     r.snap.leg_kmh,
-                    r.snap.max_distance_m
+                    r.snap.max_distance_m,
+                    i.engine.attribution()
                 )
             }
         }
@@ -307,7 +309,7 @@ impl Engine {
                     _ => E::Network {
                         name: i.engine.as_str().to_string(),
                         date: i.timestamp.clone(),
-                        from_osm: true,
+                        from_osm: i.engine.from_osm(),
                     },
                 };
                 (

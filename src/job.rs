@@ -182,12 +182,14 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
     Ok((engine, territory))
 }
 
-/// Replaces the engine by a road network read from `file` (OpenStreetMap
-/// `.osm.pbf`/`.osm`, MATSim `.xml`, `*_links.csv`), through the cache in
-/// `cache_dir` (keyed by the file's checksum, the profile and the format
-/// version; a stale or corrupt cache is rebuilt). Returns the cache warnings.
+/// Replaces the engine by a road network read from `file` (any format
+/// [`crate::roads::input`] recognises by content), through the cache in
+/// `cache_dir` (keyed by the input files' checksums, the profile, the import
+/// options and the format version; a stale or corrupt cache is rebuilt).
+/// Returns the cache warnings.
 pub fn load_road_engine(
     file: &Path,
+    opts: &crate::roads::ReadOptions,
     cache_dir: Option<&Path>,
     snap: crate::roads::SnapOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
@@ -195,11 +197,11 @@ pub fn load_road_engine(
     let profile = crate::roads::CarProfile::france();
     let (net, warnings) = match cache_dir {
         Some(dir) => {
-            let (net, outcome) = crate::roads::load_or_build(file, &profile, dir, progress)?;
+            let (net, outcome) = crate::roads::load_or_build_with(file, &profile, opts, dir, progress)?;
             (net, outcome.warnings)
         }
         None => (
-            crate::roads::RoadNetwork::read(file, &profile, progress)?,
+            crate::roads::RoadNetwork::read_with(file, &profile, opts, progress)?,
             Vec::new(),
         ),
     };

@@ -165,9 +165,15 @@ fn bad_xml_and_tables() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("missing column `to_node`"), "{e}");
-    let e = RoadNetwork::read(&dir.join("roads.shp"), &CarProfile::france(), &|_, _| {})
+    // Formats are told by content: a file that is none of them is named.
+    let junk = dir.join("roads.shp");
+    std::fs::write(&junk, b"\x00\x01 not roads").unwrap();
+    let e = RoadNetwork::read(&junk, &CarProfile::france(), &|_, _| {})
         .unwrap_err()
         .to_string();
-    assert!(e.contains("unknown road network format"), "{e}");
+    assert!(
+        e.contains("unknown road network format") && e.contains("roads.shp"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -59,10 +59,35 @@ pub struct DataArgs {
     /// Official FINESS establishment extract (Latin-1, Lambert-93), tried first.
     #[arg(long, value_name = "FILE")]
     pub finess: Option<PathBuf>,
-    /// Real roads instead of the commune estimate: an OpenStreetMap extract
-    /// (.osm.pbf, .osm), a MATSim network (.xml[.gz]) or a link table (*_links.csv[.gz]).
+    /// Real roads instead of the commune estimate, recognised by content: an
+    /// OpenStreetMap extract (.osm.pbf, .osm), a MATSim network (XML, plain or
+    /// gzipped), a CSV link table (plain or gzipped), IGN BD TOPO or ROUTE 500
+    /// road sections (Shapefile .shp with its .dbf and .prj, or GeoPackage).
     #[arg(long, value_name = "FILE")]
     pub roads: Option<PathBuf>,
+    /// Use the source's own speeds instead of the French car profile's class
+    /// speeds: BD TOPO VITESSE_MOYENNE_VL, MATSim freespeed, a link table's
+    /// time or speed column.
+    #[arg(long, requires = "roads")]
+    pub source_speed: bool,
+    /// Column names of a --roads link table, role=COLUMN comma-separated.
+    /// Roles (default column): id (link_id), from (from_node), to (to_node),
+    /// length (length_m, metres), speed (freespeed_kmh, km/h), time (time_s,
+    /// seconds), oneway (oneway: yes/no/-1), class (highway: OSM class),
+    /// modes (modes), geometry (geometry: WKT LINESTRING), and for the nodes
+    /// file node_id (node_id), lon (lon), lat (lat), x (x_l93), y (y_l93).
+    /// E.g. `--link-columns from=A,to=B,length=LEN,class=HW,geometry=WKT`.
+    #[arg(long, value_name = "ROLE=COL,...", requires = "roads")]
+    pub link_columns: Option<String>,
+    /// Nodes file of a --roads link table (id and lon,lat or x,y); default:
+    /// the *_nodes.csv[.gz] beside a *_links.csv[.gz].
+    #[arg(long, value_name = "FILE", requires = "roads")]
+    pub roads_nodes: Option<PathBuf>,
+    /// EPSG code of --roads coordinates the file does not name: a link
+    /// table's x,y (default 2154) and WKT (default 4326) columns, a MATSim
+    /// network without CRS (default 2154), a Shapefile without .prj.
+    #[arg(long, value_name = "CODE", requires = "roads")]
+    pub roads_epsg: Option<u32>,
     /// Where the road graph cache goes (default: ~/.cache/medaccess/roads).
     #[arg(long, value_name = "DIR")]
     pub roads_cache: Option<PathBuf>,
@@ -78,6 +103,20 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
+    /// The road import options of the `--roads` flags.
+    pub fn road_options(&self) -> Result<medaccess::roads::ReadOptions> {
+        let link_columns = match &self.link_columns {
+            Some(spec) => medaccess::roads::LinkColumns::parse(spec)?,
+            None => Default::default(),
+        };
+        Ok(medaccess::roads::ReadOptions {
+            source_speed: self.source_speed,
+            link_columns,
+            nodes: self.roads_nodes.clone(),
+            epsg: self.roads_epsg,
+        })
+    }
+
     pub fn paths(&self) -> DataPaths {
         let dir = self
             .fixtures

@@ -61,7 +61,8 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
             leg_kmh: data.leg_kmh,
             max_distance_m: data.snap_limit_m,
         };
-        let (e, warnings) = job::load_road_engine(file, cache.as_deref(), snap, &|done, total| {
+        let opts = data.road_options()?;
+        let (e, warnings) = job::load_road_engine(file, &opts, cache.as_deref(), snap, &|done, total| {
             if let Some(pct) = (done * 100).checked_div(total) {
                 pb.set_position(pct);
             }

@@ -5,8 +5,10 @@
 //! JSON header (the [`NetworkInfo`] and the cache key) followed by the node
 //! positions and ids, the edges and their shapes, little-endian.
 //!
-//! The key hashes the input file's bytes, its size, the profile's
-//! [`fingerprint`](CarProfile::fingerprint), [`CACHE_VERSION`] and the graph
+//! The key hashes the input's bytes and sizes (every file of it: a
+//! Shapefile's `.dbf`/`.shx`/`.prj`, a link table's nodes file), the
+//! profile's [`fingerprint`](CarProfile::fingerprint), the import options'
+//! [`fingerprint`](ReadOptions::fingerprint), [`CACHE_VERSION`] and the graph
 //! file format version; it is part of the file name and is checked again
 //! inside the file. A cache whose key differs is simply not used; a cache
 //! that cannot be read (corrupt, truncated, wrong version) is rebuilt and the
@@ -14,12 +16,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CarProfile, NetworkInfo, RoadEdge, RoadNetwork};
+use super::{CarProfile, NetworkInfo, ReadOptions, RoadEdge, RoadNetwork};
 use crate::error::{Error, Result};
 use crate::graph::{GRAPH_FORMAT_VERSION, read_graph, write_graph};
 
 /// Bumped whenever the cache content or the import changes meaning.
-pub const CACHE_VERSION: u32 = 1;
+pub const CACHE_VERSION: u32 = 2;
 
 const META_MAGIC: &[u8; 8] = b"MEDROADS";
 
@@ -77,24 +79,25 @@ fn text_hash(s: &str) -> u64 {
     mix(h)
 }
 
-/// The cache key of `input` read with `profile`, as 16 hex digits.
+/// The cache key of `input` read with `profile` and default options, as 16
+/// hex digits.
 pub fn cache_key(input: &Path, profile: &CarProfile) -> Result<String> {
-    let mut sum = file_checksum(input)?;
-    // A link table is two files: its nodes (positions) are part of the input.
-    let name = input
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if name.contains("links") && (name.ends_with(".csv") || name.ends_with(".csv.gz")) {
-        let nodes = super::other::nodes_path_for(input)?;
-        if nodes.exists() {
-            sum = mix(sum ^ file_checksum(&nodes)?.rotate_left(17));
-        }
+    cache_key_with(input, profile, &ReadOptions::default())
+}
+
+/// The cache key of `input` read with `profile` and `opts`, as 16 hex
+/// digits.
+pub fn cache_key_with(input: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<String> {
+    let files = super::input::input_files(input, opts)?;
+    let mut sum = 0u64;
+    for (i, f) in files.iter().enumerate() {
+        sum = mix(sum ^ file_checksum(f)?.rotate_left(17 * i as u32));
     }
     let key = mix(sum
         ^ text_hash(&format!(
-            "{};cache={CACHE_VERSION};graph={GRAPH_FORMAT_VERSION}",
-            profile.fingerprint()
+            "{};{};cache={CACHE_VERSION};graph={GRAPH_FORMAT_VERSION}",
+            profile.fingerprint(),
+            opts.fingerprint()
         )));
     Ok(format!("{key:016x}"))
 }
@@ -122,7 +125,18 @@ pub fn load_or_build(
     cache_dir: &Path,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(RoadNetwork, CacheOutcome)> {
-    let key = cache_key(input, profile)?;
+    load_or_build_with(input, profile, &ReadOptions::default(), cache_dir, progress)
+}
+
+/// [`load_or_build`] with import options (part of the cache key).
+pub fn load_or_build_with(
+    input: &Path,
+    profile: &CarProfile,
+    opts: &ReadOptions,
+    cache_dir: &Path,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(RoadNetwork, CacheOutcome)> {
+    let key = cache_key_with(input, profile, opts)?;
     let path = cache_path(input, cache_dir, &key);
     let mut warnings = Vec::new();
     if path.exists() {
@@ -141,7 +155,7 @@ pub fn load_or_build(
             Err(e) => warnings.push(format!("ignoring unreadable road cache, rebuilding it: {e}")),
         }
     }
-    let net = RoadNetwork::read(input, profile, progress)?;
+    let net = RoadNetwork::read_with(input, profile, opts, progress)?;
     if let Err(e) = std::fs::create_dir_all(cache_dir)
         .map_err(|e| Error::io(cache_dir, e))
         .and_then(|_| write_cache(&path, &net, &key))

@@ -8,23 +8,32 @@
 //! [`contract`] merges chains of degree-2 nodes → the largest strongly
 //! connected component is kept (what was dropped is reported) →
 //! [`snap`] places points on the network, [`cache`] stores it.
-//! [`other`] reads MATSim and link-table networks into the same type.
+//! [`other`] reads MATSim networks, [`table`] link tables and [`ign`] IGN
+//! road sections (BD TOPO, ROUTE 500; Shapefile or GeoPackage) into the
+//! same type, through [`sections`]. [`input`] tells the formats apart by
+//! content and holds the options all readers share.
 //!
 //! Distances are in metres on the sphere of radius [`EARTH_RADIUS_M`]
 //! (haversine, as OSMnx does); times in [`Time`] (tenths of a second).
 
 pub mod cache;
 mod contract;
+mod gpkg;
+pub mod ign;
+pub mod input;
 pub mod osm_pbf;
 pub mod osm_xml;
 pub mod other;
 pub mod profile;
+mod sections;
 pub mod snap;
 pub mod synthetic;
+pub mod table;
 
 mod build;
 
-pub use cache::{CacheOutcome, load_or_build};
+pub use cache::{CacheOutcome, load_or_build, load_or_build_with};
+pub use input::{Format, LinkColumns, ReadOptions};
 pub use osm_pbf::read_pbf;
 pub use osm_xml::read_osm_xml;
 pub use profile::{CarProfile, MaxSpeed, WaySpeed, parse_duration_s, parse_maxspeed};
@@ -32,7 +41,7 @@ pub use snap::{Snap, SnapOptions, SnapReport, Snapper};
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::graph::RoadGraph;
 use crate::units::{NodeId, Time};
 
@@ -84,15 +93,52 @@ pub enum Engine {
     Matsim,
     /// A flat link table (CSV of links + CSV of nodes).
     Links,
+    /// IGN BD TOPO road sections (`TRONCON_DE_ROUTE`).
+    #[serde(rename = "ign-bdtopo")]
+    BdTopo,
+    /// IGN ROUTE 500 road sections (`TRONCON_ROUTE`).
+    #[serde(rename = "ign-route500")]
+    Route500,
 }
 
 impl Engine {
-    /// The name written in outputs: `osm`, `matsim`, `links`.
+    /// The name written in outputs: `osm`, `matsim`, `links`, `ign-bdtopo`,
+    /// `ign-route500`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Engine::Osm => "osm",
             Engine::Matsim => "matsim",
             Engine::Links => "links",
+            Engine::BdTopo => "ign-bdtopo",
+            Engine::Route500 => "ign-route500",
+        }
+    }
+
+    /// What the source is, for logs and reports.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Engine::Osm => "OpenStreetMap extract",
+            Engine::Matsim => "MATSim network",
+            Engine::Links => "link table",
+            Engine::BdTopo => "IGN BD TOPO road sections (TRONCON_DE_ROUTE)",
+            Engine::Route500 => "IGN ROUTE 500 road sections (TRONCON_ROUTE)",
+        }
+    }
+
+    /// Whether the data is OpenStreetMap's (or may be: MATSim networks and
+    /// link tables are usually built from it).
+    pub fn from_osm(&self) -> bool {
+        !matches!(self, Engine::BdTopo | Engine::Route500)
+    }
+
+    /// The attribution its outputs must carry.
+    pub fn attribution(&self) -> &'static str {
+        match self {
+            Engine::Osm => "© OpenStreetMap contributors, ODbL",
+            Engine::Matsim | Engine::Links => {
+                "the network's producer (if built from OpenStreetMap: © OpenStreetMap contributors, ODbL)"
+            }
+            Engine::BdTopo | Engine::Route500 => "© IGN, Licence Ouverte / Etalab 2.0",
         }
     }
 }
@@ -141,6 +187,14 @@ pub struct ImportReport {
     /// Nodes and arcs of the final graph.
     pub nodes: u64,
     pub arcs: u64,
+    /// Links or sections whose class the source-to-profile table does not
+    /// know: they get the profile's `road` speed (non-OSM sources).
+    #[serde(default)]
+    pub class_unknown: u64,
+    /// Sections left out by their attributes: IGN access restrictions,
+    /// private roads, roads under construction, non-car natures.
+    #[serde(default)]
+    pub excluded: u64,
 }
 
 /// A road between two graph nodes, with its shape. Two-way roads are one
@@ -198,38 +252,25 @@ impl RoadNetwork {
         from_e7(self.geometry[i])
     }
 
-    /// Reads any supported network, chosen by file name: `.osm.pbf`/`.pbf`,
-    /// `.osm`/`.osm.gz`/`.xml` (OSM XML, or MATSim when the root element is
-    /// `<network>`), `.csv`/`.csv.gz` (link table; nodes in the
-    /// `*_nodes.csv[.gz]` beside a `*_links.csv[.gz]`).
+    /// Reads any supported network with the default options: the format is
+    /// told by content ([`input::sniff`]): OSM PBF or XML, MATSim XML (plain
+    /// or gzipped), a link table (nodes in the `*_nodes.csv[.gz]` beside a
+    /// `*_links.csv[.gz]`), IGN sections as Shapefile or GeoPackage.
     ///
     /// `progress` is called with (bytes done, bytes total) while reading a
     /// PBF; pass `&|_, _| {}` to ignore it.
     pub fn read(path: &Path, profile: &CarProfile, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Self> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        if name.ends_with(".pbf") {
-            read_pbf(path, profile, progress)
-        } else if name.ends_with(".csv") || name.ends_with(".csv.gz") {
-            other::read_link_table(path, &other::nodes_path_for(path)?, profile)
-        } else if name.ends_with(".osm")
-            || name.ends_with(".osm.gz")
-            || name.ends_with(".xml")
-            || name.ends_with(".xml.gz")
-        {
-            let bytes = crate::io::read_maybe_gz(path)?;
-            if other::is_matsim(&bytes) {
-                other::read_matsim_bytes(path, &bytes, profile)
-            } else {
-                osm_xml::read_osm_xml_bytes(path, &bytes, profile)
-            }
-        } else {
-            Err(Error::format(
-                path,
-                "unknown road network format: expected .osm.pbf, .osm, MATSim .xml(.gz) or a *_links.csv(.gz) table",
-            ))
-        }
+        input::read(path, profile, &ReadOptions::default(), progress)
+    }
+
+    /// [`Self::read`] with options: source speeds, link-table columns, a
+    /// nodes file, a CRS.
+    pub fn read_with(
+        path: &Path,
+        profile: &CarProfile,
+        opts: &ReadOptions,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<Self> {
+        input::read(path, profile, opts, progress)
     }
 }

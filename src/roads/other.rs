@@ -3,27 +3,31 @@
 //! in `../shared/data/osm-fr-corse/`).
 //!
 //! Each car link (`modes` contains `car`) is a straight directed segment
-//! whose `length` (metres along the road) is kept. Its speed is the car
-//! profile's default for its `highway` class (`osm:way:highway` in MATSim)
-//! when the class is known, else the link's `freespeed`: tools like
-//! pt2matsim fill `freespeed` with their own, low defaults for untagged roads
-//! (30 km/h for a secondary road), so the class is the better guess. A link
-//! and its reverse become one two-way edge, so that a point snapped onto a
-//! two-way street can leave in both directions.
+//! whose `length` (metres along the road, > 0) is kept. Its speed is the car
+//! profile's default for its `highway` class (`osm:way:highway` in MATSim);
+//! a link without a class the profile knows gets the profile's `road` speed
+//! (counted in the import report). The link's `freespeed` is used only when
+//! asked ([`ReadOptions::source_speed`]): tools like pt2matsim fill it with
+//! their own, low defaults for untagged roads (30 km/h for a secondary
+//! road). A link and its reverse become one two-way edge, so that a point
+//! snapped onto a two-way street can leave in both directions.
 //!
-//! Coordinates in Lambert-93 (EPSG:2154, metres) are converted to WGS84
-//! with proj4rs; MATSim files are assumed to be in Lambert-93 (the Corsica
-//! file's header says "Atlantis", a placeholder).
+//! Coordinates are converted to WGS84 with proj4rs. A MATSim network names
+//! its CRS in the `coordinateReferenceSystem` attribute of `<network>`
+//! (`EPSG:2154`); when it is absent or a placeholder (the Corsica file says
+//! "Atlantis"), the CRS is `--roads-epsg`, else Lambert-93 (EPSG:2154). A
+//! named CRS that is not supported is an error naming it.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
-use super::build::{Piece, Pieces};
+use super::input::ReadOptions;
+use super::sections::{Link, NodeTable, links_to_network};
 use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
 use crate::error::{Error, Result};
+use crate::facilities::projection::Crs;
 
 /// PROJ string of Lambert-93 (EPSG:2154).
 pub const LAMBERT93: &str = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
@@ -61,78 +65,10 @@ impl Lambert93 {
     }
 }
 
-/// A directed car link.
-struct Link {
-    id: i64,
-    from: usize,
-    to: usize,
-    length_m: f64,
-    kmh: f64,
-}
-
-fn link_kmh(profile: &CarProfile, highway: Option<&str>, freespeed_kmh: f64) -> f64 {
-    highway
-        .and_then(|h| profile.class_speed(h))
-        .unwrap_or(freespeed_kmh)
-}
-
-/// Joins each link with its reverse and builds the network.
-fn links_to_network(
-    node_ids: Vec<i64>,
-    node_lonlat: Vec<[f64; 2]>,
-    links: Vec<Link>,
-    info: NetworkInfo,
-) -> Result<RoadNetwork> {
-    let mut reverse: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-    for (i, l) in links.iter().enumerate() {
-        reverse.entry((l.from, l.to)).or_default().push(i);
-    }
-    let mut done = vec![false; links.len()];
-    let mut pieces = Pieces {
-        node_pos: node_lonlat.iter().map(|&p| super::to_e7(p)).collect(),
-        node_id: node_ids,
-        ..Pieces::default()
-    };
-    for (i, l) in links.iter().enumerate() {
-        if done[i] {
-            continue;
-        }
-        done[i] = true;
-        let back = reverse
-            .get(&(l.to, l.from))
-            .and_then(|v| v.iter().copied().find(|&j| !done[j] && j != i));
-        let fwd_s = l.length_m / (l.kmh / 3.6);
-        let bwd_s = match back {
-            Some(j) => {
-                done[j] = true;
-                links[j].length_m / (links[j].kmh / 3.6)
-            }
-            None => fwd_s,
-        };
-        let shape = [pieces.node_pos[l.from], pieces.node_pos[l.to]];
-        pieces.push(
-            Piece {
-                from: l.from as u32,
-                to: l.to as u32,
-                fwd: true,
-                bwd: back.is_some(),
-                snappable: true,
-                way_id: l.id,
-                start: 0,
-                len: 0,
-                length_m: l.length_m,
-                total_s: [0.0, 0.0],
-            },
-            &shape,
-            [fwd_s, bwd_s],
-        );
-    }
-    super::build::finish(pieces, info)
-}
-
 /// A MATSim link being read.
 struct OpenLink {
     id: i64,
+    line: u64,
     from: usize,
     to: usize,
     length_m: f64,
@@ -152,9 +88,7 @@ fn numeric_id(s: &str, next_negative: &mut i64) -> i64 {
 
 /// True when the XML's root element is `<network>` (MATSim).
 pub fn is_matsim(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(4096)];
-    let text = String::from_utf8_lossy(head);
-    text.contains("<network") && !text.contains("<osm")
+    super::input::sniff_bytes(&bytes[..bytes.len().min(4096)]) == Some(super::input::Format::Matsim)
 }
 
 fn line_of(bytes: &[u8], pos: u64) -> u64 {
@@ -162,7 +96,8 @@ fn line_of(bytes: &[u8], pos: u64) -> u64 {
     1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Reads a MATSim network XML file (optionally gzipped).
+/// Reads a MATSim network XML file (optionally gzipped) with the profile's
+/// class speeds.
 pub fn read_matsim(path: &Path, profile: &CarProfile) -> Result<RoadNetwork> {
     let bytes = crate::io::read_maybe_gz(path)?;
     read_matsim_bytes(path, &bytes, profile)
@@ -170,13 +105,50 @@ pub fn read_matsim(path: &Path, profile: &CarProfile) -> Result<RoadNetwork> {
 
 /// Reads a MATSim network already in memory; `path` is used in messages.
 pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Result<RoadNetwork> {
+    read_matsim_with(path, bytes, profile, &ReadOptions::default())
+}
+
+/// The CRS of a MATSim network from its `coordinateReferenceSystem` text
+/// (see the module documentation).
+fn matsim_crs(path: &Path, named: Option<&str>, opts: &ReadOptions) -> Result<Crs> {
+    let fallback = opts.epsg.unwrap_or(2154);
+    let epsg = match named.map(str::trim) {
+        None | Some("") => fallback,
+        Some(t) if t.eq_ignore_ascii_case("atlantis") => fallback,
+        Some(t) => {
+            let code = t
+                .to_ascii_uppercase()
+                .strip_prefix("EPSG:")
+                .and_then(|c| c.trim().parse::<u32>().ok());
+            match code {
+                Some(c) => c,
+                None if matches!(t.to_ascii_uppercase().as_str(), "WGS84" | "WGS 84") => 4326,
+                None => {
+                    return Err(Error::format(
+                        path,
+                        format!("unknown CRS `{t}` in coordinateReferenceSystem (expected EPSG:NNNN)"),
+                    ));
+                }
+            }
+        }
+    };
+    Crs::from_epsg(epsg).map_err(|e| Error::format(path, format!("unknown CRS: {e}")))
+}
+
+/// Reads a MATSim network already in memory with `opts` (CRS, source
+/// speeds); `path` is used in messages.
+pub fn read_matsim_with(
+    path: &Path,
+    bytes: &[u8],
+    profile: &CarProfile,
+    opts: &ReadOptions,
+) -> Result<RoadNetwork> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| Error::format(path, "not UTF-8: not a MATSim network"))?;
-    let l93 = Lambert93::new()?;
     let mut reader = quick_xml::Reader::from_str(text);
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut node_ids = Vec::new();
-    let mut node_lonlat = Vec::new();
+    let mut nodes = NodeTable::default();
+    let mut crs_name: Option<String> = None;
+    let mut crs: Option<Crs> = None;
     let mut next_negative = 0i64;
     let mut links = Vec::new();
     let mut report = ImportReport::default();
@@ -221,33 +193,52 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                 };
                 match e.name().as_ref() {
                     "node" => {
+                        if crs.is_none() {
+                            crs = Some(matsim_crs(path, crs_name.as_deref(), opts)?);
+                        }
+                        let c = crs.as_ref().ok_or_else(|| Error::Invalid("CRS".into()))?;
                         let id = get("id")?;
                         let (x, y) = (num("x")?, num("y")?);
-                        let p = l93
-                            .to_lonlat(x, y)
-                            .ok_or_else(|| Error::field(path, line(), "x", "not a Lambert-93 position"))?;
-                        index.insert(id.clone(), node_ids.len());
-                        node_ids.push(numeric_id(&id, &mut next_negative));
-                        node_lonlat.push(p);
+                        let p = c
+                            .to_lon_lat(x, y)
+                            .filter(|q| (-180.0..=180.0).contains(&q[0]) && (-90.0..=90.0).contains(&q[1]))
+                            .ok_or_else(|| {
+                                Error::field(
+                                    path,
+                                    line(),
+                                    "x",
+                                    format!("not a position in EPSG:{}", c.epsg()),
+                                )
+                            })?;
+                        nodes.insert(&id, p);
                     }
                     "link" => {
                         report.ways_read += 1;
                         let node = |k: &str| -> Result<usize> {
                             let v = get(k)?;
-                            index
+                            nodes
                                 .get(&v)
-                                .copied()
                                 .ok_or_else(|| Error::field(path, line(), k, format!("unknown node `{v}`")))
                         };
                         let car = get("modes")
                             .map(|m| m.split(',').any(|x| x.trim() == "car"))
                             .unwrap_or(false);
                         let id = numeric_id(&get("id")?, &mut next_negative);
+                        let length_m = num("length")?;
+                        if length_m <= 0.0 {
+                            return Err(Error::field(
+                                path,
+                                line(),
+                                "length",
+                                format!("{length_m} m: a link's length must be > 0"),
+                            ));
+                        }
                         cur = Some(OpenLink {
                             id,
+                            line: line(),
                             from: node("from")?,
                             to: node("to")?,
-                            length_m: num("length")?,
+                            length_m,
                             freespeed_kmh: num("freespeed")? * 3.6,
                             car,
                             highway: None,
@@ -257,13 +248,15 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                     _ => {}
                 }
             }
-            Event::Text(t) => {
-                if let (Some(name), Some(c)) = (&attr_name, cur.as_mut())
-                    && name == "osm:way:highway"
-                {
+            Event::Text(t) => match (&attr_name, cur.as_mut()) {
+                (Some(name), Some(c)) if name == "osm:way:highway" => {
                     c.highway = Some(t.xml_content(XmlVersion::Implicit1_0).trim().to_string());
                 }
-            }
+                (Some(name), None) if name == "coordinateReferenceSystem" && nodes.is_empty() => {
+                    crs_name = Some(t.xml_content(XmlVersion::Implicit1_0).trim().to_string());
+                }
+                _ => {}
+            },
             Event::End(e) => match e.name().as_ref() {
                 "attribute" => attr_name = None,
                 "link" => {
@@ -271,17 +264,36 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                         && c.car
                         && c.from != c.to
                     {
-                        let kmh = link_kmh(profile, c.highway.as_deref(), c.freespeed_kmh);
-                        if kmh > 0.0 && c.length_m >= 0.0 {
-                            report.ways_routable += 1;
-                            links.push(Link {
-                                id: c.id,
-                                from: c.from,
-                                to: c.to,
-                                length_m: c.length_m,
-                                kmh,
-                            });
-                        }
+                        let kmh = if opts.source_speed {
+                            if c.freespeed_kmh <= 0.0 {
+                                return Err(Error::field(
+                                    path,
+                                    c.line,
+                                    "freespeed",
+                                    "must be > 0 with --source-speed",
+                                ));
+                            }
+                            c.freespeed_kmh
+                        } else {
+                            match c.highway.as_deref().and_then(|h| profile.class_speed(h)) {
+                                Some(k) => k,
+                                None => {
+                                    report.class_unknown += 1;
+                                    profile.class_speed(super::table::UNKNOWN_CLASS).unwrap_or(40.0)
+                                }
+                            }
+                        };
+                        report.ways_routable += 1;
+                        let motorway = matches!(c.highway.as_deref(), Some("motorway" | "motorway_link"));
+                        links.push(Link {
+                            id: c.id,
+                            from: c.from,
+                            to: c.to,
+                            inner: Vec::new(),
+                            length_m: c.length_m,
+                            kmh: [Some(kmh), None],
+                            snappable: !motorway,
+                        });
                     }
                 }
                 _ => {}
@@ -290,17 +302,17 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
             _ => {}
         }
     }
-    if node_ids.is_empty() {
+    if nodes.is_empty() {
         return Err(Error::format(path, "no <node> found: not a MATSim network"));
     }
     let info = NetworkInfo {
         engine: Engine::Matsim,
         source: path.to_path_buf(),
         timestamp: None,
-        profile: profile.name.clone(),
+        profile: super::input::profile_label(profile, opts, "freespeed"),
         report,
     };
-    links_to_network(node_ids, node_lonlat, links, info)
+    links_to_network(nodes, links, info)
 }
 
 /// The nodes table beside a links table: `X_links.csv.gz` → `X_nodes.csv.gz`.
@@ -318,139 +330,14 @@ pub fn nodes_path_for(links: &Path) -> Result<PathBuf> {
     Ok(links.with_file_name(name.replacen("links", "nodes", 1)))
 }
 
-type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
-
-fn open_csv(path: &Path) -> Result<(CsvReader, Vec<String>)> {
-    let bytes = crate::io::read_maybe_gz(path)?;
-    let mut r = csv::ReaderBuilder::new().from_reader(std::io::Cursor::new(bytes));
-    let headers = r
-        .headers()
-        .map_err(|e| Error::format(path, format!("bad CSV header: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    Ok((r, headers))
-}
-
-fn column(path: &Path, headers: &[String], name: &str) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| h == name)
-        .ok_or_else(|| Error::format(path, format!("missing column `{name}`")))
-}
-
-/// Reads a link table: links with `link_id, from_node, to_node, length_m,
-/// freespeed_kmh, modes, highway` and nodes with `node_id` and either
-/// `lat, lon` (WGS84) or `x_l93, y_l93` (Lambert-93).
+/// Reads a link table with the Corsica columns: links with `link_id,
+/// from_node, to_node, length_m, freespeed_kmh, modes, highway` and nodes
+/// with `node_id` and either `lat, lon` (WGS84) or `x_l93, y_l93`
+/// (Lambert-93). See [`super::table`] for other columns.
 pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfile) -> Result<RoadNetwork> {
-    let (mut r, h) = open_csv(nodes_path)?;
-    let c_id = column(nodes_path, &h, "node_id")?;
-    let lonlat_cols = match (column(nodes_path, &h, "lon"), column(nodes_path, &h, "lat")) {
-        (Ok(a), Ok(b)) => Some((a, b)),
-        _ => None,
+    let opts = ReadOptions {
+        nodes: Some(nodes_path.to_path_buf()),
+        ..ReadOptions::default()
     };
-    let l93_cols = (column(nodes_path, &h, "x_l93"), column(nodes_path, &h, "y_l93"));
-    let l93 = Lambert93::new()?;
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut node_ids = Vec::new();
-    let mut node_lonlat = Vec::new();
-    let mut next_negative = 0i64;
-    for (i, rec) in r.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = rec.map_err(|e| Error::field(nodes_path, line, "record", e.to_string()))?;
-        let f = |c: usize, name: &str| -> Result<f64> {
-            let v = rec.get(c).unwrap_or("");
-            v.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| Error::field(nodes_path, line, name, format!("`{v}` is not a number")))
-        };
-        let p = match (lonlat_cols, &l93_cols) {
-            (Some((a, b)), _) => [f(a, "lon")?, f(b, "lat")?],
-            (None, (Ok(x), Ok(y))) => l93
-                .to_lonlat(f(*x, "x_l93")?, f(*y, "y_l93")?)
-                .ok_or_else(|| Error::field(nodes_path, line, "x_l93", "not a Lambert-93 position"))?,
-            _ => {
-                return Err(Error::format(
-                    nodes_path,
-                    "needs columns `lon`,`lat` or `x_l93`,`y_l93`",
-                ));
-            }
-        };
-        if !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1]) {
-            return Err(Error::field(nodes_path, line, "lat", "not a WGS84 position"));
-        }
-        let id = rec.get(c_id).unwrap_or("").trim().to_string();
-        index.insert(id.clone(), node_ids.len());
-        node_ids.push(numeric_id(&id, &mut next_negative));
-        node_lonlat.push(p);
-    }
-    let (mut r, h) = open_csv(links_path)?;
-    let cols: Vec<usize> = [
-        "link_id",
-        "from_node",
-        "to_node",
-        "length_m",
-        "freespeed_kmh",
-        "modes",
-        "highway",
-    ]
-    .iter()
-    .map(|c| column(links_path, &h, c))
-    .collect::<Result<_>>()?;
-    let mut report = ImportReport::default();
-    let mut links = Vec::new();
-    for (i, rec) in r.records().enumerate() {
-        let line = i as u64 + 2;
-        let rec = rec.map_err(|e| Error::field(links_path, line, "record", e.to_string()))?;
-        let get = |k: usize| rec.get(cols[k]).unwrap_or("").trim();
-        report.ways_read += 1;
-        if !get(5).split(',').any(|m| m.trim() == "car") {
-            continue;
-        }
-        let node = |k: usize, name: &str| -> Result<usize> {
-            index
-                .get(get(k))
-                .copied()
-                .ok_or_else(|| Error::field(links_path, line, name, format!("unknown node `{}`", get(k))))
-        };
-        let num = |k: usize, name: &str| -> Result<f64> {
-            get(k)
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x >= 0.0)
-                .ok_or_else(|| {
-                    Error::field(
-                        links_path,
-                        line,
-                        name,
-                        format!("`{}` is not a number >= 0", get(k)),
-                    )
-                })
-        };
-        let (from, to) = (node(1, "from_node")?, node(2, "to_node")?);
-        let length_m = num(3, "length_m")?;
-        let hw = get(6);
-        let kmh = link_kmh(profile, (!hw.is_empty()).then_some(hw), num(4, "freespeed_kmh")?);
-        if from == to || kmh <= 0.0 {
-            continue;
-        }
-        report.ways_routable += 1;
-        links.push(Link {
-            id: numeric_id(get(0), &mut next_negative),
-            from,
-            to,
-            length_m,
-            kmh,
-        });
-    }
-    let info = NetworkInfo {
-        engine: Engine::Links,
-        source: links_path.to_path_buf(),
-        timestamp: None,
-        profile: profile.name.clone(),
-        report,
-    };
-    links_to_network(node_ids, node_lonlat, links, info)
+    super::table::read(links_path, profile, &opts)
 }
