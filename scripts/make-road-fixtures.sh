@@ -104,7 +104,7 @@ rm -rf "$out/bdtopo" "$out/route500" "$out/bdtopo_troncon_de_route.gpkg" "$out/c
 mkdir -p "$out/bdtopo" "$out/route500"
 ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -nln TRONCON_DE_ROUTE \
     "$out/bdtopo/TRONCON_DE_ROUTE.shp" "$out/bdtopo_troncon_de_route_shp.geojson"
-ogr2ogr -f GPKG -nln troncon_de_route \
+ogr2ogr -f GPKG -nln troncon_de_route -lco SPATIAL_INDEX=NO \
     "$out/bdtopo_troncon_de_route.gpkg" "$out/bdtopo_troncon_de_route.geojson"
 ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -nln TRONCON_ROUTE \
     "$out/route500/TRONCON_ROUTE.shp" "$out/route500_troncon_route.geojson"

@@ -266,3 +266,312 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+// ---------------------------------------------------------------------
+// Bad input: a clear error naming the file and the record, never a panic,
+// and no cache written.
+
+fn err(path: &Path, opts: &ReadOptions) -> String {
+    match RoadNetwork::read_with(path, &CarProfile::france(), opts, &|_, _| {}) {
+        Ok(_) => panic!("{} should not be read", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn has(e: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(e.contains(p), "`{p}` not in: {e}");
+    }
+}
+
+/// A two-node MATSim network (Lambert-93 unless `crs` says otherwise).
+fn matsim(crs: &str, length: &str, freespeed: &str, to: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE network SYSTEM "http://www.matsim.org/files/dtd/network_v2.dtd">
+<network>
+<attributes><attribute name="coordinateReferenceSystem" class="java.lang.String">{crs}</attribute></attributes>
+<nodes>
+<node id="1" x="426000" y="6251000"/>
+<node id="2" x="427000" y="6251000"/>
+</nodes>
+<links>
+<link id="10" from="1" to="2" length="{length}" freespeed="{freespeed}" capacity="1000" permlanes="1" modes="car">
+<attributes><attribute name="osm:way:highway" class="java.lang.String">secondary</attribute></attributes>
+</link>
+<link id="11" from="2" to="{to}" length="1000" freespeed="25" capacity="1000" permlanes="1" modes="car,bike"/>
+</links>
+</network>
+"#
+    )
+}
+
+#[test]
+fn matsim_crs_speeds_and_errors() {
+    let dir = scratch("matsim");
+    let p = dir.join("net.xml");
+    let write = |text: &str| std::fs::write(&p, text).unwrap();
+    // A good one: the named CRS is used; class speed forward (secondary 80),
+    // the reverse link has no class (the profile's `road`, 40 km/h).
+    write(&matsim("EPSG:2154", "1000", "8.33", "1"));
+    let net = read(&p, &ReadOptions::default());
+    assert_eq!(net.info.engine, Engine::Matsim);
+    assert_eq!(net.info.report.class_unknown, 1);
+    close(secs(&net, 'A', 'B'), at(1000.0, 80.0), 0.0);
+    close(secs(&net, 'B', 'A'), at(1000.0, 40.0), 0.0);
+    // freespeed (m/s) only when asked.
+    let src = ReadOptions {
+        source_speed: true,
+        ..ReadOptions::default()
+    };
+    let net = read(&p, &src);
+    close(secs(&net, 'A', 'B'), at(1000.0, 8.33 * 3.6), 0.0);
+    close(secs(&net, 'B', 'A'), at(1000.0, 90.0), 0.0);
+    // A link to a missing node.
+    write(&matsim("EPSG:2154", "1000", "8.33", "7"));
+    has(
+        &err(&p, &ReadOptions::default()),
+        &["net.xml:13", "to", "unknown node `7`"],
+    );
+    // Negative and zero lengths.
+    for len in ["-3", "0"] {
+        write(&matsim("EPSG:2154", len, "8.33", "1"));
+        has(
+            &err(&p, &ReadOptions::default()),
+            &["net.xml:10", "length", "must be > 0"],
+        );
+    }
+    // NaN speed.
+    write(&matsim("EPSG:2154", "1000", "NaN", "1"));
+    has(
+        &err(&p, &ReadOptions::default()),
+        &["net.xml:10", "freespeed", "not a number"],
+    );
+    // Unknown CRS.
+    write(&matsim("EPSG:3035", "1000", "8.33", "1"));
+    has(
+        &err(&p, &ReadOptions::default()),
+        &["net.xml", "unknown CRS", "EPSG:3035"],
+    );
+    write(&matsim("Lambert zone II", "1000", "8.33", "1"));
+    has(
+        &err(&p, &ReadOptions::default()),
+        &["net.xml", "unknown CRS `Lambert zone II`"],
+    );
+    // Truncated gzip.
+    let gz = dir.join("net.xml.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut enc, matsim("EPSG:2154", "1000", "8.33", "1").as_bytes()).unwrap();
+    let bytes = enc.finish().unwrap();
+    std::fs::write(&gz, &bytes).unwrap();
+    assert_eq!(read(&gz, &ReadOptions::default()).graph.num_nodes(), 2);
+    for cut in [bytes.len() - 12, bytes.len() / 2, 12] {
+        std::fs::write(&gz, &bytes[..cut]).unwrap();
+        has(&err(&gz, &ReadOptions::default()), &["net.xml.gz"]);
+    }
+    std::fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
+    has(
+        &err(&gz, &ReadOptions::default()),
+        &["net.xml.gz", "corrupt gzip"],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn link_table_errors_name_file_line_and_column() {
+    let dir = scratch("table");
+    let links = dir.join("t_links.csv");
+    std::fs::write(
+        dir.join("t_nodes.csv"),
+        "node_id,x_l93,y_l93\n1,426000,6251000\n2,427000,6251000\n",
+    )
+    .unwrap();
+    let table = |row: &str| {
+        std::fs::write(
+            &links,
+            format!("link_id,from_node,to_node,length_m,freespeed_kmh,modes,highway\n1,1,2,1000,50,car,secondary\n{row}\n"),
+        )
+        .unwrap();
+    };
+    table("2,2,1,1000,50,car,secondary");
+    let net = read(&links, &ReadOptions::default());
+    close(secs(&net, 'A', 'B'), at(1000.0, 80.0), 0.0);
+    table("2,2,9,1000,50,car,secondary");
+    has(
+        &err(&links, &ReadOptions::default()),
+        &["t_links.csv:3", "to_node", "unknown node `9`"],
+    );
+    for len in ["-5", "0"] {
+        table(&format!("2,2,1,{len},50,car,secondary"));
+        has(
+            &err(&links, &ReadOptions::default()),
+            &["t_links.csv:3", "length_m", "must be > 0"],
+        );
+    }
+    table("2,2,1,1000,NaN,car,secondary");
+    has(
+        &err(&links, &ReadOptions::default()),
+        &["t_links.csv:3", "freespeed_kmh", "not a finite number"],
+    );
+    // Unknown CRS of the nodes' x,y.
+    table("2,2,1,1000,50,car,secondary");
+    let bad_crs = ReadOptions {
+        epsg: Some(9999),
+        ..ReadOptions::default()
+    };
+    has(
+        &err(&links, &bad_crs),
+        &["t_nodes.csv", "unknown CRS", "EPSG:9999"],
+    );
+    // Truncated gzip.
+    let gz = dir.join("g_links.csv.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut enc, &std::fs::read(&links).unwrap()).unwrap();
+    let bytes = enc.finish().unwrap();
+    std::fs::copy(dir.join("t_nodes.csv"), dir.join("g_nodes.csv.gz")).unwrap();
+    std::fs::write(&gz, &bytes[..bytes.len() - 10]).unwrap();
+    has(
+        &err(&gz, &ReadOptions::default()),
+        &["g_links.csv.gz", "corrupt gzip"],
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Copies the BD TOPO GeoPackage and changes it with SQL.
+fn altered_gpkg(dir: &Path, sql: &str) -> PathBuf {
+    let p = dir.join("altered.gpkg");
+    std::fs::copy(fixture("bdtopo_troncon_de_route.gpkg"), &p).unwrap();
+    let c = rusqlite::Connection::open(&p).unwrap();
+    c.execute_batch(sql).unwrap();
+    drop(c);
+    p
+}
+
+#[test]
+fn ign_errors_name_file_and_record() {
+    let dir = scratch("ign");
+    let opts = ReadOptions::default();
+    // NaN speed in record 2.
+    let p = altered_gpkg(
+        &dir,
+        "UPDATE troncon_de_route SET vitesse_moyenne_vl = 'NaN' WHERE fid = 2;",
+    );
+    has(
+        &err(&p, &opts),
+        &[
+            "altered.gpkg:2",
+            "VITESSE_MOYENNE_VL",
+            "record 2",
+            "not a finite number",
+        ],
+    );
+    // A ROUTE 500 layer with a negative LONGUEUR in record 3.
+    let p = altered_gpkg(
+        &dir,
+        "ALTER TABLE troncon_de_route ADD COLUMN vocation TEXT; ALTER TABLE troncon_de_route ADD COLUMN longueur REAL;
+         UPDATE troncon_de_route SET vocation = 'Liaison locale', longueur = 1.0;
+         UPDATE troncon_de_route SET longueur = -0.5 WHERE fid = 3;",
+    );
+    has(
+        &err(&p, &opts),
+        &["altered.gpkg:3", "LONGUEUR", "record 3", "must be > 0"],
+    );
+    // An unknown direction.
+    let p = altered_gpkg(
+        &dir,
+        "UPDATE troncon_de_route SET sens_de_circulation = 'Alterné' WHERE fid = 4;",
+    );
+    has(&err(&p, &opts), &["altered.gpkg:4", "SENS", "Alterné"]);
+    // Unknown CRS: the layer in ETRS89-LAEA.
+    let p = altered_gpkg(
+        &dir,
+        "INSERT INTO gpkg_spatial_ref_sys VALUES ('ETRS89-extended / LAEA Europe', 3035, 'EPSG', 3035, 'PROJCS[...]', NULL);
+         UPDATE gpkg_geometry_columns SET srs_id = 3035;",
+    );
+    has(
+        &err(&p, &opts),
+        &["altered.gpkg", "unknown CRS", "EPSG:3035", "Lambert-93"],
+    );
+    // A truncated GeoPackage.
+    let good = std::fs::read(fixture("bdtopo_troncon_de_route.gpkg")).unwrap();
+    let cut = dir.join("cut.gpkg");
+    std::fs::write(&cut, &good[..good.len() / 3]).unwrap();
+    has(&err(&cut, &opts), &["cut.gpkg"]);
+
+    // Shapefiles: a set without its .dbf, an unknown .prj, no .prj, cut.
+    let set = |name: &str, skip: &[&str]| -> PathBuf {
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            if !skip.contains(&ext) {
+                std::fs::copy(
+                    fixture(&format!("bdtopo/TRONCON_DE_ROUTE.{ext}")),
+                    dir.join(format!("{name}.{ext}")),
+                )
+                .unwrap();
+            }
+        }
+        dir.join(format!("{name}.shp"))
+    };
+    let p = set("nodbf", &["dbf"]);
+    has(&err(&p, &opts), &["nodbf.shp", "nodbf.dbf", "missing"]);
+    let p = set("laea", &[]);
+    std::fs::write(
+        dir.join("laea.prj"),
+        r#"PROJCS["ETRS89_LAEA_Europe",GEOGCS["GCS_ETRS_1989",DATUM["D_ETRS_1989",SPHEROID["GRS_1980",6378137.0,298.257222101]]]]"#,
+    )
+    .unwrap();
+    has(
+        &err(&p, &opts),
+        &["laea.prj", "unknown CRS", "ETRS89_LAEA_Europe"],
+    );
+    let p = set("noprj", &["prj"]);
+    has(&err(&p, &opts), &["noprj.shp", "unknown CRS", "--roads-epsg"]);
+    let with_epsg = ReadOptions {
+        epsg: Some(2154),
+        ..ReadOptions::default()
+    };
+    check_bdtopo(&read(&p, &with_epsg));
+    let p = set("cut", &[]);
+    let shp = std::fs::read(&p).unwrap();
+    for n in [shp.len() - 7, shp.len() / 2, 101] {
+        std::fs::write(&p, &shp[..n]).unwrap();
+        has(&err(&p, &opts), &["cut.shp"]);
+    }
+    let dbf = std::fs::read(fixture("bdtopo/TRONCON_DE_ROUTE.dbf")).unwrap();
+    std::fs::write(&p, &shp).unwrap();
+    std::fs::write(dir.join("cut.dbf"), &dbf[..dbf.len() / 2]).unwrap();
+    has(&err(&p, &opts), &["cut"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A failed import leaves the cache folder as it was: nothing
+/// half-written.
+#[test]
+fn failed_import_writes_no_cache() {
+    let dir = scratch("cache");
+    let cache = dir.join("cache");
+    let p = altered_gpkg(
+        &dir,
+        "UPDATE troncon_de_route SET vitesse_moyenne_vl = 'NaN' WHERE fid = 2;",
+    );
+    let r = medaccess::roads::load_or_build_with(
+        &p,
+        &CarProfile::france(),
+        &ReadOptions::default(),
+        &cache,
+        &|_, _| {},
+    );
+    assert!(r.is_err());
+    let left: Vec<_> = std::fs::read_dir(&cache).map(|d| d.collect()).unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+    // The good file is cached once, then read back the same.
+    let good = fixture("bdtopo/TRONCON_DE_ROUTE.shp");
+    let o = ReadOptions::default();
+    let (a, o1) =
+        medaccess::roads::load_or_build_with(&good, &CarProfile::france(), &o, &cache, &|_, _| {}).unwrap();
+    let (b, o2) =
+        medaccess::roads::load_or_build_with(&good, &CarProfile::france(), &o, &cache, &|_, _| {}).unwrap();
+    assert!(!o1.hit && o2.hit);
+    assert_eq!(a.graph, b.graph);
+    assert_eq!(b.info.engine, Engine::BdTopo);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

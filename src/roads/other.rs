@@ -108,6 +108,56 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
     read_matsim_with(path, bytes, profile, &ReadOptions::default())
 }
 
+enum Kind {
+    Empty,
+    Other,
+}
+
+/// Turns a finished MATSim link into a [`Link`] when cars use it.
+fn finish_link(
+    path: &Path,
+    c: OpenLink,
+    profile: &CarProfile,
+    opts: &ReadOptions,
+    report: &mut ImportReport,
+    links: &mut Vec<Link>,
+) -> Result<()> {
+    if !c.car || c.from == c.to {
+        return Ok(());
+    }
+    let kmh = if opts.source_speed {
+        if c.freespeed_kmh <= 0.0 {
+            return Err(Error::field(
+                path,
+                c.line,
+                "freespeed",
+                "must be > 0 with --source-speed",
+            ));
+        }
+        c.freespeed_kmh
+    } else {
+        match c.highway.as_deref().and_then(|h| profile.class_speed(h)) {
+            Some(k) => k,
+            None => {
+                report.class_unknown += 1;
+                profile.class_speed(super::table::UNKNOWN_CLASS).unwrap_or(40.0)
+            }
+        }
+    };
+    report.ways_routable += 1;
+    let motorway = matches!(c.highway.as_deref(), Some("motorway" | "motorway_link"));
+    links.push(Link {
+        id: c.id,
+        from: c.from,
+        to: c.to,
+        inner: Vec::new(),
+        length_m: c.length_m,
+        kmh: [Some(kmh), None],
+        snappable: !motorway,
+    });
+    Ok(())
+}
+
 /// The CRS of a MATSim network from its `coordinateReferenceSystem` text
 /// (see the module documentation).
 fn matsim_crs(path: &Path, named: Option<&str>, opts: &ReadOptions) -> Result<Crs> {
@@ -167,8 +217,13 @@ pub fn read_matsim_with(
             )
         })?;
         let line = || line_of(bytes, pos);
+        let ev_kind = match ev {
+            Event::Empty(_) => Kind::Empty,
+            _ => Kind::Other,
+        };
         match ev {
             Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(ev_kind, Kind::Empty);
                 let get = |k: &str| -> Result<String> {
                     for a in e.attributes() {
                         let a = a.map_err(|err| {
@@ -233,7 +288,7 @@ pub fn read_matsim_with(
                                 format!("{length_m} m: a link's length must be > 0"),
                             ));
                         }
-                        cur = Some(OpenLink {
+                        let link = OpenLink {
                             id,
                             line: line(),
                             from: node("from")?,
@@ -242,7 +297,13 @@ pub fn read_matsim_with(
                             freespeed_kmh: num("freespeed")? * 3.6,
                             car,
                             highway: None,
-                        });
+                        };
+                        // `<link …/>` has no attributes to wait for.
+                        if empty {
+                            finish_link(path, link, profile, opts, &mut report, &mut links)?;
+                        } else {
+                            cur = Some(link);
+                        }
                     }
                     "attribute" => attr_name = get("name").ok(),
                     _ => {}
@@ -260,40 +321,8 @@ pub fn read_matsim_with(
             Event::End(e) => match e.name().as_ref() {
                 "attribute" => attr_name = None,
                 "link" => {
-                    if let Some(c) = cur.take()
-                        && c.car
-                        && c.from != c.to
-                    {
-                        let kmh = if opts.source_speed {
-                            if c.freespeed_kmh <= 0.0 {
-                                return Err(Error::field(
-                                    path,
-                                    c.line,
-                                    "freespeed",
-                                    "must be > 0 with --source-speed",
-                                ));
-                            }
-                            c.freespeed_kmh
-                        } else {
-                            match c.highway.as_deref().and_then(|h| profile.class_speed(h)) {
-                                Some(k) => k,
-                                None => {
-                                    report.class_unknown += 1;
-                                    profile.class_speed(super::table::UNKNOWN_CLASS).unwrap_or(40.0)
-                                }
-                            }
-                        };
-                        report.ways_routable += 1;
-                        let motorway = matches!(c.highway.as_deref(), Some("motorway" | "motorway_link"));
-                        links.push(Link {
-                            id: c.id,
-                            from: c.from,
-                            to: c.to,
-                            inner: Vec::new(),
-                            length_m: c.length_m,
-                            kmh: [Some(kmh), None],
-                            snappable: !motorway,
-                        });
+                    if let Some(c) = cur.take() {
+                        finish_link(path, c, profile, opts, &mut report, &mut links)?;
                     }
                 }
                 _ => {}
