@@ -366,7 +366,7 @@ impl Builder<'_> {
                 }
             }
         };
-        if !(kmh > 0.0) {
+        if kmh.is_nan() || kmh <= 0.0 {
             return Ok(());
         }
         let snappable = !s.ferry && !matches!(s.class, Some("motorway" | "motorway_link"));
@@ -401,7 +401,7 @@ impl Builder<'_> {
         }
         let lengths: Vec<f64> = lonlat_parts.iter().map(|p| polyline_m(p)).collect();
         let total: f64 = lengths.iter().sum();
-        if lonlat_parts.is_empty() || !(total > 0.0) {
+        if lonlat_parts.is_empty() || total.is_nan() || total <= 0.0 {
             return Err(Error::field(
                 path,
                 rec,

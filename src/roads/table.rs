@@ -333,7 +333,7 @@ pub fn read(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<Roa
                 let l = shape
                     .as_deref()
                     .map_or_else(|| straight_m(&nodes, from, to), polyline_m);
-                if !(l > 0.0) {
+                if l.is_nan() || l <= 0.0 {
                     return Err(Error::field(
                         path,
                         line,
