@@ -68,7 +68,9 @@ impl Lambert93 {
 /// A MATSim link being read.
 struct OpenLink {
     id: i64,
-    line: u64,
+    /// Byte offset of the `<link>` element, for messages (its line is
+    /// counted only when needed: counting for every link is quadratic).
+    pos: u64,
     from: usize,
     to: usize,
     length_m: f64,
@@ -116,6 +118,7 @@ enum Kind {
 /// Turns a finished MATSim link into a [`Link`] when cars use it.
 fn finish_link(
     path: &Path,
+    bytes: &[u8],
     c: OpenLink,
     profile: &CarProfile,
     opts: &ReadOptions,
@@ -129,7 +132,7 @@ fn finish_link(
         if c.freespeed_kmh <= 0.0 {
             return Err(Error::field(
                 path,
-                c.line,
+                line_of(bytes, c.pos),
                 "freespeed",
                 "must be > 0 with --source-speed",
             ));
@@ -290,7 +293,7 @@ pub fn read_matsim_with(
                         }
                         let link = OpenLink {
                             id,
-                            line: line(),
+                            pos,
                             from: node("from")?,
                             to: node("to")?,
                             length_m,
@@ -300,7 +303,7 @@ pub fn read_matsim_with(
                         };
                         // `<link …/>` has no attributes to wait for.
                         if empty {
-                            finish_link(path, link, profile, opts, &mut report, &mut links)?;
+                            finish_link(path, bytes, link, profile, opts, &mut report, &mut links)?;
                         } else {
                             cur = Some(link);
                         }
@@ -322,7 +325,7 @@ pub fn read_matsim_with(
                 "attribute" => attr_name = None,
                 "link" => {
                     if let Some(c) = cur.take() {
-                        finish_link(path, c, profile, opts, &mut report, &mut links)?;
+                        finish_link(path, bytes, c, profile, opts, &mut report, &mut links)?;
                     }
                 }
                 _ => {}
