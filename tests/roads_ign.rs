@@ -120,6 +120,9 @@ fn bdtopo_geopackage_matches_shapefile() {
     let shp = read(&fixture("bdtopo/TRONCON_DE_ROUTE.shp"), &ReadOptions::default());
     assert_eq!(gpkg.graph, shp.graph);
     assert_eq!(gpkg.node_lonlat, shp.node_lonlat);
+    // The layer's date: gpkg_contents.last_change.
+    let date = gpkg.info.timestamp.as_deref().unwrap_or("");
+    assert!(date.starts_with("20") && date.len() >= 10, "{date}");
 }
 
 /// `VIT_MOY_VL` only with `source_speed`: A–B at 60, B–C at 50; the ferry
@@ -573,5 +576,51 @@ fn failed_import_writes_no_cache() {
     assert!(!o1.hit && o2.hit);
     assert_eq!(a.graph, b.graph);
     assert_eq!(b.info.engine, Engine::BdTopo);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Random damage to the Shapefile set and the GeoPackage gives an error
+/// naming the file (or, rarely, a still-valid network), never a panic.
+#[test]
+fn damaged_ign_files_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let dir = scratch("damage");
+    for ext in ["shx", "prj", "cpg"] {
+        std::fs::copy(
+            fixture(&format!("bdtopo/TRONCON_DE_ROUTE.{ext}")),
+            dir.join(format!("d.{ext}")),
+        )
+        .unwrap();
+    }
+    let shp = std::fs::read(fixture("bdtopo/TRONCON_DE_ROUTE.shp")).unwrap();
+    let dbf = std::fs::read(fixture("bdtopo/TRONCON_DE_ROUTE.dbf")).unwrap();
+    let gpkg = std::fs::read(fixture("bdtopo_troncon_de_route.gpkg")).unwrap();
+    let mut errors = 0;
+    for seed in 0..90u64 {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let (target, good) = match seed % 3 {
+            0 => ("d.shp", &shp),
+            1 => ("d.dbf", &dbf),
+            _ => ("d.gpkg", &gpkg),
+        };
+        let mut b = good.clone();
+        if rng.random_bool(0.3) {
+            b.truncate(rng.random_range(0..b.len()));
+        } else {
+            for _ in 0..rng.random_range(1..6) {
+                let i = rng.random_range(0..b.len());
+                b[i] = rng.random();
+            }
+        }
+        std::fs::write(dir.join("d.shp"), if target == "d.shp" { &b } else { &shp }).unwrap();
+        std::fs::write(dir.join("d.dbf"), if target == "d.dbf" { &b } else { &dbf }).unwrap();
+        std::fs::write(dir.join("d.gpkg"), if target == "d.gpkg" { &b } else { &gpkg }).unwrap();
+        let input = dir.join(if target == "d.gpkg" { "d.gpkg" } else { "d.shp" });
+        if let Err(e) = RoadNetwork::read(&input, &CarProfile::france(), &|_, _| {}) {
+            errors += 1;
+            assert!(e.to_string().contains("d."), "{e}");
+        }
+    }
+    assert!(errors > 10, "{errors} errors");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -27,6 +27,8 @@ pub(crate) struct Layer {
     pub epsg: Option<u32>,
     /// The CRS's name as the file gives it.
     pub srs_name: String,
+    /// When the table last changed (`gpkg_contents.last_change`, ISO 8601).
+    pub last_change: Option<String>,
 }
 
 fn quote(id: &str) -> String {
@@ -85,6 +87,13 @@ pub(crate) fn open_layer(path: &Path, preferred: &[&str]) -> Result<Layer> {
         .and_then(|mut s| s.query_map([], |r| r.get::<_, String>(1))?.collect())
         .map_err(bad)?;
     let columns = columns.into_iter().filter(|c| *c != geom_col).collect();
+    let last_change: Option<String> = conn
+        .query_row(
+            "SELECT last_change FROM gpkg_contents WHERE table_name = ?1",
+            [&table],
+            |r| r.get(0),
+        )
+        .ok();
     Ok(Layer {
         conn,
         table,
@@ -92,6 +101,7 @@ pub(crate) fn open_layer(path: &Path, preferred: &[&str]) -> Result<Layer> {
         columns,
         epsg,
         srs_name,
+        last_change,
     })
 }
 

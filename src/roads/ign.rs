@@ -335,6 +335,8 @@ struct Builder<'a> {
     nodes: NodeTable,
     links: Vec<Link>,
     report: ImportReport,
+    /// The layer's date (GeoPackage `last_change`), ISO 8601.
+    timestamp: Option<String>,
 }
 
 impl Builder<'_> {
@@ -437,15 +439,25 @@ impl Builder<'_> {
         if self.links.is_empty() {
             return Err(Error::format(self.path, "no section a car can use"));
         }
-        let (engine, field) = match self.product {
-            Product::BdTopo => (Engine::BdTopo, "VITESSE_MOYENNE_VL"),
-            Product::Route500 => (Engine::Route500, "none in ROUTE 500: class speeds"),
+        let (engine, profile) = match self.product {
+            Product::BdTopo => (
+                Engine::BdTopo,
+                super::input::profile_label(self.profile, self.opts, "VITESSE_MOYENNE_VL"),
+            ),
+            Product::Route500 if self.opts.source_speed => (
+                Engine::Route500,
+                format!(
+                    "{} (ROUTE 500 has no speed field: class speeds)",
+                    self.profile.name
+                ),
+            ),
+            Product::Route500 => (Engine::Route500, self.profile.name.clone()),
         };
         let info = NetworkInfo {
             engine,
             source: self.path.to_path_buf(),
-            timestamp: None,
-            profile: super::input::profile_label(self.profile, self.opts, field),
+            timestamp: self.timestamp,
+            profile,
             report: self.report,
         };
         links_to_network(self.nodes, self.links, info)
@@ -546,6 +558,7 @@ pub fn read_shapefile(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> 
         nodes: NodeTable::default(),
         links: Vec::new(),
         report: ImportReport::default(),
+        timestamp: None,
     };
     for (i, item) in reader.iter_shapes_and_records().enumerate() {
         let rec = i as u64 + 1;
@@ -626,6 +639,7 @@ pub fn read_geopackage(path: &Path, profile: &CarProfile, opts: &ReadOptions) ->
         nodes: NodeTable::default(),
         links: Vec::new(),
         report: ImportReport::default(),
+        timestamp: layer.last_change.clone(),
     };
     super::gpkg::for_each_row(path, &layer, |rec, attrs, parts| match parts {
         Some(parts) => b.add(rec, &attrs, parts),
