@@ -145,7 +145,7 @@ impl Engine {
             Engine::Roads(r) => {
                 let i = &r.net.info;
                 format!(
-                    "engine={} ({} {}, data of {}, profile {}: {} nodes, {} arcs; {} nodes outside the largest strongly connected component dropped; \
+                    "engine={} ({}: {}, data of {}, profile {}: {} nodes, {} arcs; {} nodes outside the largest strongly connected component dropped; \
                      snap leg at {} km/h, limit {} m) — {}",
                     i.engine.as_str(),
                     i.engine.description(),
