@@ -310,6 +310,10 @@ impl Engine {
                         name: i.engine.as_str().to_string(),
                         date: i.timestamp.clone(),
                         from_osm: i.engine.from_osm(),
+                        from_ign: matches!(
+                            i.engine,
+                            crate::roads::Engine::BdTopo | crate::roads::Engine::Route500
+                        ),
                     },
                 };
                 (

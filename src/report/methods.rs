@@ -16,11 +16,13 @@ pub enum Engine {
     },
     /// Any other road network (IGN, MATSim, link table): a name, the date
     /// of its data when known, and whether it derives from OpenStreetMap
-    /// (then the ODbL credit is added).
+    /// (then the ODbL credit is added) or from IGN (then IGN's Licence
+    /// Ouverte credit is added).
     Network {
         name: String,
         date: Option<String>,
         from_osm: bool,
+        from_ign: bool,
     },
 }
 
@@ -190,6 +192,13 @@ impl Methods {
                 "Road network: © OpenStreetMap contributors, under the ODbL.".into()
             });
         }
+        if let Engine::Network { from_ign: true, .. } = self.engine {
+            out.push(if fr {
+                "Réseau routier\u{A0}: © IGN (BD TOPO / ROUTE 500), Licence Ouverte / Etalab 2.0.".into()
+            } else {
+                "Road network: © IGN (BD TOPO / ROUTE 500), Licence Ouverte / Etalab 2.0.".into()
+            });
+        }
         out
     }
 
@@ -280,6 +289,27 @@ mod tests {
         assert!(c.iter().any(|c| c.contains("DREES")));
         assert!(c.iter().any(|c| c.contains("FINESS")));
         assert!(m.engine_sentence(Lang::Fr).contains("2024-05-01"));
+    }
+
+    #[test]
+    fn ign_credit_only_for_ign_networks() {
+        let network = |from_ign| {
+            methods(Engine::Network {
+                name: "ign-bdtopo".into(),
+                date: None,
+                from_osm: false,
+                from_ign,
+            })
+        };
+        let c = network(true).credits(Lang::Fr);
+        assert!(c.iter().any(|c| c.contains("© IGN (BD TOPO")));
+        assert!(!c.iter().any(|c| c.contains("OpenStreetMap")));
+        assert!(
+            !network(false)
+                .credits(Lang::En)
+                .iter()
+                .any(|c| c.contains("BD TOPO"))
+        );
     }
 
     #[test]
