@@ -128,8 +128,39 @@ pub fn run(cmd: GraphCommand) -> Result<()> {
             println!("written {}", out.display());
         }
         GraphCommand::Info { file } => {
-            let g = communes::read_commune_graph(&file)?;
-            print_info(&g);
+            // A road network (any format `--roads` reads) is told by its
+            // content; anything else must be a commune graph file.
+            match medaccess::roads::input::sniff(&file) {
+                Ok(format) => print_road_info(&file, format)?,
+                Err(not_roads) => {
+                    let g = communes::read_commune_graph(&file)
+                        .with_context(|| format!("not a road network either ({not_roads})"))?;
+                    print_info(&g);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Imports a road network with the default profile and options (no cache)
+/// and prints what the import found.
+fn print_road_info(file: &std::path::Path, format: medaccess::roads::input::Format) -> Result<()> {
+    let profile = medaccess::roads::CarProfile::france();
+    let opts = medaccess::roads::input::ReadOptions::default();
+    let net = medaccess::roads::RoadNetwork::read_with(file, &profile, &opts, &|_, _| {})?;
+    let i = &net.info;
+    println!(
+        "{format:?} read as engine={} ({}), data of {}, profile {}",
+        i.engine.as_str(),
+        i.engine.attribution(),
+        i.timestamp.as_deref().unwrap_or("unknown date"),
+        i.profile
+    );
+    let report = serde_json::to_value(&i.report)?;
+    if let serde_json::Value::Object(fields) = report {
+        for (k, v) in fields {
+            println!("  {k}: {v}");
         }
     }
     Ok(())
