@@ -2,15 +2,15 @@
 //! road network (see `docs/commune-engine.md`).
 //!
 //! ```text
-//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR]
+//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--no-winding]
 //! ```
 //! Default data dir: `../shared/data`. Reads `osm-fr-corse/corsica_{nodes,links}.csv.gz`
 //! and `communes-france/` (2A, 2B). Prints the fitted parameters and the
 //! error distribution; writes nothing.
 //!
-//! Method: road times at speeds re-derived from the highway class
-//! ([`class_speed_kmh`]); each commune origin snapped to the nearest road
-//! node; road time and road length of the fastest path for every ordered pair
+//! Method: road times on the network as `--roads` builds it (the `car-fr`
+//! profile: class speeds and, unless `--no-winding`, the winding-road
+//! correction); each commune origin snapped to the nearest road node; road time and road length of the fastest path for every ordered pair
 //! of Corsican communes. On the commune graph, hop weight = great-circle
 //! metres + `c` (a per-hop constant in metre-equivalents), for a grid of `c`.
 //! For each `c` the scale `a` (seconds per weighted metre) is the median of
@@ -20,36 +20,13 @@
 //! speed = detour / a, hop_s = c × a.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
-use std::io::BufRead;
+use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
 
 use medaccess::communes::cited::CITED_TIMES;
 use medaccess::communes::{CommuneProfile, Communes, build_commune_graph, commune_links, haversine_m};
-
-/// Car speed by OSM highway class, km/h: the class speeds of the Corsica
-/// PROVENANCE, plus the link and minor classes.
-fn class_speed_kmh(highway: &str) -> Option<f64> {
-    Some(match highway {
-        "motorway" => 110.0,
-        "trunk" => 90.0,
-        "primary" => 80.0,
-        "secondary" => 70.0,
-        "tertiary" => 60.0,
-        "unclassified" => 50.0,
-        "residential" => 30.0,
-        "motorway_link" | "trunk_link" | "primary_link" => 50.0,
-        "secondary_link" | "tertiary_link" => 40.0,
-        "living_street" | "service" => 20.0,
-        _ => return None,
-    })
-}
-
-fn lines(path: &Path) -> anyhow::Result<Vec<String>> {
-    let f = std::fs::File::open(path)?;
-    let r = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
-    Ok(r.lines().collect::<Result<_, _>>()?)
-}
+use medaccess::roads::{CarProfile, RoadNetwork};
+use medaccess::units::UNREACHABLE;
 
 struct Road {
     coords: Vec<(f64, f64)>,
@@ -57,37 +34,24 @@ struct Road {
     adj: Vec<Vec<(usize, f64, f64)>>,
 }
 
-fn read_road(dir: &Path) -> anyhow::Result<Road> {
-    let mut id = HashMap::new();
-    let mut coords = Vec::new();
-    for (i, l) in lines(&dir.join("corsica_nodes.csv.gz"))?
-        .iter()
-        .enumerate()
-        .skip(1)
-    {
-        let f: Vec<&str> = l.split(',').collect();
-        anyhow::ensure!(f.len() >= 3, "corsica_nodes line {}: too few fields", i + 1);
-        id.insert(f[0].to_string(), coords.len());
-        coords.push((f[2].parse::<f64>()?, f[1].parse::<f64>()?));
+/// Corsica's network as `--roads` reads it: the project's car profile
+/// (class speeds, and the winding-road correction unless `winding` is
+/// false), contracted, largest strongly connected component.
+fn read_road(dir: &Path, winding: bool) -> anyhow::Result<Road> {
+    let mut profile = CarProfile::france();
+    if !winding {
+        profile = profile.without_winding();
     }
-    let mut adj = vec![Vec::new(); coords.len()];
-    let links = dir.join("corsica_links.csv.gz");
-    let text = lines(&links)?.join("\n");
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec?;
-        // link_id,from_node,to_node,length_m,freespeed_kmh,...,modes(7),highway(8)
-        if !rec[7].split(',').any(|m| m == "car") {
-            continue;
+    let net = RoadNetwork::read(&dir.join("corsica_links.csv.gz"), &profile, &|_, _| {})?;
+    let coords = net.node_lonlat.iter().map(|p| (p[0], p[1])).collect();
+    let mut adj = vec![Vec::new(); net.node_lonlat.len()];
+    for e in &net.edges {
+        if e.time_fwd != UNREACHABLE {
+            adj[e.from as usize].push((e.to as usize, e.time_fwd as f64 / 10.0, e.length_m));
         }
-        let Some(kmh) = class_speed_kmh(&rec[8]) else {
-            continue;
-        };
-        let (Some(&a), Some(&b)) = (id.get(&rec[1]), id.get(&rec[2])) else {
-            anyhow::bail!("corsica_links line {}: unknown node", i + 2);
-        };
-        let m: f64 = rec[3].parse()?;
-        adj[a].push((b, m / (kmh / 3.6), m));
+        if e.time_bwd != UNREACHABLE {
+            adj[e.to as usize].push((e.from as usize, e.time_bwd as f64 / 10.0, e.length_m));
+        }
     }
     Ok(Road { coords, adj })
 }
@@ -123,8 +87,19 @@ fn quantile(v: &mut [f64], q: f64) -> f64 {
 }
 
 fn main() -> anyhow::Result<()> {
-    let data = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "../shared/data".into()));
-    let road = read_road(&data.join("osm-fr-corse"))?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let winding = !args.iter().any(|a| a == "--no-winding");
+    let data = PathBuf::from(
+        args.iter()
+            .find(|a| !a.starts_with("--"))
+            .cloned()
+            .unwrap_or_else(|| "../shared/data".into()),
+    );
+    let road = read_road(&data.join("osm-fr-corse"), winding)?;
+    eprintln!(
+        "road network: car-fr profile, winding correction {}",
+        if winding { "on" } else { "off" }
+    );
     let table = Communes::load_france_deps(&data.join("communes-france"), Some(&["2A", "2B"]))?;
     let cg = build_commune_graph(&table, &CommuneProfile::neighbours_only())?;
     let n = cg.nodes.len();
@@ -388,7 +363,7 @@ fn main() -> anyhow::Result<()> {
             let t = medaccess::route::one_to_all(g.graph.forward(), i)[j as usize];
             let (i, j) = (i as usize, j as usize);
             println!(
-                "{} – {}: commune graph {:.0} min, road (class speeds) {:.0} min / {:.0} km, route planners {planner}",
+                "{} – {}: commune graph {:.0} min, road {:.0} min / {:.0} km, route planners {planner}",
                 g.nodes[i].name,
                 g.nodes[j].name,
                 t as f64 / 600.0,

@@ -185,21 +185,22 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
 /// Replaces the engine by a road network read from `file` (OpenStreetMap
 /// `.osm.pbf`/`.osm`, MATSim `.xml`, `*_links.csv`), through the cache in
 /// `cache_dir` (keyed by the file's checksum, the profile and the format
-/// version; a stale or corrupt cache is rebuilt). Returns the cache warnings.
+/// version; a stale or corrupt cache is rebuilt) with the car `profile`
+/// (normally [`crate::roads::CarProfile::france`]). Returns the cache warnings.
 pub fn load_road_engine(
     file: &Path,
     cache_dir: Option<&Path>,
+    profile: &crate::roads::CarProfile,
     snap: crate::roads::SnapOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(Engine, Vec<String>)> {
-    let profile = crate::roads::CarProfile::france();
     let (net, warnings) = match cache_dir {
         Some(dir) => {
-            let (net, outcome) = crate::roads::load_or_build(file, &profile, dir, progress)?;
+            let (net, outcome) = crate::roads::load_or_build(file, profile, dir, progress)?;
             (net, outcome.warnings)
         }
         None => (
-            crate::roads::RoadNetwork::read(file, &profile, progress)?,
+            crate::roads::RoadNetwork::read(file, profile, progress)?,
             Vec::new(),
         ),
     };

@@ -61,7 +61,11 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
             leg_kmh: data.leg_kmh,
             max_distance_m: data.snap_limit_m,
         };
-        let (e, warnings) = job::load_road_engine(file, cache.as_deref(), snap, &|done, total| {
+        let mut profile = medaccess::roads::CarProfile::france();
+        if data.no_winding {
+            profile = profile.without_winding();
+        }
+        let (e, warnings) = job::load_road_engine(file, cache.as_deref(), &profile, snap, &|done, total| {
             if let Some(pct) = (done * 100).checked_div(total) {
                 pb.set_position(pct);
             }

@@ -27,7 +27,7 @@ mod build;
 pub use cache::{CacheOutcome, load_or_build};
 pub use osm_pbf::read_pbf;
 pub use osm_xml::read_osm_xml;
-pub use profile::{CarProfile, MaxSpeed, WaySpeed, parse_duration_s, parse_maxspeed};
+pub use profile::{CarProfile, MaxSpeed, WaySpeed, WindingParams, parse_duration_s, parse_maxspeed};
 pub use snap::{Snap, SnapOptions, SnapReport, Snapper};
 
 use std::path::{Path, PathBuf};

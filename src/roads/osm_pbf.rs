@@ -179,7 +179,7 @@ pub fn read_pbf(
         profile: profile.name.clone(),
         report,
     };
-    build::finish(pieces, info)
+    build::finish(pieces, info, profile)
 }
 
 type Reader = BlobReader<std::io::BufReader<std::fs::File>>;

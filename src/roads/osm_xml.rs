@@ -152,7 +152,7 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
         profile: profile.name.clone(),
         report,
     };
-    build::finish(pieces, info)
+    build::finish(pieces, info, profile)
 }
 
 /// The way being read: its id, its first ref, its tags.

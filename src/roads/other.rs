@@ -9,7 +9,9 @@
 //! pt2matsim fill `freespeed` with their own, low defaults for untagged roads
 //! (30 km/h for a secondary road), so the class is the better guess. A link
 //! and its reverse become one two-way edge, so that a point snapped onto a
-//! two-way street can leave in both directions.
+//! two-way street can leave in both directions. The profile's winding-road
+//! correction (see [`super::WindingParams`]) applies by class, as for
+//! OpenStreetMap; a link without a class may be slowed.
 //!
 //! Coordinates in Lambert-93 (EPSG:2154, metres) are converted to WGS84
 //! with proj4rs; MATSim files are assumed to be in Lambert-93 (the Corsica
@@ -22,7 +24,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
 use super::build::{Piece, Pieces};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork, WindingParams};
 use crate::error::{Error, Result};
 
 /// PROJ string of Lambert-93 (EPSG:2154).
@@ -68,6 +70,8 @@ struct Link {
     to: usize,
     length_m: f64,
     kmh: f64,
+    /// Whether the winding-road correction may slow it (by class).
+    winding: bool,
 }
 
 fn link_kmh(profile: &CarProfile, highway: Option<&str>, freespeed_kmh: f64) -> f64 {
@@ -82,6 +86,7 @@ fn links_to_network(
     node_lonlat: Vec<[f64; 2]>,
     links: Vec<Link>,
     info: NetworkInfo,
+    profile: &CarProfile,
 ) -> Result<RoadNetwork> {
     let mut reverse: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for (i, l) in links.iter().enumerate() {
@@ -117,6 +122,7 @@ fn links_to_network(
                 fwd: true,
                 bwd: back.is_some(),
                 snappable: true,
+                winding: l.winding,
                 way_id: l.id,
                 start: 0,
                 len: 0,
@@ -127,7 +133,7 @@ fn links_to_network(
             [fwd_s, bwd_s],
         );
     }
-    super::build::finish(pieces, info)
+    super::build::finish(pieces, info, profile)
 }
 
 /// A MATSim link being read.
@@ -280,6 +286,7 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
                                 to: c.to,
                                 length_m: c.length_m,
                                 kmh,
+                                winding: c.highway.as_deref().is_none_or(WindingParams::applies_to),
                             });
                         }
                     }
@@ -300,7 +307,7 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
         profile: profile.name.clone(),
         report,
     };
-    links_to_network(node_ids, node_lonlat, links, info)
+    links_to_network(node_ids, node_lonlat, links, info, profile)
 }
 
 /// The nodes table beside a links table: `X_links.csv.gz` → `X_nodes.csv.gz`.
@@ -443,6 +450,9 @@ pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfil
             to,
             length_m,
             kmh,
+            winding: (!hw.is_empty())
+                .then_some(hw)
+                .is_none_or(WindingParams::applies_to),
         });
     }
     let info = NetworkInfo {
@@ -452,5 +462,5 @@ pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfil
         profile: profile.name.clone(),
         report,
     };
-    links_to_network(node_ids, node_lonlat, links, info)
+    links_to_network(node_ids, node_lonlat, links, info, profile)
 }
