@@ -173,6 +173,7 @@ fn main() -> anyhow::Result<()> {
     }
     let (_, c_best, a_best) = best.ok_or_else(|| anyhow::anyhow!("no pairs"))?;
     let a_zero = a_zero.ok_or_else(|| anyhow::anyhow!("no pairs"))?;
+    let mut neighbour_fit = (0.0, 0.0, 0.0);
     for (label, c, a) in [
         ("without per-hop constant", 0.0, a_zero),
         ("best per-hop constant", c_best, a_best),
@@ -188,6 +189,12 @@ fn main() -> anyhow::Result<()> {
         let detour = quantile(&mut len_ratio, 0.5);
         let speed_kmh = detour / a * 3.6;
         let hop_s = c * a;
+        // Rounded as the default profile's values are.
+        neighbour_fit = (
+            (detour * 100.0).round() / 100.0,
+            speed_kmh.round(),
+            hop_s.round(),
+        );
         println!(
             "\n== neighbour graph, {label}: c = {c} m, detour = {detour:.3}, speed_kmh = {speed_kmh:.1}, hop_s = {hop_s:.1}"
         );
@@ -256,7 +263,18 @@ fn main() -> anyhow::Result<()> {
             .sum::<f64>()
             / 4.0
     };
-    let base = CommuneProfile::default();
+    // The neighbour part as just fitted (best per-hop constant).
+    let base = CommuneProfile {
+        detour: neighbour_fit.0,
+        speed_kmh: neighbour_fit.1,
+        hop_s: neighbour_fit.2,
+        ..CommuneProfile::default()
+    };
+    let neighbours_fitted = CommuneProfile {
+        backbone_min_pop: 0,
+        fast_min_pop: 0,
+        ..base
+    };
     // Short trips must stay as good as without the backbone: a candidate
     // whose 0–20 min band has a larger median absolute error or a larger
     // absolute bias than the neighbour graph's (training sources) is refused.
@@ -265,12 +283,13 @@ fn main() -> anyhow::Result<()> {
         let mut abs: Vec<f64> = v.iter().map(|e| e.abs()).collect();
         (quantile(&mut abs, 0.5), quantile(&mut v.clone(), 0.5).abs())
     };
-    let short0 = band0(&errors(&CommuneProfile::neighbours_only(), &train)?);
+    let short0 = band0(&errors(&neighbours_fitted, &train)?);
     let mut best: Option<(f64, CommuneProfile)> = None;
-    // The neighbour speed is refitted with the backbone (the backbone takes
-    // over the long trips the neighbour scale was stretched to fit); hop_s
-    // and detour stay.
-    for speed_kmh in [93.0, 98.0, 103.0, 108.0] {
+    // The neighbour speed is refitted with the backbone, from the
+    // neighbour-only fit up to 20 % faster (the backbone takes over the long
+    // trips the neighbour scale was stretched to fit); hop_s and detour stay
+    // as fitted.
+    for speed_kmh in [1.0, 1.05, 1.1, 1.15, 1.2].map(|k: f64| (base.speed_kmh * k).round()) {
         for min_pop in [3000, 5000] {
             for local_km in [15.0, 25.0, 40.0] {
                 for local_k in [1, 2] {
@@ -335,6 +354,10 @@ fn main() -> anyhow::Result<()> {
     };
     let before = CommuneProfile::neighbours_only();
     report("neighbours only, held-out sources", &errors(&before, &held_out)?);
+    report(
+        "neighbours only, refitted, held-out sources",
+        &errors(&neighbours_fitted, &held_out)?,
+    );
     report(
         "with the fitted backbone, held-out sources",
         &errors(&fitted, &held_out)?,

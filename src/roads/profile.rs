@@ -544,6 +544,29 @@ mod tests {
     }
 
     #[test]
+    fn winding_settings() {
+        let on = CarProfile::france();
+        let off = CarProfile::france().without_winding();
+        // The cache is rebuilt when the correction is switched.
+        assert_ne!(on.fingerprint(), off.fingerprint());
+        let w = on.winding.unwrap();
+        // Straight and gently curved roads keep their class speed.
+        assert_eq!(w.bend_share(1.0), 0.0);
+        assert_eq!(w.bend_share(w.straight_below), 0.0);
+        assert_eq!(w.bend_share(f64::NAN), 0.0);
+        // A serpentine of half-circles is all bends; more cannot be slower.
+        assert_eq!(w.bend_share(std::f64::consts::FRAC_PI_2), 1.0);
+        assert_eq!(w.bend_share(5.0), 1.0);
+        // 1 km of primary road (80 km/h, 45 s), half bends: 45 + 0.5 × 45.
+        assert!((w.seconds(45.0, 1000.0, 0.5) - 67.5).abs() < 1e-9);
+        assert!(speed(&[("highway", "primary")]).unwrap().winding);
+        for hw in ["motorway", "trunk_link", "motorway_link"] {
+            assert!(!speed(&[("highway", hw)]).unwrap().winding, "{hw}");
+        }
+        assert!(!speed(&[("route", "ferry")]).unwrap().winding);
+    }
+
+    #[test]
     fn maxspeed_rules() {
         assert_eq!(parse_maxspeed("30 mph"), MaxSpeed::Kmh(30.0 * 1.609344));
         assert_eq!(parse_maxspeed("FR:motorway"), MaxSpeed::Kmh(130.0));
