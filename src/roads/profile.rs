@@ -152,7 +152,8 @@ impl WindingParams {
     /// ```
     pub fn bend_share(&self, sinuosity: f64) -> f64 {
         let span = self.all_bends_from - self.straight_below;
-        if !(sinuosity > self.straight_below) {
+        // NaN (a degenerate chain) counts as straight.
+        if sinuosity.is_nan() || sinuosity <= self.straight_below {
             return 0.0;
         }
         if span <= 0.0 {
