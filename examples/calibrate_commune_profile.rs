@@ -2,7 +2,7 @@
 //! road network (see `docs/commune-engine.md`).
 //!
 //! ```text
-//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--no-winding]
+//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--no-winding | --provenance-speeds]
 //! ```
 //! Default data dir: `../shared/data`. Reads `osm-fr-corse/corsica_{nodes,links}.csv.gz`
 //! and `communes-france/` (2A, 2B). Prints the fitted parameters and the
@@ -10,7 +10,9 @@
 //!
 //! Method: road times on the network as `--roads` builds it (the `car-fr`
 //! profile: class speeds and, unless `--no-winding`, the winding-road
-//! correction); each commune origin snapped to the nearest road node; road time and road length of the fastest path for every ordered pair
+//! correction; `--provenance-speeds`: the raw links at the class speeds of
+//! the Corsica PROVENANCE, as the default profile was fitted); each commune
+//! origin snapped to the nearest road node; road time and road length of the fastest path for every ordered pair
 //! of Corsican communes. On the commune graph, hop weight = great-circle
 //! metres + `c` (a per-hop constant in metre-equivalents), for a grid of `c`.
 //! For each `c` the scale `a` (seconds per weighted metre) is the median of
@@ -20,7 +22,8 @@
 //! speed = detour / a, hop_s = c × a.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use medaccess::communes::cited::CITED_TIMES;
@@ -52,6 +55,67 @@ fn read_road(dir: &Path, winding: bool) -> anyhow::Result<Road> {
         if e.time_bwd != UNREACHABLE {
             adj[e.to as usize].push((e.from as usize, e.time_bwd as f64 / 10.0, e.length_m));
         }
+    }
+    Ok(Road { coords, adj })
+}
+
+/// Car speed by OSM highway class, km/h: the class speeds of the Corsica
+/// PROVENANCE, plus the link and minor classes (`--provenance-speeds`).
+fn class_speed_kmh(highway: &str) -> Option<f64> {
+    Some(match highway {
+        "motorway" => 110.0,
+        "trunk" => 90.0,
+        "primary" => 80.0,
+        "secondary" => 70.0,
+        "tertiary" => 60.0,
+        "unclassified" => 50.0,
+        "residential" => 30.0,
+        "motorway_link" | "trunk_link" | "primary_link" => 50.0,
+        "secondary_link" | "tertiary_link" => 40.0,
+        "living_street" | "service" => 20.0,
+        _ => return None,
+    })
+}
+
+fn lines(path: &Path) -> anyhow::Result<Vec<String>> {
+    let f = std::fs::File::open(path)?;
+    let r = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f));
+    Ok(r.lines().collect::<Result<_, _>>()?)
+}
+
+/// The raw links at [`class_speed_kmh`], every node kept (as the default
+/// profile was fitted).
+fn read_road_provenance(dir: &Path) -> anyhow::Result<Road> {
+    let mut id = HashMap::new();
+    let mut coords = Vec::new();
+    for (i, l) in lines(&dir.join("corsica_nodes.csv.gz"))?
+        .iter()
+        .enumerate()
+        .skip(1)
+    {
+        let f: Vec<&str> = l.split(',').collect();
+        anyhow::ensure!(f.len() >= 3, "corsica_nodes line {}: too few fields", i + 1);
+        id.insert(f[0].to_string(), coords.len());
+        coords.push((f[2].parse::<f64>()?, f[1].parse::<f64>()?));
+    }
+    let mut adj = vec![Vec::new(); coords.len()];
+    let links = dir.join("corsica_links.csv.gz");
+    let text = lines(&links)?.join("\n");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec?;
+        // link_id,from_node,to_node,length_m,freespeed_kmh,...,modes(7),highway(8)
+        if !rec[7].split(',').any(|m| m == "car") {
+            continue;
+        }
+        let Some(kmh) = class_speed_kmh(&rec[8]) else {
+            continue;
+        };
+        let (Some(&a), Some(&b)) = (id.get(&rec[1]), id.get(&rec[2])) else {
+            anyhow::bail!("corsica_links line {}: unknown node", i + 2);
+        };
+        let m: f64 = rec[3].parse()?;
+        adj[a].push((b, m / (kmh / 3.6), m));
     }
     Ok(Road { coords, adj })
 }
@@ -95,11 +159,16 @@ fn main() -> anyhow::Result<()> {
             .cloned()
             .unwrap_or_else(|| "../shared/data".into()),
     );
-    let road = read_road(&data.join("osm-fr-corse"), winding)?;
-    eprintln!(
-        "road network: car-fr profile, winding correction {}",
-        if winding { "on" } else { "off" }
-    );
+    let road = if args.iter().any(|a| a == "--provenance-speeds") {
+        eprintln!("road network: raw links at the PROVENANCE class speeds");
+        read_road_provenance(&data.join("osm-fr-corse"))?
+    } else {
+        eprintln!(
+            "road network: car-fr profile, winding correction {}",
+            if winding { "on" } else { "off" }
+        );
+        read_road(&data.join("osm-fr-corse"), winding)?
+    };
     let table = Communes::load_france_deps(&data.join("communes-france"), Some(&["2A", "2B"]))?;
     let cg = build_commune_graph(&table, &CommuneProfile::neighbours_only())?;
     let n = cg.nodes.len();
@@ -190,11 +259,7 @@ fn main() -> anyhow::Result<()> {
         let speed_kmh = detour / a * 3.6;
         let hop_s = c * a;
         // Rounded as the default profile's values are.
-        neighbour_fit = (
-            (detour * 100.0).round() / 100.0,
-            speed_kmh.round(),
-            hop_s.round(),
-        );
+        neighbour_fit = ((detour * 100.0).round() / 100.0, speed_kmh.round(), hop_s.round());
         println!(
             "\n== neighbour graph, {label}: c = {c} m, detour = {detour:.3}, speed_kmh = {speed_kmh:.1}, hop_s = {hop_s:.1}"
         );
@@ -417,28 +482,39 @@ fn main() -> anyhow::Result<()> {
     };
     let log_err =
         |m: f64, c: &medaccess::communes::cited::CitedTime| (m / (c.min_minutes * c.max_minutes).sqrt()).ln();
-    let mut best: Option<(f64, f64)> = None;
-    for k in 0..=20 {
-        let fast_detour = 1.0 + 0.05 * k as f64;
-        let g = links.graph(&CommuneProfile {
-            fast_detour,
-            ..CommuneProfile::default()
-        })?;
-        let m = cited_minutes(&g)?;
-        let fit: Vec<f64> = CITED_TIMES
-            .iter()
-            .zip(&m)
-            .filter(|(c, _)| c.fit)
-            .map(|(c, &m)| log_err(m, c).abs())
-            .collect();
-        let e = fit.iter().sum::<f64>() / fit.len() as f64;
-        println!("fast_detour {fast_detour:.2}: mean |log error| on the fit pairs {e:.3}");
-        if best.is_none_or(|b| e < b.0) {
-            best = Some((e, fast_detour));
+    let fit_fast = |base: CommuneProfile| -> anyhow::Result<f64> {
+        let mut best: Option<(f64, f64)> = None;
+        for k in 0..=20 {
+            let fast_detour = 1.0 + 0.05 * k as f64;
+            let g = links.graph(&CommuneProfile { fast_detour, ..base })?;
+            let m = cited_minutes(&g)?;
+            let fit: Vec<f64> = CITED_TIMES
+                .iter()
+                .zip(&m)
+                .filter(|(c, _)| c.fit)
+                .map(|(c, &m)| log_err(m, c).abs())
+                .collect();
+            let e = fit.iter().sum::<f64>() / fit.len() as f64;
+            println!("fast_detour {fast_detour:.2}: mean |log error| on the fit pairs {e:.3}");
+            if best.is_none_or(|b| e < b.0) {
+                best = Some((e, fast_detour));
+            }
         }
-    }
-    let (_, fast_detour) = best.ok_or_else(|| anyhow::anyhow!("no fit"))?;
-    println!("\nfitted fast_detour = {fast_detour:.2} (fast_speed_kmh = 130)");
+        let (_, fast_detour) = best.ok_or_else(|| anyhow::anyhow!("no fit"))?;
+        println!("\nfitted fast_detour = {fast_detour:.2} (fast_speed_kmh = 130)");
+        Ok(fast_detour)
+    };
+    fit_fast(CommuneProfile::default())?;
+    // The profile refitted on Corsica above, with the mainland fast tier
+    // back on and its detour refitted the same way.
+    let with_fast = CommuneProfile {
+        fast_min_pop: CommuneProfile::default().fast_min_pop,
+        ..fitted
+    };
+    let refitted = CommuneProfile {
+        fast_detour: fit_fast(with_fast)?,
+        ..with_fast
+    };
     let profiles = [
         ("neighbours only", CommuneProfile::neighbours_only()),
         (
@@ -449,6 +525,7 @@ fn main() -> anyhow::Result<()> {
             },
         ),
         ("default", CommuneProfile::default()),
+        ("refitted on this network", refitted),
     ];
     let mut cols = Vec::new();
     for (name, p) in &profiles {
@@ -465,9 +542,9 @@ fn main() -> anyhow::Result<()> {
         cols.push(cited_minutes(&g)?);
     }
     println!(
-        "\n| pair | quoted (min) | neighbours only | backbone, no fast tier | default | default / quoted | fit |"
+        "\n| pair | quoted (min) | neighbours only | backbone, no fast tier | default | default / quoted | refitted on this network | fit |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
     for (i, c) in CITED_TIMES.iter().enumerate() {
         let name = |code: &str| {
             links
@@ -482,15 +559,40 @@ fn main() -> anyhow::Result<()> {
             format!("{:.0}–{:.0}", c.min_minutes, c.max_minutes)
         };
         println!(
-            "| {} – {} | {quoted} | {:.0} | {:.0} | {:.0} | {:+.0} % | {} |",
+            "| {} – {} | {quoted} | {:.0} | {:.0} | {:.0} | {:+.0} % | {:.0} | {} |",
             name(c.from),
             name(c.to),
             cols[0][i],
             cols[1][i],
             cols[2][i],
             100.0 * (log_err(cols[2][i], c).exp() - 1.0),
+            cols[3][i],
             if c.fit { "fit" } else { "held out" }
         );
     }
+    // The measure of `communes::tests::cited_mainland_times`: relative
+    // distance to the quoted range (0 inside it).
+    for (k, name) in [(2, "default"), (3, "refitted on this network")] {
+        let mut d: Vec<f64> = CITED_TIMES
+            .iter()
+            .zip(&cols[k])
+            .map(|(c, &m)| {
+                if m < c.min_minutes {
+                    1.0 - m / c.min_minutes
+                } else if m > c.max_minutes {
+                    m / c.max_minutes - 1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        d.sort_by(f64::total_cmp);
+        println!(
+            "{name}: distance to the quoted range, median {:.1} %, worst {:.1} %",
+            100.0 * d[d.len() / 2],
+            100.0 * d[d.len() - 1]
+        );
+    }
+    println!("\nrefitted profile: {refitted:?}");
     Ok(())
 }

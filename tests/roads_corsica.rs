@@ -62,8 +62,14 @@ fn winding_correction_slows_mountain_roads_only() {
         assert_eq!((a.from, a.to, a.way_id), (b.from, b.to, b.way_id));
         assert!(a.time_fwd >= b.time_fwd && a.time_bwd >= b.time_bwd);
         let chord = haversine_m(
-            (winding.node_lonlat[a.from as usize][0], winding.node_lonlat[a.from as usize][1]),
-            (winding.node_lonlat[a.to as usize][0], winding.node_lonlat[a.to as usize][1]),
+            (
+                winding.node_lonlat[a.from as usize][0],
+                winding.node_lonlat[a.from as usize][1],
+            ),
+            (
+                winding.node_lonlat[a.to as usize][0],
+                winding.node_lonlat[a.to as usize][1],
+            ),
         );
         if chord > 0.0 && a.length_m / chord <= p.straight_below - 1e-6 {
             assert_eq!((a.time_fwd, a.time_bwd), (b.time_fwd, b.time_bwd), "{a:?}");
