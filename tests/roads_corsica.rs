@@ -1,15 +1,18 @@
 //! Corsica end to end on its real road network (`../shared/data/osm-fr-corse`,
 //! read its PROVENANCE.md): the winding-road correction, and the commune
-//! estimate against the network for the nearest maternity.
+//! estimate against the network for the nearest maternity, and
+//! `--no-winding` on the command line.
+
+mod common;
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use medaccess::access::nearest_sites;
-use medaccess::communes::{CommuneProfile, Communes, build_commune_graph, fixtures, haversine_m};
+use medaccess::communes::{CommuneProfile, Communes, build_commune_graph, fixtures};
 use medaccess::engine::{CommuneEngine, Engine, RoadEngine, Territory};
 use medaccess::job::{self, DataPaths};
-use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, WindingParams};
+use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, WindingParams, haversine_m};
 use medaccess::route::nearest;
 
 const CORSE_LINKS: &str = concat!(
@@ -62,14 +65,8 @@ fn winding_correction_slows_mountain_roads_only() {
         assert_eq!((a.from, a.to, a.way_id), (b.from, b.to, b.way_id));
         assert!(a.time_fwd >= b.time_fwd && a.time_bwd >= b.time_bwd);
         let chord = haversine_m(
-            (
-                winding.node_lonlat[a.from as usize][0],
-                winding.node_lonlat[a.from as usize][1],
-            ),
-            (
-                winding.node_lonlat[a.to as usize][0],
-                winding.node_lonlat[a.to as usize][1],
-            ),
+            winding.node_lonlat[a.from as usize],
+            winding.node_lonlat[a.to as usize],
         );
         if chord > 0.0 && a.length_m / chord <= p.straight_below - 1e-6 {
             assert_eq!((a.time_fwd, a.time_bwd), (b.time_fwd, b.time_bwd), "{a:?}");
@@ -129,4 +126,53 @@ fn commune_estimate_against_the_network() {
     // Ajaccio's own maternity is minutes away on both engines.
     let aj = territory.index_of("2A004").unwrap();
     assert!(road[aj].unwrap() < 15.0 && est[aj].unwrap() < 15.0);
+}
+
+/// `access --roads` with and without `--no-winding`: the flag reaches the
+/// profile, mountain villages are farther with the correction, and no
+/// commune gets nearer.
+#[test]
+fn no_winding_flag() {
+    let dir = common::tmp("corsica-winding");
+    let links = common::shared("osm-fr-corse/corsica_links.csv.gz");
+    let minutes = |extra: &[&str], out: &str| -> HashMap<String, f64> {
+        let out = dir.join(out);
+        let mut args = vec![
+            "access",
+            "--dep",
+            "2A,2B",
+            "--year",
+            "2023",
+            "--roads",
+            links.to_str().unwrap(),
+            "--no-roads-cache",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (ok, _, stderr) = common::run(&args, &[]);
+        assert!(ok, "{stderr}");
+        let mut r = csv::Reader::from_path(out.join("maternity-access-2A-2B-2023.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+        let (insee, min) = (col("insee"), col("minutes"));
+        r.records()
+            .map(|x| x.unwrap())
+            .filter(|x| !x[min].is_empty())
+            .map(|x| (x[insee].to_string(), x[min].parse().unwrap()))
+            .collect()
+    };
+    let (on, off) = (minutes(&[], "on"), minutes(&["--no-winding"], "off"));
+    assert_eq!(on.len(), off.len());
+    assert!(on.len() >= 350);
+    for (k, m) in &on {
+        assert!(*m >= off[k] - 0.05, "{k}: {m} with winding, {} without", off[k]);
+    }
+    // Cargiaca (Alta Rocca) is reached by winding roads only.
+    assert!(
+        on["2A066"] > 1.2 * off["2A066"],
+        "{} vs {}",
+        on["2A066"],
+        off["2A066"]
+    );
 }
