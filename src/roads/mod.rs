@@ -107,7 +107,7 @@ pub struct NetworkInfo {
     /// `osmosis_replication_timestamp` when set, else the newest element
     /// timestamp; `None` when the file carries neither.
     pub timestamp: Option<String>,
-    /// Profile name (`car-fr`).
+    /// Profile, as [`CarProfile::label`] writes it (`car-fr, …`).
     pub profile: String,
     /// Counts and warnings of the import.
     pub report: ImportReport,

@@ -176,7 +176,7 @@ pub fn read_pbf(
         engine: Engine::Osm,
         source: path.to_path_buf(),
         timestamp,
-        profile: profile.name.clone(),
+        profile: profile.label(),
         report,
     };
     build::finish(pieces, info, profile)

@@ -304,7 +304,7 @@ pub fn read_matsim_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Res
         engine: Engine::Matsim,
         source: path.to_path_buf(),
         timestamp: None,
-        profile: profile.name.clone(),
+        profile: profile.label(),
         report,
     };
     links_to_network(node_ids, node_lonlat, links, info, profile)
@@ -459,7 +459,7 @@ pub fn read_link_table(links_path: &Path, nodes_path: &Path, profile: &CarProfil
         engine: Engine::Links,
         source: links_path.to_path_buf(),
         timestamp: None,
-        profile: profile.name.clone(),
+        profile: profile.label(),
         report,
     };
     links_to_network(node_ids, node_lonlat, links, info, profile)

@@ -257,6 +257,25 @@ impl CarProfile {
         }
     }
 
+    /// The name written in outputs and reports: the profile's name and
+    /// whether bends are slowed (`car-fr, winding roads slowed (S 1.05–1.571,
+    /// bends 40 km/h)` or `car-fr, class speeds only`).
+    ///
+    /// # Examples
+    /// ```
+    /// use medaccess::roads::CarProfile;
+    /// assert_eq!(CarProfile::france().without_winding().label(), "car-fr, class speeds only");
+    /// ```
+    pub fn label(&self) -> String {
+        match &self.winding {
+            Some(w) => format!(
+                "{}, winding roads slowed (S {}–{:.3}, bends {} km/h)",
+                self.name, w.straight_below, w.all_bends_from, w.bend_kmh
+            ),
+            None => format!("{}, class speeds only", self.name),
+        }
+    }
+
     /// This profile without the winding-road correction.
     pub fn without_winding(self) -> Self {
         CarProfile {
