@@ -1,6 +1,9 @@
 //! Drive times between random pairs of graph nodes, for the cross-check in
 //! bench/crosscheck: `cargo run --release --example roads_pairs -- FILE PAIRS SEED`
 //! prints `from_osm,to_osm,seconds` for PAIRS pairs (20 origins).
+//!
+//! The winding-road correction is off: OSMnx drives every road at its class
+//! speed, so the cross-check compares like with like.
 use medaccess::roads::{CarProfile, RoadNetwork};
 use medaccess::route::one_to_all;
 use rand::{Rng, SeedableRng};
@@ -12,7 +15,7 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("usage: roads_pairs FILE PAIRS SEED"))?;
     let pairs: usize = a.get(1).map(|s| s.parse()).transpose()?.unwrap_or(300);
     let seed: u64 = a.get(2).map(|s| s.parse()).transpose()?.unwrap_or(1);
-    let net = RoadNetwork::read(file.as_ref(), &CarProfile::france(), &|_, _| {})?;
+    let net = RoadNetwork::read(file.as_ref(), &CarProfile::france().without_winding(), &|_, _| {})?;
     let n = net.graph.num_nodes() as u32;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let origins = 20usize.min(pairs);

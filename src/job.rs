@@ -185,23 +185,24 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
 /// Replaces the engine by a road network read from `file` (any format
 /// [`crate::roads::input`] recognises by content), through the cache in
 /// `cache_dir` (keyed by the input files' checksums, the profile, the import
-/// options and the format version; a stale or corrupt cache is rebuilt).
+/// options and the format version; a stale or corrupt cache is rebuilt) with
+/// the car `profile` (normally [`crate::roads::CarProfile::france`]).
 /// Returns the cache warnings.
 pub fn load_road_engine(
     file: &Path,
     opts: &crate::roads::ReadOptions,
     cache_dir: Option<&Path>,
+    profile: &crate::roads::CarProfile,
     snap: crate::roads::SnapOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(Engine, Vec<String>)> {
-    let profile = crate::roads::CarProfile::france();
     let (net, warnings) = match cache_dir {
         Some(dir) => {
-            let (net, outcome) = crate::roads::load_or_build_with(file, &profile, opts, dir, progress)?;
+            let (net, outcome) = crate::roads::load_or_build_with(file, profile, opts, dir, progress)?;
             (net, outcome.warnings)
         }
         None => (
-            crate::roads::RoadNetwork::read_with(file, &profile, opts, progress)?,
+            crate::roads::RoadNetwork::read_with(file, profile, opts, progress)?,
             Vec::new(),
         ),
     };

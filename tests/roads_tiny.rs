@@ -12,8 +12,11 @@ use medaccess::units::UNREACHABLE;
 
 const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
 
+/// At class speeds: the times below were worked out without the
+/// winding-road correction, which has its own case
+/// ([`winding_slows_the_corner_chain`]).
 fn tiny() -> RoadNetwork {
-    read_osm_xml(Path::new(TINY), &CarProfile::france()).unwrap()
+    read_osm_xml(Path::new(TINY), &CarProfile::france().without_winding()).unwrap()
 }
 
 fn node(net: &RoadNetwork, osm: i64) -> u32 {
@@ -81,6 +84,26 @@ fn one_way_and_speeds() {
     // (FR:rural) = 500.4 ds, C-B-A 2223.9 m = 1000.8 ds.
     assert_eq!(trip(&net, H, A), 404 + 500 + 1001);
     assert_eq!(time(&net, 8, 3), 404 + 500);
+}
+
+/// The corner chain C-B-A-E-F (C at 45.02° N, F at 1.01° E 45.01° N) is
+/// 2223.9 + 786.27 + 1111.95 = 4122.1 m long for about 1.36 km between its
+/// ends: sinuosity 3.0, beyond π/2, so all of it is bends, driven at
+/// 40 km/h where the class is faster: C-B-A 2223.9 m 1000.8 → 2001.5 ds,
+/// A-E 786.27 m 566.1 → 707.6 ds, E-F 1111.95 m 829.1 → 1000.8 ds. The
+/// straight edges (H-D, D-C: sinuosity 1) keep their class times.
+#[test]
+fn winding_slows_the_corner_chain() {
+    let net = read_osm_xml(Path::new(TINY), &CarProfile::france()).unwrap();
+    assert_eq!(time(&net, 3, 6), 3710);
+    // F -> C now goes round by H and D (F-G-H 1658 ds, H-D 404, D-C 500):
+    // the slowed chain is no longer the fastest way (D -> H is forbidden, so
+    // C -> F cannot do the same).
+    assert_eq!(time(&net, 6, 3), 1658 + 404 + 500);
+    assert_eq!(time(&net, 8, 3), 404 + 500);
+    // Snapped onto the chain at A: its shape times are slowed too (C-B-A
+    // 2001.5 ds, rounded up).
+    assert_eq!(trip(&net, H, A), 404 + 500 + 2002);
 }
 
 #[test]

@@ -94,6 +94,10 @@ pub struct DataArgs {
     /// Rebuild the road graph on every run, without a cache.
     #[arg(long)]
     pub no_roads_cache: bool,
+    /// Drive winding roads at their class speeds (no slowdown for bends;
+    /// see docs/roads.md).
+    #[arg(long)]
+    pub no_winding: bool,
     /// Points farther than this from any road are listed and left unreachable (metres).
     #[arg(long, default_value_t = 1000.0)]
     pub snap_limit_m: f64,

@@ -62,11 +62,16 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
             max_distance_m: data.snap_limit_m,
         };
         let opts = data.road_options()?;
-        let (e, warnings) = job::load_road_engine(file, &opts, cache.as_deref(), snap, &|done, total| {
-            if let Some(pct) = (done * 100).checked_div(total) {
-                pb.set_position(pct);
-            }
-        })?;
+        let mut profile = medaccess::roads::CarProfile::france();
+        if data.no_winding {
+            profile = profile.without_winding();
+        }
+        let (e, warnings) =
+            job::load_road_engine(file, &opts, cache.as_deref(), &profile, snap, &|done, total| {
+                if let Some(pct) = (done * 100).checked_div(total) {
+                    pb.set_position(pct);
+                }
+            })?;
         pb.finish_and_clear();
         for w in warnings {
             eprintln!("warning: {w}");

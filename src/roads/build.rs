@@ -6,8 +6,12 @@
 
 use rayon::prelude::*;
 
+use super::contract::Chain;
 use super::contract::{Contracted, Step};
-use super::{E7, ImportReport, NetworkInfo, RoadEdge, RoadNetwork, WaySpeed, from_e7, haversine_m};
+use super::{
+    CarProfile, E7, ImportReport, NetworkInfo, RoadEdge, RoadNetwork, WaySpeed, WindingParams, from_e7,
+    haversine_m,
+};
 use crate::error::{Error, Result};
 use crate::graph::{Edge, RoadGraph};
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
@@ -29,6 +33,9 @@ pub(crate) struct Piece {
     pub fwd: bool,
     pub bwd: bool,
     pub snappable: bool,
+    /// Whether the winding-road correction may slow it (see
+    /// [`super::WindingParams`]).
+    pub winding: bool,
     pub way_id: i64,
     /// Shape in `Pieces::points[start..start + len]`.
     pub start: usize,
@@ -176,6 +183,7 @@ pub(crate) fn split_ways(
             fwd: sp.forward_kmh.is_some(),
             bwd: sp.backward_kmh.is_some(),
             snappable: sp.snappable,
+            winding: sp.winding,
             way_id: w.id,
             start: 0,
             len: 0,
@@ -275,12 +283,44 @@ fn to_time(s: f64) -> Time {
     (s * 10.0).round().clamp(0.0, (UNREACHABLE - 1) as f64) as Time
 }
 
-/// Contracts, keeps the largest strongly connected component and packs
-/// the result. Memory: the pieces, the chains (16 bytes per piece), the
-/// graph twice while the component is found, then the final shapes.
-pub(crate) fn finish(pieces: Pieces, mut info: NetworkInfo) -> Result<RoadNetwork> {
+/// Slows the pieces of winding chains (see [`WindingParams`]): the
+/// sinuosity is measured on the whole chain, junction to junction, so that
+/// it means the same whether the source drew every bend (OpenStreetMap) or
+/// only gave the along-road length of straight links (MATSim, link tables).
+fn apply_winding(pieces: &mut Pieces, kept: &[u32], chains: &[Chain], steps: &[Step], w: &WindingParams) {
+    for ch in chains {
+        let a = from_e7(pieces.node_pos[kept[ch.from as usize] as usize]);
+        let b = from_e7(pieces.node_pos[kept[ch.to as usize] as usize]);
+        let chord = haversine_m(a, b);
+        // A closed loop has no chord: it is all bends.
+        let share = if chord > 0.0 {
+            w.bend_share(ch.length_m / chord)
+        } else {
+            1.0
+        };
+        if share <= 0.0 {
+            continue;
+        }
+        for st in &steps[ch.start as usize..(ch.start + ch.len) as usize] {
+            let p = &mut pieces.pieces[st.piece as usize];
+            if p.winding {
+                let len = p.length_m;
+                p.total_s = p.total_s.map(|t| w.seconds(t as f64, len, share) as f32);
+            }
+        }
+    }
+}
+
+/// Contracts, applies the profile's winding-road correction to the
+/// contracted chains, keeps the largest strongly connected component and
+/// packs the result. Memory: the pieces, the chains (16 bytes per piece),
+/// the graph twice while the component is found, then the final shapes.
+pub(crate) fn finish(mut pieces: Pieces, mut info: NetworkInfo, profile: &CarProfile) -> Result<RoadNetwork> {
     info.report.pieces = pieces.pieces.len() as u64;
     let Contracted { kept, chains, steps } = super::contract::contract(&pieces);
+    if let Some(w) = &profile.winding {
+        apply_winding(&mut pieces, &kept, &chains, &steps, w);
+    }
     info.report.contracted_nodes = (pieces.node_pos.len() - kept.len()) as u64;
     if chains.is_empty() {
         return Err(Error::format(

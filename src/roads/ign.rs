@@ -430,6 +430,9 @@ impl Builder<'_> {
                 length_m,
                 kmh: [s.dir[0].then_some(kmh), s.dir[1].then_some(kmh)],
                 snappable,
+                winding: !s.ferry
+                    && s.source_kmh.is_none()
+                    && s.class.is_none_or(super::WindingParams::applies_to),
             });
         }
         Ok(())
@@ -448,10 +451,10 @@ impl Builder<'_> {
                 Engine::Route500,
                 format!(
                     "{} (ROUTE 500 has no speed field: class speeds)",
-                    self.profile.name
+                    self.profile.label()
                 ),
             ),
-            Product::Route500 => (Engine::Route500, self.profile.name.clone()),
+            Product::Route500 => (Engine::Route500, self.profile.label()),
         };
         let info = NetworkInfo {
             engine,
@@ -460,7 +463,7 @@ impl Builder<'_> {
             profile,
             report: self.report,
         };
-        links_to_network(self.nodes, self.links, info)
+        links_to_network(self.nodes, self.links, info, self.profile)
     }
 }
 

@@ -314,9 +314,12 @@ pub fn input_files(path: &Path, opts: &ReadOptions) -> Result<Vec<PathBuf>> {
 /// source speed replaced its class speeds.
 pub(crate) fn profile_label(profile: &super::CarProfile, opts: &ReadOptions, source_field: &str) -> String {
     if opts.source_speed {
-        format!("{} with the source's speeds ({source_field})", profile.name)
+        format!(
+            "{} with the source's speeds ({source_field}; winding roads not slowed)",
+            profile.name
+        )
     } else {
-        profile.name.clone()
+        profile.label()
     }
 }
 

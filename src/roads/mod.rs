@@ -36,7 +36,7 @@ pub use cache::{CacheOutcome, load_or_build, load_or_build_with};
 pub use input::{Format, LinkColumns, ReadOptions};
 pub use osm_pbf::read_pbf;
 pub use osm_xml::read_osm_xml;
-pub use profile::{CarProfile, MaxSpeed, WaySpeed, parse_duration_s, parse_maxspeed};
+pub use profile::{CarProfile, MaxSpeed, WaySpeed, WindingParams, parse_duration_s, parse_maxspeed};
 pub use snap::{Snap, SnapOptions, SnapReport, Snapper};
 
 use std::path::{Path, PathBuf};
@@ -153,7 +153,7 @@ pub struct NetworkInfo {
     /// `osmosis_replication_timestamp` when set, else the newest element
     /// timestamp; `None` when the file carries neither.
     pub timestamp: Option<String>,
-    /// Profile name (`car-fr`).
+    /// Profile, as [`CarProfile::label`] writes it (`car-fr, …`).
     pub profile: String,
     /// Counts and warnings of the import.
     pub report: ImportReport,

@@ -176,10 +176,10 @@ pub fn read_pbf(
         engine: Engine::Osm,
         source: path.to_path_buf(),
         timestamp,
-        profile: profile.name.clone(),
+        profile: profile.label(),
         report,
     };
-    build::finish(pieces, info)
+    build::finish(pieces, info, profile)
 }
 
 type Reader = BlobReader<std::io::BufReader<std::fs::File>>;

@@ -149,10 +149,10 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
         engine: Engine::Osm,
         source: path.to_path_buf(),
         timestamp: base_timestamp.or(newest),
-        profile: profile.name.clone(),
+        profile: profile.label(),
         report,
     };
-    build::finish(pieces, info)
+    build::finish(pieces, info, profile)
 }
 
 /// The way being read: its id, its first ref, its tags.

@@ -25,7 +25,7 @@ use quick_xml::events::Event;
 
 use super::input::ReadOptions;
 use super::sections::{Link, NodeTable, links_to_network};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork, WindingParams};
 use crate::error::{Error, Result};
 use crate::facilities::projection::Crs;
 
@@ -157,6 +157,7 @@ fn finish_link(
         length_m: c.length_m,
         kmh: [Some(kmh), None],
         snappable: !motorway,
+        winding: !opts.source_speed && c.highway.as_deref().is_none_or(WindingParams::applies_to),
     });
     Ok(())
 }
@@ -344,7 +345,7 @@ pub fn read_matsim_with(
         profile: super::input::profile_label(profile, opts, "freespeed"),
         report,
     };
-    links_to_network(nodes, links, info)
+    links_to_network(nodes, links, info, profile)
 }
 
 /// The nodes table beside a links table: `X_links.csv.gz` → `X_nodes.csv.gz`.

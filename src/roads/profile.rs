@@ -61,6 +61,40 @@
 //! above. Their time is the `duration` tag (`HH:MM`, `HH:MM:SS`, minutes, or
 //! ISO 8601 `PT1H30M`) spread along the way; without it, 5 km/h (OSRM's
 //! default ferry speed). Ferries are never snapping targets.
+//!
+//! # Winding roads
+//! Class speeds are legal limits; on a mountain road nobody drives them
+//! (Corsica: Ajaccio–Bastia at class speeds takes under 2 h, route planners
+//! say 2 h 40 – 2 h 55). [`WindingParams`] slows the bends down, from one
+//! measure every source has: the **sinuosity** `S` of each road between two
+//! junctions (a contracted chain), its along-road length over the
+//! great-circle distance between its ends. It is GraphHopper's `curvature`
+//! (its inverse, per edge between junctions), and it means the same for
+//! OpenStreetMap (the length is summed over the full way geometry) and for
+//! MATSim or link tables (whose links are straight segments but carry the
+//! true along-road `length`): a measure from the turning of the drawn
+//! geometry would not, since MATSim keeps no shape points.
+//!
+//! A chain is read as straight parts driven at the class speed and bends
+//! driven at most at [`WindingParams::bend_kmh`]; the share of bends grows
+//! linearly with `S`, from 0 at [`WindingParams::straight_below`] to all of
+//! the chain at [`WindingParams::all_bends_from`]:
+//!
+//! `p = clamp((S − S0) / (S1 − S0), 0, 1)`,
+//! `t = t_class + p · max(0, length / v_bend − t_class)`.
+//!
+//! The defaults, and why:
+//!
+//! | parameter | value | reason |
+//! |---|---|---|
+//! | `straight_below` S0 | 1.05 | one arc turning by 60° between junctions has S = 1.047: gentle sweeps of main roads, not bends; the flat OSM corridor St-Brieuc–Loudéac measures 1.00 and 1.03 |
+//! | `all_bends_from` S1 | π/2 ≈ 1.571 | a road made only of alternating half-circles (a serpentine) has S = π/2 |
+//! | `bend_kmh` | 40 | 85th-percentile speed in a curve of 40 m radius by the French ARP (SETRA 1994) relation V85 = 102 / (1 + 346 / R^1.5) is 43 km/h; route planners drive Dolomites hairpin passes (primary roads) at 37–42 km/h (Valhalla issue 850) |
+//!
+//! The correction applies to every class except motorways, slip roads
+//! (`*_link`: curved by design, already slow) and ferries; a class already
+//! slower than `bend_kmh` (residential streets) is unchanged. Turn it off
+//! with `winding: None` (`--no-winding` on the command line).
 
 /// What the profile makes of one way.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,6 +111,80 @@ pub struct WaySpeed {
     pub snappable: bool,
     /// A `maxspeed` value was present but could not be used.
     pub maxspeed_unparsed: bool,
+    /// Whether the winding-road correction may slow this way (not ferries,
+    /// motorways or slip roads; see [`CarProfile::winding`]).
+    pub winding: bool,
+}
+
+/// The winding-road speed correction (see the module docs for the model
+/// and the reasons for the defaults).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindingParams {
+    /// Sinuosity (along-road length / great-circle distance, ≥ 1) at and
+    /// below which a road is straight: no slowdown.
+    pub straight_below: f64,
+    /// Sinuosity from which the whole road is bends.
+    pub all_bends_from: f64,
+    /// Speed through bends, km/h.
+    pub bend_kmh: f64,
+}
+
+impl Default for WindingParams {
+    fn default() -> Self {
+        WindingParams {
+            straight_below: 1.05,
+            all_bends_from: std::f64::consts::FRAC_PI_2,
+            bend_kmh: 40.0,
+        }
+    }
+}
+
+impl WindingParams {
+    /// Share of a road driven as bends, 0..=1, from its sinuosity
+    /// (along-road length / great-circle distance between its ends).
+    ///
+    /// # Examples
+    /// ```
+    /// let w = medaccess::roads::WindingParams::default();
+    /// assert_eq!(w.bend_share(1.02), 0.0);
+    /// assert!((w.bend_share(1.31) - 0.5).abs() < 0.01);
+    /// assert_eq!(w.bend_share(3.0), 1.0);
+    /// ```
+    pub fn bend_share(&self, sinuosity: f64) -> f64 {
+        let span = self.all_bends_from - self.straight_below;
+        // NaN (a degenerate chain) counts as straight.
+        if sinuosity.is_nan() || sinuosity <= self.straight_below {
+            return 0.0;
+        }
+        if span <= 0.0 {
+            return 1.0;
+        }
+        ((sinuosity - self.straight_below) / span).min(1.0)
+    }
+
+    /// Seconds to drive `length_m` metres that take `seconds` at the class
+    /// speed, on a road whose bend share is `share` (see
+    /// [`Self::bend_share`]): only the bends are slowed, and only down to
+    /// [`Self::bend_kmh`].
+    ///
+    /// # Examples
+    /// ```
+    /// let w = medaccess::roads::WindingParams::default();
+    /// // 1 km at 80 km/h (45 s), all bends: driven at 40 km/h (90 s).
+    /// assert_eq!(w.seconds(45.0, 1000.0, 1.0), 90.0);
+    /// // A residential street (30 km/h, 120 s) is not slowed.
+    /// assert_eq!(w.seconds(120.0, 1000.0, 1.0), 120.0);
+    /// ```
+    pub fn seconds(&self, seconds: f64, length_m: f64, share: f64) -> f64 {
+        let bend_s = length_m / (self.bend_kmh / 3.6);
+        seconds + share * (bend_s - seconds).max(0.0)
+    }
+
+    /// Whether the correction applies to a `highway` class: not motorways
+    /// nor slip roads (`*_link`).
+    pub fn applies_to(highway: &str) -> bool {
+        highway != "motorway" && !highway.ends_with("_link")
+    }
 }
 
 /// A car profile: default speeds per `highway` class. Its [`name`](Self::name)
@@ -91,6 +199,9 @@ pub struct CarProfile {
     pub trunk_two_way_kmh: f64,
     /// Speed of a ferry without `duration`, km/h.
     pub ferry_kmh: f64,
+    /// The winding-road correction; `None` keeps the class speeds as they
+    /// are (what OSMnx computes, for cross-checks).
+    pub winding: Option<WindingParams>,
 }
 
 impl Default for CarProfile {
@@ -142,6 +253,34 @@ impl CarProfile {
             class_kmh,
             trunk_two_way_kmh: 80.0,
             ferry_kmh: 5.0,
+            winding: Some(WindingParams::default()),
+        }
+    }
+
+    /// The name written in outputs and reports: the profile's name and
+    /// whether bends are slowed (`car-fr, winding roads slowed (S 1.05–1.571,
+    /// bends 40 km/h)` or `car-fr, class speeds only`).
+    ///
+    /// # Examples
+    /// ```
+    /// use medaccess::roads::CarProfile;
+    /// assert_eq!(CarProfile::france().without_winding().label(), "car-fr, class speeds only");
+    /// ```
+    pub fn label(&self) -> String {
+        match &self.winding {
+            Some(w) => format!(
+                "{}, winding roads slowed (S {}–{:.3}, bends {} km/h)",
+                self.name, w.straight_below, w.all_bends_from, w.bend_kmh
+            ),
+            None => format!("{}, class speeds only", self.name),
+        }
+    }
+
+    /// This profile without the winding-road correction.
+    pub fn without_winding(self) -> Self {
+        CarProfile {
+            winding: None,
+            ..self
         }
     }
 
@@ -162,6 +301,13 @@ impl CarProfile {
         );
         for (k, v) in &self.class_kmh {
             s.push_str(&format!(";{k}={v}"));
+        }
+        match &self.winding {
+            Some(w) => s.push_str(&format!(
+                ";winding={}/{}/{}",
+                w.straight_below, w.all_bends_from, w.bend_kmh
+            )),
+            None => s.push_str(";winding=off"),
         }
         s
     }
@@ -208,6 +354,7 @@ impl CarProfile {
                 ferry_duration_s: tag("duration").and_then(parse_duration_s),
                 snappable: false,
                 maxspeed_unparsed: false,
+                winding: false,
             });
         }
         let highway = highway?;
@@ -240,6 +387,7 @@ impl CarProfile {
             ferry_duration_s: None,
             snappable: !matches!(highway, "motorway" | "motorway_link"),
             maxspeed_unparsed: unparsed,
+            winding: WindingParams::applies_to(highway),
         })
     }
 }
@@ -413,6 +561,29 @@ mod tests {
         let f = speed(&[("route", "ferry"), ("duration", "00:20")]).unwrap();
         assert_eq!(f.ferry_duration_s, Some(1200.0));
         assert!(speed(&[("route", "ferry"), ("motorcar", "no")]).is_none());
+    }
+
+    #[test]
+    fn winding_settings() {
+        let on = CarProfile::france();
+        let off = CarProfile::france().without_winding();
+        // The cache is rebuilt when the correction is switched.
+        assert_ne!(on.fingerprint(), off.fingerprint());
+        let w = on.winding.unwrap();
+        // Straight and gently curved roads keep their class speed.
+        assert_eq!(w.bend_share(1.0), 0.0);
+        assert_eq!(w.bend_share(w.straight_below), 0.0);
+        assert_eq!(w.bend_share(f64::NAN), 0.0);
+        // A serpentine of half-circles is all bends; more cannot be slower.
+        assert_eq!(w.bend_share(std::f64::consts::FRAC_PI_2), 1.0);
+        assert_eq!(w.bend_share(5.0), 1.0);
+        // 1 km of primary road (80 km/h, 45 s), half bends: 45 + 0.5 × 45.
+        assert!((w.seconds(45.0, 1000.0, 0.5) - 67.5).abs() < 1e-9);
+        assert!(speed(&[("highway", "primary")]).unwrap().winding);
+        for hw in ["motorway", "trunk_link", "motorway_link"] {
+            assert!(!speed(&[("highway", hw)]).unwrap().winding, "{hw}");
+        }
+        assert!(!speed(&[("route", "ferry")]).unwrap().winding);
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub(crate) struct Link {
     pub kmh: [Option<f64>; 2],
     /// Whether points may snap onto it (not ferries, not motorways).
     pub snappable: bool,
+    /// Whether the profile's winding-road correction may slow it (see
+    /// [`super::WindingParams`]): by class, and never when the speed comes
+    /// from the source (a measured average speed already includes the bends).
+    pub winding: bool,
 }
 
 /// Network nodes: positions, source ids, and a look-up by the source's id
@@ -94,7 +98,12 @@ pub(crate) fn polyline_m(points: &[[f64; 2]]) -> f64 {
 }
 
 /// Builds the network from `links` over `nodes` through the shared build.
-pub(crate) fn links_to_network(nodes: NodeTable, links: Vec<Link>, info: NetworkInfo) -> Result<RoadNetwork> {
+pub(crate) fn links_to_network(
+    nodes: NodeTable,
+    links: Vec<Link>,
+    info: NetworkInfo,
+    profile: &super::CarProfile,
+) -> Result<RoadNetwork> {
     let one_way = |l: &Link| l.inner.is_empty() && l.kmh[0].is_some() && l.kmh[1].is_none();
     let mut reverse: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
     for (i, l) in links.iter().enumerate() {
@@ -143,6 +152,7 @@ pub(crate) fn links_to_network(nodes: NodeTable, links: Vec<Link>, info: Network
                 fwd: kmh[0].is_some(),
                 bwd: kmh[1].is_some(),
                 snappable: l.snappable,
+                winding: l.winding,
                 way_id: l.id,
                 start: 0,
                 len: 0,
@@ -153,7 +163,7 @@ pub(crate) fn links_to_network(nodes: NodeTable, links: Vec<Link>, info: Network
             [fwd_s, bwd_s],
         );
     }
-    super::build::finish(pieces, info)
+    super::build::finish(pieces, info, profile)
 }
 
 /// The inner points of a `[lon, lat]` polyline as [`E7`] (its ends are the

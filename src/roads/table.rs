@@ -391,6 +391,7 @@ pub fn read(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<Roa
             length_m,
             kmh: [dir[0].then_some(kmh), dir[1].then_some(kmh)],
             snappable: !matches!(class, "motorway" | "motorway_link"),
+            winding: !opts.source_speed && (class.is_empty() || super::WindingParams::applies_to(class)),
         });
     }
     if links.is_empty() {
@@ -403,5 +404,5 @@ pub fn read(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<Roa
         profile: super::input::profile_label(profile, opts, "time or speed column"),
         report,
     };
-    links_to_network(nodes, links, info)
+    links_to_network(nodes, links, info, profile)
 }
