@@ -21,8 +21,46 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(DIR).join(name)
 }
 
+/// Reads with the class speeds only: the hand-worked times below leave out
+/// the winding-road correction, checked on its own in
+/// `winding_slows_class_speeds_not_source_speeds`.
 fn read(path: &Path, opts: &ReadOptions) -> RoadNetwork {
-    RoadNetwork::read_with(path, &CarProfile::france(), opts, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"))
+    read_profile(path, opts, &CarProfile::france().without_winding())
+}
+
+fn read_profile(path: &Path, opts: &ReadOptions, profile: &CarProfile) -> RoadNetwork {
+    RoadNetwork::read_with(path, profile, opts, &|_, _| {}).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Total seconds of all arcs of a network (forward graph).
+fn total_time(net: &RoadNetwork) -> u64 {
+    let g = net.graph.forward();
+    (0..g.num_nodes() as u32)
+        .flat_map(|v| g.arc_slices(v).1.to_vec())
+        .map(u64::from)
+        .sum()
+}
+
+/// The winding correction slows sections whose speed comes from their class
+/// when their length exceeds their chord (ROUTE 500's `LONGUEUR` is longer
+/// than the drawn line on some sections), and never a section whose speed
+/// the source measured (BD TOPO `VITESSE_MOYENNE_VL` with --source-speed).
+#[test]
+fn winding_slows_class_speeds_not_source_speeds() {
+    let r500 = fixture("route500/TRONCON_ROUTE.shp");
+    let on = read_profile(&r500, &ReadOptions::default(), &CarProfile::france());
+    let off = read(&r500, &ReadOptions::default());
+    assert_eq!(on.graph.num_nodes(), off.graph.num_nodes());
+    assert!(total_time(&on) > total_time(&off), "no ROUTE 500 section slowed");
+    assert!(on.info.profile.contains("winding roads slowed"), "{}", on.info.profile);
+    let measured = ReadOptions {
+        source_speed: true,
+        ..ReadOptions::default()
+    };
+    let shp = fixture("bdtopo/TRONCON_DE_ROUTE.shp");
+    let on = read_profile(&shp, &measured, &CarProfile::france());
+    let off = read(&shp, &measured);
+    assert_eq!(on.graph, off.graph);
 }
 
 /// The junctions of the fixtures, Lambert-93 metres.
@@ -107,7 +145,7 @@ fn check_bdtopo(net: &RoadNetwork) {
 fn bdtopo_shapefile_known_times() {
     let net = read(&fixture("bdtopo/TRONCON_DE_ROUTE.shp"), &ReadOptions::default());
     check_bdtopo(&net);
-    assert_eq!(net.info.profile, "car-fr");
+    assert_eq!(net.info.profile, "car-fr, class speeds only");
     // The set may be named by any of its files.
     let via_shx = read(&fixture("bdtopo/TRONCON_DE_ROUTE.shx"), &ReadOptions::default());
     assert_eq!(via_shx.graph, net.graph);
