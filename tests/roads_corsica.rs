@@ -176,3 +176,26 @@ fn no_winding_flag() {
         off["2A066"]
     );
 }
+
+/// `graph info` on road files: the import report of any `--roads` format,
+/// and an error naming both readings for a file that is neither a road
+/// network nor a commune graph.
+#[test]
+fn graph_info_reads_road_networks() {
+    let gpkg = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/roads/bdtopo_troncon_de_route.gpkg"
+    );
+    let (ok, out, err) = common::run(&["graph", "info", gpkg], &[]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("GeoPackage read as engine=ign-bdtopo"), "{out}");
+    assert!(out.contains("  excluded: 4\n"), "{out}");
+    assert!(out.contains("  nodes: 9\n"), "{out}");
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let (ok, _, err) = common::run(&["graph", "info", readme], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("not a road network either") && err.contains("README.md"),
+        "{err}"
+    );
+}

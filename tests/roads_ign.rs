@@ -52,7 +52,11 @@ fn winding_slows_class_speeds_not_source_speeds() {
     let off = read(&r500, &ReadOptions::default());
     assert_eq!(on.graph.num_nodes(), off.graph.num_nodes());
     assert!(total_time(&on) > total_time(&off), "no ROUTE 500 section slowed");
-    assert!(on.info.profile.contains("winding roads slowed"), "{}", on.info.profile);
+    assert!(
+        on.info.profile.contains("winding roads slowed"),
+        "{}",
+        on.info.profile
+    );
     let measured = ReadOptions {
         source_speed: true,
         ..ReadOptions::default()
