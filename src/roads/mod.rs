@@ -18,6 +18,7 @@ mod contract;
 pub mod osm_pbf;
 pub mod osm_xml;
 pub mod other;
+mod pbf_block;
 pub mod profile;
 pub mod snap;
 pub mod synthetic;
