@@ -83,6 +83,7 @@ pub fn read_pbf(
         file: std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
         offsets: &offsets,
         size,
+        spare: Vec::new(),
     };
     // The newest element's time is needed only when the header has no
     // replication time.
@@ -163,6 +164,8 @@ pub fn read_pbf(
         &|done| progress((pass1_bytes + done).min(total), total),
     )?;
     progress(total, total);
+    drop(file);
+    pbf_block::release_buffers();
     let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &pos, &mut report);
     drop((ways, ref_idx, ids, uses, pos));
     let timestamp = header
@@ -255,6 +258,10 @@ struct Blobs<'a> {
     /// Start of every blob (its 4-byte header length).
     offsets: &'a [u64],
     size: u64,
+    /// Batch buffers kept for reuse: allocating and freeing megabytes per
+    /// batch would make the allocator keep freed memory (glibc raises its
+    /// mmap threshold), which shows in the peak during the build.
+    spare: Vec<Vec<u8>>,
 }
 
 /// Blobs `first..` read from the file, one contiguous byte range.
@@ -283,7 +290,9 @@ impl Blobs<'_> {
 
     fn read(&mut self, range: std::ops::Range<usize>) -> Result<Batch> {
         let (a, b) = (self.start(range.start), self.start(range.end));
-        let mut bytes = Vec::with_capacity((b - a) as usize);
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.clear();
+        bytes.reserve((b - a) as usize);
         self.file
             .seek(SeekFrom::Start(a))
             .and_then(|_| (&mut self.file).take(b - a).read_to_end(&mut bytes))
@@ -347,6 +356,7 @@ impl Blobs<'_> {
             for (k, out) in outs.into_iter().enumerate() {
                 merge(batch.first + k, out?)?;
             }
+            self.spare.push(batch.bytes);
             progress(self.bytes(range.start..end));
             next = following;
         }

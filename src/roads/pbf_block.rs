@@ -281,6 +281,12 @@ thread_local! {
     static INFLATED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Frees the inflation buffers of the current rayon pool's threads (each
+/// holds up to the largest blob seen, 32 MiB at worst).
+pub(crate) fn release_buffers() {
+    rayon::broadcast(|_| INFLATED.with(|b| *b.borrow_mut() = Vec::new()));
+}
+
 /// Runs `f` on the blob's uncompressed payload.
 pub(crate) fn with_payload<T>(blob: &RawBlob, f: impl FnOnce(&[u8]) -> R<T>) -> R<T> {
     if let Some(raw) = blob.raw {
