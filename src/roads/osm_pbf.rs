@@ -450,7 +450,7 @@ fn ways_of_blob(b: &RawBlob, profile: &CarProfile, times: bool) -> std::result::
             })?;
         }
         let mut tags: Vec<(&str, &str)> = Vec::new();
-        block.for_each_way(|way| {
+        block.for_each_way(times, |way| {
             out.ways_read += 1;
             if let Some(t) = way.milli_timestamp {
                 out.newest_ms = out.newest_ms.max(t);
@@ -644,7 +644,6 @@ mod tests {
                 continue;
             }
             let want = reference_ways(&blob, &profile);
-            let got = ways_of_blob(&raw, &profile, true).unwrap();
             let key = |w: &WayBlob| {
                 let ways: Vec<_> = w.ways.iter().map(|w| (w.id, w.start, w.len, w.speed)).collect();
                 (
@@ -656,8 +655,14 @@ mod tests {
                     w.maxspeed_unparsed,
                 )
             };
+            let got = ways_of_blob(&raw, &profile, true).unwrap();
             assert_eq!(key(&got), key(&want), "{path:?} blob {i}");
             ways += got.ways_read;
+            // Without times, the same ways and no timestamp.
+            let (mut got, mut want) = (key(&ways_of_blob(&raw, &profile, false).unwrap()), key(&want));
+            assert_eq!(got.3, i64::MIN);
+            (got.3, want.3) = (0, 0);
+            assert_eq!(got, want, "{path:?} blob {i}");
             let BlobDecode::OsmData(block) = blob.decode().unwrap() else {
                 continue;
             };

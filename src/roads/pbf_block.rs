@@ -456,8 +456,9 @@ impl Block<'_> {
         Ok(())
     }
 
-    /// Calls `f` for every way, in file order.
-    pub fn for_each_way<'s>(&'s self, mut f: impl FnMut(&WayRef<'s>) -> R<()>) -> R<()> {
+    /// Calls `f` for every way, in file order. With `times` false the
+    /// timestamps are not read and are `None`.
+    pub fn for_each_way<'s>(&'s self, times: bool, mut f: impl FnMut(&WayRef<'s>) -> R<()>) -> R<()> {
         let mut w = WayRef {
             id: 0,
             keys: Vec::new(),
@@ -481,7 +482,7 @@ impl Block<'_> {
                         1 => id = Some(int(f2, v2)? as i64),
                         2 => keys.push(f2, v2)?,
                         3 => vals.push(f2, v2)?,
-                        4 => info_ts = info_timestamp(bytes(f2, v2)?, info_ts)?,
+                        4 if times => info_ts = info_timestamp(bytes(f2, v2)?, info_ts)?,
                         8 => w.refs.push(f2, v2)?,
                         _ => {}
                     }
