@@ -712,6 +712,39 @@ mod tests {
         std::fs::remove_file(&p).unwrap();
     }
 
+    /// With a replication time in the header, node and way times are not
+    /// read: the same network, stamped with the header's time.
+    #[test]
+    fn header_time_skips_element_times() {
+        use crate::roads::synthetic::PbfWriter;
+        let dir = std::env::temp_dir();
+        let read = |header: Option<i64>| {
+            let p = dir.join(format!(
+                "medaccess-hdr-{}-{}.osm.pbf",
+                header.is_some(),
+                std::process::id()
+            ));
+            let mut w = PbfWriter::new(std::fs::File::create(&p).unwrap(), header).unwrap();
+            for (id, lat) in [(1, 45.0), (2, 45.001), (3, 45.002)] {
+                w.node_with_meta(id, 1.0, lat, 1, 1_500_000_000 + id).unwrap();
+            }
+            let tags = vec![("highway".to_string(), "residential".to_string())];
+            w.way(10, vec![1, 2, 3, 1], tags).unwrap();
+            w.finish().unwrap();
+            let net = read_pbf(&p, &CarProfile::france(), &|_, _| {}).unwrap();
+            std::fs::remove_file(&p).unwrap();
+            net
+        };
+        let (a, b) = (read(None), read(Some(1_700_000_000)));
+        assert_eq!(a.info.timestamp.as_deref(), Some("2017-07-14T02:40:03Z"));
+        assert_eq!(b.info.timestamp.as_deref(), Some("2023-11-14T22:13:20Z"));
+        assert_eq!(
+            (&a.graph, &a.edges, &a.node_lonlat),
+            (&b.graph, &b.edges, &b.node_lonlat)
+        );
+        assert!(a.graph.num_arcs() > 0);
+    }
+
     #[test]
     fn bucketed_index_matches_binary_search() {
         let ids: Vec<i64> = (0..5000i64).map(|i| i * i / 7 + 3 * i + (i % 5)).collect();
