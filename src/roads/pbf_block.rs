@@ -206,7 +206,7 @@ impl<'a> Varints<'a> {
         Varints { b, pos: 0 }
     }
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> R<Option<u64>> {
         if self.pos >= self.b.len() {
             return Ok(None);
