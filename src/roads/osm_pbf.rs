@@ -42,6 +42,10 @@ use crate::error::{Error, Result};
 /// about 1 MB; 64 keeps memory bounded and both cores busy).
 const BATCH: usize = 64;
 
+/// At most this many file bytes per batch, unless one blob is bigger (a blob
+/// may take 32 MiB): two batches are in memory at a time.
+const BATCH_BYTES: u64 = 64 << 20;
+
 /// Features this reader understands (`HistoricalInformation` files hold
 /// several versions per object and are refused).
 const KNOWN_FEATURES: &[&str] = &["OsmSchema-V0.6", "DenseNodes"];
@@ -316,9 +320,9 @@ impl Blobs<'_> {
     }
 
     /// Decodes blobs `range` with `decode(index, blob)` in parallel, by
-    /// batches of [`BATCH`] (the next batch is read while one is decoded),
-    /// and hands the results to `merge` in file order; `progress` gets the
-    /// bytes done within the range.
+    /// batches of [`BATCH`] blobs or [`BATCH_BYTES`] (the next batch is read
+    /// while one is decoded), and hands the results to `merge` in file
+    /// order; `progress` gets the bytes done within the range.
     fn for_each_blob<T: Send>(
         &mut self,
         range: std::ops::Range<usize>,
@@ -330,7 +334,15 @@ impl Blobs<'_> {
             return Ok(());
         }
         let path = self.path;
-        let batch_end = |first: usize| (first + BATCH).min(range.end);
+        let (offsets, size) = (self.offsets, self.size);
+        let start = |i: usize| offsets.get(i).copied().unwrap_or(size);
+        let batch_end = |first: usize| {
+            let mut end = first + 1;
+            while end < range.end && end - first < BATCH && start(end + 1) - start(first) <= BATCH_BYTES {
+                end += 1;
+            }
+            end
+        };
         let mut next = Some(self.read(range.start..batch_end(range.start)));
         while let Some(batch) = next.take() {
             let batch = batch?;
