@@ -757,6 +757,80 @@ mod tests {
         assert!(a.graph.num_arcs() > 0);
     }
 
+    /// Saint-Barthélemy with every blob stored uncompressed (`raw`), so that
+    /// mutated bytes reach the block reader instead of failing zlib's check.
+    fn raw_blob_file() -> Vec<u8> {
+        fn varint(out: &mut Vec<u8>, mut v: u64) {
+            while v >= 0x80 {
+                out.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            out.push(v as u8);
+        }
+        fn field(out: &mut Vec<u8>, key: u8, data: &[u8]) {
+            out.push(key);
+            varint(out, data.len() as u64);
+            out.extend_from_slice(data);
+        }
+        let path = Path::new(SBH);
+        let bytes = std::fs::read(path).unwrap();
+        let offsets = blob_offsets(path, &mut BlobReader::seekable_from_path(path).unwrap()).unwrap();
+        let mut out = Vec::new();
+        for (i, &start) in offsets.iter().enumerate() {
+            let end = offsets.get(i + 1).map_or(bytes.len(), |&o| o as usize);
+            let b = pbf_block::parse_blob(&bytes[start as usize..end]).unwrap();
+            let payload = pbf_block::with_payload(&b, |p| Ok(p.to_vec())).unwrap();
+            let mut blob = Vec::new();
+            field(&mut blob, 0x0a, &payload);
+            let mut header = Vec::new();
+            field(&mut header, 0x0a, b.kind);
+            header.push(0x18);
+            varint(&mut header, blob.len() as u64);
+            out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+            out.extend_from_slice(&header);
+            out.extend_from_slice(&blob);
+        }
+        out
+    }
+
+    #[test]
+    fn mutated_raw_blocks_give_errors_not_panics() {
+        use rand::{Rng, SeedableRng};
+        let good = raw_blob_file();
+        let p = std::env::temp_dir().join(format!("medaccess-rawmut-{}.osm.pbf", std::process::id()));
+        std::fs::write(&p, &good).unwrap();
+        let want = read_pbf(Path::new(SBH), &CarProfile::france(), &|_, _| {}).unwrap();
+        let got = read_pbf(&p, &CarProfile::france(), &|_, _| {}).unwrap();
+        assert_eq!((&got.graph, &got.edges), (&want.graph, &want.edges));
+        let (mut ok, mut err) = (0, 0);
+        for seed in 0..200u64 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let mut b = good.clone();
+            // Past the first blob (the header), which osmpbf reads.
+            for _ in 0..rng.random_range(1..6) {
+                let i = rng.random_range(200..b.len());
+                b[i] = if seed % 2 == 0 {
+                    b[i] ^ (1 << rng.random_range(0..8))
+                } else {
+                    rng.random()
+                };
+            }
+            std::fs::write(&p, &b).unwrap();
+            match read_pbf(&p, &CarProfile::france(), &|_, _| {}) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    err += 1;
+                    let e = e.to_string();
+                    assert!(e.contains("rawmut"), "{e}");
+                    // `guarded` turns a panic into this message: none may happen.
+                    assert!(!e.contains("could not be decoded"), "seed {seed}: {e}");
+                }
+            }
+        }
+        std::fs::remove_file(&p).unwrap();
+        assert!(ok > 0 && err > 0, "{ok} read, {err} refused");
+    }
+
     #[test]
     fn bucketed_index_matches_binary_search() {
         let ids: Vec<i64> = (0..5000i64).map(|i| i * i / 7 + 3 * i + (i % 5)).collect();
