@@ -1,5 +1,9 @@
 //! Prints what the importer makes of a road network file:
-//! `cargo run --release --example roads_info -- FILE`.
+//! `cargo run --release --example roads_info -- FILE [DUMP]`.
+//!
+//! With `DUMP`, the network is also written there as a graph cache file, so
+//! that two builds of the importer can be compared byte for byte (`cmp`).
+use medaccess::roads::cache::write_cache;
 use medaccess::roads::{CarProfile, RoadNetwork};
 
 fn main() -> anyhow::Result<()> {
@@ -23,5 +27,8 @@ fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64()
     );
     println!("{}", serde_json::to_string_pretty(&info.report)?);
+    if let Some(dump) = std::env::args().nth(2) {
+        write_cache(dump.as_ref(), &net, "roads_info")?;
+    }
     Ok(())
 }

@@ -112,9 +112,36 @@ pub(crate) fn used_nodes(ways: &[RawWay], refs: &[i64]) -> (Vec<i64>, Vec<u8>) {
 }
 
 /// Replaces node ids by their index in `ids` (every ref is in `ids`).
+///
+/// A binary search over millions of ids misses the cache at every step, so
+/// a table first says where each range of id values starts in `ids` (one
+/// `u32` per 16 ids): each search then runs over a few neighbouring ids.
 pub(crate) fn index_refs(refs: &[i64], ids: &[i64]) -> Vec<u32> {
+    let (Some(&lo), Some(&hi)) = (ids.first(), ids.last()) else {
+        return vec![NO_NODE; refs.len()];
+    };
+    let span = hi.wrapping_sub(lo) as u64;
+    let target = (ids.len() as u64 / 16).max(1);
+    let shift = (0..64).find(|&s| span >> s < target).unwrap_or(63);
+    let bucket = |id: i64| (id.wrapping_sub(lo) as u64 >> shift) as usize;
+    let mut starts: Vec<u32> = Vec::with_capacity((span >> shift) as usize + 2);
+    for (i, &id) in ids.iter().enumerate() {
+        while starts.len() <= bucket(id) {
+            starts.push(i as u32);
+        }
+    }
+    starts.push(ids.len() as u32);
     refs.par_iter()
-        .map(|r| ids.binary_search(r).map(|i| i as u32).unwrap_or(NO_NODE))
+        .map(|&r| {
+            if r < lo || r > hi {
+                return NO_NODE;
+            }
+            let (a, b) = (starts[bucket(r)] as usize, starts[bucket(r) + 1] as usize);
+            ids[a..b]
+                .binary_search(&r)
+                .map(|i| (a + i) as u32)
+                .unwrap_or(NO_NODE)
+        })
         .collect()
 }
 

@@ -24,6 +24,7 @@ pub mod input;
 pub mod osm_pbf;
 pub mod osm_xml;
 pub mod other;
+mod pbf_block;
 pub mod profile;
 mod sections;
 pub mod snap;
