@@ -17,7 +17,9 @@
 //! * `ours.json`: our timings in seconds and the graph's sizes.
 //!
 //! Every timing is the wall time of one call after the graph is built (the
-//! result's allocation included), the best of `REPEATS` (default 3) runs —
+//! result's allocation included, except in `one_to_all_reused`, which reuses
+//! a `OneToAll` workspace as a batch does), the best of `REPEATS` (default
+//! 3) runs —
 //! the Python side measures its calls the same way. Searches follow arcs
 //! forward, as scipy's and igraph's do by default.
 
@@ -28,7 +30,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use medaccess::graph::RoadGraph;
-use medaccess::route::queue::{BinaryQueue, DialQueue, MonotoneQueue, RadixQueue};
+use medaccess::route::queue::{BinaryQueue, DialQueue, MonotoneQueue, PooledDialQueue, RadixQueue};
 use medaccess::route::{
     BoundedSearch, OneToAll, Seed, matrix, nearest, nearest_two_with, nearest_with, one_to_all,
 };
@@ -129,6 +131,10 @@ fn main() -> anyhow::Result<()> {
     let mut dist = Vec::new();
     let (t_floor, _) = best(repeats, || floor::linear_sweep(g.forward(), s, &mut dist));
     let (t_one, one) = best(repeats, || one_to_all(g.forward(), s));
+    // What a batch of one-to-all searches pays per search: one workspace,
+    // its result buffer reused (no allocation, no page faults).
+    let mut ws = OneToAll::new(g.num_nodes());
+    let (t_one_reused, _) = best(repeats, || ws.run(g.forward(), s)[0]);
     let (t_near, near) = best(repeats, || nearest(g.forward(), &seeds, None));
     let near_times: Vec<Time> = near.iter().map(|l| l.time).collect();
     let small_source = spread(&small, 1)[0];
@@ -145,6 +151,7 @@ fn main() -> anyhow::Result<()> {
         ("binary", queue_times::<BinaryQueue>(&g, repeats, &seeds)),
         ("radix", queue_times::<RadixQueue>(&g, repeats, &seeds)),
         ("dial", queue_times::<DialQueue>(&g, repeats, &seeds)),
+        ("dial_pooled", queue_times::<PooledDialQueue>(&g, repeats, &seeds)),
     ];
 
     write_graph(&out.join("big.edges"), &g)?;
@@ -171,6 +178,7 @@ fn main() -> anyhow::Result<()> {
     for (k, v) in [
         ("floor_linear_sweep", t_floor),
         ("one_to_all", t_one),
+        ("one_to_all_reused", t_one_reused),
         ("nearest_1000", t_near),
         ("small_one_to_all", t_small),
         ("bounded_30min_x1000_1thread", t_b1),
