@@ -285,6 +285,7 @@ fn spread_second(csr: &Csr, limit: Time, nodes: &mut [TwoLabels]) {
     // The cell's starting labels are sorted once and merged with a heap
     // that holds only the labels improved on the way (few: most runners-up
     // are already the best).
+    let (offsets, heads, times) = csr.raw();
     let mut start: Vec<(u64, NodeId)> = Vec::new();
     let mut improved: BinaryHeap<Reverse<(u64, NodeId)>> = BinaryHeap::new();
     for cell in cells(nodes).iter() {
@@ -317,11 +318,19 @@ fn spread_second(csr: &Csr, limit: Time, nodes: &mut [TwoLabels]) {
                 continue;
             }
             let (d, s) = ((k >> 32) as Time, k as u32);
-            let (heads, times) = csr.arc_slices(v);
-            for (&w, &t) in heads.iter().zip(times) {
+            // SAFETY (all unchecked accesses below): a Csr's offsets are
+            // non-decreasing and <= num_arcs, its heads < num_nodes
+            // (checked when it is built or read); `v` is a node of a cell
+            // or a head, and `nodes` has num_nodes entries.
+            let arcs = unsafe {
+                let (a, b) = (
+                    *offsets.get_unchecked(v as usize) as usize,
+                    *offsets.get_unchecked(v as usize + 1) as usize,
+                );
+                heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b))
+            };
+            for (&w, &t) in arcs {
                 let nd = d.saturating_add(t);
-                // SAFETY: a Csr's heads are < num_nodes, and `nodes` has
-                // num_nodes entries.
                 let nw = unsafe { nodes.get_unchecked_mut(w as usize) };
                 let l = key(Label { time: nd, source: s });
                 if cell_of(nw) == cell_of(&here) && nd <= limit && l < nw.second {
