@@ -218,6 +218,10 @@ impl MonotoneQueue for RadixQueue {
 /// longer than all but a few road arcs.
 const DIAL_WINDOW: usize = 2048;
 
+/// Entries a [`DialQueue`] bucket gets room for when first used: a bucket
+/// of a 1M-node one-to-all search holds about ten.
+const FIRST_BUCKET_CAPACITY: usize = 32;
+
 /// Whether [`DialQueue`] suits the arcs of `csr`: when a typical arc (the
 /// median of an even sample of 256) is shorter than a quarter of its window.
 /// On road networks (arcs of seconds) Dial wins; on graphs of long arcs,
@@ -391,6 +395,11 @@ impl MonotoneQueue for DialQueue {
         self.mixed |= tie != self.tie;
         debug_assert!(t >= self.base, "Dial queue used non-monotonically");
         let bucket = &mut self.buckets[Self::slot(t)];
+        if bucket.capacity() == 0 {
+            // A fresh queue: one allocation per bucket instead of growing
+            // each through 4, 8, 16, 32 entries.
+            bucket.reserve(FIRST_BUCKET_CAPACITY);
+        }
         self.in_window += 1;
         // The current bucket is sorted by tie, descending; a search pushes
         // into it only the tie it is popping (the smallest left), so this
