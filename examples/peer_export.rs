@@ -75,7 +75,7 @@ fn thread_cpu_seconds() -> Option<f64> {
     // SAFETY: clock_gettime writes one timespec (two longs on 64-bit Linux)
     // into `ts`, which lives for the call.
     let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| ts.sec as f64 + ts.nsec as f64 * 1e-9)
+    (rc == 0).then_some(ts.sec as f64 + ts.nsec as f64 * 1e-9)
 }
 
 #[cfg(not(target_os = "linux"))]
