@@ -3,8 +3,9 @@
 //! `cargo bench --bench route` runs them on the 1M-node grid (1000 × 1000);
 //! set `MEDACCESS_BENCH_4M=1` to add the 4M-node grid (2000 × 2000).
 //! Filter with criterion's usual argument, e.g. `cargo bench --bench route
-//! -- one_to_all`. The queue variants (`binary`, `radix`, `dial`) are the
-//! comparison behind the default queue: see `docs/performance.md`.
+//! -- one_to_all`. The queue variants (`binary`, `radix`, `dial`,
+//! `dial_pooled`) are the comparison behind the default queues: see
+//! `docs/performance.md`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 
 use medaccess::graph::RoadGraph;
-use medaccess::route::queue::{BinaryQueue, DialQueue, MonotoneQueue, RadixQueue};
+use medaccess::route::queue::{BinaryQueue, DialQueue, MonotoneQueue, PooledDialQueue, RadixQueue};
 use medaccess::route::{BoundedSearch, OneToAll, Seed, matrix, nearest_two_with, nearest_with};
 use medaccess::synthetic::road_grid;
 use medaccess::units::{NodeId, minutes};
@@ -76,6 +77,7 @@ fn benches(c: &mut Criterion) {
         one_to_all_with::<BinaryQueue>(c, &name, g, "binary");
         one_to_all_with::<RadixQueue>(c, &name, g, "radix");
         one_to_all_with::<DialQueue>(c, &name, g, "dial");
+        one_to_all_with::<PooledDialQueue>(c, &name, g, "dial_pooled");
 
         let seeds = Seed::at_nodes(&spread(g, 1000));
         let mut group = c.benchmark_group(format!("nearest_1000/{name}"));
@@ -105,6 +107,7 @@ fn benches(c: &mut Criterion) {
         bounded_batch_with::<BinaryQueue>(c, &name, g, "binary");
         bounded_batch_with::<RadixQueue>(c, &name, g, "radix");
         bounded_batch_with::<DialQueue>(c, &name, g, "dial");
+        bounded_batch_with::<PooledDialQueue>(c, &name, g, "dial_pooled");
 
         // The parallel batch: 1,000 searches of 30 minutes, one workspace per
         // worker, on a pool of 1 and of 2 threads.

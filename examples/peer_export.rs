@@ -16,8 +16,12 @@
 //!   `u32::MAX` where unreachable;
 //! * `ours.json`: our timings in seconds and the graph's sizes.
 //!
-//! Every timing is the wall time of one call after the graph is built (the
-//! result's allocation included), the best of `REPEATS` (default 3) runs —
+//! Every timing is the CPU time of the calling thread during one call after
+//! the graph is built (the result's allocation included, except in
+//! `one_to_all_reused`, which reuses a `OneToAll` workspace as a batch
+//! does), the best of `REPEATS` (default 3) runs; the rayon batches (bounded
+//! searches on 1 and 2 threads, the matrix) use wall time instead, and so
+//! does everything with `PEERS_CLOCK=wall` —
 //! the Python side measures its calls the same way. Searches follow arcs
 //! forward, as scipy's and igraph's do by default.
 
@@ -28,7 +32,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use medaccess::graph::RoadGraph;
-use medaccess::route::queue::{BinaryQueue, DialQueue, MonotoneQueue, RadixQueue};
+use medaccess::route::queue::{BinaryQueue, DialQueue, MonotoneQueue, PooledDialQueue, RadixQueue};
 use medaccess::route::{
     BoundedSearch, OneToAll, Seed, matrix, nearest, nearest_two_with, nearest_with, one_to_all,
 };
@@ -38,7 +42,8 @@ use medaccess::units::{NodeId, Time, minutes};
 #[path = "../benches/common/floor.rs"]
 mod floor;
 
-/// Best wall time of `repeats` calls, in seconds, and the last result.
+/// Best wall time of `repeats` calls, in seconds, and the last result (for
+/// the calls that run on other threads: the rayon batches).
 fn best<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::INFINITY;
     let mut out = None;
@@ -46,6 +51,57 @@ fn best<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, T) {
         let t = Instant::now();
         let r = f();
         best = best.min(t.elapsed().as_secs_f64());
+        out = Some(r);
+    }
+    (best, out.expect("at least one run"))
+}
+
+/// CPU time of the calling thread, in seconds: `CLOCK_THREAD_CPUTIME_ID`,
+/// the clock Python's `time.thread_time()` reads. Time spent descheduled
+/// while other jobs use the cores is not counted, so the ratios hold on a
+/// shared machine.
+#[cfg(target_os = "linux")]
+fn thread_cpu_seconds() -> Option<f64> {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    unsafe extern "C" {
+        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut ts = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec (two longs on 64-bit Linux)
+    // into `ts`, which lives for the call.
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then_some(ts.sec as f64 + ts.nsec as f64 * 1e-9)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_seconds() -> Option<f64> {
+    None
+}
+
+/// `PEERS_CLOCK=wall` asks for wall time everywhere (compare.py reads it
+/// too), as on an idle machine the two agree.
+fn wall_clock_asked() -> bool {
+    std::env::var("PEERS_CLOCK").is_ok_and(|v| v == "wall")
+}
+
+/// Best CPU time of this thread over `repeats` calls (wall time where the
+/// thread clock is unavailable), in seconds, and the last result: for the
+/// single-threaded calls, timed the same way on the Python side.
+fn best_cpu<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    if thread_cpu_seconds().is_none() || wall_clock_asked() {
+        return best(repeats, f);
+    }
+    let mut best = f64::INFINITY;
+    let mut out = None;
+    for _ in 0..repeats.max(1) {
+        let t = thread_cpu_seconds().unwrap_or(0.0);
+        let r = f();
+        best = best.min(thread_cpu_seconds().unwrap_or(0.0) - t);
         out = Some(r);
     }
     (best, out.expect("at least one run"))
@@ -98,11 +154,11 @@ fn bounded_batch(g: &RoadGraph, sources: &[NodeId], threads: usize) -> usize {
 fn queue_times<Q: MonotoneQueue>(g: &RoadGraph, repeats: usize, seeds: &[Seed]) -> [f64; 4] {
     let s = seeds[0].node;
     let mut ws = OneToAll::<Q>::with_queue(g.num_nodes());
-    let (a, _) = best(repeats, || ws.run(g.forward(), s)[0]);
-    let (b, _) = best(repeats, || nearest_with::<Q>(g.forward(), seeds, None));
-    let (c, _) = best(repeats, || nearest_two_with::<Q>(g.forward(), seeds, None));
+    let (a, _) = best_cpu(repeats, || ws.run(g.forward(), s)[0]);
+    let (b, _) = best_cpu(repeats, || nearest_with::<Q>(g.forward(), seeds, None));
+    let (c, _) = best_cpu(repeats, || nearest_two_with::<Q>(g.forward(), seeds, None));
     let mut bs = BoundedSearch::<Q>::with_queue(g.num_nodes());
-    let (d, _) = best(repeats, || {
+    let (d, _) = best_cpu(repeats, || {
         seeds[..100]
             .iter()
             .map(|x| bs.run(g.forward(), &[(x.node, 0)], minutes(30.0)).len())
@@ -127,12 +183,16 @@ fn main() -> anyhow::Result<()> {
     let s = sources[0];
 
     let mut dist = Vec::new();
-    let (t_floor, _) = best(repeats, || floor::linear_sweep(g.forward(), s, &mut dist));
-    let (t_one, one) = best(repeats, || one_to_all(g.forward(), s));
-    let (t_near, near) = best(repeats, || nearest(g.forward(), &seeds, None));
+    let (t_floor, _) = best_cpu(repeats, || floor::linear_sweep(g.forward(), s, &mut dist));
+    let (t_one, one) = best_cpu(repeats, || one_to_all(g.forward(), s));
+    // What a batch of one-to-all searches pays per search: one workspace,
+    // its result buffer reused (no allocation, no page faults).
+    let mut ws = OneToAll::new(g.num_nodes());
+    let (t_one_reused, _) = best_cpu(repeats, || ws.run(g.forward(), s)[0]);
+    let (t_near, near) = best_cpu(repeats, || nearest(g.forward(), &seeds, None));
     let near_times: Vec<Time> = near.iter().map(|l| l.time).collect();
     let small_source = spread(&small, 1)[0];
-    let (t_small, one_small) = best(repeats, || one_to_all(small.forward(), small_source));
+    let (t_small, one_small) = best_cpu(repeats, || one_to_all(small.forward(), small_source));
     let (t_b1, reached1) = best(repeats, || bounded_batch(&g, &sources, 1));
     let (t_b2, reached2) = best(repeats, || bounded_batch(&g, &sources, 2));
     assert_eq!(reached1, reached2, "same work whatever the thread count");
@@ -145,6 +205,7 @@ fn main() -> anyhow::Result<()> {
         ("binary", queue_times::<BinaryQueue>(&g, repeats, &seeds)),
         ("radix", queue_times::<RadixQueue>(&g, repeats, &seeds)),
         ("dial", queue_times::<DialQueue>(&g, repeats, &seeds)),
+        ("dial_pooled", queue_times::<PooledDialQueue>(&g, repeats, &seeds)),
     ];
 
     write_graph(&out.join("big.edges"), &g)?;
@@ -171,6 +232,7 @@ fn main() -> anyhow::Result<()> {
     for (k, v) in [
         ("floor_linear_sweep", t_floor),
         ("one_to_all", t_one),
+        ("one_to_all_reused", t_one_reused),
         ("nearest_1000", t_near),
         ("small_one_to_all", t_small),
         ("bounded_30min_x1000_1thread", t_b1),

@@ -10,6 +10,8 @@
 # of every distance, the ratios; the table goes to target/peers/results.md).
 # Needs python3 with venv (Debian: apt-get install -y python3-venv).
 # REPEATS (default 3): each timing is the best of that many calls.
+# Timings are CPU time of the calling thread on both sides (robust on a
+# shared machine); PEERS_CLOCK=wall switches both sides to wall time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=target/peers

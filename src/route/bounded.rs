@@ -1,4 +1,4 @@
-use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming};
+use super::queue::{MonotoneQueue, PooledDialQueue, prefetch_upcoming};
 use crate::graph::Csr;
 use crate::units::{NodeId, Time, UNREACHABLE};
 
@@ -23,9 +23,11 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 /// ```
 ///
 /// `Q` is the priority queue (see `docs/performance.md` for why the default
-/// won).
+/// won): [`PooledDialQueue`](super::queue::PooledDialQueue), Dial's queue
+/// with its buckets in one recycled pool, so that reusing the workspace
+/// allocates nothing (`tests/alloc.rs`).
 #[derive(Debug, Clone)]
-pub struct BoundedSearch<Q = DialQueue> {
+pub struct BoundedSearch<Q = PooledDialQueue> {
     dist: Vec<Time>,
     touched: Vec<NodeId>,
     settled: Vec<(NodeId, Time)>,

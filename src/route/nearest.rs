@@ -1,4 +1,7 @@
-use super::queue::{DialQueue, MonotoneQueue, prefetch_upcoming_labels};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::queue::{DialQueue, MonotoneQueue, RadixQueue, dial_suits, prefetch_upcoming_labels};
 use crate::graph::Csr;
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
 
@@ -79,7 +82,11 @@ pub struct Nearest {
 /// assert_eq!(near[1], Label { time: 5, source: 0 }); // source 0 sits on node 2
 /// ```
 pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
-    nearest_with::<DialQueue>(csr, seeds, limit)
+    if dial_suits(csr) {
+        nearest_with::<DialQueue>(csr, seeds, limit)
+    } else {
+        nearest_with::<RadixQueue>(csr, seeds, limit)
+    }
 }
 
 /// [`nearest`] with a chosen queue (for comparing queues).
@@ -125,9 +132,13 @@ pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<T
 /// the others): what closing the nearest would leave. Both ordered by (time,
 /// source index).
 ///
-/// Each node is settled at most twice, with two distinct sources: a label
-/// (t, s) reaching a node that already holds two better labels cannot be
-/// among the two best of anything beyond it.
+/// Two passes: the [`nearest`] search, in which every node also keeps the
+/// best label offered by another source than its nearest one; then, inside
+/// each source's cell (the nodes it is nearest to), a small search spreads
+/// those labels into exact second-nearest labels. Each node's arcs are
+/// scanned twice, but only the first pass goes through the global queue
+/// (see `docs/performance.md`: about 2x one [`nearest`] pass, where keeping
+/// two labels per node in one search took 2.7x).
 ///
 /// # Examples
 /// ```
@@ -140,106 +151,258 @@ pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<T
 /// assert_eq!(near.second[1], Label { time: 9, source: 1 });
 /// ```
 pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
-    nearest_two_with::<DialQueue>(csr, seeds, limit)
+    if dial_suits(csr) {
+        nearest_two_with::<DialQueue>(csr, seeds, limit)
+    } else {
+        nearest_two_with::<RadixQueue>(csr, seeds, limit)
+    }
 }
 
-/// [`nearest_two`] with a chosen queue (for comparing queues). The queue must
-/// pop in exact `(time, source)` order: every [`MonotoneQueue`] does.
+/// [`nearest_two`] with a chosen queue for its first pass (for comparing
+/// queues).
 #[doc(hidden)]
 pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
+    let mut nodes = nearest_and_runner_up::<Q>(csr, seeds, limit);
+    let first = nodes.iter().map(|x| unkey(x.first)).collect();
+    spread_second(csr, limit, &mut nodes);
+    let second = nodes.iter().map(|x| unkey(x.second)).collect();
+    Nearest { first, second }
+}
+
+/// The inverse of [`key`].
+#[inline(always)]
+fn unkey(k: u64) -> Label {
+    Label {
+        time: (k >> 32) as Time,
+        source: k as u32,
+    }
+}
+
+/// A node's state in [`nearest_two_with`], labels as [`key`]s.
+#[derive(Debug, Clone, Copy)]
+struct TwoLabels {
+    /// The best label.
+    first: u64,
+    /// The best label of another source than `first`'s.
+    second: u64,
+}
+
+impl TwoLabels {
+    /// [`Label::NONE`] twice: `u64::MAX`, above every label.
+    const NONE: TwoLabels = TwoLabels {
+        first: NONE_KEY,
+        second: NONE_KEY,
+    };
+
+    /// Offers label `l`; returns whether it is the new best.
+    #[inline(always)]
+    fn offer(&mut self, l: u64) -> bool {
+        let same_source = |a: u64, b: u64| a as u32 == b as u32;
+        if l < self.first {
+            if !same_source(l, self.first) {
+                self.second = self.first;
+            }
+            self.first = l;
+            true
+        } else {
+            if !same_source(l, self.first) && l < self.second {
+                self.second = l;
+            }
+            false
+        }
+    }
+}
+
+/// First pass of [`nearest_two_with`]: [`nearest_with`]'s search, where
+/// each node also keeps the best label offered by another source than its
+/// nearest one. Every node offers its final label along each of its arcs
+/// once, so that runner-up is the best of `first[x]` plus the arc over the
+/// arcs `x -> w` from other cells (and of other sources' seeds at `w`):
+/// where [`spread_second`] starts.
+fn nearest_and_runner_up<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Time) -> Vec<TwoLabels> {
     let n = csr.num_nodes();
-    // Tentative best two labels of distinct sources per node, ordered, and
-    // how many are settled, side by side so that a relaxation touches one
-    // cache line. A label is pushed only when it improves one of the two,
-    // so dense graphs do not flood the queue.
-    let mut slots = vec![Slot::EMPTY; n];
+    let mut nodes = vec![TwoLabels::NONE; n];
     let mut queue = Q::default();
     for seed in seeds {
         let v = seed.node as usize;
-        let l = Label {
+        let l = key(Label {
             time: seed.time,
             source: seed.source,
-        };
-        if v < n && seed.time <= limit && slots[v].offer(l) {
+        });
+        if v < n && seed.time <= limit && nodes[v].offer(l) {
             queue.push(seed.time, seed.source, seed.node);
         }
     }
     while let Some((d, s, v)) = queue.pop() {
-        let l = Label { time: d, source: s };
-        let slot = &mut slots[v as usize];
-        // Only the current tentative label of the next rank is settled;
-        // anything else is a stale entry.
-        let current = match slot.settled {
-            0 => slot.first,
-            1 => slot.second,
-            _ => continue,
-        };
-        if current != l {
+        if key(Label { time: d, source: s }) != nodes[v as usize].first {
             continue;
         }
-        slot.settled += 1;
-        prefetch_upcoming_labels(&queue, csr, &slots);
+        prefetch_upcoming_labels(&queue, csr, &nodes);
         let (heads, times) = csr.arc_slices(v);
         for (&w, &t) in heads.iter().zip(times) {
             let nd = d.saturating_add(t);
-            let ws = &mut slots[w as usize];
-            if nd > limit || ws.settled >= 2 {
+            if nd > limit {
                 continue;
             }
-            if ws.offer(Label { time: nd, source: s }) {
+            // SAFETY: a Csr's heads are < num_nodes (checked when it is
+            // built or read), and `nodes` has num_nodes entries.
+            let nw = unsafe { nodes.get_unchecked_mut(w as usize) };
+            if nw.offer(key(Label { time: nd, source: s })) {
                 queue.push(nd, s, w);
             }
         }
     }
-    Nearest {
-        first: slots.iter().map(|s| s.first).collect(),
-        second: slots.iter().map(|s| s.second).collect(),
+    nodes
+}
+
+/// The label packed into one integer ordered like the label: `(time,
+/// source)` compares in one instruction.
+#[inline(always)]
+fn key(l: Label) -> u64 {
+    ((l.time as u64) << 32) | l.source as u64
+}
+
+/// The key of [`Label::NONE`] ([`UNREACHABLE`] and [`NO_NODE`] are both
+/// `u32::MAX`).
+const NONE_KEY: u64 = u64::MAX;
+
+/// Second pass of [`nearest_two_with`]: turns each node's runner-up into
+/// its second-nearest label, the best among the sources other than its
+/// nearest one.
+///
+/// The best path from that second source `s` reaches `w` through an arc
+/// `x -> w`, and either `x`'s nearest source is not `w`'s (then `first[x]`
+/// plus the arc is at least as good and of another source than `w`'s: the
+/// runner-up holds it), or it is (then `x`'s own second label plus the arc
+/// is at least as good, and `s` is not `w`'s nearest source). So second
+/// labels start from the runners-up and spread only along arcs inside each
+/// source's cell (the nodes it is nearest to): one small search per cell,
+/// one label per node. This is cheaper than keeping two labels per node
+/// in one search, which settles every node twice.
+fn spread_second(csr: &Csr, limit: Time, nodes: &mut [TwoLabels]) {
+    let cell_of = |x: &TwoLabels| x.first as u32;
+    // The cell's starting labels are sorted once and merged with a heap
+    // that holds only the labels improved on the way (few: most runners-up
+    // are already the best).
+    let (offsets, heads, times) = csr.raw();
+    let mut start: Vec<(u64, NodeId)> = Vec::new();
+    let mut improved: BinaryHeap<Reverse<(u64, NodeId)>> = BinaryHeap::new();
+    for cell in cells(nodes).iter() {
+        start.clear();
+        start.extend(
+            cell.iter()
+                .map(|&v| (nodes[v as usize].second, v))
+                .filter(|e| e.0 != NONE_KEY),
+        );
+        start.sort_unstable_by_key(|e| e.0);
+        let mut next = 0;
+        loop {
+            let (k, v) = match (start.get(next), improved.peek()) {
+                (Some(&a), Some(&Reverse(b))) if b.0 < a.0 => {
+                    improved.pop();
+                    b
+                }
+                (Some(&a), _) => {
+                    next += 1;
+                    a
+                }
+                (None, Some(&Reverse(b))) => {
+                    improved.pop();
+                    b
+                }
+                (None, None) => break,
+            };
+            let here = nodes[v as usize];
+            if k != here.second {
+                continue;
+            }
+            let (d, s) = ((k >> 32) as Time, k as u32);
+            // SAFETY (all unchecked accesses below): a Csr's offsets are
+            // non-decreasing and <= num_arcs, its heads < num_nodes
+            // (checked when it is built or read); `v` is a node of a cell
+            // or a head, and `nodes` has num_nodes entries.
+            let arcs = unsafe {
+                let (a, b) = (
+                    *offsets.get_unchecked(v as usize) as usize,
+                    *offsets.get_unchecked(v as usize + 1) as usize,
+                );
+                heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b))
+            };
+            for (&w, &t) in arcs {
+                let nd = d.saturating_add(t);
+                let nw = unsafe { nodes.get_unchecked_mut(w as usize) };
+                let l = key(Label { time: nd, source: s });
+                if cell_of(nw) == cell_of(&here) && nd <= limit && l < nw.second {
+                    nw.second = l;
+                    improved.push(Reverse((l, w)));
+                }
+            }
+        }
     }
 }
 
-/// A node's state in [`nearest_two_with`].
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    first: Label,
-    second: Label,
-    settled: u32,
+/// The reached nodes grouped by their nearest source (ascending), each
+/// group in node order.
+struct Cells {
+    nodes: Vec<NodeId>,
+    /// Group `i` is `nodes[start[i]..start[i + 1]]`.
+    start: Vec<u32>,
 }
 
-impl Slot {
-    const EMPTY: Slot = Slot {
-        first: Label::NONE,
-        second: Label::NONE,
-        settled: 0,
+impl Cells {
+    fn iter(&self) -> impl Iterator<Item = &[NodeId]> {
+        self.start
+            .windows(2)
+            .map(|w| &self.nodes[w[0] as usize..w[1] as usize])
+    }
+}
+
+/// Groups the reached nodes by their nearest source, with a counting sort
+/// over the source indices (compact in practice: a sort when they are not).
+fn cells(labels: &[TwoLabels]) -> Cells {
+    let sources = || {
+        labels
+            .iter()
+            .filter(|x| x.first != NONE_KEY)
+            .map(|x| x.first as u32)
     };
-
-    #[inline]
-    fn offer(&mut self, l: Label) -> bool {
-        offer(&mut self.first, &mut self.second, l)
+    let max_source = sources().max().map_or(0, |s| s as usize);
+    if max_source > 2 * labels.len() + 1024 {
+        let mut pairs: Vec<(u32, NodeId)> = labels
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.first != NONE_KEY)
+            .map(|(v, x)| (x.first as u32, v as NodeId))
+            .collect();
+        pairs.sort_unstable();
+        let mut start = vec![0u32];
+        start.extend(
+            (1..pairs.len())
+                .filter(|&i| pairs[i].0 != pairs[i - 1].0)
+                .map(|i| i as u32),
+        );
+        start.push(pairs.len() as u32);
+        return Cells {
+            nodes: pairs.into_iter().map(|p| p.1).collect(),
+            start,
+        };
     }
-}
-
-/// Offers label `l` to a node's ordered pair of best labels of distinct
-/// sources; returns whether it was kept. Settled labels are never replaced:
-/// labels arrive in non-decreasing (time, source) order once settled.
-#[inline]
-fn offer(first: &mut Label, second: &mut Label, l: Label) -> bool {
-    if first.source == l.source {
-        if l < *first {
-            *first = l;
-            return true;
-        }
-        return false;
+    let mut start = vec![0u32; max_source + 2];
+    for s in sources() {
+        start[s as usize + 1] += 1;
     }
-    if second.source == l.source || l < *second {
-        if l >= *second {
-            return false;
-        }
-        *second = l;
-        if *second < *first {
-            std::mem::swap(first, second);
-        }
-        return true;
+    for i in 0..=max_source {
+        start[i + 1] += start[i];
     }
-    false
+    let mut next = start.clone();
+    let mut nodes = vec![0; start[max_source + 1] as usize];
+    for (v, x) in labels.iter().enumerate() {
+        if x.first != NONE_KEY {
+            let at = &mut next[x.first as u32 as usize];
+            nodes[*at as usize] = v as NodeId;
+            *at += 1;
+        }
+    }
+    Cells { nodes, start }
 }

@@ -61,16 +61,27 @@ impl<Q: MonotoneQueue> OneToAll<Q> {
         // The tie is unused: any order among equal times gives the same
         // distances, and a constant tie keeps integer queues cheapest.
         let dist = &mut self.dist[..];
+        let (offsets, heads, times) = csr.raw();
         while let Some((d, _, v)) = self.queue.pop() {
-            if d > dist[v as usize] {
+            let v = v as usize;
+            // SAFETY (all unchecked accesses below): a Csr's heads are <
+            // num_nodes and its offsets are non-decreasing and <= num_arcs
+            // (checked when it is built or read); `dist` has num_nodes
+            // entries, `offsets` num_nodes + 1, and every node queued is
+            // the source (checked above) or a head.
+            if d > unsafe { *dist.get_unchecked(v) } {
                 continue;
             }
             prefetch_upcoming(&self.queue, csr);
-            let (heads, times) = csr.arc_slices(v);
-            for (&w, &t) in heads.iter().zip(times) {
+            let (a, b) = unsafe {
+                (
+                    *offsets.get_unchecked(v) as usize,
+                    *offsets.get_unchecked(v + 1) as usize,
+                )
+            };
+            let arcs = unsafe { heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b)) };
+            for (&w, &t) in arcs {
                 let nd = d.saturating_add(t);
-                // SAFETY: a Csr's heads are < num_nodes (checked when it is
-                // built or read), and dist has num_nodes entries.
                 let slot = unsafe { dist.get_unchecked_mut(w as usize) };
                 if nd < *slot {
                     *slot = nd;

@@ -14,6 +14,11 @@
 //!   one bucket per tenth of a second in a circular window, with a binary
 //!   heap for entries beyond the window (long ferry or motorway arcs), so it
 //!   is correct whatever the arc times. O(1) per operation on road graphs.
+//!   Each bucket is a `Vec`: the fastest layout.
+//! * [`PooledDialQueue`]: the same queue with its buckets as chains of
+//!   blocks from one recycled pool, so that a reused queue stops allocating
+//!   after its first searches whatever their shapes: the bounded searches'
+//!   queue (10,000 of them must allocate nothing, `tests/alloc.rs`).
 //!
 //! Which one each search uses was decided by measurement: see
 //! `docs/performance.md` and `benches/route.rs`. They are public (but hidden
@@ -76,13 +81,15 @@ pub(crate) fn prefetch<T>(p: *const T) {
 /// one (whose offsets were fetched one pop ago).
 #[inline(always)]
 pub(crate) fn prefetch_upcoming<Q: MonotoneQueue>(queue: &Q, csr: &crate::graph::Csr) {
+    let (offsets, heads, times) = csr.raw();
     if let Some(u) = queue.upcoming(1) {
-        prefetch(csr.raw().0.as_ptr().wrapping_add(u as usize));
+        prefetch(offsets.as_ptr().wrapping_add(u as usize));
     }
-    if let Some(u) = queue.upcoming(0) {
-        let (heads, times) = csr.arc_slices(u);
-        prefetch(heads.as_ptr());
-        prefetch(times.as_ptr());
+    if let Some(u) = queue.upcoming(0)
+        && let Some(&a) = offsets.get(u as usize)
+    {
+        prefetch(heads.as_ptr().wrapping_add(a as usize));
+        prefetch(times.as_ptr().wrapping_add(a as usize));
     }
 }
 
@@ -211,7 +218,235 @@ impl MonotoneQueue for RadixQueue {
 /// longer than all but a few road arcs.
 const DIAL_WINDOW: usize = 2048;
 
-/// Entries per block of a [`DialQueue`] bucket: a block is two cache lines.
+/// Entries a [`DialQueue`] bucket gets room for when first used: a bucket
+/// of a 1M-node one-to-all search holds about ten.
+const FIRST_BUCKET_CAPACITY: usize = 32;
+
+/// Whether [`DialQueue`] suits the arcs of `csr`: when a typical arc (the
+/// median of an even sample of 256) is shorter than a quarter of its window.
+/// On road networks (arcs of seconds) Dial wins; on graphs of long arcs,
+/// such as the commune graph (median arc 15 minutes), nearly every push
+/// overflows its window and [`RadixQueue`] is faster (see
+/// `docs/performance.md`). Either queue gives the same results.
+pub fn dial_suits(csr: &crate::graph::Csr) -> bool {
+    let times = csr.raw().2;
+    let step = times.len().div_ceil(256).max(1);
+    let mut sample: Vec<Time> = times.iter().step_by(step).copied().collect();
+    if sample.is_empty() {
+        return true;
+    }
+    let mid = sample.len() / 2;
+    let median = *sample.select_nth_unstable(mid).1;
+    (median as usize) < DIAL_WINDOW / 4
+}
+
+/// Dial's bucket queue: one bucket per time value in a circular window
+/// `[base, base + DIAL_WINDOW)`, later entries in an overflow heap.
+///
+/// Each bucket is a plain `Vec` of `(tie << 32) | node` entries, popped from
+/// the end: a push or a pop is one store or load. Buckets keep their
+/// buffers when emptied or cleared, so a reused queue stops allocating once
+/// each bucket has held its largest load (which may take many searches of
+/// varied shapes: [`PooledDialQueue`] bounds that). When the queue moves to a bucket whose ties differ
+/// (multi-source searches), it sorts that bucket by tie, descending, so the
+/// pop order is exactly `(time, tie)`: nearest-two searches rely on it.
+/// Single-source searches push one tie and skip the sort after one scan.
+#[derive(Debug, Clone)]
+pub struct DialQueue {
+    /// Bucket of each time in the window, by `time % DIAL_WINDOW` (an
+    /// array, so that a masked index needs no bounds check).
+    buckets: Box<[Vec<u64>; DIAL_WINDOW]>,
+    /// Time of the current bucket; meaningful once `started`.
+    base: u64,
+    /// Entries in the buckets (not in `far`).
+    in_window: usize,
+    /// Entries at or beyond `base + DIAL_WINDOW`, and every entry pushed
+    /// before the first pop (seeds may come in any time order).
+    far: BinaryHeap<Reverse<(Time, u64)>>,
+    started: bool,
+    /// `base + DIAL_WINDOW` once started, 0 before: pushes at or beyond it
+    /// go to `far` (one comparison for both cases).
+    end: u64,
+    /// The tie of the first entry pushed since the last clear.
+    tie: u32,
+    /// Whether any entry had another tie (only then are buckets sorted).
+    mixed: bool,
+}
+
+impl Default for DialQueue {
+    fn default() -> Self {
+        DialQueue {
+            buckets: Box::new(std::array::from_fn(|_| Vec::new())),
+            base: 0,
+            in_window: 0,
+            far: BinaryHeap::new(),
+            started: false,
+            end: 0,
+            tie: 0,
+            mixed: false,
+        }
+    }
+}
+
+impl DialQueue {
+    #[inline]
+    fn slot(time: u64) -> usize {
+        time as usize & (DIAL_WINDOW - 1)
+    }
+
+    /// Makes `base` current: pulls in the overflow entries that now fit in
+    /// the window and orders the new current bucket by tie.
+    #[inline]
+    fn enter(&mut self, base: u64) {
+        self.base = base;
+        self.end = base + DIAL_WINDOW as u64;
+        if !self.far.is_empty() {
+            self.pull_far();
+        }
+        if self.mixed {
+            self.sort_current();
+        }
+    }
+
+    /// Orders the current bucket by tie, descending, when its ties differ.
+    #[inline(never)]
+    fn sort_current(&mut self) {
+        let current = &mut self.buckets[Self::slot(self.base)];
+        if let Some(&first) = current.first()
+            && current.iter().any(|&e| e >> 32 != first >> 32)
+        {
+            current.sort_unstable_by(|x, y| y.cmp(x));
+        }
+    }
+
+    /// Pushes an entry beyond the window, or a seed (before the first pop).
+    /// Out of line: it is rare, and keeping it out keeps `push` small
+    /// enough to inline into the searches' loops.
+    #[cold]
+    #[inline(never)]
+    fn push_far(&mut self, time: Time, e: u64) {
+        let tie = (e >> 32) as u32;
+        // The first push of a search always lands here (before any pop).
+        if !self.started && self.far.is_empty() {
+            self.tie = tie;
+        }
+        self.mixed |= tie != self.tie;
+        self.far.push(Reverse((time, e)));
+    }
+
+    /// Moves the overflow entries that now fit in the window to their
+    /// buckets.
+    #[inline(never)]
+    fn pull_far(&mut self) {
+        while let Some(&Reverse((t, e))) = self.far.peek() {
+            if t as u64 >= self.end {
+                break;
+            }
+            self.far.pop();
+            self.buckets[Self::slot(t as u64)].push(e);
+            self.in_window += 1;
+        }
+    }
+
+    /// The current bucket is empty (or the search has not started): moves
+    /// to the next non-empty bucket. Out of line to keep `pop` small.
+    #[inline(never)]
+    fn pop_slow(&mut self) -> Option<(Time, u32, NodeId)> {
+        if !self.started {
+            let &Reverse((t, _)) = self.far.peek()?;
+            self.started = true;
+            self.enter(t as u64);
+        }
+        loop {
+            if let Some(e) = self.buckets[Self::slot(self.base)].pop() {
+                self.in_window -= 1;
+                let (tie, node) = unpack(e);
+                return Some((self.base as Time, tie, node));
+            }
+            let next = if self.in_window > 0 {
+                self.base + 1
+            } else {
+                let &Reverse((t, _)) = self.far.peek()?;
+                t as u64
+            };
+            self.enter(next);
+        }
+    }
+}
+
+/// Inserts `e` into `bucket`, sorted by tie descending, after the entries
+/// of a larger tie.
+#[cold]
+#[inline(never)]
+fn insert_by_tie(bucket: &mut Vec<u64>, e: u64) {
+    let at = bucket.partition_point(|&x| x >> 32 > e >> 32);
+    bucket.insert(at, e);
+}
+
+impl MonotoneQueue for DialQueue {
+    #[inline(always)]
+    fn push(&mut self, time: Time, tie: u32, node: NodeId) {
+        let e = pack(tie, node);
+        let t = time as u64;
+        if t >= self.end {
+            self.push_far(time, e);
+            return;
+        }
+        self.mixed |= tie != self.tie;
+        debug_assert!(t >= self.base, "Dial queue used non-monotonically");
+        let bucket = &mut self.buckets[Self::slot(t)];
+        if bucket.capacity() == 0 {
+            // A fresh queue: one allocation per bucket instead of growing
+            // each through 4, 8, 16, 32 entries.
+            bucket.reserve(FIRST_BUCKET_CAPACITY);
+        }
+        self.in_window += 1;
+        // The current bucket is sorted by tie, descending; a search pushes
+        // into it only the tie it is popping (the smallest left), so this
+        // is nearly always a plain push at the end.
+        if self.mixed
+            && t == self.base
+            && let Some(&last) = bucket.last()
+            && last >> 32 < e >> 32
+        {
+            insert_by_tie(bucket, e);
+        } else {
+            bucket.push(e);
+        }
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) -> Option<(Time, u32, NodeId)> {
+        if let Some(e) = self.buckets[Self::slot(self.base)].pop() {
+            self.in_window -= 1;
+            let (tie, node) = unpack(e);
+            return Some((self.base as Time, tie, node));
+        }
+        self.pop_slow()
+    }
+
+    #[inline]
+    fn upcoming(&self, k: usize) -> Option<NodeId> {
+        let current = &self.buckets[Self::slot(self.base)];
+        let i = current.len().checked_sub(k + 1)?;
+        Some(current[i] as NodeId)
+    }
+
+    fn clear(&mut self) {
+        if self.in_window > 0 {
+            // Keeps every bucket's buffer.
+            self.buckets.iter_mut().for_each(Vec::clear);
+        }
+        self.in_window = 0;
+        self.far.clear();
+        self.started = false;
+        self.base = 0;
+        self.end = 0;
+        self.mixed = false;
+    }
+}
+/// Entries per block of a [`PooledDialQueue`] bucket: a block is two cache
+/// lines.
 const BLOCK: usize = 14;
 
 /// No block.
@@ -224,8 +459,8 @@ struct Block {
     next: u32,
 }
 
-/// Dial's bucket queue: one bucket per time value in a circular window
-/// `[base, base + DIAL_WINDOW)`, later entries in an overflow heap.
+/// [`DialQueue`] with its future buckets in one pool, for workspaces that
+/// must stop allocating after a few searches ([`BoundedSearch`](super::BoundedSearch)'s default).
 ///
 /// Future buckets are chains of fixed-size blocks drawn from one shared,
 /// recycled pool, so the queue's memory is one pool sized by the most
@@ -235,7 +470,7 @@ struct Block {
 /// popped from the end) when the ties differ, so the pop order is exactly
 /// `(time, tie)`: nearest-two searches rely on it.
 #[derive(Debug, Clone)]
-pub struct DialQueue {
+pub struct PooledDialQueue {
     /// Newest block of each future bucket's chain, by `time % DIAL_WINDOW`.
     heads: Vec<u32>,
     blocks: Vec<Block>,
@@ -253,9 +488,9 @@ pub struct DialQueue {
     started: bool,
 }
 
-impl Default for DialQueue {
+impl Default for PooledDialQueue {
     fn default() -> Self {
-        DialQueue {
+        PooledDialQueue {
             heads: vec![NIL; DIAL_WINDOW],
             blocks: Vec::new(),
             free: NIL,
@@ -268,7 +503,7 @@ impl Default for DialQueue {
     }
 }
 
-impl DialQueue {
+impl PooledDialQueue {
     #[inline]
     fn slot(time: u64) -> usize {
         time as usize & (DIAL_WINDOW - 1)
@@ -280,26 +515,61 @@ impl DialQueue {
         let slot = Self::slot(time);
         let mut h = self.heads[slot];
         if h == NIL || self.blocks[h as usize].len as usize == BLOCK {
-            let fresh = Block {
-                items: [0; BLOCK],
-                len: 0,
-                next: h,
-            };
-            h = if self.free != NIL {
-                let b = self.free;
-                self.free = self.blocks[b as usize].next;
-                self.blocks[b as usize] = fresh;
-                b
-            } else {
-                self.blocks.push(fresh);
-                (self.blocks.len() - 1) as u32
-            };
-            self.heads[slot] = h;
+            h = self.new_block(slot);
         }
         let b = &mut self.blocks[h as usize];
         b.items[b.len as usize] = e;
         b.len += 1;
         self.in_window += 1;
+    }
+
+    /// Puts an empty block at the head of `slot`'s chain.
+    #[inline(never)]
+    fn new_block(&mut self, slot: usize) -> u32 {
+        let fresh = Block {
+            items: [0; BLOCK],
+            len: 0,
+            next: self.heads[slot],
+        };
+        let h = if self.free != NIL {
+            let b = self.free;
+            self.free = self.blocks[b as usize].next;
+            self.blocks[b as usize] = fresh;
+            b
+        } else {
+            self.blocks.push(fresh);
+            (self.blocks.len() - 1) as u32
+        };
+        self.heads[slot] = h;
+        h
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_far(&mut self, time: Time, e: u64) {
+        self.far.push(Reverse((time, e)));
+    }
+
+    #[inline(never)]
+    fn pop_slow(&mut self) -> Option<(Time, u32, NodeId)> {
+        if !self.started {
+            let &Reverse((t, _)) = self.far.peek()?;
+            self.started = true;
+            self.enter(t as u64);
+        }
+        loop {
+            if let Some(e) = self.current.pop() {
+                let (tie, node) = unpack(e);
+                return Some((self.base as Time, tie, node));
+            }
+            let next = if self.in_window > 0 {
+                self.base + 1
+            } else {
+                let &Reverse((t, _)) = self.far.peek()?;
+                t as u64
+            };
+            self.enter(next);
+        }
     }
 
     /// Makes `base` current: pulls in the overflow entries that now fit in
@@ -340,47 +610,36 @@ impl DialQueue {
     }
 }
 
-impl MonotoneQueue for DialQueue {
-    #[inline]
+impl MonotoneQueue for PooledDialQueue {
+    #[inline(always)]
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         let e = pack(tie, node);
         let t = time as u64;
         if !self.started || t >= self.base + DIAL_WINDOW as u64 {
-            self.far.push(Reverse((time, e)));
+            self.push_far(time, e);
         } else if t == self.base {
             // `current` is sorted descending; a search pushes here only the
             // tie it is popping (the smallest left), so this is nearly
             // always a plain push at the end.
-            let at = self.current.partition_point(|&x| x > e);
-            self.current.insert(at, e);
+            if self.current.last().is_some_and(|&x| x >> 32 < e >> 32) {
+                insert_by_tie(&mut self.current, e);
+            } else {
+                self.current.push(e);
+            }
         } else {
             debug_assert!(t > self.base, "Dial queue used non-monotonically");
             self.chain_push(t, e);
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop(&mut self) -> Option<(Time, u32, NodeId)> {
-        if !self.started {
-            let &Reverse((t, _)) = self.far.peek()?;
-            self.started = true;
-            self.enter(t as u64);
+        if let Some(e) = self.current.pop() {
+            let (tie, node) = unpack(e);
+            return Some((self.base as Time, tie, node));
         }
-        loop {
-            if let Some(e) = self.current.pop() {
-                let (tie, node) = unpack(e);
-                return Some((self.base as Time, tie, node));
-            }
-            let next = if self.in_window > 0 {
-                self.base + 1
-            } else {
-                let &Reverse((t, _)) = self.far.peek()?;
-                t as u64
-            };
-            self.enter(next);
-        }
+        self.pop_slow()
     }
-
     #[inline]
     fn upcoming(&self, k: usize) -> Option<NodeId> {
         let i = self.current.len().checked_sub(k + 1)?;
@@ -454,5 +713,6 @@ mod tests {
         check::<BinaryQueue>();
         check::<RadixQueue>();
         check::<DialQueue>();
+        check::<PooledDialQueue>();
     }
 }

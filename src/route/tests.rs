@@ -298,7 +298,7 @@ fn same_result_whatever_the_thread_count() {
 /// benches compare them, so all must be right).
 #[test]
 fn every_queue_matches_oracles() {
-    use super::queue::{BinaryQueue, DialQueue, MonotoneQueue, RadixQueue};
+    use super::queue::{BinaryQueue, DialQueue, MonotoneQueue, PooledDialQueue, RadixQueue};
 
     fn check<Q: MonotoneQueue>(seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -344,6 +344,69 @@ fn every_queue_matches_oracles() {
     check::<BinaryQueue>(21);
     check::<RadixQueue>(22);
     check::<DialQueue>(23);
+    check::<PooledDialQueue>(24);
+}
+
+/// Source indices need not be compact: huge ones (grouped into cells by a
+/// sort instead of a counting sort) give the same labels as small ones.
+#[test]
+fn nearest_two_with_sparse_source_indices() {
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    for case in 0..300 {
+        let g = random_graph(&mut rng);
+        let n = g.num_nodes();
+        let k = rng.random_range(1..5u32);
+        let small: Vec<Seed> = (0..2 * k)
+            .map(|i| Seed {
+                node: rng.random_range(0..n) as NodeId,
+                time: rng.random_range(0..8),
+                source: i % k,
+            })
+            .collect();
+        // order-preserving, far apart
+        let big_id = |s: u32| 4_000_000_000 - (k - s) * 100_000_000;
+        let big: Vec<Seed> = small
+            .iter()
+            .map(|x| Seed {
+                source: big_id(x.source),
+                ..*x
+            })
+            .collect();
+        let expect = nearest_two(g.forward(), &small, None);
+        let got = nearest_two(g.forward(), &big, None);
+        let relabel = |l: Label| {
+            if l.is_none() {
+                l
+            } else {
+                Label {
+                    source: big_id(l.source),
+                    ..l
+                }
+            }
+        };
+        assert_eq!(
+            got.first,
+            expect.first.iter().map(|&l| relabel(l)).collect::<Vec<_>>(),
+            "case {case}"
+        );
+        assert_eq!(
+            got.second,
+            expect.second.iter().map(|&l| relabel(l)).collect::<Vec<_>>(),
+            "case {case}"
+        );
+    }
+}
+
+/// Dial's queue is chosen for road-like arcs, a radix heap for long ones.
+#[test]
+fn queue_choice_follows_arc_times() {
+    use super::queue::dial_suits;
+    let grid = crate::synthetic::road_grid(30, 30, 1).graph;
+    assert!(dial_suits(grid.forward()));
+    let long: Vec<Edge> = (0..50).map(|i| Edge::new(i, (i + 1) % 50, 9000 + i)).collect();
+    let g = RoadGraph::from_edges(50, &long).unwrap();
+    assert!(!dial_suits(g.forward()));
+    assert!(dial_suits(RoadGraph::from_edges(3, &[]).unwrap().forward()));
 }
 
 /// Long arcs (beyond the Dial queue's window) and far-apart seed times go
