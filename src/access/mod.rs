@@ -12,6 +12,8 @@ mod summary;
 pub use bands::Bands;
 pub use summary::{DepSummary, Summary, group, is_beyond, summarize};
 
+use rayon::prelude::*;
+
 use crate::graph::RoadGraph;
 use crate::route::{Label, Seed, nearest_two};
 use crate::units::{NodeId, Time, UNREACHABLE, to_minutes};
@@ -81,8 +83,11 @@ pub fn site_seeds(sites: &[Site]) -> Vec<Seed> {
 pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec<PlaceAccess> {
     let seeds = site_seeds(sites);
     let near = nearest_two(graph.backward(), &seeds, None);
+    // Places are independent: split over threads (order kept, so the same
+    // result whatever the thread count).
     places
-        .iter()
+        .par_iter()
+        .with_min_len(4096)
         .map(|p| {
             // best two labels of distinct sources over the place's entries,
             // without allocating: a place has one or a few entries

@@ -1,6 +1,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use rayon::prelude::*;
+
 use super::queue::{DialQueue, MonotoneQueue, RadixQueue, dial_suits, prefetch_upcoming_labels};
 use crate::graph::Csr;
 use crate::units::{NO_NODE, NodeId, Time, UNREACHABLE};
@@ -164,9 +166,17 @@ pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
 pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     let limit = limit.unwrap_or(UNREACHABLE - 1);
     let mut nodes = nearest_and_runner_up::<Q>(csr, seeds, limit);
-    let first = nodes.iter().map(|x| unkey(x.first)).collect();
+    let first = nodes
+        .par_iter()
+        .with_min_len(8192)
+        .map(|x| unkey(x.first))
+        .collect();
     spread_second(csr, limit, &mut nodes);
-    let second = nodes.iter().map(|x| unkey(x.second)).collect();
+    let second = nodes
+        .par_iter()
+        .with_min_len(8192)
+        .map(|x| unkey(x.second))
+        .collect();
     Nearest { first, second }
 }
 
@@ -281,65 +291,110 @@ const NONE_KEY: u64 = u64::MAX;
 /// one label per node. This is cheaper than keeping two labels per node
 /// in one search, which settles every node twice.
 fn spread_second(csr: &Csr, limit: Time, nodes: &mut [TwoLabels]) {
-    let cell_of = |x: &TwoLabels| x.first as u32;
-    // The cell's starting labels are sorted once and merged with a heap
-    // that holds only the labels improved on the way (few: most runners-up
-    // are already the best).
+    let cells = cells(nodes);
+    // Cells never write outside themselves, so they run in parallel, each on
+    // its own copy of its nodes' second labels, written back in cell order:
+    // the result does not depend on the thread count.
+    let mut local = vec![0u32; nodes.len()];
+    for cell in cells.iter() {
+        for (i, &v) in cell.iter().enumerate() {
+            local[v as usize] = i as u32;
+        }
+    }
+    let all: Vec<&[NodeId]> = cells.iter().filter(|c| !c.is_empty()).collect();
+    let shared: &[TwoLabels] = nodes;
+    let seconds: Vec<Vec<u64>> = all
+        .par_iter()
+        .with_min_len(16)
+        .map_init(
+            || (Vec::new(), BinaryHeap::new()),
+            |(start, improved), cell| spread_in_cell(csr, limit, shared, &local, cell, start, improved),
+        )
+        .collect();
+    for (cell, second) in all.iter().zip(seconds) {
+        for (&v, s) in cell.iter().zip(second) {
+            nodes[v as usize].second = s;
+        }
+    }
+}
+
+/// [`spread_second`] inside one cell: returns the second labels of the
+/// cell's nodes, in the cell's order. `local[v]` is `v`'s index in its
+/// cell; `start` and `improved` are reused buffers.
+fn spread_in_cell(
+    csr: &Csr,
+    limit: Time,
+    nodes: &[TwoLabels],
+    local: &[u32],
+    cell: &[NodeId],
+    start: &mut Vec<(u64, u32)>,
+    improved: &mut BinaryHeap<Reverse<(u64, u32)>>,
+) -> Vec<u64> {
     let (offsets, heads, times) = csr.raw();
-    let mut start: Vec<(u64, NodeId)> = Vec::new();
-    let mut improved: BinaryHeap<Reverse<(u64, NodeId)>> = BinaryHeap::new();
-    for cell in cells(nodes).iter() {
-        start.clear();
-        start.extend(
-            cell.iter()
-                .map(|&v| (nodes[v as usize].second, v))
-                .filter(|e| e.0 != NONE_KEY),
-        );
-        start.sort_unstable_by_key(|e| e.0);
-        let mut next = 0;
-        loop {
-            let (k, v) = match (start.get(next), improved.peek()) {
-                (Some(&a), Some(&Reverse(b))) if b.0 < a.0 => {
-                    improved.pop();
-                    b
-                }
-                (Some(&a), _) => {
-                    next += 1;
-                    a
-                }
-                (None, Some(&Reverse(b))) => {
-                    improved.pop();
-                    b
-                }
-                (None, None) => break,
-            };
-            let here = nodes[v as usize];
-            if k != here.second {
+    let cell_source = nodes[cell[0] as usize].first as u32;
+    let mut second: Vec<u64> = cell.iter().map(|&v| nodes[v as usize].second).collect();
+    // The cell's starting labels are sorted once and merged with a heap that
+    // holds only the labels improved on the way (few: most runners-up are
+    // already the best).
+    start.clear();
+    start.extend(
+        second
+            .iter()
+            .enumerate()
+            .filter(|e| *e.1 != NONE_KEY)
+            .map(|(i, &k)| (k, i as u32)),
+    );
+    start.sort_unstable_by_key(|e| e.0);
+    improved.clear();
+    let mut next = 0;
+    loop {
+        let (k, i) = match (start.get(next), improved.peek()) {
+            (Some(&a), Some(&Reverse(b))) if b.0 < a.0 => {
+                improved.pop();
+                b
+            }
+            (Some(&a), _) => {
+                next += 1;
+                a
+            }
+            (None, Some(&Reverse(b))) => {
+                improved.pop();
+                b
+            }
+            (None, None) => break,
+        };
+        if k != second[i as usize] {
+            continue;
+        }
+        let v = cell[i as usize];
+        let (d, s) = ((k >> 32) as Time, k as u32);
+        // SAFETY (all unchecked accesses below): a Csr's offsets are
+        // non-decreasing and <= num_arcs, its heads < num_nodes (checked
+        // when it is built or read); `v` is a node of the graph, `nodes` and
+        // `local` have num_nodes entries, and `local[w]` indexes `second`
+        // when `w` is in this cell.
+        let arcs = unsafe {
+            let (a, b) = (
+                *offsets.get_unchecked(v as usize) as usize,
+                *offsets.get_unchecked(v as usize + 1) as usize,
+            );
+            heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b))
+        };
+        for (&w, &t) in arcs {
+            let nd = d.saturating_add(t);
+            if nd > limit || unsafe { nodes.get_unchecked(w as usize) }.first as u32 != cell_source {
                 continue;
             }
-            let (d, s) = ((k >> 32) as Time, k as u32);
-            // SAFETY (all unchecked accesses below): a Csr's offsets are
-            // non-decreasing and <= num_arcs, its heads < num_nodes
-            // (checked when it is built or read); `v` is a node of a cell
-            // or a head, and `nodes` has num_nodes entries.
-            let arcs = unsafe {
-                let (a, b) = (
-                    *offsets.get_unchecked(v as usize) as usize,
-                    *offsets.get_unchecked(v as usize + 1) as usize,
-                );
-                heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b))
-            };
-            for (&w, &t) in arcs {
-                let nd = d.saturating_add(t);
-                let nw = unsafe { nodes.get_unchecked_mut(w as usize) };
-                let l = key(Label { time: nd, source: s });
-                if cell_of(nw) == cell_of(&here) && nd <= limit && l < nw.second {
-                    nw.second = l;
-                    improved.push(Reverse((l, w)));
-                }
+            let j = unsafe { *local.get_unchecked(w as usize) };
+            let sw = unsafe { second.get_unchecked_mut(j as usize) };
+            let l = key(Label { time: nd, source: s });
+            if l < *sw {
+                *sw = l;
+                improved.push(Reverse((l, j)));
             }
         }
     }
+    second
 }
 
 /// The reached nodes grouped by their nearest source (ascending), each

@@ -287,11 +287,21 @@ fn same_result_whatever_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| matrix(g.forward(), &sources, &targets, Some(6000)))
+        pool.install(|| {
+            let seeds = Seed::at_nodes(&sources);
+            let two = nearest_two(g.backward(), &seeds, None);
+            (
+                matrix(g.forward(), &sources, &targets, Some(6000)),
+                two.first,
+                two.second,
+            )
+        })
     };
     let (a, b) = (run(1), run(2));
     assert_eq!(a, b);
-    assert!(a.times.iter().any(|&t| t != UNREACHABLE && t > 0));
+    assert!(a.0.times.iter().any(|&t| t != UNREACHABLE && t > 0));
+    // nearest_two spreads its second labels over threads, one cell each
+    assert!(a.2.iter().filter(|l| !l.is_none()).count() > g.num_nodes() / 2);
 }
 
 /// Every queue, not only the default, gives the oracles' answers (the
