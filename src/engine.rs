@@ -310,10 +310,7 @@ impl Engine {
                         name: i.engine.as_str().to_string(),
                         date: i.timestamp.clone(),
                         from_osm: i.engine.from_osm(),
-                        from_ign: matches!(
-                            i.engine,
-                            crate::roads::Engine::BdTopo | crate::roads::Engine::Route500
-                        ),
+                        from_ign: i.engine.from_ign(),
                     },
                 };
                 (

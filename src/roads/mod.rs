@@ -133,6 +133,12 @@ impl Engine {
     }
 
     /// The attribution its outputs must carry.
+    /// Whether the network is an IGN product (BD TOPO, ROUTE 500), whose
+    /// Licence Ouverte credit the outputs carry.
+    pub fn from_ign(&self) -> bool {
+        matches!(self, Engine::BdTopo | Engine::Route500)
+    }
+
     pub fn attribution(&self) -> &'static str {
         match self {
             Engine::Osm => "© OpenStreetMap contributors, ODbL",

@@ -18,7 +18,7 @@
 //! "Atlantis"), the CRS is `--roads-epsg`, else Lambert-93 (EPSG:2154). A
 //! named CRS that is not supported is an error naming it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::Event;
@@ -86,11 +86,6 @@ fn numeric_id(s: &str, next_negative: &mut i64) -> i64 {
         *next_negative -= 1;
         *next_negative
     })
-}
-
-/// True when the XML's root element is `<network>` (MATSim).
-pub fn is_matsim(bytes: &[u8]) -> bool {
-    super::input::sniff_bytes(&bytes[..bytes.len().min(4096)]) == Some(super::input::Format::Matsim)
 }
 
 fn line_of(bytes: &[u8], pos: u64) -> u64 {
@@ -346,21 +341,6 @@ pub fn read_matsim_with(
         report,
     };
     links_to_network(nodes, links, info, profile)
-}
-
-/// The nodes table beside a links table: `X_links.csv.gz` → `X_nodes.csv.gz`.
-pub fn nodes_path_for(links: &Path) -> Result<PathBuf> {
-    let name = links
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if !name.contains("links") {
-        return Err(Error::format(
-            links,
-            "a link table's name must contain `links` (its nodes are read from the same name with `nodes`)",
-        ));
-    }
-    Ok(links.with_file_name(name.replacen("links", "nodes", 1)))
 }
 
 /// Reads a link table with the Corsica columns: links with `link_id,

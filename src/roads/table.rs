@@ -127,7 +127,10 @@ pub fn parse_wkt_line(wkt: &str) -> std::result::Result<Vec<[f64; 2]>, String> {
         ));
     }
     let open = t.find('(').ok_or("no `(` in the WKT")?;
-    let close = t.rfind(')').ok_or("no `)` in the WKT")?;
+    let close = t
+        .rfind(')')
+        .filter(|&c| c > open)
+        .ok_or("no `)` after the `(` in the WKT")?;
     let mut body = &t[open + 1..close];
     if multi {
         body = body.trim();
@@ -405,4 +408,27 @@ pub fn read(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<Roa
         report,
     };
     links_to_network(nodes, links, info, profile)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_wkt_line;
+
+    #[test]
+    fn wkt_lines_and_bad_wkt() {
+        assert_eq!(
+            parse_wkt_line("LINESTRING (1 2, 3 4)").unwrap(),
+            vec![[1.0, 2.0], [3.0, 4.0]]
+        );
+        // brackets out of order, missing, or no coordinates: errors, no panic
+        for bad in [
+            "LINESTRING )(",
+            "LINESTRING (1 2",
+            "LINESTRING 1 2)",
+            "POINT (1 2)",
+            "LINESTRING ()",
+        ] {
+            assert!(parse_wkt_line(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -382,7 +382,10 @@ fn spread_in_cell(
         };
         for (&w, &t) in arcs {
             let nd = d.saturating_add(t);
-            if nd > limit || unsafe { nodes.get_unchecked(w as usize) }.first as u32 != cell_source {
+            // (a node no source reached is in no cell, whatever its key's
+            // low bits say)
+            let fw = unsafe { nodes.get_unchecked(w as usize) }.first;
+            if nd > limit || fw as u32 != cell_source || fw == NONE_KEY {
                 continue;
             }
             let j = unsafe { *local.get_unchecked(w as usize) };

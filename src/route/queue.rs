@@ -42,7 +42,13 @@ fn unpack(key: u64) -> (Time, u32) {
 /// A min-queue used monotonically: pops come in non-decreasing
 /// `(time, tie)` order, and every push is at least the last pop.
 /// Stale entries are not removed (lazy deletion): searches skip them.
-pub trait MonotoneQueue: Default + Clone + Send {
+///
+/// # Safety
+///
+/// The searches index their arrays without bounds checks with the nodes
+/// that `pop` returns: an implementation must only ever return nodes that
+/// were pushed since the last `clear`.
+pub unsafe trait MonotoneQueue: Default + Clone + Send {
     /// Adds `node` with key `(time, tie)`.
     fn push(&mut self, time: Time, tie: u32, node: NodeId);
     /// Removes an entry with the smallest `(time, tie)`; among equal keys
@@ -124,7 +130,8 @@ pub struct BinaryQueue {
     heap: BinaryHeap<Reverse<(u64, NodeId)>>,
 }
 
-impl MonotoneQueue for BinaryQueue {
+// SAFETY: `pop` returns only entries that `push` stored.
+unsafe impl MonotoneQueue for BinaryQueue {
     #[inline]
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         self.heap.push(Reverse((pack(time, tie), node)));
@@ -172,7 +179,8 @@ impl RadixQueue {
     }
 }
 
-impl MonotoneQueue for RadixQueue {
+// SAFETY: `pop` returns only entries that `push` stored.
+unsafe impl MonotoneQueue for RadixQueue {
     #[inline]
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         let key = pack(time, tie);
@@ -383,7 +391,8 @@ fn insert_by_tie(bucket: &mut Vec<u64>, e: u64) {
     bucket.insert(at, e);
 }
 
-impl MonotoneQueue for DialQueue {
+// SAFETY: `pop` returns only entries that `push` stored.
+unsafe impl MonotoneQueue for DialQueue {
     #[inline(always)]
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         let e = pack(tie, node);
@@ -610,7 +619,8 @@ impl PooledDialQueue {
     }
 }
 
-impl MonotoneQueue for PooledDialQueue {
+// SAFETY: `pop` returns only entries that `push` stored.
+unsafe impl MonotoneQueue for PooledDialQueue {
     #[inline(always)]
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         let e = pack(tie, node);
