@@ -430,9 +430,7 @@ impl Builder<'_> {
                 length_m,
                 kmh: [s.dir[0].then_some(kmh), s.dir[1].then_some(kmh)],
                 snappable,
-                winding: !s.ferry
-                    && s.source_kmh.is_none()
-                    && s.class.is_none_or(super::WindingParams::applies_to),
+                winding: !s.ferry && super::WindingParams::applies_to_link(s.class, s.source_kmh.is_some()),
             });
         }
         Ok(())

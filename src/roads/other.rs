@@ -152,7 +152,7 @@ fn finish_link(
         length_m: c.length_m,
         kmh: [Some(kmh), None],
         snappable: !motorway,
-        winding: !opts.source_speed && c.highway.as_deref().is_none_or(WindingParams::applies_to),
+        winding: WindingParams::applies_to_link(c.highway.as_deref(), opts.source_speed),
     });
     Ok(())
 }

@@ -185,6 +185,14 @@ impl WindingParams {
     pub fn applies_to(highway: &str) -> bool {
         highway != "motorway" && !highway.ends_with("_link")
     }
+
+    /// Whether a link of the non-OSM readers (MATSim, link tables, IGN) may
+    /// be slowed: never when its speed comes from the source (a measured
+    /// speed already includes the bends), else by its class as
+    /// [`Self::applies_to`] (a link of unknown class may be).
+    pub fn applies_to_link(class: Option<&str>, source_speed: bool) -> bool {
+        !source_speed && class.is_none_or(Self::applies_to)
+    }
 }
 
 /// A car profile: default speeds per `highway` class. Its [`name`](Self::name)

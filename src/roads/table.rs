@@ -394,7 +394,10 @@ pub fn read(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<Roa
             length_m,
             kmh: [dir[0].then_some(kmh), dir[1].then_some(kmh)],
             snappable: !matches!(class, "motorway" | "motorway_link"),
-            winding: !opts.source_speed && (class.is_empty() || super::WindingParams::applies_to(class)),
+            winding: super::WindingParams::applies_to_link(
+                (!class.is_empty()).then_some(class),
+                opts.source_speed,
+            ),
         });
     }
     if links.is_empty() {
