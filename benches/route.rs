@@ -94,13 +94,13 @@ fn benches(c: &mut Criterion) {
 
         let mut group = c.benchmark_group(format!("nearest_two_1000/{name}"));
         group.bench_function("binary", |b| {
-            b.iter(|| nearest_two_with::<BinaryQueue>(g.backward(), &seeds, None))
+            b.iter(|| nearest_two_with::<BinaryQueue>(g.backward(), g.forward(), &seeds, None))
         });
         group.bench_function("radix", |b| {
-            b.iter(|| nearest_two_with::<RadixQueue>(g.backward(), &seeds, None))
+            b.iter(|| nearest_two_with::<RadixQueue>(g.backward(), g.forward(), &seeds, None))
         });
         group.bench_function("dial", |b| {
-            b.iter(|| nearest_two_with::<DialQueue>(g.backward(), &seeds, None))
+            b.iter(|| nearest_two_with::<DialQueue>(g.backward(), g.forward(), &seeds, None))
         });
         group.finish();
 

@@ -156,7 +156,9 @@ fn queue_times<Q: MonotoneQueue>(g: &RoadGraph, repeats: usize, seeds: &[Seed]) 
     let mut ws = OneToAll::<Q>::with_queue(g.num_nodes());
     let (a, _) = best_cpu(repeats, || ws.run(g.forward(), s)[0]);
     let (b, _) = best_cpu(repeats, || nearest_with::<Q>(g.forward(), seeds, None));
-    let (c, _) = best_cpu(repeats, || nearest_two_with::<Q>(g.forward(), seeds, None));
+    let (c, _) = best_cpu(repeats, || {
+        nearest_two_with::<Q>(g.forward(), g.backward(), seeds, None)
+    });
     let mut bs = BoundedSearch::<Q>::with_queue(g.num_nodes());
     let (d, _) = best_cpu(repeats, || {
         seeds[..100]

@@ -174,7 +174,7 @@ fn snapping_seeds_both_directions() {
     let labels = nearest(net.graph.backward(), &seeds, None);
     let best = s.reach(&labels);
     assert_eq!((best.source, best.time), (1, 240 + 751 + 389 + 534));
-    let two = nearest_two(net.graph.backward(), &seeds, None);
+    let two = nearest_two(net.graph.backward(), net.graph.forward(), &seeds, None);
     let (a, b) = s.reach_two(&two);
     assert_eq!((a.source, a.time), (1, 240 + 751 + 389 + 534));
     assert_eq!((b.source, b.time), (0, 240 + 1645 + 1658));

@@ -82,7 +82,7 @@ pub fn site_seeds(sites: &[Site]) -> Vec<Seed> {
 /// best sites are among the two best of each of its entry nodes.
 pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec<PlaceAccess> {
     let seeds = site_seeds(sites);
-    let near = nearest_two(graph.backward(), &seeds, None);
+    let near = nearest_two(graph.backward(), graph.forward(), &seeds, None);
     // Places are independent: split over threads (order kept, so the same
     // result whatever the thread count).
     places

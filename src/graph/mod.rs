@@ -36,11 +36,15 @@ impl Edge {
     }
 }
 
-/// A road graph: the same arcs stored forward and backward.
+/// A road graph: the same arcs stored forward and backward (once when the
+/// graph is symmetric, as the commune graph is: then both directions are the
+/// same arrays, half the memory and one set of cache lines for searches
+/// that read both, such as [`nearest_two`](crate::route::nearest_two)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoadGraph {
     fwd: Csr,
-    bwd: Csr,
+    /// `None` when every arc has a twin of the same time the other way.
+    bwd: Option<Csr>,
 }
 
 impl RoadGraph {
@@ -91,6 +95,9 @@ impl RoadGraph {
         }
         let fwd = Csr::build(num_nodes, edges.iter().map(|e| (e.from, e.to, e.time)));
         let bwd = Csr::build(num_nodes, edges.iter().map(|e| (e.to, e.from, e.time)));
+        // Both are canonical (arcs sorted by head, time): equal exactly when
+        // the arcs are symmetric.
+        let bwd = (bwd != fwd).then_some(bwd);
         Ok(RoadGraph { fwd, bwd })
     }
 
@@ -101,7 +108,13 @@ impl RoadGraph {
 
     /// The same arcs reversed: `arcs(v)` lists the nodes that lead *to* `v`.
     pub fn backward(&self) -> &Csr {
-        &self.bwd
+        self.bwd.as_ref().unwrap_or(&self.fwd)
+    }
+
+    /// Whether every arc has a twin of the same time the other way
+    /// ([`backward`](Self::backward) is then [`forward`](Self::forward)).
+    pub fn is_symmetric(&self) -> bool {
+        self.bwd.is_none()
     }
 
     pub fn num_nodes(&self) -> usize {
@@ -118,9 +131,10 @@ impl RoadGraph {
             .flat_map(move |v| self.fwd.arcs(v).map(move |(w, t)| Edge::new(v, w, t)))
     }
 
-    /// Bytes held by the adjacency arrays of both directions.
+    /// Bytes held by the adjacency arrays of both directions (one when the
+    /// graph is symmetric).
     pub fn memory_bytes(&self) -> usize {
-        self.fwd.memory_bytes() + self.bwd.memory_bytes()
+        self.fwd.memory_bytes() + self.bwd.as_ref().map_or(0, Csr::memory_bytes)
     }
 
     /// Converts to a petgraph `DiGraph` with node indices equal to our ids.

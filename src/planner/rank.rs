@@ -1,4 +1,5 @@
 use crate::access::{PlaceAccess, is_beyond};
+use crate::units::{Time, UNREACHABLE, to_minutes};
 
 /// What closing one facility alone would do.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +43,19 @@ pub fn rank_closures(
             population_left_without: 0,
         })
         .collect();
+    // `is_beyond` on minutes, as integer comparisons of times: a place is
+    // within the threshold when its time is at most `within` (found by
+    // bisection on the very test `is_beyond` makes, so both agree).
+    let beyond = |t: Time| is_beyond(to_minutes(t), threshold);
+    let within: Option<Time> = (!beyond(0)).then(|| {
+        let (mut lo, mut hi) = (0, UNREACHABLE); // !beyond(lo), beyond(hi)
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if beyond(mid) { hi = mid } else { lo = mid }
+        }
+        lo
+    });
+    let is_within = |t: Time| within.is_some_and(|w| t <= w);
     for (a, &pop) in access.iter().zip(population) {
         if a.first.is_none() {
             continue;
@@ -49,13 +63,12 @@ pub fn rank_closures(
         let r = &mut out[a.first.source as usize];
         r.places_served += 1;
         r.population_served += pop;
-        let before = a.minutes();
-        let after = a.second.time_minutes();
-        if !is_beyond(before, threshold) && is_beyond(after, threshold) {
+        let reached_second = !a.second.is_none();
+        if is_within(a.first.time) && !(reached_second && is_within(a.second.time)) {
             r.places_newly_beyond += 1;
             r.population_newly_beyond += pop;
         }
-        match (before, after) {
+        match (a.minutes(), a.second.time_minutes()) {
             (Some(b), Some(x)) => r.person_minutes_added += pop as f64 * (x - b),
             _ => r.population_left_without += pop,
         }
@@ -83,7 +96,21 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(42);
         for case in 0..60 {
             let syn = crate::synthetic::road_grid(12, 10, case);
-            let g = &syn.graph;
+            // odd cases on the grid with every street two-way: a symmetric
+            // graph, which nearest_two reads once for both directions
+            let both_ways;
+            let g = if case % 2 == 1 {
+                let edges: Vec<_> = syn
+                    .graph
+                    .edges()
+                    .flat_map(|e| [e, crate::graph::Edge::new(e.to, e.from, e.time)])
+                    .collect();
+                both_ways = crate::graph::RoadGraph::from_edges(syn.graph.num_nodes(), &edges).unwrap();
+                assert!(both_ways.is_symmetric());
+                &both_ways
+            } else {
+                &syn.graph
+            };
             let n = g.num_nodes() as u32;
             let k = rng.random_range(1..6);
             let sites: Vec<Site> = (0..k)

@@ -1,7 +1,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use rayon::prelude::*;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::queue::{DialQueue, MonotoneQueue, RadixQueue, dial_suits, prefetch_upcoming_labels};
 use crate::graph::Csr;
@@ -132,15 +133,18 @@ pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<T
 
 /// Like [`nearest`], and also the second-nearest source (the nearest among
 /// the others): what closing the nearest would leave. Both ordered by (time,
-/// source index).
+/// source index). `reverse` is the same graph with every arc turned round
+/// (for a search on [`RoadGraph::backward`](crate::graph::RoadGraph::backward),
+/// its `forward`, and the other way round).
 ///
-/// Two passes: the [`nearest`] search, in which every node also keeps the
-/// best label offered by another source than its nearest one; then, inside
-/// each source's cell (the nodes it is nearest to), a small search spreads
-/// those labels into exact second-nearest labels. Each node's arcs are
-/// scanned twice, but only the first pass goes through the global queue
-/// (see `docs/performance.md`: about 2x one [`nearest`] pass, where keeping
-/// two labels per node in one search took 2.7x).
+/// Two passes: the plain [`nearest`] search, then, inside each source's
+/// *cell* (the nodes it is nearest to), one small search that spreads the
+/// labels offered from outside the cell into exact second-nearest labels.
+/// The cells are independent and run in parallel (see
+/// `docs/performance.md`).
+///
+/// # Panics
+/// If `reverse` has not as many nodes and arcs as `csr`.
 ///
 /// # Examples
 /// ```
@@ -148,36 +152,75 @@ pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<T
 /// use medaccess::route::{nearest_two, Label, Seed};
 /// // 0 --5--> 1 <--9-- 2 : sources at 0 and 2
 /// let g = RoadGraph::from_edges(3, &[Edge::new(0, 1, 5), Edge::new(2, 1, 9)]).unwrap();
-/// let near = nearest_two(g.forward(), &Seed::at_nodes(&[0, 2]), None);
+/// let near = nearest_two(g.forward(), g.backward(), &Seed::at_nodes(&[0, 2]), None);
 /// assert_eq!(near.first[1], Label { time: 5, source: 0 });
 /// assert_eq!(near.second[1], Label { time: 9, source: 1 });
 /// ```
-pub fn nearest_two(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
+pub fn nearest_two(csr: &Csr, reverse: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
     if dial_suits(csr) {
-        nearest_two_with::<DialQueue>(csr, seeds, limit)
+        nearest_two_with::<DialQueue>(csr, reverse, seeds, limit)
     } else {
-        nearest_two_with::<RadixQueue>(csr, seeds, limit)
+        nearest_two_with::<RadixQueue>(csr, reverse, seeds, limit)
     }
 }
 
 /// [`nearest_two`] with a chosen queue for its first pass (for comparing
 /// queues).
 #[doc(hidden)]
-pub fn nearest_two_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Nearest {
-    let limit = limit.unwrap_or(UNREACHABLE - 1);
-    let mut nodes = nearest_and_runner_up::<Q>(csr, seeds, limit);
-    let first = nodes
-        .par_iter()
-        .with_min_len(8192)
-        .map(|x| unkey(x.first))
-        .collect();
-    spread_second(csr, limit, &mut nodes);
-    let second = nodes
-        .par_iter()
-        .with_min_len(8192)
-        .map(|x| unkey(x.second))
-        .collect();
+pub fn nearest_two_with<Q: MonotoneQueue>(
+    csr: &Csr,
+    reverse: &Csr,
+    seeds: &[Seed],
+    limit: Option<Time>,
+) -> Nearest {
+    assert!(
+        csr.num_nodes() == reverse.num_nodes() && csr.num_arcs() == reverse.num_arcs(),
+        "nearest_two: `reverse` must be the same graph turned round"
+    );
+    let board = CellBoard::default();
+    let ctx = |info| CellContext {
+        csr,
+        reverse,
+        limit: limit.unwrap_or(UNREACHABLE - 1),
+        info,
+    };
+    // The helper is queued before the first pass, so that a sleeping worker
+    // wakes while that pass runs (on a 2-core VM waking one took as long as
+    // the cells' work, when it was asked for only after the pass); it then
+    // waits for the cells and shares them. Each cell's labels depend on the
+    // cell alone: the same result whatever the thread count.
+    let ((first, mine), theirs) = rayon::join(
+        || {
+            let mut post = board.post_on_drop();
+            let first = nearest_with::<Q>(csr, seeds, limit);
+            let cells = prepare_cells(seeds, limit.unwrap_or(UNREACHABLE - 1), &first);
+            let cells = post.post(cells);
+            (first, cells.work(&ctx(&cells.info)))
+        },
+        || board.wait().map(|cells| cells.work(&ctx(&cells.info))),
+    );
+    let cells = board.cells.get().and_then(Option::as_ref).expect("posted");
+    let mut second = vec![Label::NONE; first.len()];
+    for done in std::iter::once(mine).chain(theirs) {
+        let mut labels = done.labels.iter();
+        for &c in &done.cells {
+            let (a, b) = (
+                cells.start[c as usize] as usize,
+                cells.start[c as usize + 1] as usize,
+            );
+            for (&v, &k) in cells.nodes[a..b].iter().zip(&mut labels) {
+                second[v as usize] = unkey(k);
+            }
+        }
+    }
     Nearest { first, second }
+}
+
+/// The label packed into one integer ordered like the label: `(time,
+/// source)` compares in one instruction.
+#[inline(always)]
+fn key(l: Label) -> u64 {
+    ((l.time as u64) << 32) | l.source as u64
 }
 
 /// The inverse of [`key`].
@@ -189,215 +232,330 @@ fn unkey(k: u64) -> Label {
     }
 }
 
-/// A node's state in [`nearest_two_with`], labels as [`key`]s.
-#[derive(Debug, Clone, Copy)]
-struct TwoLabels {
-    /// The best label.
-    first: u64,
-    /// The best label of another source than `first`'s.
-    second: u64,
-}
-
-impl TwoLabels {
-    /// [`Label::NONE`] twice: `u64::MAX`, above every label.
-    const NONE: TwoLabels = TwoLabels {
-        first: NONE_KEY,
-        second: NONE_KEY,
-    };
-
-    /// Offers label `l`; returns whether it is the new best.
-    #[inline(always)]
-    fn offer(&mut self, l: u64) -> bool {
-        let same_source = |a: u64, b: u64| a as u32 == b as u32;
-        if l < self.first {
-            if !same_source(l, self.first) {
-                self.second = self.first;
-            }
-            self.first = l;
-            true
-        } else {
-            if !same_source(l, self.first) && l < self.second {
-                self.second = l;
-            }
-            false
-        }
-    }
-}
-
-/// First pass of [`nearest_two_with`]: [`nearest_with`]'s search, where
-/// each node also keeps the best label offered by another source than its
-/// nearest one. Every node offers its final label along each of its arcs
-/// once, so that runner-up is the best of `first[x]` plus the arc over the
-/// arcs `x -> w` from other cells (and of other sources' seeds at `w`):
-/// where [`spread_second`] starts.
-fn nearest_and_runner_up<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Time) -> Vec<TwoLabels> {
-    let n = csr.num_nodes();
-    let mut nodes = vec![TwoLabels::NONE; n];
-    let mut queue = Q::default();
-    for seed in seeds {
-        let v = seed.node as usize;
-        let l = key(Label {
-            time: seed.time,
-            source: seed.source,
-        });
-        if v < n && seed.time <= limit && nodes[v].offer(l) {
-            queue.push(seed.time, seed.source, seed.node);
-        }
-    }
-    while let Some((d, s, v)) = queue.pop() {
-        if key(Label { time: d, source: s }) != nodes[v as usize].first {
-            continue;
-        }
-        prefetch_upcoming_labels(&queue, csr, &nodes);
-        let (heads, times) = csr.arc_slices(v);
-        for (&w, &t) in heads.iter().zip(times) {
-            let nd = d.saturating_add(t);
-            if nd > limit {
-                continue;
-            }
-            // SAFETY: a Csr's heads are < num_nodes (checked when it is
-            // built or read), and `nodes` has num_nodes entries.
-            let nw = unsafe { nodes.get_unchecked_mut(w as usize) };
-            if nw.offer(key(Label { time: nd, source: s })) {
-                queue.push(nd, s, w);
-            }
-        }
-    }
-    nodes
-}
-
-/// The label packed into one integer ordered like the label: `(time,
-/// source)` compares in one instruction.
-#[inline(always)]
-fn key(l: Label) -> u64 {
-    ((l.time as u64) << 32) | l.source as u64
-}
-
 /// The key of [`Label::NONE`] ([`UNREACHABLE`] and [`NO_NODE`] are both
 /// `u32::MAX`).
 const NONE_KEY: u64 = u64::MAX;
 
-/// Second pass of [`nearest_two_with`]: turns each node's runner-up into
-/// its second-nearest label, the best among the sources other than its
-/// nearest one.
+/// The second pass of [`nearest_two_with`], ready to run: the cells and
+/// what their searches read.
 ///
-/// The best path from that second source `s` reaches `w` through an arc
-/// `x -> w`, and either `x`'s nearest source is not `w`'s (then `first[x]`
-/// plus the arc is at least as good and of another source than `w`'s: the
-/// runner-up holds it), or it is (then `x`'s own second label plus the arc
-/// is at least as good, and `s` is not `w`'s nearest source). So second
-/// labels start from the runners-up and spread only along arcs inside each
-/// source's cell (the nodes it is nearest to): one small search per cell,
-/// one label per node. This is cheaper than keeping two labels per node
-/// in one search, which settles every node twice.
-fn spread_second(csr: &Csr, limit: Time, nodes: &mut [TwoLabels]) {
-    let cells = cells(nodes);
-    // Cells never write outside themselves, so they run in parallel, each on
-    // its own copy of its nodes' second labels, written back in cell order:
-    // the result does not depend on the thread count.
-    let mut local = vec![0u32; nodes.len()];
-    for cell in cells.iter() {
-        for (i, &v) in cell.iter().enumerate() {
-            local[v as usize] = i as u32;
-        }
-    }
-    let all: Vec<&[NodeId]> = cells.iter().filter(|c| !c.is_empty()).collect();
-    let shared: &[TwoLabels] = nodes;
-    let seconds: Vec<Vec<u64>> = all
-        .par_iter()
-        .with_min_len(16)
-        .map_init(
-            || (Vec::new(), BinaryHeap::new()),
-            |(start, improved), cell| spread_in_cell(csr, limit, shared, &local, cell, start, improved),
-        )
-        .collect();
-    for (cell, second) in all.iter().zip(seconds) {
-        for (&v, s) in cell.iter().zip(second) {
-            nodes[v as usize].second = s;
+/// Each node's second-nearest label is the best among the sources other
+/// than its nearest one. The best path from that second source `s` reaches
+/// `w` through an arc `x -> w` (or starts at `w`, from a seed of `s`), and
+/// either `x`'s nearest source is not `w`'s (then `first[x]` plus the arc is
+/// at least as good and of another source than `w`'s), or it is (then `x`'s
+/// own second label plus the arc is at least as good, and `s` is not `w`'s
+/// nearest source). So each node starts from its *runner-up* — the best of
+/// `first[x]` plus the arc over its incoming arcs from other cells, and of
+/// other sources' seeds at it — and the labels then spread only along arcs
+/// inside each cell: one small search per cell, one label per node.
+struct PreparedCells {
+    /// The reached nodes grouped by nearest source; cell `c` is
+    /// `nodes[start[c]..start[c + 1]]` (possibly empty).
+    nodes: Vec<NodeId>,
+    start: Vec<u32>,
+    /// Each node's nearest label and position in `nodes`.
+    info: Vec<NodeInfo>,
+    /// By position in `nodes`: the best label of another source's seeds.
+    offers: Vec<u64>,
+    /// The next cell to search.
+    next: AtomicUsize,
+}
+
+/// The second labels of the cells one thread searched: the labels of cell
+/// `cells[0]`, then of `cells[1]`, ...
+#[derive(Default)]
+struct CellsDone {
+    cells: Vec<u32>,
+    labels: Vec<u64>,
+}
+
+/// Cells searched per claim: small, as cells differ in size.
+const CELLS_PER_CLAIM: usize = 4;
+
+impl PreparedCells {
+    /// Claims cells until none is left and searches them.
+    fn work(&self, ctx: &CellContext<'_>) -> CellsDone {
+        let mut done = CellsDone::default();
+        let mut buf = CellBuffers::default();
+        let count = self.start.len() - 1;
+        loop {
+            let from = self.next.fetch_add(CELLS_PER_CLAIM, Ordering::Relaxed);
+            if from >= count {
+                return done;
+            }
+            for c in from..(from + CELLS_PER_CLAIM).min(count) {
+                let (a, b) = (self.start[c] as usize, self.start[c + 1] as usize);
+                if a == b {
+                    continue;
+                }
+                done.cells.push(c as u32);
+                let at = done.labels.len();
+                done.labels.extend_from_slice(&self.offers[a..b]);
+                ctx.spread(&self.nodes[a..b], a as u32, &mut done.labels[at..], &mut buf);
+            }
         }
     }
 }
 
-/// [`spread_second`] inside one cell: returns the second labels of the
-/// cell's nodes, in the cell's order. `local[v]` is `v`'s index in its
-/// cell; `start` and `improved` are reused buffers.
-fn spread_in_cell(
-    csr: &Csr,
-    limit: Time,
-    nodes: &[TwoLabels],
-    local: &[u32],
-    cell: &[NodeId],
-    start: &mut Vec<(u64, u32)>,
-    improved: &mut BinaryHeap<Reverse<(u64, u32)>>,
-) -> Vec<u64> {
-    let (offsets, heads, times) = csr.raw();
-    let cell_source = nodes[cell[0] as usize].first as u32;
-    let mut second: Vec<u64> = cell.iter().map(|&v| nodes[v as usize].second).collect();
-    // The cell's starting labels are sorted once and merged with a heap that
-    // holds only the labels improved on the way (few: most runners-up are
-    // already the best).
-    start.clear();
-    start.extend(
-        second
-            .iter()
-            .enumerate()
-            .filter(|e| *e.1 != NONE_KEY)
-            .map(|(i, &k)| (k, i as u32)),
-    );
-    start.sort_unstable_by_key(|e| e.0);
-    improved.clear();
-    let mut next = 0;
-    loop {
-        let (k, i) = match (start.get(next), improved.peek()) {
-            (Some(&a), Some(&Reverse(b))) if b.0 < a.0 => {
-                improved.pop();
-                b
+/// Where the first pass posts the cells for the helper: `Some` when ready,
+/// `None` when the first pass failed (the helper then stops waiting).
+#[derive(Default)]
+struct CellBoard {
+    cells: OnceLock<Option<PreparedCells>>,
+}
+
+/// Posts `None` on the board if dropped before [`post`](Self::post) (a
+/// panic in the first pass), so that the helper never waits forever.
+struct PostOnDrop<'a> {
+    board: &'a CellBoard,
+}
+
+impl<'a> PostOnDrop<'a> {
+    fn post(&mut self, cells: PreparedCells) -> &'a PreparedCells {
+        let _ = self.board.cells.set(Some(cells));
+        self.board
+            .cells
+            .get()
+            .and_then(Option::as_ref)
+            .expect("just posted")
+    }
+}
+
+impl Drop for PostOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = self.board.cells.set(None);
+    }
+}
+
+impl CellBoard {
+    fn post_on_drop(&self) -> PostOnDrop<'_> {
+        PostOnDrop { board: self }
+    }
+
+    /// Waits (spinning: it lasts one first pass) for the cells.
+    fn wait(&self) -> Option<&PreparedCells> {
+        loop {
+            if let Some(cells) = self.cells.get() {
+                return cells.as_ref();
             }
-            (Some(&a), _) => {
-                next += 1;
-                a
-            }
-            (None, Some(&Reverse(b))) => {
-                improved.pop();
-                b
-            }
-            (None, None) => break,
-        };
-        if k != second[i as usize] {
-            continue;
-        }
-        let v = cell[i as usize];
-        let (d, s) = ((k >> 32) as Time, k as u32);
-        // SAFETY (all unchecked accesses below): a Csr's offsets are
-        // non-decreasing and <= num_arcs, its heads < num_nodes (checked
-        // when it is built or read); `v` is a node of the graph, `nodes` and
-        // `local` have num_nodes entries, and `local[w]` indexes `second`
-        // when `w` is in this cell.
-        let arcs = unsafe {
-            let (a, b) = (
-                *offsets.get_unchecked(v as usize) as usize,
-                *offsets.get_unchecked(v as usize + 1) as usize,
-            );
-            heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b))
-        };
-        for (&w, &t) in arcs {
-            let nd = d.saturating_add(t);
-            // (a node no source reached is in no cell, whatever its key's
-            // low bits say)
-            let fw = unsafe { nodes.get_unchecked(w as usize) }.first;
-            if nd > limit || fw as u32 != cell_source || fw == NONE_KEY {
-                continue;
-            }
-            let j = unsafe { *local.get_unchecked(w as usize) };
-            let sw = unsafe { second.get_unchecked_mut(j as usize) };
-            let l = key(Label { time: nd, source: s });
-            if l < *sw {
-                *sw = l;
-                improved.push(Reverse((l, j)));
-            }
+            std::hint::spin_loop();
         }
     }
-    second
+}
+
+/// Groups the nodes into cells and gathers what their searches read.
+fn prepare_cells(seeds: &[Seed], limit: Time, first: &[Label]) -> PreparedCells {
+    let Cells { nodes, start } = cells(first);
+    let mut info: Vec<NodeInfo> = first
+        .iter()
+        .map(|&l| NodeInfo {
+            time: l.time,
+            source: l.source,
+            slot: u32::MAX,
+        })
+        .collect();
+    for (i, &v) in nodes.iter().enumerate() {
+        info[v as usize].slot = i as u32;
+    }
+    let mut offers = vec![NONE_KEY; nodes.len()];
+    for seed in seeds {
+        let v = seed.node as usize;
+        if v < first.len() && seed.time <= limit && first[v] != Label::NONE && seed.source != first[v].source
+        {
+            let k = key(Label {
+                time: seed.time,
+                source: seed.source,
+            });
+            let at = &mut offers[info[v].slot as usize];
+            *at = (*at).min(k);
+        }
+    }
+    PreparedCells {
+        nodes,
+        start,
+        info,
+        offers,
+        next: AtomicUsize::new(0),
+    }
+}
+
+/// A node's nearest label and its position in the cells' order
+/// (`u32::MAX`: unreached), read together.
+#[derive(Clone, Copy)]
+#[repr(align(16))]
+struct NodeInfo {
+    time: Time,
+    source: u32,
+    slot: u32,
+}
+
+/// What every cell's search of [`second_labels`] reads.
+struct CellContext<'a> {
+    /// The graph searched, and the same turned round (the arcs entering
+    /// each node).
+    csr: &'a Csr,
+    reverse: &'a Csr,
+    limit: Time,
+    /// Each node's nearest label and position in the cells' order.
+    info: &'a [NodeInfo],
+}
+
+/// Buffers reused from cell to cell (per thread).
+#[derive(Default)]
+struct CellBuffers {
+    /// The cell's labels, and a last entry that no label improves.
+    labels: Vec<u64>,
+    /// On a symmetric graph, the arcs inside the cell, by tail position:
+    /// `inner[inner_start[i]..inner_start[i + 1]]` as (head position, time).
+    inner: Vec<(u32, Time)>,
+    inner_start: Vec<u32>,
+    /// Starting labels, sorted, and the labels improved on the way.
+    start: Vec<(u64, u32)>,
+    /// (As `key << 32 | position`: one comparison.)
+    improved: BinaryHeap<Reverse<u128>>,
+}
+
+/// The arcs leaving `v` in `csr`, without bounds checks.
+#[inline(always)]
+fn arcs_of(csr: &Csr, v: NodeId) -> std::iter::Zip<std::slice::Iter<'_, NodeId>, std::slice::Iter<'_, Time>> {
+    let (offsets, heads, times) = csr.raw();
+    // SAFETY: a Csr's offsets are non-decreasing and <= num_arcs (checked
+    // when it is built or read), and callers pass nodes of the graph.
+    unsafe {
+        let (a, b) = (
+            *offsets.get_unchecked(v as usize) as usize,
+            *offsets.get_unchecked(v as usize + 1) as usize,
+        );
+        heads.get_unchecked(a..b).iter().zip(times.get_unchecked(a..b))
+    }
+}
+
+impl CellContext<'_> {
+    /// The second labels of one cell, whose nodes are `cell` (at positions
+    /// `at..` in the cells' order); `second` holds the seeds' offers on
+    /// entry and the second labels on return.
+    fn spread(&self, cell: &[NodeId], at: u32, second: &mut [u64], buf: &mut CellBuffers) {
+        let len = cell.len() as u32;
+        // On a symmetric graph the arcs entering a node are those leaving
+        // it: the arcs inside the cell are gathered while the runners-up are
+        // read, and the search then reads only them.
+        let symmetric = std::ptr::eq(self.csr, self.reverse);
+        // Runners-up, pulled over the arcs entering each node from other
+        // cells, into `labels` (with a last, dummy entry: see below).
+        let labels = &mut buf.labels;
+        labels.clear();
+        buf.inner.clear();
+        buf.inner_start.clear();
+        buf.inner_start.push(0);
+        for (i, &w) in cell.iter().enumerate() {
+            let mut best = second[i];
+            let arcs = arcs_of(self.reverse, w);
+            let mut n = buf.inner.len();
+            if symmetric {
+                buf.inner.reserve(arcs.len());
+            }
+            let spare = buf.inner.as_mut_ptr();
+            for (&x, &t) in arcs {
+                // SAFETY: a Csr's heads are < num_nodes; `info` has
+                // num_nodes entries; `n < inner.capacity()` (reserved
+                // above: at most one entry per arc).
+                // Branch-free (about half the arcs leave the cell, at
+                // random): an unreached `x` has time UNREACHABLE, beyond
+                // any limit, and no slot.
+                let fx = unsafe { *self.info.get_unchecked(x as usize) };
+                let j = fx.slot.wrapping_sub(at);
+                let inside = j < len;
+                if symmetric {
+                    unsafe { spare.add(n).write((j, t)) };
+                    n += inside as usize;
+                }
+                let nd = fx.time.saturating_add(t);
+                let offered = !inside & (nd <= self.limit);
+                let k = key(Label {
+                    time: nd,
+                    source: fx.source,
+                });
+                best = best.min(if offered { k } else { NONE_KEY });
+            }
+            if symmetric {
+                // SAFETY: entries up to `n` were written above.
+                unsafe { buf.inner.set_len(n) };
+                buf.inner_start.push(n as u32);
+            }
+            labels.push(best);
+        }
+        labels.push(0);
+        // The search along the arcs inside the cell: starting labels sorted
+        // once, merged with a heap of the labels improved on the way.
+        buf.start.clear();
+        buf.start.extend(
+            labels[..len as usize]
+                .iter()
+                .enumerate()
+                .filter(|e| *e.1 != NONE_KEY)
+                .map(|(i, &k)| (k, i as u32)),
+        );
+        buf.start.sort_unstable_by_key(|e| e.0);
+        buf.improved.clear();
+        let mut next = 0;
+        loop {
+            let (k, i) = match (buf.start.get(next), buf.improved.peek()) {
+                (Some(&a), Some(&Reverse(b))) if ((b >> 32) as u64) < a.0 => {
+                    buf.improved.pop();
+                    ((b >> 32) as u64, b as u32)
+                }
+                (Some(&a), _) => {
+                    next += 1;
+                    a
+                }
+                (None, Some(&Reverse(b))) => {
+                    buf.improved.pop();
+                    ((b >> 32) as u64, b as u32)
+                }
+                (None, None) => break,
+            };
+            if k != labels[i as usize] {
+                continue;
+            }
+            let (d, s) = ((k >> 32) as Time, k as u32);
+            if symmetric {
+                let (a, b) = (
+                    buf.inner_start[i as usize] as usize,
+                    buf.inner_start[i as usize + 1] as usize,
+                );
+                for &(j, t) in &buf.inner[a..b] {
+                    let nd = d.saturating_add(t);
+                    let l = key(Label { time: nd, source: s });
+                    // SAFETY: `inner` holds positions in the cell, < len.
+                    let lj = unsafe { labels.get_unchecked_mut(j as usize) };
+                    if l < *lj && nd <= self.limit {
+                        *lj = l;
+                        buf.improved.push(Reverse((l as u128) << 32 | j as u128));
+                    }
+                }
+                continue;
+            }
+            for (&w, &t) in arcs_of(self.csr, cell[i as usize]) {
+                // Arcs leaving the cell (about half, at random) go to the
+                // dummy last entry, which no label improves: no branch.
+                // SAFETY: a Csr's heads are < num_nodes; `info` has
+                // num_nodes entries; `j <= len` indexes `labels`.
+                let j = unsafe { self.info.get_unchecked(w as usize) }
+                    .slot
+                    .wrapping_sub(at)
+                    .min(len);
+                let nd = d.saturating_add(t);
+                let l = key(Label { time: nd, source: s });
+                let lj = unsafe { labels.get_unchecked_mut(j as usize) };
+                if l < *lj && nd <= self.limit {
+                    *lj = l;
+                    buf.improved.push(Reverse((l as u128) << 32 | j as u128));
+                }
+            }
+        }
+        second.copy_from_slice(&labels[..len as usize]);
+    }
 }
 
 /// The reached nodes grouped by their nearest source (ascending), each
@@ -408,30 +566,17 @@ struct Cells {
     start: Vec<u32>,
 }
 
-impl Cells {
-    fn iter(&self) -> impl Iterator<Item = &[NodeId]> {
-        self.start
-            .windows(2)
-            .map(|w| &self.nodes[w[0] as usize..w[1] as usize])
-    }
-}
-
 /// Groups the reached nodes by their nearest source, with a counting sort
 /// over the source indices (compact in practice: a sort when they are not).
-fn cells(labels: &[TwoLabels]) -> Cells {
-    let sources = || {
-        labels
-            .iter()
-            .filter(|x| x.first != NONE_KEY)
-            .map(|x| x.first as u32)
-    };
+fn cells(labels: &[Label]) -> Cells {
+    let sources = || labels.iter().filter(|l| **l != Label::NONE).map(|l| l.source);
     let max_source = sources().max().map_or(0, |s| s as usize);
     if max_source > 2 * labels.len() + 1024 {
         let mut pairs: Vec<(u32, NodeId)> = labels
             .iter()
             .enumerate()
-            .filter(|(_, x)| x.first != NONE_KEY)
-            .map(|(v, x)| (x.first as u32, v as NodeId))
+            .filter(|(_, l)| **l != Label::NONE)
+            .map(|(v, l)| (l.source, v as NodeId))
             .collect();
         pairs.sort_unstable();
         let mut start = vec![0u32];
@@ -455,9 +600,9 @@ fn cells(labels: &[TwoLabels]) -> Cells {
     }
     let mut next = start.clone();
     let mut nodes = vec![0; start[max_source + 1] as usize];
-    for (v, x) in labels.iter().enumerate() {
-        if x.first != NONE_KEY {
-            let at = &mut next[x.first as u32 as usize];
+    for (v, l) in labels.iter().enumerate() {
+        if *l != Label::NONE {
+            let at = &mut next[l.source as usize];
             nodes[*at as usize] = v as NodeId;
             *at += 1;
         }

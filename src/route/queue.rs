@@ -154,11 +154,15 @@ unsafe impl MonotoneQueue for BinaryQueue {
 ///
 /// Bucket `i > 0` holds keys whose highest bit differing from the last popped
 /// key is bit `i - 1`; bucket 0 holds keys equal to it. Popping from an empty
-/// bucket 0 redistributes the first non-empty bucket around its minimum.
+/// bucket 0 redistributes the first non-empty bucket around its minimum,
+/// found with one bit scan of a mask of the non-empty buckets.
 #[derive(Debug, Clone)]
 pub struct RadixQueue {
     last: u64,
     len: usize,
+    /// Bit `i - 1` set when bucket `i > 0` may be non-empty (set on push,
+    /// cleared when the bucket is redistributed).
+    nonempty: u64,
     buckets: Vec<Vec<(u64, NodeId)>>,
 }
 
@@ -167,6 +171,7 @@ impl Default for RadixQueue {
         RadixQueue {
             last: 0,
             len: 0,
+            nonempty: 0,
             buckets: vec![Vec::new(); 65],
         }
     }
@@ -177,6 +182,29 @@ impl RadixQueue {
     fn bucket(last: u64, key: u64) -> usize {
         (64 - (key ^ last).leading_zeros()) as usize
     }
+
+    /// Moves the first non-empty bucket's entries into lower buckets around
+    /// its minimum, which becomes `last` (bucket 0 is empty on entry).
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) {
+        let i = self.nonempty.trailing_zeros() as usize + 1;
+        self.nonempty &= self.nonempty - 1;
+        // Take the bucket out to redistribute without aliasing; its buffer
+        // is put back so nothing is reallocated next time.
+        let mut moved = std::mem::take(&mut self.buckets[i]);
+        let min = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
+        self.last = min;
+        for &(k, v) in &moved {
+            let b = Self::bucket(min, k);
+            self.buckets[b].push((k, v));
+            if b > 0 {
+                self.nonempty |= 1 << (b - 1);
+            }
+        }
+        moved.clear();
+        self.buckets[i] = moved;
+    }
 }
 
 // SAFETY: `pop` returns only entries that `push` stored.
@@ -185,7 +213,11 @@ unsafe impl MonotoneQueue for RadixQueue {
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         let key = pack(time, tie);
         debug_assert!(key >= self.last, "radix heap used non-monotonically");
-        self.buckets[Self::bucket(self.last, key)].push((key, node));
+        let b = Self::bucket(self.last, key);
+        self.buckets[b].push((key, node));
+        if b > 0 {
+            self.nonempty |= 1 << (b - 1);
+        }
         self.len += 1;
     }
 
@@ -195,17 +227,7 @@ unsafe impl MonotoneQueue for RadixQueue {
             return None;
         }
         if self.buckets[0].is_empty() {
-            let i = self.buckets.iter().position(|b| !b.is_empty())?;
-            let min = self.buckets[i].iter().map(|e| e.0).min()?;
-            self.last = min;
-            // Take the bucket out to redistribute without aliasing; its
-            // buffer is put back so nothing is reallocated next time.
-            let mut moved = std::mem::take(&mut self.buckets[i]);
-            for &(k, v) in &moved {
-                self.buckets[Self::bucket(min, k)].push((k, v));
-            }
-            moved.clear();
-            self.buckets[i] = moved;
+            self.refill();
         }
         let (k, v) = self.buckets[0].pop()?;
         self.len -= 1;
@@ -219,6 +241,7 @@ unsafe impl MonotoneQueue for RadixQueue {
         }
         self.len = 0;
         self.last = 0;
+        self.nonempty = 0;
     }
 }
 

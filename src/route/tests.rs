@@ -133,11 +133,35 @@ fn brute_nearest(g: &RoadGraph, seeds: &[Seed], num_sources: usize, limit: Time)
     Nearest { first, second }
 }
 
+/// `g` with every arc doubled the other way: a symmetric graph, whose
+/// backward arrays are its forward ones (`nearest_two`'s own path).
+fn symmetrised(g: &RoadGraph) -> RoadGraph {
+    let edges: Vec<Edge> = g
+        .edges()
+        .flat_map(|e| [e, Edge::new(e.to, e.from, e.time)])
+        .collect();
+    let s = RoadGraph::from_edges(g.num_nodes(), &edges).unwrap();
+    assert!(s.is_symmetric());
+    assert!(std::ptr::eq(s.forward(), s.backward()));
+    s
+}
+
 #[test]
 fn nearest_and_second_match_brute_force() {
-    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    check_nearest_two_against_brute_force(2, |g| g);
+}
+
+#[test]
+fn nearest_and_second_match_brute_force_on_symmetric_graphs() {
+    check_nearest_two_against_brute_force(12, |g| symmetrised(&g));
+}
+
+fn check_nearest_two_against_brute_force(seed: u64, shape: impl Fn(RoadGraph) -> RoadGraph) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut symmetric = 0;
     for case in 0..3000 {
-        let g = random_graph(&mut rng);
+        let g = shape(random_graph(&mut rng));
+        symmetric += g.is_symmetric() as usize;
         let k = rng.random_range(0..6usize);
         // several sources may share a node; a source may enter at several
         // nodes, with a starting time
@@ -164,13 +188,15 @@ fn nearest_and_second_match_brute_force() {
         };
         let lim = (limit != UNREACHABLE - 1).then_some(limit);
         let expect = brute_nearest(&g, &seeds, k, limit);
-        let got = nearest_two(g.forward(), &seeds, lim);
+        let got = nearest_two(g.forward(), g.backward(), &seeds, lim);
         assert_eq!(got, expect, "case {case}: {g:?} seeds {seeds:?} limit {limit}");
         assert_eq!(nearest(g.forward(), &seeds, lim), expect.first, "case {case}");
         for l in &expect.second {
             assert!(l.is_none() || l.source != NO_NODE);
         }
     }
+    // (the plain random graphs are symmetric only when tiny)
+    assert!(symmetric > 100, "{symmetric} symmetric graphs");
 }
 
 #[test]
@@ -280,6 +306,8 @@ fn one_way_street_direction() {
 fn same_result_whatever_the_thread_count() {
     let syn = crate::synthetic::road_grid(60, 60, 11);
     let g = &syn.graph;
+    assert!(!g.is_symmetric()); // (one-way streets)
+    let s = symmetrised(g);
     let sources: Vec<NodeId> = (0..200).map(|i| (i * 17 % g.num_nodes()) as NodeId).collect();
     let targets: Vec<NodeId> = (0..50).map(|i| (i * 71 % g.num_nodes()) as NodeId).collect();
     let run = |threads| {
@@ -289,11 +317,13 @@ fn same_result_whatever_the_thread_count() {
             .unwrap();
         pool.install(|| {
             let seeds = Seed::at_nodes(&sources);
-            let two = nearest_two(g.backward(), &seeds, None);
+            let two = nearest_two(g.backward(), g.forward(), &seeds, None);
+            let sym = nearest_two(s.backward(), s.forward(), &seeds, None);
             (
                 matrix(g.forward(), &sources, &targets, Some(6000)),
                 two.first,
                 two.second,
+                sym,
             )
         })
     };
@@ -340,7 +370,7 @@ fn every_queue_matches_oracles() {
                 .collect();
             let expect = brute_nearest(&g, &seeds, k, UNREACHABLE - 1);
             assert_eq!(
-                nearest_two_with::<Q>(g.forward(), &seeds, None),
+                nearest_two_with::<Q>(g.forward(), g.backward(), &seeds, None),
                 expect,
                 "case {case}"
             );
@@ -382,8 +412,8 @@ fn nearest_two_with_sparse_source_indices() {
                 ..*x
             })
             .collect();
-        let expect = nearest_two(g.forward(), &small, None);
-        let got = nearest_two(g.forward(), &big, None);
+        let expect = nearest_two(g.forward(), g.backward(), &small, None);
+        let got = nearest_two(g.forward(), g.backward(), &big, None);
         let relabel = |l: Label| {
             if l.is_none() {
                 l
@@ -447,7 +477,7 @@ fn long_arcs_and_late_seeds() {
             source: 0,
         },
     ];
-    let near = nearest_two(g.forward(), &seeds, None);
+    let near = nearest_two(g.forward(), g.backward(), &seeds, None);
     assert_eq!(near.first[2], Label { time: 3, source: 1 });
     assert_eq!(
         near.second[2],
