@@ -333,13 +333,21 @@ impl CellBoard {
         PostOnDrop { board: self }
     }
 
-    /// Waits (spinning: it lasts one first pass) for the cells.
+    /// Waits for the cells: it lasts one first pass, spinning at first,
+    /// then yielding the core to whoever needs it (e.g. that pass, when
+    /// the threads outnumber the cores).
     fn wait(&self) -> Option<&PreparedCells> {
+        let mut spins = 0u32;
         loop {
             if let Some(cells) = self.cells.get() {
                 return cells.as_ref();
             }
-            std::hint::spin_loop();
+            if spins < 1 << 14 {
+                spins += 1;
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
         }
     }
 }
