@@ -10,7 +10,7 @@ mod bands;
 mod summary;
 
 pub use bands::Bands;
-pub use summary::{DepSummary, Summary, group, is_beyond, summarize};
+pub use summary::{DepSummary, Summary, group, is_beyond, last_time_within, summarize};
 
 use rayon::prelude::*;
 

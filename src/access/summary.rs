@@ -61,6 +61,28 @@ pub fn is_beyond(minutes: Option<f64>, threshold: f64) -> bool {
     minutes.is_none_or(|m| m > threshold)
 }
 
+/// The largest time (tenths of a second) that [`is_beyond`] keeps within
+/// `threshold` minutes, `None` when not even 0 is: `t <= last` is then the
+/// very same test on integer times (found by bisection on `is_beyond`
+/// itself, so the two never disagree through rounding).
+pub fn last_time_within(threshold: f64) -> Option<crate::units::Time> {
+    use crate::units::{UNREACHABLE, to_minutes};
+    let beyond = |t| is_beyond(to_minutes(t), threshold);
+    if beyond(0) {
+        return None;
+    }
+    let (mut lo, mut hi) = (0, UNREACHABLE); // within at lo, beyond at hi
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if beyond(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(lo)
+}
+
 /// Builds the summary; `worst_n` places are listed, worst first (ties by id).
 pub fn summarize(
     places: &[Place],

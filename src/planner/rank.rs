@@ -1,5 +1,5 @@
-use crate::access::{PlaceAccess, is_beyond};
-use crate::units::{Time, UNREACHABLE, to_minutes};
+use crate::access::{PlaceAccess, last_time_within};
+use crate::units::Time;
 
 /// What closing one facility alone would do.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,18 +43,8 @@ pub fn rank_closures(
             population_left_without: 0,
         })
         .collect();
-    // `is_beyond` on minutes, as integer comparisons of times: a place is
-    // within the threshold when its time is at most `within` (found by
-    // bisection on the very test `is_beyond` makes, so both agree).
-    let beyond = |t: Time| is_beyond(to_minutes(t), threshold);
-    let within: Option<Time> = (!beyond(0)).then(|| {
-        let (mut lo, mut hi) = (0, UNREACHABLE); // !beyond(lo), beyond(hi)
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if beyond(mid) { hi = mid } else { lo = mid }
-        }
-        lo
-    });
+    // `is_beyond` on minutes, as integer comparisons of times
+    let within = last_time_within(threshold);
     let is_within = |t: Time| within.is_some_and(|w| t <= w);
     for (a, &pop) in access.iter().zip(population) {
         if a.first.is_none() {
@@ -88,7 +78,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::access::{Place, Site, nearest_sites};
+    use crate::access::{Place, Site, is_beyond, nearest_sites};
 
     /// Naive: close each facility, rerun, compare.
     #[test]

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use crate::access::{Entries, PlaceAccess, is_beyond};
 use crate::graph::RoadGraph;
 use crate::route::BoundedSearch;
-use crate::units::{DS_PER_MIN, Time, UNREACHABLE};
+use crate::units::{Time, UNREACHABLE};
 
 /// One step of the greedy site selection.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,9 +60,12 @@ fn coverage(
 }
 
 /// The largest time (tenths of a second) not beyond `threshold` minutes, so
-/// that `t <= threshold_limit(x)` agrees with [`is_beyond`].
+/// that `t <= threshold_limit(x)` agrees with [`is_beyond`] (0 when nothing
+/// is within: a negative threshold).
 pub(crate) fn threshold_limit(threshold: f64) -> Time {
-    ((threshold * DS_PER_MIN as f64).floor()).clamp(0.0, (UNREACHABLE - 1) as f64) as Time
+    crate::access::last_time_within(threshold)
+        .unwrap_or(0)
+        .min(UNREACHABLE - 1)
 }
 
 /// Chooses `k` new sites among `candidates` (entries into the graph) to

@@ -1,8 +1,12 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::thread::Thread;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use super::queue::{DialQueue, MonotoneQueue, RadixQueue, dial_suits, prefetch_upcoming_labels};
 use crate::graph::Csr;
@@ -42,6 +46,8 @@ impl Label {
 pub struct Seed {
     pub node: NodeId,
     pub time: Time,
+    /// The source's index; `u32::MAX` ([`NO_NODE`]) means none: such seeds
+    /// are ignored.
     pub source: u32,
 }
 
@@ -95,7 +101,7 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
 /// [`nearest`] with a chosen queue (for comparing queues).
 #[doc(hidden)]
 pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
-    let limit = limit.unwrap_or(UNREACHABLE - 1);
+    let limit = limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1);
     let n = csr.num_nodes();
     let mut best = vec![Label::NONE; n];
     let mut queue = Q::default();
@@ -105,7 +111,7 @@ pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<T
             time: seed.time,
             source: seed.source,
         };
-        if v < n && seed.time <= limit && l < best[v] {
+        if v < n && seed.time <= limit && seed.source != NO_NODE && l < best[v] {
             best[v] = l;
             queue.push(seed.time, seed.source, seed.node);
         }
@@ -181,7 +187,7 @@ pub fn nearest_two_with<Q: MonotoneQueue>(
     let ctx = |info| CellContext {
         csr,
         reverse,
-        limit: limit.unwrap_or(UNREACHABLE - 1),
+        limit: limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1),
         info,
     };
     // The helper is queued before the first pass, so that a sleeping worker
@@ -189,19 +195,31 @@ pub fn nearest_two_with<Q: MonotoneQueue>(
     // the cells' work, when it was asked for only after the pass); it then
     // waits for the cells and shares them. Each cell's labels depend on the
     // cell alone: the same result whatever the thread count.
+    // Nothing before `post` may use rayon: a thread waiting in it could
+    // pick up the helper, which would wait for the post.
     let ((first, mine), theirs) = rayon::join(
         || {
             let mut post = board.post_on_drop();
             let first = nearest_with::<Q>(csr, seeds, limit);
-            let cells = prepare_cells(seeds, limit.unwrap_or(UNREACHABLE - 1), &first);
+            let cells = prepare_cells(
+                seeds,
+                limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1),
+                &first,
+            );
             let cells = post.post(cells);
-            (first, cells.work(&ctx(&cells.info)))
+            // More threads than the helper and this one join now.
+            let extra = rayon::current_num_threads().saturating_sub(2);
+            let mine: Vec<CellsDone> = (0..=extra)
+                .into_par_iter()
+                .map(|_| cells.work(&ctx(&cells.info)))
+                .collect();
+            (first, mine)
         },
         || board.wait().map(|cells| cells.work(&ctx(&cells.info))),
     );
     let cells = board.cells.get().and_then(Option::as_ref).expect("posted");
     let mut second = vec![Label::NONE; first.len()];
-    for done in std::iter::once(mine).chain(theirs) {
+    for done in mine.into_iter().chain(theirs) {
         let mut labels = done.labels.iter();
         for &c in &done.cells {
             let (a, b) = (
@@ -303,7 +321,15 @@ impl PreparedCells {
 #[derive(Default)]
 struct CellBoard {
     cells: OnceLock<Option<PreparedCells>>,
+    /// The helper, once it has stopped spinning and parks.
+    parked: Mutex<Option<Thread>>,
 }
+
+/// How long the helper spins before it parks: longer than the first pass on
+/// the France commune graph (about 5 ms), so that it is awake when the
+/// cells come; on bigger graphs it parks, and waking it costs little next
+/// to their first pass.
+const HELPER_SPIN: Duration = Duration::from_millis(20);
 
 /// Posts `None` on the board if dropped before [`post`](Self::post) (a
 /// panic in the first pass), so that the helper never waits forever.
@@ -313,7 +339,7 @@ struct PostOnDrop<'a> {
 
 impl<'a> PostOnDrop<'a> {
     fn post(&mut self, cells: PreparedCells) -> &'a PreparedCells {
-        let _ = self.board.cells.set(Some(cells));
+        self.board.publish(Some(cells));
         self.board
             .cells
             .get()
@@ -324,7 +350,7 @@ impl<'a> PostOnDrop<'a> {
 
 impl Drop for PostOnDrop<'_> {
     fn drop(&mut self) {
-        let _ = self.board.cells.set(None);
+        self.board.publish(None);
     }
 }
 
@@ -333,20 +359,36 @@ impl CellBoard {
         PostOnDrop { board: self }
     }
 
-    /// Waits for the cells: it lasts one first pass, spinning at first,
-    /// then yielding the core to whoever needs it (e.g. that pass, when
-    /// the threads outnumber the cores).
+    /// Sets the board (once: later calls do nothing) and wakes the helper
+    /// if it parked. The lock orders this with [`wait`](Self::wait): a
+    /// helper that parks after it sees the cells when it looks again.
+    fn publish(&self, cells: Option<PreparedCells>) {
+        let _ = self.cells.set(cells);
+        let parked = self.parked.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(helper) = parked {
+            helper.unpark();
+        }
+    }
+
+    /// Waits for the cells: spinning for up to [`HELPER_SPIN`], then parked
+    /// until [`publish`](Self::publish) wakes it.
     fn wait(&self) -> Option<&PreparedCells> {
+        let start = Instant::now();
         let mut spins = 0u32;
         loop {
             if let Some(cells) = self.cells.get() {
                 return cells.as_ref();
             }
-            if spins < 1 << 14 {
-                spins += 1;
+            spins = spins.wrapping_add(1);
+            if !spins.is_multiple_of(256) || start.elapsed() < HELPER_SPIN {
                 std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
+                continue;
+            }
+            *self.parked.lock().unwrap_or_else(|e| e.into_inner()) = Some(std::thread::current());
+            // (parks until unparked, or returns at once if it already was;
+            // spurious wake-ups loop)
+            while self.cells.get().is_none() {
+                std::thread::park();
             }
         }
     }
@@ -369,7 +411,11 @@ fn prepare_cells(seeds: &[Seed], limit: Time, first: &[Label]) -> PreparedCells 
     let mut offers = vec![NONE_KEY; nodes.len()];
     for seed in seeds {
         let v = seed.node as usize;
-        if v < first.len() && seed.time <= limit && first[v] != Label::NONE && seed.source != first[v].source
+        if v < first.len()
+            && seed.time <= limit
+            && seed.source != NO_NODE
+            && first[v] != Label::NONE
+            && seed.source != first[v].source
         {
             let k = key(Label {
                 time: seed.time,
@@ -398,7 +444,7 @@ struct NodeInfo {
     slot: u32,
 }
 
-/// What every cell's search of [`second_labels`] reads.
+/// What every cell's search reads.
 struct CellContext<'a> {
     /// The graph searched, and the same turned round (the arcs entering
     /// each node).

@@ -330,7 +330,7 @@ fn same_result_whatever_the_thread_count() {
     let (a, b) = (run(1), run(2));
     assert_eq!(a, b);
     assert!(a.0.times.iter().any(|&t| t != UNREACHABLE && t > 0));
-    // nearest_two spreads its second labels over threads, one cell each
+    // nearest_two shares its cells (4 per claim) between threads
     assert!(a.2.iter().filter(|l| !l.is_none()).count() > g.num_nodes() / 2);
 }
 
@@ -493,4 +493,28 @@ fn long_arcs_and_late_seeds() {
             source: 0
         }
     );
+}
+
+/// A seed whose source is `u32::MAX` (the "none" index) is ignored, and a
+/// limit of `UNREACHABLE` is no limit.
+#[test]
+fn seeds_of_no_source_are_ignored() {
+    let g = RoadGraph::from_edges(2, &[Edge::new(0, 1, 5), Edge::new(1, 0, 5)]).unwrap();
+    let seeds = [
+        Seed {
+            node: 0,
+            time: 0,
+            source: NO_NODE,
+        },
+        Seed {
+            node: 1,
+            time: 0,
+            source: 0,
+        },
+    ];
+    let two = nearest_two(g.forward(), g.backward(), &seeds, Some(UNREACHABLE));
+    let l = |time| Label { time, source: 0 };
+    assert_eq!(two.first, vec![l(5), l(0)]);
+    assert_eq!(two.second, vec![Label::NONE; 2]);
+    assert_eq!(nearest(g.forward(), &seeds, Some(UNREACHABLE)), two.first);
 }
