@@ -133,6 +133,14 @@ impl Crs {
         let out = [p.0.to_degrees(), p.1.to_degrees()];
         out.iter().all(|v| v.is_finite()).then_some(out)
     }
+
+    /// [`to_lon_lat`](Self::to_lon_lat), `None` also when the result is not
+    /// on Earth (longitude beyond ±180° or latitude beyond ±90°: the point
+    /// was not in this CRS).
+    pub fn to_lon_lat_on_earth(&self, x: f64, y: f64) -> Option<[f64; 2]> {
+        self.to_lon_lat(x, y)
+            .filter(|q| (-180.0..=180.0).contains(&q[0]) && (-90.0..=90.0).contains(&q[1]))
+    }
 }
 
 #[cfg(test)]

@@ -376,23 +376,19 @@ impl Builder<'_> {
         for part in parts {
             let mut pts = Vec::with_capacity(part.len());
             for p in part {
-                let q = self
-                    .crs
-                    .to_lon_lat(p[0], p[1])
-                    .filter(|q| (-180.0..=180.0).contains(&q[0]) && (-90.0..=90.0).contains(&q[1]))
-                    .ok_or_else(|| {
-                        Error::field(
-                            path,
-                            rec,
-                            "geometry",
-                            format!(
-                                "record {rec}: ({}, {}) is not a position in EPSG:{}",
-                                p[0],
-                                p[1],
-                                self.crs.epsg()
-                            ),
-                        )
-                    })?;
+                let q = self.crs.to_lon_lat_on_earth(p[0], p[1]).ok_or_else(|| {
+                    Error::field(
+                        path,
+                        rec,
+                        "geometry",
+                        format!(
+                            "record {rec}: ({}, {}) is not a position in EPSG:{}",
+                            p[0],
+                            p[1],
+                            self.crs.epsg()
+                        ),
+                    )
+                })?;
                 if pts.last() != Some(&q) {
                     pts.push(q);
                 }

@@ -25,9 +25,29 @@ pub fn read_osm_xml(path: &Path, profile: &CarProfile) -> Result<RoadNetwork> {
     read_osm_xml_bytes(path, &bytes, profile)
 }
 
-fn line_of(bytes: &[u8], pos: u64) -> u64 {
+/// The line (from 1) of byte `pos` of `bytes`.
+pub(super) fn line_of(bytes: &[u8], pos: u64) -> u64 {
     let end = (pos as usize).min(bytes.len());
     1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The next event of an XML reader over `bytes` and the byte where it
+/// starts; malformed XML is an error naming the file and line.
+pub(super) fn next_event<'a>(
+    reader: &mut quick_xml::Reader<&'a [u8]>,
+    bytes: &[u8],
+    path: &Path,
+) -> Result<(u64, Event<'a>)> {
+    let pos = reader.buffer_position();
+    let ev = reader.read_event().map_err(|e| {
+        Error::field(
+            path,
+            line_of(bytes, reader.error_position()),
+            "xml",
+            format!("malformed XML: {e}"),
+        )
+    })?;
+    Ok((pos, ev))
 }
 
 /// Reads OSM XML already in memory; `path` is used in messages.
@@ -51,15 +71,7 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     // The way being read: id, first ref, tags.
     let mut way: Option<OpenWay> = None;
     loop {
-        let pos = reader.buffer_position();
-        let ev = reader.read_event().map_err(|e| {
-            Error::field(
-                path,
-                line_of(bytes, reader.error_position()),
-                "xml",
-                format!("malformed XML: {e}"),
-            )
-        })?;
+        let (pos, ev) = next_event(&mut reader, bytes, path)?;
         let line = || line_of(bytes, pos);
         let (e, empty) = match ev {
             Event::Start(e) => (e, false),

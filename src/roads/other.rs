@@ -24,6 +24,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
 use super::input::ReadOptions;
+use super::osm_xml::{line_of, next_event};
 use super::sections::{Link, NodeTable, links_to_network};
 use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork, WindingParams};
 use crate::error::{Error, Result};
@@ -86,11 +87,6 @@ fn numeric_id(s: &str, next_negative: &mut i64) -> i64 {
         *next_negative -= 1;
         *next_negative
     })
-}
-
-fn line_of(bytes: &[u8], pos: u64) -> u64 {
-    let end = (pos as usize).min(bytes.len());
-    1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Reads a MATSim network XML file (optionally gzipped) with the profile's
@@ -206,15 +202,7 @@ pub fn read_matsim_with(
     let mut cur: Option<OpenLink> = None;
     let mut attr_name: Option<String> = None;
     loop {
-        let pos = reader.buffer_position();
-        let ev = reader.read_event().map_err(|e| {
-            Error::field(
-                path,
-                line_of(bytes, reader.error_position()),
-                "xml",
-                format!("malformed XML: {e}"),
-            )
-        })?;
+        let (pos, ev) = next_event(&mut reader, bytes, path)?;
         let line = || line_of(bytes, pos);
         let ev_kind = match ev {
             Event::Empty(_) => Kind::Empty,
@@ -253,17 +241,9 @@ pub fn read_matsim_with(
                         let c = crs.as_ref().ok_or_else(|| Error::Invalid("CRS".into()))?;
                         let id = get("id")?;
                         let (x, y) = (num("x")?, num("y")?);
-                        let p = c
-                            .to_lon_lat(x, y)
-                            .filter(|q| (-180.0..=180.0).contains(&q[0]) && (-90.0..=90.0).contains(&q[1]))
-                            .ok_or_else(|| {
-                                Error::field(
-                                    path,
-                                    line(),
-                                    "x",
-                                    format!("not a position in EPSG:{}", c.epsg()),
-                                )
-                            })?;
+                        let p = c.to_lon_lat_on_earth(x, y).ok_or_else(|| {
+                            Error::field(path, line(), "x", format!("not a position in EPSG:{}", c.epsg()))
+                        })?;
                         nodes.insert(&id, p);
                     }
                     "link" => {

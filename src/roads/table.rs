@@ -163,16 +163,14 @@ fn crs(path: &Path, epsg: u32) -> Result<Crs> {
 
 /// Converts a point to WGS84 `[lon, lat]`, checking it lands on Earth.
 fn to_lonlat(path: &Path, line: u64, field: &str, crs: &Crs, p: [f64; 2]) -> Result<[f64; 2]> {
-    crs.to_lon_lat(p[0], p[1])
-        .filter(|q| (-180.0..=180.0).contains(&q[0]) && (-90.0..=90.0).contains(&q[1]))
-        .ok_or_else(|| {
-            Error::field(
-                path,
-                line,
-                field,
-                format!("({}, {}) is not a position in EPSG:{}", p[0], p[1], crs.epsg()),
-            )
-        })
+    crs.to_lon_lat_on_earth(p[0], p[1]).ok_or_else(|| {
+        Error::field(
+            path,
+            line,
+            field,
+            format!("({}, {}) is not a position in EPSG:{}", p[0], p[1], crs.epsg()),
+        )
+    })
 }
 
 /// Reads a nodes file: `node_id` and `lon`,`lat` (WGS84) or `x`,`y` (in
