@@ -185,8 +185,8 @@ pub fn nearest_two_with<Q: MonotoneQueue>(
     );
     let board = CellBoard::default();
     let ctx = |info| CellContext {
-        csr,
         reverse,
+        symmetric: std::ptr::eq(csr, reverse),
         limit: limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1),
         info,
     };
@@ -446,10 +446,11 @@ struct NodeInfo {
 
 /// What every cell's search reads.
 struct CellContext<'a> {
-    /// The graph searched, and the same turned round (the arcs entering
-    /// each node).
-    csr: &'a Csr,
+    /// The graph searched turned round: the arcs entering each node.
     reverse: &'a Csr,
+    /// Whether the graph is its own reverse (a symmetric `RoadGraph` stores
+    /// one CSR for both directions).
+    symmetric: bool,
     limit: Time,
     /// Each node's nearest label and position in the cells' order.
     info: &'a [NodeInfo],
@@ -458,16 +459,50 @@ struct CellContext<'a> {
 /// Buffers reused from cell to cell (per thread).
 #[derive(Default)]
 struct CellBuffers {
-    /// The cell's labels, and a last entry that no label improves.
+    /// The cell's labels.
     labels: Vec<u64>,
-    /// On a symmetric graph, the arcs inside the cell, by tail position:
+    /// The arcs inside the cell, by tail position:
     /// `inner[inner_start[i]..inner_start[i + 1]]` as (head position, time).
     inner: Vec<(u32, Time)>,
     inner_start: Vec<u32>,
+    /// On a one-way graph, the arcs inside the cell as gathered: (tail,
+    /// head, time) by head.
+    gathered: Vec<(u32, u32, Time)>,
     /// Starting labels, sorted, and the labels improved on the way.
     start: Vec<(u64, u32)>,
     /// (As `key << 32 | position`: one comparison.)
     improved: BinaryHeap<Reverse<u128>>,
+}
+
+/// Groups the arcs `gathered` (tail, head, time) by tail into `inner`
+/// (head, time) and `start` (a counting sort over the cell's `len`
+/// positions): tail `j`'s arcs are `inner[start[j]..start[j + 1]]`.
+fn group_by_tail(
+    gathered: &[(u32, u32, Time)],
+    inner: &mut Vec<(u32, Time)>,
+    start: &mut Vec<u32>,
+    len: usize,
+) {
+    start.clear();
+    start.resize(len + 1, 0);
+    for &(j, _, _) in gathered {
+        start[j as usize + 1] += 1;
+    }
+    for i in 0..len {
+        start[i + 1] += start[i];
+    }
+    inner.clear();
+    inner.resize(gathered.len(), (0, 0));
+    // (each tail's next free entry, moved one tail along afterwards)
+    for &(j, i, t) in gathered {
+        let at = &mut start[j as usize];
+        inner[*at as usize] = (i, t);
+        *at += 1;
+    }
+    for i in (1..=len).rev() {
+        start[i] = start[i - 1];
+    }
+    start[0] = 0;
 }
 
 /// The arcs leaving `v` in `csr`, without bounds checks.
@@ -491,39 +526,47 @@ impl CellContext<'_> {
     /// entry and the second labels on return.
     fn spread(&self, cell: &[NodeId], at: u32, second: &mut [u64], buf: &mut CellBuffers) {
         let len = cell.len() as u32;
-        // On a symmetric graph the arcs entering a node are those leaving
-        // it: the arcs inside the cell are gathered while the runners-up are
-        // read, and the search then reads only them.
-        let symmetric = std::ptr::eq(self.csr, self.reverse);
-        // Runners-up, pulled over the arcs entering each node from other
-        // cells, into `labels` (with a last, dummy entry: see below).
+        // The arcs inside the cell are gathered while the runners-up are
+        // read; the search then follows only them. On a symmetric graph the
+        // arcs entering a node are those leaving it: gathered per node, they
+        // are already grouped by tail. Otherwise they are gathered with
+        // their head and grouped by tail after (a counting sort).
+        let symmetric = self.symmetric;
         let labels = &mut buf.labels;
         labels.clear();
         buf.inner.clear();
         buf.inner_start.clear();
         buf.inner_start.push(0);
+        buf.gathered.clear();
         for (i, &w) in cell.iter().enumerate() {
             let mut best = second[i];
             let arcs = arcs_of(self.reverse, w);
-            let mut n = buf.inner.len();
-            if symmetric {
+            // (at most one entry per arc: `n` stays below the capacity)
+            let mut n = if symmetric {
                 buf.inner.reserve(arcs.len());
-            }
-            let spare = buf.inner.as_mut_ptr();
+                buf.inner.len()
+            } else {
+                buf.gathered.reserve(arcs.len());
+                buf.gathered.len()
+            };
+            let (inner, gathered) = (buf.inner.as_mut_ptr(), buf.gathered.as_mut_ptr());
             for (&x, &t) in arcs {
                 // SAFETY: a Csr's heads are < num_nodes; `info` has
-                // num_nodes entries; `n < inner.capacity()` (reserved
-                // above: at most one entry per arc).
+                // num_nodes entries; `n` < the capacity reserved above.
                 // Branch-free (about half the arcs leave the cell, at
                 // random): an unreached `x` has time UNREACHABLE, beyond
                 // any limit, and no slot.
                 let fx = unsafe { *self.info.get_unchecked(x as usize) };
                 let j = fx.slot.wrapping_sub(at);
                 let inside = j < len;
-                if symmetric {
-                    unsafe { spare.add(n).write((j, t)) };
-                    n += inside as usize;
+                unsafe {
+                    if symmetric {
+                        inner.add(n).write((j, t));
+                    } else {
+                        gathered.add(n).write((j, i as u32, t));
+                    }
                 }
+                n += inside as usize;
                 let nd = fx.time.saturating_add(t);
                 let offered = !inside & (nd <= self.limit);
                 let k = key(Label {
@@ -532,14 +575,18 @@ impl CellContext<'_> {
                 });
                 best = best.min(if offered { k } else { NONE_KEY });
             }
+            // SAFETY: entries up to `n` were written above.
             if symmetric {
-                // SAFETY: entries up to `n` were written above.
                 unsafe { buf.inner.set_len(n) };
                 buf.inner_start.push(n as u32);
+            } else {
+                unsafe { buf.gathered.set_len(n) };
             }
             labels.push(best);
         }
-        labels.push(0);
+        if !symmetric {
+            group_by_tail(&buf.gathered, &mut buf.inner, &mut buf.inner_start, len as usize);
+        }
         // The search along the arcs inside the cell: starting labels sorted
         // once, merged with a heap of the labels improved on the way.
         buf.start.clear();
@@ -573,34 +620,14 @@ impl CellContext<'_> {
                 continue;
             }
             let (d, s) = ((k >> 32) as Time, k as u32);
-            if symmetric {
-                let (a, b) = (
-                    buf.inner_start[i as usize] as usize,
-                    buf.inner_start[i as usize + 1] as usize,
-                );
-                for &(j, t) in &buf.inner[a..b] {
-                    let nd = d.saturating_add(t);
-                    let l = key(Label { time: nd, source: s });
-                    // SAFETY: `inner` holds positions in the cell, < len.
-                    let lj = unsafe { labels.get_unchecked_mut(j as usize) };
-                    if l < *lj && nd <= self.limit {
-                        *lj = l;
-                        buf.improved.push(Reverse((l as u128) << 32 | j as u128));
-                    }
-                }
-                continue;
-            }
-            for (&w, &t) in arcs_of(self.csr, cell[i as usize]) {
-                // Arcs leaving the cell (about half, at random) go to the
-                // dummy last entry, which no label improves: no branch.
-                // SAFETY: a Csr's heads are < num_nodes; `info` has
-                // num_nodes entries; `j <= len` indexes `labels`.
-                let j = unsafe { self.info.get_unchecked(w as usize) }
-                    .slot
-                    .wrapping_sub(at)
-                    .min(len);
+            let (a, b) = (
+                buf.inner_start[i as usize] as usize,
+                buf.inner_start[i as usize + 1] as usize,
+            );
+            for &(j, t) in &buf.inner[a..b] {
                 let nd = d.saturating_add(t);
                 let l = key(Label { time: nd, source: s });
+                // SAFETY: `inner` holds positions in the cell, < len.
                 let lj = unsafe { labels.get_unchecked_mut(j as usize) };
                 if l < *lj && nd <= self.limit {
                     *lj = l;
