@@ -53,8 +53,8 @@ pub fn rank_closures(
         let r = &mut out[a.first.source as usize];
         r.places_served += 1;
         r.population_served += pop;
-        let reached_second = !a.second.is_none();
-        if is_within(a.first.time) && !(reached_second && is_within(a.second.time)) {
+        // (no second site: its time is UNREACHABLE, never within)
+        if is_within(a.first.time) && !is_within(a.second.time) {
             r.places_newly_beyond += 1;
             r.population_newly_beyond += pop;
         }

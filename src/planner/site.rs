@@ -63,9 +63,7 @@ fn coverage(
 /// that `t <= threshold_limit(x)` agrees with [`is_beyond`] (0 when nothing
 /// is within: a negative threshold).
 pub(crate) fn threshold_limit(threshold: f64) -> Time {
-    crate::access::last_time_within(threshold)
-        .unwrap_or(0)
-        .min(UNREACHABLE - 1)
+    crate::access::last_time_within(threshold).unwrap_or(0)
 }
 
 /// Chooses `k` new sites among `candidates` (entries into the graph) to

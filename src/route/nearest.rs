@@ -1,6 +1,5 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::Thread;
@@ -98,10 +97,16 @@ pub fn nearest(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
     }
 }
 
+/// The searches' inclusive limit: `None` (or anything from
+/// [`UNREACHABLE`] up) is no limit.
+fn time_limit(limit: Option<Time>) -> Time {
+    limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1)
+}
+
 /// [`nearest`] with a chosen queue (for comparing queues).
 #[doc(hidden)]
 pub fn nearest_with<Q: MonotoneQueue>(csr: &Csr, seeds: &[Seed], limit: Option<Time>) -> Vec<Label> {
-    let limit = limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1);
+    let limit = time_limit(limit);
     let n = csr.num_nodes();
     let mut best = vec![Label::NONE; n];
     let mut queue = Q::default();
@@ -187,7 +192,7 @@ pub fn nearest_two_with<Q: MonotoneQueue>(
     let ctx = |info| CellContext {
         reverse,
         symmetric: std::ptr::eq(csr, reverse),
-        limit: limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1),
+        limit: time_limit(limit),
         info,
     };
     // The helper is queued before the first pass, so that a sleeping worker
@@ -201,11 +206,7 @@ pub fn nearest_two_with<Q: MonotoneQueue>(
         || {
             let mut post = board.post_on_drop();
             let first = nearest_with::<Q>(csr, seeds, limit);
-            let cells = prepare_cells(
-                seeds,
-                limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1),
-                &first,
-            );
+            let cells = prepare_cells(seeds, time_limit(limit), &first);
             let cells = post.post(cells);
             // More threads than the helper and this one join now.
             let extra = rayon::current_num_threads().saturating_sub(2);

@@ -160,8 +160,8 @@ unsafe impl MonotoneQueue for BinaryQueue {
 pub struct RadixQueue {
     last: u64,
     len: usize,
-    /// Bit `i - 1` set when bucket `i > 0` may be non-empty (set on push,
-    /// cleared when the bucket is redistributed).
+    /// Bit `i - 1` set exactly when bucket `i > 0` is non-empty (set when an
+    /// entry is filed, cleared when the bucket is redistributed).
     nonempty: u64,
     buckets: Vec<Vec<(u64, NodeId)>>,
 }
@@ -183,9 +183,19 @@ impl RadixQueue {
         (64 - (key ^ last).leading_zeros()) as usize
     }
 
+    /// Files an entry in its bucket relative to `last`, marking the bucket
+    /// non-empty.
+    #[inline]
+    fn put(&mut self, key: u64, node: NodeId) {
+        let b = Self::bucket(self.last, key);
+        self.buckets[b].push((key, node));
+        if b > 0 {
+            self.nonempty |= 1 << (b - 1);
+        }
+    }
+
     /// Moves the first non-empty bucket's entries into lower buckets around
     /// its minimum, which becomes `last` (bucket 0 is empty on entry).
-    #[cold]
     #[inline(never)]
     fn refill(&mut self) {
         let i = self.nonempty.trailing_zeros() as usize + 1;
@@ -196,11 +206,7 @@ impl RadixQueue {
         let min = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
         self.last = min;
         for &(k, v) in &moved {
-            let b = Self::bucket(min, k);
-            self.buckets[b].push((k, v));
-            if b > 0 {
-                self.nonempty |= 1 << (b - 1);
-            }
+            self.put(k, v);
         }
         moved.clear();
         self.buckets[i] = moved;
@@ -213,11 +219,7 @@ unsafe impl MonotoneQueue for RadixQueue {
     fn push(&mut self, time: Time, tie: u32, node: NodeId) {
         let key = pack(time, tie);
         debug_assert!(key >= self.last, "radix heap used non-monotonically");
-        let b = Self::bucket(self.last, key);
-        self.buckets[b].push((key, node));
-        if b > 0 {
-            self.nonempty |= 1 << (b - 1);
-        }
+        self.put(key, node);
         self.len += 1;
     }
 
