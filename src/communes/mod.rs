@@ -11,6 +11,7 @@
 //!
 //! Coordinates are WGS84 longitude/latitude in degrees throughout.
 
+pub mod baac;
 pub mod cited;
 pub mod entry;
 pub mod fixtures;
@@ -18,6 +19,7 @@ pub mod graph;
 pub mod load;
 pub mod origin;
 pub mod regions;
+pub mod road_table;
 mod segments;
 #[cfg(test)]
 mod tests;
