@@ -122,26 +122,12 @@ impl Engine {
     /// A one-line description for logs and summaries.
     pub fn describe(&self) -> String {
         match self {
-            Engine::Communes(e) => {
-                let p = &e.graph.profile;
-                format!(
-                    "engine=commune-estimate ({} communes, {} links: neighbours at great-circle × {} / {} km/h + {} s, \
-                     towns of {}+ inhabitants at × {} / {} km/h + {} s, towns of {}+ at × {} / {} km/h; \
-                     an estimate, see docs/commune-engine.md)",
-                    e.graph.nodes.len(),
-                    e.graph.num_edges(),
-                    p.detour,
-                    p.speed_kmh,
-                    p.hop_s,
-                    p.backbone_min_pop,
-                    p.backbone_detour,
-                    p.backbone_speed_kmh,
-                    p.backbone_s,
-                    p.fast_min_pop,
-                    p.fast_detour,
-                    p.fast_speed_kmh
-                )
-            }
+            Engine::Communes(e) => format!(
+                "engine=commune-estimate ({} communes, {} links; {}; an estimate, see docs/commune-engine.md)",
+                e.graph.nodes.len(),
+                e.graph.num_edges(),
+                e.graph.profile.describe()
+            ),
             Engine::Roads(r) => {
                 let i = &r.net.info;
                 format!(
@@ -276,27 +262,14 @@ impl Engine {
                 let p = &e.graph.profile;
                 (
                     E::CommuneEstimate,
-                    vec![
-                        Parameter::new("neighbour links: detour factor", p.detour, ""),
-                        Parameter::new("neighbour links: speed", p.speed_kmh, "km/h"),
-                        Parameter::new("neighbour links: per commune crossed", p.hop_s, "s"),
-                        Parameter::new(
-                            "town links: from population",
-                            p.backbone_min_pop as f64,
-                            "inhabitants",
-                        ),
-                        Parameter::new("town links: detour factor", p.backbone_detour, ""),
-                        Parameter::new("town links: speed", p.backbone_speed_kmh, "km/h"),
-                        Parameter::new("town links: per link", p.backbone_s, "s"),
-                        Parameter::new(
-                            "fast links: from population",
-                            p.fast_min_pop as f64,
-                            "inhabitants",
-                        ),
-                        Parameter::new("fast links: detour factor", p.fast_detour, ""),
-                        Parameter::new("fast links: speed", p.fast_speed_kmh, "km/h"),
-                    ],
-                    "Calibrated on Corsica's OpenStreetMap road network (docs/commune-engine.md).".into(),
+                    p.parameters()
+                        .into_iter()
+                        .map(|(name, value, unit)| Parameter::new(name, value, unit))
+                        .collect(),
+                    format!(
+                        "Profile {}, calibrated on Corsica's OpenStreetMap road network and on quoted drive times (docs/commune-engine.md).",
+                        p.version()
+                    ),
                 )
             }
             Engine::Roads(r) => {

@@ -11,9 +11,10 @@ use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use super::graph::{CommuneGraph, CommuneProfile};
+use super::graph::CommuneGraph;
 use super::haversine_m;
 use super::load::Communes;
+use super::profile::CommuneProfile;
 use crate::route::Seed;
 use crate::units::{NodeId, Time};
 
