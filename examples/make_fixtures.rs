@@ -49,11 +49,11 @@ fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let g = links.graph(&profile)?;
         eprintln!(
-            "profile {}: graph in {:.2} s, {} nodes ({} junctions), {} edges, {} components, {} isolated",
+            "profile {}: graph in {:.2} s, {} nodes ({} road points), {} edges, {} components, {} isolated",
             profile.version(),
             t.elapsed().as_secs_f64(),
             g.graph.num_nodes(),
-            g.junctions.len(),
+            g.road_points.len(),
             g.num_edges(),
             g.components().len(),
             g.isolated.len()

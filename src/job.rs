@@ -28,6 +28,8 @@ pub struct DataPaths {
     pub positions: PathBuf,
     /// Optional official FINESS extract, tried before `positions`.
     pub finess: Option<PathBuf>,
+    /// Profile applied to the commune links (`None`: the default, v2).
+    pub commune_profile: Option<communes::CommuneProfile>,
 }
 
 impl DataPaths {
@@ -39,6 +41,7 @@ impl DataPaths {
             maternities: dir.join("maternites-drees.csv"),
             positions: dir.join("maternites-positions.csv"),
             finess: None,
+            commune_profile: None,
         }
     }
 }
@@ -124,7 +127,7 @@ impl Scope {
 /// # Errors
 /// An unreadable graph or polygon file, or a `communes_dir` that does not exist.
 pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result<(Engine, Territory)> {
-    let graph = communes::read_commune_graph(&paths.commune_graph)?;
+    let graph = communes::read_commune_graph_with(&paths.commune_graph, paths.commune_profile.as_ref())?;
     if !paths.communes_dir.is_dir() {
         return Err(Error::format(
             &paths.communes_dir,

@@ -50,6 +50,10 @@ pub struct DataArgs {
     /// Commune graph file (from `medaccess graph build-communes`).
     #[arg(long, value_name = "FILE")]
     pub commune_graph: Option<PathBuf>,
+    /// Profile of the commune estimate: v2 (default), v1 (the first engine,
+    /// for comparison) or a JSON profile file (see docs/commune-engine.md).
+    #[arg(long, value_name = "v1|v2|FILE")]
+    pub commune_profile: Option<String>,
     /// DREES maternity list (`;`, UTF-8 with BOM).
     #[arg(long, value_name = "FILE")]
     pub maternities: Option<PathBuf>,
@@ -121,7 +125,7 @@ impl DataArgs {
         })
     }
 
-    pub fn paths(&self) -> DataPaths {
+    pub fn paths(&self) -> Result<DataPaths> {
         let dir = self
             .fixtures
             .clone()
@@ -140,7 +144,12 @@ impl DataArgs {
             p.positions = f.clone();
         }
         p.finess = self.finess.clone();
-        p
+        p.commune_profile = self
+            .commune_profile
+            .as_deref()
+            .map(medaccess::communes::CommuneProfile::from_arg)
+            .transpose()?;
+        Ok(p)
     }
 }
 

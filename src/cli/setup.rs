@@ -42,7 +42,7 @@ pub struct Ctx {
 pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<Ctx> {
     let scope = scope.scope()?;
     let bands = output.bands()?;
-    let paths = data.paths();
+    let paths = data.paths()?;
     let deps = scope.departements()?;
     let t0 = std::time::Instant::now();
     let (mut engine, territory) = job::load_commune_engine(&paths, deps.as_deref())

@@ -34,11 +34,16 @@
 //!   same département crossing at least half of the communes where an N
 //!   road became ex-national (its renumbered successor); M roads
 //!   (métropole de Lyon) are main. A road is a DUAL CARRIAGEWAY in a
-//!   commune when at least half of its records outside built-up areas say
-//!   separated carriageways (`circ` 3), or, where `circ` is unknown, 4 lanes
-//!   or more. Then: A → motorway; dual carriageway (N or D) → expressway;
+//!   commune when at least half of its records outside built-up areas in
+//!   the last five years with records say separated carriageways (`circ`
+//!   3), or, where `circ` is unknown, 4 lanes or more (roads widened since
+//!   2005 count as they are now). Then: A → motorway; dual carriageway (N or D) → expressway;
 //!   N → national; ex-national N, main D, M → main departmental; other D →
 //!   departmental.
+//! - **Where the road runs** in the commune: the median position of the
+//!   road's accidents there (positions more than
+//!   [`DeriveOptions::max_outside_m`] outside the commune left out);
+//!   unknown when none of them has a position (mostly before 2015).
 //! - **Terrain** ([`terrain_measure`]): the share of bends and slopes among
 //!   the accidents outside built-up areas and off motorways, pooled over
 //!   the commune and its neighbours and shrunk towards the département's
@@ -339,6 +344,10 @@ pub struct DeriveReport {
     pub d_roads_renumbered: usize,
 }
 
+/// Years of records (counted back from the latest) that decide whether a
+/// road is a dual carriageway in a commune.
+pub const DUAL_RECENT_YEARS: u16 = 5;
+
 /// One (commune, road) before classification.
 #[derive(Debug, Clone, Default)]
 struct Entry {
@@ -347,10 +356,12 @@ struct Entry {
     last_year: u16,
     /// Count of each category in the last year.
     last_catr: [u32; 10],
-    dual_known: u32,
-    dual: u32,
-    lanes_known: u32,
-    lanes4: u32,
+    /// Records outside built-up areas: (year, separated carriageways
+    /// (`Some` when `circ` is known), 4 lanes or more (`Some` when `nbv`
+    /// is known)).
+    rural: Vec<(u16, Option<bool>, Option<bool>)>,
+    /// Positions agreeing with the commune.
+    positions: Vec<(f64, f64)>,
 }
 
 impl Entry {
@@ -367,14 +378,11 @@ impl Entry {
         }
         self.accidents += 1;
         if a.agg == 1 {
-            if (1..=4).contains(&a.circ) {
-                self.dual_known += 1;
-                self.dual += (a.circ == 3) as u32;
-            }
-            if a.nbv > 0 {
-                self.lanes_known += 1;
-                self.lanes4 += (a.nbv >= 4) as u32;
-            }
+            self.rural.push((
+                a.year,
+                (1..=4).contains(&a.circ).then_some(a.circ == 3),
+                (a.nbv > 0).then_some(a.nbv >= 4),
+            ));
         }
     }
 
@@ -389,11 +397,30 @@ impl Entry {
         best as u8
     }
 
+    /// At least half of the rural records of the last
+    /// [`DUAL_RECENT_YEARS`] years with records say separated
+    /// carriageways (or, where `circ` is never known, 4 lanes or more):
+    /// roads widened since 2005 count as they are now.
     fn dual_carriageway(&self) -> bool {
-        if self.dual_known > 0 {
-            2 * self.dual >= self.dual_known
+        let Some(last) = self.rural.iter().map(|r| r.0).max() else {
+            return false;
+        };
+        let recent = self.rural.iter().filter(|r| r.0 + DUAL_RECENT_YEARS > last);
+        let (mut known, mut dual, mut lanes_known, mut lanes4) = (0, 0, 0, 0);
+        for r in recent {
+            if let Some(d) = r.1 {
+                known += 1;
+                dual += d as u32;
+            }
+            if let Some(l) = r.2 {
+                lanes_known += 1;
+                lanes4 += l as u32;
+            }
+        }
+        if known > 0 {
+            2 * dual >= known
         } else {
-            self.lanes_known > 0 && 2 * self.lanes4 >= self.lanes_known
+            lanes_known > 0 && 2 * lanes4 >= lanes_known
         }
     }
 }
@@ -466,6 +493,27 @@ impl<'a> Locator<'a> {
             Closest::Indeterminate => None,
         }
     }
+}
+
+/// Coordinate-wise median of positions, rounded to 4 decimals (about 10 m).
+fn median_position(p: &[(f64, f64)]) -> Option<(f64, f64)> {
+    if p.is_empty() {
+        return None;
+    }
+    let med = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let m = v.len() / 2;
+        let x = if v.len() % 2 == 1 {
+            v[m]
+        } else {
+            0.5 * (v[m - 1] + v[m])
+        };
+        (x * 1e4).round() / 1e4
+    };
+    Some((
+        med(p.iter().map(|q| q.0).collect()),
+        med(p.iter().map(|q| q.1).collect()),
+    ))
 }
 
 /// The terrain measure of every commune of `table`: (bends + slopes) /
@@ -574,7 +622,11 @@ pub fn derive(
         }
         if let Some(road) = parse_voie(a.catr, &a.voie) {
             rep.numbered += 1;
-            entries.entry((i, road)).or_default().add(a);
+            let e = entries.entry((i, road)).or_default();
+            e.add(a);
+            if let Some(p) = a.position {
+                e.positions.push(p);
+            }
         }
     }
 
@@ -668,6 +720,7 @@ pub fn derive(
             accidents: e.accidents,
             first_year: e.first_year,
             last_year: e.last_year,
+            position: median_position(&e.positions),
         });
     }
     roads.sort_by(|a, b| a.insee.cmp(&b.insee).then(a.road.cmp(&b.road)));

@@ -11,10 +11,14 @@
 //!   `missing` INSEE codes, point contacts, whether road classes are in),
 //!   then the node table as CSV
 //!   `insee,name,dep,population,origin_lon,origin_lat,origin_source,terrain`,
-//!   then the links as CSV `from,to,kind,class,road` (INSEE codes; kind
-//!   `neighbour`, `gap` or `motorway`; class as in
-//!   [`super::road_table::RoadClass`]; the road behind the class). Any
-//!   profile applies to it at load time ([`read_commune_graph_with`]).
+//!   the road points as CSV `insee,road,class,lon,lat` (where each numbered
+//!   road runs in each commune; empty position: the origin), then the links
+//!   as CSV `from,to,kind,class,road` (INSEE codes, lower first; kind
+//!   `neighbour` (origins of communes sharing a boundary, class `local`),
+//!   `road` or `gap` (between the points of `road` in the two communes) or
+//!   `continuation` (`road` is `D932+D2`: the point of the first in `from`,
+//!   of the second in `to`); class as in [`super::road_table::RoadClass`]).
+//!   Any profile applies to it at load time ([`read_commune_graph_with`]).
 //! - **finished graph** (`medaccess-commune-graph`, version 2, written by
 //!   medaccess before the links file): the arcs with their times, the
 //!   profile they were made with, then the node table. Read as it is; no
@@ -26,8 +30,8 @@ use std::sync::Arc;
 use super::graph::{CommuneGraph, CommuneLinks, CommuneNode, ENGINE};
 use super::origin::OriginSource;
 use super::profile::CommuneProfile;
-use super::road_links::{Link, LinkKind, RoadLinks};
-use super::road_table::RoadClass;
+use super::road_links::{Link, LinkKind, RoadLinks, RoadPoint};
+use super::road_table::{RoadClass, RoadId};
 use crate::error::{Error, Result};
 use crate::graph::{RoadGraph, read_graph, write_graph};
 use crate::units::NodeId;
@@ -43,6 +47,7 @@ struct LinksHeader {
     version: u32,
     engine: String,
     nodes: usize,
+    points: usize,
     links: usize,
     estimated: Vec<NodeId>,
     missing: Vec<String>,
@@ -79,14 +84,18 @@ pub(crate) const TABLE_HEADER: [&str; 7] = [
     "origin_source",
 ];
 
-/// Writes the node table as CSV (header [`TABLE_HEADER`], plus `terrain`
-/// when given, 3 decimals); coordinates with 6 decimals (about 0.1 m).
+/// Node attribute of a links file beyond the commune table.
+const ROAD_COLUMNS: [&str; 1] = ["terrain"];
+
+/// Writes the node table as CSV (header [`TABLE_HEADER`], plus the
+/// terrain measure (3 decimals) when `terrain` is given); coordinates with
+/// 6 decimals (about 0.1 m).
 pub(crate) fn write_node_table(nodes: &[CommuneNode], terrain: Option<&[f64]>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Invalid(format!("writing the commune table: {e}"));
     let mut head: Vec<&str> = TABLE_HEADER.to_vec();
     if terrain.is_some() {
-        head.push("terrain");
+        head.extend(ROAD_COLUMNS);
     }
     w.write_record(&head).map_err(err)?;
     for (i, n) in nodes.iter().enumerate() {
@@ -110,8 +119,8 @@ pub(crate) fn write_node_table(nodes: &[CommuneNode], terrain: Option<&[f64]>) -
 
 /// Parses a node table written by [`write_node_table`]; `line0` is the line
 /// of its header in `path` (for error messages). Reads at most `max` rows
-/// (`usize::MAX`: all); returns the nodes, the terrain column when there
-/// is one, and the number of bytes read.
+/// (`usize::MAX`: all); returns the nodes, the [`ROAD_COLUMNS`] when there
+/// are, and the number of bytes read.
 pub(crate) fn read_node_table(
     path: &Path,
     bytes: &[u8],
@@ -123,16 +132,17 @@ pub(crate) fn read_node_table(
         .headers()
         .map_err(|e| Error::format(path, format!("commune table: {e}")))?
         .clone();
-    let with_terrain =
-        head.len() == TABLE_HEADER.len() + 1 && head.get(TABLE_HEADER.len()) == Some("terrain");
+    let with_roads = head.len() == TABLE_HEADER.len() + ROAD_COLUMNS.len()
+        && head.iter().skip(TABLE_HEADER.len()).eq(ROAD_COLUMNS);
     if head.iter().take(TABLE_HEADER.len()).ne(TABLE_HEADER)
-        || (head.len() != TABLE_HEADER.len() && !with_terrain)
+        || (head.len() != TABLE_HEADER.len() && !with_roads)
     {
         return Err(Error::format(
             path,
             format!(
-                "commune table header must be {} (and optionally terrain)",
-                TABLE_HEADER.join(",")
+                "commune table header must be {} (and optionally {})",
+                TABLE_HEADER.join(","),
+                ROAD_COLUMNS.join(",")
             ),
         ));
     }
@@ -170,7 +180,7 @@ pub(crate) fn read_node_table(
             lat: num(5, "origin_lat")?,
             origin_source,
         };
-        if with_terrain {
+        if with_roads {
             let t = num(7, "terrain")?;
             if !(0.0..=1.0).contains(&t) {
                 return Err(Error::field(
@@ -193,7 +203,7 @@ pub(crate) fn read_node_table(
         out.push(node);
     }
     let used = rdr.position().byte() as usize;
-    Ok((out, with_terrain.then_some(terrain), used))
+    Ok((out, with_roads.then_some(terrain), used))
 }
 
 const LINK_HEADER: [&str; 5] = ["from", "to", "kind", "class", "road"];
@@ -207,33 +217,20 @@ pub fn write_commune_graph(path: &Path, g: &CommuneGraph) -> Result<()> {
     }
 }
 
+const POINT_HEADER: [&str; 5] = ["insee", "road", "class", "lon", "lat"];
+
 /// Writes the links file (see the module documentation).
 pub fn write_links(path: &Path, l: &CommuneLinks) -> Result<()> {
     let roads = l.roads.as_ref();
-    let mut rows: Vec<(usize, usize, LinkKind, RoadClass, &str)> = l
-        .pairs
-        .iter()
-        .enumerate()
-        .map(|(i, &(a, b))| {
-            let (c, r) = roads.map_or((RoadClass::Local, ""), |r| {
-                (r.pair_class[i], r.pair_road[i].as_str())
-            });
-            (a, b, LinkKind::Neighbour, c, r)
-        })
-        .collect();
-    if let Some(r) = roads {
-        rows.extend(
-            r.extra
-                .iter()
-                .map(|x| (x.a, x.b, x.kind, x.class, x.road.as_str())),
-        );
-    }
+    let npoints = roads.map_or(0, |r| r.points.len());
+    let nlinks = l.pairs.len() + roads.map_or(0, |r| r.links.len());
     let header = LinksHeader {
         format: LINKS_FORMAT.into(),
         version: LINKS_VERSION,
         engine: ENGINE.into(),
         nodes: l.nodes.len(),
-        links: rows.len(),
+        points: npoints,
+        links: nlinks,
         estimated: l.estimated.clone(),
         missing: l.missing.clone(),
         point_contacts: l.point_contacts,
@@ -242,18 +239,51 @@ pub fn write_links(path: &Path, l: &CommuneLinks) -> Result<()> {
     let mut meta = serde_json::to_vec(&header).map_err(|e| Error::Invalid(e.to_string()))?;
     meta.push(b'\n');
     meta.extend(write_node_table(&l.nodes, roads.map(|r| r.terrain.as_slice()))?);
-    let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Invalid(format!("writing the links: {e}"));
+    if let Some(r) = roads {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(POINT_HEADER).map_err(err)?;
+        for p in &r.points {
+            w.write_record([
+                l.nodes[p.node].insee.as_str(),
+                &p.road.to_string(),
+                p.class.as_str(),
+                &p.position.map(|x| format!("{:.4}", x.0)).unwrap_or_default(),
+                &p.position.map(|x| format!("{:.4}", x.1)).unwrap_or_default(),
+            ])
+            .map_err(err)?;
+        }
+        meta.extend(w.into_inner().map_err(|e| Error::Invalid(e.to_string()))?);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(LINK_HEADER).map_err(err)?;
-    for (a, b, kind, class, road) in rows {
+    for &(a, b) in &l.pairs {
         w.write_record([
             l.nodes[a].insee.as_str(),
             l.nodes[b].insee.as_str(),
-            kind.as_str(),
-            class.as_str(),
-            road,
+            "neighbour",
+            RoadClass::Local.as_str(),
+            "",
         ])
         .map_err(err)?;
+    }
+    if let Some(r) = roads {
+        for x in &r.links {
+            let (pa, pb) = (&r.points[x.a], &r.points[x.b]);
+            let road = if pa.road == pb.road {
+                pa.road.to_string()
+            } else {
+                format!("{}+{}", pa.road, pb.road)
+            };
+            w.write_record([
+                l.nodes[pa.node].insee.as_str(),
+                l.nodes[pb.node].insee.as_str(),
+                x.kind.as_str(),
+                x.class.as_str(),
+                &road,
+            ])
+            .map_err(err)?;
+        }
     }
     meta.extend(w.into_inner().map_err(|e| Error::Invalid(e.to_string()))?);
     let empty = RoadGraph::from_edges(0, &[])?;
@@ -261,9 +291,9 @@ pub fn write_links(path: &Path, l: &CommuneLinks) -> Result<()> {
 }
 
 fn write_finished(path: &Path, g: &CommuneGraph) -> Result<()> {
-    if !g.junctions.is_empty() {
+    if !g.road_points.is_empty() {
         return Err(Error::Invalid(
-            "a graph with motorway junctions is written as links, and this one has none".into(),
+            "a graph with road points is written as links, and this one has none".into(),
         ));
     }
     let header = GraphHeader {
@@ -361,17 +391,8 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
             ),
         ));
     }
-    let line0 = 3 + nodes.len() as u64;
-    let mut rdr = csv::Reader::from_reader(&body[used..]);
-    let head = rdr
-        .headers()
-        .map_err(|e| Error::format(path, format!("link table: {e}")))?;
-    if head.iter().ne(LINK_HEADER) {
-        return Err(Error::format(
-            path,
-            format!("link table header must be {}", LINK_HEADER.join(",")),
-        ));
-    }
+    let mut line0 = 3 + nodes.len() as u64;
+    let mut body = &body[used..];
     let node_of = |line: u64, field: &str, code: &str| -> Result<usize> {
         nodes
             .binary_search_by(|n| n.insee.as_str().cmp(code))
@@ -384,10 +405,96 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                 )
             })
     };
+    let mut points: Vec<RoadPoint> = Vec::new();
+    if header.roads {
+        let mut rdr = csv::Reader::from_reader(body);
+        let head = rdr
+            .headers()
+            .map_err(|e| Error::format(path, format!("road point table: {e}")))?;
+        if head.iter().ne(POINT_HEADER) {
+            return Err(Error::format(
+                path,
+                format!("road point table header must be {}", POINT_HEADER.join(",")),
+            ));
+        }
+        let mut rec = csv::StringRecord::new();
+        while points.len() < header.points {
+            let line = line0 + 1 + points.len() as u64;
+            match rdr.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(Error::field(path, line, "(record)", e.to_string())),
+            }
+            let f = |i: usize| rec.get(i).unwrap_or("");
+            let coord = |i: usize, name: &str, max: f64| -> Result<f64> {
+                f(i).parse::<f64>()
+                    .ok()
+                    .filter(|x| x.abs() <= max)
+                    .ok_or_else(|| {
+                        Error::field(path, line, name, format!("`{}` is not a WGS84 coordinate", f(i)))
+                    })
+            };
+            let p = RoadPoint {
+                node: node_of(line, "insee", f(0))?,
+                road: RoadId::parse(f(1)).ok_or_else(|| {
+                    Error::field(path, line, "road", format!("`{}` is not a road number", f(1)))
+                })?,
+                class: RoadClass::parse(f(2)).ok_or_else(|| {
+                    Error::field(path, line, "class", format!("unknown road class `{}`", f(2)))
+                })?,
+                position: match (f(3), f(4)) {
+                    ("", "") => None,
+                    _ => Some((coord(3, "lon", 180.0)?, coord(4, "lat", 90.0)?)),
+                },
+            };
+            if points
+                .last()
+                .is_some_and(|q| (q.node, q.road) >= (p.node, p.road))
+            {
+                return Err(Error::field(
+                    path,
+                    line,
+                    "insee",
+                    "road points must be sorted by commune and road, unique",
+                ));
+            }
+            points.push(p);
+        }
+        if points.len() != header.points {
+            return Err(Error::format(
+                path,
+                format!("{} road points, the header says {}", points.len(), header.points),
+            ));
+        }
+        body = &body[rdr.position().byte() as usize..];
+        line0 += 1 + points.len() as u64;
+    }
+    let point_of = |line: u64, node: usize, road: &str| -> Result<usize> {
+        let id = RoadId::parse(road)
+            .ok_or_else(|| Error::field(path, line, "road", format!("`{road}` is not a road number")))?;
+        points
+            .binary_search_by(|p| (p.node, p.road).cmp(&(node, id)))
+            .map_err(|_| {
+                Error::field(
+                    path,
+                    line,
+                    "road",
+                    format!("no road point {road} in {}", nodes[node].insee),
+                )
+            })
+    };
+    let mut rdr = csv::Reader::from_reader(body);
+    let head = rdr
+        .headers()
+        .map_err(|e| Error::format(path, format!("link table: {e}")))?;
+    if head.iter().ne(LINK_HEADER) {
+        return Err(Error::format(
+            path,
+            format!("link table header must be {}", LINK_HEADER.join(",")),
+        ));
+    }
     let mut pairs = Vec::new();
-    let mut pair_class = Vec::new();
-    let mut pair_road = Vec::new();
-    let mut extra = Vec::new();
+    let mut links = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut line = line0;
     loop {
@@ -407,52 +514,57 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                 "links go from the lower INSEE code to the higher",
             ));
         }
-        let kind = LinkKind::parse(f(2))
-            .ok_or_else(|| Error::field(path, line, "kind", format!("unknown link kind `{}`", f(2))))?;
         let class = RoadClass::parse(f(3))
             .ok_or_else(|| Error::field(path, line, "class", format!("unknown road class `{}`", f(3))))?;
-        match kind {
-            LinkKind::Neighbour => {
-                if pairs.last().is_some_and(|&p| p >= (a, b)) {
-                    return Err(Error::field(
-                        path,
-                        line,
-                        "from",
-                        "neighbour links must be sorted and unique",
-                    ));
-                }
-                pairs.push((a, b));
-                pair_class.push(class);
-                pair_road.push(f(4).to_string());
+        if f(2) == "neighbour" {
+            if pairs.last().is_some_and(|&p| p >= (a, b)) {
+                return Err(Error::field(
+                    path,
+                    line,
+                    "from",
+                    "neighbour links must be sorted and unique",
+                ));
             }
-            _ => extra.push(Link {
-                a,
-                b,
-                kind,
-                class,
-                road: f(4).to_string(),
-            }),
+            pairs.push((a, b));
+            continue;
         }
+        let kind = LinkKind::parse(f(2))
+            .ok_or_else(|| Error::field(path, line, "kind", format!("unknown link kind `{}`", f(2))))?;
+        if !header.roads {
+            return Err(Error::field(
+                path,
+                line,
+                "kind",
+                "a road link in a file without road points",
+            ));
+        }
+        let (ra, rb) = f(4).split_once('+').unwrap_or((f(4), f(4)));
+        let (pa, pb) = (point_of(line, a, ra)?, point_of(line, b, rb)?);
+        links.push(Link {
+            a: pa,
+            b: pb,
+            kind,
+            class,
+        });
     }
-    if pairs.len() + extra.len() != header.links {
+    if pairs.len() + links.len() != header.links {
         return Err(Error::format(
             path,
             format!(
                 "{} links, the header says {}",
-                pairs.len() + extra.len(),
+                pairs.len() + links.len(),
                 header.links
             ),
         ));
     }
     let roads = match (header.roads, terrain) {
         (true, Some(terrain)) => Some(RoadLinks {
-            pair_class,
-            pair_road,
-            extra,
+            points,
+            links,
             terrain,
         }),
         (false, _) => None,
-        (true, None) => return Err(Error::format(path, "road classes without a terrain column")),
+        (true, None) => return Err(Error::format(path, "road links without the terrain column")),
     };
     Ok(CommuneLinks {
         nodes,
@@ -486,7 +598,7 @@ fn read_finished(path: &Path, graph: RoadGraph, meta: &[u8], nl: usize) -> Resul
         graph,
         nodes,
         profile: header.profile,
-        junctions: Vec::new(),
+        road_points: Vec::new(),
         links: None,
         isolated,
         estimated: header.estimated,

@@ -31,8 +31,8 @@
 //!   small overseas islands) stay as nodes without arcs and are listed in
 //!   [`CommuneGraph::isolated`]. Overseas départements (971–976) form their
 //!   own components: unreachable from the mainland and from each other.
-//! - **Motorway junctions** (v2) are extra graph nodes after the communes,
-//!   one per commune a motorway crosses ([`CommuneGraph::junctions`]).
+//! - **Road points** (v2) are extra graph nodes after the communes, one per
+//!   numbered road in each commune it crosses ([`CommuneGraph::road_points`]).
 
 use std::sync::Arc;
 
@@ -45,7 +45,7 @@ use super::haversine_m;
 use super::load::Communes;
 use super::origin::OriginSource;
 use super::profile::{CommuneProfile, ProfileV1, ProfileV2};
-use super::road_links::{LinkKind, RoadLinks};
+use super::road_links::RoadLinks;
 use super::road_table::RoadClass;
 use super::segments::{Contact, contact};
 use crate::error::{Error, Result};
@@ -120,9 +120,10 @@ pub struct CommuneGraph {
     /// Sorted by INSEE code.
     pub nodes: Vec<CommuneNode>,
     pub profile: CommuneProfile,
-    /// Graph node `nodes.len() + j` is the motorway junction of commune
-    /// `junctions[j]` (profile v2; empty with v1).
-    pub junctions: Vec<NodeId>,
+    /// Graph node `nodes.len() + j` is the road point `j` of the links'
+    /// road layer ([`super::road_links::RoadLinks::points`]), in commune
+    /// `road_points[j]` (profile v2; empty with v1).
+    pub road_points: Vec<NodeId>,
     /// The links the graph was made from, when known (built here or read
     /// from a links file): another profile can be applied to them.
     pub links: Option<Arc<CommuneLinks>>,
@@ -151,7 +152,7 @@ impl CommuneGraph {
     /// by lowest node id; each component's nodes ascending. The first is
     /// the mainland; the others are islands, overseas territories and
     /// anything cut off, to be reported.
-    /// Motorway junctions count with their commune and are not listed.
+    /// Road points count with their commune and are not listed.
     pub fn components(&self) -> Vec<Vec<NodeId>> {
         let n = self.graph.num_nodes();
         let mut comp = vec![NodeId::MAX; n];
@@ -498,12 +499,12 @@ impl CommuneLinks {
         profile: &CommuneProfile,
     ) -> Result<CommuneGraph> {
         profile.check()?;
-        let (edges, junctions) = match profile {
+        let (edges, road_points) = match profile {
             CommuneProfile::V1(p) => (self.edges_v1(p), Vec::new()),
             CommuneProfile::V2(p) => self.edges_v2(p),
         };
         let n = self.nodes.len();
-        let graph = RoadGraph::from_edges(n + junctions.len(), &edges)?;
+        let graph = RoadGraph::from_edges(n + road_points.len(), &edges)?;
         let isolated = (0..n as NodeId)
             .filter(|&v| graph.forward().out_degree(v) == 0)
             .collect();
@@ -511,13 +512,84 @@ impl CommuneLinks {
             graph,
             nodes: self.nodes.clone(),
             profile: *profile,
-            junctions,
+            road_points,
             links: Some(me),
             isolated,
             estimated: self.estimated.clone(),
             missing: self.missing.clone(),
             point_contacts: self.point_contacts,
         })
+    }
+
+    /// The links among the communes of `deps` only (nodes renumbered,
+    /// INSEE order kept): a regional graph, e.g. Corsica for calibration.
+    pub fn subset(&self, deps: &[&str]) -> CommuneLinks {
+        let keep: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| deps.contains(&n.dep.as_str()))
+            .collect();
+        let mut new_id = vec![usize::MAX; self.nodes.len()];
+        let mut nodes = Vec::new();
+        for (v, n) in self.nodes.iter().enumerate() {
+            if keep[v] {
+                new_id[v] = nodes.len();
+                nodes.push(n.clone());
+            }
+        }
+        let both = |a: usize, b: usize| keep[a] && keep[b];
+        let mut pairs = Vec::new();
+        let mut pair_idx = Vec::new();
+        for (i, &(a, b)) in self.pairs.iter().enumerate() {
+            if both(a, b) {
+                pairs.push((new_id[a], new_id[b]));
+                pair_idx.push(i);
+            }
+        }
+        let roads = self.roads.as_ref().map(|r| {
+            let mut new_point = vec![usize::MAX; r.points.len()];
+            let mut points = Vec::new();
+            for (k, pt) in r.points.iter().enumerate() {
+                if keep[pt.node] {
+                    new_point[k] = points.len();
+                    points.push(super::road_links::RoadPoint {
+                        node: new_id[pt.node],
+                        ..*pt
+                    });
+                }
+            }
+            RoadLinks {
+                points,
+                links: r
+                    .links
+                    .iter()
+                    .filter(|l| new_point[l.a] != usize::MAX && new_point[l.b] != usize::MAX)
+                    .map(|l| super::road_links::Link {
+                        a: new_point[l.a],
+                        b: new_point[l.b],
+                        ..*l
+                    })
+                    .collect(),
+                terrain: (0..self.nodes.len())
+                    .filter(|&v| keep[v])
+                    .map(|v| r.terrain[v])
+                    .collect(),
+            }
+        });
+        let _ = pair_idx;
+        CommuneLinks {
+            nodes,
+            pairs,
+            estimated: self
+                .estimated
+                .iter()
+                .filter(|&&v| keep[v as usize])
+                .map(|&v| new_id[v as usize] as NodeId)
+                .collect(),
+            missing: Vec::new(),
+            point_contacts: 0,
+            roads,
+        }
     }
 
     fn dist(&self, v: usize, w: usize) -> f64 {
@@ -551,49 +623,69 @@ impl CommuneLinks {
         Self::both_ways(timed)
     }
 
-    /// v2: neighbour and gap links at the time of their road class, and
-    /// the motorway layer; returns the edges and the commune of each
-    /// junction node.
+    /// v2: neighbour links as local roads between origins, the road layer
+    /// (each road point joined to its commune's origin and to the other
+    /// points of the commune by local roads, road links at the time of
+    /// their class, motorways at motorway speed); returns the edges and the
+    /// commune of each road point.
     fn edges_v2(&self, p: &ProfileV2) -> (Vec<Edge>, Vec<NodeId>) {
         let n = self.nodes.len();
         let pop = |v: usize| self.nodes[v].population.unwrap_or(0);
         let none = RoadLinks::default();
         let roads = self.roads.as_ref().unwrap_or(&none);
         let terrain = |v: usize| roads.terrain.get(v).copied().unwrap_or(p.terrain_ref);
-        let time = |v: usize, w: usize, class: RoadClass| {
-            p.link_time(
-                class,
+        let origin = |v: usize| (self.nodes[v].lon, self.nodes[v].lat);
+        let mut timed: Vec<(usize, usize, Time)> =
+            Vec::with_capacity(self.pairs.len() + 3 * roads.points.len() + roads.links.len());
+        for &(v, w) in &self.pairs {
+            let t = p.link_time(
+                RoadClass::Local,
                 self.dist(v, w),
                 0.5 * (terrain(v) + terrain(w)),
                 pop(v),
                 pop(w),
-            )
-        };
-        let mut timed: Vec<(usize, usize, Time)> = Vec::with_capacity(self.pairs.len() + roads.extra.len());
-        for (i, &(v, w)) in self.pairs.iter().enumerate() {
-            let class = roads.pair_class.get(i).copied().unwrap_or(RoadClass::Local);
-            timed.push((v, w, time(v, w, class)));
+            );
+            timed.push((v, w, t));
         }
-        let mut junction_of = vec![usize::MAX; n];
-        let mut junctions: Vec<NodeId> = Vec::new();
-        for l in &roads.extra {
-            match l.kind {
-                LinkKind::Neighbour | LinkKind::Gap => timed.push((l.a, l.b, time(l.a, l.b, l.class))),
-                LinkKind::Motorway => {
-                    let mut j = |v: usize| {
-                        if junction_of[v] == usize::MAX {
-                            junction_of[v] = n + junctions.len();
-                            junctions.push(v as NodeId);
-                            timed.push((v, junction_of[v], p.access_time()));
-                        }
-                        junction_of[v]
-                    };
-                    let (ja, jb) = (j(l.a), j(l.b));
-                    timed.push((ja.min(jb), ja.max(jb), p.motorway_time(self.dist(l.a, l.b))));
+        let at = |k: usize| {
+            roads.points[k]
+                .position
+                .unwrap_or_else(|| origin(roads.points[k].node))
+        };
+        for (k, pt) in roads.points.iter().enumerate() {
+            let motorway = pt.class == RoadClass::Motorway;
+            timed.push((
+                pt.node,
+                n + k,
+                p.access_time(haversine_m(origin(pt.node), at(k)), motorway, pop(pt.node)),
+            ));
+            // The other points of the same commune (sorted by node).
+            for j in k + 1..roads.points.len() {
+                if roads.points[j].node != pt.node {
+                    break;
                 }
+                // Getting on or off a motorway: from a point of another
+                // road (motorway to motorway: an interchange, no charge).
+                let one = motorway != (roads.points[j].class == RoadClass::Motorway);
+                timed.push((
+                    n + k,
+                    n + j,
+                    p.access_time(haversine_m(at(k), at(j)), one, pop(pt.node)),
+                ));
             }
         }
-        (Self::both_ways(timed), junctions)
+        for l in &roads.links {
+            let (va, vb) = (roads.points[l.a].node, roads.points[l.b].node);
+            let d = haversine_m(at(l.a), at(l.b));
+            let t = if l.class == RoadClass::Motorway {
+                p.motorway_time(d)
+            } else {
+                p.link_time(l.class, d, 0.5 * (terrain(va) + terrain(vb)), pop(va), pop(vb))
+            };
+            timed.push((n + l.a, n + l.b, t));
+        }
+        let road_points = roads.points.iter().map(|pt| pt.node as NodeId).collect();
+        (Self::both_ways(timed), road_points)
     }
 }
 

@@ -191,25 +191,32 @@ impl PerClass {
     }
 }
 
-/// Parameters of the v2 engine. A link between communes `a` and `b` of
-/// class `k` (the best numbered road both carry, see
-/// [`super::road_links`]), `d` metres apart as the crow flies, takes
+/// Parameters of the v2 engine (the links are described in
+/// [`super::road_links`]). A link of class `k` between communes `a` and
+/// `b` — two neighbouring communes' origins (class `local`), or the points
+/// where a numbered road runs in them (the road's class) — `d` metres
+/// apart as the crow flies, takes
 ///
 /// ```text
-/// d × detour[k] / speed_kmh[k] × exp(terrain_slowdown × (τ − terrain_ref))
-///   + (crossing(a) + crossing(b)) / 2,   crossing(v) = crossing_s[k] + town_crossing_s × √(population(v) / 10,000)
+/// d × max(1, detour[k] × t) / speed_kmh[k] + crossing_s[k] × t
+///   + town_crossing_s × (√(population(a) / 10,000) + √(population(b) / 10,000)) / 2,
+/// t = exp(terrain_slowdown × (τ − terrain_ref))
 /// ```
 ///
 /// where τ is the mean terrain measure of `a` and `b` (0–1: share of
-/// bends and slopes among their rural accidents). A path pays the full
-/// crossing of every commune it passes through and half of its two ends.
-/// Motorways: every commune a motorway crosses has a junction node,
-/// joined to the commune by `motorway_access_s` each way (getting on or
-/// off, and the drive to the interchange: where the interchanges are is
-/// not known, so every commune the motorway crosses is taken to have
-/// one); junctions along the same motorway are joined at `d ×
-/// motorway_detour / motorway_speed_kmh`. A facility reaches its commune's
-/// origin at `d × leg_detour / leg_speed_kmh`.
+/// bends and slopes among their rural accidents): winding and hilly
+/// communes lengthen the road and the crossing of villages, flat ones
+/// straighten them (never below the straight line). A path
+/// pays one `crossing_s` per link and the full town crossing of every
+/// commune it passes through, half of its two ends'.
+/// A commune's origin reaches each of its road points (and the points one
+/// another) at `access_kmh` as the crow flies; getting on or off a
+/// motorway there adds `motorway_access_s` and half the town crossing
+/// `town_crossing_s × √(population / 10,000)` (where the interchanges are
+/// is not known: every commune a motorway crosses is taken to have one).
+/// Motorway links take `d × motorway_detour / motorway_speed_kmh`. A
+/// facility reaches its commune's origin at `d × leg_detour /
+/// leg_speed_kmh`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProfileV2 {
@@ -217,16 +224,16 @@ pub struct ProfileV2 {
     pub detour: PerClass,
     /// Driving speed along the road, by class, km/h.
     pub speed_kmh: PerClass,
-    /// Time to cross a commune (village, junctions), by class of the link,
-    /// seconds; half at each end of a link.
+    /// Time to cross a village (and its junctions) on a link of the class,
+    /// seconds, once per link.
     pub crossing_s: PerClass,
     /// Extra crossing time of a commune of 10,000 inhabitants, seconds
     /// (scaled by the square root of the population).
     pub town_crossing_s: f64,
-    /// Terrain measure at which links run at their class speed.
+    /// Terrain measure at which links take `detour` and `crossing_s` as
+    /// they are.
     pub terrain_ref: f64,
-    /// Relative slowdown per unit of terrain measure above (speed-up
-    /// below) `terrain_ref`, as an exponent.
+    /// Exponent of the terrain multiplier (see the formula).
     pub terrain_slowdown: f64,
     /// Road length / great-circle length between two junctions.
     pub motorway_detour: f64,
@@ -234,6 +241,9 @@ pub struct ProfileV2 {
     pub motorway_speed_kmh: f64,
     /// Getting on or off a motorway, each way, seconds.
     pub motorway_access_s: f64,
+    /// Speed, as the crow flies, of the local roads between a commune's
+    /// origin and the points where numbered roads run in it, km/h.
+    pub access_kmh: f64,
     /// Road length / great-circle length of a facility's leg to its
     /// commune's origin.
     pub leg_detour: f64,
@@ -250,34 +260,35 @@ impl Default for ProfileV2 {
     fn default() -> Self {
         ProfileV2 {
             detour: PerClass {
-                expressway: 1.15,
-                national: 1.25,
-                main_departmental: 1.25,
-                departmental: 1.3,
-                local: 1.4,
+                expressway: 1.35,
+                national: 1.35,
+                main_departmental: 1.35,
+                departmental: 1.35,
+                local: 1.66,
             },
             speed_kmh: PerClass {
-                expressway: 105.0,
+                expressway: 110.0,
                 national: 80.0,
-                main_departmental: 75.0,
-                departmental: 70.0,
-                local: 55.0,
+                main_departmental: 80.0,
+                departmental: 80.0,
+                local: 60.0,
             },
             crossing_s: PerClass {
                 expressway: 0.0,
-                national: 30.0,
-                main_departmental: 30.0,
-                departmental: 40.0,
-                local: 40.0,
+                national: 0.0,
+                main_departmental: 0.0,
+                departmental: 0.0,
+                local: 88.75,
             },
-            town_crossing_s: 30.0,
-            terrain_ref: 0.3,
-            terrain_slowdown: 1.0,
-            motorway_detour: 1.1,
-            motorway_speed_kmh: 120.0,
-            motorway_access_s: 120.0,
+            town_crossing_s: 0.0,
+            terrain_ref: 0.26,
+            terrain_slowdown: 1.88,
+            motorway_detour: 1.05,
+            motorway_speed_kmh: 130.0,
+            motorway_access_s: 337.0,
+            access_kmh: 60.0,
             leg_detour: 1.4,
-            leg_speed_kmh: 30.0,
+            leg_speed_kmh: 59.25,
             no_polygon_neighbours: 4,
         }
     }
@@ -288,15 +299,19 @@ impl ProfileV2 {
     /// terrain measure `terrain` (mean of both ends), between communes of
     /// `pop_a` and `pop_b` inhabitants; tenths of a second, at least 1.
     pub fn link_time(&self, class: RoadClass, metres: f64, terrain: f64, pop_a: u64, pop_b: u64) -> Time {
-        let drive_s = metres * self.detour.get(class) / (self.speed_kmh.get(class) / 3.6)
-            * self.terrain_factor(terrain);
-        let cross_s = self.crossing_s.get(class) + 0.5 * self.town_crossing_s * (town(pop_a) + town(pop_b));
-        ((drive_s + cross_s) * 10.0)
+        let f = self.terrain_factor(terrain);
+        let drive_s = metres * (self.detour.get(class) * f).max(1.0) / (self.speed_kmh.get(class) / 3.6);
+        let rural_s = drive_s + self.crossing_s.get(class) * f;
+        let town_s = 0.5 * self.town_crossing_s * (town(pop_a) + town(pop_b));
+        ((rural_s + town_s) * 10.0)
             .round()
             .clamp(1.0, (UNREACHABLE - 1) as f64) as Time
     }
 
-    /// The terrain multiplier of a link of terrain measure `terrain`.
+    /// The terrain multiplier of a link of terrain measure `terrain`:
+    /// `exp(terrain_slowdown × (terrain − terrain_ref))`, applied to the
+    /// detour (a road is never shorter than the straight line) and to the
+    /// village crossing.
     pub fn terrain_factor(&self, terrain: f64) -> f64 {
         (self.terrain_slowdown * (terrain - self.terrain_ref)).exp()
     }
@@ -306,9 +321,17 @@ impl ProfileV2 {
         travel_time(metres * self.motorway_detour, self.motorway_speed_kmh).max(1)
     }
 
-    /// Time to get on (or off) a motorway.
-    pub fn access_time(&self) -> Time {
-        ((self.motorway_access_s * 10.0).round() as Time).max(1)
+    /// Time from the origin of a commune of `pop` inhabitants to a road
+    /// point `metres` away (or between two road points of a commune);
+    /// `motorway`: getting on or off a motorway there, which adds
+    /// [`Self::motorway_access_s`] and half the town's crossing (leaving or
+    /// entering a town by the motorway; other roads pay it on their links).
+    pub fn access_time(&self, metres: f64, motorway: bool, pop: u64) -> Time {
+        let mut s = metres / (self.access_kmh / 3.6);
+        if motorway {
+            s += self.motorway_access_s + 0.5 * self.town_crossing_s * town(pop);
+        }
+        ((s * 10.0).round() as Time).max(1)
     }
 
     fn check(&self) -> Result<()> {
@@ -320,10 +343,12 @@ impl ProfileV2 {
             && nonneg(self.town_crossing_s)
             && (0.0..=1.0).contains(&self.terrain_ref)
             && self.terrain_slowdown.is_finite()
+            && self.terrain_slowdown >= 0.0
             && self.motorway_detour.is_finite()
             && self.motorway_detour >= 1.0
             && pos(self.motorway_speed_kmh)
             && nonneg(self.motorway_access_s)
+            && pos(self.access_kmh)
             && self.leg_detour.is_finite()
             && self.leg_detour >= 1.0
             && pos(self.leg_speed_kmh);
@@ -504,10 +529,15 @@ impl CommuneProfile {
                     "s",
                 ));
                 out.push(("terrain: reference measure".into(), p.terrain_ref, ""));
-                out.push(("terrain: slowdown exponent".into(), p.terrain_slowdown, ""));
+                out.push(("terrain: exponent".into(), p.terrain_slowdown, ""));
                 out.push(("motorway: speed".into(), p.motorway_speed_kmh, "km/h"));
                 out.push(("motorway: detour factor".into(), p.motorway_detour, ""));
                 out.push(("motorway: getting on or off".into(), p.motorway_access_s, "s"));
+                out.push((
+                    "local roads to a numbered road, as the crow flies".into(),
+                    p.access_kmh,
+                    "km/h",
+                ));
                 out.push(("facility leg: speed".into(), p.leg_speed_kmh, "km/h"));
                 out.push(("facility leg: detour factor".into(), p.leg_detour, ""));
             }

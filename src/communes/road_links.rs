@@ -1,90 +1,114 @@
-//! The road attributes of the commune links (engine v2): which class of
-//! road joins two communes, where a road runs through communes without a
-//! recorded accident, and where motorways run.
+//! The road layer of the commune links (engine v2): where each numbered
+//! road runs, and which communes it joins.
 //!
-//! From the [`RoadTable`] (the numbered roads crossing each commune):
+//! From the [`RoadTable`] (the numbered roads crossing each commune, with
+//! the point where each runs there):
 //!
-//! - **Neighbour links** (two communes sharing a boundary) take the class
-//!   of the best numbered road both communes carry, each road counted at
-//!   the slower of its classes in the two communes (motorways excepted:
-//!   they are a layer of their own). With no road in common the link is
-//!   `local`, except across a département border, where D numbers change:
-//!   two communes that each hold the end of a numbered road (a leaf of its
-//!   chain, below) are taken to be joined by its continuation, at the
-//!   slower of the two roads' classes.
-//! - **Road chains.** The communes carrying one road (one A or N number
-//!   per territory, one D number per département) are joined into a tree,
-//!   shortest first: first by neighbour pairs, then, to bridge communes
-//!   the road crosses without a recorded accident, by direct GAP links up
-//!   to [`RoadLinkOptions::gap_km`] (motorways:
+//! - **Road points.** Every numbered road gets a ROAD POINT in each commune
+//!   it crosses: where it runs there (the median position of its accidents
+//!   in that commune), else the commune's origin. Trips along a road go
+//!   from road point to road point, not through the town halls: a valley
+//!   road no longer climbs to every perched village it passes below. A
+//!   commune's origin reaches its road points (and they reach one another)
+//!   by local roads.
+//! - **Road chains.** The communes carrying one road (one A or N number per
+//!   territory, one D number per département) are joined into a tree,
+//!   shortest first: first between neighbouring communes, then, to bridge
+//!   communes the road crosses without a recorded accident, directly
+//!   (GAP links) up to [`RoadLinkOptions::gap_km`] (motorways:
 //!   [`RoadLinkOptions::motorway_gap_km`]). A commune that would join the
 //!   chain alone through a gap must have at least
 //!   [`RoadLinkOptions::min_accidents_alone`] accidents on the road (a
 //!   single mis-coded accident does not make a road). Gap links never join
-//!   two parts of the map that no neighbour path joins (islands).
-//! - **Motorways**: the tree edges of every A road are MOTORWAY links
-//!   between the junction nodes of their communes (see
-//!   [`super::profile::ProfileV2`]). Where the interchanges are is not in
-//!   the data: every commune a motorway crosses is taken to have one.
+//!   two parts of the map that no neighbour path joins (islands). Each tree
+//!   edge is a link of the road's class (the slower of its classes in the
+//!   two communes): the edge between two neighbouring communes carries the
+//!   class of the numbered road they share, placed where that road runs.
+//! - **Across département borders** D numbers change: two neighbouring
+//!   communes of different départements sharing no road, each holding the
+//!   end of a numbered road (a leaf of its chain), are joined from end to
+//!   end at the slower of the two classes (a CONTINUATION): the ends of
+//!   the same number when both have one (D 951 of the Indre continued by
+//!   D 951 of the Vienne, both the old N 151), else the best classes.
+//! - **Motorways** are the chains of A roads: entered and left at the road
+//!   point of any commune they cross (where the interchanges are is not in
+//!   the data: every commune a motorway crosses is taken to have one, at
+//!   the cost [`super::profile::ProfileV2::motorway_access_s`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::graph::CommuneLinks;
 use super::haversine_m;
 use super::road_table::{Family, RoadClass, RoadId, RoadTable};
 
-/// What a link stands for.
+/// Where one numbered road runs in one commune.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoadPoint {
+    /// The commune's node.
+    pub node: usize,
+    pub road: RoadId,
+    /// The road's class in that commune.
+    pub class: RoadClass,
+    /// (lon, lat); `None`: not known, the commune's origin stands for it.
+    pub position: Option<(f64, f64)>,
+}
+
+/// What a road link stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LinkKind {
-    /// Two communes sharing a boundary (or a bridge, or a commune without
-    /// polygon and its nearest ones): the links of v1.
-    Neighbour,
-    /// A numbered road crossing communes with no recorded accident.
+    /// A road between two neighbouring communes.
+    Road,
+    /// A road crossing communes with no recorded accident.
     Gap,
-    /// A motorway between the junctions of two communes.
-    Motorway,
+    /// The end of a road in one département continued by the end of
+    /// another across the border.
+    Continuation,
 }
 
 impl LinkKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            LinkKind::Neighbour => "neighbour",
+            LinkKind::Road => "road",
             LinkKind::Gap => "gap",
-            LinkKind::Motorway => "motorway",
+            LinkKind::Continuation => "continuation",
         }
     }
 
     pub fn parse(s: &str) -> Option<LinkKind> {
-        [LinkKind::Neighbour, LinkKind::Gap, LinkKind::Motorway]
+        [LinkKind::Road, LinkKind::Gap, LinkKind::Continuation]
             .into_iter()
             .find(|k| k.as_str() == s)
     }
 }
 
-/// A road-derived link that is not a neighbour pair.
-#[derive(Debug, Clone, PartialEq)]
+/// A link between two road points.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Link {
-    /// Node ids, `a < b`.
+    /// Indices into [`RoadLinks::points`], `a < b`.
     pub a: usize,
     pub b: usize,
     pub kind: LinkKind,
     pub class: RoadClass,
-    /// The road, e.g. `N134`.
-    pub road: String,
 }
 
-/// The road attributes of a [`CommuneLinks`].
+/// The road layer of a [`CommuneLinks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RoadLinks {
-    /// Class of each neighbour pair (`CommuneLinks::pairs`, same order).
-    pub pair_class: Vec<RoadClass>,
-    /// The road behind that class (`N134`; `D932+D2` for a continuation
-    /// across a département border; empty when local).
-    pub pair_road: Vec<String>,
-    /// Gap and motorway links, sorted by (a, b, kind).
-    pub extra: Vec<Link>,
+    /// Sorted by (node, road), unique.
+    pub points: Vec<RoadPoint>,
+    /// Sorted by (a, b), unique.
+    pub links: Vec<Link>,
     /// Terrain measure of each node (0–1).
     pub terrain: Vec<f64>,
+}
+
+impl RoadLinks {
+    /// The point of `road` in `node`, if any.
+    pub fn point_of(&self, node: usize, road: RoadId) -> Option<usize> {
+        self.points
+            .binary_search_by(|p| (p.node, p.road).cmp(&(node, road)))
+            .ok()
+    }
 }
 
 /// Settings of [`road_links`]; the defaults are those of the shipped graph.
@@ -119,22 +143,21 @@ pub struct RoadLinkReport {
     pub roads: usize,
     /// Rows of the table whose commune is not a node (no point): ignored.
     pub rows_without_node: usize,
-    /// Neighbour pairs per class, in [`RoadClass::ALL`] order.
-    pub pairs_by_class: Vec<(String, usize)>,
-    /// Neighbour pairs whose class comes from a continuation across a
-    /// département border.
-    pub continuations: usize,
+    pub points: usize,
+    /// Of the points, those placed at the commune's origin (no position).
+    pub points_at_origin: usize,
+    /// Links per class, in [`RoadClass::ALL`] order.
+    pub links_by_class: Vec<(String, usize)>,
+    pub road_links: usize,
     pub gap_links: usize,
-    pub motorway_links: usize,
-    /// Of the motorway links, those between non-neighbours.
-    pub motorway_gaps: usize,
-    /// Communes with a motorway junction.
-    pub junctions: usize,
-    /// Tree joins refused because a lone commune had too few accidents.
+    pub continuations: usize,
+    /// Communes a motorway crosses.
+    pub motorway_communes: usize,
+    /// Gap joins refused because a lone commune had too few accidents.
     pub lone_refused: usize,
 }
 
-/// Union-find with the smaller index as root.
+/// Union-find with the smaller index as root and component sizes.
 struct Dsu {
     parent: Vec<usize>,
     size: Vec<usize>,
@@ -166,7 +189,16 @@ impl Dsu {
     }
 }
 
-/// The road attributes of `links` from `table`.
+/// One (node, road) of the table.
+#[derive(Debug, Clone, Copy)]
+struct OnRoad {
+    road: RoadId,
+    class: RoadClass,
+    accidents: u32,
+    position: Option<(f64, f64)>,
+}
+
+/// The road layer of `links` from `table`.
 pub fn road_links(
     links: &CommuneLinks,
     table: &RoadTable,
@@ -176,24 +208,32 @@ pub fn road_links(
     let n = nodes.len();
     let mut rep = RoadLinkReport::default();
     let node_of = |insee: &str| nodes.binary_search_by(|x| x.insee.as_str().cmp(insee)).ok();
-    let dist = |a: usize, b: usize| haversine_m((nodes[a].lon, nodes[a].lat), (nodes[b].lon, nodes[b].lat));
     let component = links.components();
 
-    // Roads of each node: (road, class, accidents), and the groups.
-    let mut on: Vec<Vec<(RoadId, RoadClass, u32)>> = vec![Vec::new(); n];
+    let mut on: Vec<Vec<OnRoad>> = vec![Vec::new(); n];
     let mut groups: HashMap<(String, RoadId), Vec<usize>> = HashMap::new();
     for r in &table.roads {
         let Some(v) = node_of(&r.insee) else {
             rep.rows_without_node += 1;
             continue;
         };
-        on[v].push((r.road, r.class, r.accidents));
+        on[v].push(OnRoad {
+            road: r.road,
+            class: r.class,
+            accidents: r.accidents,
+            position: r.position,
+        });
         groups
             .entry((r.road.scope(&nodes[v].dep), r.road))
             .or_default()
             .push(v);
     }
-    let class_on = |v: usize, road: RoadId| on[v].iter().find(|x| x.0 == road).map(|x| (x.1, x.2));
+    let on_road = |v: usize, road: RoadId| on[v].iter().find(|x| x.road == road).copied();
+    let point = |v: usize, road: RoadId| {
+        on_road(v, road)
+            .and_then(|x| x.position)
+            .unwrap_or((nodes[v].lon, nodes[v].lat))
+    };
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(a, b) in &links.pairs {
         adj[a].push(b);
@@ -201,12 +241,12 @@ pub fn road_links(
     }
     let is_pair = |a: usize, b: usize| links.pairs.binary_search(&(a.min(b), a.max(b))).is_ok();
 
-    // Trees, group by group in a fixed order.
+    // Trees, group by group in a fixed order: (node a, node b, road, kind).
     let mut keys: Vec<&(String, RoadId)> = groups.keys().collect();
     keys.sort();
-    let mut extra: HashMap<(usize, usize, LinkKind), (RoadClass, String)> = HashMap::new();
+    let mut edges: Vec<(usize, usize, RoadId, LinkKind)> = Vec::new();
     // Roads of which a node is an end (degree ≤ 1 in a tree of ≥ 2 nodes).
-    let mut ends: Vec<Vec<(RoadId, RoadClass)>> = vec![Vec::new(); n];
+    let mut ends: Vec<Vec<(RoadClass, RoadId)>> = vec![Vec::new(); n];
     let mut local = vec![usize::MAX; n]; // node -> index in the current group
     for key in keys {
         let road = key.1;
@@ -216,13 +256,13 @@ pub fn road_links(
         if members.len() < 2 {
             continue;
         }
-        rep.roads += 1;
         for (k, &v) in members.iter().enumerate() {
             local[v] = k;
         }
+        let dist = |a: usize, b: usize| haversine_m(point(a, road), point(b, road));
         let mut dsu = Dsu::new(members.len());
         let mut degree = vec![0usize; members.len()];
-        let mut tree: Vec<(usize, usize)> = Vec::new();
+        let mut tree: Vec<(usize, usize, LinkKind)> = Vec::new();
         // Neighbour pairs inside the group, shortest first.
         let mut cand: Vec<(f64, usize, usize)> = Vec::new();
         for &v in &members {
@@ -237,7 +277,7 @@ pub fn road_links(
             let (x, y) = (local[v], local[w]);
             if dsu.root(x) != dsu.root(y) {
                 dsu.join(x, y);
-                tree.push((v, w));
+                tree.push((v, w, LinkKind::Road));
                 degree[x] += 1;
                 degree[y] += 1;
             }
@@ -268,114 +308,137 @@ pub fn road_links(
                 continue;
             }
             let lone_weak = |r: usize, node: usize, dsu: &Dsu| {
-                dsu.size[r] == 1 && class_on(node, road).is_none_or(|c| c.1 < opts.min_accidents_alone)
+                dsu.size[r] == 1 && on_road(node, road).is_none_or(|c| c.accidents < opts.min_accidents_alone)
             };
             if lone_weak(rx, v, &dsu) || lone_weak(ry, w, &dsu) {
                 rep.lone_refused += 1;
                 continue;
             }
             dsu.join(x, y);
-            tree.push((v, w));
+            tree.push((v, w, LinkKind::Gap));
             degree[x] += 1;
             degree[y] += 1;
         }
+        if !tree.is_empty() {
+            rep.roads += 1;
+        }
         for (k, &v) in members.iter().enumerate() {
-            if degree[k] <= 1 && road.family != Family::A {
-                if let Some((c, _)) = class_on(v, road) {
-                    ends[v].push((road, c));
-                }
+            if degree[k] == 1
+                && road.family != Family::A
+                && let Some(c) = on_road(v, road)
+            {
+                ends[v].push((c.class, road));
             }
             local[v] = usize::MAX;
         }
-        for (v, w) in tree {
-            let (a, b) = (v.min(w), v.max(w));
-            let ca = class_on(a, road).map_or(RoadClass::Local, |c| c.0);
-            let cb = class_on(b, road).map_or(RoadClass::Local, |c| c.0);
-            let (kind, class) = if road.family == Family::A {
-                (LinkKind::Motorway, RoadClass::Motorway)
-            } else if is_pair(a, b) {
-                continue; // neighbour pairs take their class below
-            } else {
-                (LinkKind::Gap, ca.max(cb))
-            };
-            let e = extra.entry((a, b, kind)).or_insert((class, road.to_string()));
-            if class < e.0 {
-                *e = (class, road.to_string());
-            }
+        edges.extend(tree.into_iter().map(|(v, w, k)| (v.min(w), v.max(w), road, k)));
+    }
+
+    // Continuations across département borders.
+    let mut conts: Vec<(usize, RoadId, usize, RoadId)> = Vec::new();
+    for &(a, b) in &links.pairs {
+        if nodes[a].dep == nodes[b].dep {
+            continue;
+        }
+        let shared = on[a].iter().any(|x| {
+            x.road.family != Family::A
+                && x.road.scope(&nodes[a].dep) == x.road.scope(&nodes[b].dep)
+                && on_road(b, x.road).is_some()
+        });
+        if shared {
+            continue;
+        }
+        // The same number on both sides (ex-national roads often keep it),
+        // else the best classes.
+        let same = ends[a]
+            .iter()
+            .filter(|x| ends[b].iter().any(|y| y.1 == x.1))
+            .min()
+            .map(|x| (x.1, x.1));
+        let best = |v: usize| ends[v].iter().min().copied();
+        match (same, best(a), best(b)) {
+            (Some((ra, rb)), _, _) | (None, Some((_, ra)), Some((_, rb))) => conts.push((a, ra, b, rb)),
+            _ => {}
         }
     }
 
-    // Neighbour pairs: the best shared road, each at its slower class.
-    let mut pair_class = Vec::with_capacity(links.pairs.len());
-    let mut pair_road = Vec::with_capacity(links.pairs.len());
-    for &(a, b) in &links.pairs {
-        let mut best: Option<(RoadClass, RoadId)> = None;
-        for &(road, ca, _) in &on[a] {
-            if road.family == Family::A || road.scope(&nodes[a].dep) != road.scope(&nodes[b].dep) {
-                continue;
-            }
-            if let Some((cb, _)) = class_on(b, road) {
-                let c = ca.max(cb);
-                if best.is_none_or(|x| (c, road) < x) {
-                    best = Some((c, road));
-                }
-            }
-        }
-        match best {
-            Some((c, road)) => {
-                pair_class.push(c);
-                pair_road.push(road.to_string());
-            }
-            None => {
-                // Continuation across a département border.
-                let end = |v: usize| ends[v].iter().map(|&(r, c)| (c, r)).min();
-                match (nodes[a].dep != nodes[b].dep, end(a), end(b)) {
-                    (true, Some((ca, ra)), Some((cb, rb))) => {
-                        rep.continuations += 1;
-                        pair_class.push(ca.max(cb));
-                        pair_road.push(format!("{ra}+{rb}"));
-                    }
-                    _ => {
-                        pair_class.push(RoadClass::Local);
-                        pair_road.push(String::new());
-                    }
-                }
-            }
-        }
+    // Points: every (node, road) on a link.
+    let mut used: Vec<(usize, RoadId)> = Vec::new();
+    for &(a, b, road, _) in &edges {
+        used.push((a, road));
+        used.push((b, road));
     }
-    rep.pairs_by_class = RoadClass::ALL
+    for &(a, ra, b, rb) in &conts {
+        used.push((a, ra));
+        used.push((b, rb));
+    }
+    used.sort_unstable();
+    used.dedup();
+    let points: Vec<RoadPoint> = used
+        .iter()
+        .map(|&(v, road)| {
+            let x = on_road(v, road).expect("a road of the node");
+            RoadPoint {
+                node: v,
+                road,
+                class: x.class,
+                position: x.position,
+            }
+        })
+        .collect();
+    let idx = |v: usize, road: RoadId| {
+        points
+            .binary_search_by(|p| (p.node, p.road).cmp(&(v, road)))
+            .expect("a point of every link end")
+    };
+    let mut out: Vec<Link> = Vec::with_capacity(edges.len() + conts.len());
+    for &(a, b, road, kind) in &edges {
+        let (pa, pb) = (idx(a, road), idx(b, road));
+        let class = if road.family == Family::A {
+            RoadClass::Motorway
+        } else {
+            points[pa].class.max(points[pb].class)
+        };
+        out.push(Link {
+            a: pa.min(pb),
+            b: pa.max(pb),
+            kind,
+            class,
+        });
+    }
+    for &(a, ra, b, rb) in &conts {
+        let (pa, pb) = (idx(a, ra), idx(b, rb));
+        out.push(Link {
+            a: pa.min(pb),
+            b: pa.max(pb),
+            kind: LinkKind::Continuation,
+            class: points[pa].class.max(points[pb].class),
+        });
+    }
+    out.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    out.dedup_by(|x, y| (x.a, x.b) == (y.a, y.b));
+
+    rep.points = points.len();
+    rep.points_at_origin = points.iter().filter(|p| p.position.is_none()).count();
+    rep.links_by_class = RoadClass::ALL
         .iter()
         .map(|c| {
             (
                 c.as_str().to_string(),
-                pair_class.iter().filter(|x| *x == c).count(),
+                out.iter().filter(|l| l.class == *c).count(),
             )
         })
         .collect();
-
-    let mut extra: Vec<Link> = extra
-        .into_iter()
-        .map(|((a, b, kind), (class, road))| Link {
-            a,
-            b,
-            kind,
-            class,
-            road,
-        })
-        .collect();
-    extra.sort_by(|x, y| (x.a, x.b, x.kind).cmp(&(y.a, y.b, y.kind)));
-    rep.gap_links = extra.iter().filter(|l| l.kind == LinkKind::Gap).count();
-    rep.motorway_links = extra.iter().filter(|l| l.kind == LinkKind::Motorway).count();
-    rep.motorway_gaps = extra
+    rep.road_links = out.iter().filter(|l| l.kind == LinkKind::Road).count();
+    rep.gap_links = out.iter().filter(|l| l.kind == LinkKind::Gap).count();
+    rep.continuations = out.iter().filter(|l| l.kind == LinkKind::Continuation).count();
+    let mut mw: Vec<usize> = points
         .iter()
-        .filter(|l| l.kind == LinkKind::Motorway && !is_pair(l.a, l.b))
-        .count();
-    let mut j: HashSet<usize> = HashSet::new();
-    for l in extra.iter().filter(|l| l.kind == LinkKind::Motorway) {
-        j.insert(l.a);
-        j.insert(l.b);
-    }
-    rep.junctions = j.len();
+        .filter(|p| p.road.family == Family::A)
+        .map(|p| p.node)
+        .collect();
+    mw.dedup();
+    rep.motorway_communes = mw.len();
 
     let t = table.terrain_of();
     let terrain = nodes
@@ -384,9 +447,8 @@ pub fn road_links(
         .collect();
     (
         RoadLinks {
-            pair_class,
-            pair_road,
-            extra,
+            points,
+            links: out,
             terrain,
         },
         rep,

@@ -174,6 +174,10 @@ pub struct CommuneRoad {
     pub accidents: u32,
     pub first_year: u16,
     pub last_year: u16,
+    /// Where the road runs in the commune: the median position (lon, lat)
+    /// of its accidents whose position agrees with the commune; `None`
+    /// without any such position.
+    pub position: Option<(f64, f64)>,
 }
 
 /// How winding and hilly a commune's roads are.
@@ -203,7 +207,16 @@ pub struct RoadTable {
     pub terrain: Vec<CommuneTerrain>,
 }
 
-const ROADS_HEADER: [&str; 6] = ["insee", "road", "class", "accidents", "first_year", "last_year"];
+const ROADS_HEADER: [&str; 8] = [
+    "insee",
+    "road",
+    "class",
+    "accidents",
+    "first_year",
+    "last_year",
+    "lon",
+    "lat",
+];
 const TERRAIN_HEADER: [&str; 6] = ["insee", "rural", "bends", "rural_profile", "slopes", "terrain"];
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
@@ -262,6 +275,8 @@ impl RoadTable {
                 &r.accidents.to_string(),
                 &r.first_year.to_string(),
                 &r.last_year.to_string(),
+                &r.position.map(|p| format!("{:.4}", p.0)).unwrap_or_default(),
+                &r.position.map(|p| format!("{:.4}", p.1)).unwrap_or_default(),
             ])
             .map_err(err)?;
         }
@@ -319,6 +334,17 @@ impl RoadTable {
                 accidents: num(3)?,
                 first_year: num(4)? as u16,
                 last_year: num(5)? as u16,
+                position: match (f[6], f[7]) {
+                    ("", "") => None,
+                    (x, y) => {
+                        let c = |v: &str, name: &str, max: f64| -> Result<f64> {
+                            v.parse::<f64>().ok().filter(|a| a.abs() <= max).ok_or_else(|| {
+                                Error::field(path, line, name, format!("`{v}` is not a WGS84 coordinate"))
+                            })
+                        };
+                        Some((c(x, "lon", 180.0)?, c(y, "lat", 90.0)?))
+                    }
+                },
             })
         })?;
         let terrain = read_csv(&dir.join(TERRAIN_FILE), &TERRAIN_HEADER, |path, line, f| {
