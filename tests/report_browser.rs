@@ -9,6 +9,8 @@
 //! `access` command.
 //!
 //! Set `MEDACCESS_REPORT_SHOTS=DIR` to keep the HTML and PNG files there.
+// Needs headless Chromium: part of the full suite (`--features full-suite`).
+#![cfg(feature = "full-suite")]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,9 @@
 //! estimate against the network for the nearest maternity, and
 //! `--no-winding` on the command line.
 
+// Reads ../shared/data/osm-fr-corse and communes-france: full suite.
+#![cfg(feature = "full-suite")]
+
 mod common;
 
 use std::collections::HashMap;
@@ -40,6 +43,7 @@ fn minutes(net: &RoadNetwork, a: [f64; 2], b: [f64; 2]) -> f64 {
     t as f64 / 600.0
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn winding_correction_slows_mountain_roads_only() {
     let winding = read(&CarProfile::france());
@@ -78,6 +82,7 @@ fn winding_correction_slows_mountain_roads_only() {
     assert!(kept > 5000 && slowed > 1000, "kept {kept}, slowed {slowed}");
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn commune_estimate_against_the_network() {
     let table = Communes::load_france_deps(Path::new(COMMUNES), Some(&["2A", "2B"])).unwrap();
@@ -131,6 +136,7 @@ fn commune_estimate_against_the_network() {
 /// `access --roads` with and without `--no-winding`: the flag reaches the
 /// profile, mountain villages are farther with the correction, and no
 /// commune gets nearer.
+#[cfg(feature = "full-suite")]
 #[test]
 fn no_winding_flag() {
     let dir = common::tmp("corsica-winding");
@@ -174,28 +180,5 @@ fn no_winding_flag() {
         "{} vs {}",
         on["2A066"],
         off["2A066"]
-    );
-}
-
-/// `graph info` on road files: the import report of any `--roads` format,
-/// and an error naming both readings for a file that is neither a road
-/// network nor a commune graph.
-#[test]
-fn graph_info_reads_road_networks() {
-    let gpkg = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/roads/bdtopo_troncon_de_route.gpkg"
-    );
-    let (ok, out, err) = common::run(&["graph", "info", gpkg], &[]);
-    assert!(ok, "{err}");
-    assert!(out.starts_with("GeoPackage read as engine=ign-bdtopo"), "{out}");
-    assert!(out.contains("  excluded: 4\n"), "{out}");
-    assert!(out.contains("  nodes: 9\n"), "{out}");
-    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let (ok, _, err) = common::run(&["graph", "info", readme], &[]);
-    assert!(!ok);
-    assert!(
-        err.contains("not a road network either") && err.contains("README.md"),
-        "{err}"
     );
 }

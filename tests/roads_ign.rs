@@ -7,6 +7,8 @@
 //! the geometry; where the source gives the length (ROUTE 500 `LONGUEUR`,
 //! the link table's `LONG_M`) times are exact to the 0.1 s unit.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use medaccess::roads::input::{Format, sniff};
@@ -665,4 +667,27 @@ fn damaged_ign_files_never_panic() {
     }
     assert!(errors > 10, "{errors} errors");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `graph info` on road files: the import report of any `--roads` format,
+/// and an error naming both readings for a file that is neither a road
+/// network nor a commune graph.
+#[test]
+fn graph_info_reads_road_networks() {
+    let gpkg = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/roads/bdtopo_troncon_de_route.gpkg"
+    );
+    let (ok, out, err) = common::run(&["graph", "info", gpkg], &[]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("GeoPackage read as engine=ign-bdtopo"), "{out}");
+    assert!(out.contains("  excluded: 4\n"), "{out}");
+    assert!(out.contains("  nodes: 9\n"), "{out}");
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let (ok, _, err) = common::run(&["graph", "info", readme], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("not a road network either") && err.contains("README.md"),
+        "{err}"
+    );
 }

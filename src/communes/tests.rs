@@ -1,4 +1,6 @@
 //! Tests on the real `communes-france` extract and on the shipped fixtures.
+// Helpers shared with the tests that read ../shared/data (full suite).
+#![cfg_attr(not(feature = "full-suite"), allow(dead_code, unused_imports))]
 
 use std::path::PathBuf;
 
@@ -36,6 +38,7 @@ fn mairie_check() -> Vec<(String, f64)> {
         .collect()
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn france_origins_match_the_mairie_check() {
     let t = Communes::load_france(&data_dir()).unwrap();
@@ -101,6 +104,7 @@ fn france_origins_match_the_mairie_check() {
     assert_eq!(t.communes.iter().filter(|c| c.origin.is_none()).count(), 5);
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn scopes() {
     let t = Communes::load_france_deps(&data_dir(), Some(&["64", "65"])).unwrap();
@@ -246,6 +250,7 @@ fn user_geojson_communes() {
     assert!(err.contains(":1: field `geometry`"), "{err}");
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn graph_of_the_pyrenees_departements() {
     let t = Communes::load_france_deps(&data_dir(), Some(&fixtures::POLYGON_DEPS)).unwrap();
@@ -335,6 +340,7 @@ fn minutes_ds(m: f64) -> u32 {
     crate::units::minutes(m)
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn fixtures_agree_with_the_shared_data() {
     let t = Communes::load_france(&data_dir()).unwrap();
@@ -495,6 +501,7 @@ fn corsica_roads() -> (crate::graph::RoadGraph, Vec<(f64, f64)>) {
 /// The default profile keeps the error the docs claim against Corsica's
 /// road times (every 6th commune as source, all targets), overall and per
 /// band of road time; thresholds are the measured values plus one point.
+#[cfg(feature = "full-suite")]
 #[test]
 fn default_profile_matches_corsican_road_times() {
     let (road, coords) = corsica_roads();

@@ -64,7 +64,7 @@ const KNOWN_FEATURES: &[&str] = &["OsmSchema-V0.6", "DenseNodes"];
 /// # Examples
 /// ```
 /// use medaccess::roads::{read_pbf, CarProfile};
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf");
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/saint_barthelemy.osm.pbf");
 /// let net = read_pbf(path.as_ref(), &CarProfile::france(), &|_, _| {}).unwrap();
 /// assert_eq!(net.info.engine.as_str(), "osm");
 /// assert_eq!(net.info.timestamp.as_deref(), Some("2014-01-15T19:05:08Z"));
@@ -570,11 +570,11 @@ mod tests {
 
     const SBH: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+        "/fixtures/osm/saint_barthelemy.osm.pbf"
     );
     const SBL: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf"
+        "/fixtures/osm/St_Brieuc-Loudeac.osm.pbf"
     );
 
     /// The reference for pass 1: `osmpbf`'s full decoding of a blob.
