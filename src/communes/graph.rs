@@ -344,26 +344,6 @@ impl CommuneGraph {
         Ok(out)
     }
 
-    /// The communes of `nodes` as [`crate::access::Place`]s: each enters
-    /// the graph at its own node at time 0 (its origin is the node).
-    pub fn places(&self, nodes: &[NodeId]) -> Vec<crate::access::Place> {
-        nodes
-            .iter()
-            .map(|&v| {
-                let n = &self.nodes[v as usize];
-                crate::access::Place {
-                    id: n.insee.clone(),
-                    name: n.name.clone(),
-                    dep: n.dep.clone(),
-                    population: n.population,
-                    origin: [n.lon, n.lat],
-                    origin_source: n.origin_source.as_str().to_string(),
-                    entries: vec![(v, 0)],
-                }
-            })
-            .collect()
-    }
-
     /// Number of undirected edges (half the arcs).
     pub fn num_edges(&self) -> usize {
         self.graph.num_arcs() / 2

@@ -128,6 +128,47 @@ impl Scope {
         }
     }
 
+    /// The départements whose communes a run loads: those of the scope,
+    /// those of a list of communes (from their INSEE codes), `None` for
+    /// all of France.
+    ///
+    /// # Errors
+    /// An unknown région or département code.
+    pub fn loaded_departements(&self) -> Result<Option<Vec<String>>> {
+        match self {
+            Scope::Communes(codes) => {
+                let deps: std::collections::BTreeSet<String> = codes
+                    .iter()
+                    .map(|code| super::load::dep_of_insee(code).to_string())
+                    .collect();
+                Ok(Some(deps.into_iter().collect()))
+            }
+            _ => self.departements(),
+        }
+    }
+
+    /// A short tag for file names: `64`, `64-65`, `r75`, `france`,
+    /// `communes` (or the one commune's code).
+    pub fn tag(&self) -> String {
+        match self {
+            Scope::All => "france".into(),
+            Scope::Departements(d) => d.join("-"),
+            Scope::Regions(r) => format!("r{}", r.join("-r")),
+            Scope::Communes(c) if c.len() == 1 => c[0].clone(),
+            Scope::Communes(_) => "communes".into(),
+        }
+    }
+
+    /// The scope named for titles: `France`, `département(s) 64, 65`.
+    pub fn title(&self) -> String {
+        match self {
+            Scope::All => "France".into(),
+            Scope::Departements(d) => format!("département(s) {}", d.join(", ")),
+            Scope::Regions(r) => format!("région(s) {}", r.join(", ")),
+            Scope::Communes(c) => format!("{} commune(s)", c.len()),
+        }
+    }
+
     /// Indices into `table` of the communes in scope, in table order.
     ///
     /// # Errors

@@ -7,9 +7,10 @@ use super::chart::render_timeline;
 use super::locale::{Lang, NBSP};
 use super::map::{LegendItem, MapSpec, Marker, MarkerKind, render_map};
 use super::{Report, ScenarioView, Snapshot, UNREACHABLE_COLOR};
-use crate::access::{Bands, DepSummary, PlaceAccess, Site, Summary};
+use crate::access::{Bands, DepSummary, PlaceAccess, Summary};
 use crate::error::Result;
 use crate::output::ColorRamp;
+use crate::places::Site;
 
 /// Changed communes listed in full up to this many; the GeoJSON of changes
 /// holds them all.
@@ -434,12 +435,7 @@ impl Doc<'_, '_> {
             esc(&title),
             esc(&title)
         );
-        let year = match &m.facilities {
-            super::Facilities::Maternities { year } | super::Facilities::GeneralPractitioners { year } => {
-                Some(*year)
-            }
-            super::Facilities::Other { .. } => None,
-        };
+        let year = m.facilities.year();
         let mut sub = Vec::new();
         if !r.title.is_empty() && !r.scope.is_empty() {
             sub.push(r.scope.clone());
@@ -1055,12 +1051,7 @@ impl Doc<'_, '_> {
         } else {
             "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
         });
-        let year = match &m.facilities {
-            super::Facilities::Maternities { year } | super::Facilities::GeneralPractitioners { year } => {
-                year.to_string()
-            }
-            super::Facilities::Other { .. } => String::new(),
-        };
+        let year = m.facilities.year().map_or_else(String::new, |y| y.to_string());
         items.push(if fr {
             format!(
                 "Établissements\u{A0}: {} {year}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
@@ -1214,9 +1205,12 @@ pub(crate) fn render(report: &Report) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::{Place, summarize};
+    use crate::access::summarize;
+    use crate::engine::EngineKind;
+    use crate::facilities::{FacilityKind, SetSource};
     use crate::output::Geometry;
-    use crate::report::{Engine, Facilities, Methods, render_report};
+    use crate::places::Place;
+    use crate::report::{Facilities, Methods, render_report};
     use crate::route::Label;
 
     /// Three unit squares in a row, a facility in the first; times 5, 25
@@ -1273,10 +1267,13 @@ mod tests {
 
     fn methods() -> Methods {
         Methods {
-            engine: Engine::CommuneEstimate,
+            engine: EngineKind::CommuneEstimate,
             profile: vec![],
             calibration: String::new(),
-            facilities: Facilities::Maternities { year: 2016 },
+            facilities: Facilities {
+                kind: FacilityKind::Maternity,
+                source: SetSource::Drees { year: 2016 },
+            },
             facility_count: 1,
             population_year: 2017,
             threshold_minutes: 45.0,
