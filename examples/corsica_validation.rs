@@ -22,7 +22,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use medaccess::access::nearest_sites;
-use medaccess::communes::{CommuneGraph, CommuneProfile, Communes, Scope, build_commune_graph, fixtures};
+use medaccess::communes::{CommuneGraph, CommuneProfile, Communes, Scope, build_commune_graph};
 use medaccess::engine::{CommuneGraphEngine, Engine, RoadNetworkEngine};
 use medaccess::jobs::{Context, DataPaths, FacilitySource};
 use medaccess::places::{Place, Places, Site};
@@ -83,16 +83,13 @@ fn pair_minutes(net: &RoadNetwork, a: [f64; 2], b: [f64; 2]) -> anyhow::Result<O
 }
 
 /// The communes of 2A and 2B on an engine.
-fn context(engine: Box<dyn Engine>, places: &Places) -> Context {
-    Context {
-        scope: Scope::All,
-        paths: DataPaths::fixtures(&fixtures::default_dir()),
+fn context(engine: Box<dyn Engine>, places: &Places) -> anyhow::Result<Context> {
+    Ok(Context::new(
+        Scope::All,
+        DataPaths::default(),
         engine,
-        in_scope: (0..places.len()).collect(),
-        places: places.clone(),
-        departements: None,
-        warnings: vec![],
-    }
+        places.clone(),
+    )?)
 }
 
 /// Nearest-maternity minutes of every commune of the context, per year.
@@ -179,11 +176,11 @@ fn main() -> anyhow::Result<()> {
     let n = places.len();
     eprintln!("{n} communes of 2A and 2B");
 
-    let winding = context(road_engine(&links, &CarProfile::france())?, &places);
+    let winding = context(road_engine(&links, &CarProfile::france())?, &places)?;
     let straight = context(
         road_engine(&links, &CarProfile::france().without_winding())?,
         &places,
-    );
+    )?;
 
     // ---- The three city pairs.
     println!("## City pairs (town hall to town hall, snapped as `--roads` does)\n");
@@ -227,9 +224,9 @@ fn main() -> anyhow::Result<()> {
             far.join(", ")
         }
     );
-    let est_default = nearest_by_year(&context(default_engine, &places))?;
+    let est_default = nearest_by_year(&context(default_engine, &places)?)?;
     let (cal_engine, _) = commune_engine(&table, &calibrated_on_winding())?;
-    let est_cal = nearest_by_year(&context(cal_engine, &places))?;
+    let est_cal = nearest_by_year(&context(cal_engine, &places)?)?;
 
     let header = "| year | n | median abs. error | p90 abs. error | median signed | p10 signed | p90 signed | median abs. Δ (min) |\n|---|---:|---:|---:|---:|---:|---:|---:|";
     for (title, reference, est) in [

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use medaccess::access::nearest_sites;
-use medaccess::communes::{CommuneProfile, Communes, Scope, build_commune_graph, fixtures};
+use medaccess::communes::{CommuneProfile, Communes, Scope, build_commune_graph};
 use medaccess::engine::{CommuneGraphEngine, Engine, RoadNetworkEngine};
 use medaccess::jobs::{Context, DataPaths, FacilitySource};
 use medaccess::places::{Place, Places};
@@ -90,14 +90,8 @@ fn commune_estimate_against_the_network() {
     let g = build_commune_graph(&table, &CommuneProfile::default()).unwrap();
     assert_eq!(g.nodes.len(), 360);
     let places = Places::new(g.nodes.iter().map(Place::from).collect(), HashMap::new()).unwrap();
-    let context = |engine: Box<dyn Engine>| Context {
-        scope: Scope::All,
-        paths: DataPaths::fixtures(&fixtures::default_dir()),
-        engine,
-        in_scope: (0..places.len()).collect(),
-        places: places.clone(),
-        departements: None,
-        warnings: vec![],
+    let context = |engine: Box<dyn Engine>| {
+        Context::new(Scope::All, DataPaths::default(), engine, places.clone()).unwrap()
     };
     let communes = context(Box::new(CommuneGraphEngine::new(g, Some(&table))));
     let roads = context(Box::new(RoadNetworkEngine {

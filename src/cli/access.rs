@@ -10,44 +10,41 @@ use medaccess::facilities::{FacilityKind, SetSource};
 use medaccess::jobs::{self, AccessRequest, AccessResult, Comparison};
 use medaccess::output::{Document, Layer, write_run};
 
-use super::args::{DataArgs, FacilityArgs, OutputArgs, ScopeArgs};
-use super::setup::{self, Bar, ReportArgs};
+use super::args::{FacilityArgs, RunArgs};
+use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
 pub struct AccessArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    pub run: RunArgs,
     #[command(flatten)]
     pub facilities: FacilityArgs,
-    #[command(flatten)]
-    pub report: ReportArgs,
     /// Also run with the DREES sites open in this year, and print what changed.
     #[arg(long, value_name = "YEAR")]
     pub compare_year: Option<u16>,
 }
 
-pub fn run(a: AccessArgs) -> Result<()> {
+pub fn run(args: AccessArgs) -> Result<()> {
+    let a = &args.run;
     let lang = a.report.lang()?;
-    let kind = a.facilities.kind()?;
+    let kind = args.facilities.kind()?;
     let (bands, threshold) = a.output.bands(kind.defaults())?;
-    if a.compare_year.is_some() && (a.facilities.facilities.is_some() || kind != FacilityKind::Maternity) {
+    if args.compare_year.is_some()
+        && (args.facilities.facilities.is_some() || kind != FacilityKind::Maternity)
+    {
         bail!("--compare-year compares DREES years; it cannot be used with --facilities or another --kind");
     }
     let progress = Bar::new();
     let ctx = setup::load(&a.scope, &a.data, &progress)?;
-    let mut years = vec![a.facilities.year];
-    years.extend(a.compare_year);
+    let mut years = vec![args.facilities.year];
+    years.extend(args.compare_year);
     let dir = &a.output.out;
     let mut runs: Vec<(String, AccessResult)> = Vec::new();
     let mut layers: Vec<Layer> = Vec::new();
     let mut documents: Vec<Document> = Vec::new();
     let mut printed: Vec<(String, Vec<std::path::PathBuf>)> = Vec::new();
     for &year in &years {
-        let set = ctx.facilities(&a.facilities.source(year)?)?;
+        let set = ctx.facilities(&args.facilities.source(year)?)?;
         let (stem, title) = match &set.source {
             SetSource::Drees { year } => (
                 format!("maternity-access-{}-{year}", ctx.scope.tag()),
@@ -57,10 +54,13 @@ pub fn run(a: AccessArgs) -> Result<()> {
                 ),
             ),
             source => {
-                let stem = match set.kind {
+                let mut stem = match set.kind {
                     FacilityKind::Other => format!("access-{}", ctx.scope.tag()),
                     k => format!("{}-access-{}", k.code(), ctx.scope.tag()),
                 };
+                if let Some(year) = source.year() {
+                    stem += &format!("-{year}");
+                }
                 let from = match source {
                     SetSource::File { path } | SetSource::Bpe { path, .. } => path.display().to_string(),
                     SetSource::Drees { .. } => unreachable!("matched above"),

@@ -6,6 +6,38 @@ use medaccess::Scope;
 use medaccess::access::Bands;
 use medaccess::facilities::{FacilityKind, KindDefaults};
 use medaccess::jobs::{Data, DataPaths, FacilitySource, Roads};
+use medaccess::report::Lang;
+
+/// What every command that runs a job takes: the communes, the data and
+/// engine, the outputs and the report.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `--report FILE --lang fr|en`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Also write a self-contained HTML report (maps, tables, method).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Language of the report: fr (default) or en.
+    #[arg(long, default_value = "fr")]
+    pub lang: String,
+}
+
+impl ReportArgs {
+    pub fn lang(&self) -> Result<Lang> {
+        Lang::parse(&self.lang).map_err(|e| anyhow::anyhow!("--lang: {e}"))
+    }
+}
 
 /// Which communes to report on. Facilities outside the scope still count.
 #[derive(Debug, Clone, Args)]

@@ -69,7 +69,7 @@ pub struct GpArgs {
     #[arg(long = "demand-weight-col", default_value = "weight", value_name = "COL")]
     pub weight_col: String,
     #[command(flatten)]
-    pub report: super::setup::ReportArgs,
+    pub report: super::args::ReportArgs,
 }
 
 /// `INSEE:COUNT` as the commune and a signed number of GPs.

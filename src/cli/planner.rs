@@ -15,19 +15,13 @@ use medaccess::jobs::{
 use medaccess::output::{Document, Layer, write_run};
 use medaccess::report::{Lang, Report};
 
-use super::args::{DataArgs, FacilityArgs, OutputArgs, ScopeArgs};
-use super::setup::{self, Bar, ReportArgs};
+use super::args::{FacilityArgs, RunArgs};
+use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
 pub struct Common {
     #[command(flatten)]
-    pub scope: ScopeArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub report: ReportArgs,
+    pub run: RunArgs,
     #[command(flatten)]
     pub facilities: FacilityArgs,
 }
@@ -38,16 +32,27 @@ struct Start {
     access: AccessRequest,
     lang: Lang,
     progress: Bar,
+    /// How the terminal names the set (`2016`, a file).
+    set_of: String,
+    /// The kind's short nouns (`maternity`, `maternities`).
+    noun: [&'static str; 2],
+}
+
+impl Start {
+    /// The stem of the command's files: `<cmd>-<scope>-<set>`.
+    fn stem(&self, cmd: &str) -> String {
+        setup::stem(cmd, &self.ctx.scope, &self.access.facilities)
+    }
 }
 
 impl Common {
     /// Refuses options that a command accepts through shared flags but does
     /// not implement, rather than ignoring them.
     fn refuse_unsupported(&self, cmd: &str, report: bool) -> Result<()> {
-        if !report && self.report.report.is_some() {
+        if !report && self.run.report.report.is_some() {
             bail!("--report is not available for `{cmd}` (it is for access, scenario, rank, history and gp)");
         }
-        if self.output.split_by_dep {
+        if self.run.output.split_by_dep {
             bail!("--split-by-dep is only for `access`");
         }
         Ok(())
@@ -56,12 +61,12 @@ impl Common {
     /// Validates the flags, loads the context and the facility set.
     fn start(&self, cmd: &str, report: bool) -> Result<Start> {
         self.refuse_unsupported(cmd, report)?;
-        let lang = self.report.lang()?;
+        let lang = self.run.report.lang()?;
         let kind = self.facilities.kind()?;
-        let (bands, threshold) = self.output.bands(kind.defaults())?;
+        let (bands, threshold) = self.run.output.bands(kind.defaults())?;
         let source = self.facilities.source(self.facilities.year)?;
         let progress = Bar::new();
-        let ctx = setup::load(&self.scope, &self.data, &progress)?;
+        let ctx = setup::load(&self.run.scope, &self.run.data, &progress)?;
         let set = ctx.facilities(&source)?;
         let local = match kind {
             FacilityKind::Maternity => ctx.departements.clone(),
@@ -69,6 +74,8 @@ impl Common {
         };
         setup::set_warnings(&set, local.as_deref(), None);
         Ok(Start {
+            set_of: setup::set_of(&set),
+            noun: kind.defaults().noun,
             ctx,
             access: AccessRequest {
                 facilities: set,
@@ -82,13 +89,13 @@ impl Common {
 
     /// Writes the layers (and the report), then prints the files named.
     fn write(&self, layers: &[Layer], mut documents: Vec<Document>, report: Option<Report>) -> Result<()> {
-        if let (Some(path), Some(r)) = (&self.report.report, report) {
+        if let (Some(path), Some(r)) = (&self.run.report.report, report) {
             documents.push(Document {
                 path: path.clone(),
                 bytes: medaccess::report::render_report(&r)?.into_bytes(),
             });
         }
-        write_run(&self.output.out, layers, &documents)?;
+        write_run(&self.run.output.out, layers, &documents)?;
         Ok(())
     }
 }
@@ -118,15 +125,11 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         .map(|s| NewSite::parse(s))
         .collect::<medaccess::Result<_>>()?;
     let s = c.start("scenario", true)?;
-    let set_of = setup::set_of(&s.access.facilities);
-    let plural = s.access.facilities.kind.defaults().noun[1];
-    let stem = setup::stem("scenario", &s.ctx.scope, &s.access.facilities);
+    let stem = s.stem("scenario");
     let req = ScenarioRequest {
-        facilities: s.access.facilities,
+        access: s.access,
         close: a.close.clone(),
         open,
-        bands: s.access.bands,
-        threshold: s.access.threshold,
     };
     let r = jobs::scenario::run(&s.ctx, &req, &s.progress)?;
     setup::far_notes(&r.after);
@@ -137,8 +140,8 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "== Scenario on the {plural} of {set_of} (engine={}): close {:?}, open {:?}",
-        before.engine, a.close, a.open
+        "== Scenario on the {} of {} (engine={}): close {:?}, open {:?}",
+        s.noun[1], s.set_of, before.engine, a.close, a.open
     )?;
     writeln!(out, "  dep   beyond {t} min before        after      change")?;
     for (d, b) in &before.summary.by_dep {
@@ -174,14 +177,14 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         )?;
     }
     // the CSV of every commune and the GeoJSON of those that changed
-    let files: Vec<PathBuf> = layers.iter().flat_map(|l| l.files(&c.output.out)).collect();
+    let files: Vec<PathBuf> = layers.iter().flat_map(|l| l.files(&c.run.output.out)).collect();
     writeln!(
         out,
         "  wrote {}\n  wrote {}",
         files[0].display(),
         files[1].display()
     )?;
-    print_report(&mut out, &c.report.report)
+    print_report(&mut out, &c.run.report.report)
 }
 
 fn print_report(out: &mut impl Write, path: &Option<PathBuf>) -> Result<()> {
@@ -203,9 +206,7 @@ pub struct RankArgs {
 pub fn rank(a: RankArgs) -> Result<()> {
     let c = &a.common;
     let s = c.start("rank", true)?;
-    let stem = setup::stem("rank", &s.ctx.scope, &s.access.facilities);
-    let set_of = setup::set_of(&s.access.facilities);
-    let noun = s.access.facilities.kind.defaults().noun[0];
+    let stem = s.stem("rank");
     let r = jobs::rank::run(&s.ctx, &RankRequest { access: s.access }, &s.progress)?;
     setup::far_notes(&r.run);
     let layers = r.layers(&stem);
@@ -213,7 +214,9 @@ pub fn rank(a: RankArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "== If one {noun} of {set_of} closed alone (engine={}): population pushed beyond {} min, among the {} sites serving these communes",
+        "== If one {} of {} closed alone (engine={}): population pushed beyond {} min, among the {} sites serving these communes",
+        s.noun[0],
+        s.set_of,
         r.run.engine,
         r.run.threshold,
         r.ranked.len()
@@ -235,8 +238,8 @@ pub fn rank(a: RankArgs) -> Result<()> {
             site.name
         )?;
     }
-    writeln!(out, "  wrote {}", layers[0].files(&c.output.out)[0].display())?;
-    print_report(&mut out, &c.report.report)
+    writeln!(out, "  wrote {}", layers[0].files(&c.run.output.out)[0].display())?;
+    print_report(&mut out, &c.run.report.report)
 }
 
 #[derive(Debug, Args)]
@@ -254,9 +257,7 @@ pub struct SiteArgs {
 pub fn site(a: SiteArgs) -> Result<()> {
     let c = &a.common;
     let s = c.start("site", false)?;
-    let stem = setup::stem("sites", &s.ctx.scope, &s.access.facilities);
-    let set_of = setup::set_of(&s.access.facilities);
-    let noun = s.access.facilities.kind.defaults().noun[0];
+    let stem = s.stem("sites");
     let req = SiteRequest {
         access: s.access,
         add: a.add,
@@ -270,8 +271,10 @@ pub fn site(a: SiteArgs) -> Result<()> {
     let threshold = r.run.threshold;
     writeln!(
         out,
-        "== New {noun} sites (engine={}), {set_of}: today {} inhabitants beyond {threshold} min",
+        "== New {} sites (engine={}), {}: today {} inhabitants beyond {threshold} min",
+        s.noun[0],
         r.run.engine,
+        s.set_of,
         group(r.run.summary.total.population_beyond),
     )?;
     for (k, step) in r.steps.iter().enumerate() {
@@ -289,7 +292,7 @@ pub fn site(a: SiteArgs) -> Result<()> {
     if r.steps.len() < r.asked {
         writeln!(out, "  (no further site brings anyone within the threshold)")?;
     }
-    let files = layers[0].files(&c.output.out);
+    let files = layers[0].files(&c.run.output.out);
     writeln!(
         out,
         "  wrote {}\n  wrote {}",
@@ -302,13 +305,7 @@ pub fn site(a: SiteArgs) -> Result<()> {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
-    #[command(flatten)]
-    pub data: DataArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub report: ReportArgs,
+    pub run: RunArgs,
     /// Thresholds in minutes.
     #[arg(long, value_delimiter = ',', default_value = "30,40,45")]
     pub thresholds: Vec<f64>,
@@ -318,13 +315,13 @@ pub fn history(a: HistoryArgs) -> Result<()> {
     if a.thresholds.is_empty() || a.thresholds.iter().any(|t| !t.is_finite() || *t <= 0.0) {
         bail!("--thresholds: give positive numbers of minutes, e.g. 30,40,45");
     }
-    if a.output.split_by_dep {
+    if a.run.output.split_by_dep {
         bail!("--split-by-dep is only for `access`");
     }
-    let lang = a.report.lang()?;
-    let (bands, threshold) = a.output.bands(FacilityKind::Maternity.defaults())?;
+    let lang = a.run.report.lang()?;
+    let (bands, threshold) = a.run.output.bands(FacilityKind::Maternity.defaults())?;
     let progress = Bar::new();
-    let ctx = setup::load(&a.scope, &a.data, &progress)?;
+    let ctx = setup::load(&a.run.scope, &a.run.data, &progress)?;
     let req = HistoryRequest {
         thresholds: a.thresholds.clone(),
         bands,
@@ -332,12 +329,12 @@ pub fn history(a: HistoryArgs) -> Result<()> {
     };
     let h = jobs::history::run(&ctx, &req, &progress)?;
     let stem = format!("history-{}", ctx.scope.tag());
-    let dir = &a.output.out;
+    let dir = &a.run.output.out;
     let layers = h.layers(&stem);
     let chart = h.chart(dir, &stem, lang)?;
     let svg = chart.path.clone();
     let mut documents = vec![chart];
-    if let Some(path) = &a.report.report {
+    if let Some(path) = &a.run.report.report {
         documents.push(Document {
             path: path.clone(),
             bytes: medaccess::report::render_report(&h.report(lang, &setup::command_line()))?.into_bytes(),
@@ -383,7 +380,7 @@ pub fn history(a: HistoryArgs) -> Result<()> {
         layers[0].files(dir)[0].display(),
         svg.display()
     )?;
-    print_report(&mut out, &a.report.report)
+    print_report(&mut out, &a.run.report.report)
 }
 
 #[derive(Debug, Args)]
@@ -412,20 +409,20 @@ fn polygons_note(missing: usize) {
 pub fn catchments(a: AreasArgs) -> Result<()> {
     let c = &a.common;
     let s = c.start("catchments", false)?;
-    let stem = setup::stem("catchments", &s.ctx.scope, &s.access.facilities);
-    let set_of = setup::set_of(&s.access.facilities);
-    let plural = s.access.facilities.kind.defaults().noun[1];
+    let stem = s.stem("catchments");
     let r = jobs::catchments::run(&s.ctx, &CatchmentsRequest { access: s.access }, &s.progress)?;
     setup::far_notes(&r.run);
     polygons_note(r.without_polygon);
     let layers = r.layers(&stem);
     c.write(&layers, vec![], None)?;
     println!(
-        "== {} catchments of the {plural} of {set_of} serving {} (engine={})\n  wrote {}",
+        "== {} catchments of the {} of {} serving {} (engine={})\n  wrote {}",
         r.catchments.len(),
+        s.noun[1],
+        s.set_of,
         s.ctx.scope.title(),
         r.run.engine,
-        layers[0].files(&c.output.out)[0].display()
+        layers[0].files(&c.run.output.out)[0].display()
     );
     Ok(())
 }
@@ -438,9 +435,7 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
         bail!("--cell-m must be at least 10 and --off-road-kmh positive");
     }
     let s = c.start("isochrones", false)?;
-    let stem = setup::stem("isochrones", &s.ctx.scope, &s.access.facilities);
-    let set_of = setup::set_of(&s.access.facilities);
-    let noun = s.access.facilities.kind.defaults().noun[0];
+    let stem = s.stem("isochrones");
     let req = IsochronesRequest {
         access: s.access,
         grid: medaccess::planner::contours::GridOptions {
@@ -457,13 +452,17 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "== Time bands to the nearest {noun} of {set_of} (engine={})",
-        r.run.engine
+        "== Time bands to the nearest {} of {} (engine={})",
+        s.noun[0], s.set_of, r.run.engine
     )?;
     for b in &r.bands {
         writeln!(out, "  {:<12} {:>12} inhabitants", b.label, group(b.population))?;
     }
-    writeln!(out, "  wrote {}", first_file(&layers, &c.output.out).display())?;
+    writeln!(
+        out,
+        "  wrote {}",
+        first_file(&layers, &c.run.output.out).display()
+    )?;
     Ok(())
 }
 

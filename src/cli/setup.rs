@@ -4,30 +4,11 @@
 use std::path::Path;
 
 use anyhow::Result;
-use clap::Args;
 use medaccess::Scope;
 use medaccess::facilities::FacilitySet;
 use medaccess::jobs::{AccessResult, Context, Progress};
-use medaccess::report::Lang;
 
 use super::args::{DataArgs, ScopeArgs};
-
-/// `--report FILE --lang fr|en`.
-#[derive(Debug, Clone, Args)]
-pub struct ReportArgs {
-    /// Also write a self-contained HTML report (maps, tables, method).
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<std::path::PathBuf>,
-    /// Language of the report: fr (default) or en.
-    #[arg(long, default_value = "fr")]
-    pub lang: String,
-}
-
-impl ReportArgs {
-    pub fn lang(&self) -> Result<Lang> {
-        Lang::parse(&self.lang).map_err(|e| anyhow::anyhow!("--lang: {e}"))
-    }
-}
 
 /// Progress bars on stderr (hidden when stderr is not a terminal) and
 /// timings.
@@ -118,6 +99,11 @@ pub fn set_warnings(set: &FacilitySet, deps: Option<&[String]>, listed_in: Optio
     }
 }
 
+/// `id name (distance m)` of an item left off a road network.
+fn far_item(id: &str, name: &str, snap_m: Option<f64>) -> String {
+    format!("{id} {name} ({:.0} m)", snap_m.unwrap_or(0.0))
+}
+
 /// Notes about the sites and communes that could not be entered into a
 /// road network.
 pub fn far_notes(r: &AccessResult) {
@@ -129,14 +115,7 @@ pub fn far_notes(r: &AccessResult) {
             .far_sites
             .iter()
             .filter(|&&i| r.site_snap_m[i].is_some_and(|d| d < 50_000.0))
-            .map(|&i| {
-                format!(
-                    "{} {} ({:.0} m)",
-                    r.sites[i].id,
-                    r.sites[i].name,
-                    r.site_snap_m[i].unwrap_or(0.0)
-                )
-            })
+            .map(|&i| far_item(&r.sites[i].id, &r.sites[i].name, r.site_snap_m[i]))
             .collect();
         eprintln!(
             "note: {} facilities are farther than the snap limit from any road and left off the graph ({} of them more than 50 km away: outside the network){}{}",
@@ -155,14 +134,7 @@ pub fn far_notes(r: &AccessResult) {
             .far_places
             .iter()
             .take(20)
-            .map(|&i| {
-                format!(
-                    "{} {} ({:.0} m)",
-                    r.places[i].id,
-                    r.places[i].name,
-                    r.snap_m[i].unwrap_or(0.0)
-                )
-            })
+            .map(|&i| far_item(&r.places[i].id, &r.places[i].name, r.snap_m[i]))
             .collect();
         eprintln!(
             "warning: {} communes farther than the snap limit from any road (outside the network?) are left unreachable: {}{}",

@@ -159,15 +159,25 @@ impl Context {
                 Box::new(e)
             }
         };
-        let in_scope = places.select(&scope)?;
+        let mut ctx = Context::new(scope, paths.clone(), engine, places)?;
+        ctx.warnings = warnings;
+        Ok(ctx)
+    }
+
+    /// A context from an engine and places built by the caller (a commune
+    /// graph of one's own, a road network read once for several runs).
+    ///
+    /// # Errors
+    /// An unknown scope code, or a scope that selects no place.
+    pub fn new(scope: Scope, paths: DataPaths, engine: Box<dyn Engine>, places: Places) -> Result<Context> {
         Ok(Context {
+            in_scope: places.select(&scope)?,
+            departements: scope.loaded_departements()?,
             scope,
-            paths: paths.clone(),
+            paths,
             engine,
             places,
-            in_scope,
-            departements: deps,
-            warnings,
+            warnings: Vec::new(),
         })
     }
 

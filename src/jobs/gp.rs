@@ -57,12 +57,8 @@ pub struct GpRow {
 #[derive(Debug, Clone)]
 pub struct GpResult {
     pub scope: crate::communes::Scope,
-    pub supply: FacilitySet,
-    pub decay_name: String,
-    pub within: Vec<f64>,
-    pub consultations_per_gp: f64,
-    pub under_served: f64,
-    pub changes: Vec<(String, f64)>,
+    /// What was asked (supply, decay, thresholds, changes).
+    pub request: GpRequest,
     /// The communes in scope, entered into the graph.
     pub places: Vec<Place>,
     pub shapes: Vec<Geometry>,
@@ -202,12 +198,7 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
     let places: Vec<Place> = ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect();
     Ok(GpResult {
         scope: ctx.scope.clone(),
-        supply: req.supply.clone(),
-        decay_name: req.decay_name.clone(),
-        within: req.within.clone(),
-        consultations_per_gp: req.consultations_per_gp,
-        under_served: req.under_served,
-        changes: req.changes.clone(),
+        request: req.clone(),
         shapes: places.iter().map(|p| ctx.geometry(p)).collect(),
         places,
         rows: ctx
@@ -310,7 +301,7 @@ impl GpResult {
                 Value::real(r.and_then(|r| r.1.nearest_minutes), 2),
             ),
         ];
-        for (k, &m) in self.within.iter().enumerate() {
+        for (k, &m) in self.request.within.iter().enumerate() {
             props.push((within_name(m), Value::real(r.map(|r| r.1.within[k]), 2)));
         }
         props.extend([
@@ -318,7 +309,7 @@ impl GpResult {
             (
                 "apl_consultations",
                 Value::real(
-                    r.map(|r| r.1.accessibility / PER_100K * self.consultations_per_gp),
+                    r.map(|r| r.1.accessibility / PER_100K * self.request.consultations_per_gp),
                     2,
                 ),
             ),
@@ -392,7 +383,7 @@ impl GpResult {
                 }
             })
             .collect();
-        let d = self.supply.kind.defaults();
+        let d = self.request.supply.kind.defaults();
         let bands = Bands {
             breaks: d.bands.to_vec(),
         };
@@ -429,8 +420,8 @@ impl GpResult {
                 profile: self.engine_info.parameters.clone(),
                 calibration: self.engine_info.calibration.clone(),
                 facilities: Facilities {
-                    kind: self.supply.kind,
-                    source: self.supply.source.clone(),
+                    kind: self.request.supply.kind,
+                    source: self.request.supply.source.clone(),
                 },
                 // GPs (head count), not the communes that have some
                 facility_count: self.sites.iter().map(|s| s.supply).sum::<f64>().round() as usize,
@@ -441,7 +432,10 @@ impl GpResult {
                 command: command.to_string(),
                 notes: vec![format!(
                     "2SFCA ({}) per commune in the GeoJSON/CSV: {} communes under-served (below {} consultations per inhabitant per year at {} per GP).",
-                    self.decay_name, s.under_served_communes, self.under_served, self.consultations_per_gp
+                    self.request.decay_name,
+                    s.under_served_communes,
+                    self.request.under_served,
+                    self.request.consultations_per_gp
                 )],
             },
         }

@@ -2,9 +2,9 @@
 
 use super::access::{self, AccessRequest, AccessResult};
 use super::{Context, Progress};
-use crate::access::{Bands, is_beyond};
+use crate::access::is_beyond;
 use crate::error::{Error, Result};
-use crate::facilities::{Facility, FacilitySet, PositionSource, check_lon_lat};
+use crate::facilities::{Facility, PositionSource, check_lon_lat};
 use crate::output::{Feature, Layer, Record, Style, Value};
 use crate::planner::{Change, diff};
 use crate::report::{Lang, Report, ScenarioView};
@@ -53,13 +53,12 @@ impl NewSite {
 /// Close some sites of a set and open new ones.
 #[derive(Debug, Clone)]
 pub struct ScenarioRequest {
-    pub facilities: FacilitySet,
+    /// The access run before the change.
+    pub access: AccessRequest,
     /// Ids of the sites to close (FINESS numbers for DREES sites).
     pub close: Vec<String>,
     /// Sites to open, named `NEW1`, `NEW2`… in order.
     pub open: Vec<NewSite>,
-    pub bands: Bands,
-    pub threshold: f64,
 }
 
 /// Access before and after the change, for the same communes.
@@ -79,18 +78,15 @@ pub struct ScenarioResult {
 /// Closing Oloron's maternity in 2016 pushes 21,953 inhabitants of the
 /// Pyrénées-Atlantiques beyond 40 minutes (as the 2017 DREES list does).
 /// ```
-/// use medaccess::jobs::{self, Context, Data, FacilitySource, ScenarioRequest, Silent};
+/// use medaccess::jobs::{self, AccessRequest, Context, Data, FacilitySource, ScenarioRequest, Silent};
 /// use medaccess::Scope;
 ///
 /// let ctx = Context::load(&Data::default(), Scope::Departements(vec!["64".into()]), &Silent)?;
 /// let set = ctx.facilities(&FacilitySource::Drees { year: 2016 })?;
-/// let d = set.kind.defaults();
 /// let req = ScenarioRequest {
-///     facilities: set,
+///     access: AccessRequest::with_kind_defaults(set),
 ///     close: vec!["640000410".into()],
 ///     open: vec![],
-///     bands: medaccess::access::Bands { breaks: d.bands.to_vec() },
-///     threshold: d.threshold_min,
 /// };
 /// let r = jobs::scenario::run(&ctx, &req, &Silent)?;
 /// assert_eq!(r.newly_beyond_population(), 21_953);
@@ -102,23 +98,19 @@ pub fn run(ctx: &Context, req: &ScenarioRequest, progress: &dyn Progress) -> Res
             "say what changes: --close FINESS[,FINESS…] and/or --open NAME@LON:LAT|INSEE[,…]".into(),
         ));
     }
-    let mut after_set = req.facilities.without(&req.close)?;
+    let mut after = req.access.clone();
+    after.facilities = req.access.facilities.without(&req.close)?;
     for (k, site) in req.open.iter().enumerate() {
-        after_set.facilities.push(new_facility(ctx, site, k)?);
+        after.facilities.facilities.push(new_facility(ctx, site, k)?);
     }
-    let request = |facilities: FacilitySet| AccessRequest {
-        facilities,
-        bands: req.bands.clone(),
-        threshold: req.threshold,
-    };
-    let before = access::run(ctx, &request(req.facilities.clone()), progress)?;
-    let after = access::run(ctx, &request(after_set), progress)?;
+    let before = access::run(ctx, &req.access, progress)?;
+    let after = access::run(ctx, &after, progress)?;
     let changes = diff(
         &before.access,
         &after.access,
         &before.site_ids(),
         &after.site_ids(),
-        req.threshold,
+        before.threshold,
     );
     Ok(ScenarioResult {
         before,

@@ -396,6 +396,19 @@ impl Doc<'_, '_> {
         self.out.push_str("</tr>\n");
     }
 
+    /// Opens a section titled `title` (for the state shown) on a table
+    /// with the columns `cols` (name, numeric).
+    fn table_section(&mut self, title: &str, cols: &[(&str, bool)]) {
+        let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(&self.state_title(title)));
+        self.th(cols);
+    }
+
+    /// Closes a table and its section.
+    fn end_table_section(&mut self) {
+        self.end_table();
+        self.out.push_str("</section>\n");
+    }
+
     fn end_table(&mut self) {
         self.out.push_str("</tbody></table>\n");
     }
@@ -531,18 +544,16 @@ impl Doc<'_, '_> {
         let st = self.state;
         let s = st.summary;
         let labels = band_labels(st.bands, lang);
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.by_band))
+        self.table_section(
+            t.by_band,
+            &[
+                (t.band, false),
+                (t.communes, true),
+                (t.population, true),
+                (t.share, true),
+                (t.cumulative, true),
+            ],
         );
-        self.th(&[
-            (t.band, false),
-            (t.communes, true),
-            (t.population, true),
-            (t.share, true),
-            (t.cumulative, true),
-        ]);
         let total = s.total.population;
         let mut cum = 0;
         for (i, &(c, p)) in s.bands.iter().enumerate() {
@@ -593,8 +604,7 @@ impl Doc<'_, '_> {
             ],
             "total",
         );
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn dep_row(&mut self, name: &str, d: &DepSummary, class: &str) {
@@ -618,31 +628,28 @@ impl Doc<'_, '_> {
         let t = self.t;
         let s = self.state.summary;
         let thr = self.threshold();
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.by_dep))
-        );
         let cb = format!("{} {} {thr}", t.communes, t.beyond);
         let pb = format!("{} {} {thr}", t.population, t.beyond);
-        self.th(&[
-            (t.dep, false),
-            (t.communes, true),
-            (t.population, true),
-            (&cb, true),
-            (&pb, true),
-            (t.share, true),
-            (t.mean_min, true),
-            (t.max_min, true),
-        ]);
+        self.table_section(
+            t.by_dep,
+            &[
+                (t.dep, false),
+                (t.communes, true),
+                (t.population, true),
+                (&cb, true),
+                (&pb, true),
+                (t.share, true),
+                (t.mean_min, true),
+                (t.max_min, true),
+            ],
+        );
         for (d, x) in &s.by_dep {
             self.dep_row(d, x, "");
         }
         if s.by_dep.len() > 1 {
             self.dep_row(t.total, &s.total, "total");
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn worst_table(&mut self) {
@@ -651,20 +658,18 @@ impl Doc<'_, '_> {
         if run.summary.worst.is_empty() {
             return;
         }
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.worst))
+        self.table_section(
+            t.worst,
+            &[
+                ("#", true),
+                (t.commune, false),
+                (t.insee, false),
+                (t.dep, false),
+                (t.population, true),
+                (t.minutes, true),
+                (t.nearest, false),
+            ],
         );
-        self.th(&[
-            ("#", true),
-            (t.commune, false),
-            (t.insee, false),
-            (t.dep, false),
-            (t.population, true),
-            (t.minutes, true),
-            (t.nearest, false),
-        ]);
         for (k, &(i, m)) in run.summary.worst.iter().enumerate() {
             let (Some(p), Some(a)) = (run.places.get(i), run.access.get(i)) else {
                 continue;
@@ -682,8 +687,7 @@ impl Doc<'_, '_> {
                 "",
             );
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn facilities_table(&mut self) {
@@ -698,18 +702,16 @@ impl Doc<'_, '_> {
         }
         let mut order: Vec<usize> = (0..run.sites.len()).collect();
         order.sort_by(|&a, &b| served[b].1.cmp(&served[a].1).then(a.cmp(&b)));
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.facilities))
+        self.table_section(
+            t.facilities,
+            &[
+                (t.name, false),
+                (t.id, false),
+                (t.dep, false),
+                (t.served_communes, true),
+                (t.served_population, true),
+            ],
         );
-        self.th(&[
-            (t.name, false),
-            (t.id, false),
-            (t.dep, false),
-            (t.served_communes, true),
-            (t.served_population, true),
-        ]);
         for i in order {
             let s = &run.sites[i];
             let name = if s.position_source == "commune-town-hall" {
@@ -733,8 +735,7 @@ impl Doc<'_, '_> {
                 "",
             );
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn scenario(&mut self, sc: &ScenarioView) -> Result<()> {
@@ -995,8 +996,7 @@ impl Doc<'_, '_> {
                 "",
             );
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn history(&mut self, h: &super::History) -> Result<()> {
@@ -1023,8 +1023,7 @@ impl Doc<'_, '_> {
             cells.push((ev.join("<br>"), false));
             self.row(&cells, "");
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
         Ok(())
     }
 
@@ -1051,18 +1050,20 @@ impl Doc<'_, '_> {
         } else {
             "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
         });
-        let year = m.facilities.year().map_or_else(String::new, |y| y.to_string());
+        // "maternités 2016", or the noun alone for a list without a year
+        let list = match m.facilities.year() {
+            Some(y) => format!("{} {y}", m.facilities.plural(lang)),
+            None => m.facilities.plural(lang),
+        };
         items.push(if fr {
             format!(
-                "Établissements\u{A0}: {} {year}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
-                m.facilities.plural(lang),
+                "Établissements\u{A0}: {list}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
                 lang.int(m.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
             )
         } else {
             format!(
-                "Facilities: {} {year}, {} in the run; {} placed at their commune's town hall for want of a position.",
-                m.facilities.plural(lang),
+                "Facilities: {list}, {} in the run; {} placed at their commune's town hall for want of a position.",
                 lang.int(m.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
             )
