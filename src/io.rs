@@ -102,7 +102,7 @@ pub fn atomic_write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Reads a whole file, gunzipping it when it starts with the gzip magic.
-/// Paths under [`crate::embedded::DIR`] are the data compiled into the
+/// Paths under `embedded:fixtures` are the data compiled into the
 /// binary.
 pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
     let mut raw = Vec::new();

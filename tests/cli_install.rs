@@ -130,15 +130,16 @@ fn installed_binary_finds_its_data() {
 }
 
 /// `cargo install --path . --root <tmp>`, then README's first command from
-/// another folder. Builds in `target/install-test` (kept, so that only the
-/// first run builds the dependencies).
+/// another folder. A debug build (half the compile time of a release one;
+/// the data lookup is the same) in `target/install-test`, kept so that only
+/// the first run builds the dependencies.
 #[cfg(feature = "full-suite")]
 #[test]
 fn cargo_install_into_a_prefix() {
     let root = common::tmp("cargo-install");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let status = Command::new(env!("CARGO"))
-        .args(["install", "--offline", "--locked", "--quiet", "--path"])
+        .args(["install", "--debug", "--offline", "--locked", "--quiet", "--path"])
         .arg(manifest)
         .arg("--root")
         .arg(root.join("prefix"))

@@ -45,14 +45,6 @@ pub struct GpRequest {
     pub demand_weights: Option<(PathBuf, String)>,
 }
 
-/// One commune in scope.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GpRow {
-    /// The demand unit of the commune (index into `GpResult::table.rows`),
-    /// `None` when it does not enter the graph.
-    pub unit: Option<usize>,
-}
-
 /// GP access of every commune in scope.
 #[derive(Debug, Clone)]
 pub struct GpResult {
@@ -62,8 +54,9 @@ pub struct GpResult {
     /// The communes in scope, entered into the graph.
     pub places: Vec<Place>,
     pub shapes: Vec<Geometry>,
-    /// Per commune in scope.
-    pub rows: Vec<GpRow>,
+    /// Per commune in scope, its demand unit (index into `table.rows`),
+    /// `None` when it does not enter the graph.
+    pub unit_of: Vec<Option<usize>>,
     /// Every demand unit's access (units are the communes of France that
     /// enter the graph).
     pub table: GpTable,
@@ -201,13 +194,7 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         request: req.clone(),
         shapes: places.iter().map(|p| ctx.geometry(p)).collect(),
         places,
-        rows: ctx
-            .in_scope
-            .iter()
-            .map(|i| GpRow {
-                unit: unit_of.get(i).copied(),
-            })
-            .collect(),
+        unit_of: ctx.in_scope.iter().map(|i| unit_of.get(i).copied()).collect(),
         table,
         units: units
             .iter()
@@ -244,7 +231,7 @@ pub struct GpSummary {
 impl GpResult {
     /// The access of commune `i` in scope, when it is a demand unit.
     fn row(&self, i: usize) -> Option<(usize, &crate::gp::GpRow)> {
-        self.rows[i].unit.map(|u| (u, &self.table.rows[u]))
+        self.unit_of[i].map(|u| (u, &self.table.rows[u]))
     }
 
     /// The totals printed after a run.

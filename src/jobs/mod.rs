@@ -68,7 +68,7 @@ pub const DATA_ENV: &str = "MEDACCESS_DATA";
 /// The folder the default data is read from: `$MEDACCESS_DATA` when set,
 /// else a `fixtures` folder beside the executable (or in
 /// `../share/medaccess/` from it, as an installed prefix lays it out), else
-/// the data compiled into the binary ([`crate::embedded::DIR`]). An
+/// the data compiled into the binary (`embedded:fixtures`). An
 /// installed `medaccess` thus runs from any folder.
 pub fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(DATA_ENV).filter(|d| !d.is_empty()) {
