@@ -152,30 +152,7 @@ impl Places {
     /// # Errors
     /// An unknown code, or a scope that selects no place.
     pub fn select(&self, scope: &Scope) -> Result<Vec<usize>> {
-        let idx: Vec<usize> = match scope {
-            Scope::Communes(codes) => {
-                let mut v = Vec::new();
-                for c in codes {
-                    v.push(
-                        self.index_of(c)
-                            .ok_or_else(|| Error::Invalid(format!("unknown INSEE commune code `{c}`")))?,
-                    );
-                }
-                v.sort_unstable();
-                v.dedup();
-                v
-            }
-            _ => match scope.departements()? {
-                None => (0..self.rows.len()).collect(),
-                Some(deps) => (0..self.rows.len())
-                    .filter(|&i| deps.contains(&self.rows[i].dep))
-                    .collect(),
-            },
-        };
-        if idx.is_empty() {
-            return Err(Error::Invalid(format!("the scope {scope:?} selects no commune")));
-        }
-        Ok(idx)
+        scope.select_by(self.rows.len(), |i| &self.rows[i].dep, |c| self.index_of(c))
     }
 
     /// A function from a lon/lat point to the id of its place: the loaded

@@ -178,20 +178,12 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     }
     // the CSV of every commune and the GeoJSON of those that changed
     let files: Vec<PathBuf> = layers.iter().flat_map(|l| l.files(&c.run.output.out)).collect();
-    writeln!(
-        out,
-        "  wrote {}\n  wrote {}",
-        files[0].display(),
-        files[1].display()
-    )?;
+    setup::wrote(&mut out, files[..2].iter().map(PathBuf::as_path))?;
     print_report(&mut out, &c.run.report.report)
 }
 
 fn print_report(out: &mut impl Write, path: &Option<PathBuf>) -> Result<()> {
-    if let Some(p) = path {
-        writeln!(out, "  wrote {}", p.display())?;
-    }
-    Ok(())
+    Ok(setup::wrote(out, path.as_deref())?)
 }
 
 #[derive(Debug, Args)]
@@ -293,12 +285,7 @@ pub fn site(a: SiteArgs) -> Result<()> {
         writeln!(out, "  (no further site brings anyone within the threshold)")?;
     }
     let files = layers[0].files(&c.run.output.out);
-    writeln!(
-        out,
-        "  wrote {}\n  wrote {}",
-        files[0].display(),
-        files[1].display()
-    )?;
+    setup::wrote(&mut out, files[..2].iter().map(PathBuf::as_path))?;
     Ok(())
 }
 

@@ -167,3 +167,14 @@ pub fn set_tag(set: &FacilitySet) -> String {
 pub fn stem(command: &str, scope: &Scope, set: &FacilitySet) -> String {
     format!("{command}-{}-{}", scope.tag(), set_tag(set))
 }
+
+/// Prints `  wrote FILE` for each file.
+pub fn wrote<'a>(
+    out: &mut impl std::io::Write,
+    files: impl IntoIterator<Item = &'a Path>,
+) -> std::io::Result<()> {
+    for f in files {
+        writeln!(out, "  wrote {}", f.display())?;
+    }
+    Ok(())
+}

@@ -174,14 +174,28 @@ impl Scope {
     /// # Errors
     /// An unknown code, or a scope that selects no commune.
     pub fn select(&self, table: &Communes) -> Result<Vec<usize>> {
+        self.select_by(table.len(), |i| &table.communes[i].dep, |c| table.index_of(c))
+    }
+
+    /// The items `0..n` in scope, ascending, given each item's département
+    /// and the index of an INSEE code: the one selection every table of
+    /// communes (loaded rows, graph nodes, places) makes.
+    ///
+    /// # Errors
+    /// An unknown code, or a scope that selects no item.
+    pub fn select_by<'a>(
+        &self,
+        n: usize,
+        dep: impl Fn(usize) -> &'a str,
+        index_of: impl Fn(&str) -> Option<usize>,
+    ) -> Result<Vec<usize>> {
         let idx: Vec<usize> = match self {
-            Scope::All => (0..table.len()).collect(),
+            Scope::All => (0..n).collect(),
             Scope::Communes(codes) => {
                 let mut v = Vec::with_capacity(codes.len());
                 for c in codes {
                     v.push(
-                        table
-                            .index_of(c)
+                        index_of(c)
                             .ok_or_else(|| Error::Invalid(format!("unknown INSEE commune code `{c}`")))?,
                     );
                 }
@@ -191,17 +205,11 @@ impl Scope {
             }
             _ => {
                 let deps = self.departements()?.unwrap_or_default();
-                table
-                    .communes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| deps.contains(&c.dep))
-                    .map(|(i, _)| i)
-                    .collect()
+                (0..n).filter(|&i| deps.iter().any(|d| d == dep(i))).collect()
             }
         };
         if idx.is_empty() {
-            return Err(Error::Invalid(format!("scope {self:?} selects no commune")));
+            return Err(Error::Invalid(format!("the scope {self:?} selects no commune")));
         }
         Ok(idx)
     }
