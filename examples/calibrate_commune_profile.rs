@@ -34,15 +34,12 @@
 #[path = "support/commune_eval.rs"]
 mod eval;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use eval::*;
 use medaccess::communes::{
     CommuneLinks, CommuneProfile, Communes, PerClass, ProfileV2, fixtures, read_commune_links,
 };
-use medaccess::engine::Territory;
-use medaccess::job::DataPaths;
 
 /// Inhabitants of the Corsican towns whose trips from the training
 /// communes are fitted (facilities are in towns).
@@ -177,7 +174,6 @@ struct Corsica {
     links: CommuneLinks,
     roads: CorsicaRoads,
     table: Communes,
-    paths: DataPaths,
     /// Road minutes to the nearest maternity of 2017, per Corsican commune.
     maternity: Vec<Option<f64>>,
 }
@@ -196,13 +192,10 @@ impl Corsica {
                 bands[((r / 1200.0) as usize).min(2)].push(e);
             }
         }
-        let territory = Territory {
-            communes: g.nodes.clone(),
-            polygons: HashMap::new(),
-        };
         let idx: Vec<usize> = (0..g.nodes.len()).filter(|&i| sources(i)).collect();
-        let engine = commune_engine(g, Some(&self.table));
-        let est = nearest_maternity(&engine, &territory, &self.paths, 2017, &idx, &|id| {
+        let nodes = g.nodes.clone();
+        let ctx = context(commune_engine(g, Some(&self.table)), &nodes)?;
+        let est = nearest_maternity(&ctx, 2017, &idx, &|id| {
             id.starts_with("2A") || id.starts_with("2B")
         })?;
         let mat: Vec<f64> = idx
@@ -240,21 +233,15 @@ fn main() -> anyhow::Result<()> {
     let corse_links = links.subset(&["2A", "2B"]);
     let roads = CorsicaRoads::load(&data, &corse_links.nodes)?;
     let table = Communes::load_france_deps(&data.join("communes-france"), Some(&["2A", "2B"]))?;
-    let paths = DataPaths::fixtures(&fixtures::default_dir());
-    let road_engine = corsica_road_engine(&data)?;
-    let territory = Territory {
-        communes: corse_links.nodes.clone(),
-        polygons: HashMap::new(),
-    };
+    let road = context(corsica_road_engine(&data)?, &corse_links.nodes)?;
     let all: Vec<usize> = (0..corse_links.nodes.len()).collect();
-    let maternity = nearest_maternity(&road_engine, &territory, &paths, 2017, &all, &|id| {
+    let maternity = nearest_maternity(&road, 2017, &all, &|id| {
         id.starts_with("2A") || id.starts_with("2B")
     })?;
     let corsica = Corsica {
         links: corse_links,
         roads,
         table,
-        paths,
         maternity,
     };
 

@@ -23,7 +23,9 @@ fn block(name: &str) -> String {
     readme[a..b].to_string()
 }
 
-fn check(name: &str, args: &[&str]) {
+/// Runs `args` with `--out`, checks the README block `name` against its
+/// stdout, and returns the output folder.
+fn check(name: &str, args: &[&str]) -> std::path::PathBuf {
     let out = common::tmp(name);
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--out", out.to_str().unwrap()]);
@@ -44,6 +46,7 @@ fn check(name: &str, args: &[&str]) {
         n += 1;
     }
     assert!(n >= 3, "{name}: only {n} lines quoted");
+    out
 }
 
 #[test]

@@ -8,11 +8,12 @@
 use std::collections::{BinaryHeap, HashMap};
 use std::path::Path;
 
-use medaccess::access::{Place, Site, nearest_sites};
+use medaccess::access::nearest_sites;
 use medaccess::communes::cited::{CITED_TIMES, CitedTime};
-use medaccess::communes::{CommuneGraph, CommuneNode, RoadClass, haversine_m};
-use medaccess::engine::{CommuneEngine, Engine, Territory};
-use medaccess::job::{self, DataPaths};
+use medaccess::communes::{CommuneGraph, CommuneNode, Communes, RoadClass, Scope, fixtures, haversine_m};
+use medaccess::engine::{CommuneGraphEngine, Engine, RoadNetworkEngine};
+use medaccess::jobs::{Context, DataPaths, FacilitySource};
+use medaccess::places::{Place, Places};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions};
 use medaccess::units::{NodeId, Time, UNREACHABLE};
 
@@ -359,22 +360,33 @@ pub fn corsica_pair_errors(
 
 // ------------------------------------------------------- nearest maternity
 
-/// Minutes from each commune of `territory` (indices `idx`) to its nearest
-/// maternity of `year` on `engine`; `filter` keeps some facilities (e.g.
-/// Corsica's, by FINESS prefix).
+/// A run over the communes `nodes` (as places, without outlines) on
+/// `engine`, with the shipped data (maternity list, positions) of
+/// `fixtures/`.
+pub fn context(engine: Box<dyn Engine>, nodes: &[CommuneNode]) -> anyhow::Result<Context> {
+    let places = Places::new(nodes.iter().map(Place::from).collect(), HashMap::new())?;
+    Ok(Context::new(
+        Scope::All,
+        DataPaths::fixtures(&fixtures::default_dir()),
+        engine,
+        places,
+    )?)
+}
+
+/// Minutes from each place of `ctx` (indices `idx`) to its nearest
+/// maternity of `year`; `filter` keeps some facilities (e.g. Corsica's, by
+/// FINESS prefix).
 pub fn nearest_maternity(
-    engine: &Engine,
-    territory: &Territory,
-    paths: &DataPaths,
+    ctx: &Context,
     year: u16,
     idx: &[usize],
     filter: &dyn Fn(&str) -> bool,
 ) -> anyhow::Result<Vec<Option<f64>>> {
-    let places = job::places(engine, territory, idx)?.items;
-    let (_, placed) = job::load_maternities(paths, year, territory)?;
-    let kept: Vec<_> = placed.facilities.into_iter().filter(|f| filter(&f.id)).collect();
-    let sites = job::sites(engine, territory, &kept)?.items;
-    Ok(nearest_sites(engine.graph(), &sites, &places)
+    let places = ctx.enter_places(idx)?.items;
+    let mut set = ctx.facilities(&FacilitySource::Drees { year })?;
+    set.facilities.retain(|f| filter(&f.id));
+    let sites = ctx.enter_sites(&set)?.items;
+    Ok(nearest_sites(ctx.engine.graph(), &sites, &places)
         .iter()
         .map(|a| a.minutes())
         .collect())
@@ -382,35 +394,39 @@ pub fn nearest_maternity(
 
 /// The commune engine on `g` with the polygons of `table` (for placing
 /// facilities in their commune).
-pub fn commune_engine(g: CommuneGraph, table: Option<&medaccess::communes::Communes>) -> Engine {
-    Engine::Communes(Box::new(CommuneEngine::new(g, table)))
+pub fn commune_engine(g: CommuneGraph, table: Option<&Communes>) -> Box<dyn Engine> {
+    Box::new(CommuneGraphEngine::new(g, table))
 }
 
-/// Minutes from point `a` to point `b` on an engine (both as a place and
-/// a site would enter).
+/// Minutes from the commune `from_insee` to the maternity `finess` of the
+/// `year` list on the engine of `ctx` (entered as a place and a site are).
 pub fn point_minutes(
-    engine: &Engine,
-    territory: &Territory,
+    ctx: &Context,
     from_insee: &str,
-    facility: &medaccess::facilities::Facility,
+    year: u16,
+    finess: &str,
 ) -> anyhow::Result<Option<f64>> {
-    let i = territory
+    let i = ctx
+        .places
         .index_of(from_insee)
         .ok_or_else(|| anyhow::anyhow!("{from_insee} unknown"))?;
-    let places: Vec<Place> = job::places(engine, territory, &[i])?.items;
-    let sites: Vec<Site> = job::sites(engine, territory, std::slice::from_ref(facility))?.items;
-    Ok(nearest_sites(engine.graph(), &sites, &places)[0].minutes())
+    let mut set = ctx.facilities(&FacilitySource::Drees { year })?;
+    set.facilities.retain(|f| f.id == finess);
+    anyhow::ensure!(!set.is_empty(), "{finess} not in the {year} list");
+    let places = ctx.enter_places(&[i])?.items;
+    let sites = ctx.enter_sites(&set)?.items;
+    Ok(nearest_sites(ctx.engine.graph(), &sites, &places)[0].minutes())
 }
 
 /// The road network engine of Corsica (as `--roads` reads it).
-pub fn corsica_road_engine(data: &Path) -> anyhow::Result<Engine> {
+pub fn corsica_road_engine(data: &Path) -> anyhow::Result<Box<dyn Engine>> {
     let net = RoadNetwork::read(
         &data.join("osm-fr-corse/corsica_links.csv.gz"),
         &CarProfile::france(),
         &|_, _| {},
     )?;
-    Ok(Engine::Roads(Box::new(medaccess::engine::RoadEngine {
+    Ok(Box::new(RoadNetworkEngine {
         net,
         snap: SnapOptions::default(),
-    })))
+    }))
 }

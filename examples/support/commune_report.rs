@@ -13,12 +13,11 @@ use medaccess::communes::road_links::LinkKind;
 use medaccess::communes::{
     CommuneGraph, CommuneProfile, Communes, RoadClass, RoadTable, fixtures, read_commune_links,
 };
-use medaccess::engine::Territory;
 use medaccess::gp::{
     DREES_UNDER_SERVED, Decay, GpModel, GpTable, PER_100K, compare, read_apl, read_bpe_d201,
     sites_from_communes,
 };
-use medaccess::job::{self, DataPaths};
+use medaccess::jobs::{Context, Data, DataPaths, Silent};
 use medaccess::units::{NodeId, Time, UNREACHABLE, minutes};
 
 /// The targets of issue 14, as (low, high) bounds.
@@ -56,15 +55,19 @@ struct National {
 }
 
 fn national(paths: &DataPaths) -> anyhow::Result<National> {
-    let (engine, territory) = job::load_commune_engine(paths, None)?;
-    let idx: Vec<usize> = (0..territory.communes.len())
-        .filter(|&i| !territory.communes[i].dep.starts_with("97"))
+    let data = Data {
+        paths: paths.clone(),
+        roads: None,
+    };
+    let ctx = Context::load(&data, medaccess::communes::Scope::All, &Silent)?;
+    let idx: Vec<usize> = (0..ctx.places.len())
+        .filter(|&i| !ctx.places[i].dep.starts_with("97"))
         .collect();
-    let mins = nearest_maternity(&engine, &territory, paths, 2017, &idx, &|_| true)?;
+    let mins = nearest_maternity(&ctx, 2017, &idx, &|_| true)?;
     let mut rows: Vec<(f64, f64)> = Vec::new();
     let (mut unreachable_communes, mut unreachable_pop) = (0, 0.0);
     for (&i, m) in idx.iter().zip(&mins) {
-        let pop = territory.communes[i].population.unwrap_or(0) as f64;
+        let pop = ctx.places[i].population.unwrap_or(0) as f64;
         match m {
             Some(m) => rows.push((*m, pop)),
             None => {
@@ -76,13 +79,7 @@ fn national(paths: &DataPaths) -> anyhow::Result<National> {
     }
     let population: f64 = rows.iter().map(|r| r.1).sum();
     let share = |t: f64| rows.iter().filter(|r| r.0 > t).map(|r| r.1).sum::<f64>() / population;
-    let (_, placed) = job::load_maternities(paths, 2017, &territory)?;
-    let ch_pau = placed
-        .facilities
-        .iter()
-        .find(|f| f.id == "640000600")
-        .ok_or_else(|| anyhow::anyhow!("CH Pau 640000600 not in the 2017 list"))?;
-    let oloron_pau = point_minutes(&engine, &territory, "64422", ch_pau)?;
+    let oloron_pau = point_minutes(&ctx, "64422", 2017, "640000600")?;
     Ok(National {
         communes: idx.len(),
         beyond30: share(30.0),
@@ -313,21 +310,10 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     let corse = links.subset(&["2A", "2B"]);
     let roads = CorsicaRoads::load(data, &corse.nodes)?;
     let corse_table = Communes::load_france_deps(&data.join("communes-france"), Some(&["2A", "2B"]))?;
-    let paths = DataPaths::fixtures(&fixture_dir);
-    let territory = Territory {
-        communes: corse.nodes.clone(),
-        polygons: HashMap::new(),
-    };
     let all: Vec<usize> = (0..corse.nodes.len()).collect();
     let corsican = |id: &str| id.starts_with("2A") || id.starts_with("2B");
-    let road_mat = nearest_maternity(
-        &corsica_road_engine(data)?,
-        &territory,
-        &paths,
-        2017,
-        &all,
-        &corsican,
-    )?;
+    let road_ctx = context(corsica_road_engine(data)?, &corse.nodes)?;
+    let road_mat = nearest_maternity(&road_ctx, 2017, &all, &corsican)?;
     writeln!(w, "\n### Corsica: held-out communes against the road network\n")?;
     writeln!(
         w,
@@ -344,8 +330,8 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     let mut corsica_held = (f64::NAN, f64::NAN);
     for (name, p) in &profiles {
         let g = corse.graph(p)?;
-        let engine = commune_engine(g.clone(), Some(&corse_table));
-        let est = nearest_maternity(&engine, &territory, &paths, 2017, &all, &corsican)?;
+        let ctx = context(commune_engine(g.clone(), Some(&corse_table)), &corse.nodes)?;
+        let est = nearest_maternity(&ctx, 2017, &all, &corsican)?;
         let mat: Vec<f64> = all
             .iter()
             .filter(|&&i| held_out(i))

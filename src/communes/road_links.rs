@@ -415,7 +415,7 @@ pub fn road_links(
             class: points[pa].class.max(points[pb].class),
         });
     }
-    out.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+    out.sort_by_key(|x| (x.a, x.b));
     out.dedup_by(|x, y| (x.a, x.b) == (y.a, y.b));
 
     rep.points = points.len();

