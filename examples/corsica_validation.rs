@@ -155,10 +155,10 @@ fn commune_engine(table: &Communes, profile: &CommuneProfile) -> anyhow::Result<
 
 fn road_engine(links: &Path, profile: &CarProfile) -> anyhow::Result<Engine> {
     let net = RoadNetwork::read(links, profile, &|_, _| {})?;
-    Ok(Engine::Roads(Box::new(RoadEngine {
+    Ok(Engine::Roads(Box::new(RoadEngine::new(
         net,
-        snap: SnapOptions::default(),
-    })))
+        SnapOptions::default(),
+    ))))
 }
 
 fn main() -> anyhow::Result<()> {

@@ -206,7 +206,7 @@ pub fn load_road_engine(
             Vec::new(),
         ),
     };
-    Ok((Engine::Roads(Box::new(RoadEngine { net, snap })), warnings))
+    Ok((Engine::Roads(Box::new(RoadEngine::new(net, snap))), warnings))
 }
 
 /// The maternities open in `year`, placed (Eurostat/FINESS position, else

@@ -88,10 +88,10 @@ fn commune_estimate_against_the_network() {
         polygons: HashMap::new(),
     };
     let communes = Engine::Communes(Box::new(CommuneEngine::new(g, Some(&table))));
-    let roads = Engine::Roads(Box::new(RoadEngine {
-        net: read(&CarProfile::france()),
-        snap: SnapOptions::default(),
-    }));
+    let roads = Engine::Roads(Box::new(RoadEngine::new(
+        read(&CarProfile::france()),
+        SnapOptions::default(),
+    )));
     let paths = DataPaths::fixtures(&fixtures::default_dir());
     let (_, placed) = job::load_maternities(&paths, 2023, &territory).unwrap();
     let corsican: Vec<_> = placed
