@@ -47,7 +47,6 @@ use contour::ContourBuilder;
 use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
-use rstar::primitives::GeomWithData;
 
 use crate::error::{Error, Result};
 use crate::roads::{EARTH_RADIUS_M, RoadNetwork};
@@ -421,7 +420,23 @@ fn check_breaks(breaks_min: &[f64]) -> Result<()> {
 
 /// A road point in projected metres with its time to the nearest facility
 /// in tenths of a second.
-type RoadPoint = GeomWithData<[f64; 2], Time>;
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RoadPoint {
+    xy: [f64; 2],
+    data: Time,
+    /// Its tile in [`Tiles`], once sorted.
+    tile: u32,
+}
+
+impl RoadPoint {
+    fn new(xy: [f64; 2], data: Time) -> Self {
+        RoadPoint { xy, data, tile: 0 }
+    }
+
+    fn geom(&self) -> &[f64; 2] {
+        &self.xy
+    }
+}
 
 /// Builds the travel-time grid of `net` given `node_time`, the time from
 /// each graph node to the nearest facility ([`UNREACHABLE`] when none), as
@@ -482,6 +497,12 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     let reach = opts.max_off_road_m * (kx / k_min).max(1.0);
 
     let mut points = road_points(net, node_time, opts.cell_m / 2.0, &project);
+    if points.len() >= u32::MAX as usize {
+        return Err(Error::Invalid(format!(
+            "isochrones: {} road points are too many; use larger cells",
+            points.len()
+        )));
+    }
 
     // The margin keeps unreached cells all round, so every ring closes
     // inside the grid.
@@ -498,7 +519,7 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     }
     let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
     let r2 = opts.max_off_road_m * opts.max_off_road_m;
-    // Tiles of TILE × TILE cells; each holds the road points inside it,
+    // Tiles of one cell each hold the road points inside them,
     // sorted by time, so that a cell stops reading a tile at the first point
     // whose time alone (plus the distance to the tile) is already worse than
     // the best found, and skips whole tiles the same way. A cell's minimum
@@ -512,20 +533,20 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     };
     let mut minutes = vec![f64::INFINITY; nx * ny];
     minutes
-        .par_chunks_mut(nx * TILE)
+        .par_chunks_mut(nx * BLOCK)
         .enumerate()
         .for_each_init(Vec::new, |near, (tj, rows)| {
-            let j0 = tj * TILE;
-            let j_end = (j0 + TILE).min(ny);
+            let j0 = tj * BLOCK;
+            let j_end = (j0 + BLOCK).min(ny);
             // The smallest east-west scale of these rows keeps the tiles'
             // bounds below every true distance.
             let sx_min = (j0..j_end).map(sx_of).fold(f64::INFINITY, f64::min);
             let reach_x = opts.max_off_road_m / sx_min;
-            for ti in 0..tiles.tx {
+            for ti in 0..nx.div_ceil(BLOCK) {
                 // Cell centres of this block, projected.
                 let bx = [
-                    origin[0] + (ti * TILE) as f64 * opts.cell_m,
-                    origin[0] + ((ti * TILE + TILE).min(nx) - 1) as f64 * opts.cell_m,
+                    origin[0] + (ti * BLOCK) as f64 * opts.cell_m,
+                    origin[0] + ((ti * BLOCK + BLOCK).min(nx) - 1) as f64 * opts.cell_m,
                 ];
                 let by = [
                     origin[1] + j0 as f64 * opts.cell_m,
@@ -548,7 +569,7 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
                     let y = origin[1] + j as f64 * opts.cell_m;
                     let sx = sx_of(j);
                     let row = &mut rows[(j - j0) * nx..(j - j0 + 1) * nx];
-                    for (i, cell) in row.iter_mut().enumerate().skip(ti * TILE).take(TILE) {
+                    for (i, cell) in row.iter_mut().enumerate().skip(ti * BLOCK).take(BLOCK) {
                         let x = origin[0] + i as f64 * opts.cell_m;
                         let mut best = f64::INFINITY;
                         for &(bound, t) in near.iter() {
@@ -588,8 +609,13 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     })
 }
 
-/// Side of a tile of [`time_grid`], in cells.
-const TILE: usize = 4;
+/// Side of a tile of [`time_grid`]'s road points, in cells: small tiles
+/// give tight bounds (a cell then reads a few tiles of a dozen points).
+const TILE: usize = 1;
+
+/// Side of the blocks of cells that share one list of nearby tiles sorted
+/// by their bound, in cells: the sort is paid once per block.
+const BLOCK: usize = 4;
 
 /// Pruning compares lower bounds with the best time found with this
 /// margin (tenths of a second), far above their rounding, so that no point
@@ -603,7 +629,7 @@ struct Tiles {
     tx: usize,
     ty: usize,
     /// Points of tile `k`: `start[k]..start[k + 1]`.
-    start: Vec<usize>,
+    start: Vec<u32>,
     /// South-west corner of tile (0, 0), projected metres, and a tile's side.
     corner: [f64; 2],
     side: f64,
@@ -615,16 +641,16 @@ impl Tiles {
         let side = TILE as f64 * cell_m;
         let corner = [origin[0] - cell_m / 2.0, origin[1] - cell_m / 2.0];
         let (tx, ty) = (nx.div_ceil(TILE), ny.div_ceil(TILE));
-        let tile_of = |p: &RoadPoint| {
-            let [x, y] = *p.geom();
+        points.par_iter_mut().for_each(|p| {
+            let [x, y] = p.xy;
             let i = (((x - corner[0]) / side).floor().max(0.0) as usize).min(tx - 1);
             let j = (((y - corner[1]) / side).floor().max(0.0) as usize).min(ty - 1);
-            j * tx + i
-        };
-        points.par_sort_unstable_by_key(|p| (tile_of(p), p.data));
-        let mut start = vec![0usize; tx * ty + 1];
+            p.tile = (j * tx + i) as u32;
+        });
+        points.par_sort_unstable_by_key(|p| ((p.tile as u64) << 32) | p.data as u64);
+        let mut start = vec![0u32; tx * ty + 1];
         for p in points.iter() {
-            start[tile_of(p) + 1] += 1;
+            start[p.tile as usize + 1] += 1;
         }
         for k in 0..tx * ty {
             start[k + 1] += start[k];
@@ -639,7 +665,7 @@ impl Tiles {
     }
 
     fn points<'p>(&self, points: &'p [RoadPoint], k: usize) -> &'p [RoadPoint] {
-        &points[self.start[k]..self.start[k + 1]]
+        &points[self.start[k] as usize..self.start[k + 1] as usize]
     }
 
     /// Ground distance from `(x, y)` (projected) to tile `k`, with `sx`
@@ -693,7 +719,7 @@ impl Tiles {
                     continue;
                 }
                 // The tile's fastest point comes first.
-                let fastest = points[self.start[k]].data as f64;
+                let fastest = points[self.start[k] as usize].data as f64;
                 out.push((fastest + d2.sqrt() * ds_per_m, k as u32));
             }
         }
@@ -718,7 +744,7 @@ fn road_points(
     }
     let mut points: Vec<RoadPoint> = (0..net.node_lonlat.len())
         .filter(|&v| on_usable[v] && node_time[v] != UNREACHABLE)
-        .map(|v| GeomWithData::new(project(net.node_lonlat[v]), node_time[v]))
+        .map(|v| RoadPoint::new(project(net.node_lonlat[v]), node_time[v]))
         .collect();
     let per_edge: Vec<Vec<RoadPoint>> = net
         .edges
@@ -763,7 +789,7 @@ fn road_points(
                             lerp(shape[j][0], shape[j + 1][0]),
                             lerp(shape[j][1], shape[j + 1][1]),
                         ];
-                        out.push(GeomWithData::new(project(p), t));
+                        out.push(RoadPoint::new(project(p), t));
                     }
                 }
             }
