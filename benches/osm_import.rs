@@ -15,7 +15,7 @@ fn bench(c: &mut Criterion) {
         "saint_barthelemy".into(),
         PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+            "/fixtures/osm/saint_barthelemy.osm.pbf"
         )),
     )];
     match std::env::var_os("MEDACCESS_BENCH_PBF") {

@@ -19,10 +19,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use medaccess::Scope;
 use medaccess::access::{Bands, nearest_sites, site_seeds};
-use medaccess::engine::Engine;
 use medaccess::gp::{Decay, GpModel, GpTable, PER_100K, read_bpe_d201, sites_from_communes};
-use medaccess::job::{self, DataPaths};
+use medaccess::jobs::{self, AccessRequest, Context, Data, DataPaths, FacilitySource, Roads, Silent};
 use medaccess::planner::contours::{GridOptions, time_grid};
 use medaccess::planner::rank_closures;
 use medaccess::roads::{CarProfile, ReadOptions, SnapOptions};
@@ -88,27 +88,28 @@ fn main() -> anyhow::Result<()> {
     let repeats: usize = args.get(1).map(|s| s.parse()).transpose()?.unwrap_or(3);
     let start_load = load_average();
     let fixtures = medaccess::communes::fixtures::default_dir();
-    let paths = DataPaths::fixtures(&fixtures);
     let mut rows: Vec<(String, f64, f64, String)> = Vec::new();
 
-    let (w, c, loaded) = best(1, || {
-        job::load_road_engine(
-            &pbf,
-            &ReadOptions::default(),
-            Some("target/routers/cache".as_ref()),
-            &CarProfile::france(),
-            SnapOptions::default(),
-            &|_, _| {},
-        )
-    });
-    let (engine, _) = loaded?;
-    let Engine::Roads(road) = &engine else {
-        anyhow::bail!("not a road engine")
+    let data = Data {
+        paths: DataPaths::fixtures(&fixtures),
+        roads: Some(Roads {
+            file: pbf.clone(),
+            options: ReadOptions::default(),
+            cache_dir: Some("target/routers/cache".into()),
+            profile: CarProfile::france(),
+            snap: SnapOptions::default(),
+        }),
     };
-    let graph = &road.net.graph;
+    let (w, c, ctx) = best(1, || Context::load(&data, Scope::All, &Silent));
+    let ctx = ctx?;
+    let graph = ctx.engine.graph();
+    let net = ctx
+        .engine
+        .road_network()
+        .ok_or_else(|| anyhow::anyhow!("not a road engine"))?;
     rows.push((
         format!(
-            "load the network from the cache ({} nodes, {} arcs)",
+            "load the communes and the network from the cache ({} nodes, {} arcs)",
             graph.num_nodes(),
             graph.num_arcs()
         ),
@@ -116,12 +117,16 @@ fn main() -> anyhow::Result<()> {
         c,
         String::new(),
     ));
-    let (_, territory) = job::load_commune_engine(&paths, None)?;
-    let (_, placed) = job::load_maternities(&paths, 2023, &territory)?;
-    let (w, c, _) = best(1, || road.snapper());
-    rows.push(("snapping index (once per run)".into(), w, c, String::new()));
-
-    let (w, c, sites) = best(repeats, || job::sites(&engine, &territory, &placed.facilities));
+    let set = ctx.facilities(&FacilitySource::Drees { year: 2023 })?;
+    let (w, c, sites) = best(1, || ctx.enter_sites(&set));
+    sites?;
+    rows.push((
+        format!("snapping index (once per run) + snap {} maternities", set.len()),
+        w,
+        c,
+        String::new(),
+    ));
+    let (w, c, sites) = best(repeats, || ctx.enter_sites(&set));
     let sites = sites?;
     rows.push((
         format!("snap {} maternities", sites.items.len()),
@@ -129,8 +134,8 @@ fn main() -> anyhow::Result<()> {
         c,
         String::new(),
     ));
-    let all: Vec<usize> = (0..territory.communes.len()).collect();
-    let (w, c, places) = best(repeats, || job::places(&engine, &territory, &all));
+    let all = ctx.in_scope.clone();
+    let (w, c, places) = best(repeats, || ctx.enter_places(&all));
     let places = places?;
     rows.push((
         format!("snap {} communes", places.items.len()),
@@ -139,9 +144,12 @@ fn main() -> anyhow::Result<()> {
         String::new(),
     ));
     let bands = Bands::default();
-    let (w, c, run) = best(repeats, || {
-        job::run_access(&engine, &territory, &all, sites.items.clone(), &bands, 40.0)
-    });
+    let req = AccessRequest {
+        facilities: set.clone(),
+        bands: bands.clone(),
+        threshold: 40.0,
+    };
+    let (w, c, run) = best(repeats, || jobs::access::run(&ctx, &req, &Silent));
     let run = run?;
     rows.push((
         "nearest maternity for every commune (`access`: snap communes, nearest two, summary)".into(),
@@ -190,20 +198,11 @@ fn main() -> anyhow::Result<()> {
     ));
 
     // GP 2SFCA as `medaccess gp --france --roads` runs it (30-minute reach).
-    let units: Vec<usize> = all
-        .iter()
-        .copied()
-        .filter(|&i| !places.items[i].entries.is_empty())
-        .collect();
-    let codes: Vec<String> = units
-        .iter()
-        .map(|&i| territory.communes[i].insee.clone())
-        .collect();
-    let nodes: Vec<NodeId> = units.iter().map(|&i| places.items[i].entries[0].0).collect();
-    let pop: Vec<f64> = units
-        .iter()
-        .map(|&i| territory.communes[i].population.unwrap_or(0) as f64)
-        .collect();
+    let units: Vec<&medaccess::places::Place> =
+        places.items.iter().filter(|p| !p.entries.is_empty()).collect();
+    let codes: Vec<String> = units.iter().map(|p| p.id.clone()).collect();
+    let nodes: Vec<NodeId> = units.iter().map(|p| p.entries[0].0).collect();
+    let pop: Vec<f64> = units.iter().map(|p| p.population.unwrap_or(0) as f64).collect();
     let bpe = read_bpe_d201(&fixtures.join("gp-bpe-d201.csv"))?;
     let (gp_sites, _) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
     let thresholds: Vec<Time> = [10.0, 20.0, 30.0].iter().map(|&m| minutes(m)).collect();
@@ -237,7 +236,7 @@ fn main() -> anyhow::Result<()> {
         .map(|l| l.time)
         .collect();
     let opts = GridOptions::default();
-    let (w_grid, c_grid, grid) = best(repeats, || time_grid(&road.net, &node_time, &opts));
+    let (w_grid, c_grid, grid) = best(repeats, || time_grid(net, &node_time, &opts));
     let grid = grid?;
     let (w_bands, c_bands, iso) = best(repeats, || grid.isobands(&bands.breaks));
     let iso = iso?;

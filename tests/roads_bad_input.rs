@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 
 const SBH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+    "/fixtures/osm/saint_barthelemy.osm.pbf"
 );
 
 fn scratch(name: &str) -> PathBuf {

@@ -7,11 +7,11 @@ use medaccess::roads::{CarProfile, load_or_build};
 
 const SBL: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf"
+    "/fixtures/osm/St_Brieuc-Loudeac.osm.pbf"
 );
 const SBH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+    "/fixtures/osm/saint_barthelemy.osm.pbf"
 );
 
 fn scratch(name: &str) -> PathBuf {

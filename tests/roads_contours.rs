@@ -2,11 +2,15 @@
 //! `tiny.osm` and Corsica's link table), checked for sense, validity (geo
 //! and GDAL) and determinism.
 
+// The Corsica bands read ../shared/data and GDAL checks need ogrinfo (full suite).
+#![cfg_attr(not(feature = "full-suite"), allow(dead_code, unused_imports))]
+
 mod common;
 
 use std::path::Path;
 
 use geo::{Area, BooleanOps, Contains, Point, Validation};
+#[cfg(feature = "full-suite")]
 use medaccess::output::{Feature, Geometry, Value, write_geojson};
 use medaccess::planner::contours::{GridOptions, Isoband, road_isochrones, time_grid};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper};
@@ -14,6 +18,7 @@ use medaccess::route::{Seed, nearest};
 use medaccess::units::Time;
 
 const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
+#[cfg(feature = "full-suite")]
 const CORSE_LINKS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/data/osm-fr-corse/corsica_links.csv.gz"
@@ -52,6 +57,7 @@ fn band_of(bands: &[Isoband], p: [f64; 2]) -> Option<usize> {
 
 /// Bands never overlap, beyond the rounding of coordinates to 1e-6°
 /// (1e-7 square degrees is about 1,000 m², 0.4 % of one 500 m cell).
+#[cfg(feature = "full-suite")]
 fn assert_disjoint(bands: &[Isoband]) {
     for i in 0..bands.len() {
         for j in i + 1..bands.len() {
@@ -77,7 +83,8 @@ fn assert_valid(bands: &[Isoband]) {
 }
 
 /// Writes the bands as GeoJSON and asks GDAL (GEOS) whether every polygon
-/// is valid.
+/// is valid (full suite: needs ogrinfo).
+#[cfg(feature = "full-suite")]
 fn gdal_valid(bands: &[Isoband], name: &str) {
     let dir = common::tmp(name);
     let path = dir.join("bands.geojson");
@@ -132,6 +139,7 @@ fn tiny_bands() {
     assert_eq!((bands[3].lower_min, bands[3].upper_min), (20.0, 40.0));
     assert_eq!((bands[4].lower_min, bands[4].upper_min), (40.0, f64::INFINITY));
     assert_valid(&bands);
+    #[cfg(feature = "full-suite")]
     gdal_valid(&bands, "contours-tiny");
 
     let grid = time_grid(&net, &times, &opts).unwrap();
@@ -158,6 +166,7 @@ fn tiny_bands() {
 
 /// Corsica's real network with two facilities, near Ajaccio and near
 /// Bastia.
+#[cfg(feature = "full-suite")]
 #[test]
 fn corsica_bands() {
     let net = read(CORSE_LINKS);

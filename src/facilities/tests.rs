@@ -1,5 +1,7 @@
 //! Tests on the real files in ../shared/data and on the fixtures, plus one
 //! test per kind of bad input.
+// Helpers shared with the tests that read ../shared/data (full suite).
+#![cfg_attr(not(feature = "full-suite"), allow(dead_code, unused_imports))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -50,6 +52,7 @@ fn ids(records: &[&MaternityRecord]) -> BTreeSet<String> {
     records.iter().map(|r| r.finess.clone()).collect()
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn drees_years_counts_and_closures() {
     let list = MaternityList::load(Path::new(DREES)).unwrap();
@@ -83,6 +86,7 @@ fn drees_years_counts_and_closures() {
     assert!(list.open_in(2030).unwrap_err().to_string().contains("2013–2023"));
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn drees_overseas_and_corsica_codes() {
     let list = MaternityList::load(Path::new(DREES)).unwrap();
@@ -99,6 +103,7 @@ fn drees_overseas_and_corsica_codes() {
     assert_eq!(blank, 1, "one blank TYPE");
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn eurostat_ids_padded_and_maternities_found() {
     let table = PositionTable::load_eurostat(Path::new(EUROSTAT)).unwrap();
@@ -123,6 +128,7 @@ fn eurostat_ids_padded_and_maternities_found() {
     assert_eq!(missing, expected);
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn maternities_placed_with_town_hall_fallback() {
     let list = MaternityList::load(Path::new(DREES)).unwrap();
@@ -177,6 +183,7 @@ fn maternities_placed_with_town_hall_fallback() {
     }
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn fixtures_load_like_the_shared_data() {
     let full = MaternityList::load(Path::new(DREES)).unwrap();
@@ -208,6 +215,7 @@ fn fixtures_load_like_the_shared_data() {
     assert_eq!(a.facilities, b.facilities);
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn finess_sample_latin1_and_projections() {
     let ex = FinessExtract::load(Path::new(FIX_FINESS)).unwrap();
@@ -265,6 +273,7 @@ fn finess_crs_tokens() {
     assert_eq!(epsg_of_source("x,GAUSS"), None);
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn closing_sites_and_unknown_finess() {
     let list = MaternityList::load(Path::new(FIX_DREES)).unwrap();
@@ -375,6 +384,7 @@ fn latin1_detected_and_decoded_or_refused() {
     );
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn unknown_insee_code_and_fallback() {
     let cols = FacilityColumns {
@@ -484,6 +494,7 @@ fn empty_files() {
     );
 }
 
+#[cfg(feature = "full-suite")]
 #[test]
 fn projected_csv_and_geojson() {
     let cols = FacilityColumns {

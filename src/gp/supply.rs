@@ -274,7 +274,8 @@ pub struct BpeCounts {
 ///
 /// # Examples
 /// ```
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/gp-supply/gp_d201_by_commune.csv");
+/// // The shipped copy of INSEE BPE D201 (made from ../shared/data/gp-supply).
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/gp-bpe-d201.csv");
 /// let gps = medaccess::gp::read_bpe_d201(std::path::Path::new(path)).unwrap();
 /// assert_eq!(gps.by_commune["64445"], 87.0); // Pau
 /// assert!(!gps.by_commune.contains_key("64336")); // Lescun: no GP, absent
@@ -519,10 +520,12 @@ pub fn read_demand_weights(
 mod tests {
     use super::*;
 
+    #[cfg(feature = "full-suite")]
     const DERIVED: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/data/gp-supply/gp_d201_by_commune.csv"
     );
+    #[cfg(feature = "full-suite")]
     const RAW: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../shared/data/gp-supply/bpe_d201_by_commune_cpprouting_raw.csv"
@@ -536,6 +539,7 @@ mod tests {
         p
     }
 
+    #[cfg(feature = "full-suite")]
     #[test]
     fn real_bpe_files_agree_with_provenance() {
         let derived = read_bpe_d201(Path::new(DERIVED)).unwrap();

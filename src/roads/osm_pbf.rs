@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use super::build::{self, RawWay};
 use super::pbf_block::{self, RawBlob};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork};
 use crate::error::{Error, Result};
 
 /// Blobs decoded per parallel batch (a blob is at most 32 MB decoded, usually
@@ -64,7 +64,7 @@ const KNOWN_FEATURES: &[&str] = &["OsmSchema-V0.6", "DenseNodes"];
 /// # Examples
 /// ```
 /// use medaccess::roads::{read_pbf, CarProfile};
-/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf");
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/saint_barthelemy.osm.pbf");
 /// let net = read_pbf(path.as_ref(), &CarProfile::france(), &|_, _| {}).unwrap();
 /// assert_eq!(net.info.engine.as_str(), "osm");
 /// assert_eq!(net.info.timestamp.as_deref(), Some("2014-01-15T19:05:08Z"));
@@ -177,7 +177,7 @@ pub fn read_pbf(
         .map(build::iso8601)
         .or_else(|| (newest_ms > 0).then(|| build::iso8601(newest_ms.div_euclid(1000))));
     let info = NetworkInfo {
-        engine: Engine::Osm,
+        engine: NetworkSource::Osm,
         source: path.to_path_buf(),
         timestamp,
         profile: profile.label(),
@@ -570,11 +570,11 @@ mod tests {
 
     const SBH: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm-small-fr/saint_barthelemy.osm.pbf"
+        "/fixtures/osm/saint_barthelemy.osm.pbf"
     );
     const SBL: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/osm-small-fr/St_Brieuc-Loudeac.osm.pbf"
+        "/fixtures/osm/St_Brieuc-Loudeac.osm.pbf"
     );
 
     /// The reference for pass 1: `osmpbf`'s full decoding of a blob.

@@ -85,3 +85,31 @@ pub fn sql_int(ogrinfo_output: &str, key: &str) -> i64 {
         .map(|v| v.trim().parse::<i64>().unwrap())
         .unwrap_or_else(|| panic!("{key} in {ogrinfo_output}"))
 }
+
+/// The features of a GeoJSON file, parsed with the `geojson` crate (a
+/// GDAL-free reading for the fresh-machine suite; `ogrinfo` checks the same
+/// files as QGIS reads them in the full suite).
+pub fn features(path: &Path) -> Vec<geojson::Feature> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    match text.parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(fc)) => fc.features,
+        other => panic!("{} is not a FeatureCollection: {other:?}", path.display()),
+    }
+}
+
+/// The geometry type names ("MultiPolygon", "Point", …) found in a layer.
+pub fn geometry_types(features: &[geojson::Feature]) -> std::collections::BTreeSet<&'static str> {
+    features
+        .iter()
+        .map(|f| match f.geometry.as_ref().map(|g| &g.value) {
+            Some(geojson::GeometryValue::Point { .. }) => "Point",
+            Some(geojson::GeometryValue::MultiPoint { .. }) => "MultiPoint",
+            Some(geojson::GeometryValue::LineString { .. }) => "LineString",
+            Some(geojson::GeometryValue::MultiLineString { .. }) => "MultiLineString",
+            Some(geojson::GeometryValue::Polygon { .. }) => "Polygon",
+            Some(geojson::GeometryValue::MultiPolygon { .. }) => "MultiPolygon",
+            Some(geojson::GeometryValue::GeometryCollection { .. }) => "GeometryCollection",
+            None => "None",
+        })
+        .collect()
+}
