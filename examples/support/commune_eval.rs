@@ -425,8 +425,5 @@ pub fn corsica_road_engine(data: &Path) -> anyhow::Result<Box<dyn Engine>> {
         &CarProfile::france(),
         &|_, _| {},
     )?;
-    Ok(Box::new(RoadNetworkEngine {
-        net,
-        snap: SnapOptions::default(),
-    }))
+    Ok(Box::new(RoadNetworkEngine::new(net, SnapOptions::default())))
 }
