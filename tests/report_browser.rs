@@ -298,6 +298,7 @@ fn access_report_renders_in_chromium() {
         closures: None,
         history: None,
         methods: methods(Engine::CommuneEstimate, 2023, sites.len(), Lang::Fr),
+        produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
     };
     let dir = workdir("access");
     let html = dir.join("report-access.html");
@@ -382,6 +383,7 @@ fn scenario_report_in_english_renders_in_chromium() {
             access: &after,
             summary: &after_sum,
             changes: &changes,
+            facilities: None,
         }),
         closures: Some(&ranked),
         history: Some(history),
@@ -394,6 +396,7 @@ fn scenario_report_in_english_renders_in_chromium() {
             before_sites.len(),
             Lang::En,
         ),
+        produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
     };
     let dir = workdir("scenario");
     let html = dir.join("report-scenario.html");

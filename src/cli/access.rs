@@ -93,11 +93,15 @@ pub fn run(a: AccessArgs) -> Result<()> {
             .map(|(_, r1)| diff(&r0.access, &r1.access, &ids(r0), &ids(r1), threshold))
             .unwrap_or_default();
         let shapes = job::shapes(&territory, &r0.places);
+        let after = runs
+            .get(1)
+            .map(|(y1, _)| medaccess::report::Facilities::Maternities { year: *y1 });
         let scenario = runs.get(1).map(|(_, r1)| medaccess::report::ScenarioView {
             sites: &r1.sites,
             access: &r1.access,
             summary: &r1.summary,
             changes: &changes,
+            facilities: after.as_ref(),
         });
         let command = std::env::args().collect::<Vec<_>>().join(" ");
         let report = medaccess::report::Report {
@@ -116,6 +120,7 @@ pub fn run(a: AccessArgs) -> Result<()> {
             closures: None,
             history: None,
             methods: job::maternity_methods(&engine, *y0, r0.sites.len(), threshold, &bands, command),
+            produced: medaccess::report::production_date(),
         };
         medaccess::report::write_report(path, &report)?;
         println!("  wrote {}", path.display());

@@ -443,6 +443,7 @@ pub fn run(a: GpArgs) -> Result<()> {
                     a.consultations_per_gp
                 )],
             },
+            produced: medaccess::report::production_date(),
         };
         medaccess::report::write_report(path, &report)?;
         println!("  wrote {}", path.display());

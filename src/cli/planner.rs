@@ -124,6 +124,7 @@ fn write_report(
             &ctx.bands,
             Ctx::command_line(),
         ),
+        produced: report::production_date(),
     };
     report::write_report(path, &r)?;
     println!("  wrote {}", path.display());
@@ -263,6 +264,7 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         access: &after.access,
         summary: &after.summary,
         changes: &changes,
+        facilities: None,
     };
     write_report(&c.report, &ctx, c.year, &before, Some(view), None, None)
 }

@@ -1308,6 +1308,7 @@ mod tests {
             closures: None,
             history: None,
             methods: methods(),
+            produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
         };
         let fr = render_report(&report).unwrap();
         assert!(fr.contains("<html lang=\"fr\">"));
@@ -1346,6 +1347,7 @@ mod tests {
             closures: None,
             history: None,
             methods: methods(),
+            produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
         };
         let e = render_report(&report).unwrap_err().to_string();
         assert!(e.contains("shapes has 2 entries for 3 places"), "{e}");

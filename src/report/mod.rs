@@ -50,6 +50,11 @@ pub struct ScenarioView<'a> {
     pub summary: &'a Summary,
     /// `planner::diff(run.access, access, …)`.
     pub changes: &'a [Change],
+    /// The facility list of the "after" side when it is another list than
+    /// the run's (the DREES list of the next year when two years are
+    /// compared); `None` when the scenario only closes or opens sites of
+    /// the run's list.
+    pub facilities: Option<&'a Facilities>,
 }
 
 /// Population beyond each threshold, year by year (the `history` command).
@@ -80,6 +85,22 @@ pub struct Report<'a> {
     pub closures: Option<&'a [ClosureImpact]>,
     pub history: Option<History>,
     pub methods: Methods,
+    /// The day the report is produced, shown under the title and on every
+    /// printed page; [`production_date`] gives today's.
+    pub produced: time::Date,
+}
+
+/// Today's date (UTC): the production date of a report made now. When
+/// `SOURCE_DATE_EPOCH` is set (seconds since 1970, the convention of
+/// reproducible builds), its date instead, so that a rerun gives the same
+/// bytes.
+pub fn production_date() -> time::Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc)
+        .date()
 }
 
 /// The timeline chart of a history alone, as an SVG document.
@@ -148,6 +169,7 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///         command: String::new(),
 ///         notes: vec![],
 ///     },
+///     produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
 /// };
 /// let html = render_report(&report).unwrap();
 /// assert!(html.contains("10\u{202F}684 (100,0\u{202F}%)")); // beyond 40 min
