@@ -2,6 +2,7 @@
 //! parameters, so the text can never drift from what was computed.
 
 use super::locale::{Lang, NBSP};
+use super::text::translate;
 
 /// The road-travel engine a run used.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +99,26 @@ impl Facilities {
             }
             (Facilities::Other { .. }, Lang::Fr) => "de l'établissement le plus proche".into(),
             (f, Lang::En) => format!("from the nearest {}", f.singular(lang)),
+        }
+    }
+
+    /// The list and its vintage, as the page footer states it:
+    /// `maternités DREES 2016`, `GPs INSEE BPE 2017`, or the plural noun.
+    pub fn vintage(&self, lang: Lang) -> String {
+        match self {
+            Facilities::Maternities { year } => format!("{} DREES {year}", self.plural(lang)),
+            Facilities::GeneralPractitioners { year } => {
+                format!("{} INSEE BPE {year}", self.plural(lang))
+            }
+            Facilities::Other { .. } => self.plural(lang),
+        }
+    }
+
+    /// The year of the list, when it has one.
+    pub fn year(&self) -> Option<u16> {
+        match self {
+            Facilities::Maternities { year } | Facilities::GeneralPractitioners { year } => Some(*year),
+            Facilities::Other { .. } => None,
         }
     }
 
@@ -235,6 +256,33 @@ impl Methods {
         }
     }
 
+    /// The engine and the date of its data in a few words, for the page
+    /// footer: `moteur : estimation entre communes voisines`,
+    /// `engine: OpenStreetMap extract of 2024-05-01`.
+    pub fn engine_short(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match &self.engine {
+            Engine::CommuneEstimate => if fr {
+                "moteur\u{A0}: estimation entre communes voisines"
+            } else {
+                "engine: estimate between neighbouring communes"
+            }
+            .into(),
+            Engine::Osm { timestamp, .. } => match (timestamp, fr) {
+                (Some(d), true) => format!("moteur\u{A0}: OpenStreetMap, extrait du {d}"),
+                (Some(d), false) => format!("engine: OpenStreetMap extract of {d}"),
+                (None, true) => "moteur\u{A0}: OpenStreetMap, extrait non daté".into(),
+                (None, false) => "engine: OpenStreetMap, undated extract".into(),
+            },
+            Engine::Network { name, date, .. } => match (date, fr) {
+                (Some(d), true) => format!("moteur\u{A0}: réseau {name} du {d}"),
+                (Some(d), false) => format!("engine: {name} network of {d}"),
+                (None, true) => format!("moteur\u{A0}: réseau {name} non daté"),
+                (None, false) => format!("engine: {name} network, undated"),
+            },
+        }
+    }
+
     /// The profile parameters as `name: value unit` strings.
     pub fn profile_lines(&self, lang: Lang) -> Vec<String> {
         self.profile
@@ -245,11 +293,12 @@ impl Methods {
                     .split_once('.')
                     .map_or(0, |(_, f)| f.len().min(3));
                 let v = lang.dec(p.value, decimals);
-                let colon = if lang == Lang::Fr { "\u{202F}:" } else { ":" };
+                let colon = if lang == Lang::Fr { "\u{A0}:" } else { ":" };
+                let name = translate(lang, &p.name);
                 if p.unit.is_empty() {
-                    format!("{}{colon} {v}", p.name)
+                    format!("{name}{colon} {v}")
                 } else {
-                    format!("{}{colon} {v}{NBSP}{}", p.name, p.unit)
+                    format!("{name}{colon} {v}{NBSP}{}", translate(lang, &p.unit))
                 }
             })
             .collect()
@@ -315,7 +364,20 @@ mod tests {
     #[test]
     fn profile_in_locale() {
         let m = methods(Engine::CommuneEstimate);
-        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{202F}: 62,5\u{A0}km/h"]);
+        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{A0}: 62,5\u{A0}km/h"]);
         assert_eq!(m.profile_lines(Lang::En), ["vitesse: 62.5\u{A0}km/h"]);
+        // the engines' English names read in French in a French report
+        let m = Methods {
+            profile: vec![Parameter::new(
+                "town links: from population",
+                5000.0,
+                "inhabitants",
+            )],
+            ..m
+        };
+        assert_eq!(
+            m.profile_lines(Lang::Fr),
+            ["liens entre villes\u{A0}: population minimale\u{A0}: 5\u{202F}000\u{A0}habitants"]
+        );
     }
 }

@@ -6,13 +6,23 @@
 //! The caller fills a [`Report`] from what a command computed (the access
 //! run, and optionally a scenario, a closure ranking or a history) and calls
 //! [`write_report`]. Labels are French by default ([`Lang::En`] for English)
-//! and numbers follow the chosen locale.
+//! and numbers follow the chosen locale; one report is in one language
+//! throughout, its method section included.
+//!
+//! The map is laid out as French atlases do (overseas départements in
+//! insets, see `atlas.rs`), labels never overlap nor hide a marker
+//! (`labels.rs`), and the printed report repeats its title, production date,
+//! engine and data vintage on every page (CSS page margin boxes).
 
+mod atlas;
 mod chart;
 mod html;
+mod labels;
 mod locale;
 mod map;
 mod methods;
+mod names;
+mod text;
 
 pub use locale::{Lang, NBSP, NNBSP};
 pub use methods::{Engine, Facilities, Methods, Parameter, Source};
@@ -174,6 +184,7 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 /// let html = render_report(&report).unwrap();
 /// assert!(html.contains("10\u{202F}684 (100,0\u{202F}%)")); // beyond 40 min
 /// assert!(html.contains("41,5\u{A0}min"));
+/// assert!(html.contains("6\u{A0}décembre 2026"));
 /// ```
 pub fn render_report(report: &Report) -> Result<String> {
     let r = &report.run;
