@@ -113,7 +113,9 @@ fn css_string(s: &str) -> String {
             '\\' => o.push_str("\\\\"),
             // `<` could close the style element
             '<' => o.push_str("\\3C "),
-            '\n' | '\r' => o.push(' '),
+            // a line break, kept where the box has `white-space: pre`
+            '\n' => o.push_str("\\A "),
+            '\r' => {}
             c => o.push(c),
         }
     }
@@ -192,8 +194,9 @@ impl Doc<'_, '_> {
         }
     }
 
-    /// What every printed page repeats at its foot: tool, engine, data.
-    fn page_foot(&self) -> String {
+    /// What every printed page repeats at its foot, on two lines: the tool
+    /// and its engine, then the data and their vintage.
+    fn page_foot(&self) -> [String; 2] {
         let (m, lang) = (&self.r.methods, self.lang);
         let data = match lang {
             Lang::Fr => format!(
@@ -207,11 +210,14 @@ impl Doc<'_, '_> {
                 m.population_year
             ),
         };
-        format!(
-            "medaccess {} · {} · {data}",
-            env!("CARGO_PKG_VERSION"),
-            m.engine_short(lang)
-        )
+        [
+            format!(
+                "medaccess {} · {}",
+                env!("CARGO_PKG_VERSION"),
+                m.engine_short(lang)
+            ),
+            data,
+        ]
     }
 
     fn produced(&self) -> String {
@@ -227,11 +233,11 @@ impl Doc<'_, '_> {
             "@page{{size:A4;margin:14mm 12mm 15mm 12mm;\
              @top-left{{content:{};{small};vertical-align:bottom}}\
              @top-right{{content:{};{small};vertical-align:bottom}}\
-             @bottom-left{{content:{};{small};vertical-align:top;width:80%}}\
+             @bottom-left{{content:{};{small};vertical-align:top;width:80%;white-space:pre}}\
              @bottom-right{{content:{} \" \" counter(page) \" / \" counter(pages);{small};vertical-align:top}}}}",
             css_string(&self.title()),
             css_string(&self.produced()),
-            css_string(&self.page_foot()),
+            css_string(&self.page_foot().join("\n")),
             css_string(t.page),
         )
     }
@@ -265,7 +271,7 @@ impl Doc<'_, '_> {
             header {
                 h1 { (self.title()) }
                 p.sub { (sub.join(" · ")) }
-                p.meta { (self.produced()) " · " (self.page_foot()) }
+                p.meta { (self.produced()) " · " (self.page_foot().join(" · ")) }
             }
         }
     }
@@ -1192,6 +1198,7 @@ mod tests {
     #[test]
     fn css_strings_cannot_escape() {
         assert_eq!(css_string("a\"b\\c</style>"), "\"a\\\"b\\\\c\\3C /style>\"");
+        assert_eq!(css_string("a\nb"), "\"a\\A b\"");
     }
 
     #[test]
