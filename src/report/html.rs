@@ -706,7 +706,7 @@ impl Doc<'_, '_> {
         // the two maps: stacked across the page for a wide territory,
         // side by side otherwise
         let wide = is_wide(run.places);
-        let (w, h) = if wide { (WIDE, 460) } else { (WIDE / 2, 520) };
+        let (w, h) = if wide { (WIDE, 520) } else { (WIDE / 2, 560) };
         let before_markers = self.markers(run.sites, run.access, MarkerKind::Open, |_| true);
         let mut after_markers = self.markers(sc.sites, sc.access, MarkerKind::Open, |s| {
             before_ids.contains(s.id.as_str())

@@ -112,15 +112,17 @@ pub(crate) fn place(items: &[Item], max_labels: usize) -> Vec<Option<Rect>> {
         let h = LABEL_H;
         let (cx, cy) = it.center;
         let d = it.r + GAP;
+        // diagonal places touch the corner of the marker's square
+        let k = it.r + 1.0 + GAP / 2.0;
         // right, upper right, lower right, left, upper left, lower left,
         // above, below
         let candidates = [
             (cx + d, cy - h / 2.0),
-            (cx + d * 0.7, cy - d * 0.7 - h),
-            (cx + d * 0.7, cy + d * 0.7),
+            (cx + k, cy - k - h),
+            (cx + k, cy + k),
             (cx - d - w, cy - h / 2.0),
-            (cx - d * 0.7 - w, cy - d * 0.7 - h),
-            (cx - d * 0.7 - w, cy + d * 0.7),
+            (cx - k - w, cy - k - h),
+            (cx - k - w, cy + k),
             (cx - w / 2.0, cy - d - h),
             (cx - w / 2.0, cy + d),
         ];
