@@ -27,7 +27,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use geo::InteriorPoint;
@@ -197,48 +197,14 @@ fn chromium() -> PathBuf {
 
 /// Renders `html` to `png` with headless Chromium (1200 × 1600 viewport).
 fn screenshot(html: &Path, png: &Path) {
-    // one profile per screenshot: tests run in parallel in one process
-    let profile = png.with_extension("chromium-profile");
-    std::fs::create_dir_all(&profile).unwrap();
-    let log = png.with_extension("chromium.log");
-    let mut child = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg("--window-size=1200,1600")
-        .arg(format!("file://{}", html.display()))
-        .stdout(Stdio::null())
-        // to a file, not a pipe: a full pipe would block Chromium
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("start chromium");
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            if !status.success() {
-                let err = std::fs::read_to_string(&log).unwrap_or_default();
-                panic!("chromium failed: {status}\n{err}");
-            }
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            panic!("chromium did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let _ = std::fs::remove_dir_all(&profile);
+    run_chromium(
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1200,1600".into(),
+        ],
+        &format!("file://{}", html.display()),
+        png,
+    );
     assert!(png.is_file(), "chromium wrote no screenshot");
 }
 
@@ -774,22 +740,22 @@ fn words_of(text: &str) -> std::collections::BTreeSet<&str> {
         .collect()
 }
 
+/// README's first command, without its `--report`.
+const README_ARGS: [&str; 7] = [
+    "access",
+    "--dep",
+    "64",
+    "--year",
+    "2016",
+    "--compare-year",
+    "2017",
+];
+
 /// The README's default: Pyrénées-Atlantiques 2016 vs 2017 (Oloron
 /// closes), in French. At most 8 A4 pages; labels and markers readable.
 #[test]
 fn departement_report_of_the_readme() {
-    let (dir, html) = command_report(
-        "dep64",
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-        ],
-    );
+    let (dir, html) = command_report("dep64", &README_ARGS);
     let text = std::fs::read_to_string(&html).unwrap();
     assert_self_contained(&text);
     assert!(text.contains("avant\u{a0}: maternités DREES 2016 · après\u{a0}: maternités DREES 2017"));
@@ -852,20 +818,7 @@ fn departement_report_of_the_readme() {
 /// The same in English: English throughout, the page boxes too.
 #[test]
 fn departement_report_in_english() {
-    let (dir, html) = command_report(
-        "dep64en",
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-            "--lang",
-            "en",
-        ],
-    );
+    let (dir, html) = command_report("dep64en", &[&README_ARGS[..], &["--lang", "en"]].concat());
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("<html lang=\"en\">"));
     let methods = &text[text.find("Method and sources").unwrap()..];

@@ -7,123 +7,89 @@
 //! the scale of the main map (Guyane would dwarf Mayotte); each carries its
 //! own scale bar.
 //!
-//! A territory entirely overseas (`--dep 974`) is drawn alone, in the
-//! projection of its zone.
+//! A scope entirely overseas (`--dep 974`) is drawn alone, in its own
+//! projection.
 
 use crate::error::{Error, Result};
 
-/// A part of France drawn in its own frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Zone {
-    /// Metropolitan France and Corsica (and anything outside the boxes below).
-    Metropole,
-    Guadeloupe,
-    Martinique,
-    Guyane,
-    Reunion,
-    Mayotte,
+pub(crate) use crate::facilities::territory::Territory;
+use crate::facilities::territory::territory_of;
+
+/// The part of France a lon/lat point is drawn in: the territory whose box
+/// holds it, metropolitan France for a point in none.
+pub(crate) fn territory_at(p: [f64; 2]) -> Territory {
+    territory_of(p[0], p[1]).unwrap_or(Territory::Metropole)
 }
 
-/// Lon/lat boxes of the overseas zones (west, south, east, north), with a
-/// margin around the islands: nothing of metropolitan France falls in them.
-const OVERSEAS: [(Zone, [f64; 4]); 5] = [
-    (Zone::Guadeloupe, [-62.0, 15.7, -60.9, 16.7]),
-    (Zone::Martinique, [-61.4, 14.2, -60.7, 15.0]),
-    (Zone::Guyane, [-54.8, 1.9, -51.4, 6.0]),
-    (Zone::Reunion, [55.0, -21.6, 56.0, -20.7]),
-    (Zone::Mayotte, [44.8, -13.2, 45.5, -12.4]),
-];
-
-impl Zone {
-    /// The zone a lon/lat point belongs to.
-    pub fn of(p: [f64; 2]) -> Zone {
-        OVERSEAS
-            .iter()
-            .find(|(_, b)| p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3])
-            .map_or(Zone::Metropole, |z| z.0)
-    }
-
-    /// The zone's official projected CRS, as a PROJ string (metres).
-    fn proj_string(self) -> &'static str {
-        match self {
-            // EPSG:2154, RGF93 / Lambert-93
-            Zone::Metropole => {
-                "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +units=m +no_defs"
-            }
-            // EPSG:5490, RGAF09 / UTM zone 20N
-            Zone::Guadeloupe | Zone::Martinique => "+proj=utm +zone=20 +ellps=GRS80 +units=m +no_defs",
-            // EPSG:2972, RGFG95 / UTM zone 22N
-            Zone::Guyane => "+proj=utm +zone=22 +ellps=GRS80 +units=m +no_defs",
-            // EPSG:2975, RGR92 / UTM zone 40S
-            Zone::Reunion => "+proj=utm +zone=40 +south +ellps=GRS80 +units=m +no_defs",
-            // EPSG:4471, RGM04 / UTM zone 38S
-            Zone::Mayotte => "+proj=utm +zone=38 +south +ellps=GRS80 +units=m +no_defs",
+/// The territory's official projected CRS, as a PROJ string (metres).
+fn proj_string(t: Territory) -> &'static str {
+    match t {
+        // EPSG:2154, RGF93 / Lambert-93
+        Territory::Metropole => {
+            "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +units=m +no_defs"
         }
-    }
-
-    /// A short code (`metropole`, `reunion`…), the SVG's `data-zone`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Zone::Metropole => "metropole",
-            Zone::Guadeloupe => "guadeloupe",
-            Zone::Martinique => "martinique",
-            Zone::Guyane => "guyane",
-            Zone::Reunion => "reunion",
-            Zone::Mayotte => "mayotte",
-        }
-    }
-
-    /// The name written over an inset.
-    pub fn name(self, fr: bool) -> &'static str {
-        match self {
-            Zone::Metropole => {
-                if fr {
-                    "France métropolitaine"
-                } else {
-                    "Metropolitan France"
-                }
-            }
-            Zone::Guadeloupe => "Guadeloupe",
-            Zone::Martinique => "Martinique",
-            Zone::Guyane => {
-                if fr {
-                    "Guyane"
-                } else {
-                    "French Guiana"
-                }
-            }
-            Zone::Reunion => {
-                if fr {
-                    "La Réunion"
-                } else {
-                    "Réunion"
-                }
-            }
-            Zone::Mayotte => "Mayotte",
-        }
+        // EPSG:5490, RGAF09 / UTM zone 20N
+        Territory::Guadeloupe | Territory::Martinique => "+proj=utm +zone=20 +ellps=GRS80 +units=m +no_defs",
+        // EPSG:2972, RGFG95 / UTM zone 22N
+        Territory::Guyane => "+proj=utm +zone=22 +ellps=GRS80 +units=m +no_defs",
+        // EPSG:2975, RGR92 / UTM zone 40S
+        Territory::Reunion => "+proj=utm +zone=40 +south +ellps=GRS80 +units=m +no_defs",
+        // EPSG:4471, RGM04 / UTM zone 38S
+        Territory::Mayotte => "+proj=utm +zone=38 +south +ellps=GRS80 +units=m +no_defs",
+        // EPSG:4467, RGSPM06 / UTM zone 21N
+        Territory::SaintPierreEtMiquelon => "+proj=utm +zone=21 +ellps=GRS80 +units=m +no_defs",
     }
 }
 
-/// Lon/lat (degrees) to a zone's projected metres.
+/// A short code (`metropole`, `reunion`…), the SVG's `data-zone`.
+pub(crate) fn code(t: Territory) -> &'static str {
+    match t {
+        Territory::Metropole => "metropole",
+        Territory::Guadeloupe => "guadeloupe",
+        Territory::Martinique => "martinique",
+        Territory::Guyane => "guyane",
+        Territory::Reunion => "reunion",
+        Territory::Mayotte => "mayotte",
+        Territory::SaintPierreEtMiquelon => "saint-pierre-et-miquelon",
+    }
+}
+
+/// The name written over an inset.
+pub(crate) fn name(t: Territory, fr: bool) -> &'static str {
+    match (t, fr) {
+        (Territory::Metropole, true) => "France métropolitaine",
+        (Territory::Metropole, false) => "Metropolitan France",
+        (Territory::Guadeloupe, _) => "Guadeloupe",
+        (Territory::Martinique, _) => "Martinique",
+        (Territory::Guyane, true) => "Guyane",
+        (Territory::Guyane, false) => "French Guiana",
+        (Territory::Reunion, true) => "La Réunion",
+        (Territory::Reunion, false) => "Réunion",
+        (Territory::Mayotte, _) => "Mayotte",
+        (Territory::SaintPierreEtMiquelon, _) => "Saint-Pierre-et-Miquelon",
+    }
+}
+
+/// Lon/lat (degrees) to a territory's projected metres.
 pub(crate) struct Projector {
     from: proj4rs::Proj,
     to: proj4rs::Proj,
 }
 
 impl Projector {
-    pub fn new(zone: Zone) -> Result<Self> {
+    pub fn new(territory: Territory) -> Result<Self> {
         let p = |s: &str| {
             proj4rs::Proj::from_proj_string(s)
                 .map_err(|e| Error::Invalid(format!("report: map projection `{s}`: {e}")))
         };
         Ok(Projector {
             from: p("+proj=longlat +ellps=GRS80 +no_defs")?,
-            to: p(zone.proj_string())?,
+            to: p(proj_string(territory))?,
         })
     }
 
     /// Projected `[x, y]` in metres, `None` for a point the projection
-    /// cannot take (non-finite, or far outside its zone).
+    /// cannot take (non-finite, or far outside its territory).
     pub fn project(&self, p: [f64; 2]) -> Option<[f64; 2]> {
         if !(p[0].is_finite() && p[1].is_finite()) {
             return None;
@@ -173,16 +139,17 @@ pub(crate) fn extend(e: &mut Option<Extent>, p: [f64; 2]) {
     *b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
 }
 
-/// One frame of the picture: a zone's extent fitted into a pixel rectangle.
+/// One frame of the picture: a territory's extent fitted into a pixel
+/// rectangle.
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
-    pub zone: Zone,
+    pub territory: Territory,
     /// Drawn in a box of its own, with its name (an overseas inset).
     pub inset: bool,
     /// The box of an inset (title band included); for the main frame, the
     /// area its communes are drawn in.
     pub outer: Rect,
-    /// Where the zone's extent is drawn (labels stay inside it).
+    /// Where the territory's extent is drawn (labels stay inside it).
     pub inner: Rect,
     extent: Extent,
     /// Pixels per metre.
@@ -206,14 +173,14 @@ impl Frame {
     }
 
     /// Fits `extent` in `area` (keeping its aspect, centred).
-    fn fit(zone: Zone, inset: bool, outer: Rect, area: Rect, extent: Extent) -> Frame {
+    fn fit(territory: Territory, inset: bool, outer: Rect, area: Rect, extent: Extent) -> Frame {
         let dx = (extent[2] - extent[0]).max(1.0);
         let dy = (extent[3] - extent[1]).max(1.0);
         let scale = (area.w / dx).min(area.h / dy);
         let (w, h) = (dx * scale, dy * scale);
         let origin = (area.x + (area.w - w) / 2.0, area.y + (area.h - h) / 2.0);
         Frame {
-            zone,
+            territory,
             inset,
             outer,
             inner: Rect {
@@ -238,16 +205,21 @@ const INSET_COLUMN: f64 = 0.19;
 
 /// The frames of a picture `width` pixels wide and at most `max_height`
 /// pixels tall (frames only: scale bar and legend go below), and the
-/// height they take. `extents` holds each zone that has something to draw.
-pub(crate) fn layout(extents: &[(Zone, Extent)], width: f64, max_height: f64) -> (Vec<Frame>, f64) {
+/// height they take. `extents` holds each territory that has something to
+/// draw.
+pub(crate) fn layout(extents: &[(Territory, Extent)], width: f64, max_height: f64) -> (Vec<Frame>, f64) {
     let main = extents
         .iter()
-        .find(|(z, _)| *z == Zone::Metropole)
+        .find(|(t, _)| *t == Territory::Metropole)
         .or_else(|| extents.first());
-    let Some(&(main_zone, main_extent)) = main else {
+    let Some(&(main_territory, main_extent)) = main else {
         return (Vec::new(), 2.0 * PAD);
     };
-    let mut insets: Vec<(Zone, Extent)> = extents.iter().filter(|(z, _)| *z != main_zone).copied().collect();
+    let mut insets: Vec<(Territory, Extent)> = extents
+        .iter()
+        .filter(|(z, _)| *z != main_territory)
+        .copied()
+        .collect();
     insets.sort_by_key(|i| i.0);
     let avail_h = max_height - 2.0 * PAD;
     if insets.is_empty() {
@@ -257,11 +229,11 @@ pub(crate) fn layout(extents: &[(Zone, Extent)], width: f64, max_height: f64) ->
             w: width - 2.0 * PAD,
             h: avail_h,
         };
-        let f = Frame::fit(main_zone, false, area, area, main_extent);
+        let f = Frame::fit(main_territory, false, area, area, main_extent);
         let h = f.inner.h + 2.0 * PAD;
         // the frame fills its picture: move it to the top
         let f = Frame::fit(
-            main_zone,
+            main_territory,
             false,
             Rect { h: f.inner.h, ..area },
             Rect { h: f.inner.h, ..area },
@@ -279,16 +251,16 @@ pub(crate) fn layout(extents: &[(Zone, Extent)], width: f64, max_height: f64) ->
         w: width - col_w - 3.0 * PAD,
         h: avail_h,
     };
-    let probe = Frame::fit(main_zone, false, main_area, main_area, main_extent);
+    let probe = Frame::fit(main_territory, false, main_area, main_area, main_extent);
     let used_h = probe.inner.h.max(min_col_h.min(avail_h));
     let main_area = Rect {
         h: used_h,
         ..main_area
     };
-    let main = Frame::fit(main_zone, false, main_area, main_area, main_extent);
+    let main = Frame::fit(main_territory, false, main_area, main_area, main_extent);
     let box_h = (used_h - (n - 1.0) * PAD) / n;
     let mut frames = vec![main];
-    for (k, (zone, extent)) in insets.into_iter().enumerate() {
+    for (k, (territory, extent)) in insets.into_iter().enumerate() {
         let outer = Rect {
             x: PAD,
             y: PAD + k as f64 * (box_h + PAD),
@@ -301,7 +273,7 @@ pub(crate) fn layout(extents: &[(Zone, Extent)], width: f64, max_height: f64) ->
             w: outer.w - 8.0,
             h: outer.h - INSET_TITLE - 4.0,
         };
-        frames.push(Frame::fit(zone, true, outer, area, extent));
+        frames.push(Frame::fit(territory, true, outer, area, extent));
     }
     (frames, used_h + 2.0 * PAD)
 }
@@ -311,16 +283,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn zones_of_real_places() {
+    fn territories_of_real_places() {
         // town halls: Pau, Ajaccio, Basse-Terre, Fort-de-France, Cayenne,
-        // Saint-Denis, Mamoudzou
-        assert_eq!(Zone::of([-0.370, 43.296]), Zone::Metropole);
-        assert_eq!(Zone::of([8.737, 41.919]), Zone::Metropole);
-        assert_eq!(Zone::of([-61.726, 15.998]), Zone::Guadeloupe);
-        assert_eq!(Zone::of([-61.073, 14.605]), Zone::Martinique);
-        assert_eq!(Zone::of([-52.326, 4.938]), Zone::Guyane);
-        assert_eq!(Zone::of([55.448, -20.879]), Zone::Reunion);
-        assert_eq!(Zone::of([45.227, -12.781]), Zone::Mayotte);
+        // Saint-Denis, Mamoudzou; a point in none goes with the mainland
+        assert_eq!(territory_at([-0.370, 43.296]), Territory::Metropole);
+        assert_eq!(territory_at([8.737, 41.919]), Territory::Metropole);
+        assert_eq!(territory_at([-61.726, 15.998]), Territory::Guadeloupe);
+        assert_eq!(territory_at([-61.073, 14.605]), Territory::Martinique);
+        assert_eq!(territory_at([-52.326, 4.938]), Territory::Guyane);
+        assert_eq!(territory_at([55.448, -20.879]), Territory::Reunion);
+        assert_eq!(territory_at([45.227, -12.781]), Territory::Mayotte);
+        assert_eq!(territory_at([13.4, 52.5]), Territory::Metropole);
     }
 
     /// The projections' own definitions: Lambert-93 puts (3° E, 46.5° N)
@@ -329,7 +302,7 @@ mod tests {
     /// Lambert-93 origin is 1 000 m up, within the scale error (< 0.1 %).
     #[test]
     fn official_projections() {
-        let p = Projector::new(Zone::Metropole).unwrap();
+        let p = Projector::new(Territory::Metropole).unwrap();
         let [x, y] = p.project([3.0, 46.5]).unwrap();
         assert!(
             (x - 700_000.0).abs() < 1e-3 && (y - 6_600_000.0).abs() < 1e-3,
@@ -337,7 +310,7 @@ mod tests {
         );
         let [_, y2] = p.project([3.0, 46.5 + 1.0 / 111.2]).unwrap();
         assert!((y2 - y - 1_000.0).abs() < 2.0, "{}", y2 - y);
-        let r = Projector::new(Zone::Reunion).unwrap();
+        let r = Projector::new(Territory::Reunion).unwrap();
         let [x, y] = r.project([57.0, 0.0]).unwrap();
         assert!(
             (x - 500_000.0).abs() < 1e-3 && (y - 10_000_000.0).abs() < 1e-3,
@@ -350,19 +323,22 @@ mod tests {
         let metro = [100_000.0, 6_050_000.0, 1_240_000.0, 7_110_000.0];
         let small = [0.0, 0.0, 50_000.0, 40_000.0];
         let extents = [
-            (Zone::Mayotte, small),
-            (Zone::Metropole, metro),
-            (Zone::Guadeloupe, small),
-            (Zone::Guyane, [0.0, 0.0, 300_000.0, 400_000.0]),
+            (Territory::Mayotte, small),
+            (Territory::Metropole, metro),
+            (Territory::Guadeloupe, small),
+            (Territory::Guyane, [0.0, 0.0, 300_000.0, 400_000.0]),
         ];
         let (frames, h) = layout(&extents, 1080.0, 820.0);
         assert_eq!(frames.len(), 4);
         let main = &frames[0];
-        assert_eq!(main.zone, Zone::Metropole);
+        assert_eq!(main.territory, Territory::Metropole);
         assert!(!main.inset);
         // INSEE order down the column
-        let order: Vec<Zone> = frames[1..].iter().map(|f| f.zone).collect();
-        assert_eq!(order, [Zone::Guadeloupe, Zone::Guyane, Zone::Mayotte]);
+        let order: Vec<Territory> = frames[1..].iter().map(|f| f.territory).collect();
+        assert_eq!(
+            order,
+            [Territory::Guadeloupe, Territory::Guyane, Territory::Mayotte]
+        );
         for f in &frames[1..] {
             assert!(f.inset);
             assert!(f.outer.right() <= main.inner.x, "inset left of the mainland");
@@ -378,8 +354,12 @@ mod tests {
     }
 
     #[test]
-    fn a_single_zone_fills_the_width() {
-        let (frames, h) = layout(&[(Zone::Reunion, [0.0, 0.0, 70_000.0, 50_000.0])], 600.0, 900.0);
+    fn a_single_territory_fills_the_width() {
+        let (frames, h) = layout(
+            &[(Territory::Reunion, [0.0, 0.0, 70_000.0, 50_000.0])],
+            600.0,
+            900.0,
+        );
         assert_eq!(frames.len(), 1);
         let f = &frames[0];
         assert!(!f.inset);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::atlas::Zone;
+use super::atlas::{Territory, territory_at};
 use super::chart::render_timeline;
 use super::locale::{Lang, NBSP, NNBSP};
 use super::map::{MapPicture, MapSpec, Marker, MarkerKind, marker_symbol, render_map};
@@ -129,7 +129,7 @@ fn is_wide(places: &[Place]) -> bool {
     let pts: Vec<[f64; 2]> = places
         .iter()
         .map(|p| p.origin)
-        .filter(|&o| Zone::of(o) == Zone::Metropole)
+        .filter(|&o| territory_at(o) == Territory::Metropole)
         .collect();
     if pts.len() < 2 {
         return false;

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use maud::{Markup, html};
 
-use super::atlas::{self, Extent, Frame, Projector, Rect, Zone};
+use super::atlas::{self, Extent, Frame, Projector, Rect, Territory, territory_at};
 use super::labels::{self, FONT_PX, HALO, Item};
 use super::locale::Lang;
 use super::names::group_label;
@@ -74,7 +74,7 @@ pub(crate) struct MapSpec<'a> {
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) struct Layout {
-    pub frames: Vec<(Zone, bool, Rect)>,
+    pub frames: Vec<(Territory, bool, Rect)>,
     /// Marker squares (the area nothing may cover).
     pub markers: Vec<Rect>,
     /// Label boxes, halo included.
@@ -108,7 +108,7 @@ const WIDEN: f64 = 0.1;
 /// Height below the frames for the scale bar.
 const SCALE_BAR_H: f64 = 30.0;
 
-/// A place projected in its zone's metres.
+/// A place projected in its territory's metres.
 enum Shape {
     Rings(Vec<Vec<[f64; 2]>>),
     Point([f64; 2]),
@@ -118,24 +118,24 @@ enum Shape {
 /// Renders the map as an inline SVG element.
 pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
     let n = spec.origins.len();
-    let zones: Vec<Zone> = spec.origins.iter().map(|&p| Zone::of(p)).collect();
-    let mut projectors: BTreeMap<Zone, Projector> = BTreeMap::new();
-    for z in zones
+    let territories: Vec<Territory> = spec.origins.iter().map(|&p| territory_at(p)).collect();
+    let mut projectors: BTreeMap<Territory, Projector> = BTreeMap::new();
+    for z in territories
         .iter()
         .copied()
-        .chain(spec.markers.iter().map(|m| Zone::of(m.position)))
+        .chain(spec.markers.iter().map(|m| territory_at(m.position)))
     {
         if let std::collections::btree_map::Entry::Vacant(e) = projectors.entry(z) {
             e.insert(Projector::new(z)?);
         }
     }
 
-    // project every place, and the extent of each zone
-    let mut extents: BTreeMap<Zone, Option<Extent>> = BTreeMap::new();
+    // project every place, and the extent of each territory
+    let mut extents: BTreeMap<Territory, Option<Extent>> = BTreeMap::new();
     let mut shapes: Vec<Shape> = Vec::with_capacity(n);
     for i in 0..n {
-        let proj = &projectors[&zones[i]];
-        let ext = extents.entry(zones[i]).or_default();
+        let proj = &projectors[&territories[i]];
+        let ext = extents.entry(territories[i]).or_default();
         let shape = match spec.shapes.get(i) {
             Some(Geometry::MultiPolygon(mp)) if !mp.0.is_empty() => {
                 let mut rings = Vec::new();
@@ -169,36 +169,36 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
     }
 
     // markers in projected metres; serving sites close by widen the map
-    let projected: Vec<Option<(Zone, [f64; 2])>> = spec
+    let projected: Vec<Option<(Territory, [f64; 2])>> = spec
         .markers
         .iter()
         .map(|m| {
-            let z = Zone::of(m.position);
+            let z = territory_at(m.position);
             projectors[&z].project(m.position).map(|p| (z, p))
         })
         .collect();
-    let base: BTreeMap<Zone, Extent> = extents.iter().filter_map(|(z, e)| e.map(|e| (*z, e))).collect();
+    let base: BTreeMap<Territory, Extent> = extents.iter().filter_map(|(z, e)| e.map(|e| (*z, e))).collect();
     // with no place at all, the facilities frame the map
-    let mut grown: BTreeMap<Zone, Option<Extent>> = base.iter().map(|(z, e)| (*z, Some(*e))).collect();
+    let mut grown: BTreeMap<Territory, Option<Extent>> = base.iter().map(|(z, e)| (*z, Some(*e))).collect();
     for (m, p) in spec.markers.iter().zip(&projected) {
         let Some((z, p)) = p else { continue };
         match base.get(z) {
             Some(b) if m.priority > 0 => {
                 let (mx, my) = ((b[2] - b[0]) * WIDEN, (b[3] - b[1]) * WIDEN);
                 if p[0] >= b[0] - mx && p[0] <= b[2] + mx && p[1] >= b[1] - my && p[1] <= b[3] + my {
-                    atlas::extend(grown.get_mut(z).expect("zone of base"), *p);
+                    atlas::extend(grown.get_mut(z).expect("territory of base"), *p);
                 }
             }
             None if n == 0 => atlas::extend(grown.entry(*z).or_default(), *p),
             _ => {}
         }
     }
-    let list: Vec<(Zone, Extent)> = grown
+    let list: Vec<(Territory, Extent)> = grown
         .iter()
         .filter_map(|(z, e)| e.map(|e| (*z, pad_extent(e))))
         .collect();
     let (frames, frames_h) = atlas::layout(&list, spec.width as f64, spec.max_height as f64);
-    let frame_of = |z: Zone| frames.iter().find(|f| f.zone == z);
+    let frame_of = |z: Territory| frames.iter().find(|f| f.territory == z);
     let height = (frames_h + SCALE_BAR_H).ceil();
 
     // markers: on their frame, grouped when they would overlap
@@ -229,7 +229,7 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
     let boxes = labels::place(&items, if crowded { 0 } else { MAX_LABELS });
 
     let layout = Layout {
-        frames: frames.iter().map(|f| (f.zone, f.inset, f.inner)).collect(),
+        frames: frames.iter().map(|f| (f.territory, f.inset, f.inner)).collect(),
         markers: items.iter().map(Item::marker_box).collect(),
         labels: boxes.iter().flatten().copied().collect(),
         dropped: items
@@ -241,12 +241,12 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
     };
     let detailed = n <= DETAIL_LIMIT;
     let fr = spec.lang == Lang::Fr;
-    let dot_r: BTreeMap<Zone, f64> = frames
+    let dot_r: BTreeMap<Territory, f64> = frames
         .iter()
         .map(|f| {
-            let count = zones.iter().filter(|&&z| z == f.zone).count().max(1) as f64;
+            let count = territories.iter().filter(|&&z| z == f.territory).count().max(1) as f64;
             let r = (0.42 * (f.inner.w * f.inner.h / count).sqrt()).clamp(1.0, 4.0);
-            (f.zone, r)
+            (f.territory, r)
         })
         .collect();
 
@@ -264,7 +264,9 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
     let mut polygons: Vec<(usize, String)> = Vec::with_capacity(order.len());
     for &(_, i) in &order {
         let Shape::Rings(rings) = &shapes[i] else { continue };
-        let Some(f) = frame_of(zones[i]) else { continue };
+        let Some(f) = frame_of(territories[i]) else {
+            continue;
+        };
         let mut d = String::new();
         for ring in rings {
             ring_path(&mut d, ring.iter().map(|&p| f.px(p)));
@@ -283,8 +285,8 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
         .enumerate()
         .filter_map(|(i, s)| match s {
             Shape::Point(p) => {
-                let f = frame_of(zones[i])?;
-                Some((i, f.px(*p), dot_r[&zones[i]]))
+                let f = frame_of(territories[i])?;
+                Some((i, f.px(*p), dot_r[&territories[i]]))
             }
             _ => None,
         })
@@ -294,14 +296,17 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
         format!("#{r:02x}{g:02x}{b:02x}")
     };
     let tip = |i: usize| spec.tips.get(i).filter(|t| !t.is_empty());
-    // one path per colour and zone when not detailed
-    let mut by_colour: BTreeMap<(Zone, String), String> = BTreeMap::new();
+    // one path per colour and territory when not detailed
+    let mut by_colour: BTreeMap<(Territory, String), String> = BTreeMap::new();
     if !detailed {
         for (i, d) in &polygons {
-            by_colour.entry((zones[*i], hex(*i))).or_default().push_str(d);
+            by_colour
+                .entry((territories[*i], hex(*i)))
+                .or_default()
+                .push_str(d);
         }
         for &(i, (x, y), r) in &dots {
-            let d = by_colour.entry((zones[i], hex(i))).or_default();
+            let d = by_colour.entry((territories[i], hex(i))).or_default();
             let _ = write!(
                 d,
                 "M{} {}a{r2} {r2} 0 1 0 {d2} 0a{r2} {r2} 0 1 0 -{d2} 0",
@@ -313,7 +318,7 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
         }
     }
 
-    // each zone's places in a group of its own (`data-zone`), so that a
+    // each territory's places in a group of its own (`data-zone`), so that a
     // reader of the SVG, or a test, finds where each part of France went
     let svg = html! {
         svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" aria-label=(spec.alt)
@@ -324,22 +329,22 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
             }
             @for f in &frames {
                 @if detailed {
-                    g.places data-zone=(f.zone.code()) stroke="#505050" stroke-opacity=".45" stroke-width=".6"
+                    g.places data-zone=(atlas::code(f.territory)) stroke="#505050" stroke-opacity=".45" stroke-width=".6"
                         stroke-linejoin="round" fill-rule="evenodd" {
-                        @for (i, d) in polygons.iter().filter(|(i, _)| zones[*i] == f.zone) {
+                        @for (i, d) in polygons.iter().filter(|(i, _)| territories[*i] == f.territory) {
                             path d=(d) fill=(hex(*i)) {
                                 @if let Some(t) = tip(*i) { title { (t) } }
                             }
                         }
-                        @for &(i, (x, y), r) in dots.iter().filter(|d| zones[d.0] == f.zone) {
+                        @for &(i, (x, y), r) in dots.iter().filter(|d| territories[d.0] == f.territory) {
                             circle cx=(n1(x)) cy=(n1(y)) r=(n1(r)) fill=(hex(i)) stroke-width=(if r < 3.0 { "0" } else { ".6" }) {
                                 @if let Some(t) = tip(i) { title { (t) } }
                             }
                         }
                     }
                 } @else {
-                    g.places data-zone=(f.zone.code()) fill-rule="evenodd" {
-                        @for ((_, colour), d) in by_colour.range((f.zone, String::new())..).take_while(|e| e.0.0 == f.zone) {
+                    g.places data-zone=(atlas::code(f.territory)) fill-rule="evenodd" {
+                        @for ((_, colour), d) in by_colour.range((f.territory, String::new())..).take_while(|e| e.0.0 == f.territory) {
                             path d=(d) fill=(colour) {}
                         }
                     }
@@ -347,7 +352,7 @@ pub(crate) fn render_map(spec: &MapSpec) -> Result<MapPicture> {
             }
             @for f in frames.iter().filter(|f| f.inset) {
                 text.inset-name x=(n1(f.outer.x + 5.0)) y=(n1(f.outer.y + 13.0)) font-size="11" font-weight="600" fill="#333"
-                    font-family="'DejaVu Sans', Verdana, sans-serif" { (f.zone.name(fr)) }
+                    font-family="'DejaVu Sans', Verdana, sans-serif" { (atlas::name(f.territory, fr)) }
                 (scale_bar(f, f.outer.right() - 5.0, f.outer.y + 5.0, f.inner.w / 3.0, true))
             }
             @if let Some(main) = frames.iter().find(|f| !f.inset) {
@@ -682,13 +687,13 @@ mod tests {
         ];
         let s = spec(&[], origins, vec![]);
         let map = render_map(&s).unwrap();
-        let zones: Vec<(Zone, bool)> = map.layout.frames.iter().map(|f| (f.0, f.1)).collect();
+        let territories: Vec<(Territory, bool)> = map.layout.frames.iter().map(|f| (f.0, f.1)).collect();
         assert_eq!(
-            zones,
+            territories,
             [
-                (Zone::Metropole, false),
-                (Zone::Martinique, true),
-                (Zone::Reunion, true)
+                (Territory::Metropole, false),
+                (Territory::Martinique, true),
+                (Territory::Reunion, true)
             ]
         );
         let main = map.layout.frames[0].2;
