@@ -3,6 +3,7 @@
 
 use super::locale::{Lang, NBSP};
 use super::text::translate;
+use crate::access::Summary;
 
 /// The road-travel engine a run used.
 #[derive(Debug, Clone, PartialEq)]
@@ -281,6 +282,98 @@ impl Methods {
                 (None, false) => format!("engine: {name} network, undated"),
             },
         }
+    }
+
+    /// The statements of the methods section, in `lang`: engine, profile,
+    /// calibration, direction of travel, facilities (and the "after" list
+    /// of a scenario), origins, population, threshold and `bands`, map
+    /// projections, then the caller's notes.
+    pub(crate) fn statements(
+        &self,
+        lang: Lang,
+        s: &Summary,
+        bands: &[String],
+        after: Option<&Facilities>,
+    ) -> Vec<String> {
+        let fr = lang == Lang::Fr;
+        let mut items: Vec<String> = vec![self.engine_sentence(lang)];
+        let profile = self.profile_lines(lang);
+        if !profile.is_empty() {
+            items.push(format!(
+                "{} {}",
+                if fr { "Profil\u{A0}:" } else { "Profile:" },
+                profile.join(if fr { "\u{A0}; " } else { "; " })
+            ));
+        }
+        if !self.calibration.is_empty() {
+            items.push(translate(lang, &self.calibration).into_owned());
+        }
+        items.push(if fr {
+            "Sens du trajet\u{A0}: de la commune vers l'établissement (patient → établissement), en voiture, sans trafic.".into()
+        } else {
+            "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
+        });
+        let year = self.facilities.year().map(|y| y.to_string()).unwrap_or_default();
+        items.push(if fr {
+            format!(
+                "Établissements\u{A0}: {} {year}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
+                self.facilities.plural(lang),
+                lang.int(self.facility_count as u64),
+                lang.int(s.site_fallbacks as u64)
+            )
+        } else {
+            format!(
+                "Facilities: {} {year}, {} in the run; {} placed at their commune's town hall for want of a position.",
+                self.facilities.plural(lang),
+                lang.int(self.facility_count as u64),
+                lang.int(s.site_fallbacks as u64)
+            )
+        });
+        if let Some(after) = after {
+            items.push(if fr {
+                format!("Après\u{A0}: {}.", after.vintage(lang))
+            } else {
+                format!("After: {}.", after.vintage(lang))
+            });
+        }
+        items.push(if fr {
+            format!(
+                "Origine de chaque commune\u{A0}: sa mairie, vérifiée contre le contour communal\u{A0}; {} communes dont la mairie est absente ou hors de la commune partent d'un point intérieur.",
+                lang.int(s.origin_fallbacks as u64)
+            )
+        } else {
+            format!(
+                "Origin of each commune: its town hall, checked against the commune outline; {} communes whose town hall is missing or outside the commune start from an interior point.",
+                lang.int(s.origin_fallbacks as u64)
+            )
+        });
+        items.push(if fr {
+            format!(
+                "Population\u{A0}: population municipale INSEE {}.",
+                self.population_year
+            )
+        } else {
+            format!("Population: INSEE municipal population {}.", self.population_year)
+        });
+        let threshold = format!("{}{NBSP}min", lang.bound(self.threshold_minutes));
+        items.push(if fr {
+            format!(
+                "Seuil\u{A0}: {threshold} — une commune est «\u{A0}au-delà\u{A0}» si son temps dépasse strictement le seuil ou si aucun établissement n'est joignable. Tranches\u{A0}: {}.",
+                bands.join(", ")
+            )
+        } else {
+            format!(
+                "Threshold: {threshold} — a commune is \"beyond\" when its time is strictly greater than the threshold or no facility is reachable. Bands: {}.",
+                bands.join(", ")
+            )
+        });
+        items.push(if fr {
+            "Carte\u{A0}: France métropolitaine en Lambert-93 (EPSG:2154)\u{A0}; outre-mer dans la projection UTM officielle de chaque département.".into()
+        } else {
+            "Map: metropolitan France in Lambert-93 (EPSG:2154); overseas départements in their official UTM projection.".into()
+        });
+        items.extend(self.notes.iter().map(|n| translate(lang, n).into_owned()));
+        items
     }
 
     /// The profile parameters as `name: value unit` strings.
