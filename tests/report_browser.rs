@@ -31,12 +31,14 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use geo::InteriorPoint;
-use medaccess::access::{Bands, Place, PlaceAccess, Site, summarize};
+use medaccess::access::{Bands, PlaceAccess, summarize};
+use medaccess::engine::{EngineKind, Parameter};
+use medaccess::facilities::{FacilityKind, SetSource};
 use medaccess::output::{ColorRamp, Geometry};
+use medaccess::places::{Place, Site};
 use medaccess::planner::{diff, rank_closures};
 use medaccess::report::{
-    Engine, Facilities, History, Lang, Methods, Parameter, Report, ScenarioView, Snapshot, Source,
-    write_report,
+    Facilities, History, Lang, Methods, Report, ScenarioView, Snapshot, Source, write_report,
 };
 use medaccess::route::Label;
 
@@ -143,7 +145,7 @@ fn synthetic_access(places: &[Place], sites: &[Site]) -> Vec<PlaceAccess> {
         .collect()
 }
 
-fn methods(engine: Engine, year: u16, sites: usize, lang: Lang) -> Methods {
+fn methods(engine: EngineKind, year: u16, sites: usize, lang: Lang) -> Methods {
     Methods {
         engine,
         profile: vec![
@@ -163,7 +165,10 @@ fn methods(engine: Engine, year: u16, sites: usize, lang: Lang) -> Methods {
         } else {
             "Synthetic times for a rendering test.".into()
         },
-        facilities: Facilities::Maternities { year },
+        facilities: Facilities {
+            kind: FacilityKind::Maternity,
+            source: SetSource::Drees { year },
+        },
         facility_count: sites,
         population_year: 2017,
         threshold_minutes: 45.0,
@@ -276,7 +281,7 @@ fn access_report_renders_in_chromium() {
         scenario: None,
         closures: None,
         history: None,
-        methods: methods(Engine::CommuneEstimate, 2023, sites.len(), Lang::Fr),
+        methods: methods(EngineKind::CommuneEstimate, 2023, sites.len(), Lang::Fr),
         produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
     };
     let dir = workdir("access");
@@ -367,7 +372,7 @@ fn scenario_report_in_english_renders_in_chromium() {
         closures: Some(&ranked),
         history: Some(history),
         methods: methods(
-            Engine::Osm {
+            EngineKind::Osm {
                 extract: "aquitaine-latest.osm.pbf".into(),
                 timestamp: Some("2024-05-01".into()),
             },

@@ -16,9 +16,10 @@ use super::map::{MapPicture, MapSpec, Marker, MarkerKind, marker_symbol, render_
 use super::names::short_name;
 use super::text::Text;
 use super::{Report, Snapshot, UNREACHABLE_COLOR};
-use crate::access::{Bands, Place, PlaceAccess, Site, Summary};
+use crate::access::{Bands, PlaceAccess, Summary};
 use crate::error::Result;
 use crate::output::ColorRamp;
+use crate::places::{Place, Site};
 
 /// Tooltips (commune, code, minutes) on the map up to this many places.
 const TIP_LIMIT: usize = 5_000;
@@ -183,7 +184,7 @@ impl Doc<'_, '_> {
         let (m, lang) = (&self.r.methods, self.lang);
         let before = m.facilities.vintage(lang);
         match self.r.scenario.as_ref().and_then(|s| s.facilities.as_ref()) {
-            Some(&after) if after != &m.facilities => match (after.year(), lang) {
+            Some(after) if after != &m.facilities => match (after.year(), lang) {
                 (Some(y), Lang::Fr) => format!("{before} et {y}"),
                 (Some(y), Lang::En) => format!("{before} and {y}"),
                 (None, _) => format!("{before}, {}", after.vintage(lang)),
@@ -472,7 +473,7 @@ impl Doc<'_, '_> {
                 lang,
             )
         };
-        let after = r.scenario.as_ref().and_then(|s| s.facilities);
+        let after = r.scenario.as_ref().and_then(|s| s.facilities.as_ref());
         let items = m.statements(lang, r.run.summary, &bands, after);
         html! {
             section {
@@ -554,9 +555,11 @@ pub(crate) fn render(report: &Report) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::{Place, summarize};
+    use crate::access::summarize;
+    use crate::engine::EngineKind;
+    use crate::facilities::{FacilityKind, SetSource};
     use crate::output::Geometry;
-    use crate::report::{Engine, Facilities, Methods, render_report};
+    use crate::report::{Facilities, Methods, render_report};
     use crate::route::Label;
 
     /// Three unit squares in a row, a facility in the first; times 5, 25
@@ -613,10 +616,13 @@ mod tests {
 
     fn methods() -> Methods {
         Methods {
-            engine: Engine::CommuneEstimate,
+            engine: EngineKind::CommuneEstimate,
             profile: vec![],
             calibration: String::new(),
-            facilities: Facilities::Maternities { year: 2016 },
+            facilities: Facilities {
+                kind: FacilityKind::Maternity,
+                source: SetSource::Drees { year: 2016 },
+            },
             facility_count: 1,
             population_year: 2017,
             threshold_minutes: 45.0,

@@ -25,14 +25,15 @@ mod names;
 mod text;
 
 pub use locale::{Lang, NBSP, NNBSP};
-pub use methods::{Engine, Facilities, Methods, Parameter, Source};
+pub use methods::{Facilities, Methods, Source};
 
 use std::path::Path;
 
-use crate::access::{Bands, Place, PlaceAccess, Site, Summary};
+use crate::access::{Bands, PlaceAccess, Summary};
 use crate::error::{Error, Result};
 use crate::io::atomic_write_bytes;
 use crate::output::Geometry;
+use crate::places::{Place, Site};
 use crate::planner::{Change, ClosureImpact};
 
 /// One computed state: places, facilities and the nearest facility of each
@@ -53,7 +54,7 @@ pub struct Snapshot<'a> {
 
 /// The "after" side of a scenario; the "before" side is the report's run.
 /// Same places, in the same order, as the run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ScenarioView<'a> {
     pub sites: &'a [Site],
     pub access: &'a [PlaceAccess],
@@ -64,7 +65,7 @@ pub struct ScenarioView<'a> {
     /// the run's (the DREES list of the next year when two years are
     /// compared); `None` when the scenario only closes or opens sites of
     /// the run's list.
-    pub facilities: Option<&'a Facilities>,
+    pub facilities: Option<Facilities>,
 }
 
 /// Population beyond each threshold, year by year (the `history` command).
@@ -126,7 +127,10 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///
 /// # Examples
 /// ```
-/// use medaccess::access::{Bands, Place, PlaceAccess, Site, summarize};
+/// use medaccess::access::{Bands, PlaceAccess, summarize};
+/// use medaccess::engine::{EngineKind, Parameter};
+/// use medaccess::facilities::{FacilityKind, SetSource};
+/// use medaccess::places::{Place, Site};
 /// use medaccess::report::*;
 /// use medaccess::route::Label;
 ///
@@ -167,10 +171,13 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///     closures: None,
 ///     history: None,
 ///     methods: Methods {
-///         engine: Engine::CommuneEstimate,
+///         engine: EngineKind::CommuneEstimate,
 ///         profile: vec![Parameter::new("vitesse", 70.0, "km/h")],
 ///         calibration: String::new(),
-///         facilities: Facilities::Maternities { year: 2023 },
+///         facilities: Facilities {
+///             kind: FacilityKind::Maternity,
+///             source: SetSource::Drees { year: 2023 },
+///         },
 ///         facility_count: 1,
 ///         population_year: 2017,
 ///         threshold_minutes: 40.0,

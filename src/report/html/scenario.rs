@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use maud::{Markup, html};
 
 use super::{Doc, WIDE, is_wide, nearest_name, signed, signed_min};
-use crate::access::{DepSummary, PlaceAccess, Site};
+use crate::access::{DepSummary, PlaceAccess};
 use crate::error::Result;
+use crate::places::Site;
 use crate::planner::Change;
 use crate::report::ScenarioView;
 use crate::report::map::MarkerKind;

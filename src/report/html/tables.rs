@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use maud::{Markup, PreEscaped, html};
 
 use super::{Doc, band_labels, hex, nearest_name, served};
-use crate::access::{DepSummary, Place, PlaceAccess, Site};
+use crate::access::{DepSummary, PlaceAccess};
 use crate::error::Result;
 use crate::output::ColorRamp;
+use crate::places::{Place, Site};
 use crate::planner::ClosureImpact;
 use crate::report::chart::render_timeline;
 use crate::report::locale::NBSP;
