@@ -246,18 +246,20 @@ impl Methods {
         } else {
             "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
         });
-        let year = self.facilities.year().map(|y| y.to_string()).unwrap_or_default();
+        // "maternités 2016", or the noun alone for a list without a year
+        let list = match self.facilities.year() {
+            Some(y) => format!("{} {y}", self.facilities.plural(lang)),
+            None => self.facilities.plural(lang),
+        };
         items.push(if fr {
             format!(
-                "Établissements\u{A0}: {} {year}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
-                self.facilities.plural(lang),
+                "Établissements\u{A0}: {list}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
                 lang.int(self.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
             )
         } else {
             format!(
-                "Facilities: {} {year}, {} in the run; {} placed at their commune's town hall for want of a position.",
-                self.facilities.plural(lang),
+                "Facilities: {list}, {} in the run; {} placed at their commune's town hall for want of a position.",
                 lang.int(self.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
             )
