@@ -40,7 +40,7 @@ pub use graph::{
 pub use load::{Commune, Communes, GeoJsonProperties, PointColumns};
 pub use origin::{OriginSource, choose_origin};
 pub use profile::{CommuneProfile, PerClass, ProfileV1, ProfileV2};
-pub use regions::{REGIONS, Scope, region_departements};
+pub use regions::{DEPARTEMENTS, REGIONS, Scope, departement_name, region_departements, region_name};
 pub use road_links::{RoadLinkOptions, RoadLinks, road_links};
 pub use road_table::{RoadClass, RoadId, RoadTable};
 
