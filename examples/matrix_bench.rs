@@ -32,7 +32,9 @@ fn load_average() -> String {
 fn timed<T>(rows: &mut Vec<(String, f64)>, what: String, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();
     let r = f();
-    rows.push((what, t.elapsed().as_secs_f64()));
+    let s = t.elapsed().as_secs_f64();
+    eprintln!("{what}: {s:.3} s (load average {})", load_average());
+    rows.push((what, s));
     r
 }
 
