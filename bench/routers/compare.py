@@ -18,6 +18,7 @@ that need it are skipped.
 
 import csv
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -60,6 +61,23 @@ def timed_process(cmd, cwd=None):
     return wall, rss, p.returncode == 0, tail
 
 
+def in_child(fn, *args):
+    """fn(*args) in a forked process that loads its own router (forking a
+    loaded router is unsafe: thread pools); (wall s, result) or None when it
+    ran past ROUTERS_TIMEOUT (then killed)."""
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=lambda: send.send(fn(*args)))
+    child.start()
+    got = recv.poll(TIMEOUT)
+    result = recv.recv() if got else None
+    child.join(None if got else 0)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    return result
+
+
 def read_points(out):
     origins, facilities = [], []
     with open(out / "points.csv") as f:
@@ -96,14 +114,13 @@ def osrm_side(name, pbf, out, origins, facilities):
                 break
         if not ok:
             continue
-        engine = osrm.OSRM(
-            storage_config=str(base),
-            algorithm=algo,
-            use_shared_memory=False,
-            max_locations_distance_table=10_000,
-        )
-
-        def table(src, dst):
+        def table(src, dst, algo=algo):
+            engine = osrm.OSRM(
+                storage_config=str(base),
+                algorithm=algo,
+                use_shared_memory=False,
+                max_locations_distance_table=10_000,
+            )
             coords = src + dst
             params = osrm.TableParameters(
                 coordinates=coords,
@@ -116,13 +133,24 @@ def osrm_side(name, pbf, out, origins, facilities):
             wall = time.perf_counter() - t0
             return wall, as_array(res["durations"])
 
-        r = {}
-        r["nearest"], near = table(origins, facilities)
-        r["nearest_times"] = np.nanmin(np.where(np.isnan(near), np.inf, near), axis=1)
-        r["m500x50"], r["m500x50_times"] = table(origins[:500], facilities)
-        r["m1000x1000"], r["m1000x1000_times"] = table(origins, origins)
-        results[algo] = r
+        results[algo] = queries(table, origins, facilities)
     return results
+
+
+def queries(table, origins, facilities):
+    """The three tables, each in a child process (None: timed out)."""
+    r = {}
+    for key, src, dst in (
+        ("nearest", origins, facilities),
+        ("m500x50", origins[:500], facilities),
+        ("m1000x1000", origins, origins),
+    ):
+        got = in_child(table, src, dst)
+        r[key], r[key + "_times"] = got if got else (None, None)
+    near = r.pop("nearest_times")
+    if near is not None:
+        r["nearest_times"] = np.nanmin(np.where(np.isnan(near), np.inf, near), axis=1)
+    return r
 
 
 def valhalla_side(name, pbf, out, origins, facilities):
@@ -141,21 +169,18 @@ def valhalla_side(name, pbf, out, origins, facilities):
     results = {"steps": steps}
     if not steps["tiles"][2]:
         return results
-    actor = valhalla.Actor(str(conf_path))
     loc = lambda ps: [{"lon": x, "lat": y} for x, y in ps]  # noqa: E731
 
     def table(src, dst):
+        actor = valhalla.Actor(str(conf_path))
         t0 = time.perf_counter()
         res = actor.matrix({"sources": loc(src), "targets": loc(dst), "costing": "auto"})
         wall = time.perf_counter() - t0
         rows = [[c.get("time") for c in row] for row in res["sources_to_targets"]]
         return wall, as_array(rows)
 
-    r = {}
-    r["nearest"], near = table(origins, facilities)
-    r["nearest_times"] = np.nanmin(np.where(np.isnan(near), np.inf, near), axis=1)
-    r["m500x50"], r["m500x50_times"] = table(origins[:500], facilities)
-    r["m1000x1000"], r["m1000x1000_times"] = table(origins, origins)
+    r = queries(table, origins, facilities)
+    actor = valhalla.Actor(str(conf_path))
     t0 = time.perf_counter()
     actor.isochrone({"locations": loc(facilities[:1]), "costing": "auto", "contours": [{"time": 30}]})
     r["isochrone"] = time.perf_counter() - t0
@@ -177,6 +202,10 @@ def spread(ratio):
         return "n/a"
     q10, q50, q90 = np.percentile(ratio, [10, 50, 90])
     return f"{q50:.2f} ({q10:.2f}-{q90:.2f})"
+
+
+def secs(x):
+    return f"killed after {TIMEOUT:.0f} s" if x is None else f"{x:.3f}"
 
 
 def fmt(x, digits=2):
@@ -222,18 +251,22 @@ def main():
             lines.append(f"| OSRM {algo} | {pre} | {fmt(peak)} | did not finish ({'; '.join(failed) or 'not run'}) | | | | |")
             continue
         r = o[algo]
-        ratio = (r["m500x50_times"] / our500).ravel()
-        agree[f"OSRM {algo}"] = r["m500x50_times"] / our500
+        ratio = "n/a"
+        if r["m500x50_times"] is not None:
+            agree[f"OSRM {algo}"] = r["m500x50_times"] / our500
+            ratio = spread(agree[f"OSRM {algo}"].ravel())
         lines.append(
-            f"| OSRM {algo} | {pre} | {fmt(peak)} | {r['nearest']:.3f} | {r['m500x50']:.3f} | {r['m1000x1000']:.3f} | none | {spread(ratio)} |"
+            f"| OSRM {algo} | {pre} | {fmt(peak)} | {secs(r['nearest'])} | {secs(r['m500x50'])} | {secs(r['m1000x1000'])} | none | {ratio} |"
         )
     vs = v["steps"]["tiles"]
     if "Valhalla" in v:
         r = v["Valhalla"]
-        ratio = (r["m500x50_times"] / our500).ravel()
-        agree["Valhalla"] = r["m500x50_times"] / our500
+        ratio = "n/a"
+        if r["m500x50_times"] is not None:
+            agree["Valhalla"] = r["m500x50_times"] / our500
+            ratio = spread(agree["Valhalla"].ravel())
         lines.append(
-            f"| Valhalla | {vs[0]:.1f} tiles | {fmt(vs[1])} | {r['nearest']:.3f} | {r['m500x50']:.3f} | {r['m1000x1000']:.3f} | {r['isochrone']:.3f} | {spread(ratio)} |"
+            f"| Valhalla | {vs[0]:.1f} tiles | {fmt(vs[1])} | {secs(r['nearest'])} | {secs(r['m500x50'])} | {secs(r['m1000x1000'])} | {r['isochrone']:.3f} | {ratio} |"
         )
         classes = r["classes"]
     else:
@@ -276,7 +309,7 @@ def main():
         "load_peers": [load0, load1],
     }
     for k, m in [("OSRM CH", o.get("CH")), ("OSRM MLD", o.get("MLD")), ("Valhalla", v.get("Valhalla"))]:
-        if m:
+        if m and m["m1000x1000_times"] is not None:
             ratio = (m["m1000x1000_times"] / our1000).ravel()
             summary[k] = {x: m[x] for x in ("nearest", "m500x50", "m1000x1000")}
             summary[k]["ratio_1000x1000"] = spread(ratio)
