@@ -14,7 +14,7 @@ use crate::gp::{
     Decay, GpModel, GpTable, PER_100K, SupplyChange, SupplySite, read_demand_weights, sites_from_communes,
     weighted_population,
 };
-use crate::output::{Feature, Geometry, Layer, Record, Style, Value};
+use crate::output::{Feature, Geometry, GeometryKind, Layer, Record, Style, Value, split_by_geometry};
 use crate::places::{Place, Site};
 use crate::report::{Facilities, Lang, Methods, Report, Snapshot};
 use crate::route::Label;
@@ -309,26 +309,42 @@ impl GpResult {
         props
     }
 
-    /// `<stem>` (GeoJSON + CSV + style on the APL-style value).
-    pub fn layers(&self, stem: &str) -> Vec<Layer> {
+    /// `<stem>` (GeoJSON + CSV + style on the APL-style value; communes
+    /// without a polygon in `<stem>-points` when others have one). Legend
+    /// labels in `lang`.
+    pub fn layers(&self, stem: &str, lang: Lang) -> Vec<Layer> {
         let feats: Vec<Feature> = (0..self.places.len())
             .map(|i| Feature {
                 geometry: self.shapes[i].clone(),
                 properties: self.record(i),
             })
             .collect();
-        let classes: Vec<(f64, f64, String)> = [(0.0, 1.5), (1.5, 2.5), (2.5, 3.5), (3.5, 4.5), (4.5, 100.0)]
-            .iter()
-            .rev()
-            .map(|&(lo, hi)| (lo, hi, format!("{lo}–{hi} consultations/inhabitant/year")))
-            .collect();
-        let layer = Layer::geojson(stem, feats).with_csv();
-        let polygons = layer.has_polygons();
-        vec![layer.styled(Style {
-            field: "apl_consultations",
-            classes,
-            polygons,
-        })]
+        let fr = lang == Lang::Fr;
+        let unit = if fr {
+            "consultations/hab./an"
+        } else {
+            "consultations/inhabitant/year"
+        };
+        let labels = vec![
+            format!("< 1.5 {unit}"),
+            format!("1.5–2.5 {unit}"),
+            format!("2.5–3.5 {unit}"),
+            format!("3.5–4.5 {unit}"),
+            format!(">= 4.5 {unit}"),
+        ];
+        let null = if fr {
+            "sans valeur (hors du graphe)"
+        } else {
+            "no value (off the graph)"
+        };
+        let style = Style::ramp_ranges(
+            "apl_consultations",
+            vec![1.5, 2.5, 3.5, 4.5],
+            labels,
+            Some(null.into()),
+            true,
+        );
+        split_by_geometry(stem, GeometryKind::MultiPolygon, feats, Some(style), true)
     }
 
     /// The supply sites as report sites: GP communes.
