@@ -14,7 +14,7 @@ use crate::output::{
 };
 use crate::places::{Place, Site};
 use crate::planner::{Change, diff};
-use crate::report::{Facilities, Lang, Methods, Report, ScenarioView, Snapshot, Source};
+use crate::report::{Facilities, Lang, Methods, Report, ScenarioView, Snapshot, Source, production_date};
 use crate::route::Label;
 
 /// The nearest facility of a set for every commune in scope.
@@ -293,10 +293,15 @@ impl AccessResult {
                 access: &r1.access,
                 summary: &r1.summary,
                 changes,
+                facilities: Some(Facilities {
+                    kind: r1.facilities.kind,
+                    source: r1.facilities.source.clone(),
+                }),
             }),
             closures: None,
             history: None,
             methods: self.methods(command),
+            produced: production_date(),
         }
     }
 }

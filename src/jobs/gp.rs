@@ -16,7 +16,7 @@ use crate::gp::{
 };
 use crate::output::{Feature, Geometry, GeometryKind, Layer, Record, Style, Value, split_by_geometry};
 use crate::places::{Place, Site};
-use crate::report::{Facilities, Lang, Methods, Report, Snapshot};
+use crate::report::{Facilities, Lang, Methods, Report, Snapshot, production_date};
 use crate::route::Label;
 use crate::units::{NodeId, minutes};
 
@@ -441,6 +441,7 @@ impl GpResult {
                     self.request.consultations_per_gp
                 )],
             },
+            produced: production_date(),
         }
     }
 }

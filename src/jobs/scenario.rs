@@ -283,6 +283,7 @@ impl ScenarioResult {
             access: &self.after.access,
             summary: &self.after.summary,
             changes: &self.changes,
+            facilities: None,
         });
         r
     }
