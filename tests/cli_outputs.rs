@@ -395,34 +395,45 @@ fn format_and_crs_are_checked() {
 }
 
 #[test]
-fn same_bytes_whatever_the_thread_count() {
-    let mut outs = Vec::new();
-    for threads in ["1", "2"] {
-        let dir = tmp(&format!("threads-{threads}"));
-        let (ok, _, stderr) = run(
-            &[
-                "access",
-                "--region",
-                "75",
-                "--year",
-                "2023",
-                "--format",
-                "geojson,gpkg,csv",
-                "--out",
-                dir.to_str().unwrap(),
-            ],
-            &[("RAYON_NUM_THREADS", threads)],
-        );
-        assert!(ok, "{stderr}");
-        let files: Vec<(String, Vec<u8>)> = names(&dir)
-            .into_iter()
-            .map(|n| {
-                let b = std::fs::read(dir.join(&n)).unwrap();
-                (n, b)
-            })
-            .collect();
-        outs.push(files);
+fn split_by_dep_with_a_dep_read_from_the_commune_graph_escapes_out() {
+    // `--split-by-dep` put the `dep` value of a `--commune-graph` into file
+    // names unchecked: `ESCAPED.csv` was written outside --out.
+    use medaccess::communes::{fixtures, write_commune_graph};
+    let dir = tmp("escape");
+    let mut g = fixtures::load_fixture_graph(&fixtures::default_dir()).unwrap();
+    for n in g.nodes.iter_mut().filter(|n| n.dep == "64") {
+        n.dep = "../../ESCAPED".into();
     }
-    assert!(outs[0].iter().any(|(n, _)| n.ends_with(".gpkg")));
-    assert_eq!(outs[0], outs[1]);
+    let graph = dir.join("hostile.medgraph.gz");
+    write_commune_graph(&graph, &g).unwrap();
+    let out = dir.join("a").join("b").join("out");
+    let (ok, _, stderr) = run(
+        &[
+            "access",
+            "--france",
+            "--split-by-dep",
+            "--commune-graph",
+            graph.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(!ok, "refused");
+    assert!(stderr.contains("ESCAPED"), "names the value: {stderr}");
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            assert!(
+                !p.to_string_lossy().contains("ESCAPED"),
+                "{} written",
+                p.display()
+            );
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    assert!(names(&out).is_empty(), "{:?}", names(&out));
 }
