@@ -248,6 +248,7 @@ impl AccessResult {
             access: &self.access,
             bands: &self.bands,
             summary: &self.summary,
+            supply: None,
         }
     }
 
@@ -302,6 +303,8 @@ impl AccessResult {
             history: None,
             methods: self.methods(command),
             produced: production_date(),
+            value_map: None,
+            notices: vec![],
         }
     }
 }
