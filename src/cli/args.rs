@@ -246,6 +246,34 @@ pub struct OutputArgs {
     /// One set of files per département instead of one for the scope.
     #[arg(long)]
     pub split_by_dep: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// `--format` and `--crs`: which files a run writes, in which coordinates.
+#[derive(Debug, Clone, Args)]
+pub struct FormatArgs {
+    /// Formats to write, comma-separated: geojson (with the QGIS style
+    /// beside it as .qml), gpkg (one GeoPackage per run holding every layer,
+    /// styled), csv. Default: the command's usual files (GeoJSON + style +
+    /// CSV for communes, CSV for tables).
+    #[arg(long, value_name = "LIST")]
+    pub format: Option<String>,
+    /// Coordinate system of the geometries: 4326 (WGS84 lon/lat, default)
+    /// or 2154 (Lambert-93, metres; GeoJSON then names it in a `crs` member,
+    /// as GDAL writes it).
+    #[arg(long, default_value_t = 4326, value_name = "EPSG")]
+    pub crs: u32,
+}
+
+impl FormatArgs {
+    /// The formats asked; `None`: each layer's usual files.
+    pub fn formats(&self) -> Result<Option<medaccess::output::Formats>> {
+        Ok(match &self.format {
+            None => None,
+            Some(f) => Some(medaccess::output::Formats::parse(f)?),
+        })
+    }
 }
 
 impl OutputArgs {

@@ -54,6 +54,25 @@ impl DataPaths {
     }
 }
 
+impl DataPaths {
+    /// Every file these paths may read (the commune polygons of the
+    /// folder included): outputs are never written over them.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut out = vec![
+            self.commune_graph.clone(),
+            self.maternities.clone(),
+            self.positions.clone(),
+            self.gp_supply.clone(),
+        ];
+        out.extend(self.finess.clone());
+        let polygons = self.communes_dir.join("polygons");
+        if let Ok(entries) = std::fs::read_dir(&polygons) {
+            out.extend(entries.flatten().map(|e| e.path()));
+        }
+        out
+    }
+}
+
 impl Default for DataPaths {
     /// The shipped data, wherever it is found ([`super::data_dir`]).
     fn default() -> Self {
@@ -81,6 +100,18 @@ pub struct Data {
     pub roads: Option<Roads>,
 }
 
+impl Data {
+    /// Every file the run may read: the data paths and the road network.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut out = self.paths.files();
+        if let Some(r) = &self.roads {
+            out.push(r.file.clone());
+            out.extend(r.options.nodes.clone());
+        }
+        out
+    }
+}
+
 /// Where a [`FacilitySet`] comes from.
 #[derive(Debug, Clone)]
 pub enum FacilitySource {
@@ -102,6 +133,18 @@ pub enum FacilitySource {
         path: PathBuf,
         columns: PractitionerColumns,
     },
+}
+
+impl FacilitySource {
+    /// The file it reads, if it names one.
+    pub fn input(&self) -> Option<&Path> {
+        match self {
+            FacilitySource::Drees { .. } | FacilitySource::Bpe { path: None } => None,
+            FacilitySource::Bpe { path: Some(p) }
+            | FacilitySource::File { path: p, .. }
+            | FacilitySource::Practitioners { path: p, .. } => Some(p),
+        }
+    }
 }
 
 /// The loaded data of a run: the engine, every commune of France as

@@ -59,6 +59,9 @@ pub struct HistoryResult {
     pub threshold: f64,
     pub years: Vec<HistoryYear>,
     pub last: AccessResult,
+    /// The placement warnings of every year's list, each once (a site
+    /// placed at its town hall is so year after year).
+    pub placement_warnings: Vec<String>,
 }
 
 /// Runs every year of the DREES list.
@@ -89,8 +92,14 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
     let list = MaternityList::load(&ctx.paths.maternities)?;
     let mut years = Vec::new();
     let mut prev: Option<AccessResult> = None;
+    let mut placement_warnings: Vec<String> = Vec::new();
     for y in list.years() {
         let set = ctx.facilities(&FacilitySource::Drees { year: y })?;
+        for w in &set.warnings {
+            if !placement_warnings.contains(w) {
+                placement_warnings.push(w.clone());
+            }
+        }
         let run = access::run(
             ctx,
             &AccessRequest {
@@ -123,6 +132,7 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
         threshold: req.threshold,
         years,
         last,
+        placement_warnings,
     })
 }
 
@@ -197,12 +207,12 @@ impl HistoryResult {
         vec![Layer::table(stem, rows)]
     }
 
-    /// The timeline chart as `<stem>.svg` in `dir`.
-    pub fn chart(&self, dir: &std::path::Path, stem: &str, lang: Lang) -> Result<Document> {
-        Ok(Document {
-            path: dir.join(format!("{stem}.svg")),
-            bytes: crate::report::timeline_svg(&self.history(), lang, 900, 420)?.into_bytes(),
-        })
+    /// The timeline chart as `<stem>.svg`.
+    pub fn chart(&self, stem: &str, lang: Lang) -> Result<Document> {
+        Ok(Document::named(
+            format!("{stem}.svg"),
+            crate::report::timeline_svg(&self.history(), lang, 900, 420)?.into_bytes(),
+        ))
     }
 
     /// The HTML report: the last year's run and the history.
