@@ -404,6 +404,16 @@ fn split_by_dep_with_a_dep_read_from_the_commune_graph_escapes_out() {
     for n in g.nodes.iter_mut().filter(|n| n.dep == "64") {
         n.dep = "../../ESCAPED".into();
     }
+    // The file written is the links file: its node table is the links' one.
+    if let Some(l) = g.links.as_mut() {
+        for n in std::sync::Arc::make_mut(l)
+            .nodes
+            .iter_mut()
+            .filter(|n| n.dep == "64")
+        {
+            n.dep = "../../ESCAPED".into();
+        }
+    }
     let graph = dir.join("hostile.medgraph.gz");
     write_commune_graph(&graph, &g).unwrap();
     let out = dir.join("a").join("b").join("out");
