@@ -15,7 +15,8 @@ cargo build --release --quiet
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 root="$PWD"
-(cd "$work" && "$root/target/release/medaccess" access --dep 64 --year 2016 --compare-year 2017 \
+bin="${CARGO_TARGET_DIR:-$root/target}/release/medaccess"
+(cd "$work" && "$bin" access --dep 64 --year 2016 --compare-year 2017 \
   --report out/report-64.html >/dev/null 2>&1)
 mkdir -p "$dest"
 for y in 2016 2017; do
