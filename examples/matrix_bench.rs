@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! cargo run --release --example roads_synth -- target/routers/s1000.osm.pbf 1000 1000
-//! cargo run --release --example matrix_bench -- target/routers/s1000.osm.pbf [--fast-paths]
+//! cargo run --release --example matrix_bench -- target/routers/s1000.osm.pbf [--fast-paths] \
+//!     [--record docs/bench/matrix-s1000.md]
 //! ```
 //!
 //! Loads the network through the road cache (`target/routers/cache`), picks
@@ -17,7 +18,9 @@
 //! and 50 × 500 Dijkstra matrices, the hierarchy's build, its 500 × 50 and
 //! 1,000 × 1,000 matrices, and checks that every hierarchy time equals
 //! Dijkstra's (the 1,000 × 1,000 one on its first 100 rows). Prints a
-//! markdown table.
+//! markdown table; `--record FILE` also writes it to FILE after a line
+//! giving the date, the command and the machine (the results files of
+//! `docs/bench/`, which the README quotes: `tests/bench_quotes.rs`).
 
 use std::time::Instant;
 
@@ -59,11 +62,19 @@ fn timed<T>(rows: &mut Vec<(String, f64, f64)>, what: String, f: impl FnOnce() -
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: matrix_bench FILE.osm.pbf [--fast-paths] [--record RESULTS.md]";
+    let record = match args.iter().position(|a| a == "--record") {
+        Some(i) => Some(args.get(i + 1).ok_or_else(|| anyhow::anyhow!("{usage}"))?),
+        None => None,
+    };
     let path = args
         .iter()
-        .find(|a| !a.starts_with("--"))
-        .ok_or_else(|| anyhow::anyhow!("usage: matrix_bench FILE.osm.pbf [--fast-paths]"))?;
+        .enumerate()
+        .find(|&(i, a)| !a.starts_with("--") && (i == 0 || args[i - 1] != "--record"))
+        .map(|(_, a)| a)
+        .ok_or_else(|| anyhow::anyhow!("{usage}"))?;
     let with_fast_paths = args.iter().any(|a| a == "--fast-paths");
+    let started = utc_now();
     let load_before = load_average();
     let (net, _) = load_or_build(
         path.as_ref(),
@@ -108,12 +119,10 @@ fn main() -> anyhow::Result<()> {
         c1000.times[..d100.times.len()] == d100.times[..],
         "hierarchy 1,000 x 1,000 differs from Dijkstra on its first 100 rows"
     );
-    if with_fast_paths {
-        fast_paths_rows(g, src500, tgt50, &m500, &mut rows);
-    }
+    let fast_paths_line = with_fast_paths.then(|| fast_paths_rows(g, src500, tgt50, &m500, &mut rows));
 
-    println!(
-        "{path}: {} nodes, {} arcs; hierarchy {} arcs, {:.0} MB; {} threads; load average {} before, {} after",
+    let mut report = format!(
+        "`{path}: {} nodes, {} arcs; hierarchy {} arcs, {:.0} MB; {} threads; load average {} before, {} after`\n\n",
         g.num_nodes(),
         g.num_arcs(),
         ch.num_arcs(),
@@ -122,15 +131,59 @@ fn main() -> anyhow::Result<()> {
         load_before,
         load_average()
     );
-    println!();
-    println!("| step | wall s | process CPU s |");
-    println!("|---|---:|---:|");
+    report += "| step | wall s | process CPU s |\n|---|---:|---:|\n";
     for (what, s, cpu) in rows {
-        println!("| {what} | {s:.3} | {cpu:.2} |");
+        report += &format!("| {what} | {s:.3} | {cpu:.2} |\n");
     }
-    println!();
-    println!("every hierarchy time checked equal to Dijkstra's");
+    report += "\nevery hierarchy time checked equal to Dijkstra's\n";
+    if let Some(line) = fast_paths_line {
+        report += &format!("\n`{line}`\n");
+    }
+    print!("{report}");
+    if let Some(file) = record {
+        let header = format!(
+            "Run of {started}, `cargo run --release --example matrix_bench -- {}`, {}.\n\n",
+            args.join(" "),
+            machine()
+        );
+        std::fs::write(file, header + &report)
+            .map_err(|e| anyhow::anyhow!("{file}: cannot write the results: {e}"))?;
+        eprintln!("results written to {file}");
+    }
     Ok(())
+}
+
+/// The current time, `YYYY-MM-DD HH:MM UTC`.
+fn utc_now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Cores, processor model and memory of this machine, from /proc.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown processor", |(_, m)| m.trim());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0 / 1024.0);
+    format!(
+        "{} cores ({model}), {gib:.0} GiB",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    )
 }
 
 /// fast_paths (v1) on the same graph: preparation, then the 500 × 50
@@ -143,7 +196,7 @@ fn fast_paths_rows(
     tgt: &[NodeId],
     want: &medaccess::route::Matrix,
     rows: &mut Vec<(String, f64, f64)>,
-) {
+) -> String {
     use rayon::prelude::*;
     let mut ig = fast_paths::InputGraph::new();
     for e in g.edges() {
@@ -178,8 +231,8 @@ fn fast_paths_rows(
             max_extra = max_extra.max(x.saturating_sub(w as usize));
         }
     }
-    println!(
+    format!(
         "fast_paths: {same_reach} of {} pairs reached alike; longest by at most {max_extra} time units",
         got.len()
-    );
+    )
 }

@@ -158,7 +158,9 @@ def main():
     floor = ours["floor_linear_sweep"]
     load = os.getloadavg()
 
+    clock = " PEERS_CLOCK=wall" if WALL else ""
     lines = [
+        f"Command: `REPEATS={repeats}{clock} bash bench/peers/run.sh`.",
         f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end of the run.",
         f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Python {platform.python_version()}, "
         f"scipy {scipy.__version__}, numpy {np.__version__}, igraph {igraph.__version__}, networkx {nx.__version__}.",
@@ -204,6 +206,9 @@ def main():
     print()
     print(text)
     (out / "results.md").write_text(text)
+    # The record README.md quotes (tests/bench_quotes.rs checks the quote).
+    Path("docs/bench").mkdir(parents=True, exist_ok=True)
+    Path("docs/bench/peers.md").write_text(text)
     if not ok:
         sys.exit("distances differ")
     if not all(verdicts):

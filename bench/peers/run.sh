@@ -7,7 +7,8 @@
 # Makes a venv (target/peers-venv) with bench/peers/requirements.txt, runs
 # examples/peer_export.rs (our timings, the graph and our distances into
 # target/peers/), then bench/peers/compare.py (their timings, an exact check
-# of every distance, the ratios; the table goes to target/peers/results.md).
+# of every distance, the ratios; the table goes to target/peers/results.md and
+# docs/bench/peers.md, which README.md quotes: tests/bench_quotes.rs).
 # Needs python3 with venv (Debian: apt-get install -y python3-venv).
 # REPEATS (default 3): each timing is the best of that many calls.
 # Timings are CPU time of the calling thread on both sides (robust on a

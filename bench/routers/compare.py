@@ -226,7 +226,7 @@ def main():
     our500 = as_array([ours["m500x50"][i * 50 : (i + 1) * 50] for i in range(500)])
     our1000 = as_array([ours["m1000x1000"][i * 1000 : (i + 1) * 1000] for i in range(1000)])
     lines = [
-        f"### {name}: {ours['nodes']:,} nodes, {ours['arcs']:,} arcs, {ours['pbf_bytes'] / 1e6:.1f} MB PBF",
+        f"#### {name}: {ours['nodes']:,} nodes, {ours['arcs']:,} arcs, {ours['pbf_bytes'] / 1e6:.1f} MB PBF",
         "",
         f"Load average: medaccess {ours['load_start']} -> {ours['load_end']}; peers {load0} -> {load1}; "
         f"{ours['threads']} threads for medaccess.",

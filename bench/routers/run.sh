@@ -14,7 +14,9 @@
 # examples/routers_side.rs (medaccess: import, nearest, matrices, isochrone)
 # and bench/routers/compare.py (OSRM and Valhalla on the same points, their
 # preprocessing time and peak memory, the agreement of times). The tables go
-# to stdout and target/routers/results.md, each with the load average.
+# to stdout and, with the date, command and machine, to
+# docs/bench/routers-NAME.md (one file per input, replaced by each run of
+# it), which README.md quotes (tests/bench_quotes.rs fails when it drifts).
 # ROUTERS_TIMEOUT (s, default 1200) kills a peer step that runs longer.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -50,18 +52,21 @@ pbf_of() {
     esac
 }
 
-results="$dir/results.md"
-{
-    echo "## Routers side by side ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
-    echo
-    echo "Command: \`INPUTS=\"$inputs\" bash bench/routers/run.sh\`."
-    echo
-} > "$results"
+timeout=${ROUTERS_TIMEOUT:-1200}
+machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB"
+mkdir -p docs/bench
 for name in $inputs; do
     pbf=$(pbf_of "$name")
     out="$dir/run-$name"
     rm -rf "$out"
+    started=$(date -u '+%Y-%m-%d %H:%M UTC')
     target/release/examples/routers_side "$pbf" "$out"
-    "$venv/bin/python" bench/routers/compare.py "$name" "$pbf" "$out" | tee -a "$results"
+    section=$("$venv/bin/python" bench/routers/compare.py "$name" "$pbf" "$out")
+    printf '%s\n' "$section"
+    {
+        echo "Run of $started, \`INPUTS=\"$name\" ROUTERS_TIMEOUT=$timeout bash bench/routers/run.sh\`, $machine."
+        echo
+        printf '%s\n' "$section"
+    } > "docs/bench/routers-$name.md"
+    echo "(written to docs/bench/routers-$name.md)"
 done
-echo "(tables also in $results)"
