@@ -1,0 +1,87 @@
+//! Replays the reproducers of issue 16 (hardening), one test per case, named
+//! after it: each now ends in a clear error (file, record, field, what to do)
+//! with a non-zero exit, or in a stated warning. Cases that need
+//! `../shared/data` are in `issue16_replay_full.rs` (full suite).
+//!
+//! `cargo test --release --test issue16_replay` prints the count of cases.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{run, tmp};
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// Runs the binary, expects a refusal (exit code 1 or 2, never a panic)
+/// whose message holds every one of `expect`; returns stderr.
+fn refused(args: &[&str], expect: &[&str]) -> String {
+    let mut c = common::bin();
+    c.args(args);
+    let out = c.output().expect("the medaccess binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(1) | Some(2)),
+        "{args:?}: expected a refusal (exit 1 or 2), got {code:?}\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    for e in expect {
+        assert!(stderr.contains(e), "{args:?}: `{e}` missing from\n{stderr}");
+    }
+    stderr
+}
+
+#[test]
+fn osm_xml_cut_after_a_closing_bracket() {
+    let dir = tmp("r16-cut-osm");
+    let good = std::fs::read(fixture("osm/tiny.osm")).unwrap();
+    let cut = dir.join("cut.osm");
+    std::fs::write(&cut, &good[..3813]).unwrap();
+    assert_eq!(good[3812], b'>', "the reproducer cuts right after a `>`");
+    refused(
+        &["graph", "info", cut.to_str().unwrap()],
+        &[
+            "cut.osm:73: field `xml`",
+            "before the closing </osm> tag",
+            "truncated",
+        ],
+    );
+}
+
+#[test]
+fn matsim_cut_after_a_closing_bracket() {
+    let dir = tmp("r16-cut-matsim");
+    let text = "<?xml version=\"1.0\"?>\n<network>\n<nodes>\n\
+        <node id=\"a\" x=\"700000\" y=\"6600000\"/>\n<node id=\"b\" x=\"701000\" y=\"6600000\"/>\n</nodes>\n\
+        <links>\n<link id=\"1\" from=\"a\" to=\"b\" length=\"1000\" freespeed=\"13.9\" capacity=\"1\" permlanes=\"1\" modes=\"car\"/>\n\
+        <link id=\"2\" from=\"b\" to=\"a\" length=\"1000\" freespeed=\"13.9\" capacity=\"1\" permlanes=\"1\" modes=\"car\"/>\n";
+    let cut = dir.join("net.xml");
+    std::fs::write(&cut, text).unwrap();
+    refused(
+        &["graph", "info", cut.to_str().unwrap()],
+        &["net.xml:", "field `xml`", "</network>", "truncated"],
+    );
+    std::fs::write(&cut, format!("{text}</links>\n</network>\n")).unwrap();
+    let (ok, _, stderr) = run(&["graph", "info", cut.to_str().unwrap()], &[]);
+    assert!(ok, "the whole file is read: {stderr}");
+}
+
+#[test]
+fn osm_gz_cut_is_a_truncated_gzip_not_an_unknown_format() {
+    use std::io::Write;
+    let dir = tmp("r16-cut-gz");
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(&std::fs::read(fixture("osm/tiny.osm")).unwrap())
+        .unwrap();
+    let z = e.finish().unwrap();
+    let cut = dir.join("cut.osm.gz");
+    std::fs::write(&cut, &z[..600]).unwrap();
+    let stderr = refused(
+        &["graph", "info", cut.to_str().unwrap()],
+        &["cut.osm.gz: truncated gzip file", "get the whole file again"],
+    );
+    assert!(!stderr.contains("unknown road network format"), "{stderr}");
+}
