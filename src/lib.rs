@@ -13,6 +13,7 @@ pub mod communes;
 pub mod engine;
 pub mod error;
 pub mod facilities;
+pub mod france;
 pub mod gp;
 pub mod graph;
 pub mod io;

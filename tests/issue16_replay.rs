@@ -85,3 +85,61 @@ fn osm_gz_cut_is_a_truncated_gzip_not_an_unknown_format() {
     );
     assert!(!stderr.contains("unknown road network format"), "{stderr}");
 }
+
+#[test]
+fn facilities_in_the_bay_of_biscay_barcelona_geneva_brussels_freiburg() {
+    let dir = tmp("r16-abroad");
+    for (what, lon, lat) in [
+        ("Bay of Biscay", -3.0, 45.0),
+        ("Barcelona", 2.1734, 41.3851),
+        ("Geneva", 6.1432, 46.2044),
+        ("Brussels", 4.3517, 50.8503),
+        ("Freiburg", 7.8421, 47.999),
+    ] {
+        let f = dir.join("sites.csv");
+        std::fs::write(
+            &f,
+            format!("id,name,lon,lat\nA,Pau,-0.3533,43.3241\nB,{what},{lon},{lat}\n"),
+        )
+        .unwrap();
+        let out = dir.join("out");
+        refused(
+            &[
+                "access",
+                "--dep",
+                "64",
+                "--facilities",
+                f.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &[
+                "sites.csv:3: field `lon/lat`",
+                "outside France",
+                "more than 1 km from the land",
+            ],
+        );
+        assert!(!out.join("access-64.csv").exists(), "{what}: nothing written");
+    }
+}
+
+#[test]
+fn scenario_open_in_the_bay_of_biscay() {
+    let dir = tmp("r16-open");
+    refused(
+        &[
+            "scenario",
+            "--dep",
+            "64",
+            "--open",
+            "X@-3.0:45.0",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[
+            "--open `X@-3.0:45.0`",
+            "outside France",
+            "in the sea, or across a border",
+        ],
+    );
+}

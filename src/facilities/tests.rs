@@ -436,7 +436,7 @@ fn coordinates_outside_france_or_swapped() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("berlin.csv:3: field `lat`") && e.contains("outside France"),
+        e.contains("berlin.csv:3: field `lon/lat`") && e.contains("outside France"),
         "{e}"
     );
     let p = scratch("swapped.csv", b"id,name,lon,lat\nA,Pau,43.3240848,-0.3532595\n");
