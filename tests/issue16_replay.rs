@@ -143,3 +143,61 @@ fn scenario_open_in_the_bay_of_biscay() {
         ],
     );
 }
+
+/// The shipped commune graph with one node changed, written as a valid
+/// graph file (checksum and all), as a careless edit would leave it.
+fn damaged_graph(dir: &Path, change: impl FnOnce(&mut medaccess::communes::CommuneNode)) -> PathBuf {
+    use medaccess::communes::{fixtures, write_commune_graph};
+    let mut g = fixtures::load_fixture_graph(&fixtures::default_dir()).unwrap();
+    let k = g.nodes.iter().position(|n| n.insee == "64422").unwrap();
+    change(&mut g.nodes[k]);
+    let p = dir.join("damaged.medgraph.gz");
+    write_commune_graph(&p, &g).unwrap();
+    p
+}
+
+#[test]
+fn commune_graph_with_a_nan_town_hall() {
+    let dir = tmp("r16-nan-graph");
+    let g = damaged_graph(&dir, |n| n.lon = f64::NAN);
+    refused(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--commune-graph",
+            g.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[
+            "damaged.medgraph.gz:",
+            "field `origin_lon/origin_lat`",
+            "commune 64422: (NaN,",
+            "rebuild it with `medaccess graph build-communes`",
+        ],
+    );
+}
+
+#[test]
+fn population_18446744073709551615_written_as_minus_one() {
+    let dir = tmp("r16-pop-graph");
+    let g = damaged_graph(&dir, |n| n.population = Some(u64::MAX));
+    refused(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--commune-graph",
+            g.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[
+            "damaged.medgraph.gz:",
+            "field `population`",
+            "18446744073709551615 inhabitants is more than any commune can have",
+        ],
+    );
+    assert!(!dir.join("maternity-access-64-2023.csv").exists());
+}

@@ -759,9 +759,9 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
         };
         let population = match f(3) {
             "" => None,
-            s => Some(s.parse().map_err(|_| {
-                Error::field(path, line, "population", format!("`{s}` is not a whole number"))
-            })?),
+            s => Some(
+                super::load::parse_population(s).map_err(|m| Error::field(path, line, "population", m))?,
+            ),
         };
         let origin_source = OriginSource::parse(f(6))
             .ok_or_else(|| Error::field(path, line, "origin_source", format!("unknown value `{}`", f(6))))?;
@@ -774,6 +774,18 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
             lat: num(5)?,
             origin_source,
         };
+        if !crate::france::contains(node.lon, node.lat) {
+            return Err(Error::field(
+                path,
+                line,
+                "origin_lon/origin_lat",
+                format!(
+                    "commune {}: ({}, {}) is not a position in France (not a number, swapped, or moved): \
+                     the file is damaged; rebuild it with `medaccess graph build-communes`",
+                    node.insee, node.lon, node.lat
+                ),
+            ));
+        }
         if out.last().is_some_and(|p| p.insee >= node.insee) {
             return Err(Error::field(
                 path,

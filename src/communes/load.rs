@@ -19,6 +19,41 @@ use crate::io::read_maybe_gz;
 /// outside.
 pub const DEFAULT_TOLERANCE_M: f64 = 200.0;
 
+/// The largest population a commune may have: the most populous, Paris, has
+/// 2.2 million inhabitants; a larger value is a damaged file (a value of
+/// 18446744073709551615 is -1 written unsigned), never a commune.
+pub const MAX_POPULATION: u64 = 10_000_000;
+
+/// Parses a commune population: a whole number from 0 to
+/// [`MAX_POPULATION`]; the error text says what is wrong.
+///
+/// # Examples
+/// ```
+/// use medaccess::communes::load::parse_population;
+/// assert_eq!(parse_population(" 677309 "), Ok(677_309));
+/// assert!(parse_population("18446744073709551615").unwrap_err().contains("more than"));
+/// assert!(parse_population("-1").is_err());
+/// assert!(parse_population("12.5").is_err());
+/// ```
+pub fn parse_population(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let n: u64 = t
+        .parse()
+        .map_err(|_| format!("`{t}` is not a whole number of inhabitants"))?;
+    check_population(n)
+}
+
+/// Checks a population read as a number: at most [`MAX_POPULATION`].
+pub fn check_population(n: u64) -> std::result::Result<u64, String> {
+    if n > MAX_POPULATION {
+        return Err(format!(
+            "{n} inhabitants is more than any commune can have (Paris has 2.2 million; the limit is \
+             {MAX_POPULATION}): the value is damaged (-1 written unsigned?); correct it or leave it empty"
+        ));
+    }
+    Ok(n)
+}
+
 /// One commune as loaded, with its chosen origin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commune {
@@ -339,14 +374,10 @@ pub fn read_points_csv(path: &Path, cols: &PointColumns) -> Result<Vec<Commune>>
         }
         let population = match i_pop.map(get) {
             None | Some("") => None,
-            Some(s) => Some(s.parse::<u64>().map_err(|_| {
-                Error::field(
-                    path,
-                    line,
-                    cols.population.as_deref().unwrap_or(""),
-                    format!("`{s}` is not a whole number of inhabitants"),
-                )
-            })?),
+            Some(s) => Some(
+                parse_population(s)
+                    .map_err(|m| Error::field(path, line, cols.population.as_deref().unwrap_or(""), m))?,
+            ),
         };
         let pair = |ilon: Option<usize>,
                     ilat: Option<usize>,
@@ -559,16 +590,15 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
             Some(n) => match p.get(n) {
                 None | Some(Value::Null) => None,
                 Some(v) => Some(
-                    v.as_u64()
-                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-                        .ok_or_else(|| {
-                            Error::field(
-                                path,
-                                rec,
-                                field(n),
-                                format!("{v} is not a whole number of inhabitants"),
-                            )
-                        })?,
+                    match v {
+                        Value::Number(x) => x
+                            .as_u64()
+                            .ok_or_else(|| format!("{v} is not a whole number of inhabitants"))
+                            .and_then(check_population),
+                        Value::String(s) => parse_population(s),
+                        _ => Err(format!("{v} is not a whole number of inhabitants")),
+                    }
+                    .map_err(|m| Error::field(path, rec, field(n), m))?,
                 ),
             },
             None => None,
