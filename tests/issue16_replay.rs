@@ -201,3 +201,134 @@ fn population_18446744073709551615_written_as_minus_one() {
     );
     assert!(!dir.join("maternity-access-64-2023.csv").exists());
 }
+
+#[test]
+fn gp_decay_gaussian_1e308_never_ended() {
+    let dir = tmp("r16-decay");
+    for decay in [
+        "gaussian:1e308",
+        "gaussian:200",
+        "binary:121",
+        "steps:10=1,500=0.5",
+    ] {
+        refused(
+            &[
+                "gp",
+                "--dep",
+                "64",
+                "--decay",
+                decay,
+                "--out",
+                dir.to_str().unwrap(),
+            ],
+            &[
+                &format!("decay `{decay}`"),
+                "beyond the longest catchment, 120 minutes",
+            ],
+        );
+    }
+}
+
+#[test]
+fn gp_add_64445_1e308() {
+    let dir = tmp("r16-add");
+    refused(
+        &[
+            "gp",
+            "--dep",
+            "64",
+            "--add",
+            "64445:1e308",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &["`64445:1e308`", "not a number of GPs between 0 and 10000"],
+    );
+    assert!(!dir.join("gp-access-64.geojson").exists());
+}
+
+#[test]
+fn gp_note_says_commune_58062_appears_5478_times() {
+    let dir = tmp("r16-bpe-note");
+    let (ok, _, stderr) = run(&["gp", "--insee", "64445", "--out", dir.to_str().unwrap()], &[]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains(
+            "gp-bpe-d201.csv:5478: commune 58062 is listed again with the same count: the repeat is ignored (counted once)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("appears 5478 times") && !stderr.contains("counts added"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn gp_practitioners_with_lon_lat_swapped() {
+    let dir = tmp("r16-swapped-gps");
+    let f = dir.join("gps.csv");
+    std::fs::write(&f, "id,lon,lat\n1,43.2946,-0.3708\n2,43.1944,-0.6052\n").unwrap();
+    refused(
+        &[
+            "gp",
+            "--dep",
+            "64",
+            "--practitioners",
+            f.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[
+            "gps.csv:2: field `lon/lat`",
+            "latitude and longitude look swapped",
+            "--lon-col and --lat-col",
+        ],
+    );
+}
+
+#[test]
+fn thresholds_and_bands_out_of_range() {
+    let dir = tmp("r16-threshold");
+    let out = dir.to_str().unwrap();
+    refused(
+        &["access", "--dep", "64", "--threshold", "1e308", "--out", out],
+        &["--threshold", "(0, 240]", "1e308"],
+    );
+    refused(
+        &["access", "--dep", "64", "--bands", "10,20,1e9", "--out", out],
+        &["--bands", "(0, 240]"],
+    );
+}
+
+#[test]
+fn gzip_bomb_stops_at_the_inflate_limit() {
+    use std::io::Write;
+    let dir = tmp("r16-bomb");
+    // 64 MiB of one repeated row: 64 KiB gzipped
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(b"insee_com,dep,nb_d201\n").unwrap();
+    let row = b"64445,64,1\n".repeat(1 << 16);
+    for _ in 0..96 {
+        e.write_all(&row).unwrap();
+    }
+    let f = dir.join("bomb.csv.gz");
+    std::fs::write(&f, e.finish().unwrap()).unwrap();
+    refused(
+        &[
+            "gp",
+            "--insee",
+            "64445",
+            "--supply",
+            f.to_str().unwrap(),
+            "--max-inflate",
+            "16M",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[
+            "bomb.csv.gz: gzip data inflates to more than 16777216 bytes",
+            "--max-inflate",
+        ],
+    );
+}

@@ -129,7 +129,7 @@ impl Decay {
             }
             if m > MAX_CATCHMENT_MIN {
                 return Err(bad(&format!(
-                    "{m} minutes is beyond the longest catchment, {MAX_CATCHMENT_MIN} minutes \
+                    "{m:?} minutes is beyond the longest catchment, {MAX_CATCHMENT_MIN} minutes \
                      (the DREES APL stops at 20)"
                 )));
             }
