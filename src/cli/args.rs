@@ -98,10 +98,10 @@ pub struct DataArgs {
     /// see docs/roads.md).
     #[arg(long)]
     pub no_winding: bool,
-    /// Points farther than this from any road are listed and left unreachable (metres).
+    /// Points farther than this from any road are listed and left unreachable (metres, up to 50,000).
     #[arg(long, default_value_t = 1000.0)]
     pub snap_limit_m: f64,
-    /// Speed of the leg from a point to its road, km/h.
+    /// Speed of the leg from a point to its road, km/h (up to 130).
     #[arg(long, default_value_t = 15.0)]
     pub leg_kmh: f64,
 }
@@ -147,10 +147,10 @@ impl DataArgs {
 /// Thresholds, bands and outputs.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Désert médical threshold in minutes: beyond it, a commune is flagged.
+    /// Désert médical threshold in minutes, in (0, 240]: beyond it, a commune is flagged.
     #[arg(long, default_value_t = 40.0, allow_negative_numbers = true)]
     pub threshold: f64,
-    /// Band breaks in minutes.
+    /// Band breaks in minutes, increasing, in (0, 240].
     #[arg(long, default_value = "10,20,30,40,45,60")]
     pub bands: String,
     /// Output folder.
@@ -163,9 +163,10 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     pub fn bands(&self) -> Result<Bands> {
-        if !(self.threshold > 0.0 && self.threshold.is_finite()) {
+        if !(self.threshold > 0.0 && self.threshold <= medaccess::access::MAX_MINUTES) {
             bail!(
-                "--threshold must be a positive number of minutes, got {}",
+                "--threshold must be a number of minutes in (0, {}], got {:?}",
+                medaccess::access::MAX_MINUTES,
                 self.threshold
             );
         }

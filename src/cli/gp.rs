@@ -26,7 +26,7 @@ pub struct GpArgs {
     #[arg(long, value_name = "FILE")]
     pub supply: Option<PathBuf>,
     /// Distance decay: `drees` (1 below 10 min, 2/3 to 15, 1/3 to 20), `binary:MIN`,
-    /// `gaussian:MIN`, or `steps:10=1,15=0.667,20=0.333`.
+    /// `gaussian:MIN`, or `steps:10=1,15=0.667,20=0.333`; minutes in (0, 120], weights in [0, 1].
     #[arg(long, default_value = "drees")]
     pub decay: String,
     /// Count GPs within these minutes.
@@ -39,7 +39,8 @@ pub struct GpArgs {
     /// Under-served below this many consultations per inhabitant per year (DREES reading: 2.5).
     #[arg(long, default_value_t = 2.5)]
     pub under_served: f64,
-    /// Add GPs in a commune, e.g. `64422:3` (a new maison de santé); repeatable, comma-separated.
+    /// Add GPs in a commune, e.g. `64422:3` (a new maison de santé); repeatable, comma-separated;
+    /// at most 10,000 per commune.
     #[arg(long, value_delimiter = ',')]
     pub add: Vec<String>,
     /// Remove GPs in a commune, e.g. `64104:1` (a retirement).
@@ -82,8 +83,13 @@ fn change(spec: &str, sign: f64, codes: &[String]) -> Result<SupplyChange> {
         .trim()
         .parse()
         .ok()
-        .filter(|k: &f64| k.is_finite() && *k > 0.0)
-        .ok_or_else(|| anyhow::anyhow!("`{spec}`: `{k}` is not a positive number of GPs"))?;
+        .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= medaccess::gp::MAX_GPS_PER_COMMUNE)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "`{spec}`: `{k}` is not a number of GPs between 0 and {} (the most a commune may have)",
+                medaccess::gp::MAX_GPS_PER_COMMUNE
+            )
+        })?;
     let code = code.trim().to_uppercase();
     let unit = codes
         .binary_search(&code)
@@ -176,11 +182,8 @@ pub fn run(a: GpArgs) -> Result<()> {
                 .clone()
                 .unwrap_or_else(|| medaccess::communes::fixtures::default_dir().join("gp-bpe-d201.csv"));
             let bpe = read_bpe_d201(&path)?;
-            for (code, n) in &bpe.repeated {
-                eprintln!(
-                    "note: commune {code} appears {n} times in {}; counts added",
-                    path.display()
-                );
+            for note in bpe.repeat_notes(&path) {
+                eprintln!("note: {note}");
             }
             (bpe.by_commune, path.display().to_string())
         }

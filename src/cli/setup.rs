@@ -48,8 +48,14 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
     let (mut engine, territory) = job::load_commune_engine(&paths, deps.as_deref())
         .with_context(|| format!("loading the commune graph {}", paths.commune_graph.display()))?;
     if let Some(file) = &data.roads {
-        if !(data.snap_limit_m > 0.0 && data.leg_kmh > 0.0) {
-            anyhow::bail!("--snap-limit-m and --leg-kmh must be positive");
+        if !(data.snap_limit_m > 0.0 && data.snap_limit_m <= 50_000.0) {
+            anyhow::bail!(
+                "--snap-limit-m must be in (0, 50000] metres, got {:?}",
+                data.snap_limit_m
+            );
+        }
+        if !(data.leg_kmh > 0.0 && data.leg_kmh <= 130.0) {
+            anyhow::bail!("--leg-kmh must be in (0, 130] km/h, got {:?}", data.leg_kmh);
         }
         let cache = if data.no_roads_cache {
             None
