@@ -332,3 +332,42 @@ fn gzip_bomb_stops_at_the_inflate_limit() {
         ],
     );
 }
+
+#[test]
+fn scenario_close_640000410_twice() {
+    let dir = tmp("r16-close");
+    let out = dir.to_str().unwrap();
+    refused(
+        &[
+            "scenario",
+            "--dep",
+            "64",
+            "--close",
+            "640000410,640000410",
+            "--out",
+            out,
+        ],
+        &["`640000410` is given twice among the sites to close: give each site once"],
+    );
+    // once, in a year it is closed: says why, not "no such facility"
+    let e = refused(
+        &["scenario", "--dep", "64", "--close", "640000410", "--out", out],
+        &["640000410 (CENTRE HOSPITALIER OLORON) is not open in 2023: listed in 2016 only"],
+    );
+    assert!(!e.contains("no such facility"), "{e}");
+    let (ok, stdout, stderr) = run(
+        &[
+            "scenario",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--close",
+            "640000410",
+            "--out",
+            out,
+        ],
+        &[],
+    );
+    assert!(ok && stdout.contains("newly beyond"), "{stderr}");
+}

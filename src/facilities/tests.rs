@@ -290,7 +290,7 @@ fn closing_sites_and_unknown_finess() {
     assert!(e.contains("unknown FINESS code 640000999"), "{e}");
     let e = list.require_open("640000410", 2017).unwrap_err().to_string();
     assert!(
-        e.contains("640000410 (CENTRE HOSPITALIER OLORON) is not open in 2017: listed 2016–2016"),
+        e.contains("640000410 (CENTRE HOSPITALIER OLORON) is not open in 2017: listed in 2016 only"),
         "{e}"
     );
     assert_eq!(list.require_open("640000410", 2016).unwrap().births, 135);
