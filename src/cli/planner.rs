@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use clap::Args;
 use medaccess::access::{Bands, group, is_beyond, summarize};
-use medaccess::facilities::{Facility, PositionSource, close};
+use medaccess::facilities::{Facility, MaternityList, PositionSource, close_maternities};
 use medaccess::job::{self, AccessRun};
 use medaccess::output::{Feature, Geometry, Value, write_csv, write_geojson, write_qml};
 use medaccess::planner::{self, diff, rank_closures};
@@ -138,7 +138,8 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     }
     let ctx = setup(&c.scope, &c.data, &c.output)?;
     let before_f = ctx.maternities(c.year)?;
-    let mut after_f = close(&before_f, &a.close)?;
+    let list = MaternityList::load(&ctx.paths.maternities)?;
+    let mut after_f = close_maternities(&before_f, &a.close, &list, c.year)?;
     for (k, spec) in a.open.iter().enumerate() {
         after_f.push(parse_open(spec, &ctx, k)?);
     }
