@@ -371,3 +371,44 @@ fn scenario_close_640000410_twice() {
     );
     assert!(ok && stdout.contains("newly beyond"), "{stderr}");
 }
+
+/// Point 8: `--communes-dir` moved facilities to other communes (France 2023:
+/// 9,768 -> 9,580 communes beyond 40 min; Ambérieu 8.65 -> 3.04 min). The
+/// same with the shipped data: without any polygon, the facilities of 64,
+/// 40, 65 and 32 entered other communes. Now placement ignores polygons.
+#[test]
+fn communes_dir_moves_facilities_to_other_communes() {
+    let dir = tmp("r16-placement");
+    let bare = dir.join("no-polygons");
+    std::fs::create_dir_all(bare.join("polygons")).unwrap();
+    let csv = |out: &Path| std::fs::read_to_string(out.join("maternity-access-64-40-2023.csv")).unwrap();
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    let (ok, _, e) = run(&["access", "--dep", "64,40", "--out", a.to_str().unwrap()], &[]);
+    assert!(ok, "{e}");
+    let (ok, _, e) = run(
+        &[
+            "access",
+            "--dep",
+            "64,40",
+            "--communes-dir",
+            bare.to_str().unwrap(),
+            "--out",
+            b.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{e}");
+    let rows = |t: &str| t.lines().map(str::to_owned).collect::<Vec<_>>();
+    let (ra, rb) = (rows(&csv(&a)), rows(&csv(&b)));
+    assert_eq!(ra.len(), 873);
+    let differ: Vec<(&String, &String)> = ra.iter().zip(&rb).filter(|(x, y)| x != y).collect();
+    assert!(
+        differ.is_empty(),
+        "same facility placement, same minutes, with or without polygons: {} rows differ, first {:?}",
+        differ.len(),
+        differ.first()
+    );
+    // only the drawing differs: polygons, or points without them
+    let gj = |out: &Path| std::fs::read_to_string(out.join("maternity-access-64-40-2023.geojson")).unwrap();
+    assert!(gj(&a).contains("MultiPolygon") && !gj(&b).contains("MultiPolygon"));
+}

@@ -1,9 +1,17 @@
 //! Where a facility at a lon/lat point enters the commune graph.
 //!
-//! The facility enters at the node of the commune containing it (when
-//! polygons are at hand), else at the node of the nearest origin; the leg
-//! from the point to that origin costs great-circle × detour / speed (no
-//! per-hop constant: it is not a commune-to-commune hop).
+//! A facility whose commune is known (every DREES, FINESS and BPE record,
+//! a user file with a commune column, `--open INSEE`) enters at that
+//! commune's node when it lies within [`OWN_COMMUNE_MAX_M`] of its origin
+//! ([`FacilityLocator::entry_in`]); otherwise at the node of the commune
+//! containing it (when polygons were given to the locator), else of the
+//! nearest origin. The leg from the point to that origin costs great-circle
+//! × detour / speed (no per-hop constant: it is not a commune-to-commune
+//! hop).
+//!
+//! The runs of the command line give the locator no polygons, so that a
+//! facility's placement never depends on which optional inputs a run was
+//! given (`--communes-dir` only changes what is drawn).
 
 use std::collections::HashMap;
 
@@ -24,7 +32,15 @@ pub enum EntryKind {
     InsideCommune,
     /// No polygon contains it (or none loaded): the nearest origin.
     NearestOrigin,
+    /// The facility's own commune, as its record says.
+    OwnCommune,
 }
+
+/// A facility farther than this from the origin of its own commune enters
+/// the graph by its position instead (metres): the farthest genuine
+/// maternity is 10.7 km from its town hall, the same bound as
+/// `facilities::MAX_FROM_TOWN_HALL_M`.
+pub const OWN_COMMUNE_MAX_M: f64 = 20_000.0;
 
 /// A facility's entry into the commune graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,6 +134,42 @@ impl FacilityLocator {
     /// # Ok(()) }
     /// ```
     pub fn entry(&self, p: (f64, f64)) -> Option<FacilityEntry> {
+        self.entry_in(None, p)
+    }
+
+    /// Entry of a facility at `p` (lon, lat, degrees) whose own commune is
+    /// node `own`, when known: that node when `p` lies within
+    /// [`OWN_COMMUNE_MAX_M`] of its origin, else as [`Self::entry`].
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> medaccess::Result<()> {
+    /// use medaccess::communes::{EntryKind, FacilityLocator, fixtures};
+    /// let g = fixtures::load_fixture_graph(&fixtures::default_dir())?;
+    /// let loc = FacilityLocator::new(&g, None);
+    /// // Hôpital privé d'Ambérieu (010780203), in Ambérieu-en-Bugey but
+    /// // nearer another commune's town hall
+    /// let p = (5.35146, 45.98142);
+    /// let own = g.node_of("01004");
+    /// let e = loc.entry_in(own, p).unwrap();
+    /// assert_eq!((g.nodes[e.node as usize].insee.as_str(), e.kind), ("01004", EntryKind::OwnCommune));
+    /// assert_ne!(g.nodes[loc.entry(p).unwrap().node as usize].insee, "01004");
+    /// # Ok(()) }
+    /// ```
+    pub fn entry_in(&self, own: Option<NodeId>, p: (f64, f64)) -> Option<FacilityEntry> {
+        if let Some(v) = own
+            && let Some(&o) = self.coords.get(v as usize)
+        {
+            let distance_m = haversine_m(p, o);
+            if distance_m <= OWN_COMMUNE_MAX_M {
+                return Some(FacilityEntry {
+                    node: v,
+                    time: self.profile.leg_time(distance_m),
+                    distance_m,
+                    kind: EntryKind::OwnCommune,
+                });
+            }
+        }
         let pt = Point::new(p.0, p.1);
         let mut inside: Vec<NodeId> = self
             .polygons

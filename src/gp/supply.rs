@@ -518,8 +518,8 @@ pub fn read_practitioners(path: &Path, cols: &PractitionerColumns) -> Result<Vec
 }
 
 /// Sums the supply of the rows per commune code. A row known only by
-/// position is placed by `locate(lon, lat)` (e.g. the commune whose
-/// polygon contains it, from `communes::FacilityLocator`); rows it cannot
+/// position is placed by `locate(lon, lat)` (e.g. the commune of the
+/// nearest origin, `engine::Territory::locator`); rows it cannot
 /// place are returned apart, for the caller to report.
 ///
 /// # Examples
