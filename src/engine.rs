@@ -37,11 +37,11 @@ impl Territory {
             .ok()
     }
 
-    /// A function from a lon/lat point to the INSEE code of its commune: the
-    /// loaded polygon that contains it among the 8 nearest origins, else the
-    /// nearest origin.
+    /// A function from a lon/lat point to the INSEE code of the commune
+    /// whose origin is nearest (great-circle, among the 8 nearest in
+    /// degrees). Polygons are not used, so that where a point is counted
+    /// never depends on which polygons a run loaded.
     pub fn locator(&self) -> impl Fn(f64, f64) -> Option<String> + '_ {
-        use geo::Contains;
         use rstar::primitives::GeomWithData;
         let tree = rstar::RTree::bulk_load(
             self.communes
@@ -51,20 +51,14 @@ impl Territory {
                 .collect(),
         );
         move |lon, lat| {
-            let near: Vec<usize> = tree
-                .nearest_neighbor_iter([lon, lat])
+            tree.nearest_neighbor_iter([lon, lat])
                 .take(8)
-                .map(|g| g.data)
-                .collect();
-            let p = geo::Point::new(lon, lat);
-            near.iter()
-                .find(|&&i| {
-                    self.polygons
-                        .get(&self.communes[i].insee)
-                        .is_some_and(|mp| mp.contains(&p))
+                .map(|g| {
+                    let c = &self.communes[g.data];
+                    (crate::communes::haversine_m((lon, lat), (c.lon, c.lat)), g.data)
                 })
-                .or(near.first())
-                .map(|&i| self.communes[i].insee.clone())
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|(_, i)| self.communes[i].insee.clone())
         }
     }
 }
@@ -76,9 +70,10 @@ pub struct CommuneEngine {
 }
 
 impl CommuneEngine {
-    /// Wraps a commune graph; `polygons` (a commune table with outlines, for
-    /// the départements at hand) lets facilities enter the commune that
-    /// contains them rather than the nearest origin.
+    /// Wraps a commune graph; `polygons` (a commune table with outlines)
+    /// lets facilities of unknown commune enter the commune that contains
+    /// them rather than the nearest origin. Runs that must not depend on
+    /// which outlines were loaded pass `None`.
     pub fn new(graph: CommuneGraph, polygons: Option<&crate::communes::Communes>) -> Self {
         let locator = FacilityLocator::new(&graph, polygons);
         CommuneEngine { graph, locator }
@@ -217,9 +212,9 @@ impl Engine {
         }
     }
 
-    /// Facilities as sites: on the commune graph a facility enters at the
-    /// commune that holds it (or the nearest origin), with the leg from its
-    /// door; on a road network it is snapped and entered from the nodes that
+    /// Facilities as sites: on the commune graph a facility enters at its
+    /// own commune (or the commune holding it, or the nearest origin: see
+    /// [`FacilityLocator::entry_in`]), with the leg from its door; on a road network it is snapped and entered from the nodes that
     /// lead to it. `deps[i]` is the département of `facilities[i]`.
     pub fn sites(&self, facilities: &[Facility], deps: &[String]) -> Result<Entered<Site>> {
         let mk = |f: &Facility, dep: &str, entries| Site {
@@ -236,9 +231,10 @@ impl Engine {
                     .iter()
                     .zip(deps)
                     .map(|(f, d)| {
+                        let own = f.commune.as_deref().and_then(|c| e.graph.node_of(c));
                         let entries = e
                             .locator
-                            .entry((f.lon_lat[0], f.lon_lat[1]))
+                            .entry_in(own, (f.lon_lat[0], f.lon_lat[1]))
                             .map(|x| vec![(x.node, x.time)])
                             .unwrap_or_default();
                         mk(f, d, entries)

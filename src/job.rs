@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::access::{Bands, Place, PlaceAccess, Site, Summary, nearest_sites, records, summarize};
+use crate::communes;
 use crate::communes::CommuneNode;
-use crate::communes::{self, Commune, Communes, OriginSource};
 use crate::engine::{CommuneEngine, Engine, Entered, RoadEngine, Territory};
 use crate::error::{Error, Result};
 use crate::facilities::{self, Facility, MaternityList, Placed, PositionTable, SitePositions};
@@ -114,12 +114,11 @@ impl Scope {
     }
 }
 
-/// Loads the commune graph and the commune polygons found in
-/// `paths.communes_dir`. Every available polygon places facilities (a
-/// facility enters the commune that contains it, else the nearest origin),
-/// so a commune's answer never depends on the scope asked; only those of
-/// `deps` (all when `None`) are kept for drawing, the other communes are
-/// drawn as points.
+/// Loads the commune graph and, for drawing, the commune polygons of `deps`
+/// (all when `None`) found in `paths.communes_dir`; the other communes are
+/// drawn as points. Facilities are placed without polygons (at their own
+/// commune, else the nearest origin: [`crate::communes::FacilityLocator`]),
+/// so that no answer depends on which polygons were at hand.
 ///
 /// # Errors
 /// An unreadable graph or polygon file, or a `communes_dir` that does not exist.
@@ -131,54 +130,24 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
             "no such folder (expected a folder holding polygons/dep-XX.geojson[.gz])",
         ));
     }
-    let all_deps: BTreeSet<String> = graph.nodes.iter().map(|n| n.dep.clone()).collect();
-    let mut all_polygons = HashMap::new();
-    for dep in &all_deps {
-        let f = communes::load::polygon_file(&paths.communes_dir, dep);
-        if f.exists() {
-            for (insee, mp) in communes::load::read_polygons_geojson(&f, "insee")? {
-                all_polygons.insert(insee, mp);
-            }
-        }
-    }
-    // The locator wants a commune table aligned with polygons: the graph's
-    // nodes, their checked origins standing in for the town hall.
-    let rows: Vec<(Commune, Option<geo::MultiPolygon<f64>>)> = graph
+    let drawn: BTreeSet<&str> = graph
         .nodes
         .iter()
-        .filter(|n| all_polygons.contains_key(&n.insee))
-        .map(|n| {
-            let c = Commune {
-                insee: n.insee.clone(),
-                name: n.name.clone(),
-                dep: n.dep.clone(),
-                population: n.population,
-                mairie: Some((n.lon, n.lat)),
-                centroid: None,
-                origin: Some((n.lon, n.lat)),
-                origin_source: OriginSource::Mairie,
-            };
-            (c, all_polygons.get(&n.insee).cloned())
-        })
+        .map(|n| n.dep.as_str())
+        .filter(|d| deps.is_none_or(|k| k.iter().any(|x| x == d)))
         .collect();
-    let table = Communes::new(rows, communes::load::DEFAULT_TOLERANCE_M)?;
-    let polygons = match deps {
-        None => all_polygons,
-        Some(d) => {
-            let keep: BTreeSet<&str> = d.iter().map(String::as_str).collect();
-            graph
-                .nodes
-                .iter()
-                .filter(|n| keep.contains(n.dep.as_str()))
-                .filter_map(|n| all_polygons.remove(&n.insee).map(|mp| (n.insee.clone(), mp)))
-                .collect()
+    let mut polygons = HashMap::new();
+    for dep in drawn {
+        let f = communes::load::polygon_file(&paths.communes_dir, dep);
+        if f.exists() {
+            polygons.extend(communes::load::read_polygons_geojson(&f, "insee")?);
         }
-    };
+    }
     let territory = Territory {
         communes: graph.nodes.clone(),
         polygons,
     };
-    let engine = Engine::Communes(Box::new(CommuneEngine::new(graph, Some(&table))));
+    let engine = Engine::Communes(Box::new(CommuneEngine::new(graph, None)));
     Ok((engine, territory))
 }
 
