@@ -412,3 +412,131 @@ fn communes_dir_moves_facilities_to_other_communes() {
     let gj = |out: &Path| std::fs::read_to_string(out.join("maternity-access-64-40-2023.geojson")).unwrap();
     assert!(gj(&a).contains("MultiPolygon") && !gj(&b).contains("MultiPolygon"));
 }
+
+/// A copy of the shipped polygons of 64 in `dir/polygons`, with `change`
+/// applied to the GeoJSON features.
+fn polygons_of_64(dir: &Path, change: impl FnOnce(&mut Vec<serde_json::Value>)) -> PathBuf {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(fixture("polygons/dep-64.geojson.gz")).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut fc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    change(fc["features"].as_array_mut().unwrap());
+    let d = dir.join("communes");
+    std::fs::create_dir_all(d.join("polygons")).unwrap();
+    std::fs::write(d.join("polygons/dep-64.geojson"), fc.to_string()).unwrap();
+    d
+}
+
+fn feature_of(fs: &[serde_json::Value], insee: &str) -> usize {
+    fs.iter().position(|f| f["properties"]["insee"] == insee).unwrap()
+}
+
+#[test]
+fn commune_polygons_swapped() {
+    let dir = tmp("r16-poly-swap");
+    let d = polygons_of_64(&dir, |fs| {
+        let (i, j) = (feature_of(fs, "64445"), feature_of(fs, "64422"));
+        let g = fs[i]["geometry"].take();
+        fs[i]["geometry"] = fs[j]["geometry"].take();
+        fs[j]["geometry"] = g;
+    });
+    let out = dir.join("out");
+    refused(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--communes-dir",
+            d.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[
+            "dep-64.geojson:410: field `geometry`",
+            "the polygon of commune 64422 Oloron-Sainte-Marie lies 20.7 km from the commune's origin",
+            "it lies around commune 64445 Pau (swapped polygons?)",
+            "drop --communes-dir",
+        ],
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn commune_polygon_moved_500_km() {
+    let dir = tmp("r16-poly-moved");
+    let d = polygons_of_64(&dir, |fs| {
+        let i = feature_of(fs, "64445");
+        for poly in fs[i]["geometry"]["coordinates"].as_array_mut().unwrap() {
+            for ring in poly.as_array_mut().unwrap() {
+                for p in ring.as_array_mut().unwrap() {
+                    p[0] = (p[0].as_f64().unwrap() + 6.2).into();
+                }
+            }
+        }
+    });
+    refused(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--communes-dir",
+            d.to_str().unwrap(),
+            "--out",
+            dir.join("o").to_str().unwrap(),
+        ],
+        &[
+            "dep-64.geojson:",
+            "the polygon of commune 64445 Pau lies 499.9 km from the commune's origin",
+            "misplaced",
+        ],
+    );
+}
+
+#[test]
+fn commune_polygon_self_intersecting_is_repaired_and_said() {
+    let dir = tmp("r16-poly-bowtie");
+    let d = polygons_of_64(&dir, |fs| {
+        let i = feature_of(fs, "64445");
+        // Pau's town hall is at (-0.370821, 43.294562): a bow tie over it
+        let (x, y) = (-0.370821, 43.294562);
+        fs[i]["geometry"] = serde_json::json!({"type": "MultiPolygon", "coordinates": [[[
+            [x - 0.02, y - 0.02], [x + 0.02, y + 0.02], [x + 0.02, y - 0.02], [x - 0.02, y + 0.02], [x - 0.02, y - 0.02]
+        ]]]});
+    });
+    let out = dir.join("out");
+    let (ok, _, stderr) = run(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--communes-dir",
+            d.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let said = "the polygon of commune 64445 Pau was invalid (";
+    assert!(stderr.contains("warning: ") && stderr.contains(said), "{stderr}");
+    let summary = std::fs::read_to_string(out.join("maternity-access-64-2023-summary.txt")).unwrap();
+    assert!(
+        summary.contains("warnings (1):") && summary.contains(said),
+        "{summary}"
+    );
+    // the layer holds a valid polygon for Pau
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("maternity-access-64-2023.geojson")).unwrap())
+            .unwrap();
+    let pau = gj["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["insee"] == "64445")
+        .unwrap();
+    let g: geojson::Geometry = serde_json::from_value(pau["geometry"].clone()).unwrap();
+    let mp: geo::MultiPolygon<f64> = g.try_into().unwrap();
+    assert!(geo::Validation::is_valid(&mp));
+}

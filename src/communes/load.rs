@@ -547,6 +547,15 @@ fn prop_str(props: &serde_json::Map<String, Value>, key: &str) -> Option<String>
 /// property `insee_prop` (features are records, numbered from 1 in errors).
 /// Features without geometry are skipped; Point features are an error here.
 pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(String, MultiPolygon<f64>)>> {
+    Ok(read_polygon_features(path, insee_prop)?
+        .into_iter()
+        .map(|(_, insee, mp)| (insee, mp))
+        .collect())
+}
+
+/// [`read_polygons_geojson`] with each polygon's feature number (from 1),
+/// for messages.
+pub fn read_polygon_features(path: &Path, insee_prop: &str) -> Result<Vec<(u64, String, MultiPolygon<f64>)>> {
     let mut out = Vec::new();
     for (k, f) in read_collection(path)?.into_iter().enumerate() {
         let rec = k as u64 + 1;
@@ -555,7 +564,7 @@ pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(Strin
             .ok_or_else(|| Error::field(path, rec, format!("properties.{insee_prop}"), "missing"))?;
         let insee = check_insee(path, rec, &format!("properties.{insee_prop}"), &insee)?;
         match f.geometry.map(|g| shape(path, rec, g)).transpose()? {
-            Some(Shape::Area(mp)) => out.push((insee, mp)),
+            Some(Shape::Area(mp)) => out.push((rec, insee, mp)),
             Some(Shape::Point(_)) => {
                 return Err(Error::field(
                     path,

@@ -17,6 +17,7 @@ pub mod fixtures;
 pub mod graph;
 pub mod load;
 pub mod origin;
+pub mod polygon_check;
 pub mod regions;
 mod segments;
 #[cfg(test)]
