@@ -169,6 +169,7 @@ fn main() -> anyhow::Result<()> {
     let territory = Territory {
         communes: g.nodes.clone(),
         polygons: HashMap::new(),
+        warnings: Vec::new(),
     };
     let n = territory.communes.len();
     eprintln!("{n} communes of 2A and 2B");

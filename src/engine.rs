@@ -22,6 +22,8 @@ pub struct Territory {
     pub communes: Vec<CommuneNode>,
     /// Outlines by INSEE code (only for the départements loaded).
     pub polygons: HashMap<String, MultiPolygon<f64>>,
+    /// What loading found and the user should know (polygons repaired…).
+    pub warnings: Vec<String>,
 }
 
 impl Territory {

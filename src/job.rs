@@ -137,15 +137,20 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
         .filter(|d| deps.is_none_or(|k| k.iter().any(|x| x == d)))
         .collect();
     let mut polygons = HashMap::new();
+    let mut warnings = Vec::new();
     for dep in drawn {
         let f = communes::load::polygon_file(&paths.communes_dir, dep);
         if f.exists() {
-            polygons.extend(communes::load::read_polygons_geojson(&f, "insee")?);
+            let features = communes::load::read_polygon_features(&f, "insee")?;
+            let checked = communes::polygon_check::check_polygons(&f, features, &graph.nodes)?;
+            polygons.extend(checked.polygons);
+            warnings.extend(checked.repaired);
         }
     }
     let territory = Territory {
         communes: graph.nodes.clone(),
         polygons,
+        warnings,
     };
     let engine = Engine::Communes(Box::new(CommuneEngine::new(graph, None)));
     Ok((engine, territory))
@@ -248,7 +253,8 @@ pub fn run_access(
     let entered = places(engine, territory, scope_idx)?;
     let places = entered.items;
     let access = nearest_sites(engine.graph(), &sites, &places);
-    let summary = summarize(&places, &access, &sites, bands, threshold, 10);
+    let mut summary = summarize(&places, &access, &sites, bands, threshold, 10);
+    summary.warnings.extend(territory.warnings.iter().cloned());
     Ok(AccessRun {
         places,
         sites,

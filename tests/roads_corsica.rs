@@ -91,6 +91,7 @@ fn commune_estimate_against_the_network() {
     let territory = Territory {
         communes: g.nodes.clone(),
         polygons: HashMap::new(),
+        warnings: Vec::new(),
     };
     let communes = Engine::Communes(Box::new(CommuneEngine::new(g, Some(&table))));
     let roads = Engine::Roads(Box::new(RoadEngine {

@@ -45,8 +45,11 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
     let paths = data.paths();
     let deps = scope.departements()?;
     let t0 = std::time::Instant::now();
-    let (mut engine, territory) = job::load_commune_engine(&paths, deps.as_deref())
-        .with_context(|| format!("loading the commune graph {}", paths.commune_graph.display()))?;
+    let (mut engine, territory) =
+        job::load_commune_engine(&paths, deps.as_deref()).context("loading the communes")?;
+    for w in &territory.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(file) = &data.roads {
         if !(data.snap_limit_m > 0.0 && data.snap_limit_m <= 50_000.0) {
             anyhow::bail!(
