@@ -540,3 +540,126 @@ fn commune_polygon_self_intersecting_is_repaired_and_said() {
     let mp: geo::MultiPolygon<f64> = g.try_into().unwrap();
     assert!(geo::Validation::is_valid(&mp));
 }
+
+#[test]
+fn road_network_that_misses_the_scope_st_barthelemy_roads_with_dep_64() {
+    let dir = tmp("r16-misses");
+    let out = dir.join("out");
+    let roads = fixture("osm/saint_barthelemy.osm.pbf");
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "access",
+            "--dep",
+            "64",
+            "--roads",
+            roads.to_str().unwrap(),
+            "--no-roads-cache",
+        ];
+        a.extend_from_slice(extra);
+        a.extend(["--out", out.to_str().unwrap()]);
+        a.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let a = args(&[]);
+    refused(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[
+            "saint_barthelemy.osm.pbf misses the scope: 545 of the 545 communes in scope (100 %) are farther than 1000 m",
+            "more than the 25 % allowed (--snap-share-max)",
+            "--allow-sparse-network",
+        ],
+    );
+    assert!(
+        !out.join("maternity-access-64-2023.csv").exists(),
+        "no result written"
+    );
+    // for the brave: a warning, printed and in the summary
+    let a = args(&["--allow-sparse-network"]);
+    let (ok, _, stderr) = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    assert!(ok, "{stderr}");
+    let summary = std::fs::read_to_string(out.join("maternity-access-64-2023-summary.txt")).unwrap();
+    assert!(
+        summary.contains("misses the scope") && summary.contains("(run anyway: --allow-sparse-network)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn road_network_of_fragments_st_brieuc_extract_with_dep_22() {
+    let dir = tmp("r16-fragments");
+    let roads = fixture("osm/St_Brieuc-Loudeac.osm.pbf");
+    refused(
+        &[
+            "access",
+            "--dep",
+            "22",
+            "--roads",
+            roads.to_str().unwrap(),
+            "--no-roads-cache",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[
+            "St_Brieuc-Loudeac.osm.pbf is fragments, not a network",
+            "its largest connected part keeps 3 of its 118 nodes (2.5 %, less than 50 %",
+        ],
+    );
+}
+
+#[test]
+fn road_network_read_with_a_wrong_roads_epsg() {
+    let dir = tmp("r16-epsg");
+    // a 4 km square of two-way roads around Pau's town hall, in Lambert-93,
+    // in a MATSim file that names no CRS (so --roads-epsg decides)
+    let mut xml = String::from("<?xml version=\"1.0\"?>\n<network>\n<nodes>\n");
+    let pts = [
+        (421_000, 6_249_000),
+        (425_000, 6_249_000),
+        (425_000, 6_253_000),
+        (421_000, 6_253_000),
+        (423_000, 6_251_000),
+    ];
+    for (k, (x, y)) in pts.iter().enumerate() {
+        xml += &format!("<node id=\"{k}\" x=\"{x}\" y=\"{y}\"/>\n");
+    }
+    xml += "</nodes>\n<links>\n";
+    let mut id = 0;
+    for (a, b) in [(0, 1), (1, 2), (2, 3), (3, 0), (0, 4), (4, 2)] {
+        for (f, t) in [(a, b), (b, a)] {
+            id += 1;
+            xml += &format!(
+                "<link id=\"{id}\" from=\"{f}\" to=\"{t}\" length=\"4000\" freespeed=\"13.9\" capacity=\"600\" permlanes=\"1\" modes=\"car\"/>\n"
+            );
+        }
+    }
+    xml += "</links>\n</network>\n";
+    let net = dir.join("pau.xml");
+    std::fs::write(&net, xml).unwrap();
+    let go = |epsg: &str| {
+        vec![
+            "access".to_string(),
+            "--insee".into(),
+            "64445".into(),
+            "--roads".into(),
+            net.to_str().unwrap().into(),
+            "--roads-epsg".into(),
+            epsg.into(),
+            "--snap-limit-m".into(),
+            "3000".into(),
+            "--no-roads-cache".into(),
+            "--out".into(),
+            dir.join(epsg).to_str().unwrap().into(),
+        ]
+    };
+    let a = go("2154");
+    let (ok, _, stderr) = run(&a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    assert!(ok, "the right CRS: {stderr}");
+    // Web Mercator metres put the square near Reims
+    let a = go("3857");
+    refused(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[
+            "pau.xml misses the scope: 1 of the 1 communes in scope (100 %) are farther than 3000 m",
+            "--roads-epsg",
+        ],
+    );
+}
