@@ -158,6 +158,7 @@ fn road_engine(links: &Path, profile: &CarProfile) -> anyhow::Result<Engine> {
     Ok(Engine::Roads(Box::new(RoadEngine {
         net,
         snap: SnapOptions::default(),
+        coverage: Default::default(),
     })))
 }
 

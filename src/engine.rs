@@ -87,6 +87,8 @@ impl CommuneEngine {
 pub struct RoadEngine {
     pub net: RoadNetwork,
     pub snap: SnapOptions,
+    /// How many points may miss the network before a run stops.
+    pub coverage: crate::roads::sanity::Coverage,
 }
 
 /// Which engine a run uses.
@@ -265,6 +267,67 @@ impl Engine {
 }
 
 impl Engine {
+    /// On a road network, checks that the `places` in scope (entered, with
+    /// the indices of those `far` beyond the snap limit and their distances
+    /// `snap_m`) and the `sites` within their extent reach the
+    /// network ([`crate::roads::sanity`]): an error when too many miss it,
+    /// the warnings when allowed. Nothing to check on the commune graph.
+    pub fn check_coverage(
+        &self,
+        places: &[Place],
+        snap_m: &[Option<f64>],
+        far: &[usize],
+        sites: &[Site],
+    ) -> Result<Vec<String>> {
+        use crate::roads::sanity::Far;
+        let Engine::Roads(r) = self else {
+            return Ok(Vec::new());
+        };
+        let src = &r.net.info.source;
+        let limit = r.snap.max_distance_m;
+        let km = |d: Option<f64>| d.map_or_else(String::new, |d| format!(" ({:.1} km)", d / 1000.0));
+        let places_far = Far {
+            what: "communes in scope",
+            far: far.len(),
+            total: places.len(),
+            examples: far
+                .iter()
+                .take(3)
+                .map(|&i| {
+                    format!(
+                        "{} {}{}",
+                        places[i].id,
+                        places[i].name,
+                        km(snap_m.get(i).copied().flatten())
+                    )
+                })
+                .collect(),
+        };
+        // the facilities within the extent of the communes in scope
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for p in places {
+            (x0, x1) = (x0.min(p.origin[0]), x1.max(p.origin[0]));
+            (y0, y1) = (y0.min(p.origin[1]), y1.max(p.origin[1]));
+        }
+        let inside = |q: [f64; 2]| (x0..=x1).contains(&q[0]) && (y0..=y1).contains(&q[1]);
+        let local: Vec<&Site> = sites.iter().filter(|s| inside(s.position)).collect();
+        let sites_far: Vec<&&Site> = local.iter().filter(|s| s.entries.is_empty()).collect();
+        let sites_far = Far {
+            what: "facilities within the extent of the communes in scope",
+            far: sites_far.len(),
+            total: local.len(),
+            examples: sites_far
+                .iter()
+                .take(3)
+                .map(|s| format!("{} {}", s.id, s.name))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        out.extend(r.coverage.check_snapped(src, limit, &places_far)?);
+        out.extend(r.coverage.check_snapped(src, limit, &sites_far)?);
+        Ok(out)
+    }
+
     /// The engine as the report's methods section describes it, with its
     /// profile parameters.
     pub fn methods(&self) -> (crate::report::Engine, Vec<crate::report::Parameter>, String) {

@@ -161,16 +161,22 @@ pub fn load_commune_engine(paths: &DataPaths, deps: Option<&[String]>) -> Result
 /// `cache_dir` (keyed by the input files' checksums, the profile, the import
 /// options and the format version; a stale or corrupt cache is rebuilt) with
 /// the car `profile` (normally [`crate::roads::CarProfile::france`]).
-/// Returns the cache warnings.
+/// Returns the cache warnings, and the failed [`crate::roads::sanity`]
+/// checks that `coverage` allows.
+///
+/// # Errors
+/// An unreadable network; one whose largest connected part is a fragment
+/// (unless `coverage` allows it).
 pub fn load_road_engine(
     file: &Path,
     opts: &crate::roads::ReadOptions,
     cache_dir: Option<&Path>,
     profile: &crate::roads::CarProfile,
     snap: crate::roads::SnapOptions,
+    coverage: crate::roads::sanity::Coverage,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(Engine, Vec<String>)> {
-    let (net, warnings) = match cache_dir {
+    let (net, mut warnings) = match cache_dir {
         Some(dir) => {
             let (net, outcome) = crate::roads::load_or_build_with(file, profile, opts, dir, progress)?;
             (net, outcome.warnings)
@@ -180,7 +186,11 @@ pub fn load_road_engine(
             Vec::new(),
         ),
     };
-    Ok((Engine::Roads(Box::new(RoadEngine { net, snap })), warnings))
+    warnings.extend(coverage.check_component(&net.info)?);
+    Ok((
+        Engine::Roads(Box::new(RoadEngine { net, snap, coverage })),
+        warnings,
+    ))
 }
 
 /// The maternities open in `year`, placed (Eurostat/FINESS position, else
@@ -252,9 +262,11 @@ pub fn run_access(
 ) -> Result<AccessRun> {
     let entered = places(engine, territory, scope_idx)?;
     let places = entered.items;
+    let coverage = engine.check_coverage(&places, &entered.snap_m, &entered.far, &sites)?;
     let access = nearest_sites(engine.graph(), &sites, &places);
     let mut summary = summarize(&places, &access, &sites, bands, threshold, 10);
     summary.warnings.extend(territory.warnings.iter().cloned());
+    summary.warnings.extend(coverage);
     Ok(AccessRun {
         places,
         sites,

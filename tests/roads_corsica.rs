@@ -97,6 +97,7 @@ fn commune_estimate_against_the_network() {
     let roads = Engine::Roads(Box::new(RoadEngine {
         net: read(&CarProfile::france()),
         snap: SnapOptions::default(),
+        coverage: Default::default(),
     }));
     let paths = DataPaths::fixtures(&fixtures::default_dir());
     let (_, placed) = job::load_maternities(&paths, 2023, &territory).unwrap();
