@@ -104,6 +104,15 @@ pub struct DataArgs {
     /// Speed of the leg from a point to its road, km/h (up to 130).
     #[arg(long, default_value_t = 15.0)]
     pub leg_kmh: f64,
+    /// Largest share (0 to 1) of the communes in scope, or of the facilities
+    /// within their extent, allowed farther than the snap limit from any road
+    /// of --roads; beyond it the run stops (the network misses the scope).
+    #[arg(long, default_value_t = medaccess::roads::sanity::DEFAULT_MAX_FAR_SHARE, requires = "roads")]
+    pub snap_share_max: f64,
+    /// Run on a --roads network that misses the scope or is fragments
+    /// (largest connected part under half its nodes): warn instead of stopping.
+    #[arg(long, requires = "roads")]
+    pub allow_sparse_network: bool,
 }
 
 impl DataArgs {

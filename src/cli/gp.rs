@@ -130,6 +130,17 @@ pub fn run(a: GpArgs) -> Result<()> {
     // enter the graph (off a regional road network) are left out.
     let all: Vec<usize> = (0..territory.communes.len()).collect();
     let entered = medaccess::job::places(engine, territory, &all)?;
+    {
+        // the communes in scope must reach a --roads network
+        let scope: Vec<medaccess::access::Place> = idx.iter().map(|&i| entered.items[i].clone()).collect();
+        let snap: Vec<Option<f64>> = idx.iter().map(|&i| entered.snap_m[i]).collect();
+        let far: Vec<usize> = (0..idx.len())
+            .filter(|&k| entered.far.contains(&idx[k]))
+            .collect();
+        for w in engine.check_coverage(&scope, &snap, &far, &[])? {
+            eprintln!("warning: {w}");
+        }
+    }
     let units: Vec<usize> = all
         .iter()
         .copied()

@@ -75,12 +75,29 @@ pub fn setup(scope: &ScopeArgs, data: &DataArgs, output: &OutputArgs) -> Result<
         if data.no_winding {
             profile = profile.without_winding();
         }
-        let (e, warnings) =
-            job::load_road_engine(file, &opts, cache.as_deref(), &profile, snap, &|done, total| {
+        if !(0.0..=1.0).contains(&data.snap_share_max) {
+            anyhow::bail!(
+                "--snap-share-max must be a share from 0 to 1, got {:?}",
+                data.snap_share_max
+            );
+        }
+        let coverage = medaccess::roads::sanity::Coverage {
+            max_far_share: data.snap_share_max,
+            allow_sparse: data.allow_sparse_network,
+        };
+        let (e, warnings) = job::load_road_engine(
+            file,
+            &opts,
+            cache.as_deref(),
+            &profile,
+            snap,
+            coverage,
+            &|done, total| {
                 if let Some(pct) = (done * 100).checked_div(total) {
                     pb.set_position(pct);
                 }
-            })?;
+            },
+        )?;
         pb.finish_and_clear();
         for w in warnings {
             eprintln!("warning: {w}");
