@@ -196,7 +196,21 @@ impl Communes {
         for dep in &wanted {
             polys.extend(read_polygons_geojson(&polygon_file(dir, dep), "insee")?);
         }
-        Self::join(rows, polys, DEFAULT_TOLERANCE_M)
+        Self::join(rows, polys, DEFAULT_TOLERANCE_M).map_err(|e| points_error(&points, e))
+    }
+
+    /// Reads a commune points CSV with `cols` and the polygon GeoJSON
+    /// files `polygons` (keyed by the same INSEE column), and joins them
+    /// ([`Communes::join`]); a commune the join refuses (its point outside
+    /// France with no polygon to check it) is reported against the points
+    /// file.
+    pub fn from_files(points: &Path, cols: &PointColumns, polygons: &[PathBuf], tolerance_m: f64) -> Result<Self> {
+        let rows = read_points_csv(points, cols)?;
+        let mut polys = Vec::new();
+        for f in polygons {
+            polys.extend(read_polygons_geojson(f, &cols.insee)?);
+        }
+        Self::join(rows, polys, tolerance_m).map_err(|e| points_error(points, e))
     }
 
     /// Joins commune points (e.g. from [`read_points_csv`] with user
@@ -217,6 +231,15 @@ impl Communes {
             })
             .collect();
         Self::new(rows, tolerance_m)
+    }
+}
+
+/// An error of [`Communes::new`] (which sees no file) told against the file
+/// the communes were read from.
+fn points_error(path: &Path, e: Error) -> Error {
+    match e {
+        Error::Invalid(m) => Error::format(path, format!("{m}; correct the file")),
+        e => e,
     }
 }
 
@@ -355,11 +378,20 @@ pub fn read_points_csv(path: &Path, cols: &PointColumns) -> Result<Vec<Commune>>
     let (i_lon, i_lat) = (find(&cols.lon)?, find(&cols.lat)?);
     let (i_clon, i_clat) = (opt(&cols.centroid_lon)?, opt(&cols.centroid_lat)?);
     let mut out = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
     for (k, rec) in rdr.records().enumerate() {
         let line = k as u64 + 2;
         let rec = rec.map_err(|e| Error::field(path, line, "(record)", e.to_string()))?;
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
         let insee = check_insee(path, line, &cols.insee, get(i_insee))?;
+        if let Some(prev) = first_line.insert(insee.clone(), line) {
+            return Err(Error::field(
+                path,
+                line,
+                &cols.insee,
+                format!("commune {insee} is listed twice (first at line {prev}): keep one row per commune"),
+            ));
+        }
         let dep = match i_dep {
             Some(i) => get(i).to_string(),
             None => dep_of_insee(&insee).to_string(),
@@ -584,6 +616,7 @@ pub fn read_polygon_features(path: &Path, insee_prop: &str) -> Result<Vec<(u64, 
 /// town-hall Point. Origins are chosen with `tolerance_m`.
 pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m: f64) -> Result<Communes> {
     let mut rows = Vec::new();
+    let mut first: HashMap<String, u64> = HashMap::new();
     for (k, f) in read_collection(path)?.into_iter().enumerate() {
         let rec = k as u64 + 1;
         let p = f.properties.unwrap_or_default();
@@ -591,6 +624,14 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
         let insee = prop_str(&p, &props.insee)
             .ok_or_else(|| Error::field(path, rec, field(&props.insee), "missing"))?;
         let insee = check_insee(path, rec, &field(&props.insee), &insee)?;
+        if let Some(prev) = first.insert(insee.clone(), rec) {
+            return Err(Error::field(
+                path,
+                rec,
+                field(&props.insee),
+                format!("commune {insee} has a second feature (the first is feature {prev}): keep one"),
+            ));
+        }
         let dep = match &props.dep {
             Some(d) => prop_str(&p, d).ok_or_else(|| Error::field(path, rec, field(d), "missing"))?,
             None => dep_of_insee(&insee).to_string(),
@@ -641,5 +682,5 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
     if rows.is_empty() {
         return Err(Error::format(path, "no features"));
     }
-    Communes::new(rows, tolerance_m)
+    Communes::new(rows, tolerance_m).map_err(|e| points_error(path, e))
 }
