@@ -6,20 +6,20 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use medaccess::Scope;
 use medaccess::access::nearest_sites;
-use medaccess::job::{self, DataPaths, Scope};
+use medaccess::jobs::{Context, Data, FacilitySource, Silent};
 use medaccess::planner::rank_closures;
 use medaccess::route::nearest;
 
 fn bench(c: &mut Criterion) {
-    let paths = DataPaths::fixtures(&medaccess::communes::fixtures::default_dir());
-    let (engine, territory) = job::load_commune_engine(&paths, Some(&[])).expect("fixtures load");
-    let idx = Scope::All.select(&territory).expect("all of France");
-    let (_, placed) = job::load_maternities(&paths, 2023, &territory).expect("maternities 2023");
-    let sites = job::sites(&engine, &territory, &placed.facilities)
-        .expect("sites")
-        .items;
-    let places = job::places(&engine, &territory, &idx).expect("places").items;
+    let ctx = Context::load(&Data::default(), Scope::All, &Silent).expect("shipped data load");
+    let set = ctx
+        .facilities(&FacilitySource::Drees { year: 2023 })
+        .expect("maternities 2023");
+    let sites = ctx.enter_sites(&set).expect("sites").items;
+    let places = ctx.enter_places(&ctx.in_scope).expect("places").items;
+    let engine = &ctx.engine;
     let mut g = c.benchmark_group("access_france");
     g.sample_size(20);
     g.bench_function("nearest_two_maternities_34870_communes", |b| {

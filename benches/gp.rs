@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use medaccess::gp::{Decay, Direction, GpModel, Pairs, Site, nearest_supply, two_step};
+use medaccess::gp::{Decay, Direction, GpModel, Pairs, SupplySite, nearest_supply, two_step};
 use medaccess::graph::{Edge, RoadGraph};
 use medaccess::synthetic::road_grid;
 use medaccess::units::{NodeId, Time, minutes};
@@ -47,7 +47,7 @@ struct Case {
     graph: RoadGraph,
     units: Vec<NodeId>,
     population: Vec<f64>,
-    sites: Vec<Site>,
+    sites: Vec<SupplySite>,
     limit: Time,
 }
 
@@ -55,7 +55,7 @@ fn case(graph: RoadGraph, units: Vec<NodeId>, num_sites: usize, limit: Time) -> 
     let population: Vec<f64> = (0..units.len()).map(|k| (k * 7919 % 5000 + 50) as f64).collect();
     let sites = spread(units.len(), num_sites)
         .into_iter()
-        .map(|k| Site {
+        .map(|k| SupplySite {
             node: units[k as usize],
             home: Some(k),
             supply: (k % 9 + 1) as f64,

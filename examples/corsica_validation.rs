@@ -21,10 +21,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use medaccess::access::{Place, Site, nearest_sites};
-use medaccess::communes::{CommuneGraph, CommuneProfile, Communes, build_commune_graph, fixtures};
-use medaccess::engine::{CommuneEngine, Engine, RoadEngine, Territory};
-use medaccess::job::{self, DataPaths};
+use medaccess::access::nearest_sites;
+use medaccess::communes::{CommuneGraph, CommuneProfile, Communes, Scope, build_commune_graph};
+use medaccess::engine::{CommuneGraphEngine, Engine, RoadNetworkEngine};
+use medaccess::jobs::{Context, DataPaths, FacilitySource};
+use medaccess::places::{Place, Places, Site};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper};
 
 /// DREES years in the data.
@@ -81,22 +82,27 @@ fn pair_minutes(net: &RoadNetwork, a: [f64; 2], b: [f64; 2]) -> anyhow::Result<O
     Ok(nearest_sites(&net.graph, &[site], &[place])[0].minutes())
 }
 
-/// Nearest-maternity minutes of every commune of the territory, per year.
-fn nearest_by_year(engine: &Engine, territory: &Territory) -> anyhow::Result<Vec<Vec<Option<f64>>>> {
-    let idx: Vec<usize> = (0..territory.communes.len()).collect();
-    let places = job::places(engine, territory, &idx)?.items;
-    let paths = DataPaths::fixtures(&fixtures::default_dir());
+/// The communes of 2A and 2B on an engine.
+fn context(engine: Box<dyn Engine>, places: &Places) -> anyhow::Result<Context> {
+    Ok(Context::new(
+        Scope::All,
+        DataPaths::default(),
+        engine,
+        places.clone(),
+    )?)
+}
+
+/// Nearest-maternity minutes of every commune of the context, per year.
+fn nearest_by_year(ctx: &Context) -> anyhow::Result<Vec<Vec<Option<f64>>>> {
+    let places = ctx.enter_places(&ctx.in_scope)?.items;
     let mut out = Vec::new();
     for year in YEARS {
-        let (_, placed) = job::load_maternities(&paths, year, territory)?;
-        let corsican: Vec<_> = placed
-            .facilities
-            .into_iter()
-            .filter(|f| f.id.starts_with("2A") || f.id.starts_with("2B"))
-            .collect();
-        anyhow::ensure!(!corsican.is_empty(), "no Corsican maternity in {year}");
-        let sites = job::sites(engine, territory, &corsican)?.items;
-        let acc = nearest_sites(engine.graph(), &sites, &places);
+        let mut set = ctx.facilities(&FacilitySource::Drees { year })?;
+        set.facilities
+            .retain(|f| f.id.starts_with("2A") || f.id.starts_with("2B"));
+        anyhow::ensure!(!set.is_empty(), "no Corsican maternity in {year}");
+        let sites = ctx.enter_sites(&set)?.items;
+        let acc = nearest_sites(ctx.engine.graph(), &sites, &places);
         out.push(acc.iter().map(|a| a.minutes()).collect());
     }
     Ok(out)
@@ -145,21 +151,21 @@ impl Errors {
     }
 }
 
-fn commune_engine(table: &Communes, profile: &CommuneProfile) -> anyhow::Result<(Engine, CommuneGraph)> {
+fn commune_engine(
+    table: &Communes,
+    profile: &CommuneProfile,
+) -> anyhow::Result<(Box<dyn Engine>, CommuneGraph)> {
     let g = build_commune_graph(table, profile)?;
-    Ok((
-        Engine::Communes(Box::new(CommuneEngine::new(g.clone(), Some(table)))),
-        g,
-    ))
+    Ok((Box::new(CommuneGraphEngine::new(g.clone(), Some(table))), g))
 }
 
-fn road_engine(links: &Path, profile: &CarProfile) -> anyhow::Result<Engine> {
+fn road_engine(links: &Path, profile: &CarProfile) -> anyhow::Result<Box<dyn Engine>> {
     let net = RoadNetwork::read(links, profile, &|_, _| {})?;
-    Ok(Engine::Roads(Box::new(RoadEngine {
+    Ok(Box::new(RoadNetworkEngine {
         net,
         snap: SnapOptions::default(),
         coverage: Default::default(),
-    })))
+    }))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -167,23 +173,22 @@ fn main() -> anyhow::Result<()> {
     let links = data.join("osm-fr-corse/corsica_links.csv.gz");
     let table = Communes::load_france_deps(&data.join("communes-france"), Some(&["2A", "2B"]))?;
     let (default_engine, g) = commune_engine(&table, &CommuneProfile::default())?;
-    let territory = Territory {
-        communes: g.nodes.clone(),
-        polygons: HashMap::new(),
-        warnings: Vec::new(),
-    };
-    let n = territory.communes.len();
+    let places = Places::new(g.nodes.iter().map(Place::from).collect(), HashMap::new())?;
+    let n = places.len();
     eprintln!("{n} communes of 2A and 2B");
 
-    let winding = road_engine(&links, &CarProfile::france())?;
-    let straight = road_engine(&links, &CarProfile::france().without_winding())?;
+    let winding = context(road_engine(&links, &CarProfile::france())?, &places)?;
+    let straight = context(
+        road_engine(&links, &CarProfile::france().without_winding())?,
+        &places,
+    )?;
 
     // ---- The three city pairs.
     println!("## City pairs (town hall to town hall, snapped as `--roads` does)\n");
     println!("| pair | class speeds (min) | with winding correction (min) | route planners |");
     println!("|---|---:|---:|---|");
     let origin = |insee: &str| {
-        territory
+        places
             .origin(insee)
             .ok_or_else(|| anyhow::anyhow!("{insee} is not a Corsican commune"))
     };
@@ -193,9 +198,9 @@ fn main() -> anyhow::Result<()> {
         ("2B033", "2A247", "Bastia", "Porto-Vecchio"),
     ] {
         let (pa, pb) = (origin(a)?, origin(b)?);
-        let net = |e: &Engine| match e {
-            Engine::Roads(r) => pair_minutes(&r.net, pa, pb),
-            Engine::Communes(_) => Ok(None),
+        let net = |c: &Context| match c.engine.road_network() {
+            Some(net) => pair_minutes(net, pa, pb),
+            None => Ok(None),
         };
         let fmt = |m: Option<f64>| m.map_or("–".to_string(), |m| format!("{m:.0}"));
         println!(
@@ -206,11 +211,11 @@ fn main() -> anyhow::Result<()> {
     }
 
     // ---- Nearest maternity on every engine.
-    let road = nearest_by_year(&winding, &territory)?;
-    let road_straight = nearest_by_year(&straight, &territory)?;
+    let road = nearest_by_year(&winding)?;
+    let road_straight = nearest_by_year(&straight)?;
     let far: Vec<String> = (0..n)
         .filter(|&i| road[0][i].is_none())
-        .map(|i| format!("{} {}", territory.communes[i].insee, territory.communes[i].name))
+        .map(|i| format!("{} {}", places[i].id, places[i].name))
         .collect();
     println!(
         "\nCommunes without a network time (town hall farther than the 1 km snap limit from any road): {}",
@@ -220,9 +225,9 @@ fn main() -> anyhow::Result<()> {
             far.join(", ")
         }
     );
-    let est_default = nearest_by_year(&default_engine, &territory)?;
+    let est_default = nearest_by_year(&context(default_engine, &places)?)?;
     let (cal_engine, _) = commune_engine(&table, &calibrated_on_winding())?;
-    let est_cal = nearest_by_year(&cal_engine, &territory)?;
+    let est_cal = nearest_by_year(&context(cal_engine, &places)?)?;
 
     let header = "| year | n | median abs. error | p90 abs. error | median signed | p10 signed | p90 signed | median abs. Δ (min) |\n|---|---:|---:|---:|---:|---:|---:|---:|";
     for (title, reference, est) in [
@@ -268,11 +273,11 @@ fn main() -> anyhow::Result<()> {
         println!("| commune | INSEE | year | network (min) | estimate (min) | signed error |");
         println!("|---|---|---:|---:|---:|---:|");
         for &(i, y, rel, r, est) in worst {
-            let c = &territory.communes[i];
+            let c = &places[i];
             println!(
                 "| {} | {} | {} | {r:.0} | {est:.0} | {:+.0} % |",
                 c.name,
-                c.insee,
+                c.id,
                 YEARS.start() + y as u16,
                 100.0 * rel
             );
@@ -285,18 +290,18 @@ fn main() -> anyhow::Result<()> {
     let out = dir.join("corsica_validation.csv");
     let fmt = |m: Option<f64>| m.map_or(String::new(), |m| format!("{m:.2}"));
     medaccess::io::atomic_write(&out, |w| {
-        let io = |e| medaccess::error::Error::io(&out, e);
+        let io = |e| medaccess::Error::io(&out, e);
         writeln!(
             w,
             "insee,name,year,network_min,network_no_winding_min,estimate_default_min,estimate_recalibrated_min"
         )
         .map_err(io)?;
         for (y, year) in YEARS.enumerate() {
-            for (i, c) in territory.communes.iter().enumerate() {
+            for (i, c) in places.rows().iter().enumerate() {
                 writeln!(
                     w,
                     "{},\"{}\",{year},{},{},{},{}",
-                    c.insee,
+                    c.id,
                     c.name.replace('"', "\"\""),
                     fmt(road[y][i]),
                     fmt(road_straight[y][i]),

@@ -1,7 +1,8 @@
 //! File helpers shared by every loader and writer: atomic writes (a reader
 //! never sees a half-written output, and a failed run leaves the previous file
-//! untouched) and transparent gzip reading, bounded so that a small file
-//! cannot inflate into all the memory of the machine.
+//! untouched) and transparent gzip reading, of files on disk or of the data
+//! compiled into the binary, bounded so that a small file cannot inflate
+//! into all the memory of the machine.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -14,6 +15,59 @@ use crate::error::{Error, Result};
 /// which is flushed, synced and renamed over `path` only if `fill` succeeds.
 /// On error the temporary file is removed and `path` is left as it was.
 pub fn atomic_write<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<File>) -> Result<()>,
+{
+    let tmp = write_temporary(path, fill)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// What fills a file written with [`atomic_write_all`].
+pub type Fill<'a> = Box<dyn FnOnce(&mut BufWriter<File>) -> Result<()> + 'a>;
+
+/// A file to write with [`atomic_write_all`]: its path and what fills it.
+pub type FileFill<'a> = (PathBuf, Fill<'a>);
+
+/// Writes several files all together or not at all: each is filled into a
+/// temporary file beside it; only when every one is filled and synced are
+/// they renamed over their paths, in order. On error every temporary file
+/// is removed and no path is touched (short of a rename failing halfway,
+/// which a full disk cannot cause: the data is already written).
+pub fn atomic_write_all(files: Vec<FileFill<'_>>) -> Result<()> {
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in temps {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (path, fill) in files {
+        if temps.iter().any(|(_, p)| *p == path) {
+            cleanup(&temps);
+            return Err(Error::format(&path, "written twice by the same run"));
+        }
+        match write_temporary(&path, fill) {
+            Ok(tmp) => temps.push((tmp, path)),
+            Err(e) => {
+                cleanup(&temps);
+                return Err(e);
+            }
+        }
+    }
+    for (k, (tmp, path)) in temps.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            cleanup(&temps[k..]);
+            return Err(Error::io(path, e));
+        }
+    }
+    Ok(())
+}
+
+/// Fills a temporary file beside `path` (creating the folder), flushed and
+/// synced; returns its path. On error it is removed.
+fn write_temporary<F>(path: &Path, fill: F) -> Result<PathBuf>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<()>,
 {
@@ -33,13 +87,15 @@ where
         let mut w = BufWriter::new(file);
         fill(&mut w)?;
         let file = w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        file.sync_all().map_err(|e| Error::io(&tmp, e))
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    match result {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    result
 }
 
 /// Writes a whole byte buffer atomically.
@@ -149,15 +205,22 @@ pub fn gzip_error(path: &Path, e: &std::io::Error, inflated: usize) -> Error {
 }
 
 /// Reads a whole file, gunzipping it when it starts with the gzip magic.
+/// Paths under `embedded:fixtures` are the data compiled into the
+/// binary.
 ///
 /// # Errors
 /// An unreadable file; gzip data that is truncated or corrupt (the message
 /// says which); gzip data inflating to more than [`inflate_limit`].
 pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
     let mut raw = Vec::new();
-    File::open(path)
-        .and_then(|f| BufReader::new(f).read_to_end(&mut raw))
-        .map_err(|e| Error::io(path, e))?;
+    match crate::embedded::file(path) {
+        Some(bytes) => raw.extend_from_slice(bytes),
+        None => {
+            File::open(path)
+                .and_then(|f| BufReader::new(f).read_to_end(&mut raw))
+                .map_err(|e| Error::io(path, e))?;
+        }
+    }
     if raw.starts_with(&[0x1f, 0x8b]) {
         inflate(path, &raw, inflate_limit(raw.len() as u64))
     } else {
@@ -187,6 +250,16 @@ fn inflate(path: &Path, raw: &[u8], limit: u64) -> Result<Vec<u8>> {
         ));
     }
     Ok(out)
+}
+
+/// Whether `path` is a file (on disk or embedded, see [`read_maybe_gz`]).
+pub fn exists(path: &Path) -> bool {
+    crate::embedded::file(path).is_some() || path.exists()
+}
+
+/// Whether `path` is a folder (on disk or of the embedded data).
+pub fn is_dir(path: &Path) -> bool {
+    crate::embedded::is_dir(path) || path.is_dir()
 }
 
 #[cfg(test)]
@@ -248,6 +321,24 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "temporary file removed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn all_or_nothing() {
+        let dir = std::env::temp_dir().join(format!("medaccess-io-all-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
+        let fill = |text: &'static [u8]| -> Fill<'static> {
+            Box::new(move |w| w.write_all(text).map_err(|e| Error::io("x", e)))
+        };
+        atomic_write_all(vec![(a.clone(), fill(b"a1")), (b.clone(), fill(b"b1"))]).unwrap();
+        let failing: Fill<'static> = Box::new(|_| Err(Error::Invalid("boom".into())));
+        assert!(atomic_write_all(vec![(a.clone(), fill(b"a2")), (b.clone(), failing)]).is_err());
+        // neither file changed, no temporary file left
+        assert_eq!(std::fs::read(&a).unwrap(), b"a1");
+        assert_eq!(std::fs::read(&b).unwrap(), b"b1");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

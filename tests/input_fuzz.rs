@@ -134,13 +134,16 @@ fn mutate(b: &[u8], rng: &mut ChaCha8Rng, text: bool) -> Vec<u8> {
             // a number (or a run of word characters) replaced by a hostile value
             let starts: Vec<usize> = (0..out.len())
                 .filter(|&i| {
-                    out[i].is_ascii_alphanumeric() && (i == 0 || !(out[i - 1].is_ascii_alphanumeric() || out[i - 1] == b'.'))
+                    out[i].is_ascii_alphanumeric()
+                        && (i == 0 || !(out[i - 1].is_ascii_alphanumeric() || out[i - 1] == b'.'))
                 })
                 .collect();
             if !starts.is_empty() {
                 let s = starts[rng.random_range(0..starts.len())];
                 let mut e = s;
-                while e < out.len() && (out[e].is_ascii_alphanumeric() || matches!(out[e], b'.' | b'-' | b'+')) {
+                while e < out.len()
+                    && (out[e].is_ascii_alphanumeric() || matches!(out[e], b'.' | b'-' | b'+'))
+                {
                     e += 1;
                 }
                 let h = HOSTILE[rng.random_range(0..HOSTILE.len())];
@@ -199,7 +202,9 @@ fn mutate_graph_file(b: &[u8], rng: &mut ChaCha8Rng) -> Vec<u8> {
 fn gunzip(b: &[u8]) -> Vec<u8> {
     use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(b).read_to_end(&mut out).unwrap();
+    flate2::read::MultiGzDecoder::new(b)
+        .read_to_end(&mut out)
+        .unwrap();
     out
 }
 
@@ -332,14 +337,20 @@ fn head(path: &Path, n: usize) -> Vec<u8> {
 
 fn roads(opts: medaccess::roads::ReadOptions) -> ReadFn {
     Box::new(move |p| {
-        medaccess::roads::RoadNetwork::read_with(p, &medaccess::roads::CarProfile::france(), &opts, &|_, _| {})
-            .map(|_| ())
+        medaccess::roads::RoadNetwork::read_with(
+            p,
+            &medaccess::roads::CarProfile::france(),
+            &opts,
+            &|_, _| {},
+        )
+        .map(|_| ())
     })
 }
 
 /// Town halls of the shipped commune table, for the facility readers.
 fn town_halls() -> impl Fn(&str) -> Option<[f64; 2]> + 'static {
-    let t = medaccess::communes::fixtures::load_fixture_table(&medaccess::communes::fixtures::default_dir()).unwrap();
+    let t = medaccess::communes::fixtures::load_fixture_table(&medaccess::communes::fixtures::default_dir())
+        .unwrap();
     move |insee: &str| {
         t.binary_search_by(|c| c.insee.as_str().cmp(insee))
             .ok()
@@ -352,7 +363,12 @@ fn town_halls() -> impl Fn(&str) -> Option<[f64; 2]> + 'static {
 #[test]
 fn osm_xml() {
     let seed = std::fs::read(fixture("osm/tiny.osm")).unwrap();
-    fuzz(text_subject("osm-xml", "tiny.osm", seed, roads(Default::default())));
+    fuzz(text_subject(
+        "osm-xml",
+        "tiny.osm",
+        seed,
+        roads(Default::default()),
+    ));
 }
 
 #[test]
@@ -435,7 +451,9 @@ fn pbf_with_raw_blobs(pbf: &[u8]) -> Vec<u8> {
                     match key >> 3 {
                         1 => data = bytes.to_vec(),
                         3 => {
-                            flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut data).unwrap();
+                            flate2::read::ZlibDecoder::new(bytes)
+                                .read_to_end(&mut data)
+                                .unwrap();
                         }
                         _ => {}
                     }
@@ -494,7 +512,12 @@ const MATSIM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 #[test]
 fn matsim() {
-    fuzz(text_subject("matsim", "net.xml", MATSIM.into(), roads(Default::default())));
+    fuzz(text_subject(
+        "matsim",
+        "net.xml",
+        MATSIM.into(),
+        roads(Default::default()),
+    ));
 }
 
 #[test]
@@ -525,7 +548,12 @@ fn link_table_custom_columns() {
         ..Default::default()
     };
     let seed = std::fs::read(fixture("roads/custom_links.csv")).unwrap();
-    fuzz(text_subject("link-table-wkt", "custom_links.csv", seed, roads(opts)));
+    fuzz(text_subject(
+        "link-table-wkt",
+        "custom_links.csv",
+        seed,
+        roads(opts),
+    ));
 }
 
 #[test]
@@ -562,12 +590,18 @@ fn ign_geopackage() {
 #[test]
 fn road_cache() {
     use medaccess::roads::cache::{read_cache, write_cache};
-    let net = medaccess::roads::read_osm_xml(&fixture("osm/tiny.osm"), &medaccess::roads::CarProfile::france()).unwrap();
+    let net =
+        medaccess::roads::read_osm_xml(&fixture("osm/tiny.osm"), &medaccess::roads::CarProfile::france())
+            .unwrap();
     let p = std::env::temp_dir().join(format!("medaccess-fuzz-cache-seed-{}", std::process::id()));
     write_cache(&p, &net, "key").unwrap();
     let seed = std::fs::read(&p).unwrap();
     let _ = std::fs::remove_file(&p);
-    let seed = if seed.starts_with(&[0x1f, 0x8b]) { gunzip(&seed) } else { seed };
+    let seed = if seed.starts_with(&[0x1f, 0x8b]) {
+        gunzip(&seed)
+    } else {
+        seed
+    };
     fuzz(Subject {
         name: "road-cache",
         file: "net.medcache".into(),
@@ -657,8 +691,10 @@ fn user_facilities_geojson() {
 
 #[test]
 fn commune_points() {
-    let mut seed = String::from("insee,name,dep,population,mairie_lon,mairie_lat,centroid_lon,centroid_lat\n");
-    let t = medaccess::communes::fixtures::load_fixture_table(&medaccess::communes::fixtures::default_dir()).unwrap();
+    let mut seed =
+        String::from("insee,name,dep,population,mairie_lon,mairie_lat,centroid_lon,centroid_lat\n");
+    let t = medaccess::communes::fixtures::load_fixture_table(&medaccess::communes::fixtures::default_dir())
+        .unwrap();
     for c in t.iter().filter(|c| c.dep == "64").take(40) {
         seed += &format!(
             "{},{},{},{},{},{},{},{}\n",
@@ -676,7 +712,9 @@ fn commune_points() {
         "commune-points",
         "points.csv",
         seed.into(),
-        Box::new(|p| medaccess::communes::Communes::from_files(p, &Default::default(), &[], 200.0).map(|_| ())),
+        Box::new(|p| {
+            medaccess::communes::Communes::from_files(p, &Default::default(), &[], 200.0).map(|_| ())
+        }),
     ));
 }
 
@@ -686,8 +724,16 @@ fn commune_geojson() {
     let mut fc: serde_json::Value = serde_json::from_slice(&all).unwrap();
     fc["features"].as_array_mut().unwrap().truncate(12);
     // one feature per line, so that line mutations hit whole features
-    let feats: Vec<String> = fc["features"].as_array().unwrap().iter().map(|f| f.to_string()).collect();
-    let seed = format!("{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n", feats.join(",\n"));
+    let feats: Vec<String> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    let seed = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n",
+        feats.join(",\n")
+    );
     fuzz(text_subject(
         "commune-geojson",
         "communes.geojson",
@@ -705,7 +751,10 @@ fn commune_graph_file() {
     use medaccess::graph::{Edge, RoadGraph};
     let g = fixtures::load_fixture_graph(&fixtures::default_dir()).unwrap();
     // the communes of 64 and the links between them
-    let keep: Vec<usize> = (0..g.nodes.len()).filter(|&i| g.nodes[i].dep == "64").take(60).collect();
+    let keep: Vec<usize> = (0..g.nodes.len())
+        .filter(|&i| g.nodes[i].dep == "64")
+        .take(60)
+        .collect();
     let new_id = |old: u32| keep.binary_search(&(old as usize)).ok().map(|k| k as u32);
     let mut edges = Vec::new();
     for (k, &v) in keep.iter().enumerate() {

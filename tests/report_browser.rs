@@ -18,12 +18,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use geo::InteriorPoint;
-use medaccess::access::{Bands, Place, PlaceAccess, Site, summarize};
+use medaccess::access::{Bands, PlaceAccess, summarize};
+use medaccess::engine::{EngineKind, Parameter};
+use medaccess::facilities::{FacilityKind, SetSource};
 use medaccess::output::{ColorRamp, Geometry};
+use medaccess::places::{Place, Site};
 use medaccess::planner::{diff, rank_closures};
 use medaccess::report::{
-    Engine, Facilities, History, Lang, Methods, Parameter, Report, ScenarioView, Snapshot, Source,
-    write_report,
+    Facilities, History, Lang, Methods, Report, ScenarioView, Snapshot, Source, write_report,
 };
 use medaccess::route::Label;
 
@@ -130,7 +132,7 @@ fn synthetic_access(places: &[Place], sites: &[Site]) -> Vec<PlaceAccess> {
         .collect()
 }
 
-fn methods(engine: Engine, year: u16, sites: usize, lang: Lang) -> Methods {
+fn methods(engine: EngineKind, year: u16, sites: usize, lang: Lang) -> Methods {
     Methods {
         engine,
         profile: vec![
@@ -150,7 +152,10 @@ fn methods(engine: Engine, year: u16, sites: usize, lang: Lang) -> Methods {
         } else {
             "Synthetic times for a rendering test.".into()
         },
-        facilities: Facilities::Maternities { year },
+        facilities: Facilities {
+            kind: FacilityKind::Maternity,
+            source: SetSource::Drees { year },
+        },
         facility_count: sites,
         population_year: 2017,
         threshold_minutes: 45.0,
@@ -297,7 +302,7 @@ fn access_report_renders_in_chromium() {
         scenario: None,
         closures: None,
         history: None,
-        methods: methods(Engine::CommuneEstimate, 2023, sites.len(), Lang::Fr),
+        methods: methods(EngineKind::CommuneEstimate, 2023, sites.len(), Lang::Fr),
     };
     let dir = workdir("access");
     let html = dir.join("report-access.html");
@@ -386,7 +391,7 @@ fn scenario_report_in_english_renders_in_chromium() {
         closures: Some(&ranked),
         history: Some(history),
         methods: methods(
-            Engine::Osm {
+            EngineKind::Osm {
                 extract: "aquitaine-latest.osm.pbf".into(),
                 timestamp: Some("2024-05-01".into()),
             },

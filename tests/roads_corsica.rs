@@ -12,9 +12,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use medaccess::access::nearest_sites;
-use medaccess::communes::{CommuneProfile, Communes, build_commune_graph, fixtures};
-use medaccess::engine::{CommuneEngine, Engine, RoadEngine, Territory};
-use medaccess::job::{self, DataPaths};
+use medaccess::communes::{CommuneProfile, Communes, Scope, build_commune_graph};
+use medaccess::engine::{CommuneGraphEngine, Engine, RoadNetworkEngine};
+use medaccess::jobs::{Context, DataPaths, FacilitySource};
+use medaccess::places::{Place, Places};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, WindingParams, haversine_m};
 use medaccess::route::nearest;
 
@@ -88,31 +89,27 @@ fn commune_estimate_against_the_network() {
     let table = Communes::load_france_deps(Path::new(COMMUNES), Some(&["2A", "2B"])).unwrap();
     let g = build_commune_graph(&table, &CommuneProfile::default()).unwrap();
     assert_eq!(g.nodes.len(), 360);
-    let territory = Territory {
-        communes: g.nodes.clone(),
-        polygons: HashMap::new(),
-        warnings: Vec::new(),
+    let places = Places::new(g.nodes.iter().map(Place::from).collect(), HashMap::new()).unwrap();
+    let context = |engine: Box<dyn Engine>| {
+        Context::new(Scope::All, DataPaths::default(), engine, places.clone()).unwrap()
     };
-    let communes = Engine::Communes(Box::new(CommuneEngine::new(g, Some(&table))));
-    let roads = Engine::Roads(Box::new(RoadEngine {
+    let communes = context(Box::new(CommuneGraphEngine::new(g, Some(&table))));
+    let roads = context(Box::new(RoadNetworkEngine {
         net: read(&CarProfile::france()),
         snap: SnapOptions::default(),
         coverage: Default::default(),
     }));
-    let paths = DataPaths::fixtures(&fixtures::default_dir());
-    let (_, placed) = job::load_maternities(&paths, 2023, &territory).unwrap();
-    let corsican: Vec<_> = placed
-        .facilities
-        .into_iter()
-        .filter(|f| f.id.starts_with("2A") || f.id.starts_with("2B"))
-        .collect();
+    let mut set = communes
+        .facilities(&FacilitySource::Drees { year: 2023 })
+        .unwrap();
+    set.facilities
+        .retain(|f| f.id.starts_with("2A") || f.id.starts_with("2B"));
     // Ajaccio, Bastia (2), Porto-Vecchio.
-    assert_eq!(corsican.len(), 4, "{corsican:?}");
-    let idx: Vec<usize> = (0..territory.communes.len()).collect();
-    let minutes = |e: &Engine| -> Vec<Option<f64>> {
-        let places = job::places(e, &territory, &idx).unwrap().items;
-        let sites = job::sites(e, &territory, &corsican).unwrap().items;
-        nearest_sites(e.graph(), &sites, &places)
+    assert_eq!(set.len(), 4, "{:?}", set.facilities);
+    let minutes = |ctx: &Context| -> Vec<Option<f64>> {
+        let places = ctx.enter_places(&ctx.in_scope).unwrap().items;
+        let sites = ctx.enter_sites(&set).unwrap().items;
+        nearest_sites(ctx.engine.graph(), &sites, &places)
             .iter()
             .map(|a| a.minutes())
             .collect()
@@ -131,7 +128,7 @@ fn commune_estimate_against_the_network() {
     // changed profile, not for a broken engine.
     assert!(median < 0.25, "median |error| {:.1} %", 100.0 * median);
     // Ajaccio's own maternity is minutes away on both engines.
-    let aj = territory.index_of("2A004").unwrap();
+    let aj = places.index_of("2A004").unwrap();
     assert!(road[aj].unwrap() < 15.0 && est[aj].unwrap() < 15.0);
 }
 

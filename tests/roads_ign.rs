@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use medaccess::roads::input::{Format, sniff};
 use medaccess::roads::other::Lambert93;
-use medaccess::roads::{CarProfile, Engine, LinkColumns, ReadOptions, RoadNetwork};
+use medaccess::roads::{CarProfile, LinkColumns, NetworkSource, ReadOptions, RoadNetwork};
 use medaccess::route::one_to_all;
 use medaccess::units::UNREACHABLE;
 
@@ -124,7 +124,7 @@ fn at(m: f64, kmh: f64) -> f64 {
 /// → service 15; 10 A–H ferry at 5 km/h; 11 C→F motorway 130; 12 F→C
 /// slip road of importance 1 → trunk_link 60 over 1414 m.
 fn check_bdtopo(net: &RoadNetwork) {
-    assert_eq!(net.info.engine, Engine::BdTopo);
+    assert_eq!(net.info.engine, NetworkSource::BdTopo);
     assert_eq!(net.info.engine.as_str(), "ign-bdtopo");
     let r = &net.info.report;
     assert_eq!(r.ways_read, 14);
@@ -202,7 +202,7 @@ fn bdtopo_source_speed_only_when_asked() {
 #[test]
 fn route500_known_times() {
     let net = read(&fixture("route500/TRONCON_ROUTE.shp"), &ReadOptions::default());
-    assert_eq!(net.info.engine, Engine::Route500);
+    assert_eq!(net.info.engine, NetworkSource::Route500);
     close(secs(&net, 'A', 'C'), at(1200.0, 80.0) + at(1000.0, 70.0), 0.0);
     close(secs(&net, 'C', 'A'), at(1500.0, 110.0) + at(2000.0, 15.0), 0.0);
     close(secs(&net, 'A', 'H'), at(800.0, 70.0), 0.0);
@@ -235,7 +235,7 @@ fn custom_columns() -> ReadOptions {
 fn link_table_with_custom_columns_and_wkt() {
     let f = fixture("custom_links.csv");
     let net = read(&f, &custom_columns());
-    assert_eq!(net.info.engine, Engine::Links);
+    assert_eq!(net.info.engine, NetworkSource::Links);
     close(secs(&net, 'A', 'C'), at(1000.0, 80.0) + at(1000.0, 70.0), 0.0);
     close(secs(&net, 'C', 'E'), at(1000.0, 30.0), 0.0);
     close(secs(&net, 'E', 'C'), at(1500.0, 50.0) + at(1000.0, 70.0), 0.0);
@@ -362,7 +362,7 @@ fn matsim_crs_speeds_and_errors() {
     // the reverse link has no class (the profile's `road`, 40 km/h).
     write(&matsim("EPSG:2154", "1000", "8.33", "1"));
     let net = read(&p, &ReadOptions::default());
-    assert_eq!(net.info.engine, Engine::Matsim);
+    assert_eq!(net.info.engine, NetworkSource::Matsim);
     assert_eq!(net.info.report.class_unknown, 1);
     close(secs(&net, 'A', 'B'), at(1000.0, 80.0), 0.0);
     close(secs(&net, 'B', 'A'), at(1000.0, 40.0), 0.0);
@@ -619,7 +619,7 @@ fn failed_import_writes_no_cache() {
         medaccess::roads::load_or_build_with(&good, &CarProfile::france(), &o, &cache, &|_, _| {}).unwrap();
     assert!(!o1.hit && o2.hit);
     assert_eq!(a.graph, b.graph);
-    assert_eq!(b.info.engine, Engine::BdTopo);
+    assert_eq!(b.info.engine, NetworkSource::BdTopo);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

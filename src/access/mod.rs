@@ -1,7 +1,7 @@
-//! The main job: for every place (commune), the nearest facility and the
+//! Access metrics: for every place (commune), the nearest facility and the
 //! drive time to it, time bands, déserts médicaux, and the summary.
 //!
-//! Engine-agnostic: places and facilities arrive as *entries* into a road
+//! Engine-agnostic: [`Place`]s and [`Site`]s arrive as *entries* into a road
 //! graph — node plus the time from the place to that node (for a facility:
 //! from the node to the facility) — whether the graph is the commune
 //! estimate or a real road network.
@@ -15,37 +15,9 @@ pub use summary::{DepSummary, Summary, group, is_beyond, last_time_within, summa
 use rayon::prelude::*;
 
 use crate::graph::RoadGraph;
+use crate::places::{Place, Site};
 use crate::route::{Label, Seed, nearest_two};
-use crate::units::{NodeId, Time, UNREACHABLE, to_minutes};
-
-/// Entry points of a place into the graph: `(node, time)` pairs.
-pub type Entries = Vec<(NodeId, Time)>;
-
-/// A place whose access is measured (a commune, or any population point).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Place {
-    pub id: String,
-    pub name: String,
-    pub dep: String,
-    pub population: Option<u64>,
-    /// The origin actually used, lon/lat.
-    pub origin: [f64; 2],
-    /// How the origin was chosen (e.g. `mairie`, `interior-point`).
-    pub origin_source: String,
-    pub entries: Entries,
-}
-
-/// A facility as the search sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Site {
-    pub id: String,
-    pub name: String,
-    pub dep: String,
-    pub position: [f64; 2],
-    /// How the position was found (e.g. `eurostat`, `commune-town-hall`).
-    pub position_source: String,
-    pub entries: Entries,
-}
+use crate::units::{UNREACHABLE, to_minutes};
 
 /// The nearest and second-nearest facility of one place (indices into the
 /// sites), [`Label::NONE`] when none is reachable.
@@ -118,50 +90,11 @@ pub fn nearest_sites(graph: &RoadGraph, sites: &[Site], places: &[Place]) -> Vec
         .collect()
 }
 
-/// One output row per place: the table behind the CSV and the GeoJSON
-/// properties. `engine` is written on every row (e.g. `commune-estimate`).
-pub fn records(
-    places: &[Place],
-    access: &[PlaceAccess],
-    sites: &[Site],
-    bands: &Bands,
-    threshold: f64,
-    engine: &str,
-) -> Vec<crate::output::Record> {
-    use crate::output::Value;
-    let site = |l: Label| (!l.is_none()).then(|| &sites[l.source as usize]);
-    places
-        .iter()
-        .zip(access)
-        .map(|(p, a)| {
-            let m = a.minutes();
-            let (s1, s2) = (site(a.first), site(a.second));
-            vec![
-                ("insee", Value::Str(p.id.clone())),
-                ("name", Value::Str(p.name.clone())),
-                ("dep", Value::Str(p.dep.clone())),
-                ("population", Value::opt_int(p.population.map(|x| x as i64))),
-                ("facility_id", Value::opt_str(s1.map(|s| s.id.as_str()))),
-                ("facility_name", Value::opt_str(s1.map(|s| s.name.as_str()))),
-                ("minutes", Value::real(m, 2)),
-                ("band", Value::Str(bands.label(m))),
-                ("beyond_threshold", Value::Bool(summary::is_beyond(m, threshold))),
-                ("threshold_min", Value::Real(threshold)),
-                ("second_facility_id", Value::opt_str(s2.map(|s| s.id.as_str()))),
-                ("second_minutes", Value::real(a.second.time_minutes(), 2)),
-                ("origin_lon", Value::real(Some(p.origin[0]), 6)),
-                ("origin_lat", Value::real(Some(p.origin[1]), 6)),
-                ("origin_source", Value::Str(p.origin_source.clone())),
-                ("engine", Value::Str(engine.to_string())),
-            ]
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::graph::Edge;
+    use crate::places::Entries;
 
     fn place(id: &str, entries: Entries) -> Place {
         Place {

@@ -1,7 +1,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Bands, Place, PlaceAccess, Site};
+use super::{Bands, PlaceAccess};
+use crate::places::{Place, Site};
 
 /// Totals for one département (or for the whole scope).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,8 +2,42 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Args;
+use medaccess::Scope;
 use medaccess::access::Bands;
-use medaccess::job::{DataPaths, Scope};
+use medaccess::facilities::{FacilityKind, KindDefaults};
+use medaccess::jobs::{Data, DataPaths, FacilitySource, Roads};
+use medaccess::report::Lang;
+
+/// What every command that runs a job takes: the communes, the data and
+/// engine, the outputs and the report.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `--report FILE --lang fr|en`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Also write a self-contained HTML report (maps, tables, method).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
+    /// Language of the report: fr (default) or en.
+    #[arg(long, default_value = "fr")]
+    pub lang: String,
+}
+
+impl ReportArgs {
+    pub fn lang(&self) -> Result<Lang> {
+        Lang::parse(&self.lang).map_err(|e| anyhow::anyhow!("--lang: {e}"))
+    }
+}
 
 /// Which communes to report on. Facilities outside the scope still count.
 #[derive(Debug, Clone, Args)]
@@ -41,7 +75,9 @@ impl ScopeArgs {
 /// Input data; every path defaults to the shipped fixtures/.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
-    /// Folder of shipped data (default: the project's fixtures/).
+    /// Folder of data laid out as the project's fixtures/ (default:
+    /// $MEDACCESS_DATA, else fixtures/ beside the executable, else the data
+    /// built into medaccess).
     #[arg(long, value_name = "DIR")]
     pub fixtures: Option<PathBuf>,
     /// Folder with polygons/dep-XX.geojson[.gz] (e.g. ../shared/data/communes-france).
@@ -131,11 +167,10 @@ impl DataArgs {
     }
 
     pub fn paths(&self) -> DataPaths {
-        let dir = self
-            .fixtures
-            .clone()
-            .unwrap_or_else(medaccess::communes::fixtures::default_dir);
-        let mut p = DataPaths::fixtures(&dir);
+        let mut p = match &self.fixtures {
+            Some(dir) => DataPaths::fixtures(dir),
+            None => DataPaths::default(),
+        };
         if let Some(d) = &self.communes_dir {
             p.communes_dir = d.clone();
         }
@@ -151,17 +186,65 @@ impl DataArgs {
         p.finess = self.finess.clone();
         p
     }
+
+    /// The data and engine of the run.
+    pub fn data(&self) -> Result<Data> {
+        let roads = match &self.roads {
+            None => None,
+            Some(file) => {
+                let mut profile = medaccess::roads::CarProfile::france();
+                if self.no_winding {
+                    profile = profile.without_winding();
+                }
+                Some(Roads {
+                    file: file.clone(),
+                    options: self.road_options()?,
+                    cache_dir: if self.no_roads_cache {
+                        None
+                    } else {
+                        Some(self.roads_cache.clone().unwrap_or_else(default_cache_dir))
+                    },
+                    profile,
+                    snap: medaccess::roads::SnapOptions {
+                        leg_kmh: self.leg_kmh,
+                        max_distance_m: self.snap_limit_m,
+                    },
+                    coverage: medaccess::roads::sanity::Coverage {
+                        max_far_share: self.snap_share_max,
+                        allow_sparse: self.allow_sparse_network,
+                    },
+                })
+            }
+        };
+        Ok(Data {
+            paths: self.paths(),
+            roads,
+        })
+    }
+}
+
+/// The road cache folder: `$XDG_CACHE_HOME/medaccess/roads`, else
+/// `~/.cache/medaccess/roads`, else the temporary folder.
+fn default_cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("medaccess").join("roads")
 }
 
 /// Thresholds, bands and outputs.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Désert médical threshold in minutes, in (0, 240]: beyond it, a commune is flagged.
-    #[arg(long, default_value_t = 40.0, allow_negative_numbers = true)]
-    pub threshold: f64,
-    /// Band breaks in minutes, increasing, in (0, 240].
-    #[arg(long, default_value = "10,20,30,40,45,60")]
-    pub bands: String,
+    /// Désert médical threshold in minutes, in (0, 240]: beyond it, a commune is flagged
+    /// (default: the facility kind's: maternity 40, emergency 30, gp 20,
+    /// facility 40).
+    #[arg(long, allow_negative_numbers = true)]
+    pub threshold: Option<f64>,
+    /// Band breaks in minutes, increasing, in (0, 240] (default: the facility kind's; maternity
+    /// 10,20,30,40,45,60).
+    #[arg(long)]
+    pub bands: Option<String>,
     /// Output folder.
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
@@ -171,37 +254,33 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    pub fn bands(&self) -> Result<Bands> {
-        if !(self.threshold > 0.0 && self.threshold <= medaccess::access::MAX_MINUTES) {
-            bail!(
-                "--threshold must be a number of minutes in (0, {}], got {:?}",
-                medaccess::access::MAX_MINUTES,
-                self.threshold
-            );
-        }
-        Bands::parse(&self.bands).map_err(|e| anyhow::anyhow!("--bands: {e}"))
+    /// The threshold and bands asked, else the kind's.
+    pub fn bands(&self, kind: &KindDefaults) -> Result<(Bands, f64)> {
+        let threshold = self.threshold.unwrap_or(kind.threshold_min);
+        let bands = match &self.bands {
+            Some(b) => Bands::parse(b).map_err(|e| anyhow::anyhow!("--bands: {e}"))?,
+            None => Bands {
+                breaks: kind.bands.to_vec(),
+            },
+        };
+        medaccess::jobs::access::check_minutes(threshold, &bands)?;
+        Ok((bands, threshold))
     }
 }
 
-/// A progress bar on stderr, hidden when stderr is not a terminal.
-pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let pb = indicatif::ProgressBar::new(len);
-    pb.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    pb.set_message(what.to_string());
-    pb
-}
-
-/// A user file of facilities instead of the DREES maternity list.
+/// Which facilities: the DREES maternities of a year (default), the GPs of
+/// the BPE, or a user file of any kind.
 #[derive(Debug, Clone, Args)]
-pub struct FacilityFileArgs {
+pub struct FacilityArgs {
+    /// Kind of facility: maternity (default; the DREES list of --year), gp
+    /// (GPs per commune, INSEE BPE), emergency, facility. With --facilities,
+    /// the kind of the file's facilities (default facility); the kind sets
+    /// the default threshold and bands.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Year of the DREES maternity list (2013-2023): the sites open that year.
+    #[arg(long, default_value_t = 2023)]
+    pub year: u16,
     /// CSV or GeoJSON of facilities (replaces the DREES maternity list).
     #[arg(long, value_name = "FILE")]
     pub facilities: Option<PathBuf>,
@@ -237,7 +316,31 @@ pub struct FacilityFileArgs {
     pub capacity_col: Option<String>,
 }
 
-impl FacilityFileArgs {
+impl FacilityArgs {
+    /// The kind asked (`--kind`), else maternity, or facility for a file.
+    pub fn kind(&self) -> Result<FacilityKind> {
+        Ok(match (&self.kind, &self.facilities) {
+            (Some(k), _) => FacilityKind::parse(k)?,
+            (None, Some(_)) => FacilityKind::Other,
+            (None, None) => FacilityKind::Maternity,
+        })
+    }
+
+    /// Where the facility set comes from, for `year`.
+    pub fn source(&self, year: u16) -> Result<FacilitySource> {
+        let kind = self.kind()?;
+        Ok(match (&self.facilities, kind) {
+            (Some(path), kind) => FacilitySource::File {
+                path: path.clone(),
+                columns: self.columns()?,
+                kind,
+            },
+            (None, FacilityKind::Maternity) => FacilitySource::Drees { year },
+            (None, FacilityKind::GeneralPractitioner) => FacilitySource::Bpe { path: None },
+            (None, k) => bail!("--kind {k} needs a file of facilities: --facilities FILE"),
+        })
+    }
+
     pub fn columns(&self) -> anyhow::Result<medaccess::facilities::FacilityColumns> {
         if !self.xy.is_empty() && self.xy.len() != 2 {
             anyhow::bail!("--xy takes two column names, e.g. --xy x,y");

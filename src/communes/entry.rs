@@ -54,8 +54,8 @@ pub struct FacilityEntry {
 }
 
 impl FacilityEntry {
-    /// The entry as [`crate::access::Entries`] (one `(node, time)` pair).
-    pub fn entries(&self) -> crate::access::Entries {
+    /// The entry as [`crate::places::Entries`] (one `(node, time)` pair).
+    pub fn entries(&self) -> crate::places::Entries {
         vec![(self.node, self.time)]
     }
 
@@ -87,6 +87,18 @@ impl FacilityLocator {
     /// commune containing a point (any subset of France, e.g. the fixture
     /// départements); `None` to use nearest origins only.
     pub fn new(g: &CommuneGraph, polygons: Option<&Communes>) -> Self {
+        let outlines = polygons
+            .into_iter()
+            .flat_map(|t| t.communes.iter().zip(&t.polygons))
+            .filter_map(|(c, p)| Some((g.node_of(&c.insee)?, p.as_ref()?)));
+        Self::with_outlines(g, outlines)
+    }
+
+    /// Same as [`FacilityLocator::new`] with the outlines given by node.
+    pub fn with_outlines<'a>(
+        g: &CommuneGraph,
+        outlines: impl IntoIterator<Item = (NodeId, &'a MultiPolygon<f64>)>,
+    ) -> Self {
         let coords: Vec<(f64, f64)> = g.nodes.iter().map(|n| (n.lon, n.lat)).collect();
         let origins = RTree::bulk_load(
             coords
@@ -97,18 +109,13 @@ impl FacilityLocator {
         );
         let mut shapes = HashMap::new();
         let mut boxes = Vec::new();
-        if let Some(t) = polygons {
-            for (c, p) in t.communes.iter().zip(&t.polygons) {
-                let (Some(p), Some(v)) = (p, g.node_of(&c.insee)) else {
-                    continue;
-                };
-                if let Some(r) = p.bounding_rect() {
-                    boxes.push(GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        v,
-                    ));
-                    shapes.insert(v, p.clone());
-                }
+        for (v, p) in outlines {
+            if let Some(r) = p.bounding_rect() {
+                boxes.push(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    v,
+                ));
+                shapes.insert(v, p.clone());
             }
         }
         FacilityLocator {

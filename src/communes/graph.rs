@@ -315,53 +315,12 @@ impl CommuneGraph {
     /// # Errors
     /// An unknown code, or a scope that selects no node.
     pub fn select(&self, scope: &super::Scope) -> Result<Vec<NodeId>> {
-        use super::Scope;
-        let out: Vec<NodeId> = match scope {
-            Scope::All => (0..self.nodes.len() as NodeId).collect(),
-            Scope::Communes(codes) => {
-                let mut v = Vec::with_capacity(codes.len());
-                for c in codes {
-                    v.push(self.node_of(c).ok_or_else(|| {
-                        Error::Invalid(format!(
-                            "unknown INSEE commune code `{c}` (or a commune without any point)"
-                        ))
-                    })?);
-                }
-                v.sort_unstable();
-                v.dedup();
-                v
-            }
-            _ => {
-                let deps = scope.departements()?.unwrap_or_default();
-                (0..self.nodes.len() as NodeId)
-                    .filter(|&v| deps.contains(&self.nodes[v as usize].dep))
-                    .collect()
-            }
-        };
-        if out.is_empty() {
-            return Err(Error::Invalid(format!("scope {scope:?} selects no commune")));
-        }
-        Ok(out)
-    }
-
-    /// The communes of `nodes` as [`crate::access::Place`]s: each enters
-    /// the graph at its own node at time 0 (its origin is the node).
-    pub fn places(&self, nodes: &[NodeId]) -> Vec<crate::access::Place> {
-        nodes
-            .iter()
-            .map(|&v| {
-                let n = &self.nodes[v as usize];
-                crate::access::Place {
-                    id: n.insee.clone(),
-                    name: n.name.clone(),
-                    dep: n.dep.clone(),
-                    population: n.population,
-                    origin: [n.lon, n.lat],
-                    origin_source: n.origin_source.as_str().to_string(),
-                    entries: vec![(v, 0)],
-                }
-            })
-            .collect()
+        let idx = scope.select_by(
+            self.nodes.len(),
+            |v| &self.nodes[v].dep,
+            |c| self.node_of(c).map(|v| v as usize),
+        )?;
+        Ok(idx.into_iter().map(|v| v as NodeId).collect())
     }
 
     /// Number of undirected edges (half the arcs).

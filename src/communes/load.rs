@@ -204,7 +204,12 @@ impl Communes {
     /// ([`Communes::join`]); a commune the join refuses (its point outside
     /// France with no polygon to check it) is reported against the points
     /// file.
-    pub fn from_files(points: &Path, cols: &PointColumns, polygons: &[PathBuf], tolerance_m: f64) -> Result<Self> {
+    pub fn from_files(
+        points: &Path,
+        cols: &PointColumns,
+        polygons: &[PathBuf],
+        tolerance_m: f64,
+    ) -> Result<Self> {
         let rows = read_points_csv(points, cols)?;
         let mut polys = Vec::new();
         for f in polygons {
@@ -585,9 +590,13 @@ pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(Strin
         .collect())
 }
 
+/// A polygon feature as read: its number in the file (from 1), the
+/// commune's INSEE code, its outline.
+pub type PolygonFeature = (u64, String, MultiPolygon<f64>);
+
 /// [`read_polygons_geojson`] with each polygon's feature number (from 1),
 /// for messages.
-pub fn read_polygon_features(path: &Path, insee_prop: &str) -> Result<Vec<(u64, String, MultiPolygon<f64>)>> {
+pub fn read_polygon_features(path: &Path, insee_prop: &str) -> Result<Vec<PolygonFeature>> {
     let mut out = Vec::new();
     for (k, f) in read_collection(path)?.into_iter().enumerate() {
         let rec = k as u64 + 1;

@@ -54,7 +54,7 @@ pub struct CheckedPolygons {
 /// Each names the file, the feature, the commune and what to do.
 pub fn check_polygons(
     path: &Path,
-    features: Vec<(u64, String, MultiPolygon<f64>)>,
+    features: Vec<super::load::PolygonFeature>,
     communes: &[CommuneNode],
 ) -> Result<CheckedPolygons> {
     let mut out = CheckedPolygons::default();
@@ -165,7 +165,7 @@ mod tests {
     use crate::communes::fixtures;
     use geo::{Coord, LineString, Polygon, Translate};
 
-    fn setup() -> (Vec<CommuneNode>, Vec<(u64, String, MultiPolygon<f64>)>) {
+    fn setup() -> (Vec<CommuneNode>, Vec<crate::communes::load::PolygonFeature>) {
         let dir = fixtures::default_dir();
         let nodes = fixtures::load_fixture_table(&dir).unwrap();
         let f = crate::communes::load::polygon_file(&dir, "64");

@@ -128,19 +128,74 @@ impl Scope {
         }
     }
 
+    /// The départements whose communes a run loads: those of the scope,
+    /// those of a list of communes (from their INSEE codes), `None` for
+    /// all of France.
+    ///
+    /// # Errors
+    /// An unknown région or département code.
+    pub fn loaded_departements(&self) -> Result<Option<Vec<String>>> {
+        match self {
+            Scope::Communes(codes) => {
+                let deps: std::collections::BTreeSet<String> = codes
+                    .iter()
+                    .map(|code| super::load::dep_of_insee(code).to_string())
+                    .collect();
+                Ok(Some(deps.into_iter().collect()))
+            }
+            _ => self.departements(),
+        }
+    }
+
+    /// A short tag for file names: `64`, `64-65`, `r75`, `france`,
+    /// `communes` (or the one commune's code).
+    pub fn tag(&self) -> String {
+        match self {
+            Scope::All => "france".into(),
+            Scope::Departements(d) => d.join("-"),
+            Scope::Regions(r) => format!("r{}", r.join("-r")),
+            Scope::Communes(c) if c.len() == 1 => c[0].clone(),
+            Scope::Communes(_) => "communes".into(),
+        }
+    }
+
+    /// The scope named for titles: `France`, `département(s) 64, 65`.
+    pub fn title(&self) -> String {
+        match self {
+            Scope::All => "France".into(),
+            Scope::Departements(d) => format!("département(s) {}", d.join(", ")),
+            Scope::Regions(r) => format!("région(s) {}", r.join(", ")),
+            Scope::Communes(c) => format!("{} commune(s)", c.len()),
+        }
+    }
+
     /// Indices into `table` of the communes in scope, in table order.
     ///
     /// # Errors
     /// An unknown code, or a scope that selects no commune.
     pub fn select(&self, table: &Communes) -> Result<Vec<usize>> {
+        self.select_by(table.len(), |i| &table.communes[i].dep, |c| table.index_of(c))
+    }
+
+    /// The items `0..n` in scope, ascending, given each item's département
+    /// and the index of an INSEE code: the one selection every table of
+    /// communes (loaded rows, graph nodes, places) makes.
+    ///
+    /// # Errors
+    /// An unknown code, or a scope that selects no item.
+    pub fn select_by<'a>(
+        &self,
+        n: usize,
+        dep: impl Fn(usize) -> &'a str,
+        index_of: impl Fn(&str) -> Option<usize>,
+    ) -> Result<Vec<usize>> {
         let idx: Vec<usize> = match self {
-            Scope::All => (0..table.len()).collect(),
+            Scope::All => (0..n).collect(),
             Scope::Communes(codes) => {
                 let mut v = Vec::with_capacity(codes.len());
                 for c in codes {
                     v.push(
-                        table
-                            .index_of(c)
+                        index_of(c)
                             .ok_or_else(|| Error::Invalid(format!("unknown INSEE commune code `{c}`")))?,
                     );
                 }
@@ -150,17 +205,11 @@ impl Scope {
             }
             _ => {
                 let deps = self.departements()?.unwrap_or_default();
-                table
-                    .communes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| deps.contains(&c.dep))
-                    .map(|(i, _)| i)
-                    .collect()
+                (0..n).filter(|&i| deps.iter().any(|d| d == dep(i))).collect()
             }
         };
         if idx.is_empty() {
-            return Err(Error::Invalid(format!("scope {self:?} selects no commune")));
+            return Err(Error::Invalid(format!("the scope {self:?} selects no commune")));
         }
         Ok(idx)
     }

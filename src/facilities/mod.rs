@@ -7,6 +7,10 @@
 //!   Lambert-93 and overseas UTM coordinates, converted by [`projection`]);
 //! - [`user`]: any CSV or GeoJSON of facilities with configurable columns.
 //!
+//! A [`FacilitySet`] is facilities of one [`FacilityKind`] (maternities,
+//! GPs, emergency departments, any user list); each kind's defaults
+//! (threshold, bands, nouns) are one row of [`KINDS`].
+//!
 //! Every loaded facility becomes a [`Facility`] with a WGS84 position and a
 //! [`PositionSource`] saying where the position came from. A facility with no
 //! usable position falls back to its commune's town hall, looked up through a
@@ -39,7 +43,9 @@
 pub mod drees;
 pub mod eurostat;
 pub mod finess;
+mod kind;
 pub mod projection;
+mod set;
 pub mod territory;
 pub mod text;
 pub mod user;
@@ -51,7 +57,9 @@ use crate::error::{Error, Result};
 pub use drees::{MaternityLevel, MaternityList, MaternityRecord, SiteHistory};
 pub use eurostat::{PositionTable, SitePosition};
 pub use finess::{FinessEstablishment, FinessExtract};
+pub use kind::{FacilityKind, KINDS, KindDefaults};
 pub use projection::Crs;
+pub use set::{FacilitySet, SetSource};
 pub use territory::{Territory, check_lon_lat, distance_m};
 pub use text::{Delimiter, Encoding};
 pub use user::{CoordColumns, FacilityColumns, load_facilities};

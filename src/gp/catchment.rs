@@ -11,13 +11,13 @@
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::graph::RoadGraph;
+use crate::graph::{Csr, RoadGraph};
 use crate::route::BoundedSearch;
 use crate::units::{NodeId, Time};
 
 /// A supply site on the graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Site {
+pub struct SupplySite {
     /// Where the site enters the graph.
     pub node: NodeId,
     /// The demand unit (commune) the site lies in, if any: that unit reaches
@@ -63,17 +63,17 @@ impl Pairs {
     /// # Examples
     /// ```
     /// use medaccess::graph::{Edge, RoadGraph};
-    /// use medaccess::gp::{Direction, Pairs, Site};
+    /// use medaccess::gp::{Direction, Pairs, SupplySite};
     /// // unit 0 on node 0 --300--> node 1 (site); node 1 --100--> node 0
     /// let g = RoadGraph::from_edges(2, &[Edge::new(0, 1, 300), Edge::new(1, 0, 100)]).unwrap();
-    /// let site = Site { node: 1, home: None, supply: 1.0 };
+    /// let site = SupplySite { node: 1, home: None, supply: 1.0 };
     /// let p = Pairs::collect(&g, &[0, 1], &[site], 1000, Direction::FromSupply).unwrap();
     /// assert_eq!(p.site(0), (&[0, 1][..], &[300, 0][..])); // patient -> GP direction
     /// ```
     pub fn collect(
         graph: &RoadGraph,
         unit_nodes: &[NodeId],
-        sites: &[Site],
+        sites: &[SupplySite],
         limit: Time,
         direction: Direction,
     ) -> Result<Pairs> {
@@ -99,7 +99,7 @@ impl Pairs {
     /// other engines, and tests.
     pub fn from_fn(
         num_units: usize,
-        sites: &[Site],
+        sites: &[SupplySite],
         limit: Time,
         mut time: impl FnMut(usize, usize) -> Time,
     ) -> Result<Pairs> {
@@ -119,7 +119,12 @@ impl Pairs {
 
     /// Adds the home rule (home unit at time 0), sorts each list by unit and
     /// flattens.
-    fn from_lists(num_units: usize, limit: Time, sites: &[Site], mut lists: Vec<Vec<(u32, Time)>>) -> Pairs {
+    fn from_lists(
+        num_units: usize,
+        limit: Time,
+        sites: &[SupplySite],
+        mut lists: Vec<Vec<(u32, Time)>>,
+    ) -> Pairs {
         let mut offsets = Vec::with_capacity(sites.len() + 1);
         offsets.push(0);
         let total: usize = lists.iter().map(|l| l.len() + 1).sum();
@@ -175,7 +180,7 @@ impl Pairs {
 
     /// Appends a site (e.g. a new practice in a scenario) with its list of
     /// (unit, time); returns its index.
-    pub(crate) fn push_site(&mut self, site: &Site, list: Vec<(u32, Time)>) -> usize {
+    pub(crate) fn push_site(&mut self, site: &SupplySite, list: Vec<(u32, Time)>) -> usize {
         let extra = Self::from_lists(self.num_units, self.limit, std::slice::from_ref(site), vec![list]);
         self.units.extend_from_slice(&extra.units);
         self.times.extend_from_slice(&extra.times);
@@ -184,7 +189,7 @@ impl Pairs {
     }
 }
 
-fn check_sites(sites: &[Site], num_units: usize, num_nodes: usize) -> Result<()> {
+fn check_sites(sites: &[SupplySite], num_units: usize, num_nodes: usize) -> Result<()> {
     for (j, s) in sites.iter().enumerate() {
         if s.node as usize >= num_nodes {
             return Err(Error::Invalid(format!(
@@ -250,31 +255,39 @@ fn node_index(num_nodes: usize, nodes: &[NodeId]) -> (Vec<u32>, Vec<u32>) {
     (offsets, items)
 }
 
-/// One bounded search per distinct site node on the backward graph.
-fn from_supply(
-    graph: &RoadGraph,
-    unit_nodes: &[NodeId],
-    sites: &[Site],
-    limit: Time,
-) -> Vec<Vec<(u32, Time)>> {
-    let n = graph.num_nodes();
-    let (unit_off, unit_items) = node_index(n, unit_nodes);
-    let (distinct, off, items) = group_by_node(sites.iter().map(|s| s.node));
-    let bwd = graph.backward();
-    let per_node: Vec<Vec<(u32, Time)>> = distinct
+/// One bounded search within `limit` on `csr` from each node of `sources`
+/// (in parallel, one workspace per worker), listing for each search the
+/// `(k, time)` of every item `k` of `items_at` (item `k` sits on node
+/// `items_at[k]`) whose node it reaches.
+fn reach_from_each(csr: &Csr, sources: &[NodeId], items_at: &[NodeId], limit: Time) -> Vec<Vec<(u32, Time)>> {
+    let n = csr.num_nodes();
+    let (item_off, item_ids) = node_index(n, items_at);
+    sources
         .par_iter()
         .map_init(
             || BoundedSearch::new(n),
             |ws, &v| {
                 let mut list = Vec::new();
-                for &(w, t) in ws.run(bwd, &[(v, 0)], limit) {
-                    let r = unit_off[w as usize] as usize..unit_off[w as usize + 1] as usize;
-                    list.extend(unit_items[r].iter().map(|&k| (k, t)));
+                for &(w, t) in ws.run(csr, &[(v, 0)], limit) {
+                    let r = item_off[w as usize] as usize..item_off[w as usize + 1] as usize;
+                    list.extend(item_ids[r].iter().map(|&k| (k, t)));
                 }
                 list
             },
         )
-        .collect();
+        .collect()
+}
+
+/// One bounded search per distinct site node on the backward graph.
+fn from_supply(
+    graph: &RoadGraph,
+    unit_nodes: &[NodeId],
+    sites: &[SupplySite],
+    limit: Time,
+) -> Vec<Vec<(u32, Time)>> {
+    let (distinct, off, items) = group_by_node(sites.iter().map(|s| s.node));
+    // (unit, time) reaching each distinct site node
+    let per_node = reach_from_each(graph.backward(), &distinct, unit_nodes, limit);
     let mut lists = vec![Vec::new(); sites.len()];
     for (g, list) in per_node.into_iter().enumerate() {
         let members = &items[off[g]..off[g + 1]];
@@ -291,29 +304,13 @@ fn from_supply(
 fn from_demand(
     graph: &RoadGraph,
     unit_nodes: &[NodeId],
-    sites: &[Site],
+    sites: &[SupplySite],
     limit: Time,
 ) -> Vec<Vec<(u32, Time)>> {
-    let n = graph.num_nodes();
     let site_nodes: Vec<NodeId> = sites.iter().map(|s| s.node).collect();
-    let (site_off, site_items) = node_index(n, &site_nodes);
     let (distinct, off, items) = group_by_node(unit_nodes.iter().copied());
-    let fwd = graph.forward();
     // (site, time) reached from each distinct demand node
-    let per_node: Vec<Vec<(u32, Time)>> = distinct
-        .par_iter()
-        .map_init(
-            || BoundedSearch::new(n),
-            |ws, &v| {
-                let mut list = Vec::new();
-                for &(w, t) in ws.run(fwd, &[(v, 0)], limit) {
-                    let r = site_off[w as usize] as usize..site_off[w as usize + 1] as usize;
-                    list.extend(site_items[r].iter().map(|&j| (j, t)));
-                }
-                list
-            },
-        )
-        .collect();
+    let per_node = reach_from_each(graph.forward(), &distinct, &site_nodes, limit);
     let mut lists = vec![Vec::new(); sites.len()];
     for (g, list) in per_node.iter().enumerate() {
         for &k in &items[off[g]..off[g + 1]] {

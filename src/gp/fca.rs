@@ -28,7 +28,7 @@
 
 use rayon::prelude::*;
 
-use super::catchment::{Pairs, Site};
+use super::catchment::{Pairs, SupplySite};
 use super::decay::Decay;
 use crate::error::{Error, Result};
 use crate::graph::RoadGraph;
@@ -111,9 +111,9 @@ fn check_inputs(pairs: &Pairs, population: &[f64], supply: &[f64], decay: &Decay
 ///
 /// # Examples
 /// ```
-/// use medaccess::gp::{two_step, Decay, Pairs, Site};
+/// use medaccess::gp::{two_step, Decay, Pairs, SupplySite};
 /// // two communes of 1,000 and 3,000 people, one GP reachable by both
-/// let site = Site { node: 0, home: Some(0), supply: 1.0 };
+/// let site = SupplySite { node: 0, home: Some(0), supply: 1.0 };
 /// let pairs = Pairs::from_fn(2, &[site], 12_000, |_, _| 0).unwrap();
 /// let fca = two_step(&pairs, &[1000.0, 3000.0], &[1.0], &Decay::drees()).unwrap();
 /// assert_eq!(fca.accessibility, vec![1.0 / 4000.0; 2]);
@@ -203,7 +203,7 @@ pub fn supply_within(pairs: &Pairs, supply: &[f64], thresholds: &[Time]) -> Resu
 ///
 /// # Errors
 /// A node outside the graph.
-pub fn nearest_supply(graph: &RoadGraph, unit_nodes: &[NodeId], sites: &[Site]) -> Result<Vec<Label>> {
+pub fn nearest_supply(graph: &RoadGraph, unit_nodes: &[NodeId], sites: &[SupplySite]) -> Result<Vec<Label>> {
     let n = graph.num_nodes();
     if let Some(&v) = unit_nodes.iter().find(|&&v| v as usize >= n) {
         return Err(Error::Invalid(format!(
@@ -257,7 +257,7 @@ pub struct GpModel<'g> {
     graph: &'g RoadGraph,
     unit_nodes: Vec<NodeId>,
     population: Vec<f64>,
-    sites: Vec<Site>,
+    sites: Vec<SupplySite>,
     decay: Decay,
     pairs: Pairs,
     fca: Fca,
@@ -271,7 +271,7 @@ impl<'g> GpModel<'g> {
         graph: &'g RoadGraph,
         unit_nodes: Vec<NodeId>,
         population: Vec<f64>,
-        sites: Vec<Site>,
+        sites: Vec<SupplySite>,
         decay: Decay,
         collect_limit: Time,
     ) -> Result<Self> {
@@ -304,7 +304,7 @@ impl<'g> GpModel<'g> {
         &self.fca
     }
 
-    pub fn sites(&self) -> &[Site] {
+    pub fn sites(&self) -> &[SupplySite] {
         &self.sites
     }
 
@@ -328,7 +328,7 @@ impl<'g> GpModel<'g> {
     ///
     /// # Errors
     /// An unknown unit, a non-finite delta, removing more than the unit has.
-    pub fn sites_after(&self, changes: &[SupplyChange]) -> Result<Vec<Site>> {
+    pub fn sites_after(&self, changes: &[SupplyChange]) -> Result<Vec<SupplySite>> {
         let mut sites = self.sites.clone();
         for c in changes {
             let node = *self.unit_nodes.get(c.unit as usize).ok_or_else(|| {
@@ -346,7 +346,7 @@ impl<'g> GpModel<'g> {
             }
             match sites.iter().position(|s| s.home == Some(c.unit)) {
                 Some(j) => sites[j].supply += c.delta,
-                None => sites.push(Site {
+                None => sites.push(SupplySite {
                     node,
                     home: Some(c.unit),
                     supply: c.delta,
@@ -385,10 +385,10 @@ impl<'g> GpModel<'g> {
     /// # Examples
     /// ```
     /// use medaccess::graph::{Edge, RoadGraph};
-    /// use medaccess::gp::{Decay, GpModel, Site, SupplyChange};
+    /// use medaccess::gp::{Decay, GpModel, SupplySite, SupplyChange};
     /// // two communes 5 minutes apart (3000 ds), 100 people each
     /// let g = RoadGraph::from_edges(2, &[Edge::new(0, 1, 3000), Edge::new(1, 0, 3000)]).unwrap();
-    /// let site = Site { node: 0, home: Some(0), supply: 2.0 };
+    /// let site = SupplySite { node: 0, home: Some(0), supply: 2.0 };
     /// let m = GpModel::new(&g, vec![0, 1], vec![100.0, 100.0], vec![site], Decay::drees(), 0).unwrap();
     /// assert_eq!(m.fca().accessibility, vec![0.01, 0.01]);
     /// // two more GPs in commune 1: a new site reaching both communes

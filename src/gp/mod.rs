@@ -13,12 +13,12 @@
 //! # Examples
 //! ```
 //! use medaccess::graph::{Edge, RoadGraph};
-//! use medaccess::gp::{Decay, GpModel, Site};
+//! use medaccess::gp::{Decay, GpModel, SupplySite};
 //! use medaccess::units::minutes;
 //! // commune 0 (1,000 people, 2 GPs) --12 min-- commune 1 (1,000 people)
 //! let t = minutes(12.0);
 //! let g = RoadGraph::from_edges(2, &[Edge::new(0, 1, t), Edge::new(1, 0, t)]).unwrap();
-//! let sites = vec![Site { node: 0, home: Some(0), supply: 2.0 }];
+//! let sites = vec![SupplySite { node: 0, home: Some(0), supply: 2.0 }];
 //! let m = GpModel::new(&g, vec![0, 1], vec![1000.0, 1000.0], sites, Decay::drees(), minutes(30.0)).unwrap();
 //! // step 1: R = 2 / (1·1000 + 2/3·1000) = 0.0012; step 2: A0 = R, A1 = 2/3 R
 //! let a = &m.fca().accessibility;
@@ -36,7 +36,7 @@ pub use apl::{
     AplRow, Comparison, DREES_UNDER_SERVED, Disagreement, average_ranks, compare, matched_threshold,
     read_apl, same_side_share, spearman,
 };
-pub use catchment::{Direction, Pairs, Site};
+pub use catchment::{Direction, Pairs, SupplySite};
 pub use decay::MAX_CATCHMENT_MIN;
 pub use decay::{Decay, Step};
 pub use fca::{Fca, GpModel, PER_100K, SupplyChange, nearest_supply, supply_within, two_step, under_served};
@@ -50,7 +50,7 @@ use std::collections::BTreeMap;
 
 use crate::units::NodeId;
 
-/// Places per-commune supply on demand units: one [`Site`] per commune with
+/// Places per-commune supply on demand units: one [`SupplySite`] per commune with
 /// supply > 0, on that commune's node, with the commune as its `home`
 /// (travel inside a commune counts as zero). `codes[k]` and `nodes[k]` are
 /// unit `k`'s INSEE code and node. Sites come in unit order.
@@ -62,7 +62,7 @@ pub fn sites_from_communes(
     supply: &BTreeMap<String, f64>,
     codes: &[String],
     nodes: &[NodeId],
-) -> (Vec<Site>, Vec<(String, f64)>) {
+) -> (Vec<SupplySite>, Vec<(String, f64)>) {
     let mut sites = Vec::new();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (k, c) in codes.iter().enumerate() {
@@ -75,7 +75,7 @@ pub fn sites_from_communes(
         if let Some(&s) = supply.get(c)
             && s > 0.0
         {
-            sites.push(Site {
+            sites.push(SupplySite {
                 node,
                 home: Some(k as u32),
                 supply: s,

@@ -156,7 +156,7 @@ fn csv_field(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gp::{Decay, Site};
+    use crate::gp::{Decay, SupplySite};
     use crate::graph::{Edge, RoadGraph};
     use crate::units::minutes;
 
@@ -165,7 +165,7 @@ mod tests {
         // 0 (2 GPs, 1000 people) --12 min-- 1 (1000 people)    2 (isolated, 10 people)
         let t = minutes(12.0);
         let g = RoadGraph::from_edges(3, &[Edge::new(0, 1, t), Edge::new(1, 0, t)]).unwrap();
-        let sites = vec![Site {
+        let sites = vec![SupplySite {
             node: 0,
             home: Some(0),
             supply: 2.0,

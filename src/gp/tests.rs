@@ -36,7 +36,7 @@ fn assert_close(got: &[f64], want: &[f64]) {
 ///    | 2 min one-way D -> A (back from A to D: 25 min, around)
 ///    D (400)
 /// ```
-fn hand_graph() -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<Site>) {
+fn hand_graph() -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<SupplySite>) {
     let (a, b, c, d) = (0, 1, 2, 3);
     let mut edges = Vec::new();
     edges.extend(both_ways(a, b, minutes(8.0)));
@@ -45,12 +45,12 @@ fn hand_graph() -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<Site>) {
     edges.push(Edge::new(a, d, minutes(25.0)));
     let g = RoadGraph::from_edges(4, &edges).unwrap();
     let sites = vec![
-        Site {
+        SupplySite {
             node: a,
             home: Some(0),
             supply: 3.0,
         },
-        Site {
+        SupplySite {
             node: c,
             home: Some(2),
             supply: 1.0,
@@ -153,7 +153,7 @@ fn travel_inside_a_commune_is_zero() {
     e.extend(both_ways(0, 1, minutes(4.0)));
     e.extend(both_ways(1, 2, minutes(4.0)));
     let g = RoadGraph::from_edges(3, &e).unwrap();
-    let sites = [Site {
+    let sites = [SupplySite {
         node: 1,
         home: Some(0),
         supply: 1.0,
@@ -168,7 +168,7 @@ fn travel_inside_a_commune_is_zero() {
 /// A random graph with small weights, ties, parallel arcs, one-ways and
 /// an unreachable part; demand units and sites on random nodes (shared
 /// nodes, homes, zero populations and supplies included).
-fn random_case(rng: &mut ChaCha8Rng) -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<Site>) {
+fn random_case(rng: &mut ChaCha8Rng) -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<SupplySite>) {
     let n = rng.random_range(1..40usize);
     let m = rng.random_range(0..4 * n);
     let cut = if rng.random_bool(0.3) {
@@ -209,7 +209,7 @@ fn random_case(rng: &mut ChaCha8Rng) -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<S
     let sites = (0..num_sites)
         .map(|_| {
             let home = rng.random_bool(0.5).then(|| rng.random_range(0..units) as u32);
-            Site {
+            SupplySite {
                 node: match home {
                     Some(h) if rng.random_bool(0.7) => nodes[h as usize],
                     _ => rng.random_range(0..n) as NodeId,
@@ -228,7 +228,7 @@ fn random_case(rng: &mut ChaCha8Rng) -> (RoadGraph, Vec<NodeId>, Vec<f64>, Vec<S
 
 /// All-pairs patient -> site times by one-to-all on the backward graph,
 /// with the home rule.
-fn oracle_times(g: &RoadGraph, nodes: &[NodeId], sites: &[Site]) -> Vec<Vec<Time>> {
+fn oracle_times(g: &RoadGraph, nodes: &[NodeId], sites: &[SupplySite]) -> Vec<Vec<Time>> {
     sites
         .iter()
         .map(|s| {
@@ -276,10 +276,10 @@ fn supply_is_conserved_on_synthetic_graphs() {
     let pop: Vec<f64> = (0..n)
         .map(|_| rng.random_range(50.0..3000.0f64).round())
         .collect();
-    let mut sites: Vec<Site> = (0..60)
+    let mut sites: Vec<SupplySite> = (0..60)
         .map(|_| {
             let k = rng.random_range(0..n) as u32;
-            Site {
+            SupplySite {
                 node: k,
                 home: Some(k),
                 supply: rng.random_range(1..40) as f64,
@@ -336,9 +336,9 @@ fn identical_results_with_one_and_two_threads() {
     let n = syn.graph.num_nodes() as NodeId;
     let nodes: Vec<NodeId> = (0..n).step_by(2).collect();
     let pop: Vec<f64> = nodes.iter().map(|&v| (v % 997) as f64 + 10.0).collect();
-    let sites: Vec<Site> = (0..n)
+    let sites: Vec<SupplySite> = (0..n)
         .step_by(37)
-        .map(|v| Site {
+        .map(|v| SupplySite {
             node: v,
             home: (v % 2 == 0).then_some(v / 2),
             supply: (v % 7 + 1) as f64,
@@ -466,13 +466,13 @@ fn scenario_rejects_impossible_changes() {
 #[test]
 fn bad_inputs_are_errors_not_panics() {
     let (g, nodes, pop, sites) = hand_graph();
-    let far = Site {
+    let far = SupplySite {
         node: 99,
         home: None,
         supply: 1.0,
     };
     assert!(Pairs::collect(&g, &nodes, &[far], 10, Direction::FromSupply).is_err());
-    let homeless = Site {
+    let homeless = SupplySite {
         node: 0,
         home: Some(9),
         supply: 1.0,

@@ -77,8 +77,14 @@ fn geometry_json(g: &Geometry) -> String {
 /// Polygons are written with exterior rings counter-clockwise and holes
 /// clockwise, as RFC 7946 asks.
 pub fn write_geojson(path: &Path, name: &str, features: &[Feature]) -> Result<()> {
+    atomic_write(path, |w| geojson_into(w, path, name, features))
+}
+
+/// The FeatureCollection of [`write_geojson`] into `w` (`path` names the
+/// file in errors).
+pub(super) fn geojson_into(w: &mut impl Write, path: &Path, name: &str, features: &[Feature]) -> Result<()> {
     use geo::orient::{Direction, Orient};
-    atomic_write(path, |w| {
+    {
         let io = |e| Error::io(path, e);
         writeln!(
             w,
@@ -110,7 +116,7 @@ pub fn write_geojson(path: &Path, name: &str, features: &[Feature]) -> Result<()
             .map_err(io)?;
         }
         writeln!(w, "]}}").map_err(io)
-    })
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,16 @@
 //! Writers for what users open: GeoJSON (RFC 7946, WGS84 lon/lat, typed
 //! properties, read as-is by QGIS and GDAL), CSV, and QGIS style files.
-//! Every file is written atomically.
+//! A run describes its outputs as [`Layer`]s and [`Document`]s and writes
+//! them with [`write_run`], all together or not at all.
 
 mod csv_out;
 mod geojson_out;
+mod layer;
 mod qml;
 
 pub use csv_out::write_csv;
 pub use geojson_out::{Feature, Geometry, write_geojson};
+pub use layer::{Document, Layer, Style, write_run};
 pub use qml::{ColorRamp, write_qml};
 
 /// A typed property value. Integers stay integers and reals stay reals

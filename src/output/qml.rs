@@ -36,6 +36,11 @@ impl ColorRamp {
 /// per `(lower, upper, label)`. Place it beside the GeoJSON with the same
 /// stem and QGIS applies it when the layer is opened.
 pub fn write_qml(path: &Path, field: &str, classes: &[(f64, f64, String)], polygons: bool) -> Result<()> {
+    atomic_write_bytes(path, qml_text(field, classes, polygons).as_bytes())
+}
+
+/// The QGIS style of [`write_qml`] as text.
+pub(super) fn qml_text(field: &str, classes: &[(f64, f64, String)], polygons: bool) -> String {
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -74,7 +79,7 @@ pub fn write_qml(path: &Path, field: &str, classes: &[(f64, f64, String)], polyg
         }
     }
     x.push_str("    </symbols>\n  </renderer-v2>\n</qgis>\n");
-    atomic_write_bytes(path, x.as_bytes())
+    x
 }
 
 #[cfg(test)]

@@ -78,7 +78,8 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::access::{Place, Site, is_beyond, nearest_sites};
+    use crate::access::{is_beyond, nearest_sites};
+    use crate::places::{Place, Site};
 
     /// Naive: close each facility, rerun, compare.
     #[test]

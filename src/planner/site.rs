@@ -2,8 +2,9 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use crate::access::{Entries, PlaceAccess, is_beyond};
+use crate::access::{PlaceAccess, is_beyond};
 use crate::graph::RoadGraph;
+use crate::places::Entries;
 use crate::route::BoundedSearch;
 use crate::units::{Time, UNREACHABLE};
 
@@ -137,7 +138,8 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::access::{Place, Site, nearest_sites};
+    use crate::access::nearest_sites;
+    use crate::places::{Place, Site};
 
     fn brute_best(cover: &[Vec<usize>], pop: &[u64], unc: &[bool], k: usize) -> u64 {
         let n = cover.len();

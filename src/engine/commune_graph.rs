@@ -1,0 +1,142 @@
+//! The commune-graph engine: drive times estimated between neighbouring
+//! communes (see [`crate::communes::graph`]).
+
+use std::collections::HashMap;
+
+use geo::MultiPolygon;
+
+use super::{Engine, EngineInfo, EngineKind, Entered, Parameter};
+use crate::communes::{CommuneGraph, Communes, FacilityLocator};
+use crate::error::Result;
+use crate::facilities::Facility;
+use crate::graph::RoadGraph;
+use crate::places::{Place, Site};
+use crate::units::NodeId;
+
+/// The commune graph as an engine: a commune enters at its own node, a
+/// facility at its own commune (as its record says), else at the commune
+/// that holds it ([`FacilityLocator::entry_in`]).
+pub struct CommuneGraphEngine {
+    pub graph: CommuneGraph,
+    locator: FacilityLocator,
+}
+
+impl CommuneGraphEngine {
+    /// Wraps a commune graph; `polygons` (a commune table with outlines)
+    /// lets facilities of unknown commune enter the commune that contains
+    /// them rather than the nearest origin. Runs that must not depend on
+    /// which outlines were loaded pass `None`.
+    pub fn new(graph: CommuneGraph, polygons: Option<&Communes>) -> Self {
+        let locator = FacilityLocator::new(&graph, polygons);
+        CommuneGraphEngine { graph, locator }
+    }
+
+    /// Same as [`CommuneGraphEngine::new`] with the outlines by INSEE code.
+    pub fn with_outlines(graph: CommuneGraph, outlines: &HashMap<String, MultiPolygon<f64>>) -> Self {
+        let by_node = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(v, n)| Some((v as NodeId, outlines.get(&n.insee)?)));
+        let locator = FacilityLocator::with_outlines(&graph, by_node);
+        CommuneGraphEngine { graph, locator }
+    }
+}
+
+impl Engine for CommuneGraphEngine {
+    fn name(&self) -> &'static str {
+        crate::communes::graph::ENGINE
+    }
+
+    fn describe(&self) -> String {
+        let p = &self.graph.profile;
+        format!(
+            "engine=commune-estimate ({} communes, {} links: neighbours at great-circle × {} / {} km/h + {} s, \
+             towns of {}+ inhabitants at × {} / {} km/h + {} s, towns of {}+ at × {} / {} km/h; \
+             an estimate, see docs/commune-engine.md)",
+            self.graph.nodes.len(),
+            self.graph.num_edges(),
+            p.detour,
+            p.speed_kmh,
+            p.hop_s,
+            p.backbone_min_pop,
+            p.backbone_detour,
+            p.backbone_speed_kmh,
+            p.backbone_s,
+            p.fast_min_pop,
+            p.fast_detour,
+            p.fast_speed_kmh
+        )
+    }
+
+    fn info(&self) -> EngineInfo {
+        let p = &self.graph.profile;
+        EngineInfo {
+            kind: EngineKind::CommuneEstimate,
+            parameters: vec![
+                Parameter::new("neighbour links: detour factor", p.detour, ""),
+                Parameter::new("neighbour links: speed", p.speed_kmh, "km/h"),
+                Parameter::new("neighbour links: per commune crossed", p.hop_s, "s"),
+                Parameter::new(
+                    "town links: from population",
+                    p.backbone_min_pop as f64,
+                    "inhabitants",
+                ),
+                Parameter::new("town links: detour factor", p.backbone_detour, ""),
+                Parameter::new("town links: speed", p.backbone_speed_kmh, "km/h"),
+                Parameter::new("town links: per link", p.backbone_s, "s"),
+                Parameter::new(
+                    "fast links: from population",
+                    p.fast_min_pop as f64,
+                    "inhabitants",
+                ),
+                Parameter::new("fast links: detour factor", p.fast_detour, ""),
+                Parameter::new("fast links: speed", p.fast_speed_kmh, "km/h"),
+            ],
+            calibration: "Calibrated on Corsica's OpenStreetMap road network (docs/commune-engine.md)."
+                .into(),
+        }
+    }
+
+    fn graph(&self) -> &RoadGraph {
+        &self.graph.graph
+    }
+
+    fn enter_places(&self, places: &[&Place]) -> Result<Entered<Place>> {
+        Ok(Entered {
+            items: places
+                .iter()
+                .map(|&p| Place {
+                    entries: self
+                        .graph
+                        .node_of(&p.id)
+                        .map(|v| vec![(v, 0)])
+                        .unwrap_or_default(),
+                    ..p.clone()
+                })
+                .collect(),
+            snap_m: vec![None; places.len()],
+            far: Vec::new(),
+        })
+    }
+
+    fn enter_sites(&self, facilities: &[Facility], deps: &[String]) -> Result<Entered<Site>> {
+        Ok(Entered {
+            items: facilities
+                .iter()
+                .zip(deps)
+                .map(|(f, d)| {
+                    let own = f.commune.as_deref().and_then(|c| self.graph.node_of(c));
+                    let entries = self
+                        .locator
+                        .entry_in(own, (f.lon_lat[0], f.lon_lat[1]))
+                        .map(|x| vec![(x.node, x.time)])
+                        .unwrap_or_default();
+                    Site::new(f, d, entries)
+                })
+                .collect(),
+            snap_m: vec![None; facilities.len()],
+            far: Vec::new(),
+        })
+    }
+}

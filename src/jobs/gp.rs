@@ -1,0 +1,473 @@
+//! GP access: minutes to the nearest GP, GPs within 10/20/30 minutes, and
+//! the two-step floating catchment (2SFCA) of the DREES APL for every
+//! commune in scope.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use super::{Context, Progress, seconds_since};
+use crate::access::{Bands, PlaceAccess, Summary, summarize};
+use crate::engine::EngineInfo;
+use crate::error::{Error, Result};
+use crate::facilities::FacilitySet;
+use crate::gp::{
+    Decay, GpModel, GpTable, PER_100K, SupplyChange, SupplySite, read_demand_weights, sites_from_communes,
+    weighted_population,
+};
+use crate::output::{Feature, Geometry, Layer, Record, Style, Value};
+use crate::places::{Place, Site};
+use crate::report::{Facilities, Lang, Methods, Report, Snapshot};
+use crate::route::Label;
+use crate::units::{NodeId, minutes};
+
+/// GP access over the whole country (GPs across a département border
+/// count), reported for the communes in scope.
+#[derive(Debug, Clone)]
+pub struct GpRequest {
+    /// GPs, one facility per commune with its count as capacity
+    /// ([`super::FacilitySource::Bpe`] or
+    /// [`super::FacilitySource::Practitioners`]).
+    pub supply: FacilitySet,
+    pub decay: Decay,
+    /// The decay as the user wrote it (`drees`, `gaussian:20`…), for titles.
+    pub decay_name: String,
+    /// Count GPs within these minutes.
+    pub within: Vec<f64>,
+    /// Consultations per GP and year, to express the value as DREES does.
+    pub consultations_per_gp: f64,
+    /// Under-served below this many consultations per inhabitant per year.
+    pub under_served: f64,
+    /// GPs added (positive) or removed (negative) per commune (INSEE code):
+    /// the change of the 2SFCA value of every commune, exactly.
+    pub changes: Vec<(String, f64)>,
+    /// Age-standardised demand: a weight per commune multiplying its
+    /// population (CSV and its weight column).
+    pub demand_weights: Option<(PathBuf, String)>,
+}
+
+/// GP access of every commune in scope.
+#[derive(Debug, Clone)]
+pub struct GpResult {
+    pub scope: crate::communes::Scope,
+    /// What was asked (supply, decay, thresholds, changes).
+    pub request: GpRequest,
+    /// The communes in scope, entered into the graph.
+    pub places: Vec<Place>,
+    pub shapes: Vec<Geometry>,
+    /// Per commune in scope, its demand unit (index into `table.rows`),
+    /// `None` when it does not enter the graph.
+    pub unit_of: Vec<Option<usize>>,
+    /// Every demand unit's access (units are the communes of France that
+    /// enter the graph).
+    pub table: GpTable,
+    /// The communes of the units, `(INSEE code, name, département, town hall)`.
+    pub units: Vec<(String, String, String, [f64; 2])>,
+    /// The supply sites (one per commune with GPs).
+    pub sites: Vec<SupplySite>,
+    /// With `changes`: the change of the 2SFCA value per unit.
+    pub delta: Option<Vec<f64>>,
+    /// Communes with GPs that are not demand units (merged since the
+    /// supply's vintage, or off the road network), INSEE codes.
+    pub unmatched: Vec<String>,
+    /// Communes without a demand weight (weight 1 kept).
+    pub without_weight: usize,
+    /// What the inputs hold that a user should know (the context's, and a
+    /// road network that misses the scope, run anyway).
+    pub warnings: Vec<String>,
+    pub engine: &'static str,
+    pub engine_info: EngineInfo,
+}
+
+/// Runs the GP job.
+///
+/// # Examples
+/// ```
+/// use medaccess::jobs::{self, Context, Data, FacilitySource, GpRequest, Silent};
+/// use medaccess::Scope;
+///
+/// let ctx = Context::load(&Data::default(), Scope::Departements(vec!["64".into(), "65".into()]), &Silent)?;
+/// let req = GpRequest {
+///     supply: ctx.facilities(&FacilitySource::Bpe { path: None })?,
+///     decay: medaccess::gp::Decay::drees(),
+///     decay_name: "drees".into(),
+///     within: vec![10.0, 20.0, 30.0],
+///     consultations_per_gp: 5400.0,
+///     under_served: 2.5,
+///     changes: vec![],
+///     demand_weights: None,
+/// };
+/// let r = jobs::gp::run(&ctx, &req, &Silent)?;
+/// assert_eq!(r.places.len(), 1014);
+/// assert_eq!(r.summary().under_served_communes, 169);
+/// # Ok::<(), medaccess::Error>(())
+/// ```
+pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<GpResult> {
+    if req
+        .within
+        .iter()
+        .any(|m| !m.is_finite() || *m <= 0.0 || *m > 120.0)
+    {
+        return Err(Error::Invalid(
+            "--within: minutes must be between 0 and 120".into(),
+        ));
+    }
+    let mut sorted = req.within.clone();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Error::Invalid("--within: each number of minutes once".into()));
+    }
+    if !(req.consultations_per_gp.is_finite() && req.consultations_per_gp > 0.0) {
+        return Err(Error::Invalid(
+            "--consultations-per-gp must be a positive number".into(),
+        ));
+    }
+    if !(req.under_served.is_finite() && req.under_served >= 0.0) {
+        return Err(Error::Invalid(
+            "--under-served must be a number of consultations per inhabitant per year".into(),
+        ));
+    }
+    // The whole country is the demand; a commune stands at its first entry
+    // node. Communes that do not enter the graph (off a regional road
+    // network) are left out.
+    let all: Vec<usize> = (0..ctx.places.len()).collect();
+    let entered = ctx.enter_places(&all)?;
+    let mut warnings = ctx.input_warnings.clone();
+    {
+        // the communes in scope must reach a road network
+        let far: Vec<usize> = (0..ctx.in_scope.len())
+            .filter(|&k| entered.far.binary_search(&ctx.in_scope[k]).is_ok())
+            .collect();
+        let scope = crate::engine::Entered {
+            items: ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect(),
+            snap_m: ctx.in_scope.iter().map(|&i| entered.snap_m[i]).collect(),
+            far,
+        };
+        warnings.extend(ctx.engine.check_coverage(&scope, &[])?);
+    }
+    let units: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| !entered.items[i].entries.is_empty())
+        .collect();
+    let codes: Vec<String> = units.iter().map(|&i| ctx.places[i].id.clone()).collect();
+    let nodes: Vec<NodeId> = units.iter().map(|&i| entered.items[i].entries[0].0).collect();
+    let mut population: Vec<f64> = units
+        .iter()
+        .map(|&i| ctx.places[i].population.unwrap_or(0) as f64)
+        .collect();
+    let mut without_weight = 0;
+    if let Some((path, column)) = &req.demand_weights {
+        let weights = read_demand_weights(path, None, column)?;
+        let (weighted, missing) = weighted_population(&codes, &population, &weights);
+        without_weight = missing.len();
+        population = weighted;
+    }
+    let (sites, unmatched) = sites_from_communes(&req.supply.supply_by_commune(), &codes, &nodes);
+    let mut unmatched: Vec<String> = unmatched
+        .into_iter()
+        .map(|u| u.0)
+        .chain(req.supply.unplaced.iter().cloned())
+        .collect();
+    unmatched.sort();
+    let changes: Vec<SupplyChange> = req
+        .changes
+        .iter()
+        .map(|(code, delta)| {
+            let code = code.trim().to_uppercase();
+            let unit = codes
+                .binary_search(&code)
+                .map_err(|_| Error::Invalid(format!("`{code}`: unknown INSEE commune code `{code}`")))?;
+            Ok(SupplyChange {
+                unit: unit as u32,
+                delta: *delta,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let max_within = req.within.iter().cloned().fold(0.0, f64::max);
+    let reach = (req.decay.limit() as f64 / 600.0).max(max_within);
+    let t0 = std::time::Instant::now();
+    let model = GpModel::new(
+        ctx.engine.graph(),
+        nodes,
+        population,
+        sites,
+        req.decay.clone(),
+        minutes(reach),
+    )?;
+    let thresholds: Vec<_> = req.within.iter().map(|&m| minutes(m)).collect();
+    let under = req.under_served / req.consultations_per_gp * PER_100K;
+    let table = GpTable::new(&model, &thresholds, PER_100K, under)?;
+    progress.timing("2SFCA", seconds_since(t0));
+    let delta = if changes.is_empty() {
+        None
+    } else {
+        Some(model.scenario(&changes)?)
+    };
+    let unit_of: HashMap<usize, usize> = units.iter().enumerate().map(|(u, &i)| (i, u)).collect();
+    let places: Vec<Place> = ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect();
+    Ok(GpResult {
+        scope: ctx.scope.clone(),
+        request: req.clone(),
+        shapes: places.iter().map(|p| ctx.geometry(p)).collect(),
+        places,
+        unit_of: ctx.in_scope.iter().map(|i| unit_of.get(i).copied()).collect(),
+        table,
+        units: units
+            .iter()
+            .map(|&i| {
+                let p = &ctx.places[i];
+                (p.id.clone(), p.name.clone(), p.dep.clone(), p.origin)
+            })
+            .collect(),
+        sites: model.sites().to_vec(),
+        delta,
+        unmatched,
+        without_weight,
+        warnings,
+        engine: ctx.engine.name(),
+        engine_info: ctx.engine.info(),
+    })
+}
+
+/// What the terminal summary of a GP run says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpSummary {
+    pub communes: usize,
+    pub population: u64,
+    pub under_served_communes: usize,
+    pub under_served_population: u64,
+    /// Population more than 30 minutes from a GP (or with none reachable).
+    pub beyond_30_population: u64,
+    /// Per département: (population, under-served population).
+    pub by_dep: BTreeMap<String, (u64, u64)>,
+    /// Units whose value changed, by decreasing change: (unit, change per
+    /// 100,000).
+    pub changed: Vec<(usize, f64)>,
+}
+
+impl GpResult {
+    /// The access of commune `i` in scope, when it is a demand unit.
+    fn row(&self, i: usize) -> Option<(usize, &crate::gp::GpRow)> {
+        self.unit_of[i].map(|u| (u, &self.table.rows[u]))
+    }
+
+    /// The totals printed after a run.
+    pub fn summary(&self) -> GpSummary {
+        let under = |i: usize| self.row(i).is_some_and(|r| r.1.under_served);
+        let pop = |i: usize| self.places[i].population.unwrap_or(0);
+        let n = self.places.len();
+        let mut by_dep: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        for i in 0..n {
+            let e = by_dep.entry(self.places[i].dep.clone()).or_default();
+            e.0 += pop(i);
+            if under(i) {
+                e.1 += pop(i);
+            }
+        }
+        let changed = self
+            .delta
+            .as_ref()
+            .map(|d| {
+                let mut c: Vec<usize> = (0..d.len()).filter(|&i| d[i].abs() > 1e-12).collect();
+                c.sort_by(|&x, &y| d[y].abs().total_cmp(&d[x].abs()).then(x.cmp(&y)));
+                c.into_iter().map(|u| (u, d[u] * PER_100K)).collect()
+            })
+            .unwrap_or_default();
+        GpSummary {
+            communes: n,
+            population: (0..n).map(pop).sum(),
+            under_served_communes: (0..n).filter(|&i| under(i)).count(),
+            under_served_population: (0..n).filter(|&i| under(i)).map(pop).sum(),
+            beyond_30_population: (0..n)
+                .filter(|&i| {
+                    self.row(i)
+                        .and_then(|r| r.1.nearest_minutes)
+                        .is_none_or(|m| m > 30.0)
+                })
+                .map(pop)
+                .sum(),
+            by_dep,
+            changed,
+        }
+    }
+
+    /// One row per commune in scope.
+    fn record(&self, i: usize) -> Record {
+        let p = &self.places[i];
+        let r = self.row(i);
+        let mut props: Record = vec![
+            ("insee", Value::Str(p.id.clone())),
+            ("name", Value::Str(p.name.clone())),
+            ("dep", Value::Str(p.dep.clone())),
+            ("population", Value::opt_int(p.population.map(|p| p as i64))),
+            (
+                "nearest_gp_min",
+                Value::real(r.and_then(|r| r.1.nearest_minutes), 2),
+            ),
+        ];
+        for (k, &m) in self.request.within.iter().enumerate() {
+            props.push((within_name(m), Value::real(r.map(|r| r.1.within[k]), 2)));
+        }
+        props.extend([
+            ("gp_per_100k", Value::real(r.map(|r| r.1.accessibility), 2)),
+            (
+                "apl_consultations",
+                Value::real(
+                    r.map(|r| r.1.accessibility / PER_100K * self.request.consultations_per_gp),
+                    2,
+                ),
+            ),
+            ("under_served", Value::Bool(r.is_some_and(|r| r.1.under_served))),
+        ]);
+        if let Some(d) = &self.delta {
+            props.push(("delta_gp_per_100k", Value::real(r.map(|r| d[r.0] * PER_100K), 3)));
+        }
+        props.push(("engine", Value::Str(self.engine.to_string())));
+        props
+    }
+
+    /// `<stem>` (GeoJSON + CSV + style on the APL-style value).
+    pub fn layers(&self, stem: &str) -> Vec<Layer> {
+        let feats: Vec<Feature> = (0..self.places.len())
+            .map(|i| Feature {
+                geometry: self.shapes[i].clone(),
+                properties: self.record(i),
+            })
+            .collect();
+        let classes: Vec<(f64, f64, String)> = [(0.0, 1.5), (1.5, 2.5), (2.5, 3.5), (3.5, 4.5), (4.5, 100.0)]
+            .iter()
+            .rev()
+            .map(|&(lo, hi)| (lo, hi, format!("{lo}–{hi} consultations/inhabitant/year")))
+            .collect();
+        let layer = Layer::geojson(stem, feats).with_csv();
+        let polygons = layer.has_polygons();
+        vec![layer.styled(Style {
+            field: "apl_consultations",
+            classes,
+            polygons,
+        })]
+    }
+
+    /// The supply sites as report sites: GP communes.
+    fn report_sites(&self) -> Vec<Site> {
+        self.sites
+            .iter()
+            .map(|site| {
+                let c = site.home.map(|u| &self.units[u as usize]);
+                Site {
+                    id: c.map_or_else(|| format!("node {}", site.node), |c| c.0.clone()),
+                    name: c.map_or_else(String::new, |c| format!("{} ({} GPs)", c.1, site.supply)),
+                    dep: c.map_or_else(String::new, |c| c.2.clone()),
+                    position: c.map_or([0.0, 0.0], |c| c.3),
+                    position_source: "commune-town-hall".into(),
+                    entries: vec![(site.node, 0)],
+                }
+            })
+            .collect()
+    }
+
+    /// The report's view of the run: minutes to the nearest GP as the
+    /// nearest facility, the GP kind's bands and threshold.
+    pub fn report_data(&self) -> GpReportData {
+        let sites = self.report_sites();
+        let access: Vec<PlaceAccess> = (0..self.places.len())
+            .map(|i| {
+                let first = self
+                    .row(i)
+                    .and_then(|(_, r)| {
+                        Some(Label {
+                            time: minutes(r.nearest_minutes?),
+                            source: r.nearest_site?,
+                        })
+                    })
+                    .unwrap_or(Label::NONE);
+                PlaceAccess {
+                    first,
+                    second: Label::NONE,
+                }
+            })
+            .collect();
+        let d = self.request.supply.kind.defaults();
+        let bands = Bands {
+            breaks: d.bands.to_vec(),
+        };
+        let summary = summarize(&self.places, &access, &sites, &bands, d.threshold_min, 10);
+        GpReportData {
+            sites,
+            access,
+            bands,
+            threshold: d.threshold_min,
+            summary,
+        }
+    }
+
+    /// The HTML report, from [`GpResult::report_data`].
+    pub fn report<'a>(&'a self, data: &'a GpReportData, lang: Lang, command: &str) -> Report<'a> {
+        let s = self.summary();
+        Report {
+            lang,
+            title: String::new(),
+            scope: self.scope.title(),
+            run: Snapshot {
+                places: &self.places,
+                shapes: &self.shapes,
+                sites: &data.sites,
+                access: &data.access,
+                bands: &data.bands,
+                summary: &data.summary,
+            },
+            scenario: None,
+            closures: None,
+            history: None,
+            methods: Methods {
+                engine: self.engine_info.kind.clone(),
+                profile: self.engine_info.parameters.clone(),
+                calibration: self.engine_info.calibration.clone(),
+                facilities: Facilities {
+                    kind: self.request.supply.kind,
+                    source: self.request.supply.source.clone(),
+                },
+                // GPs (head count), not the communes that have some
+                facility_count: self.sites.iter().map(|s| s.supply).sum::<f64>().round() as usize,
+                population_year: 2017,
+                threshold_minutes: data.threshold,
+                band_breaks: data.bands.breaks.clone(),
+                sources: vec![],
+                command: command.to_string(),
+                notes: vec![format!(
+                    "2SFCA ({}) per commune in the GeoJSON/CSV: {} communes under-served (below {} consultations per inhabitant per year at {} per GP).",
+                    self.request.decay_name,
+                    s.under_served_communes,
+                    self.request.under_served,
+                    self.request.consultations_per_gp
+                )],
+            },
+        }
+    }
+}
+
+/// What the GP report maps, owned (the report borrows it).
+#[derive(Debug, Clone)]
+pub struct GpReportData {
+    pub sites: Vec<Site>,
+    pub access: Vec<PlaceAccess>,
+    pub bands: Bands,
+    pub threshold: f64,
+    pub summary: Summary,
+}
+
+/// Column name of the count within `m` minutes (field names are static in
+/// output records; the usual values get fixed names).
+fn within_name(m: f64) -> &'static str {
+    // A run has a handful of these, so leaking the few odd ones is bounded.
+    match m {
+        5.0 => "gp_within_5min",
+        10.0 => "gp_within_10min",
+        15.0 => "gp_within_15min",
+        20.0 => "gp_within_20min",
+        30.0 => "gp_within_30min",
+        45.0 => "gp_within_45min",
+        60.0 => "gp_within_60min",
+        _ => Box::leak(format!("gp_within_{m}min").into_boxed_str()),
+    }
+}
