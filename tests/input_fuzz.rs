@@ -20,8 +20,9 @@ use medaccess::Error;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Cases per reader; 20 readers make 6,000 cases.
-const CASES: u64 = 3000;
+/// Cases per reader: 20 readers make 6,000 cases in the fresh-machine
+/// suite, 60,000 in the full suite (`--features full-suite`).
+const CASES: u64 = if cfg!(feature = "full-suite") { 3000 } else { 300 };
 
 /// No single case may take longer (a hang or a runaway allocation shows).
 const MAX_CASE: Duration = Duration::from_secs(10);

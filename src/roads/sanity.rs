@@ -79,7 +79,7 @@ impl Coverage {
     /// ```
     /// use medaccess::roads::sanity::Coverage;
     /// let mut info = medaccess::roads::NetworkInfo {
-    ///     engine: medaccess::roads::Engine::Osm,
+    ///     engine: medaccess::roads::NetworkSource::Osm,
     ///     source: "corridor.osm.pbf".into(),
     ///     timestamp: None,
     ///     profile: "car-fr".into(),
