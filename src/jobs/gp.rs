@@ -16,7 +16,7 @@ use crate::gp::{
 };
 use crate::output::{Feature, Geometry, Layer, Record, Style, Value};
 use crate::places::{Place, Site};
-use crate::report::{Facilities, Lang, Methods, Report, Snapshot};
+use crate::report::{Facilities, Lang, Methods, Report, Snapshot, production_date};
 use crate::route::Label;
 use crate::units::{NodeId, minutes};
 
@@ -442,6 +442,7 @@ impl GpResult {
                     self.request.consultations_per_gp
                 )],
             },
+            produced: production_date(),
         }
     }
 }

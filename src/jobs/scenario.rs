@@ -244,6 +244,7 @@ impl ScenarioResult {
             access: &self.after.access,
             summary: &self.after.summary,
             changes: &self.changes,
+            facilities: None,
         });
         r
     }
