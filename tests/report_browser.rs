@@ -277,12 +277,15 @@ fn access_report_renders_in_chromium() {
             access: &access,
             bands: &bands,
             summary: &summary,
+            supply: None,
         },
         scenario: None,
         closures: None,
         history: None,
         methods: methods(EngineKind::CommuneEstimate, 2023, sites.len(), Lang::Fr),
         produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
+        value_map: None,
+        notices: vec![],
     };
     let dir = workdir("access");
     let html = dir.join("report-access.html");
@@ -361,6 +364,7 @@ fn scenario_report_in_english_renders_in_chromium() {
             access: &before,
             bands: &bands,
             summary: &before_sum,
+            supply: None,
         },
         scenario: Some(ScenarioView {
             sites: &after_sites,
@@ -381,6 +385,8 @@ fn scenario_report_in_english_renders_in_chromium() {
             Lang::En,
         ),
         produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
+        value_map: None,
+        notices: vec![],
     };
     let dir = workdir("scenario");
     let html = dir.join("report-scenario.html");
@@ -905,13 +911,21 @@ fn region_and_gp_reports() {
     let maps = probe(&html);
     let n = check_labels(&maps[0], "region 75");
     assert!(n >= 10, "region 75: {n} labels");
-    let pages = check_print(&html, 12, &["maternités DREES 2023", "medaccess 0.1.0"]);
+    // named on every page, not "région(s) 75"
+    let pages = check_print(
+        &html,
+        12,
+        &["Nouvelle-Aquitaine", "maternités DREES 2023", "medaccess 0.1.0"],
+    );
     eprintln!("region 75 report: {pages} A4 pages");
     std::fs::remove_dir_all(&dir).unwrap();
 
     let (dir, html) = command_report("gp", &["gp", "--dep", "64,65"]);
     let maps = probe(&html);
+    // the access map, then the 2SFCA map (no markers, no labels)
+    assert_eq!(maps.len(), 2, "GP report: two maps");
     check_labels(&maps[0], "GP 64, 65");
+    assert!(maps[1].labels.is_empty() && maps[1].markers.is_empty());
     let pages = check_print(
         &html,
         12,

@@ -257,6 +257,7 @@ impl AccessResult {
             access: &self.access,
             bands: &self.bands,
             summary: &self.summary,
+            supply: None,
         }
     }
 
@@ -311,6 +312,8 @@ impl AccessResult {
             history: None,
             methods: self.methods(command),
             produced: production_date(),
+            value_map: None,
+            notices: vec![],
         }
     }
 }

@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 mod scenario;
 mod tables;
+mod value_map;
 
 use super::atlas::{Territory, territory_at};
 use super::locale::{Lang, NBSP, NNBSP};
@@ -275,8 +276,35 @@ impl Doc<'_, '_> {
         }
     }
 
+    /// How many facilities of `sites` stand in the départements of the
+    /// report's communes (each site counting for its `supply` when given:
+    /// GPs, not communes with a GP); a national list's length would mean
+    /// nothing to a département's reader.
+    pub(super) fn in_area(&self, sites: &[Site], supply: Option<&[f64]>) -> u64 {
+        let deps: BTreeSet<&str> = self.r.run.places.iter().map(|p| p.dep.as_str()).collect();
+        let total: f64 = sites
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| deps.contains(s.dep.as_str()))
+            .map(|(i, _)| supply.and_then(|w| w.get(i)).copied().unwrap_or(1.0))
+            .sum();
+        total.round() as u64
+    }
+
+    /// "maternités dans le département", "GPs in the 12 départements".
+    pub(super) fn in_area_label(&self) -> String {
+        let what = self.r.methods.facilities.plural(self.lang);
+        let deps: BTreeSet<&str> = self.r.run.places.iter().map(|p| p.dep.as_str()).collect();
+        match (self.lang, deps.len()) {
+            (Lang::Fr, 1) => format!("{what} dans le département"),
+            (Lang::Fr, n) => format!("{what} dans les {n} départements"),
+            (Lang::En, 1) => format!("{what} in the département"),
+            (Lang::En, n) => format!("{what} in the {n} départements"),
+        }
+    }
+
     /// Key figures of `now`; with a scenario, `before` is shown under each.
-    fn kpis(&self, now: (&Summary, usize), before: Option<(&Summary, usize)>) -> Markup {
+    fn kpis(&self, now: (&Summary, u64), before: Option<(&Summary, u64)>) -> Markup {
         let (t, lang) = (self.t, self.lang);
         let thr = self.threshold();
         let near = self.r.methods.facilities.from_nearest(lang);
@@ -315,9 +343,9 @@ impl Doc<'_, '_> {
             ),
             (mean(now.0), t.kpi_mean.into(), before.map(|b| was(mean(b.0)))),
             (
-                lang.int(now.1 as u64),
-                self.r.methods.facilities.plural(lang),
-                before.map(|b| was(lang.int(b.1 as u64))),
+                lang.int(now.1),
+                self.in_area_label(),
+                before.map(|b| was(lang.int(b.1))),
             ),
         ];
         html! {
@@ -497,6 +525,7 @@ pub(crate) fn render(report: &Report) -> Result<String> {
             sites: sc.sites,
             access: sc.access,
             summary: sc.summary,
+            supply: None,
             ..report.run
         },
         None => report.run,
@@ -511,16 +540,23 @@ pub(crate) fn render(report: &Report) -> Result<String> {
         Some(sc) => {
             let run = &report.run;
             (
-                d.kpis((sc.summary, sc.sites.len()), Some((run.summary, run.sites.len()))),
+                d.kpis(
+                    (sc.summary, d.in_area(sc.sites, None)),
+                    Some((run.summary, d.in_area(run.sites, run.supply))),
+                ),
                 d.scenario(sc)?,
             )
         }
         None => (
-            d.kpis((report.run.summary, report.run.sites.len()), None),
+            d.kpis(
+                (report.run.summary, d.in_area(report.run.sites, report.run.supply)),
+                None,
+            ),
             d.main_map()?,
         ),
     };
     let history = report.history.as_ref().map(|h| d.history(h)).transpose()?;
+    let value_map = report.value_map.as_ref().map(|v| d.value_map(v)).transpose()?;
     let doc = html! {
         (DOCTYPE)
         html lang=(report.lang.code()) {
@@ -534,7 +570,11 @@ pub(crate) fn render(report: &Report) -> Result<String> {
                 main {
                     (d.header())
                     (kpis)
+                    @if !report.notices.is_empty() {
+                        section.notices { @for n in &report.notices { p { (n) } } }
+                    }
                     (body)
+                    @if let Some(v) = value_map { (v) }
                     @if let Some(c) = report.closures { (d.closures(c)) }
                     @if let Some(h) = history { (h) }
                     (d.bands_table())
@@ -653,12 +693,15 @@ mod tests {
                 access: &access,
                 bands: &bands,
                 summary: &summary,
+                supply: None,
             },
             scenario: None,
             closures: None,
             history: None,
             methods: methods(),
             produced: day(),
+            value_map: None,
+            notices: vec![],
         };
         let fr = render_report(&report).unwrap();
         assert!(fr.contains("<html lang=\"fr\">"));
@@ -703,12 +746,15 @@ mod tests {
                 access: &access,
                 bands: &bands,
                 summary: &summary,
+                supply: None,
             },
             scenario: None,
             closures: None,
             history: None,
             methods: methods(),
             produced: day(),
+            value_map: None,
+            notices: vec![],
         };
         let e = render_report(&report).unwrap_err().to_string();
         assert!(e.contains("shapes has 2 entries for 3 places"), "{e}");

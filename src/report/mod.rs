@@ -50,6 +50,9 @@ pub struct Snapshot<'a> {
     pub bands: &'a Bands,
     /// `access::summarize` of this state (its `worst` list is shown).
     pub summary: &'a Summary,
+    /// How many facilities each site stands for (the GPs of a GP commune),
+    /// same order as `sites`; `None`: one each.
+    pub supply: Option<&'a [f64]>,
 }
 
 /// The "after" side of a scenario; the "before" side is the report's run.
@@ -66,6 +69,36 @@ pub struct ScenarioView<'a> {
     /// compared); `None` when the scenario only closes or opens sites of
     /// the run's list.
     pub facilities: Option<Facilities>,
+}
+
+/// A second map of the report: one value per place of the run in classes
+/// (the GP report's 2SFCA value, in consultations per inhabitant and year),
+/// drawn with its legend and the communes and population of each class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueMap {
+    /// Section title, in the report's language.
+    pub title: String,
+    /// One or two sentences under the title: what the value is.
+    pub intro: String,
+    /// The legend's heading (`Consultations par habitant et par an`).
+    pub legend: String,
+    /// Unit after a value in a tooltip.
+    pub unit: String,
+    /// Value per place of the run (same order), `None`: no value.
+    pub values: Vec<Option<f64>>,
+    /// Classes `(lower, upper, label)`, a value in `[lower, upper)`, in
+    /// the order of the colour ramp (first green, last red), as the QGIS
+    /// style of the same layer draws them.
+    pub classes: Vec<(f64, f64, String)>,
+    /// Label of the places with no value.
+    pub none_label: String,
+}
+
+impl ValueMap {
+    /// The class of `x`, `None` when outside every class.
+    pub fn class_of(&self, x: f64) -> Option<usize> {
+        self.classes.iter().position(|&(lo, hi, _)| x >= lo && x < hi)
+    }
 }
 
 /// Population beyond each threshold, year by year (the `history` command).
@@ -99,6 +132,12 @@ pub struct Report<'a> {
     /// The day the report is produced, shown under the title and on every
     /// printed page; [`production_date`] gives today's.
     pub produced: time::Date,
+    /// A second map after the access map (the GP report's 2SFCA value).
+    pub value_map: Option<ValueMap>,
+    /// What the reader must know before reading the figures (a source with
+    /// no GP in a département of the report…), in the report's language:
+    /// shown under the key figures.
+    pub notices: Vec<String>,
 }
 
 /// Today's date (UTC): the production date of a report made now. When
@@ -166,6 +205,7 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///         access: &access,
 ///         bands: &bands,
 ///         summary: &summary,
+///         supply: None,
 ///     },
 ///     scenario: None,
 ///     closures: None,
@@ -187,6 +227,8 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///         notes: vec![],
 ///     },
 ///     produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
+///     value_map: None,
+///     notices: vec![],
 /// };
 /// let html = render_report(&report).unwrap();
 /// assert!(html.contains("10\u{202F}684 (100,0\u{202F}%)")); // beyond 40 min

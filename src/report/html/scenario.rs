@@ -9,8 +9,9 @@ use super::{Doc, WIDE, is_wide, nearest_name, signed, signed_min};
 use crate::access::{DepSummary, PlaceAccess};
 use crate::error::Result;
 use crate::places::Site;
-use crate::planner::Change;
+use crate::planner::{Change, Margin, changes_margin};
 use crate::report::ScenarioView;
+use crate::report::locale::Lang;
 use crate::report::map::MarkerKind;
 
 /// Changed communes listed in full up to this many; the GeoJSON of changes
@@ -47,6 +48,8 @@ impl Doc<'_, '_> {
         let (b, a) = (&run.summary.total, &sc.summary.total);
         let cb = format!("{} {} {thr}", t.communes, t.beyond);
         let pb = format!("{} {} {thr}", t.population, t.beyond);
+        let area = self.in_area_label();
+        let (area_before, area_after) = (self.in_area(run.sites, run.supply), self.in_area(sc.sites, None));
         let figures: [(&str, String, String, String); 4] = [
             (
                 &pb,
@@ -67,12 +70,14 @@ impl Doc<'_, '_> {
                 signed_min(lang, a.mean_minutes - b.mean_minutes),
             ),
             (
-                t.facilities,
-                lang.int(run.sites.len() as u64),
-                lang.int(sc.sites.len() as u64),
-                signed(lang, sc.sites.len() as i128 - run.sites.len() as i128),
+                &area,
+                lang.int(area_before),
+                lang.int(area_after),
+                signed(lang, area_after as i128 - area_before as i128),
             ),
         ];
+        let (margin, crossed) = changes_margin(sc.changes, run.places, run.summary.threshold_minutes);
+        let margin_text = self.scenario_margin(&margin, crossed);
 
         // the two maps: stacked across the page for a wide territory,
         // side by side otherwise
@@ -128,6 +133,7 @@ impl Doc<'_, '_> {
                         }
                     }
                 }
+                p.margin.fragile[margin.fragile(crossed)] { (margin_text) }
                 div.(if wide { "stack" } else { "pair" }) {
                     figure { h3 { (t.before) } (before_map.svg) }
                     figure { h3 { (t.after) } (after_map.svg) }
@@ -154,6 +160,37 @@ impl Doc<'_, '_> {
                 (self.changes(sc))
             }
         })
+    }
+
+    /// One sentence: the people whose time changed and now sits within 2
+    /// minutes of the threshold, and whether the crossings rest on them.
+    fn scenario_margin(&self, m: &Margin, crossed: u64) -> String {
+        let lang = self.lang;
+        let thr = self.threshold();
+        let (b, w, n) = (
+            lang.int(m.just_beyond),
+            lang.int(m.just_within),
+            lang.int(crossed),
+        );
+        let fragile = m.fragile(crossed);
+        match lang {
+            Lang::Fr => format!(
+                "Marge\u{A0}: parmi les communes dont le temps change, {b}\u{A0}habitants ont un nouveau temps au plus 2\u{A0}min au-delà de {thr} et {w} à moins de 2\u{A0}min en deçà\u{A0}; {n}\u{A0}habitants franchissent le seuil{}",
+                if fragile {
+                    "\u{A0}: résultat fragile, une erreur de 2\u{A0}minutes sur les temps pourrait le changer de moitié ou plus."
+                } else {
+                    "."
+                }
+            ),
+            Lang::En => format!(
+                "Margin: among the communes whose time changes, {b} residents have a new time at most 2\u{A0}min beyond {thr} and {w} less than 2\u{A0}min under it; {n} residents cross the threshold{}",
+                if fragile {
+                    ": a fragile result, a 2-minute error in the times could change it by half or more."
+                } else {
+                    "."
+                }
+            ),
+        }
     }
 
     /// Communes that changed, largest increase first.

@@ -15,6 +15,10 @@ use crate::report::chart::render_timeline;
 use crate::report::locale::NBSP;
 use crate::report::{History, UNREACHABLE_COLOR};
 
+/// Facilities listed up to this many, those serving the most people first
+/// (a France GP report would list 9,000 communes).
+const MAX_FACILITIES: usize = 60;
+
 impl Doc<'_, '_> {
     pub(super) fn table_head(cols: &[(&str, bool)]) -> Markup {
         html! {
@@ -173,6 +177,8 @@ impl Doc<'_, '_> {
             }
         }
         rows.sort_by(|a, b| b.1.1.cmp(&a.1.1).then(a.0.id.cmp(&b.0.id)));
+        let more = rows.len().saturating_sub(MAX_FACILITIES);
+        rows.truncate(MAX_FACILITIES);
         html! {
             section {
                 h2 { (self.state_title(t.facilities)) }
@@ -198,6 +204,9 @@ impl Doc<'_, '_> {
                         }
                     }
                 }
+                @if more > 0 {
+                    p.note { (lang.int(more as u64)) " " (t.more_facilities) }
+                }
             }
         }
     }
@@ -209,10 +218,11 @@ impl Doc<'_, '_> {
             section {
                 h2 { (t.ranking) }
                 p { (t.ranking_intro) }
+                p.note { (t.margin_note) }
                 table {
                     (Self::table_head(&[(t.rank, true), (t.name, false), (t.id, false), (t.served_population, true),
                         (t.pop_newly_beyond, true), (t.communes_newly_beyond, true), (t.minutes_added, true),
-                        (t.left_without, true)]))
+                        (t.left_without, true), (t.margin, true)]))
                     tbody {
                         @for (k, c) in ranked.iter().enumerate() {
                             @let s = &sites[c.site];
@@ -229,6 +239,10 @@ impl Doc<'_, '_> {
                                     @else { "–" }
                                 }
                                 td.n { (lang.int(c.population_left_without)) }
+                                td.n.nw {
+                                    "+" (lang.int(c.margin.just_beyond)) " / −" (lang.int(c.margin.just_within))
+                                    @if c.fragile() { " " span.up { (t.fragile) } }
+                                }
                             }
                         }
                     }
