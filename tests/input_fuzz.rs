@@ -211,6 +211,9 @@ fn gunzip(b: &[u8]) -> Vec<u8> {
 
 type ReadFn = Box<dyn Fn(&Path) -> Result<(), Error>>;
 
+/// Whether a mutation (`seed`, mutated) must be refused.
+type MustRefuse = fn(&[u8], &[u8]) -> bool;
+
 /// A reader under test: the file it reads (the one mutated), the files
 /// beside it, and how it reads.
 struct Subject {
@@ -224,7 +227,26 @@ struct Subject {
     text: bool,
     /// Mutate graph files with their checksum recomputed.
     graph_file: bool,
+    /// Mutations that must be refused, never read (`seed`, mutated): a
+    /// reader that returns `Ok` for one is silently wrong.
+    must_refuse: Option<MustRefuse>,
     read: ReadFn,
+}
+
+/// An XML file cut before its root's closing tag (`</osm>`, `</network>`).
+fn xml_cut(seed: &[u8], m: &[u8]) -> bool {
+    let root_end = seed.windows(2).rposition(|w| w == b"</").unwrap_or(seed.len());
+    m.len() <= root_end && seed.starts_with(m)
+}
+
+/// A gzip file cut short: its trailer (CRC and size) is missing.
+fn gzip_cut(seed: &[u8], m: &[u8]) -> bool {
+    m.len() < seed.len() && seed.starts_with(m)
+}
+
+/// A graph file whose checksum no longer matches its bytes.
+fn checksum_broken(_seed: &[u8], m: &[u8]) -> bool {
+    m.len() < 8 || fnv1a(&m[..m.len() - 8]).to_le_bytes() != m[m.len() - 8..]
 }
 
 #[derive(Default, Debug)]
@@ -233,6 +255,10 @@ struct Stats {
     clear: u64,
     unclear: Vec<String>,
     panics: Vec<String>,
+    /// Mutations that had to be refused and were read.
+    silent: Vec<String>,
+    /// How many mutations had to be refused.
+    must: u64,
     slowest: Duration,
 }
 
@@ -270,12 +296,17 @@ fn fuzz(s: Subject) {
             mutate(&s.seed, &mut rng, s.text)
         };
         write_all(&main, &beside);
+        let must = s.must_refuse.is_some_and(|f| f(&s.seed, &main));
+        st.must += u64::from(must);
         let t = Instant::now();
         let r = catch_unwind(AssertUnwindSafe(|| (s.read)(&path)));
         let took = t.elapsed();
         st.slowest = st.slowest.max(took);
         assert!(took < MAX_CASE, "{} case {case} took {took:?}", s.name);
         match r {
+            Ok(Ok(())) if must => st
+                .silent
+                .push(format!("case {case}: read although it must be refused")),
             Ok(Ok(())) => st.ok += 1,
             Ok(Err(e)) => {
                 let m = e.to_string();
@@ -296,11 +327,13 @@ fn fuzz(s: Subject) {
         }
     }
     let report = format!(
-        "{:<22} {CASES} cases: {} read, {} refused with an error naming the file, {} unclear errors, {} panics; slowest case {:.1} ms; {:.2} s in all",
+        "{:<22} {CASES} cases: {} read, {} refused with an error naming the file ({} of them broken beyond doubt: cut or checksum wrong), {} unclear errors, {} read silently, {} panics; slowest case {:.1} ms; {:.2} s in all",
         s.name,
         st.ok,
         st.clear,
+        st.must,
         st.unclear.len(),
+        st.silent.len(),
         st.panics.len(),
         st.slowest.as_secs_f64() * 1e3,
         t0.elapsed().as_secs_f64()
@@ -311,6 +344,12 @@ fn fuzz(s: Subject) {
     std::fs::write(out.join(format!("{}.txt", s.name)), format!("{report}\n")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
     assert!(st.panics.is_empty(), "{}: panics: {:#?}", s.name, st.panics);
+    assert!(
+        st.silent.is_empty(),
+        "{}: read silently: {:#?}",
+        s.name,
+        st.silent
+    );
     assert!(
         st.unclear.is_empty(),
         "{}: errors that do not name the file: {:#?}",
@@ -327,6 +366,7 @@ fn text_subject(name: &'static str, file: &str, seed: Vec<u8>, read: ReadFn) -> 
         beside: vec![],
         text: true,
         graph_file: false,
+        must_refuse: None,
         read,
     }
 }
@@ -364,12 +404,31 @@ fn town_halls() -> impl Fn(&str) -> Option<[f64; 2]> + 'static {
 #[test]
 fn osm_xml() {
     let seed = std::fs::read(fixture("osm/tiny.osm")).unwrap();
-    fuzz(text_subject(
-        "osm-xml",
-        "tiny.osm",
+    let mut s = text_subject("osm-xml", "tiny.osm", seed, roads(Default::default()));
+    s.must_refuse = Some(xml_cut);
+    fuzz(s);
+}
+
+fn gzip(b: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn osm_xml_gzipped() {
+    let seed = gzip(&std::fs::read(fixture("osm/tiny.osm")).unwrap());
+    fuzz(Subject {
+        name: "osm-xml-gz",
+        file: "tiny.osm.gz".into(),
         seed,
-        roads(Default::default()),
-    ));
+        beside: vec![],
+        text: false,
+        graph_file: false,
+        must_refuse: Some(gzip_cut),
+        read: roads(Default::default()),
+    });
 }
 
 #[test]
@@ -381,6 +440,7 @@ fn osm_pbf() {
         beside: vec![],
         text: false,
         graph_file: false,
+        must_refuse: None,
         read: roads(Default::default()),
     });
 }
@@ -487,6 +547,7 @@ fn osm_pbf_raw_blobs() {
         beside: vec![],
         text: false,
         graph_file: false,
+        must_refuse: None,
         read: roads(Default::default()),
     });
 }
@@ -513,12 +574,23 @@ const MATSIM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 #[test]
 fn matsim() {
-    fuzz(text_subject(
-        "matsim",
-        "net.xml",
-        MATSIM.into(),
-        roads(Default::default()),
-    ));
+    let mut s = text_subject("matsim", "net.xml", MATSIM.into(), roads(Default::default()));
+    s.must_refuse = Some(xml_cut);
+    fuzz(s);
+}
+
+#[test]
+fn matsim_gzipped() {
+    fuzz(Subject {
+        name: "matsim-gz",
+        file: "net.xml.gz".into(),
+        seed: gzip(MATSIM.as_bytes()),
+        beside: vec![],
+        text: false,
+        graph_file: false,
+        must_refuse: Some(gzip_cut),
+        read: roads(Default::default()),
+    });
 }
 
 #[test]
@@ -534,6 +606,7 @@ fn link_table() {
         beside: vec![("t_nodes.csv".into(), nodes.into())],
         text: true,
         graph_file: false,
+        must_refuse: None,
         read: roads(Default::default()),
     });
 }
@@ -571,6 +644,7 @@ fn ign_shapefile() {
             .collect(),
         text: false,
         graph_file: false,
+        must_refuse: None,
         read: roads(Default::default()),
     });
 }
@@ -584,6 +658,7 @@ fn ign_geopackage() {
         beside: vec![],
         text: false,
         graph_file: false,
+        must_refuse: None,
         read: roads(Default::default()),
     });
 }
@@ -610,6 +685,7 @@ fn road_cache() {
         beside: vec![],
         text: false,
         graph_file: true,
+        must_refuse: Some(checksum_broken),
         read: Box::new(|p| read_cache(p, "key").map(|_| ())),
     });
 }
@@ -785,6 +861,7 @@ fn commune_graph_file() {
         beside: vec![],
         text: false,
         graph_file: true,
+        must_refuse: Some(checksum_broken),
         read: Box::new(|p| read_commune_graph(p).map(|_| ())),
     });
 }
@@ -827,4 +904,163 @@ fn demand_weights() {
         seed.into(),
         Box::new(|p| medaccess::gp::read_demand_weights(p, None, "poids").map(|_| ())),
     ));
+}
+
+// ------------------------------------------------------------ flag values
+
+/// A seeded hostile flag value: tokens of [`HOSTILE`], numbers of random
+/// magnitude, separators `, : = @`, joined at random.
+fn flag_value(rng: &mut ChaCha8Rng, words: &[&str]) -> String {
+    let mut s = String::new();
+    for _ in 0..rng.random_range(1..6) {
+        match rng.random_range(0..5) {
+            0 => s += HOSTILE[rng.random_range(0..HOSTILE.len())],
+            1 => {
+                let e = rng.random_range(-6..10);
+                let x = rng.random::<f64>() * 10f64.powi(e);
+                s += &format!("{}", if rng.random_bool(0.2) { -x } else { x });
+            }
+            2 => s += words[rng.random_range(0..words.len())],
+            3 => s += [",", ":", "=", "@", " ", ";"][rng.random_range(0..6)],
+            _ => s += &rng.random_range(0..300u32).to_string(),
+        }
+    }
+    s
+}
+
+/// Every parser of a flag value, with what an accepted value must satisfy:
+/// `Ok` only for values in the documented range, never a panic.
+#[test]
+fn flag_values() {
+    use medaccess::access::{Bands, MAX_MINUTES};
+    use medaccess::gp::{Decay, MAX_CATCHMENT_MIN};
+    use medaccess::units::minutes;
+    let words = [
+        "drees",
+        "binary",
+        "gaussian",
+        "steps",
+        "10=1",
+        "15=0.667",
+        "20=0.333",
+        "X",
+        "NEW",
+        "64422",
+        "2A004",
+        "from",
+        "to",
+        "length",
+        "speed",
+        "class",
+        "geometry",
+        "maternity",
+        "gp",
+        "G",
+        "M",
+        "K",
+        "T",
+    ];
+    let (mut ok, mut bad) = (0u64, Vec::new());
+    let t0 = Instant::now();
+    for case in 0..CASES * 4 {
+        let mut rng = ChaCha8Rng::seed_from_u64(500_000 + case);
+        let v = flag_value(&mut rng, &words);
+        let r = catch_unwind(AssertUnwindSafe(|| -> Vec<(&str, Result<(), String>)> {
+            let mut out = Vec::new();
+            // --decay: the catchment within (0, 120] minutes, weights in [0, 1]
+            out.push((
+                "decay",
+                match Decay::parse(&v) {
+                    Ok(d) => {
+                        let lim = d.limit();
+                        let w_ok =
+                            (0..=lim / 600 + 1).all(|m| (0.0..=1.0).contains(&d.weight(minutes(m as f64))));
+                        if lim == 0 || lim > minutes(MAX_CATCHMENT_MIN) || !w_ok {
+                            Err(format!("accepted {d:?}"))
+                        } else {
+                            Ok(())
+                        }
+                    }
+                    Err(_) => Ok(()),
+                },
+            ));
+            // --bands: increasing minutes in (0, 240]
+            out.push((
+                "bands",
+                match Bands::parse(&v) {
+                    Ok(b) => {
+                        let inc = b.breaks.windows(2).all(|w| w[0] < w[1]);
+                        if b.breaks.is_empty()
+                            || !inc
+                            || b.breaks.iter().any(|&x| !(x > 0.0 && x <= MAX_MINUTES))
+                        {
+                            Err(format!("accepted {:?}", b.breaks))
+                        } else {
+                            Ok(())
+                        }
+                    }
+                    Err(_) => Ok(()),
+                },
+            ));
+            // --threshold
+            let th = v.trim().parse::<f64>().unwrap_or(f64::NAN);
+            let bands = Bands {
+                breaks: vec![10.0, 20.0],
+            };
+            out.push((
+                "threshold",
+                match medaccess::jobs::access::check_minutes(th, &bands) {
+                    Ok(()) if !(th > 0.0 && th <= MAX_MINUTES) => Err(format!("accepted {th}")),
+                    _ => Ok(()),
+                },
+            ));
+            // --open: a position must be in France
+            out.push((
+                "open",
+                match medaccess::jobs::NewSite::parse(&v) {
+                    Ok(medaccess::jobs::NewSite::At { lon_lat, .. }) => {
+                        medaccess::facilities::check_lon_lat(lon_lat[0], lon_lat[1]).map(|_| ())
+                    }
+                    _ => Ok(()),
+                },
+            ));
+            // --max-inflate
+            out.push((
+                "max-inflate",
+                match medaccess::io::parse_size(&v) {
+                    Ok(0) => Err("accepted 0 bytes".into()),
+                    _ => Ok(()),
+                },
+            ));
+            // --link-columns, --kind: no panic
+            let _ = medaccess::roads::LinkColumns::parse(&v);
+            let _ = medaccess::facilities::FacilityKind::parse(&v);
+            out
+        }));
+        match r {
+            Err(_) => bad.push(format!("case {case}: `{v}` panicked")),
+            Ok(results) => {
+                for (what, r) in results {
+                    match r {
+                        Ok(()) => ok += 1,
+                        Err(m) => bad.push(format!("case {case}: --{what} `{v}`: {m}")),
+                    }
+                }
+            }
+        }
+    }
+    let report = format!(
+        "{:<22} {} cases ({} parser calls): {} within range or refused, {} accepted out of range or panicked; {:.2} s in all",
+        "flag-values",
+        CASES * 4,
+        ok + bad.len() as u64,
+        ok,
+        bad.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    eprintln!("{report}");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("input-fuzz");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("flag-values.txt"), format!("{report}\n")).unwrap();
+    assert!(bad.is_empty(), "{:#?}", &bad[..bad.len().min(20)]);
 }

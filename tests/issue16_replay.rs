@@ -663,3 +663,47 @@ fn road_network_read_with_a_wrong_roads_epsg() {
         ],
     );
 }
+
+#[test]
+fn split_by_dep_with_a_dep_from_the_commune_graph_escaping_out() {
+    let dir = tmp("r16-dep-graph");
+    let g = damaged_graph(&dir, |n| n.dep = "../../ESCAPED".into());
+    let out = dir.join("a/b/out");
+    refused(
+        &[
+            "access",
+            "--insee",
+            "64422",
+            "--split-by-dep",
+            "--commune-graph",
+            g.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[
+            "damaged.medgraph.gz:",
+            "field `dep`",
+            "`../../ESCAPED` is not a département code",
+            "rebuild it with `medaccess graph build-communes`",
+        ],
+    );
+    let escaped: Vec<_> = walk(&dir)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("ESCAPED"))
+        .collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -733,6 +733,30 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
             lat: num(5)?,
             origin_source,
         };
+        if !is_insee(&node.insee) {
+            return Err(Error::field(
+                path,
+                line,
+                "insee",
+                format!(
+                    "`{}` is not an INSEE commune code (5 characters, e.g. 64422 or 2A004): the file is damaged; \
+                     rebuild it with `medaccess graph build-communes`",
+                    node.insee
+                ),
+            ));
+        }
+        if !is_departement(&node.dep) {
+            return Err(Error::field(
+                path,
+                line,
+                "dep",
+                format!(
+                    "commune {}: `{}` is not a département code (two digits, 2A, 2B, or 971-978): the file is damaged; \
+                     rebuild it with `medaccess graph build-communes`",
+                    node.insee, node.dep
+                ),
+            ));
+        }
         if !crate::france::contains(node.lon, node.lat) {
             return Err(Error::field(
                 path,
@@ -756,6 +780,25 @@ pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<V
         out.push(node);
     }
     Ok(out)
+}
+
+/// Whether `s` is an INSEE commune code: 5 characters, digits, or `2A`/`2B`
+/// then digits.
+fn is_insee(s: &str) -> bool {
+    s.len() == 5
+        && s.is_ascii()
+        && (s[..2].bytes().all(|b| b.is_ascii_digit()) || &s[..2] == "2A" || &s[..2] == "2B")
+        && s[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `s` is a département code (two digits, `2A`, `2B`, `971`-`978`):
+/// it becomes part of file names (`--split-by-dep`), so nothing else passes.
+fn is_departement(s: &str) -> bool {
+    match s.len() {
+        2 => s == "2A" || s == "2B" || (s.bytes().all(|b| b.is_ascii_digit()) && s != "00"),
+        3 => s.starts_with("97") && (b'1'..=b'8').contains(&s.as_bytes()[2]),
+        _ => false,
+    }
 }
 
 /// Writes the graph with [`crate::graph::write_graph`] (gzipped). The

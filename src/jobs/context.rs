@@ -151,6 +151,9 @@ impl Context {
     pub fn load(data: &Data, scope: Scope, progress: &dyn Progress) -> Result<Context> {
         let paths = &data.paths;
         let deps = scope.loaded_departements()?;
+        if let Some(r) = &data.roads {
+            check_roads(r)?;
+        }
         let (graph_engine, places, mut input_warnings) =
             load_commune_graph(paths, deps.as_deref()).map_err(|e| {
                 Error::Invalid(format!(
@@ -162,7 +165,6 @@ impl Context {
         let engine: Box<dyn Engine> = match &data.roads {
             None => Box::new(graph_engine),
             Some(r) => {
-                check_roads(r)?;
                 let (e, w) = RoadNetworkEngine::load(
                     &r.file,
                     &r.options,
