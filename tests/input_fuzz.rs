@@ -845,6 +845,8 @@ fn commune_graph_file() {
         graph: RoadGraph::from_edges(keep.len(), &edges).unwrap(),
         nodes: keep.iter().map(|&i| g.nodes[i].clone()).collect(),
         profile: g.profile,
+        road_points: vec![],
+        links: None,
         isolated: vec![],
         estimated: vec![],
         missing: vec![],

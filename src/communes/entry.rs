@@ -1,13 +1,16 @@
 //! Where a facility at a lon/lat point enters the commune graph.
 //!
 //! A facility whose commune is known (every DREES, FINESS and BPE record,
-//! a user file with a commune column, `--open INSEE`) enters at that
-//! commune's node when it lies within [`OWN_COMMUNE_MAX_M`] of its origin
-//! ([`FacilityLocator::entry_in`]); otherwise at the node of the commune
-//! containing it (when polygons were given to the locator), else of the
-//! nearest origin. The leg from the point to that origin costs great-circle
-//! × detour / speed (no per-hop constant: it is not a commune-to-commune
-//! hop).
+//! a user file with a commune column, `--open INSEE`) enters that commune
+//! when it lies within [`OWN_COMMUNE_MAX_M`] of its origin
+//! ([`FacilityLocator::entry_in`]); otherwise the commune containing it
+//! (when polygons were given to the locator), else the commune of the
+//! nearest origin. It enters at the commune's origin
+//! or, with profile v2, at the nearest of the points where a numbered road
+//! runs in that commune when one is nearer (a hospital on a ring road
+//! joins the ring road, not the town hall); the leg from the point to that
+//! node costs great-circle × detour / speed (no per-hop constant: it is
+//! not a commune-to-commune hop).
 //!
 //! The runs of the command line give the locator no polygons, so that a
 //! facility's placement never depends on which optional inputs a run was
@@ -19,9 +22,10 @@ use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use super::graph::{CommuneGraph, CommuneProfile};
+use super::graph::CommuneGraph;
 use super::haversine_m;
 use super::load::Communes;
+use super::profile::CommuneProfile;
 use crate::route::Seed;
 use crate::units::{NodeId, Time};
 
@@ -45,7 +49,10 @@ pub const OWN_COMMUNE_MAX_M: f64 = 20_000.0;
 /// A facility's entry into the commune graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FacilityEntry {
+    /// The graph node entered: the commune's origin or one of its road points.
     pub node: NodeId,
+    /// The commune entered.
+    pub commune: NodeId,
     /// Leg from the point to the commune's origin, tenths of a second.
     pub time: Time,
     /// Great-circle length of that leg, metres.
@@ -69,6 +76,9 @@ impl FacilityEntry {
     }
 }
 
+/// Road points of each commune: (graph node, (lon, lat)), by commune node.
+type RoadPointsOf = HashMap<NodeId, Vec<(NodeId, (f64, f64))>>;
+
 /// Locates points in a commune graph. Built once, queried per facility.
 pub struct FacilityLocator {
     origins: RTree<GeomWithData<[f64; 2], NodeId>>,
@@ -76,6 +86,8 @@ pub struct FacilityLocator {
     polygons: RTree<GeomWithData<Rectangle<[f64; 2]>, NodeId>>,
     shapes: HashMap<NodeId, MultiPolygon<f64>>,
     profile: CommuneProfile,
+    /// Road points of each commune: (graph node, lon, lat).
+    road_points: RoadPointsOf,
 }
 
 /// Nearest origins examined (ranked in degrees, which stretch east-west
@@ -118,12 +130,27 @@ impl FacilityLocator {
                 shapes.insert(v, p.clone());
             }
         }
+        let mut road_points: RoadPointsOf = HashMap::new();
+        if let Some(r) = g.links.as_ref().and_then(|l| l.roads.as_ref())
+            && !g.road_points.is_empty()
+        {
+            let n = g.nodes.len();
+            for (k, p) in r.points.iter().enumerate() {
+                if let Some(pos) = p.position {
+                    road_points
+                        .entry(p.node as NodeId)
+                        .or_default()
+                        .push(((n + k) as NodeId, pos));
+                }
+            }
+        }
         FacilityLocator {
             origins,
             coords,
             polygons: RTree::bulk_load(boxes),
             shapes,
             profile: g.profile,
+            road_points,
         }
     }
 
@@ -137,7 +164,7 @@ impl FacilityLocator {
     /// let g = fixtures::load_fixture_graph(&fixtures::default_dir())?;
     /// let loc = FacilityLocator::new(&g, None);
     /// let e = loc.entry((-0.3708, 43.2946)).unwrap(); // Pau
-    /// assert_eq!(g.nodes[e.node as usize].insee, "64445");
+    /// assert_eq!(g.nodes[e.commune as usize].insee, "64445");
     /// # Ok(()) }
     /// ```
     pub fn entry(&self, p: (f64, f64)) -> Option<FacilityEntry> {
@@ -145,7 +172,7 @@ impl FacilityLocator {
     }
 
     /// Entry of a facility at `p` (lon, lat, degrees) whose own commune is
-    /// node `own`, when known: that node when `p` lies within
+    /// node `own`, when known: that commune when `p` lies within
     /// [`OWN_COMMUNE_MAX_M`] of its origin, else as [`Self::entry`].
     ///
     /// # Examples
@@ -159,24 +186,41 @@ impl FacilityLocator {
     /// let p = (5.35146, 45.98142);
     /// let own = g.node_of("01004");
     /// let e = loc.entry_in(own, p).unwrap();
-    /// assert_eq!((g.nodes[e.node as usize].insee.as_str(), e.kind), ("01004", EntryKind::OwnCommune));
-    /// assert_ne!(g.nodes[loc.entry(p).unwrap().node as usize].insee, "01004");
+    /// assert_eq!((g.nodes[e.commune as usize].insee.as_str(), e.kind), ("01004", EntryKind::OwnCommune));
+    /// assert_ne!(g.nodes[loc.entry(p).unwrap().commune as usize].insee, "01004");
     /// # Ok(()) }
     /// ```
     pub fn entry_in(&self, own: Option<NodeId>, p: (f64, f64)) -> Option<FacilityEntry> {
-        if let Some(v) = own
-            && let Some(&o) = self.coords.get(v as usize)
-        {
-            let distance_m = haversine_m(p, o);
-            if distance_m <= OWN_COMMUNE_MAX_M {
-                return Some(FacilityEntry {
-                    node: v,
-                    time: self.profile.leg_time(distance_m),
-                    distance_m,
-                    kind: EntryKind::OwnCommune,
-                });
+        let own = own.filter(|&v| {
+            self.coords
+                .get(v as usize)
+                .is_some_and(|&o| haversine_m(p, o) <= OWN_COMMUNE_MAX_M)
+        });
+        let (node, kind) = match own {
+            Some(v) => (v, EntryKind::OwnCommune),
+            None => self.commune_at(p)?,
+        };
+        // The origin, or a nearer road point of the same commune (ties:
+        // the lower node).
+        let mut best = (haversine_m(p, self.coords[node as usize]), node);
+        for &(v, pos) in self.road_points.get(&node).into_iter().flatten() {
+            let d = haversine_m(p, pos);
+            if d < best.0 {
+                best = (d, v);
             }
         }
+        let (distance_m, entered) = best;
+        Some(FacilityEntry {
+            node: entered,
+            commune: node,
+            time: self.profile.leg_time(distance_m),
+            distance_m,
+            kind,
+        })
+    }
+
+    /// The commune containing `p` (by polygon), else of the nearest origin.
+    fn commune_at(&self, p: (f64, f64)) -> Option<(NodeId, EntryKind)> {
         let pt = Point::new(p.0, p.1);
         let mut inside: Vec<NodeId> = self
             .polygons
@@ -185,8 +229,8 @@ impl FacilityLocator {
             .filter(|v| self.shapes.get(v).is_some_and(|s| s.contains(&pt)))
             .collect();
         inside.sort_unstable();
-        let (node, kind) = match inside.first() {
-            Some(&v) => (v, EntryKind::InsideCommune),
+        match inside.first() {
+            Some(&v) => Some((v, EntryKind::InsideCommune)),
             None => {
                 let best = self
                     .origins
@@ -194,15 +238,8 @@ impl FacilityLocator {
                     .take(CANDIDATES)
                     .map(|g| (haversine_m(p, self.coords[g.data as usize]), g.data))
                     .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
-                (best.1, EntryKind::NearestOrigin)
+                Some((best.1, EntryKind::NearestOrigin))
             }
-        };
-        let distance_m = haversine_m(p, self.coords[node as usize]);
-        Some(FacilityEntry {
-            node,
-            time: self.profile.leg_time(distance_m),
-            distance_m,
-            kind,
-        })
+        }
     }
 }
