@@ -121,8 +121,11 @@ fn any(_: &str) -> Option<bool> {
     None
 }
 
+/// A byte size: 1 GiB or more must run (every shipped input inflates to
+/// less); a smaller limit may legitimately refuse an input, with a message
+/// naming the flag.
 fn size(v: &str) -> Option<bool> {
-    if v.trim().parse::<u64>().is_ok_and(|n| n > 0) {
+    if v.trim().parse::<u64>().is_ok_and(|n| n >= 1 << 30) {
         return Some(true);
     }
     None
@@ -456,9 +459,15 @@ fn command_line_flags() {
         slowest = slowest.max(secs);
         let said = |s: &str| {
             let name = fl.flag.trim_start_matches('-');
+            // the flag, the value, or the one part of a comma list that
+            // is wrong (codes are quoted upper-cased; a blank part as ``)
+            let s = s.to_lowercase();
             s.contains(name)
                 || s.contains(&name.replace('-', "_"))
-                || (!v.trim().is_empty() && s.contains(v.trim()))
+                || (!v.trim().is_empty() && s.contains(&v.trim().to_lowercase()))
+                || v.split(',')
+                    .map(|part| part.trim().to_lowercase())
+                    .any(|part| s.contains(&format!("`{part}`")) || (part.len() >= 3 && s.contains(&part)))
         };
         let expect = (fl.oracle)(&v);
         let verdict = match code {

@@ -78,9 +78,10 @@ pub struct GpArgs {
 
 /// `INSEE:COUNT` as the commune and a signed number of GPs.
 fn change(spec: &str, sign: f64) -> Result<(String, f64)> {
-    let (code, k) = spec
-        .split_once(':')
-        .ok_or_else(|| anyhow::anyhow!("`{spec}`: expected INSEE:COUNT, e.g. 64422:3"))?;
+    let (code, k) = spec.split_once(':').ok_or_else(|| {
+        let flag = if sign > 0.0 { "--add" } else { "--remove" };
+        anyhow::anyhow!("{flag} `{spec}`: expected INSEE:COUNT, e.g. 64422:3")
+    })?;
     let k: f64 = k
         .trim()
         .parse()

@@ -634,7 +634,10 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
 fn read_finished(path: &Path, graph: RoadGraph, meta: &[u8], nl: usize) -> Result<CommuneGraph> {
     let header: GraphHeader = serde_json::from_slice(&meta[..nl])
         .map_err(|e| Error::format(path, format!("not a commune graph file: {e}")))?;
-    header.profile.check()?;
+    header
+        .profile
+        .check()
+        .map_err(|e| Error::format(path, format!("the profile in the file's header is damaged ({e}); rebuild the file with `medaccess graph build-communes`")))?;
     let (nodes, _, _) = read_node_table(path, &meta[nl + 1..], 2, usize::MAX)?;
     if nodes.len() != graph.num_nodes() {
         return Err(Error::format(

@@ -176,9 +176,10 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         .iter()
         .map(|(code, delta)| {
             let code = code.trim().to_uppercase();
-            let unit = codes
-                .binary_search(&code)
-                .map_err(|_| Error::Invalid(format!("`{code}`: unknown INSEE commune code `{code}`")))?;
+            let unit = codes.binary_search(&code).map_err(|_| {
+                let flag = if *delta > 0.0 { "--add" } else { "--remove" };
+                Error::Invalid(format!("{flag} `{code}`: unknown INSEE commune code `{code}`"))
+            })?;
             Ok(SupplyChange {
                 unit: unit as u32,
                 delta: *delta,
