@@ -210,7 +210,7 @@ pub fn run(a: GpArgs) -> Result<()> {
         out,
         "== GP access ({supply_name}, decay {}; engine={}), {} communes, population {}",
         a.decay,
-        r.engine_label,
+        r.engine,
         s.communes,
         group(s.population)
     )?;

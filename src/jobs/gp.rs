@@ -74,9 +74,9 @@ pub struct GpResult {
     /// What the inputs hold that a user should know (the context's, and a
     /// road network that misses the scope, run anyway).
     pub warnings: Vec<String>,
-    pub engine: &'static str,
-    /// The engine as summaries name it ([`crate::engine::Engine::label`]).
-    pub engine_label: String,
+    /// `engine=` value of every output row and summary
+    /// ([`crate::engine::Engine::name`]).
+    pub engine: String,
     pub engine_info: EngineInfo,
 }
 
@@ -228,7 +228,6 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         without_weight,
         warnings,
         engine: ctx.engine.name(),
-        engine_label: ctx.engine.label(),
         engine_info: ctx.engine.info(),
     })
 }
