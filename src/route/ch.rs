@@ -11,8 +11,17 @@
 //! missed witness only adds a useless shortcut, never a wrong time) and
 //! avoid every node contracted in the same round. The priority is the one
 //! of RoutingKit (Dibbelt, Strasser, Wagner 2016): level + added /
-//! removed arcs + added / removed hops. Ties between neighbours go to a
-//! hash of the node id, so the hierarchy is the same whatever the thread
+//! removed arcs + added / removed hops, where the added arcs are
+//! *estimated* with witnesses of at most two arcs (the hop-limited local
+//! searches of Geisberger et al., §4.1), scanning at most
+//! [`ESTIMATE_SCANNED`] arcs per neighbour: a priority is recomputed for
+//! every neighbour of every contracted node, so it must cost far less than
+//! a contraction. Once fewer than `1 /` [`LAZY_BELOW`] of the nodes are
+//! left (the dense core, where a neighbourhood holds hundreds of arcs),
+//! priorities are updated lazily: only a node that would be selected is
+//! re-estimated, and it is contracted in that round only if it is still
+//! below its neighbours. Ties between neighbours go to a hash of the node
+//! id, so the hierarchy is the same, byte for byte, whatever the thread
 //! count.
 //!
 //! **Queries.** A node's rank is its contraction round order. Every shortest
@@ -39,10 +48,11 @@ use super::Matrix;
 use crate::graph::RoadGraph;
 use crate::units::{NodeId, Time, UNREACHABLE};
 
-/// Witness searches stop after settling this many nodes when contracting,
-/// and after fewer when only estimating a priority.
+/// Witness searches of a contraction stop after settling this many nodes.
 const WITNESS_SETTLED: usize = 500;
-const PRIORITY_SETTLED: usize = 20;
+/// A priority estimate scans at most this many arcs on the second hop from
+/// each neighbour (on the first hop, all of them).
+const ESTIMATE_SCANNED: usize = 100;
 
 /// An arc of the graph being contracted: other end, time, hops (original
 /// arcs it stands for).
@@ -66,7 +76,7 @@ fn insert_min(list: &mut Vec<Arc>, a: Arc) {
 }
 
 /// Arcs indexed by rank: `first[r]..first[r + 1]` in `head`/`time`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct RankCsr {
     first: Vec<u32>,
     head: Vec<u32>,
@@ -121,7 +131,7 @@ impl RankCsr {
 /// assert_eq!(m.row(0), &[7, 15]);
 /// assert_eq!(m.row(1), &[8, 0]);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractionHierarchy {
     /// Rank of each node (0 = contracted first).
     rank: Vec<u32>,
@@ -131,13 +141,17 @@ pub struct ContractionHierarchy {
     down: RankCsr,
 }
 
-/// Dijkstra workspace of the witness searches.
+/// Workspace of the witness searches and of the priority estimates.
 struct Witness {
     dist: Vec<Time>,
     touched: Vec<NodeId>,
     heap: BinaryHeap<Reverse<(Time, NodeId)>>,
     /// Epoch at which each node was marked as a target.
     target: Vec<u32>,
+    /// Index of each marked target in the target list (estimates).
+    slot: Vec<u32>,
+    /// Best time found to each target (estimates).
+    best: Vec<Time>,
     epoch: u32,
 }
 
@@ -148,7 +162,18 @@ impl Witness {
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             target: vec![0; n],
+            slot: vec![0; n],
+            best: Vec::new(),
             epoch: 0,
+        }
+    }
+
+    /// Starts a new epoch: no node is a target any more.
+    fn next_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.target.fill(0);
+            self.epoch = 1;
         }
     }
 
@@ -172,11 +197,7 @@ impl Witness {
         }
         self.touched.clear();
         self.heap.clear();
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.target.fill(0);
-            self.epoch = 1;
-        }
+        self.next_epoch();
         let mut left = 0usize;
         for t in targets {
             if self.target[t.node as usize] != self.epoch {
@@ -220,33 +241,83 @@ impl Witness {
     }
 }
 
+/// Fills `ws.best` with the best time from `u` to each node of `targets`
+/// by paths of one or two arcs avoiding `v` and every `blocked` node (the
+/// second hop scanning at most [`ESTIMATE_SCANNED`] arcs).
+fn two_arc_witnesses(
+    ws: &mut Witness,
+    out: &[Vec<Arc>],
+    u: NodeId,
+    v: NodeId,
+    targets: &[Arc],
+    blocked: &[AtomicBool],
+) {
+    ws.next_epoch();
+    for (j, b) in targets.iter().enumerate() {
+        ws.target[b.node as usize] = ws.epoch;
+        ws.slot[b.node as usize] = j as u32;
+    }
+    ws.best.clear();
+    ws.best.resize(targets.len(), UNREACHABLE);
+    let (target, slot, best, epoch) = (&ws.target, &ws.slot, &mut ws.best, ws.epoch);
+    let mut reach = |w: NodeId, d: Time| {
+        if target[w as usize] == epoch {
+            let b = &mut best[slot[w as usize] as usize];
+            *b = (*b).min(d);
+        }
+    };
+    let usable = |w: NodeId| w != v && !blocked[w as usize].load(Ordering::Relaxed);
+    let mut scanned = 0usize;
+    for e in out[u as usize].iter().filter(|e| usable(e.node)) {
+        reach(e.node, e.time);
+        if scanned < ESTIMATE_SCANNED {
+            let second = &out[e.node as usize];
+            scanned += second.len();
+            for f in second.iter().filter(|f| usable(f.node)) {
+                reach(f.node, e.time.saturating_add(f.time));
+            }
+        }
+    }
+}
+
 /// The shortcuts contracting `v` needs, as `(from, arc)`, given the current
-/// graph; `blocked` nodes are not used by witnesses.
+/// graph; `blocked` nodes are not used by witnesses. Witnesses of one or
+/// two arcs are looked for first; a Dijkstra search runs only for the
+/// pairs they leave.
 fn shortcuts(
     v: NodeId,
     out: &[Vec<Arc>],
     inn: &[Vec<Arc>],
     blocked: &[AtomicBool],
     ws: &mut Witness,
+    pending: &mut Vec<Arc>,
     found: &mut Vec<(NodeId, Arc)>,
-    max_settled: usize,
 ) {
     found.clear();
     let outs = &out[v as usize];
     for a in &inn[v as usize] {
         let u = a.node;
-        let max_out = outs.iter().filter(|b| b.node != u).map(|b| b.time).max();
-        let Some(max_out) = max_out else { continue };
+        two_arc_witnesses(ws, out, u, v, outs, blocked);
+        pending.clear();
+        pending.extend(
+            outs.iter()
+                .zip(&ws.best)
+                .filter(|&(b, &w)| b.node != u && w > a.time.saturating_add(b.time))
+                .map(|(b, _)| *b),
+        );
+        let Some(max_out) = pending.iter().map(|b| b.time).max() else {
+            continue;
+        };
         ws.run(
             out,
             u,
             v,
             blocked,
             a.time.saturating_add(max_out),
-            outs,
-            max_settled,
+            pending,
+            WITNESS_SETTLED,
         );
-        for b in outs.iter().filter(|b| b.node != u) {
+        for b in pending.iter() {
             let via = a.time.saturating_add(b.time);
             if ws.dist[b.node as usize] > via {
                 found.push((
@@ -261,6 +332,61 @@ fn shortcuts(
         }
     }
 }
+
+/// Estimate of the shortcuts contracting `v` needs: the pairs without a
+/// witness of one or two arcs, as `(from, arc)`; no queue, nothing written
+/// but the targets' best times.
+fn estimated_shortcuts(
+    v: NodeId,
+    out: &[Vec<Arc>],
+    inn: &[Vec<Arc>],
+    blocked: &[AtomicBool],
+    ws: &mut Witness,
+    found: &mut Vec<(NodeId, Arc)>,
+) {
+    found.clear();
+    let outs = &out[v as usize];
+    for a in &inn[v as usize] {
+        let u = a.node;
+        two_arc_witnesses(ws, out, u, v, outs, blocked);
+        for (b, &w) in outs.iter().zip(&ws.best) {
+            let via = a.time.saturating_add(b.time);
+            if b.node != u && w > via {
+                found.push((
+                    u,
+                    Arc {
+                        node: b.node,
+                        time: via,
+                        hops: a.hops + b.hops,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// The priority terms of `v` that need witnesses: estimated added / removed
+/// arcs + added / removed hops (the level is added apart, as it changes
+/// without the neighbourhood being searched again).
+fn edge_difference(
+    v: NodeId,
+    out: &[Vec<Arc>],
+    inn: &[Vec<Arc>],
+    blocked: &[AtomicBool],
+    ws: &mut Witness,
+    found: &mut Vec<(NodeId, Arc)>,
+) -> f32 {
+    estimated_shortcuts(v, out, inn, blocked, ws, found);
+    let (o, i) = (&out[v as usize], &inn[v as usize]);
+    let removed = (o.len() + i.len()).max(1) as f32;
+    let removed_hops = o.iter().chain(i).map(|a| a.hops).sum::<u32>().max(1) as f32;
+    let added_hops: u32 = found.iter().map(|(_, a)| a.hops).sum();
+    found.len() as f32 / removed + added_hops as f32 / removed_hops
+}
+
+/// What a contraction worker reuses: searches, the pairs left to a
+/// Dijkstra search, the shortcuts found.
+type Workspace = (Witness, Vec<Arc>, Vec<(NodeId, Arc)>);
 
 /// One workspace per rayon thread, made on first use (a workspace holds an
 /// array over all nodes: making one per rayon job would cost more than the
@@ -314,52 +440,39 @@ impl ContractionHierarchy {
         let mut up: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
         let mut down: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
         let mut remaining: Vec<NodeId> = (0..n as NodeId).collect();
-        let mut priority = vec![0f32; n];
-        let mut stale: Vec<NodeId> = remaining.clone();
+        // Witness terms of the priority, and whether they predate a change
+        // of the node's neighbourhood.
+        let mut difference = vec![0f32; n];
+        let mut stale = vec![true; n];
         let mut next_rank = 0u32;
-        let pool: PerThread<(Witness, Vec<(NodeId, Arc)>)> = PerThread::new();
-        let priority_of = |v: NodeId,
-                           out: &[Vec<Arc>],
-                           inn: &[Vec<Arc>],
-                           level: &[u32],
-                           ws: &mut Witness,
-                           found: &mut Vec<(NodeId, Arc)>| {
-            shortcuts(v, out, inn, &blocked, ws, found, PRIORITY_SETTLED);
-            let (o, i) = (&out[v as usize], &inn[v as usize]);
-            let removed = (o.len() + i.len()).max(1) as f32;
-            let removed_hops = o.iter().chain(i).map(|a| a.hops).sum::<u32>().max(1) as f32;
-            let added_hops: u32 = found.iter().map(|(_, a)| a.hops).sum();
-            level[v as usize] as f32 + found.len() as f32 / removed + added_hops as f32 / removed_hops
-        };
+        let pool: PerThread<Workspace> = PerThread::new();
+        let make = || (Witness::new(n), Vec::new(), Vec::new());
         while !remaining.is_empty() {
-            // Priorities of the nodes whose neighbourhood changed.
-            let fresh: Vec<f32> = stale
+            let below_neighbours = |v: NodeId, difference: &[f32]| {
+                let key = |v: NodeId| (level[v as usize] as f32 + difference[v as usize], hash(v), v);
+                let kv = key(v);
+                out[v as usize].iter().chain(&inn[v as usize]).all(|a| {
+                    let kw = key(a.node);
+                    kv.0 < kw.0 || (kv.0 == kw.0 && (kv.1, kv.2) < (kw.1, kw.2))
+                })
+            };
+            let refresh: Vec<NodeId> = remaining.iter().copied().filter(|&v| stale[v as usize]).collect();
+            let fresh: Vec<f32> = refresh
                 .par_iter()
                 .map(|&v| {
-                    pool.with(
-                        || (Witness::new(n), Vec::new()),
-                        |(ws, found)| priority_of(v, &out, &inn, &level, ws, found),
-                    )
+                    pool.with(make, |(ws, _, found)| {
+                        edge_difference(v, &out, &inn, &blocked, ws, found)
+                    })
                 })
                 .collect();
-            for (&v, p) in stale.iter().zip(fresh) {
-                priority[v as usize] = p;
+            for (&v, d) in refresh.iter().zip(fresh) {
+                difference[v as usize] = d;
+                stale[v as usize] = false;
             }
-            // The nodes below all their neighbours.
-            let key = |v: NodeId| (priority[v as usize], hash(v), v);
-            let lower = |a: NodeId, b: NodeId| {
-                let (ka, kb) = (key(a), key(b));
-                ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1, ka.2) < (kb.1, kb.2))
-            };
             let selected: Vec<NodeId> = remaining
                 .par_iter()
                 .copied()
-                .filter(|&v| {
-                    out[v as usize]
-                        .iter()
-                        .chain(&inn[v as usize])
-                        .all(|a| lower(v, a.node))
-                })
+                .filter(|&v| below_neighbours(v, &difference))
                 .collect();
             for &v in &selected {
                 blocked[v as usize].store(true, Ordering::Relaxed);
@@ -367,13 +480,10 @@ impl ContractionHierarchy {
             let added: Vec<Vec<(NodeId, Arc)>> = selected
                 .par_iter()
                 .map(|&v| {
-                    pool.with(
-                        || (Witness::new(n), Vec::new()),
-                        |(ws, found)| {
-                            shortcuts(v, &out, &inn, &blocked, ws, found, WITNESS_SETTLED);
-                            found.clone()
-                        },
-                    )
+                    pool.with(make, |(ws, pending, found)| {
+                        shortcuts(v, &out, &inn, &blocked, ws, pending, found);
+                        found.clone()
+                    })
                 })
                 .collect();
             let mut touched = Vec::new();
@@ -408,10 +518,9 @@ impl ContractionHierarchy {
                     );
                 }
             }
-            touched.sort_unstable();
-            touched.dedup();
-            touched.retain(|&x| rank[x as usize] == u32::MAX);
-            stale = touched;
+            for &x in &touched {
+                stale[x as usize] = true;
+            }
             remaining.retain(|&v| rank[v as usize] == u32::MAX);
         }
         // Arcs by rank, heads as ranks, each list sorted by head.
