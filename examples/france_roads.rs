@@ -98,6 +98,7 @@ fn main() -> anyhow::Result<()> {
             cache_dir: Some("target/routers/cache".into()),
             profile: CarProfile::france(),
             snap: SnapOptions::default(),
+            coverage: Default::default(),
         }),
     };
     let (w, c, ctx) = best(1, || Context::load(&data, Scope::All, &Silent));

@@ -46,6 +46,7 @@ mod embedded;
 pub mod engine;
 mod error;
 pub mod facilities;
+pub mod france;
 pub mod gp;
 pub mod graph;
 pub mod io;

@@ -155,11 +155,11 @@ impl Places {
         scope.select_by(self.rows.len(), |i| &self.rows[i].dep, |c| self.index_of(c))
     }
 
-    /// A function from a lon/lat point to the id of its place: the loaded
-    /// outline that contains it among the 8 nearest origins, else the
-    /// nearest origin.
+    /// A function from a lon/lat point to the id of the place whose origin
+    /// is nearest (great-circle, among the 8 nearest in degrees). Outlines
+    /// are not used, so that where a point is counted never depends on
+    /// which outlines a run loaded.
     pub fn locator(&self) -> impl Fn(f64, f64) -> Option<String> + '_ {
-        use geo::Contains;
         use rstar::primitives::GeomWithData;
         let tree = rstar::RTree::bulk_load(
             self.rows
@@ -169,20 +169,14 @@ impl Places {
                 .collect(),
         );
         move |lon, lat| {
-            let near: Vec<usize> = tree
-                .nearest_neighbor_iter([lon, lat])
+            tree.nearest_neighbor_iter([lon, lat])
                 .take(8)
-                .map(|g| g.data)
-                .collect();
-            let p = geo::Point::new(lon, lat);
-            near.iter()
-                .find(|&&i| {
-                    self.polygons
-                        .get(&self.rows[i].id)
-                        .is_some_and(|mp| mp.contains(&p))
+                .map(|g| {
+                    let o = self.rows[g.data].origin;
+                    (crate::communes::haversine_m((lon, lat), (o[0], o[1])), g.data)
                 })
-                .or(near.first())
-                .map(|&i| self.rows[i].id.clone())
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                .map(|(_, i)| self.rows[i].id.clone())
         }
     }
 }

@@ -204,7 +204,7 @@ fn bad_facility_files_fail_cleanly() {
         (
             "swapped.csv",
             b"id;name;lon;lat\nA;a;-0.37;43.29\nB;b;43.49;-1.47\n",
-            "swapped.csv:3: field `lat`",
+            "swapped.csv:3: field `lon/lat`",
         ),
         (
             "outside.csv",

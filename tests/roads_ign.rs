@@ -419,7 +419,7 @@ fn matsim_crs_speeds_and_errors() {
     std::fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
     has(
         &err(&gz, &ReadOptions::default()),
-        &["net.xml.gz", "corrupt gzip"],
+        &["net.xml.gz", "truncated gzip file"],
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -479,7 +479,7 @@ fn link_table_errors_name_file_line_and_column() {
     std::fs::write(&gz, &bytes[..bytes.len() - 10]).unwrap();
     has(
         &err(&gz, &ReadOptions::default()),
-        &["g_links.csv.gz", "corrupt gzip"],
+        &["g_links.csv.gz", "truncated gzip file"],
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,3 +1,7 @@
+/// The longest time a threshold or a band break may be, minutes (4 hours:
+/// beyond any désert threshold in use, 30 to 45 minutes).
+pub const MAX_MINUTES: f64 = 240.0;
+
 /// Time bands in minutes, half-open `[lower, upper)`, the last one open.
 ///
 /// # Examples
@@ -31,9 +35,9 @@ impl Bands {
             let v: f64 = part
                 .parse()
                 .map_err(|_| format!("band break `{part}` is not a number of minutes"))?;
-            if !(v > 0.0 && v.is_finite()) {
+            if !(v > 0.0 && v <= MAX_MINUTES) {
                 return Err(format!(
-                    "band break `{part}` must be a positive number of minutes"
+                    "band break `{part}` must be a number of minutes in (0, {MAX_MINUTES}]"
                 ));
             }
             if breaks.last().is_some_and(|&l| v <= l) {

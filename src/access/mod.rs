@@ -9,7 +9,7 @@
 mod bands;
 mod summary;
 
-pub use bands::Bands;
+pub use bands::{Bands, MAX_MINUTES};
 pub use summary::{DepSummary, Summary, group, is_beyond, last_time_within, summarize};
 
 use rayon::prelude::*;

@@ -54,6 +54,9 @@ pub struct Summary {
     pub origin_fallbacks: usize,
     /// Sites serving some place whose position is a fallback (commune town hall).
     pub site_fallbacks: usize,
+    /// What the run found suspect in its inputs and the user should know
+    /// (a polygon repaired, a sparse network…), one line each.
+    pub warnings: Vec<String>,
 }
 
 /// A place is beyond the threshold when its time is strictly greater, or
@@ -138,6 +141,7 @@ pub fn summarize(
             .into_iter()
             .filter(|&k| sites[k as usize].position_source == "commune-town-hall")
             .count(),
+        warnings: Vec::new(),
     }
 }
 
@@ -226,6 +230,12 @@ impl Summary {
             "\n  origins not at the checked town hall: {}; facilities serving these communes placed at their commune's town hall: {}",
             self.origin_fallbacks, self.site_fallbacks
         );
+        if !self.warnings.is_empty() {
+            let _ = writeln!(s, "\n  warnings ({}):", self.warnings.len());
+            for w in &self.warnings {
+                let _ = writeln!(s, "  - {w}");
+            }
+        }
         s
     }
 }

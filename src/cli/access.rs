@@ -39,6 +39,11 @@ pub fn run(args: AccessArgs) -> Result<()> {
     }
     let progress = Bar::new();
     let ctx = setup::load(&a.scope, &a.data, &progress)?;
+    if let Some(y) = args.compare_year {
+        // refused before any run, naming the flag
+        ctx.facilities(&args.facilities.source(y)?)
+            .map_err(|e| anyhow::anyhow!("--compare-year {y}: {e}"))?;
+    }
     let mut years = vec![args.facilities.year];
     years.extend(args.compare_year);
     let dir = &a.output.out;

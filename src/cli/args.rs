@@ -137,12 +137,21 @@ pub struct DataArgs {
     /// see docs/roads.md).
     #[arg(long)]
     pub no_winding: bool,
-    /// Points farther than this from any road are listed and left unreachable (metres).
+    /// Points farther than this from any road are listed and left unreachable (metres, up to 50,000).
     #[arg(long, default_value_t = 1000.0)]
     pub snap_limit_m: f64,
-    /// Speed of the leg from a point to its road, km/h.
+    /// Speed of the leg from a point to its road, km/h (up to 130).
     #[arg(long, default_value_t = 15.0)]
     pub leg_kmh: f64,
+    /// Largest share (0 to 1) of the communes in scope, or of the facilities
+    /// within their extent, allowed farther than the snap limit from any road
+    /// of --roads; beyond it the run stops (the network misses the scope).
+    #[arg(long, default_value_t = medaccess::roads::sanity::DEFAULT_MAX_FAR_SHARE, requires = "roads")]
+    pub snap_share_max: f64,
+    /// Run on a --roads network that misses the scope or is fragments
+    /// (largest connected part under half its nodes): warn instead of stopping.
+    #[arg(long, requires = "roads")]
+    pub allow_sparse_network: bool,
 }
 
 impl DataArgs {
@@ -208,6 +217,10 @@ impl DataArgs {
                         leg_kmh: self.leg_kmh,
                         max_distance_m: self.snap_limit_m,
                     },
+                    coverage: medaccess::roads::sanity::Coverage {
+                        max_far_share: self.snap_share_max,
+                        allow_sparse: self.allow_sparse_network,
+                    },
                 })
             }
         };
@@ -231,12 +244,12 @@ fn default_cache_dir() -> PathBuf {
 /// Thresholds, bands and outputs.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Désert médical threshold in minutes: beyond it, a commune is flagged
+    /// Désert médical threshold in minutes, in (0, 240]: beyond it, a commune is flagged
     /// (default: the facility kind's: maternity 40, emergency 30, gp 20,
     /// facility 40).
     #[arg(long, allow_negative_numbers = true)]
     pub threshold: Option<f64>,
-    /// Band breaks in minutes (default: the facility kind's; maternity
+    /// Band breaks in minutes, increasing, in (0, 240] (default: the facility kind's; maternity
     /// 10,20,30,40,45,60).
     #[arg(long)]
     pub bands: Option<String>,
@@ -280,15 +293,13 @@ impl OutputArgs {
     /// The threshold and bands asked, else the kind's.
     pub fn bands(&self, kind: &KindDefaults) -> Result<(Bands, f64)> {
         let threshold = self.threshold.unwrap_or(kind.threshold_min);
-        if !(threshold > 0.0 && threshold.is_finite()) {
-            bail!("--threshold must be a positive number of minutes, got {threshold}");
-        }
         let bands = match &self.bands {
             Some(b) => Bands::parse(b).map_err(|e| anyhow::anyhow!("--bands: {e}"))?,
             None => Bands {
                 breaks: kind.bands.to_vec(),
             },
         };
+        medaccess::jobs::access::check_minutes(threshold, &bands)?;
         Ok((bands, threshold))
     }
 }

@@ -25,7 +25,7 @@ pub struct GpArgs {
     #[arg(long, value_name = "FILE")]
     pub supply: Option<PathBuf>,
     /// Distance decay: `drees` (1 below 10 min, 2/3 to 15, 1/3 to 20), `binary:MIN`,
-    /// `gaussian:MIN`, or `steps:10=1,15=0.667,20=0.333`.
+    /// `gaussian:MIN`, or `steps:10=1,15=0.667,20=0.333`; minutes in (0, 120], weights in [0, 1].
     #[arg(long, default_value = "drees")]
     pub decay: String,
     /// Count GPs within these minutes.
@@ -38,7 +38,8 @@ pub struct GpArgs {
     /// Under-served below this many consultations per inhabitant per year (DREES reading: 2.5).
     #[arg(long, default_value_t = 2.5)]
     pub under_served: f64,
-    /// Add GPs in a commune, e.g. `64422:3` (a new maison de santé); repeatable, comma-separated.
+    /// Add GPs in a commune, e.g. `64422:3` (a new maison de santé); repeatable, comma-separated;
+    /// at most 10,000 per commune.
     #[arg(long, value_delimiter = ',')]
     pub add: Vec<String>,
     /// Remove GPs in a commune, e.g. `64104:1` (a retirement).
@@ -77,15 +78,21 @@ pub struct GpArgs {
 
 /// `INSEE:COUNT` as the commune and a signed number of GPs.
 fn change(spec: &str, sign: f64) -> Result<(String, f64)> {
-    let (code, k) = spec
-        .split_once(':')
-        .ok_or_else(|| anyhow::anyhow!("`{spec}`: expected INSEE:COUNT, e.g. 64422:3"))?;
+    let (code, k) = spec.split_once(':').ok_or_else(|| {
+        let flag = if sign > 0.0 { "--add" } else { "--remove" };
+        anyhow::anyhow!("{flag} `{spec}`: expected INSEE:COUNT, e.g. 64422:3")
+    })?;
     let k: f64 = k
         .trim()
         .parse()
         .ok()
-        .filter(|k: &f64| k.is_finite() && *k > 0.0)
-        .ok_or_else(|| anyhow::anyhow!("`{spec}`: `{k}` is not a positive number of GPs"))?;
+        .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= medaccess::gp::MAX_GPS_PER_COMMUNE)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "`{spec}`: `{k}` is not a number of GPs between 0 and {} (the most a commune may have)",
+                medaccess::gp::MAX_GPS_PER_COMMUNE
+            )
+        })?;
     Ok((code.trim().to_uppercase(), sign * k))
 }
 
@@ -137,6 +144,9 @@ pub fn run(a: GpArgs) -> Result<()> {
         demand_weights: a.demand_weights.clone().map(|p| (p, a.weight_col.clone())),
     };
     let r = jobs::gp::run(&ctx, &req, &progress)?;
+    for w in &r.warnings {
+        console::warn(w);
+    }
     if let (true, Some((w, _))) = (r.without_weight > 0, &req.demand_weights) {
         console::note(&format!(
             "{} communes have no demand weight in {} (weight 1 kept)",

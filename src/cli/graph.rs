@@ -101,12 +101,7 @@ pub fn run(cmd: GraphCommand) -> Result<()> {
                     centroid_lat: None,
                     delimiter: delimiter as u8,
                 };
-                let pts = communes::load::read_points_csv(p, &cols)?;
-                let mut polys = Vec::new();
-                for f in &polygons {
-                    polys.extend(communes::load::read_polygons_geojson(f, &cols.insee)?);
-                }
-                communes::Communes::join(pts, polys, tol)?
+                communes::Communes::from_files(p, &cols, &polygons, tol)?
             } else if let Some(g) = &geojson {
                 let props = communes::GeoJsonProperties {
                     insee: col_insee,

@@ -26,6 +26,10 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Largest size a gzipped input may inflate to, e.g. 16G (default: 50 times
+    /// the file, at least 256M, at most 8G; also MEDACCESS_MAX_INFLATE).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = medaccess::io::parse_size)]
+    max_inflate: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +90,7 @@ enum Command {
 
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    medaccess::io::set_inflate_limit(cli.max_inflate);
     match cli.command {
         Command::Access(a) => access::run(*a),
         Command::Scenario(a) => planner::scenario(*a),

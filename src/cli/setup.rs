@@ -59,7 +59,7 @@ pub fn load(scope: &ScopeArgs, data: &DataArgs, progress: &Bar) -> Result<Contex
     let t0 = std::time::Instant::now();
     let ctx = Context::load(&data, scope, progress)?;
     progress.bar.finish_and_clear();
-    for w in &ctx.warnings {
+    for w in ctx.warnings.iter().chain(&ctx.input_warnings) {
         console::warn(w);
     }
     console::err(&format!(

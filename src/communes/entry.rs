@@ -1,12 +1,20 @@
 //! Where a facility at a lon/lat point enters the commune graph.
 //!
-//! The facility enters the commune containing it (when polygons are at
-//! hand), else the commune of the nearest origin: at the commune's origin
+//! A facility whose commune is known (every DREES, FINESS and BPE record,
+//! a user file with a commune column, `--open INSEE`) enters that commune
+//! when it lies within [`OWN_COMMUNE_MAX_M`] of its origin
+//! ([`FacilityLocator::entry_in`]); otherwise the commune containing it
+//! (when polygons were given to the locator), else the commune of the
+//! nearest origin. It enters at the commune's origin
 //! or, with profile v2, at the nearest of the points where a numbered road
 //! runs in that commune when one is nearer (a hospital on a ring road
 //! joins the ring road, not the town hall); the leg from the point to that
 //! node costs great-circle × detour / speed (no per-hop constant: it is
 //! not a commune-to-commune hop).
+//!
+//! The runs of the command line give the locator no polygons, so that a
+//! facility's placement never depends on which optional inputs a run was
+//! given (`--communes-dir` only changes what is drawn).
 
 use std::collections::HashMap;
 
@@ -28,7 +36,15 @@ pub enum EntryKind {
     InsideCommune,
     /// No polygon contains it (or none loaded): the nearest origin.
     NearestOrigin,
+    /// The facility's own commune, as its record says.
+    OwnCommune,
 }
+
+/// A facility farther than this from the origin of its own commune enters
+/// the graph by its position instead (metres): the farthest genuine
+/// maternity is 10.7 km from its town hall, the same bound as
+/// `facilities::MAX_FROM_TOWN_HALL_M`.
+pub const OWN_COMMUNE_MAX_M: f64 = 20_000.0;
 
 /// A facility's entry into the commune graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -152,25 +168,37 @@ impl FacilityLocator {
     /// # Ok(()) }
     /// ```
     pub fn entry(&self, p: (f64, f64)) -> Option<FacilityEntry> {
-        let pt = Point::new(p.0, p.1);
-        let mut inside: Vec<NodeId> = self
-            .polygons
-            .locate_in_envelope_intersecting(AABB::from_point([p.0, p.1]))
-            .map(|g| g.data)
-            .filter(|v| self.shapes.get(v).is_some_and(|s| s.contains(&pt)))
-            .collect();
-        inside.sort_unstable();
-        let (node, kind) = match inside.first() {
-            Some(&v) => (v, EntryKind::InsideCommune),
-            None => {
-                let best = self
-                    .origins
-                    .nearest_neighbor_iter([p.0, p.1])
-                    .take(CANDIDATES)
-                    .map(|g| (haversine_m(p, self.coords[g.data as usize]), g.data))
-                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
-                (best.1, EntryKind::NearestOrigin)
-            }
+        self.entry_in(None, p)
+    }
+
+    /// Entry of a facility at `p` (lon, lat, degrees) whose own commune is
+    /// node `own`, when known: that commune when `p` lies within
+    /// [`OWN_COMMUNE_MAX_M`] of its origin, else as [`Self::entry`].
+    ///
+    /// # Examples
+    /// ```
+    /// # fn main() -> medaccess::Result<()> {
+    /// use medaccess::communes::{EntryKind, FacilityLocator, fixtures};
+    /// let g = fixtures::load_fixture_graph(&fixtures::default_dir())?;
+    /// let loc = FacilityLocator::new(&g, None);
+    /// // Hôpital privé d'Ambérieu (010780203), in Ambérieu-en-Bugey but
+    /// // nearer another commune's town hall
+    /// let p = (5.35146, 45.98142);
+    /// let own = g.node_of("01004");
+    /// let e = loc.entry_in(own, p).unwrap();
+    /// assert_eq!((g.nodes[e.commune as usize].insee.as_str(), e.kind), ("01004", EntryKind::OwnCommune));
+    /// assert_ne!(g.nodes[loc.entry(p).unwrap().commune as usize].insee, "01004");
+    /// # Ok(()) }
+    /// ```
+    pub fn entry_in(&self, own: Option<NodeId>, p: (f64, f64)) -> Option<FacilityEntry> {
+        let own = own.filter(|&v| {
+            self.coords
+                .get(v as usize)
+                .is_some_and(|&o| haversine_m(p, o) <= OWN_COMMUNE_MAX_M)
+        });
+        let (node, kind) = match own {
+            Some(v) => (v, EntryKind::OwnCommune),
+            None => self.commune_at(p)?,
         };
         // The origin, or a nearer road point of the same commune (ties:
         // the lower node).
@@ -189,5 +217,29 @@ impl FacilityLocator {
             distance_m,
             kind,
         })
+    }
+
+    /// The commune containing `p` (by polygon), else of the nearest origin.
+    fn commune_at(&self, p: (f64, f64)) -> Option<(NodeId, EntryKind)> {
+        let pt = Point::new(p.0, p.1);
+        let mut inside: Vec<NodeId> = self
+            .polygons
+            .locate_in_envelope_intersecting(AABB::from_point([p.0, p.1]))
+            .map(|g| g.data)
+            .filter(|v| self.shapes.get(v).is_some_and(|s| s.contains(&pt)))
+            .collect();
+        inside.sort_unstable();
+        match inside.first() {
+            Some(&v) => Some((v, EntryKind::InsideCommune)),
+            None => {
+                let best = self
+                    .origins
+                    .nearest_neighbor_iter([p.0, p.1])
+                    .take(CANDIDATES)
+                    .map(|g| (haversine_m(p, self.coords[g.data as usize]), g.data))
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
+                Some((best.1, EntryKind::NearestOrigin))
+            }
+        }
     }
 }

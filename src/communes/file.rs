@@ -165,9 +165,9 @@ pub(crate) fn read_node_table(
         };
         let population = match f(3) {
             "" => None,
-            s => Some(s.parse().map_err(|_| {
-                Error::field(path, line, "population", format!("`{s}` is not a whole number"))
-            })?),
+            s => Some(
+                super::load::parse_population(s).map_err(|m| Error::field(path, line, "population", m))?,
+            ),
         };
         let origin_source = OriginSource::parse(f(6))
             .ok_or_else(|| Error::field(path, line, "origin_source", format!("unknown value `{}`", f(6))))?;
@@ -180,6 +180,42 @@ pub(crate) fn read_node_table(
             lat: num(5, "origin_lat")?,
             origin_source,
         };
+        if !is_insee(&node.insee) {
+            return Err(Error::field(
+                path,
+                line,
+                "insee",
+                format!(
+                    "`{}` is not an INSEE commune code (5 characters, e.g. 64422 or 2A004): the file is damaged; \
+                     rebuild it with `medaccess graph build-communes`",
+                    node.insee
+                ),
+            ));
+        }
+        if !is_departement(&node.dep) {
+            return Err(Error::field(
+                path,
+                line,
+                "dep",
+                format!(
+                    "commune {}: `{}` is not a département code (two digits, 2A, 2B, or 971-978): the file is damaged; \
+                     rebuild it with `medaccess graph build-communes`",
+                    node.insee, node.dep
+                ),
+            ));
+        }
+        if !crate::france::contains(node.lon, node.lat) {
+            return Err(Error::field(
+                path,
+                line,
+                "origin_lon/origin_lat",
+                format!(
+                    "commune {}: ({}, {}) is not a position in France (not a number, swapped, or moved): \
+                     the file is damaged; rebuild it with `medaccess graph build-communes`",
+                    node.insee, node.lon, node.lat
+                ),
+            ));
+        }
         if with_roads {
             let t = num(7, "terrain")?;
             if !(0.0..=1.0).contains(&t) {
@@ -204,6 +240,25 @@ pub(crate) fn read_node_table(
     }
     let used = rdr.position().byte() as usize;
     Ok((out, with_roads.then_some(terrain), used))
+}
+
+/// Whether `s` is an INSEE commune code: 5 characters, digits, or `2A`/`2B`
+/// then digits.
+fn is_insee(s: &str) -> bool {
+    s.len() == 5
+        && s.is_ascii()
+        && (s[..2].bytes().all(|b| b.is_ascii_digit()) || &s[..2] == "2A" || &s[..2] == "2B")
+        && s[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `s` is a département code (two digits, `2A`, `2B`, `971`-`978`):
+/// it becomes part of file names (`--split-by-dep`), so nothing else passes.
+fn is_departement(s: &str) -> bool {
+    match s.len() {
+        2 => s == "2A" || s == "2B" || (s.bytes().all(|b| b.is_ascii_digit()) && s != "00"),
+        3 => s.starts_with("97") && (b'1'..=b'8').contains(&s.as_bytes()[2]),
+        _ => false,
+    }
 }
 
 const LINK_HEADER: [&str; 5] = ["from", "to", "kind", "class", "road"];
@@ -579,7 +634,10 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
 fn read_finished(path: &Path, graph: RoadGraph, meta: &[u8], nl: usize) -> Result<CommuneGraph> {
     let header: GraphHeader = serde_json::from_slice(&meta[..nl])
         .map_err(|e| Error::format(path, format!("not a commune graph file: {e}")))?;
-    header.profile.check()?;
+    header
+        .profile
+        .check()
+        .map_err(|e| Error::format(path, format!("the profile in the file's header is damaged ({e}); rebuild the file with `medaccess graph build-communes`")))?;
     let (nodes, _, _) = read_node_table(path, &meta[nl + 1..], 2, usize::MAX)?;
     if nodes.len() != graph.num_nodes() {
         return Err(Error::format(

@@ -19,6 +19,41 @@ use crate::io::read_maybe_gz;
 /// outside.
 pub const DEFAULT_TOLERANCE_M: f64 = 200.0;
 
+/// The largest population a commune may have: the most populous, Paris, has
+/// 2.2 million inhabitants; a larger value is a damaged file (a value of
+/// 18446744073709551615 is -1 written unsigned), never a commune.
+pub const MAX_POPULATION: u64 = 10_000_000;
+
+/// Parses a commune population: a whole number from 0 to
+/// [`MAX_POPULATION`]; the error text says what is wrong.
+///
+/// # Examples
+/// ```
+/// use medaccess::communes::load::parse_population;
+/// assert_eq!(parse_population(" 677309 "), Ok(677_309));
+/// assert!(parse_population("18446744073709551615").unwrap_err().contains("more than"));
+/// assert!(parse_population("-1").is_err());
+/// assert!(parse_population("12.5").is_err());
+/// ```
+pub fn parse_population(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let n: u64 = t
+        .parse()
+        .map_err(|_| format!("`{t}` is not a whole number of inhabitants"))?;
+    check_population(n)
+}
+
+/// Checks a population read as a number: at most [`MAX_POPULATION`].
+pub fn check_population(n: u64) -> std::result::Result<u64, String> {
+    if n > MAX_POPULATION {
+        return Err(format!(
+            "{n} inhabitants is more than any commune can have (Paris has 2.2 million; the limit is \
+             {MAX_POPULATION}): the value is damaged (-1 written unsigned?); correct it or leave it empty"
+        ));
+    }
+    Ok(n)
+}
+
 /// One commune as loaded, with its chosen origin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commune {
@@ -161,7 +196,26 @@ impl Communes {
         for dep in &wanted {
             polys.extend(read_polygons_geojson(&polygon_file(dir, dep), "insee")?);
         }
-        Self::join(rows, polys, DEFAULT_TOLERANCE_M)
+        Self::join(rows, polys, DEFAULT_TOLERANCE_M).map_err(|e| points_error(&points, e))
+    }
+
+    /// Reads a commune points CSV with `cols` and the polygon GeoJSON
+    /// files `polygons` (keyed by the same INSEE column), and joins them
+    /// ([`Communes::join`]); a commune the join refuses (its point outside
+    /// France with no polygon to check it) is reported against the points
+    /// file.
+    pub fn from_files(
+        points: &Path,
+        cols: &PointColumns,
+        polygons: &[PathBuf],
+        tolerance_m: f64,
+    ) -> Result<Self> {
+        let rows = read_points_csv(points, cols)?;
+        let mut polys = Vec::new();
+        for f in polygons {
+            polys.extend(read_polygons_geojson(f, &cols.insee)?);
+        }
+        Self::join(rows, polys, tolerance_m).map_err(|e| points_error(points, e))
     }
 
     /// Joins commune points (e.g. from [`read_points_csv`] with user
@@ -182,6 +236,15 @@ impl Communes {
             })
             .collect();
         Self::new(rows, tolerance_m)
+    }
+}
+
+/// An error of [`Communes::new`] (which sees no file) told against the file
+/// the communes were read from.
+fn points_error(path: &Path, e: Error) -> Error {
+    match e {
+        Error::Invalid(m) => Error::format(path, format!("{m}; correct the file")),
+        e => e,
     }
 }
 
@@ -320,11 +383,20 @@ pub fn read_points_csv(path: &Path, cols: &PointColumns) -> Result<Vec<Commune>>
     let (i_lon, i_lat) = (find(&cols.lon)?, find(&cols.lat)?);
     let (i_clon, i_clat) = (opt(&cols.centroid_lon)?, opt(&cols.centroid_lat)?);
     let mut out = Vec::new();
+    let mut first_line: HashMap<String, u64> = HashMap::new();
     for (k, rec) in rdr.records().enumerate() {
         let line = k as u64 + 2;
         let rec = rec.map_err(|e| Error::field(path, line, "(record)", e.to_string()))?;
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
         let insee = check_insee(path, line, &cols.insee, get(i_insee))?;
+        if let Some(prev) = first_line.insert(insee.clone(), line) {
+            return Err(Error::field(
+                path,
+                line,
+                &cols.insee,
+                format!("commune {insee} is listed twice (first at line {prev}): keep one row per commune"),
+            ));
+        }
         let dep = match i_dep {
             Some(i) => get(i).to_string(),
             None => dep_of_insee(&insee).to_string(),
@@ -339,14 +411,10 @@ pub fn read_points_csv(path: &Path, cols: &PointColumns) -> Result<Vec<Commune>>
         }
         let population = match i_pop.map(get) {
             None | Some("") => None,
-            Some(s) => Some(s.parse::<u64>().map_err(|_| {
-                Error::field(
-                    path,
-                    line,
-                    cols.population.as_deref().unwrap_or(""),
-                    format!("`{s}` is not a whole number of inhabitants"),
-                )
-            })?),
+            Some(s) => Some(
+                parse_population(s)
+                    .map_err(|m| Error::field(path, line, cols.population.as_deref().unwrap_or(""), m))?,
+            ),
         };
         let pair = |ilon: Option<usize>,
                     ilat: Option<usize>,
@@ -516,6 +584,19 @@ fn prop_str(props: &serde_json::Map<String, Value>, key: &str) -> Option<String>
 /// property `insee_prop` (features are records, numbered from 1 in errors).
 /// Features without geometry are skipped; Point features are an error here.
 pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(String, MultiPolygon<f64>)>> {
+    Ok(read_polygon_features(path, insee_prop)?
+        .into_iter()
+        .map(|(_, insee, mp)| (insee, mp))
+        .collect())
+}
+
+/// A polygon feature as read: its number in the file (from 1), the
+/// commune's INSEE code, its outline.
+pub type PolygonFeature = (u64, String, MultiPolygon<f64>);
+
+/// [`read_polygons_geojson`] with each polygon's feature number (from 1),
+/// for messages.
+pub fn read_polygon_features(path: &Path, insee_prop: &str) -> Result<Vec<PolygonFeature>> {
     let mut out = Vec::new();
     for (k, f) in read_collection(path)?.into_iter().enumerate() {
         let rec = k as u64 + 1;
@@ -524,7 +605,7 @@ pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(Strin
             .ok_or_else(|| Error::field(path, rec, format!("properties.{insee_prop}"), "missing"))?;
         let insee = check_insee(path, rec, &format!("properties.{insee_prop}"), &insee)?;
         match f.geometry.map(|g| shape(path, rec, g)).transpose()? {
-            Some(Shape::Area(mp)) => out.push((insee, mp)),
+            Some(Shape::Area(mp)) => out.push((rec, insee, mp)),
             Some(Shape::Point(_)) => {
                 return Err(Error::field(
                     path,
@@ -544,6 +625,7 @@ pub fn read_polygons_geojson(path: &Path, insee_prop: &str) -> Result<Vec<(Strin
 /// town-hall Point. Origins are chosen with `tolerance_m`.
 pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m: f64) -> Result<Communes> {
     let mut rows = Vec::new();
+    let mut first: HashMap<String, u64> = HashMap::new();
     for (k, f) in read_collection(path)?.into_iter().enumerate() {
         let rec = k as u64 + 1;
         let p = f.properties.unwrap_or_default();
@@ -551,6 +633,14 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
         let insee = prop_str(&p, &props.insee)
             .ok_or_else(|| Error::field(path, rec, field(&props.insee), "missing"))?;
         let insee = check_insee(path, rec, &field(&props.insee), &insee)?;
+        if let Some(prev) = first.insert(insee.clone(), rec) {
+            return Err(Error::field(
+                path,
+                rec,
+                field(&props.insee),
+                format!("commune {insee} has a second feature (the first is feature {prev}): keep one"),
+            ));
+        }
         let dep = match &props.dep {
             Some(d) => prop_str(&p, d).ok_or_else(|| Error::field(path, rec, field(d), "missing"))?,
             None => dep_of_insee(&insee).to_string(),
@@ -559,16 +649,15 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
             Some(n) => match p.get(n) {
                 None | Some(Value::Null) => None,
                 Some(v) => Some(
-                    v.as_u64()
-                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-                        .ok_or_else(|| {
-                            Error::field(
-                                path,
-                                rec,
-                                field(n),
-                                format!("{v} is not a whole number of inhabitants"),
-                            )
-                        })?,
+                    match v {
+                        Value::Number(x) => x
+                            .as_u64()
+                            .ok_or_else(|| format!("{v} is not a whole number of inhabitants"))
+                            .and_then(check_population),
+                        Value::String(s) => parse_population(s),
+                        _ => Err(format!("{v} is not a whole number of inhabitants")),
+                    }
+                    .map_err(|m| Error::field(path, rec, field(n), m))?,
                 ),
             },
             None => None,
@@ -602,5 +691,5 @@ pub fn read_communes_geojson(path: &Path, props: &GeoJsonProperties, tolerance_m
     if rows.is_empty() {
         return Err(Error::format(path, "no features"));
     }
-    Communes::new(rows, tolerance_m)
+    Communes::new(rows, tolerance_m).map_err(|e| points_error(path, e))
 }

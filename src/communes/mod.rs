@@ -23,6 +23,7 @@ pub mod fixtures;
 pub mod graph;
 pub mod load;
 pub mod origin;
+pub mod polygon_check;
 pub mod profile;
 pub mod regions;
 pub mod road_links;

@@ -85,25 +85,10 @@ impl OriginSource {
     }
 }
 
-/// Boxes (lon min, lat min, lon max, lat max, in degrees) around the French
-/// territories that have INSEE commune codes: metropolitan France with
-/// Corsica, Guadeloupe with Saint-Martin and Saint-Barthélemy, Martinique,
-/// Guyane, La Réunion, Mayotte, Saint-Pierre-et-Miquelon.
-pub const FRANCE_BOXES: [(f64, f64, f64, f64); 7] = [
-    (-5.8, 41.2, 10.0, 51.2),
-    (-63.2, 15.8, -60.9, 18.2),
-    (-61.3, 14.3, -60.7, 14.95),
-    (-54.7, 2.0, -51.5, 5.9),
-    (55.1, -21.5, 56.0, -20.8),
-    (44.9, -13.1, 45.4, -12.5),
-    (-56.5, 46.7, -56.0, 47.2),
-];
-
-/// True when (lon, lat) lies in one of the [`FRANCE_BOXES`].
+/// True when (lon, lat) lies in France: see [`crate::france`] (the real
+/// outline, not a bounding box).
 pub fn in_france(p: (f64, f64)) -> bool {
-    FRANCE_BOXES
-        .iter()
-        .any(|&(x0, y0, x1, y1)| p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1)
+    crate::france::contains(p.0, p.1)
 }
 
 /// Distance from a point to a multipolygon in metres, 0 inside or on it.

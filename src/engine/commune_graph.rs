@@ -14,16 +14,18 @@ use crate::places::{Place, Site};
 use crate::units::NodeId;
 
 /// The commune graph as an engine: a commune enters at its own node, a
-/// facility at the commune that holds it.
+/// facility at its own commune (as its record says), else at the commune
+/// that holds it ([`FacilityLocator::entry_in`]).
 pub struct CommuneGraphEngine {
     pub graph: CommuneGraph,
     locator: FacilityLocator,
 }
 
 impl CommuneGraphEngine {
-    /// Wraps a commune graph; `polygons` (a commune table with outlines, for
-    /// the départements at hand) lets facilities enter the commune that
-    /// contains them rather than the nearest origin.
+    /// Wraps a commune graph; `polygons` (a commune table with outlines)
+    /// lets facilities of unknown commune enter the commune that contains
+    /// them rather than the nearest origin. Runs that must not depend on
+    /// which outlines were loaded pass `None`.
     pub fn new(graph: CommuneGraph, polygons: Option<&Communes>) -> Self {
         let locator = FacilityLocator::new(&graph, polygons);
         CommuneGraphEngine { graph, locator }
@@ -100,9 +102,10 @@ impl Engine for CommuneGraphEngine {
                 .iter()
                 .zip(deps)
                 .map(|(f, d)| {
+                    let own = f.commune.as_deref().and_then(|c| self.graph.node_of(c));
                     let entries = self
                         .locator
-                        .entry((f.lon_lat[0], f.lon_lat[1]))
+                        .entry_in(own, (f.lon_lat[0], f.lon_lat[1]))
                         .map(|x| vec![(x.node, x.time)])
                         .unwrap_or_default();
                     Site::new(f, d, entries)

@@ -54,8 +54,9 @@ pub trait Engine: Send + Sync {
     /// enters at the nodes one can drive to from there.
     fn enter_places(&self, places: &[&Place]) -> Result<Entered<Place>>;
 
-    /// Facilities as sites: on the commune graph a facility enters at the
-    /// commune that holds it (or the nearest origin), with the leg from its
+    /// Facilities as sites: on the commune graph a facility enters at its
+    /// own commune (else the commune that holds it, or the nearest origin:
+    /// [`crate::communes::FacilityLocator::entry_in`]), with the leg from its
     /// door; on a road network it is snapped and entered from the nodes that
     /// lead to it. `deps[i]` is the département of `facilities[i]`.
     fn enter_sites(&self, facilities: &[Facility], deps: &[String]) -> Result<Entered<Site>>;
@@ -65,6 +66,15 @@ pub trait Engine: Send + Sync {
     /// graph.
     fn road_network(&self) -> Option<&RoadNetwork> {
         None
+    }
+
+    /// Checks that the `places` in scope, once entered, and the `sites`
+    /// within their extent reach the graph ([`crate::roads::sanity`]): an
+    /// error when too many miss a road network, the failed checks as
+    /// warnings when the engine's settings allow them. Nothing to check on
+    /// the commune graph.
+    fn check_coverage(&self, _places: &Entered<Place>, _sites: &[Site]) -> Result<Vec<String>> {
+        Ok(Vec::new())
     }
 }
 

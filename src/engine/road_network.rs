@@ -9,12 +9,16 @@ use crate::error::Result;
 use crate::facilities::Facility;
 use crate::graph::RoadGraph;
 use crate::places::{Place, Site};
+use crate::roads::sanity::{Coverage, Far};
 use crate::roads::{CarProfile, NetworkSource, ReadOptions, RoadNetwork, SnapIndex, SnapOptions, Snapper};
 
 /// A road network with the snapping settings.
 pub struct RoadNetworkEngine {
     pub net: RoadNetwork,
     pub snap: SnapOptions,
+    /// How many points may miss the network before a run stops
+    /// ([`crate::roads::sanity`]).
+    pub coverage: Coverage,
     /// The snapping index, built on first use and shared by every snap of
     /// the run (places and sites; building it costs about half a second per
     /// million nodes).
@@ -22,13 +26,20 @@ pub struct RoadNetworkEngine {
 }
 
 impl RoadNetworkEngine {
-    /// An engine on `net` snapping with `snap`.
+    /// An engine on `net` snapping with `snap`, with the default
+    /// [`Coverage`] checks.
     pub fn new(net: RoadNetwork, snap: SnapOptions) -> Self {
         RoadNetworkEngine {
             net,
             snap,
+            coverage: Coverage::default(),
             snap_index: OnceLock::new(),
         }
+    }
+
+    /// The same engine with the [`Coverage`] checks `coverage`.
+    pub fn with_coverage(self, coverage: Coverage) -> Self {
+        RoadNetworkEngine { coverage, ..self }
     }
 
     /// A snapper on the run's shared index (built on first call).
@@ -43,14 +54,15 @@ impl RoadNetworkEngine {
     /// recognises by content), through the cache in `cache_dir` (keyed by
     /// the input files' checksums, the profile, the import options and the
     /// format version; a stale or corrupt cache is rebuilt) with the car
-    /// `profile` (normally [`CarProfile::france`]). Returns the cache
-    /// warnings.
+    /// `profile` (normally [`CarProfile::france`]); `coverage` is kept
+    /// for [`Engine::check_coverage`]. Returns the cache warnings.
     pub fn load(
         file: &Path,
         opts: &ReadOptions,
         cache_dir: Option<&Path>,
         profile: &CarProfile,
         snap: SnapOptions,
+        coverage: Coverage,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<(Self, Vec<String>)> {
         let (net, warnings) = match cache_dir {
@@ -60,7 +72,10 @@ impl RoadNetworkEngine {
             }
             None => (RoadNetwork::read_with(file, profile, opts, progress)?, Vec::new()),
         };
-        Ok((RoadNetworkEngine::new(net, snap), warnings))
+        Ok((
+            RoadNetworkEngine::new(net, snap).with_coverage(coverage),
+            warnings,
+        ))
     }
 
     /// Snaps points and enters them, with the distance of each to its road.
@@ -167,5 +182,53 @@ impl Engine for RoadNetworkEngine {
 
     fn road_network(&self) -> Option<&RoadNetwork> {
         Some(&self.net)
+    }
+
+    fn check_coverage(&self, places: &Entered<Place>, sites: &[Site]) -> Result<Vec<String>> {
+        let src = &self.net.info.source;
+        let limit = self.snap.max_distance_m;
+        let km = |d: Option<f64>| d.map_or_else(String::new, |d| format!(" ({:.1} km)", d / 1000.0));
+        let items = &places.items;
+        let places_far = Far {
+            what: "communes in scope",
+            far: places.far.len(),
+            total: items.len(),
+            examples: places
+                .far
+                .iter()
+                .take(3)
+                .map(|&i| {
+                    format!(
+                        "{} {}{}",
+                        items[i].id,
+                        items[i].name,
+                        km(places.snap_m.get(i).copied().flatten())
+                    )
+                })
+                .collect(),
+        };
+        // the facilities within the extent of the communes in scope
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for p in items {
+            (x0, x1) = (x0.min(p.origin[0]), x1.max(p.origin[0]));
+            (y0, y1) = (y0.min(p.origin[1]), y1.max(p.origin[1]));
+        }
+        let inside = |q: [f64; 2]| (x0..=x1).contains(&q[0]) && (y0..=y1).contains(&q[1]);
+        let local: Vec<&Site> = sites.iter().filter(|s| inside(s.position)).collect();
+        let off: Vec<&&Site> = local.iter().filter(|s| s.entries.is_empty()).collect();
+        let sites_far = Far {
+            what: "facilities within the extent of the communes in scope",
+            far: off.len(),
+            total: local.len(),
+            examples: off
+                .iter()
+                .take(3)
+                .map(|s| format!("{} {}", s.id, s.name))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        out.extend(self.coverage.check_snapped(src, limit, &places_far)?);
+        out.extend(self.coverage.check_snapped(src, limit, &sites_far)?);
+        Ok(out)
     }
 }

@@ -285,12 +285,14 @@ impl MaternityList {
             .iter()
             .find(|r| r.finess == site.finess && r.year == year)
             .ok_or_else(|| {
+                let listed = match (site.first_year(), site.last_year()) {
+                    (a, b) if a == b => format!("listed in {a} only"),
+                    (a, b) => format!("listed {a}–{b}"),
+                };
                 Error::Invalid(format!(
-                    "{} ({}) is not open in {year}: listed {}–{}{}",
+                    "{} ({}) is not open in {year}: {listed}{}",
                     site.finess,
                     site.name,
-                    site.first_year(),
-                    site.last_year(),
                     if site.gaps().is_empty() {
                         String::new()
                     } else {

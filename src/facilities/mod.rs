@@ -263,26 +263,61 @@ pub fn place_maternities(
 
 /// Removes the facilities with the given ids (a "what if this site closes"
 /// scenario). An id that is not among `facilities` is an error naming it,
-/// so that a typo never silently leaves a site open.
+/// so that a typo never silently leaves a site open; an id given twice is
+/// an error too (closing a site twice is a mistake in the list, and the
+/// second time there is nothing left to close).
 pub fn close(facilities: &[Facility], ids: &[String]) -> Result<Vec<Facility>> {
-    for id in ids {
-        let wanted = finess_id(id).unwrap_or_else(|_| id.trim().to_owned());
-        if !facilities.iter().any(|f| f.id == wanted) {
+    let closed = close_ids(ids)?;
+    for (id, wanted) in ids.iter().zip(&closed) {
+        if !facilities.iter().any(|f| &f.id == wanted) {
             return Err(Error::Invalid(format!(
                 "cannot close `{id}`: no such facility among the {} loaded",
                 facilities.len()
             )));
         }
     }
-    let closed: Vec<String> = ids
-        .iter()
-        .map(|id| finess_id(id).unwrap_or_else(|_| id.trim().to_owned()))
-        .collect();
     Ok(facilities
         .iter()
         .filter(|f| !closed.contains(&f.id))
         .cloned()
         .collect())
+}
+
+/// [`close`] for the maternities open in `year` of the DREES `list`: an id
+/// that is not open that year is an error saying which years it is listed
+/// (`640000410 (CENTRE HOSPITALIER OLORON) is not open in 2023: listed in 2016 only`), or that
+/// it is not a maternity of the list at all.
+pub fn close_maternities(
+    facilities: &[Facility],
+    ids: &[String],
+    list: &MaternityList,
+    year: u16,
+) -> Result<Vec<Facility>> {
+    for (id, wanted) in ids.iter().zip(close_ids(ids)?) {
+        if !facilities.iter().any(|f| f.id == wanted) {
+            list.require_open(id, year)
+                .map_err(|e| Error::Invalid(format!("cannot close `{id}`: {e}")))?;
+        }
+    }
+    close(facilities, ids)
+}
+
+/// The ids to close, normalised (FINESS numbers padded); an error when one
+/// is given twice.
+fn close_ids(ids: &[String]) -> Result<Vec<String>> {
+    let closed: Vec<String> = ids
+        .iter()
+        .map(|id| finess_id(id).unwrap_or_else(|_| id.trim().to_owned()))
+        .collect();
+    for (k, id) in closed.iter().enumerate() {
+        if closed[..k].contains(id) {
+            return Err(Error::Invalid(format!(
+                "`{}` is given twice among the sites to close: give each site once",
+                ids[k].trim()
+            )));
+        }
+    }
+    Ok(closed)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! Is a WGS84 point in France? Bounding boxes of metropolitan France (with
-//! Corsica) and of the overseas départements, used to catch positions that
-//! are outside France, have latitude and longitude swapped, or are projected
-//! metres typed into degree columns.
+//! Is a WGS84 point in France, and in which part? The test is
+//! [`crate::france`]'s outline (every commune polygon, widened by 1 km);
+//! the bounding boxes here only name the part of France (FINESS uses one
+//! CRS per part) and explain a refusal: latitude and longitude swapped,
+//! projected metres typed into degree columns, a point in the sea or across
+//! a border.
 
 use std::fmt;
 
@@ -50,7 +52,8 @@ impl fmt::Display for Territory {
     }
 }
 
-/// The territory whose box holds `(lon, lat)` (WGS84 degrees), if any.
+/// The territory whose box holds `(lon, lat)` (WGS84 degrees), if any; a
+/// box holds sea and foreign land too: [`check_lon_lat`] is the test.
 pub fn territory_of(lon: f64, lat: f64) -> Option<Territory> {
     BOXES
         .iter()
@@ -58,13 +61,34 @@ pub fn territory_of(lon: f64, lat: f64) -> Option<Territory> {
         .map(|b| b.0)
 }
 
-/// Checks a WGS84 position; the error text says what is probably wrong
-/// (swapped latitude/longitude, projected metres, or simply not in France).
+/// The part of France holding `(lon, lat)`, by [`crate::france::part_of`].
+fn part_of(lon: f64, lat: f64) -> Option<Territory> {
+    Some(match crate::france::part_of(lon, lat)? {
+        "metropole" => Territory::Metropole,
+        "martinique" => Territory::Martinique,
+        "guyane" => Territory::Guyane,
+        "reunion" => Territory::Reunion,
+        "mayotte" => Territory::Mayotte,
+        "Saint-Pierre-et-Miquelon" => Territory::SaintPierreEtMiquelon,
+        // Guadeloupe, and Saint-Barthélemy and Saint-Martin (once part of it)
+        _ => Territory::Guadeloupe,
+    })
+}
+
+/// Checks a WGS84 position: it must lie in France (the commune outlines
+/// widened by 1 km, see [`crate::france`]); the error text says what is
+/// probably wrong (swapped latitude/longitude, projected metres, a point in
+/// the sea or across a border).
 pub fn check_lon_lat(lon: f64, lat: f64) -> Result<Territory, String> {
-    if let Some(t) = territory_of(lon, lat) {
+    if !(lon.is_finite() && lat.is_finite()) {
+        return Err(format!(
+            "lon {lon}, lat {lat} is not a position (not a finite number)"
+        ));
+    }
+    if let Some(t) = part_of(lon, lat) {
         return Ok(t);
     }
-    if let Some(t) = territory_of(lat, lon) {
+    if let Some(t) = part_of(lat, lon) {
         return Err(format!(
             "lon {lon}, lat {lat} is outside France, but swapped it falls in {t}: \
              latitude and longitude look swapped"
@@ -76,8 +100,14 @@ pub fn check_lon_lat(lon: f64, lat: f64) -> Result<Territory, String> {
              give their EPSG code (e.g. 2154 for Lambert-93)"
         ));
     }
+    if let Some(t) = territory_of(lon, lat) {
+        return Err(format!(
+            "lon {lon}, lat {lat} is outside France: near {t} but more than 1 km from the land of any \
+             French commune (in the sea, or across a border); check the position"
+        ));
+    }
     Err(format!(
-        "lon {lon}, lat {lat} is outside France (metropolitan and overseas départements)"
+        "lon {lon}, lat {lat} is outside France (metropolitan and overseas départements); check the position"
     ))
 }
 
@@ -112,5 +142,21 @@ mod tests {
         );
         assert!(check_lon_lat(426000.0, 6250000.0).unwrap_err().contains("EPSG"));
         assert!(check_lon_lat(13.4, 52.5).unwrap_err().contains("outside France")); // Berlin
+        for (lon, lat) in [
+            (-3.0, 45.0),
+            (2.1734, 41.3851),
+            (6.1432, 46.2044),
+            (4.3517, 50.8503),
+            (7.8421, 47.999),
+        ] {
+            let e = check_lon_lat(lon, lat).unwrap_err();
+            assert!(e.contains("more than 1 km from the land"), "{e}");
+        }
+        assert_eq!(check_lon_lat(-62.8508, 17.8962), Ok(Territory::Guadeloupe)); // Gustavia
+        assert!(
+            check_lon_lat(f64::NAN, 45.0)
+                .unwrap_err()
+                .contains("not a position")
+        );
     }
 }

@@ -229,7 +229,7 @@ fn read_csv(path: &Path, columns: &FacilityColumns) -> Result<Vec<Row>> {
                     })?,
                     None => [x, y],
                 };
-                Some((p, table.headers[cy].clone()))
+                Some((p, format!("{}/{}", table.headers[cx], table.headers[cy])))
             }
             _ => None,
         };

@@ -31,6 +31,13 @@
 use crate::error::{Error, Result};
 use crate::units::{DS_PER_MIN, Time, minutes};
 
+/// The longest catchment a decay may have, minutes: two hours, far beyond
+/// the literature (the DREES APL stops at 20 minutes, E2SFCA studies at
+/// 30 to 60). Every site's catchment is searched to this time, so the
+/// bound also bounds the run time (a 120-minute Gaussian over France takes
+/// tens of seconds; `gaussian:1e308` would search forever).
+pub const MAX_CATCHMENT_MIN: f64 = 120.0;
+
 /// One band of a step decay: weight `weight` for times up to `upper`
 /// (inclusive) and above the previous band's bound.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +126,12 @@ impl Decay {
                 .map_err(|_| bad(&format!("`{s}` is not a number of minutes")))?;
             if !(m.is_finite() && m > 0.0) {
                 return Err(bad("minutes must be positive"));
+            }
+            if m > MAX_CATCHMENT_MIN {
+                return Err(bad(&format!(
+                    "{m:?} minutes is beyond the longest catchment, {MAX_CATCHMENT_MIN} minutes \
+                     (the DREES APL stops at 20)"
+                )));
             }
             Ok(minutes(m))
         };
@@ -222,6 +235,9 @@ mod tests {
             "steps:10",
             "binary:-3",
             "binary:x",
+            "gaussian:1e308",
+            "gaussian:121",
+            "steps:10=1,200=0.5",
             "steps:10=2",
             "nope:3",
         ] {

@@ -337,10 +337,11 @@ impl<'g> GpModel<'g> {
                     c.unit
                 ))
             })?;
-            if !c.delta.is_finite() {
+            if !(c.delta.is_finite() && c.delta.abs() <= super::supply::MAX_GPS_PER_COMMUNE) {
                 return Err(Error::Invalid(format!(
-                    "scenario delta {} is not finite",
-                    c.delta
+                    "scenario delta {} is not a number of GPs between -{max} and {max}",
+                    c.delta,
+                    max = super::supply::MAX_GPS_PER_COMMUNE
                 )));
             }
             match sites.iter().position(|s| s.home == Some(c.unit)) {

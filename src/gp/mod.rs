@@ -37,12 +37,13 @@ pub use apl::{
     read_apl, same_side_share, spearman,
 };
 pub use catchment::{Direction, Pairs, SupplySite};
+pub use decay::MAX_CATCHMENT_MIN;
 pub use decay::{Decay, Step};
 pub use fca::{Fca, GpModel, PER_100K, SupplyChange, nearest_supply, supply_within, two_step, under_served};
 pub use output::{GpRow, GpTable};
 pub use supply::{
-    BpeCounts, PractitionerColumns, SupplyLocation, SupplyPoint, parse_insee, read_bpe_d201,
-    read_demand_weights, read_practitioners, supply_by_commune,
+    BpeCounts, MAX_DEMAND_WEIGHT, MAX_GPS_PER_COMMUNE, MAX_ROW_WEIGHT, PractitionerColumns, SupplyLocation,
+    SupplyPoint, parse_insee, read_bpe_d201, read_demand_weights, read_practitioners, supply_by_commune,
 };
 
 use std::collections::BTreeMap;

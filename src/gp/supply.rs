@@ -29,6 +29,19 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::io::read_maybe_gz;
 
+/// The most GPs one commune may have in a supply file or a scenario: the
+/// largest counts of the BPE are about 1,200 (Marseille) and Paris has
+/// about 2,500; more is a damaged file or a typo.
+pub const MAX_GPS_PER_COMMUNE: f64 = 10_000.0;
+
+/// The largest weight one practitioner row may carry (full-time
+/// equivalents, consultations per year: a GP gives about 5,000 a year).
+pub const MAX_ROW_WEIGHT: f64 = 1_000_000.0;
+
+/// The largest demand weight (a ratio to the national mean consumption,
+/// about 0.5 to 2).
+pub const MAX_DEMAND_WEIGHT: f64 = 100.0;
+
 /// The BPE equipment type of general practitioners ("médecin omnipraticien").
 pub const BPE_GP_TYPE: &str = "D201";
 
@@ -201,7 +214,16 @@ impl Table {
         Ok(v)
     }
 
-    fn amount(&self, path: &Path, line: u64, rec: &csv::StringRecord, col: usize) -> Result<f64> {
+    /// A non-negative number of at most `max` (`what` names the bound in
+    /// the message).
+    fn amount(
+        &self,
+        path: &Path,
+        line: u64,
+        rec: &csv::StringRecord,
+        col: usize,
+        max: (f64, &str),
+    ) -> Result<f64> {
         let v = self.number(path, line, rec, col)?;
         if v < 0.0 {
             return Err(Error::field(
@@ -209,6 +231,14 @@ impl Table {
                 line,
                 &self.header[col],
                 format!("{v} is negative"),
+            ));
+        }
+        if v > max.0 {
+            return Err(Error::field(
+                path,
+                line,
+                &self.header[col],
+                format!("{v} is more than {}: {}; correct the value", max.0, max.1),
             ));
         }
         Ok(v)
@@ -258,6 +288,29 @@ pub struct BpeCounts {
     pub repeated: Vec<(String, u64)>,
 }
 
+impl BpeCounts {
+    /// One note per repeated row, for the user: which commune, where the
+    /// repeat is, and that it is counted once.
+    ///
+    /// # Examples
+    /// ```
+    /// let c = medaccess::gp::BpeCounts { repeated: vec![("58062".into(), 5478)], ..Default::default() };
+    /// let n = c.repeat_notes(std::path::Path::new("gp.csv"));
+    /// assert_eq!(n[0], "gp.csv:5478: commune 58062 is listed again with the same count: the repeat is ignored (counted once)");
+    /// ```
+    pub fn repeat_notes(&self, path: &Path) -> Vec<String> {
+        self.repeated
+            .iter()
+            .map(|(code, line)| {
+                format!(
+                    "{}:{line}: commune {code} is listed again with the same count: the repeat is ignored (counted once)",
+                    path.display()
+                )
+            })
+            .collect()
+    }
+}
+
 /// Reads per-commune GP counts (BPE equipment D201).
 ///
 /// Layouts, detected from the header (case-insensitive):
@@ -298,7 +351,13 @@ pub fn read_bpe_d201(path: &Path) -> Result<BpeCounts> {
         let mut first_line = BTreeMap::new();
         for (line, rec) in &t.rows {
             let c = t.insee(path, *line, rec, code)?;
-            let n = t.amount(path, *line, rec, nb)?;
+            let n = t.amount(
+                path,
+                *line,
+                rec,
+                nb,
+                (MAX_GPS_PER_COMMUNE, "the most GPs a commune may have"),
+            )?;
             if let Some(&prev) = first_line.get(&c) {
                 if out.get(&c) == Some(&n) {
                     repeated.push((c, *line));
@@ -322,7 +381,13 @@ pub fn read_bpe_d201(path: &Path) -> Result<BpeCounts> {
             }
             let c = t.insee(path, *line, rec, code)?;
             let n = match nb {
-                Some(col) => t.amount(path, *line, rec, col)?,
+                Some(col) => t.amount(
+                    path,
+                    *line,
+                    rec,
+                    col,
+                    (MAX_GPS_PER_COMMUNE, "the most GPs a commune may have"),
+                )?,
                 None => 1.0,
             };
             *out.entry(c).or_insert(0.0) += n;
@@ -403,11 +468,17 @@ pub fn read_practitioners(path: &Path, cols: &PractitionerColumns) -> Result<Vec
             Some((a, b)) if !(blank(a) && blank(b)) => {
                 let x = t.number(path, line, rec, a)?;
                 let y = t.number(path, line, rec, b)?;
-                if !(-180.0..=180.0).contains(&x) {
-                    return Err(Error::field(path, line, &t.header[a], "longitude out of range"));
-                }
-                if !(-90.0..=90.0).contains(&y) {
-                    return Err(Error::field(path, line, &t.header[b], "latitude out of range"));
+                // A position outside France would be placed in the commune
+                // of the nearest town hall, however far: swapped columns put
+                // every practitioner in the Indian Ocean, off Mayotte.
+                if let Err(m) = crate::facilities::check_lon_lat(x, y) {
+                    let field = format!("{}/{}", t.header[a], t.header[b]);
+                    let fix = if m.contains("swapped") {
+                        " (give the columns the other way round: --lon-col and --lat-col)"
+                    } else {
+                        ""
+                    };
+                    return Err(Error::field(path, line, field, format!("{m}{fix}")));
                 }
                 Some((x, y))
             }
@@ -428,7 +499,13 @@ pub fn read_practitioners(path: &Path, cols: &PractitionerColumns) -> Result<Vec
             }
         };
         let amount = match weight {
-            Some(w) => t.amount(path, line, rec, w)?,
+            Some(w) => t.amount(
+                path,
+                line,
+                rec,
+                w,
+                (MAX_ROW_WEIGHT, "the largest weight of one row"),
+            )?,
             None => 1.0,
         };
         out.push(SupplyPoint {
@@ -441,8 +518,8 @@ pub fn read_practitioners(path: &Path, cols: &PractitionerColumns) -> Result<Vec
 }
 
 /// Sums the supply of the rows per commune code. A row known only by
-/// position is placed by `locate(lon, lat)` (e.g. the commune whose
-/// polygon contains it, from `communes::FacilityLocator`); rows it cannot
+/// position is placed by `locate(lon, lat)` (e.g. the commune of the
+/// nearest origin, `engine::Territory::locator`); rows it cannot
 /// place are returned apart, for the caller to report.
 ///
 /// # Examples
@@ -502,7 +579,16 @@ pub fn read_demand_weights(
     let mut first_line = BTreeMap::new();
     for (line, rec) in &t.rows {
         let c = t.insee(path, *line, rec, code)?;
-        let v = t.amount(path, *line, rec, w)?;
+        let v = t.amount(
+            path,
+            *line,
+            rec,
+            w,
+            (
+                MAX_DEMAND_WEIGHT,
+                "a demand weight is a ratio to the national mean",
+            ),
+        )?;
         if let Some(prev) = first_line.insert(c.clone(), *line) {
             return Err(Error::field(
                 path,
@@ -608,6 +694,12 @@ mod tests {
         let p = tmp("code.csv", "CODGEO,NB_D201\n6444X,3\n");
         let e = read_bpe_d201(&p).unwrap_err().to_string();
         assert!(e.contains("code.csv:2: field `CODGEO`"), "{e}");
+        let p = tmp("huge.csv", "CODGEO,NB_D201\n64445,1e308\n");
+        let e = read_bpe_d201(&p).unwrap_err().to_string();
+        assert!(
+            e.contains("huge.csv:2: field `NB_D201`") && e.contains("more than 10000"),
+            "{e}"
+        );
         let p = tmp("neg.csv", "CODGEO,NB_D201\n64445,-1\n");
         assert!(read_bpe_d201(&p).unwrap_err().to_string().contains("negative"));
         let p = tmp("nocol.csv", "CODGEO,POP\n64445,3\n");
@@ -664,7 +756,25 @@ mod tests {
         let e = read_practitioners(&p, &PractitionerColumns::default())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("p2.csv:2: field `lon`"), "{e}");
+        assert!(e.contains("p2.csv:2: field `lon/lat`"), "{e}");
+        let p = tmp("p5.csv", "insee,lon,lat\n,43.30,-0.37\n");
+        let e = read_practitioners(&p, &PractitionerColumns::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("p5.csv:2: field `lon/lat`") && e.contains("swapped") && e.contains("--lon-col"),
+            "{e}"
+        );
+        let p = tmp("p6.csv", "insee,w\n64445,1e300\n");
+        let cols6 = PractitionerColumns {
+            weight: Some("w".into()),
+            ..Default::default()
+        };
+        let e = read_practitioners(&p, &cols6).unwrap_err().to_string();
+        assert!(
+            e.contains("p6.csv:2: field `w`") && e.contains("more than"),
+            "{e}"
+        );
         let p = tmp("p3.csv", "name\nDr A\n");
         assert!(read_practitioners(&p, &PractitionerColumns::default()).is_err());
         let p = tmp("p4.csv", "insee,w\n64445,1\n");

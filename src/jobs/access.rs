@@ -91,12 +91,16 @@ pub struct AccessResult {
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Result<AccessResult> {
+    check_minutes(req.threshold, &req.bands)?;
     let t0 = std::time::Instant::now();
     let sites = ctx.enter_sites(&req.facilities)?;
     let entered = ctx.enter_places(&ctx.in_scope)?;
+    let coverage = ctx.engine.check_coverage(&entered, &sites.items)?;
     let places = entered.items;
     let access = nearest_sites(ctx.engine.graph(), &sites.items, &places);
-    let summary = summarize(&places, &access, &sites.items, &req.bands, req.threshold, 10);
+    let mut summary = summarize(&places, &access, &sites.items, &req.bands, req.threshold, 10);
+    summary.warnings.extend(ctx.input_warnings.iter().cloned());
+    summary.warnings.extend(coverage);
     progress.timing("nearest facility", seconds_since(t0));
     Ok(AccessResult {
         scope: ctx.scope.clone(),
@@ -115,6 +119,26 @@ pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Resul
         site_snap_m: sites.snap_m,
         far_sites: sites.far,
     })
+}
+
+/// Checks a threshold and band breaks: minutes in (0,
+/// [`crate::access::MAX_MINUTES`]].
+///
+/// # Errors
+/// A threshold or a break outside the range, or not a number.
+pub fn check_minutes(threshold: f64, bands: &Bands) -> Result<()> {
+    let max = crate::access::MAX_MINUTES;
+    if !(threshold > 0.0 && threshold <= max) {
+        return Err(crate::Error::Invalid(format!(
+            "--threshold must be a number of minutes in (0, {max}], got {threshold:?}"
+        )));
+    }
+    if let Some(b) = bands.breaks.iter().find(|&&b| !(b > 0.0 && b <= max)) {
+        return Err(crate::Error::Invalid(format!(
+            "--bands: {b:?} is not a number of minutes in (0, {max}]"
+        )));
+    }
+    Ok(())
 }
 
 impl AccessResult {

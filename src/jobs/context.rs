@@ -14,6 +14,7 @@ use crate::facilities::{
 use crate::gp::PractitionerColumns;
 use crate::output::Geometry;
 use crate::places::{Place, Places, Site};
+use crate::roads::sanity::Coverage;
 use crate::roads::{CarProfile, ReadOptions, SnapOptions};
 
 /// Where the input data lives. Every path defaults to the data shipped
@@ -90,6 +91,9 @@ pub struct Roads {
     pub cache_dir: Option<PathBuf>,
     pub profile: CarProfile,
     pub snap: SnapOptions,
+    /// How many communes in scope (and facilities within their extent) may
+    /// miss the network before a run stops ([`crate::roads::sanity`]).
+    pub coverage: Coverage,
 }
 
 /// The data of a run and the engine to use.
@@ -162,52 +166,69 @@ pub struct Context {
     pub departements: Option<Vec<String>>,
     /// What loading found that a user should read (road cache rebuilt…).
     pub warnings: Vec<String>,
+    /// What the inputs hold that a user should know (a polygon repaired, a
+    /// network that misses the scope run anyway): printed at load, and
+    /// written into the summary of every run on this context.
+    pub input_warnings: Vec<String>,
 }
 
+/// The largest snap limit, metres: farther than this, a point is not on
+/// the network at all.
+pub const MAX_SNAP_LIMIT_M: f64 = 50_000.0;
+
+/// The fastest leg from a point to its road, km/h.
+pub const MAX_LEG_KMH: f64 = 130.0;
+
 impl Context {
-    /// Loads the commune graph and the commune polygons, and replaces the
-    /// engine by a road network when `data.roads` says so.
+    /// Loads the commune graph and, for drawing, the commune polygons of the
+    /// scope's départements (checked: [`crate::communes::polygon_check`]);
+    /// the other communes are drawn as points. Replaces the engine by a
+    /// road network when `data.roads` says so.
     ///
-    /// Every available polygon places facilities (a facility enters the
-    /// commune that contains it, else the nearest origin), so a commune's
-    /// answer never depends on the scope asked; only those of the scope's
-    /// départements are kept for drawing, the other communes are drawn as
-    /// points.
+    /// Facilities are placed without polygons (at their own commune, else
+    /// the nearest origin: [`crate::communes::FacilityLocator::entry_in`]),
+    /// so that no answer depends on which polygons were at hand or on the
+    /// scope asked.
     ///
     /// # Errors
-    /// An unknown scope code, an unreadable graph, polygon or road file.
+    /// An unknown scope code, an unreadable graph, polygon or road file; a
+    /// polygon that is not where its commune is; a snap limit outside
+    /// (0, [`MAX_SNAP_LIMIT_M`]] or a leg speed outside (0, [`MAX_LEG_KMH`]];
+    /// a road network that is fragments ([`crate::roads::sanity`]).
     pub fn load(data: &Data, scope: Scope, progress: &dyn Progress) -> Result<Context> {
         let paths = &data.paths;
         let deps = scope.loaded_departements()?;
-        let (graph_engine, places) = load_commune_graph(paths, deps.as_deref()).map_err(|e| {
-            Error::Invalid(format!(
-                "loading the commune graph {}: {e}",
-                paths.commune_graph.display()
-            ))
-        })?;
+        if let Some(r) = &data.roads {
+            check_roads(r)?;
+        }
+        let (graph_engine, places, mut input_warnings) =
+            load_commune_graph(paths, deps.as_deref()).map_err(|e| {
+                Error::Invalid(format!(
+                    "loading the commune graph {}: {e}",
+                    paths.commune_graph.display()
+                ))
+            })?;
         let mut warnings = Vec::new();
         let engine: Box<dyn Engine> = match &data.roads {
             None => Box::new(graph_engine),
             Some(r) => {
-                if !(r.snap.max_distance_m > 0.0 && r.snap.leg_kmh > 0.0) {
-                    return Err(Error::Invalid(
-                        "--snap-limit-m and --leg-kmh must be positive".into(),
-                    ));
-                }
                 let (e, w) = RoadNetworkEngine::load(
                     &r.file,
                     &r.options,
                     r.cache_dir.as_deref(),
                     &r.profile,
                     r.snap,
+                    r.coverage,
                     &|done, total| progress.step("reading roads", done, total),
                 )?;
                 warnings = w;
+                input_warnings.extend(r.coverage.check_component(&e.net.info)?);
                 Box::new(e)
             }
         };
         let mut ctx = Context::new(scope, paths.clone(), engine, places)?;
         ctx.warnings = warnings;
+        ctx.input_warnings = input_warnings;
         Ok(ctx)
     }
 
@@ -225,6 +246,7 @@ impl Context {
             engine,
             places,
             warnings: Vec::new(),
+            input_warnings: Vec::new(),
         })
     }
 
@@ -276,12 +298,7 @@ impl Context {
                     },
                     &bpe.by_commune,
                 );
-                for (code, n) in &bpe.repeated {
-                    set.warnings.push(format!(
-                        "commune {code} appears {n} times in {}; counts added",
-                        path.display()
-                    ));
-                }
+                set.warnings.extend(bpe.repeat_notes(&path));
                 Ok(set)
             }
             FacilitySource::Practitioners { path, columns } => {
@@ -346,9 +363,36 @@ impl Context {
     }
 }
 
-/// The commune graph, its polygons and the places of every commune. See
+/// Checks the snap settings and the coverage share of a road network.
+fn check_roads(r: &Roads) -> Result<()> {
+    let snap = r.snap.max_distance_m;
+    if !(snap > 0.0 && snap <= MAX_SNAP_LIMIT_M) {
+        return Err(Error::Invalid(format!(
+            "--snap-limit-m must be in (0, {MAX_SNAP_LIMIT_M}] metres, got {snap:?}"
+        )));
+    }
+    if !(r.snap.leg_kmh > 0.0 && r.snap.leg_kmh <= MAX_LEG_KMH) {
+        return Err(Error::Invalid(format!(
+            "--leg-kmh must be in (0, {MAX_LEG_KMH}] km/h, got {:?}",
+            r.snap.leg_kmh
+        )));
+    }
+    if !(0.0..=1.0).contains(&r.coverage.max_far_share) {
+        return Err(Error::Invalid(format!(
+            "--snap-share-max must be a share from 0 to 1, got {:?}",
+            r.coverage.max_far_share
+        )));
+    }
+    Ok(())
+}
+
+/// The commune graph, the checked polygons of `deps` (all when `None`),
+/// the places of every commune and the polygon repairs. See
 /// [`Context::load`].
-fn load_commune_graph(paths: &DataPaths, deps: Option<&[String]>) -> Result<(CommuneGraphEngine, Places)> {
+fn load_commune_graph(
+    paths: &DataPaths,
+    deps: Option<&[String]>,
+) -> Result<(CommuneGraphEngine, Places, Vec<String>)> {
     let graph = communes::read_commune_graph_with(&paths.commune_graph, paths.commune_profile.as_ref())?;
     if !crate::io::is_dir(&paths.communes_dir) {
         return Err(Error::format(
@@ -356,30 +400,23 @@ fn load_commune_graph(paths: &DataPaths, deps: Option<&[String]>) -> Result<(Com
             "no such folder (expected a folder holding polygons/dep-XX.geojson[.gz])",
         ));
     }
-    let all_deps: BTreeSet<String> = graph.nodes.iter().map(|n| n.dep.clone()).collect();
-    let mut all_polygons = HashMap::new();
-    for dep in &all_deps {
+    let drawn: BTreeSet<&str> = graph
+        .nodes
+        .iter()
+        .map(|n| n.dep.as_str())
+        .filter(|d| deps.is_none_or(|k| k.iter().any(|x| x == d)))
+        .collect();
+    let mut polygons = HashMap::new();
+    let mut warnings = Vec::new();
+    for dep in drawn {
         let f = communes::load::polygon_file(&paths.communes_dir, dep);
         if crate::io::exists(&f) {
-            for (insee, mp) in communes::load::read_polygons_geojson(&f, "insee")? {
-                all_polygons.insert(insee, mp);
-            }
+            let features = communes::load::read_polygon_features(&f, "insee")?;
+            let checked = communes::polygon_check::check_polygons(&f, features, &graph.nodes)?;
+            polygons.extend(checked.polygons);
+            warnings.extend(checked.repaired);
         }
     }
-    let engine = CommuneGraphEngine::with_outlines(graph, &all_polygons);
-    let graph = &engine.graph;
-    let polygons = match deps {
-        None => all_polygons,
-        Some(d) => {
-            let keep: BTreeSet<&str> = d.iter().map(String::as_str).collect();
-            graph
-                .nodes
-                .iter()
-                .filter(|n| keep.contains(n.dep.as_str()))
-                .filter_map(|n| all_polygons.remove(&n.insee).map(|mp| (n.insee.clone(), mp)))
-                .collect()
-        }
-    };
     let places = Places::new(graph.nodes.iter().map(Place::from).collect(), polygons)?;
-    Ok((engine, places))
+    Ok((CommuneGraphEngine::new(graph, None), places, warnings))
 }

@@ -71,6 +71,9 @@ pub struct GpResult {
     pub unmatched: Vec<String>,
     /// Communes without a demand weight (weight 1 kept).
     pub without_weight: usize,
+    /// What the inputs hold that a user should know (the context's, and a
+    /// road network that misses the scope, run anyway).
+    pub warnings: Vec<String>,
     /// `engine=` value of every output row and summary
     /// ([`crate::engine::Engine::name`]).
     pub engine: String,
@@ -130,6 +133,19 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
     // network) are left out.
     let all: Vec<usize> = (0..ctx.places.len()).collect();
     let entered = ctx.enter_places(&all)?;
+    let mut warnings = ctx.input_warnings.clone();
+    {
+        // the communes in scope must reach a road network
+        let far: Vec<usize> = (0..ctx.in_scope.len())
+            .filter(|&k| entered.far.binary_search(&ctx.in_scope[k]).is_ok())
+            .collect();
+        let scope = crate::engine::Entered {
+            items: ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect(),
+            snap_m: ctx.in_scope.iter().map(|&i| entered.snap_m[i]).collect(),
+            far,
+        };
+        warnings.extend(ctx.engine.check_coverage(&scope, &[])?);
+    }
     let units: Vec<usize> = all
         .iter()
         .copied()
@@ -160,9 +176,10 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         .iter()
         .map(|(code, delta)| {
             let code = code.trim().to_uppercase();
-            let unit = codes
-                .binary_search(&code)
-                .map_err(|_| Error::Invalid(format!("`{code}`: unknown INSEE commune code `{code}`")))?;
+            let unit = codes.binary_search(&code).map_err(|_| {
+                let flag = if *delta > 0.0 { "--add" } else { "--remove" };
+                Error::Invalid(format!("{flag} `{code}`: unknown INSEE commune code `{code}`"))
+            })?;
             Ok(SupplyChange {
                 unit: unit as u32,
                 delta: *delta,
@@ -209,6 +226,7 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         delta,
         unmatched,
         without_weight,
+        warnings,
         engine: ctx.engine.name(),
         engine_info: ctx.engine.info(),
     })

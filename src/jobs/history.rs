@@ -84,10 +84,11 @@ pub struct HistoryResult {
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Result<HistoryResult> {
-    if req.thresholds.is_empty() || req.thresholds.iter().any(|t| !t.is_finite() || *t <= 0.0) {
-        return Err(Error::Invalid(
-            "--thresholds: give positive numbers of minutes, e.g. 30,40,45".into(),
-        ));
+    let max = crate::access::MAX_MINUTES;
+    if req.thresholds.is_empty() || req.thresholds.iter().any(|t| !(*t > 0.0 && *t <= max)) {
+        return Err(Error::Invalid(format!(
+            "--thresholds: give numbers of minutes in (0, {max}], e.g. 30,40,45"
+        )));
     }
     let list = MaternityList::load(&ctx.paths.maternities)?;
     let mut years = Vec::new();

@@ -4,7 +4,9 @@ use super::access::{self, AccessRequest, AccessResult};
 use super::{Context, Progress};
 use crate::access::is_beyond;
 use crate::error::{Error, Result};
-use crate::facilities::{Facility, PositionSource, check_lon_lat};
+use crate::facilities::{
+    Facility, FacilitySet, MaternityList, PositionSource, SetSource, check_lon_lat, close_maternities,
+};
 use crate::output::{Feature, GeometryKind, Layer, Record, Style, Value, split_by_geometry};
 use crate::planner::{Change, diff};
 use crate::report::{Lang, Report, ScenarioView};
@@ -99,7 +101,18 @@ pub fn run(ctx: &Context, req: &ScenarioRequest, progress: &dyn Progress) -> Res
         ));
     }
     let mut after = req.access.clone();
-    after.facilities = req.access.facilities.without(&req.close)?;
+    let set = &req.access.facilities;
+    after.facilities = match set.source {
+        // a site not open that year: say which years the DREES list has it
+        SetSource::Drees { year } => {
+            let list = MaternityList::load(&ctx.paths.maternities)?;
+            FacilitySet {
+                facilities: close_maternities(&set.facilities, &req.close, &list, year)?,
+                ..set.clone()
+            }
+        }
+        _ => set.without(&req.close)?,
+    };
     for (k, site) in req.open.iter().enumerate() {
         after.facilities.facilities.push(new_facility(ctx, site, k)?);
     }

@@ -48,6 +48,7 @@ pub fn sniff(path: &Path) -> Result<Format> {
     if raw.is_empty() {
         return Err(Error::format(path, format!("empty file; {ACCEPTED}")));
     }
+    let mut gz_error = None;
     let head = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(SNIFF_BYTES);
         // A short or truncated file may still give its first bytes; the
@@ -55,15 +56,21 @@ pub fn sniff(path: &Path) -> Result<Format> {
         let r = flate2::read::MultiGzDecoder::new(&raw[..])
             .take(SNIFF_BYTES as u64)
             .read_to_end(&mut out);
-        if let Err(e) = r
-            && out.is_empty()
-        {
-            return Err(Error::format(path, format!("corrupt gzip data: {e}")));
+        if let Err(e) = r {
+            if out.is_empty() {
+                return Err(crate::io::gzip_error(path, &e, 0));
+            }
+            gz_error = Some(crate::io::gzip_error(path, &e, out.len()));
         }
         out
     } else {
         raw
     };
+    if let (None, Some(e)) = (sniff_bytes(&head), gz_error) {
+        // Too little came out of a broken gzip file to tell its format:
+        // the broken gzip is the problem to report.
+        return Err(e);
+    }
     sniff_bytes(&head).ok_or_else(|| {
         let shown: String = String::from_utf8_lossy(&head[..head.len().min(16)])
             .chars()

@@ -7,7 +7,8 @@
 //! `build` splits ways at junctions into road pieces with their geometry →
 //! [`contract`] merges chains of degree-2 nodes → the largest strongly
 //! connected component is kept (what was dropped is reported) →
-//! [`snap`] places points on the network, [`cache`] stores it.
+//! [`snap`] places points on the network, [`cache`] stores it, [`sanity`]
+//! tells a network that fits the run from one that misses it.
 //! [`other`] reads MATSim networks, [`table`] link tables and [`ign`] IGN
 //! road sections (BD TOPO, ROUTE 500; Shapefile or GeoPackage) into the
 //! same type, through [`sections`]. [`input`] tells the formats apart by
@@ -26,6 +27,7 @@ pub mod osm_xml;
 pub mod other;
 mod pbf_block;
 pub mod profile;
+pub mod sanity;
 mod sections;
 pub mod snap;
 pub mod synthetic;

@@ -50,6 +50,57 @@ pub(super) fn next_event<'a>(
     Ok((pos, ev))
 }
 
+/// Follows the nesting of an XML file to tell a whole file from one cut
+/// short: a file cut right after a `>` is well-formed up to its end, and
+/// only the missing closing tag of the root element shows the cut.
+#[derive(Debug, Default)]
+pub(super) struct RootTracker {
+    depth: u32,
+    opened: bool,
+    closed: bool,
+}
+
+impl RootTracker {
+    /// Notes one event.
+    pub(super) fn see(&mut self, ev: &Event) {
+        match ev {
+            Event::Start(_) => {
+                self.opened = true;
+                self.depth += 1;
+            }
+            Event::Empty(_) if self.depth == 0 => {
+                self.opened = true;
+                self.closed = true;
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.depth == 0 {
+                    self.closed = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// At the end of the file: an error when the root element `root` was
+    /// opened and never closed (the file is truncated).
+    pub(super) fn finish(&self, path: &Path, bytes: &[u8], root: &str) -> Result<()> {
+        if self.opened && !self.closed {
+            return Err(Error::field(
+                path,
+                line_of(bytes, bytes.len() as u64),
+                "xml",
+                format!(
+                    "the file ends before the closing </{root}> tag ({} element(s) still open): \
+                     it is truncated (an interrupted download or copy?); get the whole file again",
+                    self.depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Reads OSM XML already in memory; `path` is used in messages.
 pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Result<RoadNetwork> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -70,8 +121,11 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     let mut seen_root = false;
     // The way being read: id, first ref, tags.
     let mut way: Option<OpenWay> = None;
+    let mut root = RootTracker::default();
+    let mut root_name = String::from("osm");
     loop {
         let (pos, ev) = next_event(&mut reader, bytes, path)?;
+        root.see(&ev);
         let line = || line_of(bytes, pos);
         let (e, empty) = match ev {
             Event::Start(e) => (e, false),
@@ -96,6 +150,7 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
                 ));
             }
             seen_root = true;
+            root_name = name;
             continue;
         }
         let attr = |key: &str| -> Result<Option<String>> {
@@ -144,6 +199,7 @@ pub fn read_osm_xml_bytes(path: &Path, bytes: &[u8], profile: &CarProfile) -> Re
     if !seen_root {
         return Err(Error::format(path, "empty file: no <osm> element"));
     }
+    root.finish(path, bytes, &root_name)?;
     nodes.sort_unstable_by_key(|n| n.0);
     ways.sort_by_key(|w| w.id);
     let (ids, uses) = build::used_nodes(&ways, &refs);

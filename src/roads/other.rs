@@ -24,7 +24,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::Event;
 
 use super::input::ReadOptions;
-use super::osm_xml::{line_of, next_event};
+use super::osm_xml::{RootTracker, line_of, next_event};
 use super::sections::{Link, NodeTable, links_to_network};
 use super::{CarProfile, ImportReport, NetworkInfo, NetworkSource, RoadNetwork, WindingParams};
 use crate::error::{Error, Result};
@@ -201,8 +201,10 @@ pub fn read_matsim_with(
     // next.
     let mut cur: Option<OpenLink> = None;
     let mut attr_name: Option<String> = None;
+    let mut root = RootTracker::default();
     loop {
         let (pos, ev) = next_event(&mut reader, bytes, path)?;
+        root.see(&ev);
         let line = || line_of(bytes, pos);
         let ev_kind = match ev {
             Event::Empty(_) => Kind::Empty,
@@ -310,6 +312,7 @@ pub fn read_matsim_with(
             _ => {}
         }
     }
+    root.finish(path, bytes, "network")?;
     if nodes.is_empty() {
         return Err(Error::format(path, "no <node> found: not a MATSim network"));
     }
