@@ -11,7 +11,8 @@
 //! (`fixtures/communes-france.medgraph.gz`), `osm-fr-corse/` and
 //! `communes-france/` (2A, 2B polygons, to place Corsica's maternities in
 //! their commune). Prints the search and the fitted profile (as JSON, the
-//! form `--commune-profile FILE` reads); writes nothing. About 1–3 minutes.
+//! form `--commune-profile FILE` reads); writes nothing. About 1–3 minutes
+//! on an idle machine (8 minutes at load 10 on the shared 2-core one).
 //!
 //! Method. Fixed before the fit: the class speeds, those of the project's
 //! car profile (`car-fr`, docs/roads.md; local roads 60 km/h, between its

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::eval::*;
 use medaccess::communes::cited::CITED_TIMES;
+use medaccess::communes::regions::{region_name, region_of_departement};
 use medaccess::communes::road_links::LinkKind;
 use medaccess::communes::{
     CommuneGraph, CommuneProfile, Communes, RoadClass, RoadTable, fixtures, read_commune_links,
@@ -43,6 +44,11 @@ fn pct(x: f64) -> String {
     format!("{:.1} %", 100.0 * x)
 }
 
+/// The default v2 profile before the refit of 2026-12-07 (tag
+/// `v2#f71b78ff`, the default from 2026-12-06): printed beside the refit
+/// one so that every held-out figure shows before and after.
+pub const V2_BEFORE: &str = r#"{"version":"v2","detour":{"expressway":1.35,"national":1.35,"main_departmental":1.35,"departmental":1.35,"local":1.66},"speed_kmh":{"expressway":110.0,"national":80.0,"main_departmental":80.0,"departmental":80.0,"local":60.0},"crossing_s":{"expressway":0.0,"national":0.0,"main_departmental":0.0,"departmental":0.0,"local":88.75},"town_crossing_s":0.0,"terrain_ref":0.26,"terrain_slowdown":1.88,"motorway_detour":1.05,"motorway_speed_kmh":130.0,"motorway_access_s":337.0,"access_kmh":60.0,"leg_detour":1.4,"leg_speed_kmh":59.25,"no_polygon_neighbours":4}"#;
+
 /// National figures on the 2017 DREES list.
 struct National {
     communes: usize,
@@ -52,6 +58,8 @@ struct National {
     unreachable_communes: usize,
     unreachable_pop: f64,
     oloron_pau: Option<f64>,
+    /// Share beyond 30 min per région (metropolitan), by région code.
+    by_region: BTreeMap<&'static str, f64>,
 }
 
 fn national(paths: &DataPaths) -> anyhow::Result<National> {
@@ -65,9 +73,17 @@ fn national(paths: &DataPaths) -> anyhow::Result<National> {
         .collect();
     let mins = nearest_maternity(&ctx, 2017, &idx, &|_| true)?;
     let mut rows: Vec<(f64, f64)> = Vec::new();
+    let mut regions: BTreeMap<&'static str, (f64, f64)> = BTreeMap::new();
     let (mut unreachable_communes, mut unreachable_pop) = (0, 0.0);
     for (&i, m) in idx.iter().zip(&mins) {
         let pop = ctx.places[i].population.unwrap_or(0) as f64;
+        if let Some(r) = region_of_departement(&ctx.places[i].dep) {
+            let e = regions.entry(r).or_insert((0.0, 0.0));
+            e.0 += pop;
+            if m.is_none_or(|m| m > 30.0) {
+                e.1 += pop;
+            }
+        }
         match m {
             Some(m) => rows.push((*m, pop)),
             None => {
@@ -88,6 +104,10 @@ fn national(paths: &DataPaths) -> anyhow::Result<National> {
         unreachable_communes,
         unreachable_pop,
         oloron_pau,
+        by_region: regions
+            .into_iter()
+            .map(|(r, (all, beyond))| (r, beyond / all.max(1.0)))
+            .collect(),
     })
 }
 
@@ -204,14 +224,20 @@ fn summary(errors: &[f64]) -> (usize, f64, f64, f64, f64) {
 pub fn report(data: &Path) -> anyhow::Result<String> {
     let mut out = String::new();
     let w = &mut out;
-    let profiles = [("v2", CommuneProfile::default()), ("v1", CommuneProfile::v1())];
+    let before: CommuneProfile = serde_json::from_str(V2_BEFORE)?;
+    let profiles = [
+        ("v2", CommuneProfile::default()),
+        ("v2 before", before),
+        ("v1", CommuneProfile::v1()),
+    ];
     let fixture_dir = fixtures::default_dir();
     let links = read_commune_links(&fixture_dir.join(fixtures::GRAPH_FILE))?;
     writeln!(
         w,
-        "engine=commune-estimate {} (profile v2; v1 for comparison: commune-estimate {})",
+        "engine=commune-estimate {} (profile v2; for comparison, \"v2 before\": v2 before the refit of 2026-12-07, commune-estimate {}; v1: commune-estimate {})",
         profiles[0].1.tag(),
-        profiles[1].1.tag()
+        profiles[1].1.tag(),
+        profiles[2].1.tag()
     )?;
     writeln!(
         w,
@@ -305,6 +331,21 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
         nat.push(n);
     }
 
+    writeln!(
+        w,
+        "\nShare of the population beyond 30 min, by région (metropolitan France):\n"
+    )?;
+    let names: Vec<&str> = profiles.iter().map(|p| p.0).collect();
+    writeln!(w, "| région | {} |", names.join(" | "))?;
+    writeln!(w, "|---|{}", "---:|".repeat(names.len()))?;
+    for r in nat[0].by_region.keys() {
+        let cells: Vec<String> = nat
+            .iter()
+            .map(|n| n.by_region.get(r).map_or("–".into(), |&x| pct(x)))
+            .collect();
+        writeln!(w, "| {} | {} |", region_name(r).unwrap_or(r), cells.join(" | "))?;
+    }
+
     // ---- Oloron.
     writeln!(w, "\n### Oloron-Sainte-Marie to CH Pau (640000600)\n")?;
     for ((name, _), n) in profiles.iter().zip(&nat) {
@@ -336,7 +377,8 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
         "| profile | trips | n | median signed | median abs. | p90 abs. |"
     )?;
     writeln!(w, "|---|---|---:|---:|---:|---:|")?;
-    let mut corsica_v2: Vec<Pair> = Vec::new();
+    // Held-out Corsican pairs of v2 and of v2 before the refit.
+    let mut corsica_by: Vec<Vec<Pair>> = vec![Vec::new(), Vec::new()];
     let mut corsica_held = (f64::NAN, f64::NAN);
     for (name, p) in &profiles {
         let g = corse.graph(p)?;
@@ -382,7 +424,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
                 pct(p90)
             )?;
         }
-        if *name == "v2" {
+        if let Some(k) = ["v2", "v2 before"].iter().position(|x| x == name) {
             let arcs = ArcClasses::new(&g);
             let mut by_source: HashMap<usize, Vec<Option<RoadClass>>> = HashMap::new();
             for &(i, j, r, e) in &pairs {
@@ -390,7 +432,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
                     .entry(i)
                     .or_insert_with(|| classes_from(&g, &arcs, i as NodeId))[j];
                 let (a, b) = (&g.nodes[i], &g.nodes[j]);
-                corsica_v2.push(Pair {
+                corsica_by[k].push(Pair {
                     what: format!("{} – {} (Corsica)", a.name, b.name),
                     reference: r / 60.0,
                     engine: (1.0 + e) * r / 60.0,
@@ -423,7 +465,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     }
     writeln!(
         w,
-        "| pair | quoted (min) | v2 (min) | v2 error | v1 (min) | v1 error | use | v2 main road class | km | terrain |"
+        "| pair | quoted (min) | v2 (min) | v2 error | v2 before (min) | v2 before error | use | v2 main road class | km | terrain |"
     )?;
     writeln!(w, "|---|---:|---:|---:|---:|---:|---|---|---:|---:|")?;
     for (a, b) in q_by[0].iter().zip(&q_by[1]) {
@@ -466,68 +508,79 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
         }
     }
 
-    // ---- Per class, band, terrain (v2).
-    let quoted_pairs: Vec<Pair> = q_by[0]
+    // ---- Per class, band, terrain (v2, and v2 before the refit).
+    let quoted_by: Vec<Vec<Pair>> = q_by[..2]
         .iter()
-        .map(|x| Pair {
-            what: format!("{} – {} (quoted)", x.names.0, x.names.1),
-            reference: (x.cited.min_minutes * x.cited.max_minutes).sqrt(),
-            engine: x.minutes,
-            error: x.error,
-            class: x.class,
-            km: x.km,
-            terrain: x.terrain,
+        .map(|q| {
+            q.iter()
+                .map(|x| Pair {
+                    what: format!("{} – {} (quoted)", x.names.0, x.names.1),
+                    reference: (x.cited.min_minutes * x.cited.max_minutes).sqrt(),
+                    engine: x.minutes,
+                    error: x.error,
+                    class: x.class,
+                    km: x.km,
+                    terrain: x.terrain,
+                })
+                .collect()
         })
         .collect();
-    writeln!(w, "\n### Errors of v2 by main road class, distance and terrain\n")?;
-    writeln!(
-        w,
-        "Main road class: the class that takes the most time on the engine's path. Quoted: all {} pairs (distance to the range); Corsica: the {} pairs from held-out communes (against road times).\n",
-        quoted_pairs.len(),
-        corsica_v2.len()
-    )?;
-    writeln!(
-        w,
-        "| group | quoted n | median signed | median abs. | Corsica n | median signed | median abs. | p90 abs. |"
-    )?;
-    writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
-    let mut group = |label: &str, f: &dyn Fn(&Pair) -> bool| -> anyhow::Result<()> {
-        let q: Vec<f64> = quoted_pairs.iter().filter(|p| f(p)).map(|p| p.error).collect();
-        let c: Vec<f64> = corsica_v2.iter().filter(|p| f(p)).map(|p| p.error).collect();
-        let (qn, qb, qm, _, _) = summary(&q);
-        let (cn, cb, cm, cp, _) = summary(&c);
-        let f1 = |x: f64| {
-            if x.is_nan() {
-                "–".to_string()
-            } else {
-                format!("{:+.1} %", 100.0 * x)
-            }
-        };
-        let f2 = |x: f64| if x.is_nan() { "–".to_string() } else { pct(x) };
+    for (k, label) in ["v2", "v2 before the refit"].iter().enumerate() {
+        let (quoted_pairs, corsica_v2) = (&quoted_by[k], &corsica_by[k]);
         writeln!(
             w,
-            "| {label} | {qn} | {} | {} | {cn} | {} | {} | {} |",
-            f1(qb),
-            f2(qm),
-            f1(cb),
-            f2(cm),
-            f2(cp)
+            "\n### Errors of {label} by main road class, distance and terrain\n"
         )?;
-        Ok(())
-    };
-    for c in RoadClass::ALL {
-        group(&format!("class: {}", c.as_str()), &|p: &Pair| p.class == Some(c))?;
+        writeln!(
+            w,
+            "Main road class: the class that takes the most time on the engine's path. Quoted: all {} pairs (distance to the range); Corsica: the {} pairs from held-out communes (against road times).\n",
+            quoted_pairs.len(),
+            corsica_v2.len()
+        )?;
+        writeln!(
+            w,
+            "| group | quoted n | median signed | median abs. | Corsica n | median signed | median abs. | p90 abs. |"
+        )?;
+        writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
+        let mut group = |label: &str, f: &dyn Fn(&Pair) -> bool| -> anyhow::Result<()> {
+            let q: Vec<f64> = quoted_pairs.iter().filter(|p| f(p)).map(|p| p.error).collect();
+            let c: Vec<f64> = corsica_v2.iter().filter(|p| f(p)).map(|p| p.error).collect();
+            let (qn, qb, qm, _, _) = summary(&q);
+            let (cn, cb, cm, cp, _) = summary(&c);
+            let f1 = |x: f64| {
+                if x.is_nan() {
+                    "–".to_string()
+                } else {
+                    format!("{:+.1} %", 100.0 * x)
+                }
+            };
+            let f2 = |x: f64| if x.is_nan() { "–".to_string() } else { pct(x) };
+            writeln!(
+                w,
+                "| {label} | {qn} | {} | {} | {cn} | {} | {} | {} |",
+                f1(qb),
+                f2(qm),
+                f1(cb),
+                f2(cm),
+                f2(cp)
+            )?;
+            Ok(())
+        };
+        for c in RoadClass::ALL {
+            group(&format!("class: {}", c.as_str()), &|p: &Pair| p.class == Some(c))?;
+        }
+        for band in ["0–10 km", "10–25 km", "25–50 km", "50–100 km", "100+ km"] {
+            group(&format!("distance: {band}"), &|p: &Pair| {
+                distance_band(p.km) == band
+            })?;
+        }
+        for t in ["plain (terrain < 0.30)", "hilly (0.30–0.42)", "mountain (≥ 0.42)"] {
+            group(&format!("terrain: {t}"), &|p: &Pair| {
+                terrain_class(p.terrain) == t
+            })?;
+        }
     }
-    for band in ["0–10 km", "10–25 km", "25–50 km", "50–100 km", "100+ km"] {
-        group(&format!("distance: {band}"), &|p: &Pair| {
-            distance_band(p.km) == band
-        })?;
-    }
-    for t in ["plain (terrain < 0.30)", "hilly (0.30–0.42)", "mountain (≥ 0.42)"] {
-        group(&format!("terrain: {t}"), &|p: &Pair| {
-            terrain_class(p.terrain) == t
-        })?;
-    }
+    let (quoted_pairs, corsica_v2) = (&quoted_by[0], &corsica_by[0]);
 
     // ---- Worst 20.
     writeln!(

@@ -256,15 +256,17 @@ pub struct ProfileV2 {
 
 impl Default for ProfileV2 {
     /// The calibrated v2 profile (see `docs/commune-engine.md`,
-    /// `cargo run --release --example calibrate_commune_profile`).
+    /// `cargo run --release --example calibrate_commune_profile`; refitted
+    /// 2026-12-07, the values before are `V2_BEFORE` in
+    /// `examples/support/commune_report.rs`).
     fn default() -> Self {
         ProfileV2 {
             detour: PerClass {
-                expressway: 1.35,
-                national: 1.35,
-                main_departmental: 1.35,
-                departmental: 1.35,
-                local: 1.66,
+                expressway: 1.4,
+                national: 1.4,
+                main_departmental: 1.4,
+                departmental: 1.4,
+                local: 1.91,
             },
             speed_kmh: PerClass {
                 expressway: 110.0,
@@ -275,20 +277,20 @@ impl Default for ProfileV2 {
             },
             crossing_s: PerClass {
                 expressway: 0.0,
-                national: 0.0,
-                main_departmental: 0.0,
-                departmental: 0.0,
-                local: 88.75,
+                national: 9.0,
+                main_departmental: 9.0,
+                departmental: 9.0,
+                local: 112.75,
             },
-            town_crossing_s: 0.0,
-            terrain_ref: 0.26,
-            terrain_slowdown: 1.88,
+            town_crossing_s: 18.0,
+            terrain_ref: 0.35,
+            terrain_slowdown: 1.85,
             motorway_detour: 1.05,
             motorway_speed_kmh: 130.0,
-            motorway_access_s: 337.0,
-            access_kmh: 60.0,
+            motorway_access_s: 287.5,
+            access_kmh: 51.3,
             leg_detour: 1.4,
-            leg_speed_kmh: 59.25,
+            leg_speed_kmh: 74.15,
             no_polygon_neighbours: 4,
         }
     }

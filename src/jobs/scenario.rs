@@ -91,7 +91,7 @@ pub struct ScenarioResult {
 ///     open: vec![],
 /// };
 /// let r = jobs::scenario::run(&ctx, &req, &Silent)?;
-/// assert_eq!(r.newly_beyond_population(), 29_360);
+/// assert_eq!(r.newly_beyond_population(), 18_257);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &ScenarioRequest, progress: &dyn Progress) -> Result<ScenarioResult> {
