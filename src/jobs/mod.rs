@@ -53,6 +53,12 @@ pub trait Progress: Sync {
     fn step(&self, _what: &str, _done: u64, _total: u64) {}
     /// A stage finished in `seconds`.
     fn timing(&self, _what: &str, _seconds: f64) {}
+    /// Whether the caller asked to stop (Ctrl-C in Python, a closed
+    /// client). Long jobs (matrix, sweep) ask between chunks of work and
+    /// return [`crate::Error::Cancelled`]; the others run to the end.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Progress`] that ignores everything.
