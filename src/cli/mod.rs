@@ -5,8 +5,10 @@ mod access;
 mod args;
 mod gp;
 mod graph;
+mod matrix;
 mod planner;
 mod setup;
+mod sweep;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -42,6 +44,10 @@ enum Command {
     Isochrones(Box<planner::AreasArgs>),
     /// GP access: nearest GP, GPs within 10/20/30 min, APL-style two-step floating catchment.
     Gp(Box<gp::GpArgs>),
+    /// Origin-destination drive times (communes or points x facilities or points), CSV or Parquet.
+    Matrix(Box<matrix::MatrixArgs>),
+    /// A grid of 2SFCA parameters or closures from a TOML plan: locally, one task, or merged.
+    Sweep(Box<sweep::SweepArgs>),
     /// Build or inspect road-travel graphs.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
@@ -67,6 +73,8 @@ pub fn run() -> Result<()> {
         Command::Catchments(a) => planner::catchments(*a),
         Command::Isochrones(a) => planner::isochrones(*a),
         Command::Gp(a) => gp::run(*a),
+        Command::Matrix(a) => matrix::run(*a),
+        Command::Sweep(a) => sweep::run(*a),
         Command::Graph(g) => graph::run(g),
         Command::Synthetic { width, height, seed } => {
             let s = medaccess::synthetic::road_grid(width, height, seed);

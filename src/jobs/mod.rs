@@ -19,6 +19,8 @@
 //! | communes dissolved by nearest site | [`CatchmentsRequest`] | [`CatchmentsResult`] |
 //! | time-band polygons | [`IsochronesRequest`] | [`IsochronesResult`] |
 //! | GP access, 2SFCA | [`GpRequest`] | [`GpResult`] |
+//! | origin-destination times | [`MatrixRequest`] | [`MatrixResult`] |
+//! | grids of parameters or closures | [`Sweep`] (a TOML plan) | [`SweepResult`] |
 //!
 //! Any kind of facility goes through the same jobs: a
 //! [`crate::facilities::FacilitySet`] from [`Context::facilities`].
@@ -29,9 +31,12 @@ mod context;
 pub mod gp;
 pub mod history;
 pub mod isochrones;
+pub mod matrix;
 pub mod rank;
 pub mod scenario;
 pub mod site;
+pub mod sweep;
+mod table;
 
 pub use access::{AccessRequest, AccessResult, Comparison};
 pub use catchments::{CatchmentsRequest, CatchmentsResult};
@@ -39,9 +44,11 @@ pub use context::{Context, Data, DataPaths, FacilitySource, Roads};
 pub use gp::{GpRequest, GpResult};
 pub use history::{HistoryRequest, HistoryResult};
 pub use isochrones::{IsochronesRequest, IsochronesResult};
+pub use matrix::{Endpoints, MatrixRequest, MatrixResult, TableFormat};
 pub use rank::{RankRequest, RankResult};
 pub use scenario::{NewSite, ScenarioRequest, ScenarioResult};
 pub use site::{SiteRequest, SiteResult};
+pub use sweep::{Sweep, SweepResult};
 
 use std::path::PathBuf;
 
