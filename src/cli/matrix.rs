@@ -35,7 +35,7 @@ pub struct MatrixArgs {
     #[arg(long, conflicts_with = "facilities")]
     pub to_communes: bool,
     /// Leave out pairs more than this many minutes apart.
-    #[arg(long, value_name = "MIN")]
+    #[arg(long, value_name = "MIN", allow_negative_numbers = true)]
     pub limit: Option<f64>,
     /// csv or parquet.
     #[arg(long, default_value = "csv")]

@@ -156,6 +156,15 @@ fn enter_origins(ctx: &Context, side: &Endpoints) -> Result<Entered2> {
     let e: Entered<Place> = match side {
         Endpoints::Communes => ctx.enter_places(&ctx.in_scope)?,
         Endpoints::Points(set) => {
+            if ctx.engine.road_network().is_none() {
+                // The commune graph enters a place by its INSEE code: a
+                // point enters at the commune origin nearest to it, with
+                // the leg from it, as a facility does (the graph and the
+                // leg are the same both ways).
+                let deps = vec![String::new(); set.facilities.len()];
+                let e = ctx.engine.enter_sites(&set.facilities, &deps)?;
+                return Ok((e.items.into_iter().map(|s| (s.id, s.entries)).collect(), e.far));
+            }
             let rows: Vec<Place> = set
                 .facilities
                 .iter()
