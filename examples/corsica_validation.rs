@@ -161,10 +161,7 @@ fn commune_engine(
 
 fn road_engine(links: &Path, profile: &CarProfile) -> anyhow::Result<Box<dyn Engine>> {
     let net = RoadNetwork::read(links, profile, &|_, _| {})?;
-    Ok(Box::new(RoadNetworkEngine {
-        net,
-        snap: SnapOptions::default(),
-    }))
+    Ok(Box::new(RoadNetworkEngine::new(net, SnapOptions::default())))
 }
 
 fn main() -> anyhow::Result<()> {

@@ -200,7 +200,7 @@ fn main() -> anyhow::Result<()> {
     assert_eq!(reached1, reached2, "same work whatever the thread count");
     let targets = spread(&g, 1100)[100..].to_vec();
     let (t_matrix, _) = best(repeats, || {
-        matrix(g.forward(), &sources[..100], &targets, Some(minutes(60.0)))
+        matrix(&g, &sources[..100], &targets, Some(minutes(60.0)))
     });
 
     let queues = [

@@ -1,6 +1,11 @@
 //! Writes a synthetic `.osm.pbf` extract:
-//! `cargo run --release --example roads_synth -- OUT.osm.pbf WIDTH HEIGHT [SHAPE_NODES BUILDINGS SEED]`.
-use medaccess::roads::synthetic::{SyntheticExtract, write_synthetic_pbf};
+//! `cargo run --release --example roads_synth -- OUT.osm.pbf WIDTH HEIGHT [SHAPE_NODES BUILDINGS SEED [france]]`.
+//!
+//! With `france` as the last argument the grid is spread over the bounding
+//! box of metropolitan France with a trunk road every 64 lines
+//! (`GridLayout::france`); the France-like file of 5 M routable nodes is
+//! `roads_synth OUT 2400 2100 2 12 1 france`.
+use medaccess::roads::synthetic::{GridLayout, SyntheticExtract, write_synthetic_pbf_in};
 
 fn main() -> anyhow::Result<()> {
     let a: Vec<String> = std::env::args().skip(1).collect();
@@ -18,7 +23,12 @@ fn main() -> anyhow::Result<()> {
         seed: num(5, 1)?,
     };
     let t = std::time::Instant::now();
-    let s = write_synthetic_pbf(out.as_ref(), &o)?;
+    let layout = match a.get(6).map(String::as_str) {
+        None => GridLayout::default(),
+        Some("france") => GridLayout::france(o.width, o.height),
+        Some(other) => anyhow::bail!("unknown layout {other:?}: the only one is `france`"),
+    };
+    let s = write_synthetic_pbf_in(out.as_ref(), &o, &layout)?;
     println!(
         "{out}: {} bytes, {} nodes, {} ways ({} roads) in {:.1}s",
         s.bytes,

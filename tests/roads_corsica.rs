@@ -94,10 +94,10 @@ fn commune_estimate_against_the_network() {
         Context::new(Scope::All, DataPaths::default(), engine, places.clone()).unwrap()
     };
     let communes = context(Box::new(CommuneGraphEngine::new(g, Some(&table))));
-    let roads = context(Box::new(RoadNetworkEngine {
-        net: read(&CarProfile::france()),
-        snap: SnapOptions::default(),
-    }));
+    let roads = context(Box::new(RoadNetworkEngine::new(
+        read(&CarProfile::france()),
+        SnapOptions::default(),
+    )));
     let mut set = communes
         .facilities(&FacilitySource::Drees { year: 2023 })
         .unwrap();

@@ -47,8 +47,6 @@ use contour::ContourBuilder;
 use geo::orient::{Direction, Orient};
 use geo::{BooleanOps, LineString, MapCoords, MultiPolygon, Polygon};
 use rayon::prelude::*;
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
 
 use crate::error::{Error, Result};
 use crate::roads::{EARTH_RADIUS_M, RoadNetwork};
@@ -326,55 +324,82 @@ impl TimeGrid {
     }
 }
 
-/// Removes the rings of zero area or fewer than three distinct points (a
-/// segment walked there and back) that rounding leaves: GDAL rejects them.
-fn drop_slivers(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    use geo::Area;
-    let tiny = |r: &LineString<f64>| {
-        let mut pts: Vec<(u64, u64)> = r.0.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect();
-        pts.sort_unstable();
-        pts.dedup();
-        pts.len() < 3 || Polygon::new(r.clone(), vec![]).unsigned_area() == 0.0
-    };
-    MultiPolygon(
-        mp.0.into_iter()
-            .filter(|p| !tiny(p.exterior()))
-            .map(|p| {
-                let (ext, holes) = p.into_inner();
-                Polygon::new(ext, holes.into_iter().filter(|h| !tiny(h)).collect())
-            })
-            .collect(),
-    )
-}
-
 /// Decimal places of degrees written by
 /// [`write_geojson`](crate::output::write_geojson): 1e-6° is about 0.1 m.
 const DEGREE_DECIMALS: i32 = 6;
 
-/// Rounds every coordinate to [`DEGREE_DECIMALS`], as the GeoJSON output
-/// will, and repairs what the rounding breaks (a wedge thinner than the
-/// rounding that becomes a spike, a sliver that collapses) with a union
-/// onto itself, until the rounded polygons are valid; orients the result
-/// (exteriors counter-clockwise, holes clockwise).
+/// Puts the polygons on the lattice of the output precision
+/// ([`DEGREE_DECIMALS`]) and makes them valid there: every vertex is
+/// rounded to an integer number of 1e-6°, then the rings are united by
+/// i_overlay on those integers in its OGC mode, whose result is valid by
+/// construction (every crossing it creates falls on the lattice, so writing
+/// the coordinates changes nothing). Exteriors counter-clockwise, holes
+/// clockwise.
+///
+/// Before, the rounded polygons were tested with geo's `is_valid` and
+/// repaired by floating-point unions until it passed: geo's test relates
+/// every pair of a ring's segments, of holes and of polygons, which took
+/// hours on France's bands (rings of 10⁵ vertices, thousands of holes).
 fn snap_to_output(mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
-    use geo::Validation;
+    use i_overlay::core::fill_rule::FillRule;
+    use i_overlay::core::overlay::{ContourDirection, IntOverlayOptions, Overlay};
+    use i_overlay::core::overlay_rule::OverlayRule;
+    use i_overlay::core::solver::Solver;
+    use i_overlay::i_float::int::point::IntPoint;
     let k = 10f64.powi(DEGREE_DECIMALS);
-    let round = |mp: &MultiPolygon<f64>| {
-        mp.map_coords(|c| geo::Coord {
-            x: (c.x * k).round() / k,
-            y: (c.y * k).round() / k,
-        })
-    };
-    let mut cur = drop_slivers(round(&mp));
-    // Each pass moves only the vertices the previous union created; two
-    // are enough in practice, four bound the work.
-    for _ in 0..4 {
-        if cur.is_valid() {
-            break;
+    let mut contours: Vec<Vec<IntPoint>> = Vec::new();
+    for p in &mp.0 {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            let mut c: Vec<IntPoint> = Vec::with_capacity(ring.0.len());
+            for q in &ring.0 {
+                let v = IntPoint::new((q.x * k).round() as i32, (q.y * k).round() as i32);
+                if c.last() != Some(&v) {
+                    c.push(v);
+                }
+            }
+            if c.len() > 1 && c.first() == c.last() {
+                c.pop(); // i_overlay's contours are implicitly closed
+            }
+            if c.len() >= 3 {
+                contours.push(c);
+            }
         }
-        cur = drop_slivers(round(&cur.union(&MultiPolygon::<f64>(vec![]))));
     }
-    cur.orient(Direction::Default)
+    if contours.is_empty() {
+        return MultiPolygon(vec![]);
+    }
+    let options = IntOverlayOptions {
+        preserve_input_collinear: false,
+        output_direction: ContourDirection::CounterClockwise,
+        preserve_output_collinear: false,
+        min_output_area: 0,
+        ogc: true,
+    };
+    // Rings of valid polygons never cross: the even-odd rule rebuilds the
+    // area whatever their orientation.
+    let shapes = Overlay::with_contours_custom(&contours, &[], options, Solver::default())
+        .overlay(OverlayRule::Subject, FillRule::EvenOdd);
+    let ring = |c: Vec<IntPoint>| {
+        let mut pts: Vec<geo::Coord<f64>> = c
+            .iter()
+            .map(|v| geo::Coord {
+                x: v.x as f64 / k,
+                y: v.y as f64 / k,
+            })
+            .collect();
+        pts.push(pts[0]);
+        LineString(pts)
+    };
+    let polygons = shapes
+        .into_iter()
+        .filter(|shape| !shape.is_empty())
+        .map(|shape| {
+            let mut rings = shape.into_iter().map(ring);
+            let exterior = rings.next().expect("non-empty");
+            Polygon::new(exterior, rings.collect())
+        })
+        .collect();
+    MultiPolygon(polygons).orient(Direction::Default)
 }
 
 fn check_breaks(breaks_min: &[f64]) -> Result<()> {
@@ -395,7 +420,23 @@ fn check_breaks(breaks_min: &[f64]) -> Result<()> {
 
 /// A road point in projected metres with its time to the nearest facility
 /// in tenths of a second.
-type RoadPoint = GeomWithData<[f64; 2], Time>;
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RoadPoint {
+    xy: [f64; 2],
+    data: Time,
+    /// Its tile in [`Tiles`], once sorted.
+    tile: u32,
+}
+
+impl RoadPoint {
+    fn new(xy: [f64; 2], data: Time) -> Self {
+        RoadPoint { xy, data, tile: 0 }
+    }
+
+    fn geom(&self) -> &[f64; 2] {
+        &self.xy
+    }
+}
 
 /// Builds the travel-time grid of `net` given `node_time`, the time from
 /// each graph node to the nearest facility ([`UNREACHABLE`] when none), as
@@ -455,8 +496,13 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     let k_min = M_PER_DEG * far_lat.min(89.0).to_radians().cos();
     let reach = opts.max_off_road_m * (kx / k_min).max(1.0);
 
-    let points = road_points(net, node_time, opts.cell_m / 2.0, &project);
-    let tree = RTree::bulk_load(points);
+    let mut points = road_points(net, node_time, opts.cell_m / 2.0, &project);
+    if points.len() >= u32::MAX as usize {
+        return Err(Error::Invalid(format!(
+            "isochrones: {} road points are too many; use larger cells",
+            points.len()
+        )));
+    }
 
     // The margin keeps unreached cells all round, so every ring closes
     // inside the grid.
@@ -472,26 +518,86 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
         )));
     }
     let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
+    let r2 = opts.max_off_road_m * opts.max_off_road_m;
+    // Tiles of one cell each hold the road points inside them,
+    // sorted by time, so that a cell stops reading a tile at the first point
+    // whose time alone (plus the distance to the tile) is already worse than
+    // the best found, and skips whole tiles the same way. A cell's minimum
+    // does not depend on the order points are read in: the grid is the
+    // same as reading every point within reach (tested against that).
+    let tiles = Tiles::new(&mut points, origin, opts.cell_m, nx, ny);
+    // Ground metres per projected east-west metre at row `j`.
+    let sx_of = |j: usize| {
+        let lat = centre[1] + (origin[1] + j as f64 * opts.cell_m) / M_PER_DEG;
+        lat.to_radians().cos() * M_PER_DEG / kx
+    };
     let mut minutes = vec![f64::INFINITY; nx * ny];
-    minutes.par_chunks_mut(nx).enumerate().for_each(|(j, row)| {
-        let y = origin[1] + j as f64 * opts.cell_m;
-        let lat = centre[1] + y / M_PER_DEG;
-        // Ground metres per projected east-west metre at this row.
-        let sx = lat.to_radians().cos() * M_PER_DEG / kx;
-        let r2 = opts.max_off_road_m * opts.max_off_road_m;
-        for (i, cell) in row.iter_mut().enumerate() {
-            let x = origin[0] + i as f64 * opts.cell_m;
-            let mut best = f64::INFINITY;
-            for p in tree.locate_within_distance([x, y], reach * reach) {
-                let [px, py] = *p.geom();
-                let d2 = ((px - x) * sx).powi(2) + (py - y).powi(2);
-                if d2 <= r2 {
-                    best = best.min(p.data as f64 + d2.sqrt() * ds_per_m);
+    minutes
+        .par_chunks_mut(nx * BLOCK)
+        .enumerate()
+        .for_each_init(Vec::new, |near, (tj, rows)| {
+            let j0 = tj * BLOCK;
+            let j_end = (j0 + BLOCK).min(ny);
+            // The smallest east-west scale of these rows keeps the tiles'
+            // bounds below every true distance.
+            let sx_min = (j0..j_end).map(sx_of).fold(f64::INFINITY, f64::min);
+            let reach_x = opts.max_off_road_m / sx_min;
+            for ti in 0..nx.div_ceil(BLOCK) {
+                // Cell centres of this block, projected.
+                let bx = [
+                    origin[0] + (ti * BLOCK) as f64 * opts.cell_m,
+                    origin[0] + ((ti * BLOCK + BLOCK).min(nx) - 1) as f64 * opts.cell_m,
+                ];
+                let by = [
+                    origin[1] + j0 as f64 * opts.cell_m,
+                    origin[1] + (j_end - 1) as f64 * opts.cell_m,
+                ];
+                tiles.near(
+                    bx,
+                    by,
+                    reach_x,
+                    opts.max_off_road_m,
+                    sx_min,
+                    ds_per_m,
+                    &points,
+                    near,
+                );
+                if near.is_empty() {
+                    continue;
+                }
+                for j in j0..j_end {
+                    let y = origin[1] + j as f64 * opts.cell_m;
+                    let sx = sx_of(j);
+                    let row = &mut rows[(j - j0) * nx..(j - j0 + 1) * nx];
+                    for (i, cell) in row.iter_mut().enumerate().skip(ti * BLOCK).take(BLOCK) {
+                        let x = origin[0] + i as f64 * opts.cell_m;
+                        let mut best = f64::INFINITY;
+                        for &(bound, t) in near.iter() {
+                            if bound > best + PRUNE_SLACK {
+                                break;
+                            }
+                            let k = t as usize;
+                            let d_box = tiles.distance_to(k, x, y, sx);
+                            if d_box * d_box > r2 {
+                                continue;
+                            }
+                            let floor = d_box * ds_per_m;
+                            for p in tiles.points(&points, k) {
+                                if p.data as f64 + floor > best + PRUNE_SLACK {
+                                    break;
+                                }
+                                let [px, py] = *p.geom();
+                                let d2 = ((px - x) * sx).powi(2) + (py - y).powi(2);
+                                if d2 <= r2 {
+                                    best = best.min(p.data as f64 + d2.sqrt() * ds_per_m);
+                                }
+                            }
+                        }
+                        *cell = best / DS_PER_MIN as f64;
+                    }
                 }
             }
-            *cell = best / DS_PER_MIN as f64;
-        }
-    });
+        });
     Ok(TimeGrid {
         nx,
         ny,
@@ -501,6 +607,124 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
         origin,
         minutes,
     })
+}
+
+/// Side of a tile of [`time_grid`]'s road points, in cells: small tiles
+/// give tight bounds (a cell then reads a few tiles of a dozen points).
+const TILE: usize = 1;
+
+/// Side of the blocks of cells that share one list of nearby tiles sorted
+/// by their bound, in cells: the sort is paid once per block.
+const BLOCK: usize = 4;
+
+/// Pruning compares lower bounds with the best time found with this
+/// margin (tenths of a second), far above their rounding, so that no point
+/// that could tie or win is skipped.
+const PRUNE_SLACK: f64 = 1e-6;
+
+/// Road points grouped by tile of [`TILE`] × [`TILE`] cells, sorted by
+/// time within each tile.
+struct Tiles {
+    /// Tiles east-west and north-south.
+    tx: usize,
+    ty: usize,
+    /// Points of tile `k`: `start[k]..start[k + 1]`.
+    start: Vec<u32>,
+    /// South-west corner of tile (0, 0), projected metres, and a tile's side.
+    corner: [f64; 2],
+    side: f64,
+}
+
+impl Tiles {
+    /// Sorts `points` by tile then time and indexes the tiles.
+    fn new(points: &mut [RoadPoint], origin: [f64; 2], cell_m: f64, nx: usize, ny: usize) -> Self {
+        let side = TILE as f64 * cell_m;
+        let corner = [origin[0] - cell_m / 2.0, origin[1] - cell_m / 2.0];
+        let (tx, ty) = (nx.div_ceil(TILE), ny.div_ceil(TILE));
+        points.par_iter_mut().for_each(|p| {
+            let [x, y] = p.xy;
+            let i = (((x - corner[0]) / side).floor().max(0.0) as usize).min(tx - 1);
+            let j = (((y - corner[1]) / side).floor().max(0.0) as usize).min(ty - 1);
+            p.tile = (j * tx + i) as u32;
+        });
+        points.par_sort_unstable_by_key(|p| ((p.tile as u64) << 32) | p.data as u64);
+        let mut start = vec![0u32; tx * ty + 1];
+        for p in points.iter() {
+            start[p.tile as usize + 1] += 1;
+        }
+        for k in 0..tx * ty {
+            start[k + 1] += start[k];
+        }
+        Tiles {
+            tx,
+            ty,
+            start,
+            corner,
+            side,
+        }
+    }
+
+    fn points<'p>(&self, points: &'p [RoadPoint], k: usize) -> &'p [RoadPoint] {
+        &points[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+
+    /// Ground distance from `(x, y)` (projected) to tile `k`, with `sx`
+    /// ground metres per projected east-west metre.
+    fn distance_to(&self, k: usize, x: f64, y: f64, sx: f64) -> f64 {
+        let (i, j) = ((k % self.tx) as f64, (k / self.tx) as f64);
+        let x0 = self.corner[0] + i * self.side;
+        let y0 = self.corner[1] + j * self.side;
+        let dx = (x0 - x).max(x - (x0 + self.side)).max(0.0) * sx;
+        let dy = (y0 - y).max(y - (y0 + self.side)).max(0.0);
+        (dx * dx + dy * dy).sqrt()
+    }
+
+    /// The non-empty tiles within reach of the cell centres spanning `bx` ×
+    /// `by` (projected), each with a lower bound of the time any of its
+    /// points gives any of those cells, ascending; `(bound, tile)`.
+    #[allow(clippy::too_many_arguments)]
+    fn near(
+        &self,
+        bx: [f64; 2],
+        by: [f64; 2],
+        reach_x: f64,
+        reach_y: f64,
+        sx_min: f64,
+        ds_per_m: f64,
+        points: &[RoadPoint],
+        out: &mut Vec<(f64, u32)>,
+    ) {
+        out.clear();
+        let index = |v: f64, c: f64, n: usize| (((v - c) / self.side).floor().max(0.0) as usize).min(n - 1);
+        let (i0, i1) = (
+            index(bx[0] - reach_x, self.corner[0], self.tx),
+            index(bx[1] + reach_x, self.corner[0], self.tx),
+        );
+        let (j0, j1) = (
+            index(by[0] - reach_y, self.corner[1], self.ty),
+            index(by[1] + reach_y, self.corner[1], self.ty),
+        );
+        for j in j0..=j1 {
+            let y0 = self.corner[1] + j as f64 * self.side;
+            let dy = (y0 - by[1]).max(by[0] - (y0 + self.side)).max(0.0);
+            for i in i0..=i1 {
+                let k = j * self.tx + i;
+                if self.start[k] == self.start[k + 1] {
+                    continue;
+                }
+                let x0 = self.corner[0] + i as f64 * self.side;
+                let dx = (x0 - bx[1]).max(bx[0] - (x0 + self.side)).max(0.0) * sx_min;
+                let d2 = dx * dx + dy * dy;
+                if d2 > reach_y * reach_y {
+                    continue;
+                }
+                // The tile's fastest point comes first.
+                let fastest = points[self.start[k] as usize].data as f64;
+                out.push((fastest + d2.sqrt() * ds_per_m, k as u32));
+            }
+        }
+        out.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    }
 }
 
 /// Road points (module documentation, step 1), projected by `project`,
@@ -520,7 +744,7 @@ fn road_points(
     }
     let mut points: Vec<RoadPoint> = (0..net.node_lonlat.len())
         .filter(|&v| on_usable[v] && node_time[v] != UNREACHABLE)
-        .map(|v| GeomWithData::new(project(net.node_lonlat[v]), node_time[v]))
+        .map(|v| RoadPoint::new(project(net.node_lonlat[v]), node_time[v]))
         .collect();
     let per_edge: Vec<Vec<RoadPoint>> = net
         .edges
@@ -565,7 +789,7 @@ fn road_points(
                             lerp(shape[j][0], shape[j + 1][0]),
                             lerp(shape[j][1], shape[j + 1][1]),
                         ];
-                        out.push(GeomWithData::new(project(p), t));
+                        out.push(RoadPoint::new(project(p), t));
                     }
                 }
             }
@@ -675,6 +899,128 @@ mod tests {
             }
         }
         assert!(reached > 100, "{reached} cells reached");
+    }
+
+    /// The tiled search gives, bit for bit, the minimum over every road
+    /// point within reach, on a synthetic network of 1,200 nodes with
+    /// random times (some unreachable) and several cell sizes.
+    #[test]
+    fn tiles_give_the_minimum_over_every_point() {
+        use rand::{Rng, SeedableRng};
+        let path = std::env::temp_dir().join(format!("contours-tiles-{}.osm.pbf", std::process::id()));
+        let o = crate::roads::synthetic::SyntheticExtract {
+            width: 40,
+            height: 30,
+            shape_nodes: 3,
+            buildings: 0,
+            seed: 5,
+        };
+        crate::roads::synthetic::write_synthetic_pbf(&path, &o).unwrap();
+        let net = crate::roads::read_pbf(&path, &CarProfile::france(), &|_, _| {}).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+        for (cell_m, max_off_road_m) in [(60.0, 500.0), (250.0, 2000.0), (37.0, 130.0)] {
+            let node_time: Vec<Time> = (0..net.node_lonlat.len())
+                .map(|_| {
+                    if rng.random_range(0..10) == 0 {
+                        UNREACHABLE
+                    } else {
+                        rng.random_range(0..20_000)
+                    }
+                })
+                .collect();
+            let opts = GridOptions {
+                cell_m,
+                off_road_kmh: 15.0,
+                max_off_road_m,
+            };
+            let grid = time_grid(&net, &node_time, &opts).unwrap();
+            let project = |p: [f64; 2]| {
+                [
+                    (p[0] - grid.centre[0]) * grid.kx,
+                    (p[1] - grid.centre[1]) * M_PER_DEG,
+                ]
+            };
+            let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+            let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
+            let r2 = max_off_road_m * max_off_road_m;
+            let mut reached = 0;
+            for j in 0..grid.ny {
+                let y = grid.origin[1] + j as f64 * cell_m;
+                let lat = grid.centre[1] + y / M_PER_DEG;
+                let sx = lat.to_radians().cos() * M_PER_DEG / grid.kx;
+                for i in 0..grid.nx {
+                    let x = grid.origin[0] + i as f64 * cell_m;
+                    let mut best = f64::INFINITY;
+                    for p in &points {
+                        let [px, py] = *p.geom();
+                        let d2 = ((px - x) * sx).powi(2) + (py - y).powi(2);
+                        if d2 <= r2 {
+                            best = best.min(p.data as f64 + d2.sqrt() * ds_per_m);
+                        }
+                    }
+                    let want = best / DS_PER_MIN as f64;
+                    reached += want.is_finite() as usize;
+                    assert_eq!(
+                        grid.minutes[j * grid.nx + i],
+                        want,
+                        "cell ({i}, {j}) at {cell_m} m"
+                    );
+                }
+            }
+            assert!(reached > grid.nx * grid.ny / 3, "{reached} cells reached");
+        }
+    }
+
+    /// What rounding to the output precision breaks is repaired: the
+    /// result is valid (geo's check), on the lattice, and covers the same
+    /// area to within the rounding; polygons that rounding would make cross
+    /// or touch along a line come out valid.
+    #[test]
+    fn output_is_valid_on_the_lattice() {
+        use geo::{Area, Validation, wkt};
+        let net = tiny();
+        let node_time: Vec<Time> = (0..net.node_lonlat.len() as u32).map(|v| 700 * v).collect();
+        let opts = GridOptions {
+            cell_m: 40.0,
+            ..Default::default()
+        };
+        let bands = road_isochrones(&net, &node_time, &[1.0, 2.0, 4.0, 8.0], &opts).unwrap();
+        assert!(
+            bands
+                .iter()
+                .any(|b| b.area.0.len() > 1 || b.area.0.iter().any(|p| !p.interiors().is_empty()))
+        );
+        let e = 1e-7;
+        let cases: Vec<MultiPolygon<f64>> = vec![
+            // two squares 0.4e-6° apart, which rounding makes share a side
+            wkt!(MULTIPOLYGON(((0. 0.,0.00001 0.,0.00001 0.00001,0. 0.00001,0. 0.)),((0.0000104 0.,0.00002 0.,0.00002 0.00001,0.0000104 0.00001,0.0000104 0.)))),
+            // a wedge thinner than the rounding
+            wkt!(MULTIPOLYGON(((0. 0.,0.00003 0.,0.00003 0.0000002,0.00001 0.0000001,0. 0.0000002,0. 0.)))),
+            // a hole 0.3e-6° from its exterior
+            wkt!(MULTIPOLYGON(((0. 0.,0.00001 0.,0.00001 0.00001,0. 0.00001,0. 0.),(0.0000003 0.000002,0.000005 0.000002,0.000005 0.000005,0.0000003 0.000005,0.0000003 0.000002)))),
+        ];
+        for (k, mp) in bands
+            .into_iter()
+            .map(|b| b.area)
+            .chain(cases.into_iter().map(snap_to_output))
+            .enumerate()
+        {
+            assert!(mp.is_valid(), "case {k}: {:?}", mp.validation_errors());
+            for c in
+                mp.0.iter()
+                    .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                    .flat_map(|r| &r.0)
+            {
+                for v in [c.x, c.y] {
+                    assert!(
+                        ((v * 1e6).round() / 1e6 - v).abs() < e * 1e-3,
+                        "case {k}: {v} off the lattice"
+                    );
+                }
+            }
+            assert!(mp.unsigned_area() >= 0.0);
+        }
     }
 
     /// Inside an edge, a road point's time is that of driving on to the end

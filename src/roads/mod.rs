@@ -38,7 +38,7 @@ pub use input::{Format, LinkColumns, ReadOptions};
 pub use osm_pbf::read_pbf;
 pub use osm_xml::read_osm_xml;
 pub use profile::{CarProfile, MaxSpeed, WaySpeed, WindingParams, parse_duration_s, parse_maxspeed};
-pub use snap::{Snap, SnapOptions, SnapReport, Snapper};
+pub use snap::{Snap, SnapIndex, SnapOptions, SnapReport, Snapper};
 
 use std::path::{Path, PathBuf};
 

@@ -274,9 +274,51 @@ fn jitter(seed: u64, id: u64) -> f64 {
     (hash(seed ^ hash(id)) >> 11) as f64 / (1u64 << 52) as f64 - 1.0
 }
 
-const LAT0: f64 = 46.0;
-const LON0: f64 = 2.0;
-const BLOCK_M: f64 = 200.0;
+/// Where the grid lies and how its roads are ranked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GridLayout {
+    /// South-west corner, degrees.
+    pub lon0: f64,
+    pub lat0: f64,
+    /// Block side, metres.
+    pub block_m: f64,
+    /// Every this many lines a two-way trunk road at 110 km/h instead of the
+    /// primary, secondary or residential street (0: none).
+    pub trunk_every: u32,
+}
+
+impl Default for GridLayout {
+    /// 200 m blocks from 46° N, 2° E, no trunk roads: the files measured in
+    /// `docs/roads.md`.
+    fn default() -> Self {
+        GridLayout {
+            lon0: 2.0,
+            lat0: 46.0,
+            block_m: 200.0,
+            trunk_every: 0,
+        }
+    }
+}
+
+impl GridLayout {
+    /// A `width` × `height` grid spread over the bounding box of
+    /// metropolitan France with Corsica (4.8° W – 9.6° E, 41.3° N –
+    /// 51.1° N), so that every commune's town hall lies among its roads,
+    /// with a trunk road every 64 lines (the 2,400 × 2,100 grid of 5 M
+    /// nodes: 519 m blocks, a trunk road every 33 km). A test bed for
+    /// whole-France runs, not a model of France.
+    pub fn france(width: u32, height: u32) -> Self {
+        let lat0: f64 = 41.3;
+        let ns_m = (51.1 - lat0) * 111_195.0;
+        let ew_m = 14.4 * 111_195.0 * lat0.to_radians().cos();
+        GridLayout {
+            lon0: -4.8,
+            lat0,
+            block_m: (ns_m / height.max(2) as f64).max(ew_m / width.max(2) as f64),
+            trunk_every: 64,
+        }
+    }
+}
 
 /// Writes a synthetic extract to `path` (atomically).
 ///
@@ -292,12 +334,27 @@ const BLOCK_M: f64 = 200.0;
 /// std::fs::remove_file(&path).unwrap();
 /// ```
 pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<SyntheticStats> {
+    write_synthetic_pbf_in(path, o, &GridLayout::default())
+}
+
+/// [`write_synthetic_pbf`] with the grid placed and ranked by `layout`.
+pub fn write_synthetic_pbf_in(
+    path: &Path,
+    o: &SyntheticExtract,
+    layout: &GridLayout,
+) -> Result<SyntheticStats> {
+    let GridLayout {
+        lon0,
+        lat0,
+        block_m,
+        trunk_every,
+    } = *layout;
     let (w, h) = (o.width.max(2) as u64, o.height.max(2) as u64);
     let s = o.shape_nodes as u64;
     let b = o.buildings as u64;
     let cells = w * h;
     let m_per_deg_lat = 111_195.0;
-    let m_per_deg_lon = m_per_deg_lat * LAT0.to_radians().cos();
+    let m_per_deg_lon = m_per_deg_lat * lat0.to_radians().cos();
     let junction_id = |x: u64, y: u64| 1 + y * w + x;
     let shape_base = 1 + cells;
     let shape_id = |x: u64, y: u64, dir: u64, k: u64| shape_base + ((y * w + x) * 2 + dir) * s + k;
@@ -305,11 +362,11 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
     let building_id = |x: u64, y: u64, i: u64, k: u64| building_base + ((y * w + x) * b + i) * 4 + k;
     let junction_pos = |x: u64, y: u64| -> [f64; 2] {
         let id = junction_id(x, y);
-        let jx = jitter(o.seed, id) * BLOCK_M / 4.0;
-        let jy = jitter(o.seed, id ^ 0x5555) * BLOCK_M / 4.0;
+        let jx = jitter(o.seed, id) * block_m / 4.0;
+        let jy = jitter(o.seed, id ^ 0x5555) * block_m / 4.0;
         [
-            LON0 + (x as f64 * BLOCK_M + jx) / m_per_deg_lon,
-            LAT0 + (y as f64 * BLOCK_M + jy) / m_per_deg_lat,
+            lon0 + (x as f64 * block_m + jx) / m_per_deg_lon,
+            lat0 + (y as f64 * block_m + jy) / m_per_deg_lat,
         ]
     };
     // Version 1-4 and a last edit between 2008 and 2024, as public extracts keep.
@@ -401,14 +458,17 @@ pub fn write_synthetic_pbf(path: &Path, o: &SyntheticExtract) -> Result<Syntheti
                     }
                     let (x, y) = if dir == 0 { (end, line) } else { (line, end) };
                     refs.push(junction_id(x, y) as i64);
-                    let mut tags = if line % 16 == 0 {
+                    let trunk = trunk_every > 0 && line % trunk_every as u64 == trunk_every as u64 / 2;
+                    let mut tags = if trunk {
+                        vec![tag("highway", "trunk"), tag("maxspeed", "110")]
+                    } else if line % 16 == 0 {
                         vec![tag("highway", "primary"), tag("maxspeed", "80")]
                     } else if line % 4 == 0 {
                         vec![tag("highway", "secondary")]
                     } else {
                         vec![tag("highway", "residential"), tag("maxspeed", "FR:urban")]
                     };
-                    if line % 4 != 0 && hash(o.seed ^ way_id as u64).is_multiple_of(10) {
+                    if !trunk && line % 4 != 0 && hash(o.seed ^ way_id as u64).is_multiple_of(10) {
                         tags.push(tag("oneway", "yes"));
                     }
                     tags.push(tag("name", &format!("Rue {way_id}")));

@@ -10,6 +10,7 @@
 //! source index wins; results never depend on the thread count.
 
 mod bounded;
+mod ch;
 mod matrix;
 mod nearest;
 mod one_to_all;
@@ -17,6 +18,7 @@ mod one_to_all;
 pub mod queue;
 
 pub use bounded::BoundedSearch;
+pub use ch::ContractionHierarchy;
 pub use matrix::{Matrix, matrix};
 pub use nearest::{Label, Nearest, Seed, nearest, nearest_two};
 #[doc(hidden)]

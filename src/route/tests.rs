@@ -242,18 +242,22 @@ fn bounded_matches_oracle_and_touches_only_what_it_reached() {
 #[test]
 fn matrix_matches_oracle() {
     let mut rng = ChaCha8Rng::seed_from_u64(4);
-    for _ in 0..2000 {
+    for round in 0..2000 {
         let g = random_graph(&mut rng);
         let n = g.num_nodes();
-        let src: Vec<NodeId> = (0..rng.random_range(0..5))
+        // both shapes: fewer sources (forward searches) and fewer targets
+        // (backward searches)
+        let src: Vec<NodeId> = (0..rng.random_range(0..8))
             .map(|_| rng.random_range(0..n) as NodeId)
             .collect();
-        let tgt: Vec<NodeId> = (0..rng.random_range(0..5))
+        let tgt: Vec<NodeId> = (0..rng.random_range(0..8))
             .map(|_| rng.random_range(0..n) as NodeId)
             .collect();
         let limit = rng.random_bool(0.5).then(|| rng.random_range(0..60));
-        let m = matrix(g.forward(), &src, &tgt, limit);
+        let m = matrix(&g, &src, &tgt, limit);
         assert_eq!((m.rows, m.cols), (src.len(), tgt.len()));
+        let ch = ContractionHierarchy::new(&g);
+        assert_eq!(ch.matrix(&src, &tgt, limit), m, "round {round}");
         for (i, &s) in src.iter().enumerate() {
             let d = petgraph_dijkstra(&g, s);
             for (j, &t) in tgt.iter().enumerate() {
@@ -262,8 +266,37 @@ fn matrix_matches_oracle() {
                     Some(l) if x > l => UNREACHABLE,
                     _ => x,
                 };
-                assert_eq!(m.get(i, j), expect);
+                assert_eq!(m.get(i, j), expect, "round {round}");
             }
+        }
+    }
+}
+
+/// The hierarchy's matrix equals Dijkstra's on road grids (one-way
+/// streets, thousands of nodes: deep hierarchies with many shortcuts), with
+/// and without a limit, whatever the thread count.
+#[test]
+fn contraction_hierarchy_matches_dijkstra_on_grids() {
+    for (w, h, seed) in [(40, 30, 3), (25, 60, 8)] {
+        let g = crate::synthetic::road_grid(w, h, seed).graph;
+        let n = g.num_nodes();
+        let src: Vec<NodeId> = (0..60).map(|i| (i * 7919 % n) as NodeId).collect();
+        let tgt: Vec<NodeId> = (0..70).map(|i| (i * 104_729 % n) as NodeId).collect();
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| ContractionHierarchy::new(&g))
+        };
+        let ch = run(2);
+        assert!(ch.num_arcs() >= g.num_arcs());
+        assert_eq!(ch.num_arcs(), run(1).num_arcs());
+        for limit in [None, Some(3000)] {
+            let want = matrix(&g, &src, &tgt, limit);
+            assert!(want.times.iter().any(|&t| t != UNREACHABLE && t > 0));
+            assert_eq!(ch.matrix(&src, &tgt, limit), want, "{w}x{h} limit {limit:?}");
+            assert_eq!(ch.matrix(&tgt, &src, limit), matrix(&g, &tgt, &src, limit));
         }
     }
 }
@@ -299,7 +332,8 @@ fn one_way_street_direction() {
         nearest(g.forward(), &Seed::at_nodes(&[h]), None)[p as usize].time,
         7200
     );
-    assert_eq!(matrix(g.backward(), &[h], &[p], None).get(0, 0), 720);
+    assert_eq!(matrix(&g, &[p], &[h], None).get(0, 0), 720);
+    assert_eq!(matrix(&g, &[h], &[p], None).get(0, 0), 7200);
 }
 
 #[test]
@@ -320,7 +354,9 @@ fn same_result_whatever_the_thread_count() {
             let two = nearest_two(g.backward(), g.forward(), &seeds, None);
             let sym = nearest_two(s.backward(), s.forward(), &seeds, None);
             (
-                matrix(g.forward(), &sources, &targets, Some(6000)),
+                matrix(g, &sources, &targets, Some(6000)),
+                matrix(g, &targets, &sources, Some(6000)),
+                ContractionHierarchy::new(g).matrix(&sources, &targets, None),
                 two.first,
                 two.second,
                 sym,
@@ -330,8 +366,9 @@ fn same_result_whatever_the_thread_count() {
     let (a, b) = (run(1), run(2));
     assert_eq!(a, b);
     assert!(a.0.times.iter().any(|&t| t != UNREACHABLE && t > 0));
+    assert!(a.1.times.iter().any(|&t| t != UNREACHABLE && t > 0));
     // nearest_two shares its cells (4 per claim) between threads
-    assert!(a.2.iter().filter(|l| !l.is_none()).count() > g.num_nodes() / 2);
+    assert!(a.4.iter().filter(|l| !l.is_none()).count() > g.num_nodes() / 2);
 }
 
 /// Every queue, not only the default, gives the oracles' answers (the

@@ -1,0 +1,580 @@
+//! Contraction hierarchies (Geisberger et al. 2008) and the bucket-based
+//! many-to-many search on them (Knopp et al. 2007), for large travel-time
+//! matrices.
+//!
+//! **Preprocessing.** Nodes are contracted in rounds: each round takes the
+//! nodes whose priority is lower than that of every neighbour (an
+//! independent set), contracts them in parallel and updates their
+//! neighbours. Contracting `v` joins each pair `u → v → x` by a shortcut
+//! unless a *witness* path `u → x` avoiding `v` is as short; witness
+//! searches are Dijkstra searches cut after [`WITNESS_SETTLED`] nodes (a
+//! missed witness only adds a useless shortcut, never a wrong time) and
+//! avoid every node contracted in the same round. The priority is the one
+//! of RoutingKit (Dibbelt, Strasser, Wagner 2016): level + added /
+//! removed arcs + added / removed hops. Ties between neighbours go to a
+//! hash of the node id, so the hierarchy is the same whatever the thread
+//! count.
+//!
+//! **Queries.** A node's rank is its contraction round order. Every shortest
+//! path goes up the hierarchy then down, so the time from `s` to `t` is the
+//! minimum over the nodes `u` met by an upward search from `s` and an
+//! upward search from `t` on the reversed graph. For a matrix, the
+//! backward searches from the targets leave `(target, time)` in a bucket
+//! at every node they settle; each source's forward search then reads the
+//! buckets of the nodes it settles. Both searches use stall-on-demand.
+//! The arcs are stored by rank so that upward searches read memory in
+//! order.
+//!
+//! The times are exact (tested against Dijkstra on random graphs with zero
+//! times, parallel arcs, self-loops and unreachable parts).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use super::Matrix;
+use crate::graph::RoadGraph;
+use crate::units::{NodeId, Time, UNREACHABLE};
+
+/// Witness searches stop after settling this many nodes when contracting,
+/// and after fewer when only estimating a priority.
+const WITNESS_SETTLED: usize = 500;
+const PRIORITY_SETTLED: usize = 20;
+
+/// An arc of the graph being contracted: other end, time, hops (original
+/// arcs it stands for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Arc {
+    node: NodeId,
+    time: Time,
+    hops: u32,
+}
+
+/// Sets `list`'s arc to `a.node` to `a` when `a` is faster, or adds it.
+fn insert_min(list: &mut Vec<Arc>, a: Arc) {
+    match list.iter_mut().find(|b| b.node == a.node) {
+        Some(b) => {
+            if (a.time, a.hops) < (b.time, b.hops) {
+                *b = a;
+            }
+        }
+        None => list.push(a),
+    }
+}
+
+/// Arcs indexed by rank: `first[r]..first[r + 1]` in `head`/`time`.
+#[derive(Debug, Clone, Default)]
+struct RankCsr {
+    first: Vec<u32>,
+    head: Vec<u32>,
+    time: Vec<Time>,
+}
+
+impl RankCsr {
+    fn from_lists(lists: Vec<Vec<(u32, Time)>>) -> Self {
+        let mut first = Vec::with_capacity(lists.len() + 1);
+        first.push(0u32);
+        let total: usize = lists.iter().map(Vec::len).sum();
+        let (mut head, mut time) = (Vec::with_capacity(total), Vec::with_capacity(total));
+        for l in lists {
+            for (h, t) in l {
+                head.push(h);
+                time.push(t);
+            }
+            first.push(head.len() as u32);
+        }
+        RankCsr { first, head, time }
+    }
+
+    #[inline]
+    fn arcs(&self, r: u32) -> impl Iterator<Item = (u32, Time)> + '_ {
+        let (a, b) = (
+            self.first[r as usize] as usize,
+            self.first[r as usize + 1] as usize,
+        );
+        self.head[a..b]
+            .iter()
+            .copied()
+            .zip(self.time[a..b].iter().copied())
+    }
+
+    fn len(&self) -> usize {
+        self.head.len()
+    }
+}
+
+/// A contraction hierarchy of a [`RoadGraph`], for fast many-to-many times
+/// ([`matrix`](Self::matrix)).
+///
+/// # Examples
+/// ```
+/// use medaccess::graph::{Edge, RoadGraph};
+/// use medaccess::route::ContractionHierarchy;
+/// use medaccess::units::UNREACHABLE;
+/// // 0 --7--> 1 --8--> 2, and 2 --1--> 0
+/// let g = RoadGraph::from_edges(3, &[Edge::new(0, 1, 7), Edge::new(1, 2, 8), Edge::new(2, 0, 1)]).unwrap();
+/// let ch = ContractionHierarchy::new(&g);
+/// let m = ch.matrix(&[0, 2], &[1, 2], None);
+/// assert_eq!(m.row(0), &[7, 15]);
+/// assert_eq!(m.row(1), &[8, 0]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ContractionHierarchy {
+    /// Rank of each node (0 = contracted first).
+    rank: Vec<u32>,
+    /// Arcs from each rank to higher ranks, forward.
+    up: RankCsr,
+    /// Arcs into each rank from higher ranks (heads are the tails).
+    down: RankCsr,
+}
+
+/// Dijkstra workspace of the witness searches.
+struct Witness {
+    dist: Vec<Time>,
+    touched: Vec<NodeId>,
+    heap: BinaryHeap<Reverse<(Time, NodeId)>>,
+    /// Epoch at which each node was marked as a target.
+    target: Vec<u32>,
+    epoch: u32,
+}
+
+impl Witness {
+    fn new(n: usize) -> Self {
+        Witness {
+            dist: vec![UNREACHABLE; n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+            target: vec![0; n],
+            epoch: 0,
+        }
+    }
+
+    /// Times from `s` avoiding `skip` and every `blocked` node, up to
+    /// `limit`, until every node of `targets` is settled or `max_settled`
+    /// nodes are; read with `self.dist` (an upper bound when the search
+    /// was cut).
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        out: &[Vec<Arc>],
+        s: NodeId,
+        skip: NodeId,
+        blocked: &[AtomicBool],
+        limit: Time,
+        targets: &[Arc],
+        max_settled: usize,
+    ) {
+        for &v in &self.touched {
+            self.dist[v as usize] = UNREACHABLE;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.target.fill(0);
+            self.epoch = 1;
+        }
+        let mut left = 0usize;
+        for t in targets {
+            if self.target[t.node as usize] != self.epoch {
+                self.target[t.node as usize] = self.epoch;
+                left += 1;
+            }
+        }
+        self.dist[s as usize] = 0;
+        self.touched.push(s);
+        self.heap.push(Reverse((0, s)));
+        let mut settled = 0;
+        while let Some(Reverse((d, v))) = self.heap.pop() {
+            if d > self.dist[v as usize] {
+                continue;
+            }
+            if self.target[v as usize] == self.epoch {
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+            settled += 1;
+            if settled > max_settled {
+                break;
+            }
+            for a in &out[v as usize] {
+                let w = a.node;
+                if w == skip || blocked[w as usize].load(Ordering::Relaxed) {
+                    continue;
+                }
+                let nd = d.saturating_add(a.time);
+                if nd <= limit && nd < self.dist[w as usize] {
+                    if self.dist[w as usize] == UNREACHABLE {
+                        self.touched.push(w);
+                    }
+                    self.dist[w as usize] = nd;
+                    self.heap.push(Reverse((nd, w)));
+                }
+            }
+        }
+    }
+}
+
+/// The shortcuts contracting `v` needs, as `(from, arc)`, given the current
+/// graph; `blocked` nodes are not used by witnesses.
+fn shortcuts(
+    v: NodeId,
+    out: &[Vec<Arc>],
+    inn: &[Vec<Arc>],
+    blocked: &[AtomicBool],
+    ws: &mut Witness,
+    found: &mut Vec<(NodeId, Arc)>,
+    max_settled: usize,
+) {
+    found.clear();
+    let outs = &out[v as usize];
+    for a in &inn[v as usize] {
+        let u = a.node;
+        let max_out = outs.iter().filter(|b| b.node != u).map(|b| b.time).max();
+        let Some(max_out) = max_out else { continue };
+        ws.run(
+            out,
+            u,
+            v,
+            blocked,
+            a.time.saturating_add(max_out),
+            outs,
+            max_settled,
+        );
+        for b in outs.iter().filter(|b| b.node != u) {
+            let via = a.time.saturating_add(b.time);
+            if ws.dist[b.node as usize] > via {
+                found.push((
+                    u,
+                    Arc {
+                        node: b.node,
+                        time: via,
+                        hops: a.hops + b.hops,
+                    },
+                ));
+            }
+        }
+    }
+}
+
+/// One workspace per rayon thread, made on first use (a workspace holds an
+/// array over all nodes: making one per rayon job would cost more than the
+/// searches).
+struct PerThread<T>(Vec<Mutex<Option<T>>>);
+
+impl<T> PerThread<T> {
+    fn new() -> Self {
+        PerThread(
+            (0..rayon::current_num_threads().max(1))
+                .map(|_| Mutex::new(None))
+                .collect(),
+        )
+    }
+
+    fn with<R>(&self, make: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.0.len();
+        let mut slot = self.0[i].lock().unwrap_or_else(|e| e.into_inner());
+        f(slot.get_or_insert_with(make))
+    }
+}
+
+fn hash(v: NodeId) -> u32 {
+    let mut x = v.wrapping_mul(0x9e37_79b9);
+    x ^= x >> 16;
+    x = x.wrapping_mul(0x85eb_ca6b);
+    x ^ (x >> 13)
+}
+
+impl ContractionHierarchy {
+    /// Builds the hierarchy (parallel; the same whatever the thread count).
+    pub fn new(graph: &RoadGraph) -> Self {
+        let n = graph.num_nodes();
+        let mut out: Vec<Vec<Arc>> = vec![Vec::new(); n];
+        let mut inn: Vec<Vec<Arc>> = vec![Vec::new(); n];
+        for e in graph.edges() {
+            if e.from == e.to {
+                continue;
+            }
+            let a = |node| Arc {
+                node,
+                time: e.time,
+                hops: 1,
+            };
+            insert_min(&mut out[e.from as usize], a(e.to));
+            insert_min(&mut inn[e.to as usize], a(e.from));
+        }
+        let blocked: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
+        let mut level = vec![0u32; n];
+        let mut rank = vec![u32::MAX; n];
+        let mut up: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
+        let mut down: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
+        let mut remaining: Vec<NodeId> = (0..n as NodeId).collect();
+        let mut priority = vec![0f32; n];
+        let mut stale: Vec<NodeId> = remaining.clone();
+        let mut next_rank = 0u32;
+        let pool: PerThread<(Witness, Vec<(NodeId, Arc)>)> = PerThread::new();
+        let priority_of = |v: NodeId,
+                           out: &[Vec<Arc>],
+                           inn: &[Vec<Arc>],
+                           level: &[u32],
+                           ws: &mut Witness,
+                           found: &mut Vec<(NodeId, Arc)>| {
+            shortcuts(v, out, inn, &blocked, ws, found, PRIORITY_SETTLED);
+            let (o, i) = (&out[v as usize], &inn[v as usize]);
+            let removed = (o.len() + i.len()).max(1) as f32;
+            let removed_hops = o.iter().chain(i).map(|a| a.hops).sum::<u32>().max(1) as f32;
+            let added_hops: u32 = found.iter().map(|(_, a)| a.hops).sum();
+            level[v as usize] as f32 + found.len() as f32 / removed + added_hops as f32 / removed_hops
+        };
+        while !remaining.is_empty() {
+            // Priorities of the nodes whose neighbourhood changed.
+            let fresh: Vec<f32> = stale
+                .par_iter()
+                .map(|&v| {
+                    pool.with(
+                        || (Witness::new(n), Vec::new()),
+                        |(ws, found)| priority_of(v, &out, &inn, &level, ws, found),
+                    )
+                })
+                .collect();
+            for (&v, p) in stale.iter().zip(fresh) {
+                priority[v as usize] = p;
+            }
+            // The nodes below all their neighbours.
+            let key = |v: NodeId| (priority[v as usize], hash(v), v);
+            let lower = |a: NodeId, b: NodeId| {
+                let (ka, kb) = (key(a), key(b));
+                ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1, ka.2) < (kb.1, kb.2))
+            };
+            let selected: Vec<NodeId> = remaining
+                .par_iter()
+                .copied()
+                .filter(|&v| {
+                    out[v as usize]
+                        .iter()
+                        .chain(&inn[v as usize])
+                        .all(|a| lower(v, a.node))
+                })
+                .collect();
+            for &v in &selected {
+                blocked[v as usize].store(true, Ordering::Relaxed);
+            }
+            let added: Vec<Vec<(NodeId, Arc)>> = selected
+                .par_iter()
+                .map(|&v| {
+                    pool.with(
+                        || (Witness::new(n), Vec::new()),
+                        |(ws, found)| {
+                            shortcuts(v, &out, &inn, &blocked, ws, found, WITNESS_SETTLED);
+                            found.clone()
+                        },
+                    )
+                })
+                .collect();
+            let mut touched = Vec::new();
+            for (&v, adds) in selected.iter().zip(added) {
+                rank[v as usize] = next_rank;
+                next_rank += 1;
+                let (o, i) = (
+                    std::mem::take(&mut out[v as usize]),
+                    std::mem::take(&mut inn[v as usize]),
+                );
+                for a in &o {
+                    inn[a.node as usize].retain(|b| b.node != v);
+                    level[a.node as usize] = level[a.node as usize].max(level[v as usize] + 1);
+                    touched.push(a.node);
+                }
+                for a in &i {
+                    out[a.node as usize].retain(|b| b.node != v);
+                    level[a.node as usize] = level[a.node as usize].max(level[v as usize] + 1);
+                    touched.push(a.node);
+                }
+                up[v as usize] = o.iter().map(|a| (a.node, a.time)).collect();
+                down[v as usize] = i.iter().map(|a| (a.node, a.time)).collect();
+                for (u, a) in adds {
+                    insert_min(&mut out[u as usize], a);
+                    insert_min(
+                        &mut inn[a.node as usize],
+                        Arc {
+                            node: u,
+                            time: a.time,
+                            hops: a.hops,
+                        },
+                    );
+                }
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            touched.retain(|&x| rank[x as usize] == u32::MAX);
+            stale = touched;
+            remaining.retain(|&v| rank[v as usize] == u32::MAX);
+        }
+        // Arcs by rank, heads as ranks, each list sorted by head.
+        let mut up_r: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
+        let mut down_r: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
+        for v in 0..n {
+            let r = rank[v] as usize;
+            up_r[r] = up[v].iter().map(|&(w, t)| (rank[w as usize], t)).collect();
+            up_r[r].sort_unstable();
+            down_r[r] = down[v].iter().map(|&(w, t)| (rank[w as usize], t)).collect();
+            down_r[r].sort_unstable();
+        }
+        ContractionHierarchy {
+            rank,
+            up: RankCsr::from_lists(up_r),
+            down: RankCsr::from_lists(down_r),
+        }
+    }
+
+    pub fn num_nodes(&self) -> usize {
+        self.rank.len()
+    }
+
+    /// Arcs of the hierarchy, both directions (original arcs and shortcuts).
+    pub fn num_arcs(&self) -> usize {
+        self.up.len() + self.down.len()
+    }
+
+    /// Bytes held by the hierarchy.
+    pub fn memory_bytes(&self) -> usize {
+        4 * (self.rank.len() + 2 * (self.up.first.len() + self.up.len() + self.down.len()))
+    }
+
+    /// Times from every source to every target, within `limit` (inclusive;
+    /// `None` for no limit; beyond it: [`UNREACHABLE`]), row-major by
+    /// source; the same as [`matrix`](super::matrix). Parallel over targets,
+    /// then over sources.
+    ///
+    /// # Panics
+    /// If a source or target is not a node of the graph.
+    pub fn matrix(&self, sources: &[NodeId], targets: &[NodeId], limit: Option<Time>) -> Matrix {
+        let limit = limit.unwrap_or(UNREACHABLE - 1).min(UNREACHABLE - 1);
+        let n = self.num_nodes();
+        let cols = targets.len();
+        // Backward upward searches from the targets, into buckets by node.
+        let pool: PerThread<Upward> = PerThread::new();
+        let spaces: Vec<Vec<(u32, Time)>> = targets
+            .par_iter()
+            .map(|&t| {
+                pool.with(
+                    || Upward::new(n),
+                    |ws| {
+                        ws.run(&self.down, &self.up, self.rank[t as usize], limit)
+                            .to_vec()
+                    },
+                )
+            })
+            .collect();
+        let mut first = vec![0u32; n + 1];
+        for s in &spaces {
+            for &(r, _) in s {
+                first[r as usize + 1] += 1;
+            }
+        }
+        for r in 0..n {
+            first[r + 1] += first[r];
+        }
+        let mut fill = first.clone();
+        let mut bucket = vec![(0u32, 0 as Time); first[n] as usize];
+        for (j, s) in spaces.iter().enumerate() {
+            for &(r, d) in s {
+                bucket[fill[r as usize] as usize] = (j as u32, d);
+                fill[r as usize] += 1;
+            }
+        }
+        drop(spaces);
+        let mut times = vec![UNREACHABLE; sources.len() * cols];
+        if cols > 0 {
+            times
+                .par_chunks_mut(cols)
+                .zip(sources.par_iter())
+                .for_each(|(row, &s)| {
+                    pool.with(
+                        || Upward::new(n),
+                        |ws| {
+                            for &(r, d) in ws.run(&self.up, &self.down, self.rank[s as usize], limit) {
+                                let (a, b) = (first[r as usize] as usize, first[r as usize + 1] as usize);
+                                for &(j, dt) in &bucket[a..b] {
+                                    let t = d.saturating_add(dt);
+                                    if t <= limit && t < row[j as usize] {
+                                        row[j as usize] = t;
+                                    }
+                                }
+                            }
+                        },
+                    )
+                });
+        }
+        Matrix {
+            rows: sources.len(),
+            cols,
+            times,
+        }
+    }
+}
+
+/// Workspace of an upward search.
+struct Upward {
+    dist: Vec<Time>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(Time, u32)>>,
+    /// Settled, not stalled: (rank, time).
+    space: Vec<(u32, Time)>,
+}
+
+impl Upward {
+    fn new(n: usize) -> Self {
+        Upward {
+            dist: vec![UNREACHABLE; n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+            space: Vec::new(),
+        }
+    }
+
+    /// Dijkstra from rank `s` along `up` (arcs to higher ranks) up to
+    /// `limit`, with stall-on-demand through `down` (arcs into a rank from
+    /// higher ranks, in the same direction of travel). Returns the settled
+    /// ranks that were not stalled, with their times.
+    fn run(&mut self, up: &RankCsr, down: &RankCsr, s: u32, limit: Time) -> &[(u32, Time)] {
+        for &v in &self.touched {
+            self.dist[v as usize] = UNREACHABLE;
+        }
+        self.touched.clear();
+        self.space.clear();
+        self.heap.clear();
+        self.dist[s as usize] = 0;
+        self.touched.push(s);
+        self.heap.push(Reverse((0, s)));
+        while let Some(Reverse((d, v))) = self.heap.pop() {
+            if d > self.dist[v as usize] {
+                continue;
+            }
+            // Stalled: a higher node reaches v faster, so no shortest path
+            // leaves the search space through v.
+            if down
+                .arcs(v)
+                .any(|(w, t)| self.dist[w as usize].saturating_add(t) < d)
+            {
+                continue;
+            }
+            self.space.push((v, d));
+            for (w, t) in up.arcs(v) {
+                let nd = d.saturating_add(t);
+                if nd <= limit && nd < self.dist[w as usize] {
+                    if self.dist[w as usize] == UNREACHABLE {
+                        self.touched.push(w);
+                    }
+                    self.dist[w as usize] = nd;
+                    self.heap.push(Reverse((nd, w)));
+                }
+            }
+        }
+        &self.space
+    }
+}
