@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, req: &MatrixRequest, progress: &dyn Progress) -> Resul
         }
         progress.step("matrix", c as u64, chunks as u64);
         let sources: Vec<NodeId> = chunk.iter().flat_map(|(_, e)| e.iter().map(|x| x.0)).collect();
-        let m = matrix(graph.forward(), &sources, &targets, limit);
+        let m = matrix(graph, &sources, &targets, limit);
         let mut row0 = 0;
         for (k, (_, o_entries)) in chunk.iter().enumerate() {
             let o = (c * CHUNK + k) as u32;
