@@ -350,6 +350,20 @@ fn main() -> anyhow::Result<()> {
     };
     let short0 = band0(&errors(&neighbours_fitted, &train)?);
     let mut best: Option<(f64, CommuneProfile)> = None;
+    // 4,500 candidates, minutes of work: a bar on a terminal, quiet in a pipe
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let b = indicatif::ProgressBar::new(5 * 2 * 3 * 2 * 5 * 15);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "backbone grid search [{bar:30}] {pos}/{len} {elapsed} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     // The neighbour speed is refitted with the backbone, from the
     // neighbour-only fit up to 20 % faster (the backbone takes over the long
     // trips the neighbour scale was stretched to fit); hop_s and detour stay
@@ -371,6 +385,7 @@ fn main() -> anyhow::Result<()> {
                                 fast_min_pop: 0,
                                 ..base
                             };
+                            bar.inc(1);
                             let e = errors(&p, &train)?;
                             let (m0, b0) = band0(&e);
                             if m0 > short0.0 || b0 > short0.1 {
@@ -386,6 +401,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
+    bar.finish_and_clear();
     let (o, fitted) = best.ok_or_else(|| anyhow::anyhow!("no profile"))?;
     println!(
         "\nbest backbone on training sources (objective {:.1} %): {fitted:?}",

@@ -98,7 +98,7 @@ fn rank_closures_of_emergency_departments() {
     // The report speaks of emergency departments and credits the file.
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(
-        html.contains("services d&#39;urgences, 11 retenus"),
+        html.contains("services d'urgences, 11 retenus"),
         "kind nouns in the report"
     );
     assert!(html.contains("urgences-64-65-40.csv"), "the user file credited");

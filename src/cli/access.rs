@@ -10,7 +10,7 @@ use medaccess::facilities::{FacilityKind, SetSource};
 use medaccess::jobs::{self, AccessRequest, AccessResult, Comparison};
 use medaccess::output::{Document, Layer, write_run};
 
-use super::args::{FacilityArgs, RunArgs};
+use super::args::{FacilityArgs, ReportArgs, RunArgs};
 use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
@@ -19,6 +19,8 @@ pub struct AccessArgs {
     pub run: RunArgs,
     #[command(flatten)]
     pub facilities: FacilityArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Also run with the DREES sites open in this year, and print what changed.
     #[arg(long, value_name = "YEAR")]
     pub compare_year: Option<u16>,
@@ -26,7 +28,7 @@ pub struct AccessArgs {
 
 pub fn run(args: AccessArgs) -> Result<()> {
     let a = &args.run;
-    let lang = a.report.lang()?;
+    let lang = args.report.lang()?;
     let kind = args.facilities.kind()?;
     let (bands, threshold) = a.output.bands(kind.defaults())?;
     if args.compare_year.is_some()
@@ -104,7 +106,7 @@ pub fn run(args: AccessArgs) -> Result<()> {
         [(_, r0), (_, r1)] => Some(jobs::access::compare(r0, r1)),
         _ => None,
     };
-    if let Some(path) = &a.report.report {
+    if let Some(path) = &args.report.report {
         let (_, r0) = &runs[0];
         let after = runs
             .get(1)
@@ -127,7 +129,7 @@ pub fn run(args: AccessArgs) -> Result<()> {
     if let (Some(c), [(y0, r0), (y1, r1)]) = (&comparison, &runs[..]) {
         print_comparison(&mut out, y0, r0, y1, r1, c)?;
     }
-    if let Some(path) = &a.report.report {
+    if let Some(path) = &args.report.report {
         writeln!(out, "  wrote {}", path.display())?;
     }
     Ok(())

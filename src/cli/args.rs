@@ -9,7 +9,8 @@ use medaccess::jobs::{Data, DataPaths, FacilitySource, Roads};
 use medaccess::report::Lang;
 
 /// What every command that runs a job takes: the communes, the data and
-/// engine, the outputs and the report.
+/// engine, the outputs. The commands that write a report (access, scenario,
+/// rank, history, gp) add [`ReportArgs`]; the others do not offer it.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     #[command(flatten)]
@@ -18,11 +19,9 @@ pub struct RunArgs {
     pub data: DataArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    #[command(flatten)]
-    pub report: ReportArgs,
 }
 
-/// `--report FILE --lang fr|en`.
+/// `--report FILE --lang fr|en`, on the commands that write a report.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {
     /// Also write a self-contained HTML report (maps, tables, method).

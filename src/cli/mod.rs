@@ -15,6 +15,9 @@ use clap::{Parser, Subcommand};
 
 /// Drive times from French communes to the nearest health facility.
 ///
+/// Every command's `--help` ends with examples; they run as written on the
+/// data built into medaccess (tests/cli_help.rs runs each of them).
+///
 /// With no data argument every command runs on the data shipped in
 /// fixtures/: the commune graph of all of France (an estimate: communes
 /// joined to their neighbours), commune populations (INSEE 2017), and the
@@ -29,20 +32,44 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Drive time from every commune in scope to the nearest maternity.
+    #[command(
+        after_help = "Examples:\n  medaccess access --dep 64 --year 2016 --compare-year 2017 --report out/report-64.html\n  medaccess access --region 75 --threshold 45 --report out/report-r75.html --lang en\n  medaccess access --dep 64,65 --kind gp --threshold 15 --split-by-dep"
+    )]
     Access(Box<access::AccessArgs>),
     /// Close and open facilities: before/after for every commune.
+    #[command(
+        after_help = "Examples:\n  medaccess scenario --dep 64 --year 2016 --close 640000410 --report out/scenario-oloron.html\n  medaccess scenario --dep 64 --year 2017 --open 64422"
+    )]
     Scenario(Box<planner::ScenarioArgs>),
     /// Rank every facility by the population its closure alone would push beyond the threshold.
+    #[command(
+        after_help = "Examples:\n  medaccess rank --dep 64 --year 2016 --report out/rank-64.html\n  medaccess rank --dep 64,40,65 --year 2023 --top 10"
+    )]
     Rank(Box<planner::RankArgs>),
     /// Choose K new sites that bring the most population within the threshold.
+    #[command(
+        after_help = "Examples:\n  medaccess site --dep 64 --year 2017 --add 2\n  medaccess site --dep 64 --year 2017 --candidates 64422,64445"
+    )]
     Site(Box<planner::SiteArgs>),
     /// Population beyond 30/40/45 minutes year by year (DREES list 2013-2023), with the closures.
+    #[command(
+        after_help = "Examples:\n  medaccess history --dep 64 --report out/history-64.html\n  medaccess history --dep 64,65 --thresholds 30,45 --lang en"
+    )]
     History(Box<planner::HistoryArgs>),
     /// Catchment polygons: communes dissolved by nearest facility.
+    #[command(
+        after_help = "Examples:\n  medaccess catchments --dep 64 --year 2017\n  medaccess catchments --dep 64,40,65 --year 2023 --out out/catchments"
+    )]
     Catchments(Box<planner::AreasArgs>),
     /// Isochrone band polygons with population per band.
+    #[command(
+        after_help = "Examples:\n  medaccess isochrones --dep 64 --year 2017\n  medaccess isochrones --dep 64 --year 2017 --bands 15,30,45,60"
+    )]
     Isochrones(Box<planner::AreasArgs>),
     /// GP access: nearest GP, GPs within 10/20/30 min, APL-style two-step floating catchment.
+    #[command(
+        after_help = "Examples:\n  medaccess gp --dep 64,65 --report out/gp-64-65.html\n  medaccess gp --dep 64 --add 64422:3 --remove 64445:1"
+    )]
     Gp(Box<gp::GpArgs>),
     /// Origin-destination drive times (communes or points x facilities or points), CSV or Parquet.
     Matrix(Box<matrix::MatrixArgs>),

@@ -15,7 +15,7 @@ use medaccess::jobs::{
 use medaccess::output::{Document, Layer, write_run};
 use medaccess::report::{Lang, Report};
 
-use super::args::{FacilityArgs, RunArgs};
+use super::args::{FacilityArgs, ReportArgs, RunArgs};
 use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
@@ -48,10 +48,7 @@ impl Start {
 impl Common {
     /// Refuses options that a command accepts through shared flags but does
     /// not implement, rather than ignoring them.
-    fn refuse_unsupported(&self, cmd: &str, report: bool) -> Result<()> {
-        if !report && self.run.report.report.is_some() {
-            bail!("--report is not available for `{cmd}` (it is for access, scenario, rank, history and gp)");
-        }
+    fn refuse_unsupported(&self) -> Result<()> {
         if self.run.output.split_by_dep {
             bail!("--split-by-dep is only for `access`");
         }
@@ -59,9 +56,10 @@ impl Common {
     }
 
     /// Validates the flags, loads the context and the facility set.
-    fn start(&self, cmd: &str, report: bool) -> Result<Start> {
-        self.refuse_unsupported(cmd, report)?;
-        let lang = self.run.report.lang()?;
+    /// `report`: the command's report flags, when it writes one.
+    fn start(&self, report: Option<&ReportArgs>) -> Result<Start> {
+        self.refuse_unsupported()?;
+        let lang = report.map_or(Ok(Lang::Fr), ReportArgs::lang)?;
         let kind = self.facilities.kind()?;
         let (bands, threshold) = self.run.output.bands(kind.defaults())?;
         let source = self.facilities.source(self.facilities.year)?;
@@ -88,10 +86,15 @@ impl Common {
     }
 
     /// Writes the layers (and the report), then prints the files named.
-    fn write(&self, layers: &[Layer], mut documents: Vec<Document>, report: Option<Report>) -> Result<()> {
-        if let (Some(path), Some(r)) = (&self.run.report.report, report) {
+    fn write(
+        &self,
+        layers: &[Layer],
+        mut documents: Vec<Document>,
+        report: Option<(&Path, Report)>,
+    ) -> Result<()> {
+        if let Some((path, r)) = report {
             documents.push(Document {
-                path: path.clone(),
+                path: path.to_path_buf(),
                 bytes: medaccess::report::render_report(&r)?.into_bytes(),
             });
         }
@@ -104,6 +107,8 @@ impl Common {
 pub struct ScenarioArgs {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Ids of the sites to close (FINESS numbers for DREES maternities), comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub close: Vec<String>,
@@ -115,7 +120,7 @@ pub struct ScenarioArgs {
 
 pub fn scenario(a: ScenarioArgs) -> Result<()> {
     let c = &a.common;
-    c.refuse_unsupported("scenario", true)?;
+    c.refuse_unsupported()?;
     if a.close.is_empty() && a.open.is_empty() {
         bail!("say what changes: --close FINESS[,FINESS…] and/or --open NAME@LON:LAT|INSEE[,…]");
     }
@@ -124,7 +129,7 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         .iter()
         .map(|s| NewSite::parse(s))
         .collect::<medaccess::Result<_>>()?;
-    let s = c.start("scenario", true)?;
+    let s = c.start(Some(&a.report))?;
     let stem = s.stem("scenario");
     let req = ScenarioRequest {
         access: s.access,
@@ -134,7 +139,12 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     let r = jobs::scenario::run(&s.ctx, &req, &s.progress)?;
     setup::far_notes(&r.after);
     let layers = r.layers(&stem);
-    c.write(&layers, vec![], Some(r.report(s.lang, &setup::command_line())))?;
+    let report = a
+        .report
+        .report
+        .as_deref()
+        .map(|p| (p, r.report(s.lang, &setup::command_line())));
+    c.write(&layers, vec![], report)?;
 
     let (before, after, t) = (&r.before, &r.after, r.before.threshold);
     let mut out = std::io::stdout().lock();
@@ -164,6 +174,21 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         newly.len(),
         group(r.newly_beyond_population())
     )?;
+    let (margin, crossed) = medaccess::planner::changes_margin(&r.changes, &before.places, t);
+    writeln!(
+        out,
+        "  margin: of the communes that changed, {} inhabitants end at most 2 min beyond {t} min, {} less than 2 min under it{}",
+        group(margin.just_beyond),
+        group(margin.just_within),
+        if margin.fragile(crossed) {
+            format!(
+                "; fragile: {} crossed the threshold, a 2-minute error could change that by half or more",
+                group(crossed)
+            )
+        } else {
+            String::new()
+        }
+    )?;
     for c in &newly {
         let p = &before.places[c.place];
         writeln!(
@@ -179,7 +204,7 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     // the CSV of every commune and the GeoJSON of those that changed
     let files: Vec<PathBuf> = layers.iter().flat_map(|l| l.files(&c.run.output.out)).collect();
     setup::wrote(&mut out, files[..2].iter().map(PathBuf::as_path))?;
-    print_report(&mut out, &c.run.report.report)
+    print_report(&mut out, &a.report.report)
 }
 
 fn print_report(out: &mut impl Write, path: &Option<PathBuf>) -> Result<()> {
@@ -190,6 +215,8 @@ fn print_report(out: &mut impl Write, path: &Option<PathBuf>) -> Result<()> {
 pub struct RankArgs {
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// How many facilities to print (all are in the CSV).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -197,12 +224,17 @@ pub struct RankArgs {
 
 pub fn rank(a: RankArgs) -> Result<()> {
     let c = &a.common;
-    let s = c.start("rank", true)?;
+    let s = c.start(Some(&a.report))?;
     let stem = s.stem("rank");
     let r = jobs::rank::run(&s.ctx, &RankRequest { access: s.access }, &s.progress)?;
     setup::far_notes(&r.run);
     let layers = r.layers(&stem);
-    c.write(&layers, vec![], Some(r.report(s.lang, &setup::command_line())))?;
+    let report = a
+        .report
+        .report
+        .as_deref()
+        .map(|p| (p, r.report(s.lang, &setup::command_line())));
+    c.write(&layers, vec![], report)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
@@ -215,23 +247,34 @@ pub fn rank(a: RankArgs) -> Result<()> {
     )?;
     writeln!(
         out,
-        "  rank  FINESS     newly beyond  served pop.  person-min added  name"
+        "  rank  FINESS     newly beyond  served pop.  person-min added  ±2 min margin      name"
     )?;
     for (k, x) in r.ranked.iter().take(a.top).enumerate() {
         let site = &r.run.sites[x.site];
+        let margin = format!(
+            "+{} / -{}",
+            group(x.margin.just_beyond),
+            group(x.margin.just_within)
+        );
         writeln!(
             out,
-            "  {:>4}  {} {:>12} {:>12} {:>17.0}  {}",
+            "  {:>4}  {} {:>12} {:>12} {:>17.0}  {:<18} {}{}",
             k + 1,
             site.id,
             group(x.population_newly_beyond),
             group(x.population_served),
             x.person_minutes_added,
-            site.name
+            margin,
+            site.name,
+            if x.fragile() { "  (fragile)" } else { "" }
         )?;
     }
+    writeln!(
+        out,
+        "  margin: +people counted whose new time is at most 2 min beyond the threshold / -people not counted less than 2 min under it; fragile: they are more than half the figure"
+    )?;
     writeln!(out, "  wrote {}", layers[0].files(&c.run.output.out)[0].display())?;
-    print_report(&mut out, &c.run.report.report)
+    print_report(&mut out, &a.report.report)
 }
 
 #[derive(Debug, Args)]
@@ -248,7 +291,7 @@ pub struct SiteArgs {
 
 pub fn site(a: SiteArgs) -> Result<()> {
     let c = &a.common;
-    let s = c.start("site", false)?;
+    let s = c.start(None)?;
     let stem = s.stem("sites");
     let req = SiteRequest {
         access: s.access,
@@ -293,6 +336,8 @@ pub fn site(a: SiteArgs) -> Result<()> {
 pub struct HistoryArgs {
     #[command(flatten)]
     pub run: RunArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Thresholds in minutes.
     #[arg(long, value_delimiter = ',', default_value = "30,40,45")]
     pub thresholds: Vec<f64>,
@@ -305,7 +350,7 @@ pub fn history(a: HistoryArgs) -> Result<()> {
     if a.run.output.split_by_dep {
         bail!("--split-by-dep is only for `access`");
     }
-    let lang = a.run.report.lang()?;
+    let lang = a.report.lang()?;
     let (bands, threshold) = a.run.output.bands(FacilityKind::Maternity.defaults())?;
     let progress = Bar::new();
     let ctx = setup::load(&a.run.scope, &a.run.data, &progress)?;
@@ -321,7 +366,7 @@ pub fn history(a: HistoryArgs) -> Result<()> {
     let chart = h.chart(dir, &stem, lang)?;
     let svg = chart.path.clone();
     let mut documents = vec![chart];
-    if let Some(path) = &a.run.report.report {
+    if let Some(path) = &a.report.report {
         documents.push(Document {
             path: path.clone(),
             bytes: medaccess::report::render_report(&h.report(lang, &setup::command_line()))?.into_bytes(),
@@ -367,7 +412,7 @@ pub fn history(a: HistoryArgs) -> Result<()> {
         layers[0].files(dir)[0].display(),
         svg.display()
     )?;
-    print_report(&mut out, &a.run.report.report)
+    print_report(&mut out, &a.report.report)
 }
 
 #[derive(Debug, Args)]
@@ -395,7 +440,7 @@ fn polygons_note(missing: usize) {
 /// Catchments: communes dissolved by nearest facility.
 pub fn catchments(a: AreasArgs) -> Result<()> {
     let c = &a.common;
-    let s = c.start("catchments", false)?;
+    let s = c.start(None)?;
     let stem = s.stem("catchments");
     let r = jobs::catchments::run(&s.ctx, &CatchmentsRequest { access: s.access }, &s.progress)?;
     setup::far_notes(&r.run);
@@ -421,7 +466,7 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     if !(a.cell_m >= 10.0 && a.cell_m.is_finite() && a.off_road_kmh > 0.0 && a.off_road_kmh.is_finite()) {
         bail!("--cell-m must be at least 10 and --off-road-kmh positive");
     }
-    let s = c.start("isochrones", false)?;
+    let s = c.start(None)?;
     let stem = s.stem("isochrones");
     let req = IsochronesRequest {
         access: s.access,

@@ -29,7 +29,7 @@ pub use graph::{
 };
 pub use load::{Commune, Communes, GeoJsonProperties, PointColumns};
 pub use origin::{OriginSource, choose_origin};
-pub use regions::{REGIONS, Scope, region_departements};
+pub use regions::{DEPARTEMENTS, REGIONS, Scope, departement_name, region_departements, region_name};
 
 /// Great-circle distance between two lon/lat points, in metres (haversine
 /// formula on geo's mean Earth radius, 6,371,008.8 m; error under 0.5 % against the ellipsoid, far below the spread of

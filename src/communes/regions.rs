@@ -64,6 +64,129 @@ pub const REGIONS: &[(&str, &str, &[&str])] = &[
     ("94", "Corse", &["2A", "2B"]),
 ];
 
+/// INSEE département code and name (Code officiel géographique,
+/// `v_departement`, unchanged since 2016). Typed by hand.
+pub const DEPARTEMENTS: &[(&str, &str)] = &[
+    ("01", "Ain"),
+    ("02", "Aisne"),
+    ("03", "Allier"),
+    ("04", "Alpes-de-Haute-Provence"),
+    ("05", "Hautes-Alpes"),
+    ("06", "Alpes-Maritimes"),
+    ("07", "Ardèche"),
+    ("08", "Ardennes"),
+    ("09", "Ariège"),
+    ("10", "Aube"),
+    ("11", "Aude"),
+    ("12", "Aveyron"),
+    ("13", "Bouches-du-Rhône"),
+    ("14", "Calvados"),
+    ("15", "Cantal"),
+    ("16", "Charente"),
+    ("17", "Charente-Maritime"),
+    ("18", "Cher"),
+    ("19", "Corrèze"),
+    ("2A", "Corse-du-Sud"),
+    ("2B", "Haute-Corse"),
+    ("21", "Côte-d'Or"),
+    ("22", "Côtes-d'Armor"),
+    ("23", "Creuse"),
+    ("24", "Dordogne"),
+    ("25", "Doubs"),
+    ("26", "Drôme"),
+    ("27", "Eure"),
+    ("28", "Eure-et-Loir"),
+    ("29", "Finistère"),
+    ("30", "Gard"),
+    ("31", "Haute-Garonne"),
+    ("32", "Gers"),
+    ("33", "Gironde"),
+    ("34", "Hérault"),
+    ("35", "Ille-et-Vilaine"),
+    ("36", "Indre"),
+    ("37", "Indre-et-Loire"),
+    ("38", "Isère"),
+    ("39", "Jura"),
+    ("40", "Landes"),
+    ("41", "Loir-et-Cher"),
+    ("42", "Loire"),
+    ("43", "Haute-Loire"),
+    ("44", "Loire-Atlantique"),
+    ("45", "Loiret"),
+    ("46", "Lot"),
+    ("47", "Lot-et-Garonne"),
+    ("48", "Lozère"),
+    ("49", "Maine-et-Loire"),
+    ("50", "Manche"),
+    ("51", "Marne"),
+    ("52", "Haute-Marne"),
+    ("53", "Mayenne"),
+    ("54", "Meurthe-et-Moselle"),
+    ("55", "Meuse"),
+    ("56", "Morbihan"),
+    ("57", "Moselle"),
+    ("58", "Nièvre"),
+    ("59", "Nord"),
+    ("60", "Oise"),
+    ("61", "Orne"),
+    ("62", "Pas-de-Calais"),
+    ("63", "Puy-de-Dôme"),
+    ("64", "Pyrénées-Atlantiques"),
+    ("65", "Hautes-Pyrénées"),
+    ("66", "Pyrénées-Orientales"),
+    ("67", "Bas-Rhin"),
+    ("68", "Haut-Rhin"),
+    ("69", "Rhône"),
+    ("70", "Haute-Saône"),
+    ("71", "Saône-et-Loire"),
+    ("72", "Sarthe"),
+    ("73", "Savoie"),
+    ("74", "Haute-Savoie"),
+    ("75", "Paris"),
+    ("76", "Seine-Maritime"),
+    ("77", "Seine-et-Marne"),
+    ("78", "Yvelines"),
+    ("79", "Deux-Sèvres"),
+    ("80", "Somme"),
+    ("81", "Tarn"),
+    ("82", "Tarn-et-Garonne"),
+    ("83", "Var"),
+    ("84", "Vaucluse"),
+    ("85", "Vendée"),
+    ("86", "Vienne"),
+    ("87", "Haute-Vienne"),
+    ("88", "Vosges"),
+    ("89", "Yonne"),
+    ("90", "Territoire de Belfort"),
+    ("91", "Essonne"),
+    ("92", "Hauts-de-Seine"),
+    ("93", "Seine-Saint-Denis"),
+    ("94", "Val-de-Marne"),
+    ("95", "Val-d'Oise"),
+    ("971", "Guadeloupe"),
+    ("972", "Martinique"),
+    ("973", "Guyane"),
+    ("974", "La Réunion"),
+    ("976", "Mayotte"),
+];
+
+/// The name of a département code (`"64"` → `Pyrénées-Atlantiques`).
+///
+/// # Examples
+/// ```
+/// use medaccess::communes::departement_name;
+/// assert_eq!(departement_name("2A"), Some("Corse-du-Sud"));
+/// assert_eq!(departement_name("20"), None);
+/// ```
+pub fn departement_name(code: &str) -> Option<&'static str> {
+    DEPARTEMENTS.iter().find(|d| d.0 == code).map(|d| d.1)
+}
+
+/// The name of an INSEE region code (`"75"` → `Nouvelle-Aquitaine`).
+pub fn region_name(code: &str) -> Option<&'static str> {
+    REGIONS.iter().find(|r| r.0 == code).map(|r| r.1)
+}
+
 /// The départements of an INSEE region code (`"75"` → Nouvelle-Aquitaine's
 /// twelve); `None` for an unknown code.
 ///
@@ -80,6 +203,20 @@ pub fn region_departements(code: &str) -> Option<&'static [&'static str]> {
 /// The region code of a département code.
 pub fn region_of_departement(dep: &str) -> Option<&'static str> {
     REGIONS.iter().find(|r| r.2.contains(&dep)).map(|r| r.0)
+}
+
+/// The error for an unknown département code, with the fix for the usual
+/// slips: `20` (Corsica, split in 2A and 2B since 1976), `1` for `01`.
+fn unknown_departement(d: &str) -> String {
+    let hint = if d == "20" {
+        " — Corsica is two départements: 2A (Corse-du-Sud) and 2B (Haute-Corse); write --dep 2A,2B"
+            .to_string()
+    } else if d.len() == 1 && d.chars().all(|c| c.is_ascii_digit()) {
+        format!(" — département codes have two digits: write {d:0>2}")
+    } else {
+        " — a département code is two characters (01-95, 2A, 2B) or three overseas (971-976)".to_string()
+    };
+    format!("unknown département code `{d}`{hint}")
 }
 
 /// Which communes a run covers.
@@ -107,7 +244,7 @@ impl Scope {
             Scope::Departements(ds) => {
                 for d in ds {
                     if !known(d) {
-                        return Err(Error::Invalid(format!("unknown département code `{d}`")));
+                        return Err(Error::Invalid(unknown_departement(d)));
                     }
                 }
                 Ok(Some(ds.clone()))
@@ -159,13 +296,33 @@ impl Scope {
         }
     }
 
-    /// The scope named for titles: `France`, `département(s) 64, 65`.
+    /// The scope named for titles: `France`, `Pyrénées-Atlantiques (64),
+    /// Hautes-Pyrénées (65)`, `Nouvelle-Aquitaine`, `12 communes`.
+    ///
+    /// # Examples
+    /// ```
+    /// use medaccess::Scope;
+    /// assert_eq!(Scope::Regions(vec!["75".into()]).title(), "Nouvelle-Aquitaine");
+    /// assert_eq!(Scope::Departements(vec!["64".into()]).title(), "Pyrénées-Atlantiques (64)");
+    /// ```
     pub fn title(&self) -> String {
         match self {
             Scope::All => "France".into(),
-            Scope::Departements(d) => format!("département(s) {}", d.join(", ")),
-            Scope::Regions(r) => format!("région(s) {}", r.join(", ")),
-            Scope::Communes(c) => format!("{} commune(s)", c.len()),
+            Scope::Departements(d) => d
+                .iter()
+                .map(|d| match departement_name(d) {
+                    Some(name) => format!("{name} ({d})"),
+                    None => d.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Scope::Regions(r) => r
+                .iter()
+                .map(|r| region_name(r).map_or_else(|| format!("région {r}"), String::from))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Scope::Communes(c) if c.len() == 1 => format!("commune {}", c[0]),
+            Scope::Communes(c) => format!("{} communes", c.len()),
         }
     }
 

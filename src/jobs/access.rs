@@ -12,7 +12,7 @@ use crate::facilities::{FacilitySet, SetSource};
 use crate::output::{Document, Feature, Geometry, Layer, Record, Style, Value};
 use crate::places::{Place, Site};
 use crate::planner::{Change, diff};
-use crate::report::{Facilities, Lang, Methods, Report, ScenarioView, Snapshot, Source};
+use crate::report::{Facilities, Lang, Methods, Report, ScenarioView, Snapshot, Source, production_date};
 use crate::route::Label;
 
 /// The nearest facility of a set for every commune in scope.
@@ -233,6 +233,7 @@ impl AccessResult {
             access: &self.access,
             bands: &self.bands,
             summary: &self.summary,
+            supply: None,
         }
     }
 
@@ -278,10 +279,17 @@ impl AccessResult {
                 access: &r1.access,
                 summary: &r1.summary,
                 changes,
+                facilities: Some(Facilities {
+                    kind: r1.facilities.kind,
+                    source: r1.facilities.source.clone(),
+                }),
             }),
             closures: None,
             history: None,
             methods: self.methods(command),
+            produced: production_date(),
+            value_map: None,
+            notices: vec![],
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::gp::{
 };
 use crate::output::{Feature, Geometry, Layer, Record, Style, Value};
 use crate::places::{Place, Site};
-use crate::report::{Facilities, Lang, Methods, Report, Snapshot};
+use crate::report::{Facilities, Lang, Methods, Report, Snapshot, ValueMap, production_date};
 use crate::route::Label;
 use crate::units::{NodeId, minutes};
 
@@ -370,9 +370,8 @@ impl GpResult {
                 properties: self.record(i),
             })
             .collect();
-        let classes: Vec<(f64, f64, String)> = [(0.0, 1.5), (1.5, 2.5), (2.5, 3.5), (3.5, 4.5), (4.5, 100.0)]
+        let classes: Vec<(f64, f64, String)> = APL_CLASSES
             .iter()
-            .rev()
             .map(|&(lo, hi)| (lo, hi, format!("{lo}–{hi} consultations/inhabitant/year")))
             .collect();
         let layer = Layer::geojson(stem, feats).with_csv();
@@ -392,7 +391,7 @@ impl GpResult {
                 let c = site.home.map(|u| &self.units[u as usize]);
                 Site {
                     id: c.map_or_else(|| format!("node {}", site.node), |c| c.0.clone()),
-                    name: c.map_or_else(String::new, |c| format!("{} ({} GPs)", c.1, site.supply)),
+                    name: c.map_or_else(String::new, |c| c.1.clone()),
                     dep: c.map_or_else(String::new, |c| c.2.clone()),
                     position: c.map_or([0.0, 0.0], |c| c.3),
                     position_source: "commune-town-hall".into(),
@@ -434,6 +433,7 @@ impl GpResult {
             bands,
             threshold: d.threshold_min,
             summary,
+            supply: self.sites.iter().map(|s| s.supply).collect(),
         }
     }
 
@@ -451,6 +451,7 @@ impl GpResult {
                 access: &data.access,
                 bands: &data.bands,
                 summary: &data.summary,
+                supply: Some(&data.supply),
             },
             scenario: None,
             closures: None,
@@ -470,14 +471,137 @@ impl GpResult {
                 band_breaks: data.bands.breaks.clone(),
                 sources: vec![],
                 command: command.to_string(),
-                notes: vec![format!(
-                    "2SFCA ({}) per commune in the GeoJSON/CSV: {} communes under-served (below {} consultations per inhabitant per year at {} per GP).",
-                    self.request.decay_name,
-                    s.under_served_communes,
-                    self.request.under_served,
-                    self.request.consultations_per_gp
-                )],
+                notes: vec![self.apl_note(lang, &s)],
             },
+            produced: production_date(),
+            value_map: Some(self.apl_map(lang)),
+            notices: self.notices(lang),
+        }
+    }
+}
+
+/// The classes of the 2SFCA value in consultations per inhabitant and year,
+/// best first (the colour ramp's order): the QGIS style and the report's
+/// map draw the same.
+const APL_CLASSES: [(f64, f64); 5] = [(4.5, 100.0), (3.5, 4.5), (2.5, 3.5), (1.5, 2.5), (0.0, 1.5)];
+
+impl GpResult {
+    /// The method's sentence on the 2SFCA value, in `lang`.
+    fn apl_note(&self, lang: Lang, s: &GpSummary) -> String {
+        let r = &self.request;
+        let (n, under, per_gp) = (
+            lang.int(s.under_served_communes as u64),
+            lang.dec(r.under_served, 1),
+            lang.int(r.consultations_per_gp.round() as u64),
+        );
+        match lang {
+            Lang::Fr => format!(
+                "Accessibilité potentielle localisée (2SFCA, décroissance {})\u{A0}: chaque médecin offre {per_gp}\u{A0}consultations par an, partagées entre les habitants qui l'atteignent, pondérés par la décroissance avec le temps\u{A0}; {n}\u{A0}communes sous {under}\u{A0}consultations par habitant et par an (sous-dotées). Valeur par commune dans le GeoJSON/CSV.",
+                r.decay_name
+            ),
+            Lang::En => format!(
+                "Local potential accessibility (2SFCA, {} decay): each GP offers {per_gp} consultations a year, shared among the residents who reach them, weighted by the decay with time; {n} communes below {under} consultations per inhabitant per year (under-served). Value per commune in the GeoJSON/CSV.",
+                r.decay_name
+            ),
+        }
+    }
+
+    /// The 2SFCA value of every commune in scope, in classes, as a map.
+    fn apl_map(&self, lang: Lang) -> ValueMap {
+        let per_gp = self.request.consultations_per_gp;
+        let last = APL_CLASSES.len() - 1;
+        let classes = APL_CLASSES
+            .iter()
+            .enumerate()
+            .map(|(i, &(lo, hi))| {
+                let (l, h) = (lang.dec(lo, 1), lang.dec(hi, 1));
+                let label = match (lang, i) {
+                    (Lang::Fr, 0) => format!("{l} et plus"),
+                    (Lang::En, 0) => format!("{l} or more"),
+                    (Lang::Fr, i) if i == last => format!("moins de {h}"),
+                    (Lang::En, i) if i == last => format!("under {h}"),
+                    (Lang::Fr, _) => format!("{l} à {h}"),
+                    (Lang::En, _) => format!("{l} to {h}"),
+                };
+                (lo, hi, label)
+            })
+            .collect();
+        let values = (0..self.places.len())
+            .map(|i| self.row(i).map(|(_, r)| r.accessibility / PER_100K * per_gp))
+            .collect();
+        let under = lang.dec(self.request.under_served, 1);
+        let (title, intro, legend, unit, none_label) = match lang {
+            Lang::Fr => (
+                "Accessibilité potentielle localisée aux médecins généralistes (2SFCA)".to_string(),
+                format!(
+                    "Consultations de médecin généraliste accessibles par habitant et par an, selon la méthode de l'APL de la DREES (deux étapes, aires flottantes)\u{A0}; sous {under}, la commune est sous-dotée."
+                ),
+                "Consultations par habitant et par an".to_string(),
+                "consultations/hab./an".to_string(),
+                "hors du réseau".to_string(),
+            ),
+            Lang::En => (
+                "Local potential accessibility to GPs (2SFCA)".to_string(),
+                format!(
+                    "GP consultations within reach per inhabitant and year, by the DREES APL method (two-step floating catchment); below {under}, the commune is under-served."
+                ),
+                "Consultations per inhabitant and year".to_string(),
+                "consultations/inhab./year".to_string(),
+                "off the network".to_string(),
+            ),
+        };
+        ValueMap {
+            title,
+            intro,
+            legend,
+            unit,
+            values,
+            classes,
+            none_label,
+        }
+    }
+
+    /// The départements of the scope with people but no GP in the source
+    /// (Paris in the BPE file shipped): their figures count only the GPs of
+    /// their neighbours, and the reader must know it first.
+    fn notices(&self, lang: Lang) -> Vec<String> {
+        let mut gps: BTreeMap<&str, (u64, f64)> = BTreeMap::new();
+        for p in &self.places {
+            gps.entry(p.dep.as_str()).or_default().0 += p.population.unwrap_or(0);
+        }
+        for s in &self.sites {
+            if let Some(u) = s.home
+                && let Some(e) = gps.get_mut(self.units[u as usize].2.as_str())
+            {
+                e.1 += s.supply;
+            }
+        }
+        gps.into_iter()
+            .filter(|(_, (pop, n))| *pop > 0 && *n == 0.0)
+            .map(|(d, (pop, _))| {
+                let name = crate::communes::departement_name(d).map_or_else(|| d.to_string(), |n| format!("{n} ({d})"));
+                match lang {
+                    Lang::Fr => format!(
+                        "{name}\u{A0}: aucun médecin généraliste dans la source ({})\u{A0}; ses {} habitants n'atteignent que les médecins des départements voisins\u{A0}: leurs temps sont donc surestimés et leur accessibilité sous-estimée.",
+                        self.source_name(),
+                        lang.int(pop)
+                    ),
+                    Lang::En => format!(
+                        "{name}: no GP in the source ({}); its {} residents reach only the GPs of neighbouring départements: their times are overstated and their accessibility understated.",
+                        self.source_name(),
+                        lang.int(pop)
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    /// The supply file, as the notices name it.
+    fn source_name(&self) -> String {
+        match &self.request.supply.source {
+            crate::facilities::SetSource::Bpe { year, .. } => format!("INSEE BPE D201 {year}"),
+            crate::facilities::SetSource::File { path } => path.display().to_string(),
+            crate::facilities::SetSource::Drees { year } => format!("DREES {year}"),
         }
     }
 }
@@ -490,6 +614,8 @@ pub struct GpReportData {
     pub bands: Bands,
     pub threshold: f64,
     pub summary: Summary,
+    /// GPs per site (same order as `sites`).
+    pub supply: Vec<f64>,
 }
 
 /// Column name of the count within `m` minutes (field names are static in

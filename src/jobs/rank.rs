@@ -80,6 +80,10 @@ impl RankResult {
                         "population_left_without",
                         Value::Int(r.population_left_without as i64),
                     ),
+                    // how far population_newly_beyond rests on the last 2 minutes
+                    ("population_just_beyond", Value::Int(r.margin.just_beyond as i64)),
+                    ("population_just_within", Value::Int(r.margin.just_within as i64)),
+                    ("fragile", Value::Bool(r.fragile())),
                     ("threshold_min", Value::Real(self.run.threshold)),
                     ("engine", Value::Str(self.run.engine.to_string())),
                 ]

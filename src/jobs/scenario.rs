@@ -231,6 +231,7 @@ impl ScenarioResult {
             access: &self.after.access,
             summary: &self.after.summary,
             changes: &self.changes,
+            facilities: None,
         });
         r
     }

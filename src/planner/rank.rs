@@ -1,3 +1,4 @@
+use super::margin::Margin;
 use crate::access::{PlaceAccess, last_time_within};
 use crate::units::Time;
 
@@ -17,6 +18,19 @@ pub struct ClosureImpact {
     /// `population_left_without` instead).
     pub person_minutes_added: f64,
     pub population_left_without: u64,
+    /// Among the people it serves who are within the threshold today, those
+    /// whose second-nearest facility lies within 2 minutes of the threshold
+    /// on either side: how far `population_newly_beyond` rests on the last
+    /// minutes ([`Margin::fragile`]).
+    pub margin: Margin,
+}
+
+impl ClosureImpact {
+    /// Whether `population_newly_beyond` could change by half or more with a
+    /// 2-minute error in the times.
+    pub fn fragile(&self) -> bool {
+        self.margin.fragile(self.population_newly_beyond)
+    }
 }
 
 /// Ranks every facility by the population its closure alone would push
@@ -41,6 +55,7 @@ pub fn rank_closures(
             population_newly_beyond: 0,
             person_minutes_added: 0.0,
             population_left_without: 0,
+            margin: Margin::default(),
         })
         .collect();
     // `is_beyond` on minutes, as integer comparisons of times
@@ -54,9 +69,12 @@ pub fn rank_closures(
         r.places_served += 1;
         r.population_served += pop;
         // (no second site: its time is UNREACHABLE, never within)
-        if is_within(a.first.time) && !is_within(a.second.time) {
-            r.places_newly_beyond += 1;
-            r.population_newly_beyond += pop;
+        if is_within(a.first.time) {
+            if !is_within(a.second.time) {
+                r.places_newly_beyond += 1;
+                r.population_newly_beyond += pop;
+            }
+            r.margin.add(a.second.time_minutes(), threshold, pop);
         }
         match (a.minutes(), a.second.time_minutes()) {
             (Some(b), Some(x)) => r.person_minutes_added += pop as f64 * (x - b),
@@ -136,9 +154,13 @@ mod tests {
                 let mut newly = 0;
                 let mut pm = 0.0;
                 let mut without = 0;
+                let mut margin = Margin::default();
                 for ((b, a), &p) in acc.iter().zip(&after).zip(&pop) {
                     if !is_beyond(b.minutes(), threshold) && is_beyond(a.minutes(), threshold) {
                         newly += p;
+                    }
+                    if b.first.source as usize == r.site && !is_beyond(b.minutes(), threshold) {
+                        margin.add(a.minutes(), threshold, p);
                     }
                     if b.first.source as usize == r.site {
                         match a.minutes() {
@@ -150,6 +172,7 @@ mod tests {
                 assert_eq!(r.population_newly_beyond, newly, "case {case} site {}", r.site);
                 assert!((r.person_minutes_added - pm).abs() < 1e-6 * pm.max(1.0));
                 assert_eq!(r.population_left_without, without);
+                assert_eq!(r.margin, margin, "case {case} site {}", r.site);
             }
         }
     }

@@ -129,6 +129,55 @@ impl Lang {
     }
 }
 
+const MOIS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Lang {
+    /// A date written out: `1er décembre 2026`, `6 December 2026`.
+    ///
+    /// # Examples
+    /// ```
+    /// use medaccess::report::Lang;
+    /// let d = time::Date::from_calendar_date(2026, time::Month::December, 1).unwrap();
+    /// assert_eq!(Lang::Fr.date(d), "1er\u{A0}décembre 2026");
+    /// assert_eq!(Lang::En.date(d), "1\u{A0}December 2026");
+    /// ```
+    pub fn date(self, d: time::Date) -> String {
+        let m = u8::from(d.month()) as usize - 1;
+        match self {
+            Lang::Fr if d.day() == 1 => format!("1er{NBSP}{} {}", MOIS[m], d.year()),
+            Lang::Fr => format!("{}{NBSP}{} {}", d.day(), MOIS[m], d.year()),
+            Lang::En => format!("{}{NBSP}{} {}", d.day(), MONTHS[m], d.year()),
+        }
+    }
+}
+
 fn group_into(out: &mut String, digits: &str, sep: char) {
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -175,6 +224,13 @@ mod tests {
         assert_eq!(Lang::En.minutes(None), "–");
         assert_eq!(Lang::Fr.bound(45.0), "45");
         assert_eq!(Lang::Fr.bound(7.5), "7,5");
+    }
+
+    #[test]
+    fn dates() {
+        let d = time::Date::from_calendar_date(2026, time::Month::August, 15).unwrap();
+        assert_eq!(Lang::Fr.date(d), "15\u{A0}août 2026");
+        assert_eq!(Lang::En.date(d), "15\u{A0}August 2026");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! parameters, so the text can never drift from what was computed.
 
 use super::locale::{Lang, NBSP};
+use super::text::translate;
+use crate::access::Summary;
 use crate::engine::{EngineKind, Parameter};
 use crate::facilities::{FacilityKind, SetSource};
 
@@ -32,6 +34,16 @@ impl Facilities {
         match lang {
             Lang::Fr => self.kind.defaults().from_nearest_fr.into(),
             Lang::En => format!("from the nearest {}", self.singular(lang)),
+        }
+    }
+
+    /// The list and its vintage, as the page footer states it:
+    /// `maternités DREES 2016`, `GPs INSEE BPE 2017`, or the plural noun.
+    pub fn vintage(&self, lang: Lang) -> String {
+        match &self.source {
+            SetSource::Drees { year } => format!("{} DREES {year}", self.plural(lang)),
+            SetSource::Bpe { year, .. } => format!("{} INSEE BPE {year}", self.plural(lang)),
+            SetSource::File { .. } => self.plural(lang),
         }
     }
 
@@ -178,6 +190,127 @@ impl Methods {
         }
     }
 
+    /// The engine and the date of its data in a few words, for the page
+    /// footer: `moteur : estimation entre communes voisines`,
+    /// `engine: OpenStreetMap extract of 2024-05-01`.
+    pub fn engine_short(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match &self.engine {
+            EngineKind::CommuneEstimate => if fr {
+                "moteur\u{A0}: estimation entre communes voisines"
+            } else {
+                "engine: estimate between neighbouring communes"
+            }
+            .into(),
+            EngineKind::Osm { timestamp, .. } => match (timestamp, fr) {
+                (Some(d), true) => format!("moteur\u{A0}: OpenStreetMap, extrait du {d}"),
+                (Some(d), false) => format!("engine: OpenStreetMap extract of {d}"),
+                (None, true) => "moteur\u{A0}: OpenStreetMap, extrait non daté".into(),
+                (None, false) => "engine: OpenStreetMap, undated extract".into(),
+            },
+            EngineKind::Network { name, date, .. } => match (date, fr) {
+                (Some(d), true) => format!("moteur\u{A0}: réseau {name} du {d}"),
+                (Some(d), false) => format!("engine: {name} network of {d}"),
+                (None, true) => format!("moteur\u{A0}: réseau {name} non daté"),
+                (None, false) => format!("engine: {name} network, undated"),
+            },
+        }
+    }
+
+    /// The statements of the methods section, in `lang`: engine, profile,
+    /// calibration, direction of travel, facilities (and the "after" list
+    /// of a scenario), origins, population, threshold and `bands`, map
+    /// projections, then the caller's notes.
+    pub(crate) fn statements(
+        &self,
+        lang: Lang,
+        s: &Summary,
+        bands: &[String],
+        after: Option<&Facilities>,
+    ) -> Vec<String> {
+        let fr = lang == Lang::Fr;
+        let mut items: Vec<String> = vec![self.engine_sentence(lang)];
+        let profile = self.profile_lines(lang);
+        if !profile.is_empty() {
+            items.push(format!(
+                "{} {}",
+                if fr { "Profil\u{A0}:" } else { "Profile:" },
+                profile.join(if fr { "\u{A0}; " } else { "; " })
+            ));
+        }
+        if !self.calibration.is_empty() {
+            items.push(translate(lang, &self.calibration).into_owned());
+        }
+        items.push(if fr {
+            "Sens du trajet\u{A0}: de la commune vers l'établissement (patient → établissement), en voiture, sans trafic.".into()
+        } else {
+            "Direction: from the commune to the facility (patient → facility), by car, without traffic.".into()
+        });
+        // "maternités 2016", or the noun alone for a list without a year
+        let list = match self.facilities.year() {
+            Some(y) => format!("{} {y}", self.facilities.plural(lang)),
+            None => self.facilities.plural(lang),
+        };
+        items.push(if fr {
+            format!(
+                "Établissements\u{A0}: {list}, {} retenus\u{A0}; {} placés à la mairie de leur commune faute de position.",
+                lang.int(self.facility_count as u64),
+                lang.int(s.site_fallbacks as u64)
+            )
+        } else {
+            format!(
+                "Facilities: {list}, {} in the run; {} placed at their commune's town hall for want of a position.",
+                lang.int(self.facility_count as u64),
+                lang.int(s.site_fallbacks as u64)
+            )
+        });
+        if let Some(after) = after {
+            items.push(if fr {
+                format!("Après\u{A0}: {}.", after.vintage(lang))
+            } else {
+                format!("After: {}.", after.vintage(lang))
+            });
+        }
+        items.push(if fr {
+            format!(
+                "Origine de chaque commune\u{A0}: sa mairie, vérifiée contre le contour communal\u{A0}; {} communes dont la mairie est absente ou hors de la commune partent d'un point intérieur.",
+                lang.int(s.origin_fallbacks as u64)
+            )
+        } else {
+            format!(
+                "Origin of each commune: its town hall, checked against the commune outline; {} communes whose town hall is missing or outside the commune start from an interior point.",
+                lang.int(s.origin_fallbacks as u64)
+            )
+        });
+        items.push(if fr {
+            format!(
+                "Population\u{A0}: population municipale INSEE {}.",
+                self.population_year
+            )
+        } else {
+            format!("Population: INSEE municipal population {}.", self.population_year)
+        });
+        let threshold = format!("{}{NBSP}min", lang.bound(self.threshold_minutes));
+        items.push(if fr {
+            format!(
+                "Seuil\u{A0}: {threshold} — une commune est «\u{A0}au-delà\u{A0}» si son temps dépasse strictement le seuil ou si aucun établissement n'est joignable. Tranches\u{A0}: {}.",
+                bands.join(", ")
+            )
+        } else {
+            format!(
+                "Threshold: {threshold} — a commune is \"beyond\" when its time is strictly greater than the threshold or no facility is reachable. Bands: {}.",
+                bands.join(", ")
+            )
+        });
+        items.push(if fr {
+            "Carte\u{A0}: France métropolitaine en Lambert-93 (EPSG:2154)\u{A0}; outre-mer dans la projection UTM officielle de chaque département.".into()
+        } else {
+            "Map: metropolitan France in Lambert-93 (EPSG:2154); overseas départements in their official UTM projection.".into()
+        });
+        items.extend(self.notes.iter().map(|n| translate(lang, n).into_owned()));
+        items
+    }
+
     /// The profile parameters as `name: value unit` strings.
     pub fn profile_lines(&self, lang: Lang) -> Vec<String> {
         self.profile
@@ -188,11 +321,12 @@ impl Methods {
                     .split_once('.')
                     .map_or(0, |(_, f)| f.len().min(3));
                 let v = lang.dec(p.value, decimals);
-                let colon = if lang == Lang::Fr { "\u{202F}:" } else { ":" };
+                let colon = if lang == Lang::Fr { "\u{A0}:" } else { ":" };
+                let name = translate(lang, &p.name);
                 if p.unit.is_empty() {
-                    format!("{}{colon} {v}", p.name)
+                    format!("{name}{colon} {v}")
                 } else {
-                    format!("{}{colon} {v}{NBSP}{}", p.name, p.unit)
+                    format!("{name}{colon} {v}{NBSP}{}", translate(lang, &p.unit))
                 }
             })
             .collect()
@@ -261,7 +395,20 @@ mod tests {
     #[test]
     fn profile_in_locale() {
         let m = methods(EngineKind::CommuneEstimate);
-        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{202F}: 62,5\u{A0}km/h"]);
+        assert_eq!(m.profile_lines(Lang::Fr), ["vitesse\u{A0}: 62,5\u{A0}km/h"]);
         assert_eq!(m.profile_lines(Lang::En), ["vitesse: 62.5\u{A0}km/h"]);
+        // the engines' English names read in French in a French report
+        let m = Methods {
+            profile: vec![Parameter::new(
+                "town links: from population",
+                5000.0,
+                "inhabitants",
+            )],
+            ..m
+        };
+        assert_eq!(
+            m.profile_lines(Lang::Fr),
+            ["liens entre villes\u{A0}: population minimale\u{A0}: 5\u{202F}000\u{A0}habitants"]
+        );
     }
 }

@@ -6,13 +6,23 @@
 //! The caller fills a [`Report`] from what a command computed (the access
 //! run, and optionally a scenario, a closure ranking or a history) and calls
 //! [`write_report`]. Labels are French by default ([`Lang::En`] for English)
-//! and numbers follow the chosen locale.
+//! and numbers follow the chosen locale; one report is in one language
+//! throughout, its method section included.
+//!
+//! The map is laid out as French atlases do (overseas départements in
+//! insets, see `atlas.rs`), labels never overlap nor hide a marker
+//! (`labels.rs`), and the printed report repeats its title, production date,
+//! engine and data vintage on every page (CSS page margin boxes).
 
+mod atlas;
 mod chart;
 mod html;
+mod labels;
 mod locale;
 mod map;
 mod methods;
+mod names;
+mod text;
 
 pub use locale::{Lang, NBSP, NNBSP};
 pub use methods::{Facilities, Methods, Source};
@@ -40,17 +50,55 @@ pub struct Snapshot<'a> {
     pub bands: &'a Bands,
     /// `access::summarize` of this state (its `worst` list is shown).
     pub summary: &'a Summary,
+    /// How many facilities each site stands for (the GPs of a GP commune),
+    /// same order as `sites`; `None`: one each.
+    pub supply: Option<&'a [f64]>,
 }
 
 /// The "after" side of a scenario; the "before" side is the report's run.
 /// Same places, in the same order, as the run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ScenarioView<'a> {
     pub sites: &'a [Site],
     pub access: &'a [PlaceAccess],
     pub summary: &'a Summary,
     /// `planner::diff(run.access, access, …)`.
     pub changes: &'a [Change],
+    /// The facility list of the "after" side when it is another list than
+    /// the run's (the DREES list of the next year when two years are
+    /// compared); `None` when the scenario only closes or opens sites of
+    /// the run's list.
+    pub facilities: Option<Facilities>,
+}
+
+/// A second map of the report: one value per place of the run in classes
+/// (the GP report's 2SFCA value, in consultations per inhabitant and year),
+/// drawn with its legend and the communes and population of each class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueMap {
+    /// Section title, in the report's language.
+    pub title: String,
+    /// One or two sentences under the title: what the value is.
+    pub intro: String,
+    /// The legend's heading (`Consultations par habitant et par an`).
+    pub legend: String,
+    /// Unit after a value in a tooltip.
+    pub unit: String,
+    /// Value per place of the run (same order), `None`: no value.
+    pub values: Vec<Option<f64>>,
+    /// Classes `(lower, upper, label)`, a value in `[lower, upper)`, in
+    /// the order of the colour ramp (first green, last red), as the QGIS
+    /// style of the same layer draws them.
+    pub classes: Vec<(f64, f64, String)>,
+    /// Label of the places with no value.
+    pub none_label: String,
+}
+
+impl ValueMap {
+    /// The class of `x`, `None` when outside every class.
+    pub fn class_of(&self, x: f64) -> Option<usize> {
+        self.classes.iter().position(|&(lo, hi, _)| x >= lo && x < hi)
+    }
 }
 
 /// Population beyond each threshold, year by year (the `history` command).
@@ -81,6 +129,28 @@ pub struct Report<'a> {
     pub closures: Option<&'a [ClosureImpact]>,
     pub history: Option<History>,
     pub methods: Methods,
+    /// The day the report is produced, shown under the title and on every
+    /// printed page; [`production_date`] gives today's.
+    pub produced: time::Date,
+    /// A second map after the access map (the GP report's 2SFCA value).
+    pub value_map: Option<ValueMap>,
+    /// What the reader must know before reading the figures (a source with
+    /// no GP in a département of the report…), in the report's language:
+    /// shown under the key figures.
+    pub notices: Vec<String>,
+}
+
+/// Today's date (UTC): the production date of a report made now. When
+/// `SOURCE_DATE_EPOCH` is set (seconds since 1970, the convention of
+/// reproducible builds), its date instead, so that a rerun gives the same
+/// bytes.
+pub fn production_date() -> time::Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc)
+        .date()
 }
 
 /// The timeline chart of a history alone, as an SVG document.
@@ -135,6 +205,7 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///         access: &access,
 ///         bands: &bands,
 ///         summary: &summary,
+///         supply: None,
 ///     },
 ///     scenario: None,
 ///     closures: None,
@@ -155,10 +226,14 @@ pub const UNREACHABLE_COLOR: (u8, u8, u8) = (189, 189, 189);
 ///         command: String::new(),
 ///         notes: vec![],
 ///     },
+///     produced: time::Date::from_calendar_date(2026, time::Month::December, 6).unwrap(),
+///     value_map: None,
+///     notices: vec![],
 /// };
 /// let html = render_report(&report).unwrap();
 /// assert!(html.contains("10\u{202F}684 (100,0\u{202F}%)")); // beyond 40 min
 /// assert!(html.contains("41,5\u{A0}min"));
+/// assert!(html.contains("6\u{A0}décembre 2026"));
 /// ```
 pub fn render_report(report: &Report) -> Result<String> {
     let r = &report.run;
