@@ -1,7 +1,9 @@
 //! Corsica end to end: every commune of 2A and 2B to its nearest maternity,
-//! for each DREES year, on the real road network and on the commune graph;
-//! the error of the commune estimate against the network; the three city
-//! pairs with and without the winding-road correction.
+//! for each DREES year, on the real road network and on the commune graph
+//! (profile v2, and v1 for comparison); the error of the commune estimate
+//! against the network; the three city pairs with and without the
+//! winding-road correction. (The held-out figures that the calibration
+//! did not see are in `validate_commune_engine`.)
 //!
 //! ```text
 //! cargo run --release --example corsica_validation -- [SHARED_DATA_DIR]
@@ -30,28 +32,6 @@ use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper};
 
 /// DREES years in the data.
 const YEARS: std::ops::RangeInclusive<u16> = 2013..=2023;
-
-/// The commune profile refitted on this network with the winding-road
-/// correction: `cargo run --release --example calibrate_commune_profile`
-/// (neighbour part on all Corsican pairs, backbone on the training sources,
-/// every third commune held out; see docs/commune-engine.md). The fast
-/// tier does not exist in Corsica (`NO_MOTORWAY_DEPS`) and keeps its
-/// default. Not the default profile: it does worse on the mainland checks.
-fn calibrated_on_winding() -> CommuneProfile {
-    CommuneProfile {
-        detour: 1.99,
-        speed_kmh: 81.0,
-        hop_s: 176.0,
-        backbone_min_pop: 5000,
-        backbone_local_km: 15.0,
-        backbone_local_k: 1,
-        backbone_town_km: 60.0,
-        backbone_detour: 1.91,
-        backbone_speed_kmh: 95.0,
-        backbone_s: 480.0,
-        ..CommuneProfile::default()
-    }
-}
 
 fn quantile(v: &[f64], q: f64) -> f64 {
     let mut v = v.to_vec();
@@ -222,23 +202,23 @@ fn main() -> anyhow::Result<()> {
         }
     );
     let est_default = nearest_by_year(&context(default_engine, &places)?)?;
-    let (cal_engine, _) = commune_engine(&table, &calibrated_on_winding())?;
-    let est_cal = nearest_by_year(&context(cal_engine, &places)?)?;
+    let (v1_engine, _) = commune_engine(&table, &CommuneProfile::v1())?;
+    let est_v1 = nearest_by_year(&context(v1_engine, &places)?)?;
 
     let header = "| year | n | median abs. error | p90 abs. error | median signed | p10 signed | p90 signed | median abs. Δ (min) |\n|---|---:|---:|---:|---:|---:|---:|---:|";
     for (title, reference, est) in [
         (
-            "commune estimate (default profile) vs network with winding correction",
+            "commune estimate (default profile, v2) vs network with winding correction",
             &road,
             &est_default,
         ),
         (
-            "commune estimate (profile recalibrated on the winding network) vs network with winding correction",
+            "commune estimate (profile v1, for comparison) vs network with winding correction",
             &road,
-            &est_cal,
+            &est_v1,
         ),
         (
-            "commune estimate (default profile) vs network at class speeds (no winding correction)",
+            "commune estimate (default profile, v2) vs network at class speeds (no winding correction)",
             &road_straight,
             &est_default,
         ),
@@ -289,7 +269,7 @@ fn main() -> anyhow::Result<()> {
         let io = |e| medaccess::Error::io(&out, e);
         writeln!(
             w,
-            "insee,name,year,network_min,network_no_winding_min,estimate_default_min,estimate_recalibrated_min"
+            "insee,name,year,network_min,network_no_winding_min,estimate_v2_min,estimate_v1_min"
         )
         .map_err(io)?;
         for (y, year) in YEARS.enumerate() {
@@ -302,7 +282,7 @@ fn main() -> anyhow::Result<()> {
                     fmt(road[y][i]),
                     fmt(road_straight[y][i]),
                     fmt(est_default[y][i]),
-                    fmt(est_cal[y][i])
+                    fmt(est_v1[y][i])
                 )
                 .map_err(io)?;
             }

@@ -1,104 +1,241 @@
-//! File helpers shared by every loader and writer: atomic writes (a reader
-//! never sees a half-written output, and a failed run leaves the previous file
-//! untouched) and transparent gzip reading, of files on disk or of the data
-//! compiled into the binary.
+//! File helpers shared by every loader and writer: atomic writes through
+//! exclusive temporary files (a reader never sees a half-written output, a
+//! failed run leaves the previous file untouched, a planted link is never
+//! followed, and what killed runs left behind is removed) and transparent
+//! gzip reading, of files on disk or of the data compiled into the binary.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 
-/// Writes `path` atomically: `fill` writes into a temporary file beside it,
+/// Writes `path` atomically: `fill` writes into a [`TempFile`] beside it,
 /// which is flushed, synced and renamed over `path` only if `fill` succeeds.
 /// On error the temporary file is removed and `path` is left as it was.
+/// A link at `path` is replaced, never followed.
 pub fn atomic_write<F>(path: &Path, fill: F) -> Result<()>
 where
-    F: FnOnce(&mut BufWriter<File>) -> Result<()>,
+    F: FnOnce(&mut BufWriter<&mut File>) -> Result<()>,
 {
-    let tmp = write_temporary(path, fill)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
-}
-
-/// What fills a file written with [`atomic_write_all`].
-pub type Fill<'a> = Box<dyn FnOnce(&mut BufWriter<File>) -> Result<()> + 'a>;
-
-/// A file to write with [`atomic_write_all`]: its path and what fills it.
-pub type FileFill<'a> = (PathBuf, Fill<'a>);
-
-/// Writes several files all together or not at all: each is filled into a
-/// temporary file beside it; only when every one is filled and synced are
-/// they renamed over their paths, in order. On error every temporary file
-/// is removed and no path is touched (short of a rename failing halfway,
-/// which a full disk cannot cause: the data is already written).
-pub fn atomic_write_all(files: Vec<FileFill<'_>>) -> Result<()> {
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
-    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in temps {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    for (path, fill) in files {
-        if temps.iter().any(|(_, p)| *p == path) {
-            cleanup(&temps);
-            return Err(Error::format(&path, "written twice by the same run"));
-        }
-        match write_temporary(&path, fill) {
-            Ok(tmp) => temps.push((tmp, path)),
-            Err(e) => {
-                cleanup(&temps);
-                return Err(e);
-            }
-        }
-    }
-    for (k, (tmp, path)) in temps.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, path) {
-            cleanup(&temps[k..]);
-            return Err(Error::io(path, e));
-        }
-    }
-    Ok(())
-}
-
-/// Fills a temporary file beside `path` (creating the folder), flushed and
-/// synced; returns its path. On error it is removed.
-fn write_temporary<F>(path: &Path, fill: F) -> Result<PathBuf>
-where
-    F: FnOnce(&mut BufWriter<File>) -> Result<()>,
-{
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_dir(path);
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::format(path, "not a file name"))?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let file = File::create(&tmp).map_err(|e| Error::io(path, e))?;
-        let mut w = BufWriter::new(file);
+    remove_stale_temporaries(&dir);
+    let mut tmp = TempFile::new_for(path)?;
+    {
+        let mut w = BufWriter::new(tmp.file());
         fill(&mut w)?;
-        let file = w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&tmp, e))
-    })();
-    match result {
-        Ok(()) => Ok(tmp),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
+        w.flush().map_err(|e| Error::io(path, e))?;
     }
+    tmp.sync()?;
+    tmp.persist(path)
 }
 
 /// Writes a whole byte buffer atomically.
 pub fn atomic_write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic_write(path, |w| w.write_all(bytes).map_err(|e| Error::io(path, e)))
+}
+
+/// The folder of `path` (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// How every temporary file of medaccess ends: `.NAME.PID-N.medaccess-tmp`.
+pub const TEMP_SUFFIX: &str = ".medaccess-tmp";
+
+/// A temporary file for an output, beside it.
+///
+/// Created with `create_new` (`O_CREAT | O_EXCL`), which fails on any
+/// existing name, a planted link included, so that it never writes through
+/// a link nor truncates someone else's file; its name carries the process
+/// id and a counter. It is locked for as long as it lives, so that
+/// [`remove_stale_temporaries`] in another run leaves it alone, and removed
+/// when dropped unless [`TempFile::persist`] renamed it over its target.
+#[derive(Debug)]
+pub struct TempFile {
+    path: PathBuf,
+    file: File,
+    persisted: bool,
+}
+
+impl TempFile {
+    /// A new temporary file in the folder of `target` (which must exist).
+    pub fn new_for(target: &Path) -> Result<TempFile> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| Error::format(target, "not a file name"))?
+            .to_string_lossy()
+            .into_owned();
+        let dir = parent_dir(target);
+        loop {
+            let path = dir.join(temp_name(&name));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .read(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    // Best effort: a file system without locks still has
+                    // the process id in the name.
+                    let _ = file.try_lock();
+                    return Ok(TempFile {
+                        path,
+                        file,
+                        persisted: false,
+                    });
+                }
+                // A stale or planted file of that name: take the next one.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(target, e)),
+            }
+        }
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The open file, to write into.
+    pub fn file(&mut self) -> &mut File {
+        &mut self.file
+    }
+
+    /// Flushes the file's data to the disk.
+    pub fn sync(&self) -> Result<()> {
+        self.file.sync_all().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Renames it over `target` (a link there is replaced, not followed).
+    pub fn persist(mut self, target: &Path) -> Result<()> {
+        std::fs::rename(&self.path, target).map_err(|e| Error::io(target, e))?;
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A name for a temporary file of `target_name` no other live process
+/// uses: `.NAME.PID-N.medaccess-tmp` (NAME cut to 80 characters, so that
+/// the whole stays a valid file name).
+pub fn temp_name(target_name: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let stem: String = target_name.chars().take(80).collect();
+    format!(".{stem}.{}-{n}{TEMP_SUFFIX}", std::process::id())
+}
+
+/// Removes from `dir` the temporary files that runs killed while writing
+/// left behind (`kill -9`, power cut): ours (`…medaccess-tmp`) whose
+/// process is gone, or which no process holds locked for an hour, and
+/// those of older versions of medaccess (`.NAME.tmpPID`) whose process is
+/// gone. Returns the files removed; errors are ignored (a folder that
+/// cannot be read is reported by the write that follows).
+pub fn remove_stale_temporaries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let stale = if let Some(rest) = name.strip_suffix(TEMP_SUFFIX) {
+            let pid = rest
+                .rsplit_once('.')
+                .and_then(|(_, pn)| pn.split_once('-'))
+                .and_then(|(p, _)| p.parse::<u32>().ok());
+            match pid {
+                Some(pid) => !process_alive(pid) || unlocked_for_an_hour(&path),
+                None => false,
+            }
+        } else if let Some((_, pid)) = name.rsplit_once(".tmp") {
+            !pid.is_empty()
+                && pid.bytes().all(|b| b.is_ascii_digit())
+                && pid.parse::<u32>().is_ok_and(|p| !process_alive(p))
+        } else {
+            false
+        };
+        if stale && std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Whether process `pid` runs (this one always does). Where there is no
+/// `/proc` to ask, every process is taken as running.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
+/// A temporary file no process holds locked and last changed more than an
+/// hour ago (a process id reused by another program).
+fn unlocked_for_an_hour(path: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    let old = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|d| d.as_secs() > 3600);
+    if !old {
+        return false;
+    }
+    if meta.file_type().is_symlink() {
+        return true;
+    }
+    File::open(path).is_ok_and(|f| f.try_lock().is_ok())
+}
+
+/// What tells two paths are one file, through links and hard links: the
+/// device and inode on Unix, the canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileId {
+    #[cfg(unix)]
+    inode: (u64, u64),
+    #[cfg(not(unix))]
+    path: PathBuf,
+}
+
+impl FileId {
+    /// The identity of the file at `path` (following links); `None` when
+    /// there is none.
+    pub fn of(path: &Path) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(path).ok()?;
+            Some(FileId {
+                inode: (m.dev(), m.ino()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::canonicalize(path).ok().map(|path| FileId { path })
+        }
+    }
 }
 
 /// Reads a whole file, gunzipping it when it starts with the gzip magic.
@@ -139,10 +276,16 @@ pub fn is_dir(path: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn tmp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("medaccess-io-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn failed_write_keeps_old_file() {
-        let dir = std::env::temp_dir().join(format!("medaccess-io-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = tmp_dir("keep");
         let p = dir.join("out.txt");
         atomic_write_bytes(&p, b"old").unwrap();
         let r = atomic_write(&p, |w| {
@@ -156,21 +299,53 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    #[cfg(unix)]
     #[test]
-    fn all_or_nothing() {
-        let dir = std::env::temp_dir().join(format!("medaccess-io-all-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (a, b) = (dir.join("a.txt"), dir.join("b.txt"));
-        let fill = |text: &'static [u8]| -> Fill<'static> {
-            Box::new(move |w| w.write_all(text).map_err(|e| Error::io("x", e)))
-        };
-        atomic_write_all(vec![(a.clone(), fill(b"a1")), (b.clone(), fill(b"b1"))]).unwrap();
-        let failing: Fill<'static> = Box::new(|_| Err(Error::Invalid("boom".into())));
-        assert!(atomic_write_all(vec![(a.clone(), fill(b"a2")), (b.clone(), failing)]).is_err());
-        // neither file changed, no temporary file left
-        assert_eq!(std::fs::read(&a).unwrap(), b"a1");
-        assert_eq!(std::fs::read(&b).unwrap(), b"b1");
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+    fn planted_links_are_never_followed() {
+        let dir = tmp_dir("links");
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let out = dir.join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        // links at the next temporary names and at the output itself
+        let target = out.join("a.csv");
+        for _ in 0..3 {
+            std::os::unix::fs::symlink(&victim, out.join(temp_name("a.csv"))).unwrap();
+        }
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        atomic_write_bytes(&target, b"new").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert!(
+            !std::fs::symlink_metadata(&target)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_temporaries_of_dead_processes_are_removed() {
+        let dir = tmp_dir("stale");
+        // pid 4194305 is above Linux's largest pid: never alive
+        let dead = [".a.geojson.4194305-0.medaccess-tmp", ".a.csv.tmp4194305"];
+        let kept = [
+            &temp_name("b.csv")[..], // this process: alive
+            ".profile",              // not ours
+            "a.tmp4194305",          // not hidden: not ours
+        ];
+        for n in dead.iter().chain(&kept) {
+            std::fs::write(dir.join(n), b"x").unwrap();
+        }
+        let removed = remove_stale_temporaries(&dir);
+        assert_eq!(
+            removed,
+            dead.iter().map(|n| dir.join(n)).rev().collect::<Vec<_>>()
+        );
+        for n in kept {
+            assert!(dir.join(n).exists(), "{n} kept");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

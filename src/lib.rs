@@ -23,7 +23,7 @@
 //! let run = jobs::access::run(&ctx, &AccessRequest::with_kind_defaults(maternities), &Silent)?;
 //! assert_eq!(run.summary.total.population, 677_309);
 //! // Outputs and report are functions of the result:
-//! let layers = run.layers("maternity-access-64-2016", false);
+//! let layers = run.layers("maternity-access-64-2016", false, medaccess::report::Lang::Fr);
 //! assert_eq!(layers[0].features.len(), 545);
 //! # Ok::<(), medaccess::Error>(())
 //! ```
@@ -35,6 +35,10 @@
 //! graph ([`graph`]) → engines ([`engine`]: enter places and sites) →
 //! searches ([`route`]) → metrics ([`access`], [`planner`], [`gp`]) →
 //! files ([`output`], [`report`]) → [`jobs`].
+
+// The library says nothing: jobs report through their results and
+// `jobs::Progress`; only the binary prints.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod access;
 pub mod communes;

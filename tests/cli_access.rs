@@ -130,6 +130,8 @@ fn same_bytes_whatever_the_thread_count() {
                 "64,65,40",
                 "--year",
                 "2023",
+                "--format",
+                "geojson,gpkg,csv",
                 "--out",
                 dir.to_str().unwrap(),
             ],
@@ -139,6 +141,10 @@ fn same_bytes_whatever_the_thread_count() {
         outs.push(common::files_of(&dir));
     }
     assert!(outs[0].len() >= 5);
+    assert!(
+        outs[0].iter().any(|(n, _)| n.ends_with(".gpkg")),
+        "the GeoPackage too"
+    );
     let names = |o: &Vec<(String, Vec<u8>)>| o.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&outs[0]), names(&outs[1]));
     for (a, b) in outs[0].iter().zip(&outs[1]) {

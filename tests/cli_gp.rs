@@ -33,12 +33,12 @@ fn gp_access_64_65_with_a_new_practice() {
         stdout.contains("1014 communes") || stdout.contains("1 014 communes"),
         "{stdout}"
     );
-    let features = common::features(&dir.join("gp-access-64-65.geojson"));
+    let features = common::features(&dir.join("gp-access-64-65-add-64104x2.geojson"));
     assert_eq!(features.len(), 1014);
     // GDAL's reading of the field types, as QGIS sees them (full suite).
     #[cfg(feature = "full-suite")]
     {
-        let info = ogrinfo(&dir.join("gp-access-64-65.geojson"), &["-so", "-al"]);
+        let info = ogrinfo(&dir.join("gp-access-64-65-add-64104x2.geojson"), &["-so", "-al"]);
         assert!(info.contains("Feature Count: 1014"), "{info}");
         for f in [
             "nearest_gp_min: Real",
@@ -51,7 +51,7 @@ fn gp_access_64_65_with_a_new_practice() {
         }
     }
     // two GPs more in Bedous (64104) raise access in Bedous and its valley only
-    let mut r = csv::Reader::from_path(dir.join("gp-access-64-65.csv")).unwrap();
+    let mut r = csv::Reader::from_path(dir.join("gp-access-64-65-add-64104x2.csv")).unwrap();
     let h = r.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
     let (ci, cd) = (col("insee"), col("delta_gp_per_100k"));

@@ -112,7 +112,7 @@ fn scenario_closing_oloron_emergency_department() {
         stdout.contains("Scenario on the emergency departments of"),
         "{stdout}"
     );
-    let (h, rows) = csv(&dir.join("scenario-64-emergency.csv"));
+    let (h, rows) = csv(&dir.join("scenario-64-emergency-close-640000410.csv"));
     let (bf, af, d) = (
         col(&h, "before_facility_id"),
         col(&h, "after_facility_id"),
@@ -125,7 +125,7 @@ fn scenario_closing_oloron_emergency_department() {
     assert_ne!(&bedous[af], "640000410");
     assert!(bedous[d].parse::<f64>().unwrap() > 10.0, "{bedous:?}");
     assert!(rows.iter().all(|r| &r[af] != "640000410"));
-    assert!(!common::features(&dir.join("scenario-64-emergency-changed.geojson")).is_empty());
+    assert!(!common::features(&dir.join("scenario-64-emergency-close-640000410-changed.geojson")).is_empty());
 }
 
 #[test]

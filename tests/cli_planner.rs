@@ -31,7 +31,7 @@ fn oloron_scenario_and_ranking() {
         stdout.contains("64104 Bedous"),
         "the Aspe valley newly beyond 40 min: {stdout}"
     );
-    let changed = dir.join("scenario-64-2016-changed.geojson");
+    let changed = dir.join("scenario-64-2016-close-640000410-changed.geojson");
     let features = common::features(&changed);
     assert!(!features.is_empty());
     for f in &features {

@@ -788,7 +788,7 @@ fn departement_report_of_the_readme() {
             "`{english}` in the French method section"
         );
     }
-    assert!(methods.contains("liens entre villes\u{a0}: vitesse"));
+    assert!(methods.contains("routes nationales\u{a0}: vitesse"));
     assert!(methods.contains("Calibré sur le réseau routier OpenStreetMap de la Corse"));
 
     let maps = probe(&html);

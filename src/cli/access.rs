@@ -1,14 +1,15 @@
 //! `medaccess access`: lowers the flags to access requests, runs them,
 //! prints the summaries and writes the outputs.
 
-use std::io::Write;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 use clap::Args;
 use medaccess::access::group;
 use medaccess::facilities::{FacilityKind, SetSource};
 use medaccess::jobs::{self, AccessRequest, AccessResult, Comparison};
-use medaccess::output::{Document, Layer, write_run};
+use medaccess::output::{Document, Layer};
 
 use super::args::{FacilityArgs, ReportArgs, RunArgs};
 use super::setup::{self, Bar};
@@ -44,9 +45,14 @@ pub fn run(args: AccessArgs) -> Result<()> {
     let mut runs: Vec<(String, AccessResult)> = Vec::new();
     let mut layers: Vec<Layer> = Vec::new();
     let mut documents: Vec<Document> = Vec::new();
-    let mut printed: Vec<(String, Vec<std::path::PathBuf>)> = Vec::new();
+    // what each run prints: its summary, its layers, its stem, its
+    // documents (summary, placement warnings)
+    let mut printed: Vec<(String, Vec<Layer>, String, Vec<String>)> = Vec::new();
+    let mut inputs = a.data.data()?.inputs();
     for &year in &years {
-        let set = ctx.facilities(&args.facilities.source(year)?)?;
+        let source = args.facilities.source(year)?;
+        inputs.extend(source.input().map(Path::to_path_buf));
+        let set = ctx.facilities(&source)?;
         let (stem, title) = match &set.source {
             SetSource::Drees { year } => (
                 format!("maternity-access-{}-{year}", ctx.scope.tag()),
@@ -77,7 +83,7 @@ pub fn run(args: AccessArgs) -> Result<()> {
             _ => None,
         };
         let warnings_file = dir.join(format!("{stem}-warnings.txt"));
-        setup::set_warnings(&set, local, Some(&warnings_file));
+        setup::set_warnings(&set.warnings, local, Some(&warnings_file));
         let run = jobs::access::run(
             &ctx,
             &AccessRequest {
@@ -89,17 +95,16 @@ pub fn run(args: AccessArgs) -> Result<()> {
         )?;
         setup::far_notes(&run);
         let text = run.summary_text(&title);
-        documents.extend(run.warnings_document(dir, &stem));
-        let run_layers = run.layers(&stem, a.output.split_by_dep);
-        let mut files: Vec<_> = run_layers.iter().flat_map(|l| l.files(dir)).collect();
-        let summary = Document {
-            path: dir.join(format!("{stem}-summary.txt")),
-            bytes: text.clone().into_bytes(),
-        };
-        files.push(summary.path.clone());
-        documents.push(summary);
-        layers.extend(run_layers);
-        printed.push((text, files));
+        let run_layers = run.layers(&stem, a.output.split_by_dep, lang);
+        let summary = format!("{stem}-summary.txt");
+        let mut named = vec![summary.clone()];
+        documents.push(Document::named(summary, text.clone().into_bytes()));
+        if let Some(w) = run.warnings_document(&stem) {
+            named.push(format!("{stem}-warnings.txt"));
+            documents.push(w);
+        }
+        layers.extend(run_layers.iter().cloned());
+        printed.push((text, run_layers, stem, named));
         runs.push((year.to_string(), run));
     }
     let comparison = match &runs[..] {
@@ -113,31 +118,35 @@ pub fn run(args: AccessArgs) -> Result<()> {
             .zip(comparison.as_ref())
             .map(|((_, r1), c)| (r1, &c.changes[..]));
         let html = medaccess::report::render_report(&r0.report(lang, &setup::command_line(), after))?;
-        documents.push(Document {
-            path: path.clone(),
-            bytes: html.into_bytes(),
-        });
+        documents.push(Document::at(path, html.into_bytes()));
     }
-    write_run(dir, &layers, &documents)?;
-    let mut out = std::io::stdout().lock();
-    for (text, files) in &printed {
+    // The GeoPackage holds every layer of the run: `<stem>.gpkg`, or with
+    // --compare-year `<stem>-<second year>.gpkg`.
+    let stem0 = printed[0].2.clone();
+    let name = match &runs[..] {
+        [_, (y1, _)] => format!("{stem0}-{y1}"),
+        _ => stem0,
+    };
+    let opts = setup::write_options(dir, &a.output.format, name, inputs)?;
+    let staged = setup::stage(&opts, &layers, &documents)?;
+    let mut out = String::new();
+    for (text, run_layers, _, named) in &printed {
         writeln!(out, "{text}")?;
-        for f in files {
-            writeln!(out, "  wrote {}", f.display())?;
-        }
+        let mut files = opts.files(run_layers);
+        files.extend(named.iter().map(|n| dir.join(n)));
+        setup::wrote(&mut out, files.iter().map(PathBuf::as_path));
     }
+    setup::wrote(&mut out, opts.gpkg().as_deref());
     if let (Some(c), [(y0, r0), (y1, r1)]) = (&comparison, &runs[..]) {
         print_comparison(&mut out, y0, r0, y1, r1, c)?;
     }
-    if let Some(path) = &args.report.report {
-        writeln!(out, "  wrote {}", path.display())?;
-    }
-    Ok(())
+    setup::wrote(&mut out, args.report.report.as_deref());
+    setup::print_and_commit(&out, staged)
 }
 
 /// Prints how access changed between two runs over the same communes.
 fn print_comparison(
-    out: &mut impl Write,
+    out: &mut String,
     y0: &str,
     r0: &AccessResult,
     y1: &str,

@@ -85,6 +85,10 @@ pub struct DataArgs {
     /// Commune graph file (from `medaccess graph build-communes`).
     #[arg(long, value_name = "FILE")]
     pub commune_graph: Option<PathBuf>,
+    /// Profile of the commune estimate: v2 (default), v1 (the first engine,
+    /// for comparison) or a JSON profile file (see docs/commune-engine.md).
+    #[arg(long, value_name = "v1|v2|FILE")]
+    pub commune_profile: Option<String>,
     /// DREES maternity list (`;`, UTF-8 with BOM).
     #[arg(long, value_name = "FILE")]
     pub maternities: Option<PathBuf>,
@@ -156,7 +160,7 @@ impl DataArgs {
         })
     }
 
-    pub fn paths(&self) -> DataPaths {
+    pub fn paths(&self) -> Result<DataPaths> {
         let mut p = match &self.fixtures {
             Some(dir) => DataPaths::fixtures(dir),
             None => DataPaths::default(),
@@ -174,7 +178,12 @@ impl DataArgs {
             p.positions = f.clone();
         }
         p.finess = self.finess.clone();
-        p
+        p.commune_profile = self
+            .commune_profile
+            .as_deref()
+            .map(medaccess::communes::CommuneProfile::from_arg)
+            .transpose()?;
+        Ok(p)
     }
 
     /// The data and engine of the run.
@@ -203,7 +212,7 @@ impl DataArgs {
             }
         };
         Ok(Data {
-            paths: self.paths(),
+            paths: self.paths()?,
             roads,
         })
     }
@@ -237,6 +246,34 @@ pub struct OutputArgs {
     /// One set of files per département instead of one for the scope.
     #[arg(long)]
     pub split_by_dep: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// `--format` and `--crs`: which files a run writes, in which coordinates.
+#[derive(Debug, Clone, Args)]
+pub struct FormatArgs {
+    /// Formats to write, comma-separated: geojson (with the QGIS style
+    /// beside it as .qml), gpkg (one GeoPackage per run holding every layer,
+    /// styled), csv. Default: the command's usual files (GeoJSON + style +
+    /// CSV for communes, CSV for tables).
+    #[arg(long, value_name = "LIST")]
+    pub format: Option<String>,
+    /// Coordinate system of the geometries: 4326 (WGS84 lon/lat, default)
+    /// or 2154 (Lambert-93, metres; GeoJSON then names it in a `crs` member,
+    /// as GDAL writes it).
+    #[arg(long, default_value_t = 4326, value_name = "EPSG")]
+    pub crs: u32,
+}
+
+impl FormatArgs {
+    /// The formats asked; `None`: each layer's usual files.
+    pub fn formats(&self) -> Result<Option<medaccess::output::Formats>> {
+        Ok(match &self.format {
+            None => None,
+            Some(f) => Some(medaccess::output::Formats::parse(f)?),
+        })
+    }
 }
 
 impl OutputArgs {

@@ -1,17 +1,18 @@
 //! `medaccess gp`: nearest GP, GPs within 10/20/30 minutes and an APL-style
 //! two-step floating catchment value for every commune in scope.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
 use medaccess::access::group;
 use medaccess::gp::{Decay, PractitionerColumns};
 use medaccess::jobs::{self, FacilitySource, GpRequest};
-use medaccess::output::{Document, write_run};
+use medaccess::output::{Document, scenario_tag};
 
 use super::args::{DataArgs, ScopeArgs};
+use super::console;
 use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
@@ -46,6 +47,8 @@ pub struct GpArgs {
     /// Output folder.
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub format: super::args::FormatArgs,
     /// A CSV of practitioners or practices (one row each, by commune INSEE
     /// code or lon/lat) instead of --supply.
     #[arg(long, value_name = "FILE", conflicts_with = "supply")]
@@ -116,7 +119,7 @@ pub fn run(a: GpArgs) -> Result<()> {
     // off the graph.
     let unknown = |w: &str| supply.unplaced.iter().any(|c| w.starts_with(&format!("{c}:")));
     for w in supply.warnings.iter().filter(|w| !unknown(w)) {
-        eprintln!("note: {w}");
+        console::note(w);
     }
     let supply_name = match &supply.source {
         medaccess::facilities::SetSource::Bpe { path, .. }
@@ -135,15 +138,15 @@ pub fn run(a: GpArgs) -> Result<()> {
     };
     let r = jobs::gp::run(&ctx, &req, &progress)?;
     if let (true, Some((w, _))) = (r.without_weight > 0, &req.demand_weights) {
-        eprintln!(
-            "note: {} communes have no demand weight in {} (weight 1 kept)",
+        console::note(&format!(
+            "{} communes have no demand weight in {} (weight 1 kept)",
             r.without_weight,
             w.display()
-        );
+        ));
     }
     if !r.unmatched.is_empty() {
-        eprintln!(
-            "note: {} communes of {supply_name} with GPs are not communes of the graph (merged since, or off the road network): {}",
+        console::note(&format!(
+            "{} communes of {supply_name} with GPs are not communes of the graph (merged since, or off the road network): {}",
             r.unmatched.len(),
             r.unmatched
                 .iter()
@@ -151,28 +154,53 @@ pub fn run(a: GpArgs) -> Result<()> {
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ));
     }
-    let stem = format!("gp-access-{}", ctx.scope.tag());
-    let layers = r.layers(&stem);
+    // A scenario (--add, --remove) is in the names, so that it replaces
+    // neither the plain run nor another scenario.
+    let mut stem = format!("gp-access-{}", ctx.scope.tag());
+    let parts: Vec<String> = a
+        .add
+        .iter()
+        .map(|x| format!("add-{}", x.replace(':', "x")))
+        .chain(a.remove.iter().map(|x| format!("remove-{}", x.replace(':', "x"))))
+        .collect();
     let mut documents = Vec::new();
+    if !parts.is_empty() {
+        let (tag, hashed) = scenario_tag(&parts);
+        stem = format!("{stem}-{tag}");
+        if hashed {
+            let listing: String = a
+                .add
+                .iter()
+                .map(|x| format!("add {x}\n"))
+                .chain(a.remove.iter().map(|x| format!("remove {x}\n")))
+                .collect();
+            documents.push(Document::named(
+                format!("{stem}-scenario.txt"),
+                format!("scenario {tag} (INSEE:GPs)\n{listing}").into_bytes(),
+            ));
+        }
+    }
+    let layers = r.layers(&stem, lang);
     if let Some(path) = &a.report.report {
         let data = r.report_data();
-        documents.push(Document {
-            path: path.clone(),
-            bytes: medaccess::report::render_report(&r.report(&data, lang, &setup::command_line()))?
-                .into_bytes(),
-        });
+        let html = medaccess::report::render_report(&r.report(&data, lang, &setup::command_line()))?;
+        documents.push(Document::at(path, html.into_bytes()));
     }
-    write_run(&a.out, &layers, &documents)?;
+    let mut inputs = a.data.data()?.inputs();
+    inputs.extend(source.input().map(Path::to_path_buf));
+    inputs.extend(a.demand_weights.clone());
+    let opts = setup::write_options(&a.out, &a.format, stem, inputs)?;
+    let staged = setup::stage(&opts, &layers, &documents)?;
 
     let s = r.summary();
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     writeln!(
         out,
         "== GP access ({supply_name}, decay {}; engine={}), {} communes, population {}",
         a.decay,
-        r.engine,
+        r.engine_label,
         s.communes,
         group(s.population)
     )?;
@@ -210,15 +238,6 @@ pub fn run(a: GpArgs) -> Result<()> {
             writeln!(out, "    {} {:<28} {:+.2} GPs per 100,000", code, name, d)?;
         }
     }
-    let files = layers[0].files(&a.out);
-    writeln!(
-        out,
-        "  wrote {}\n  wrote {}",
-        files[0].display(),
-        files[2].display()
-    )?;
-    if let Some(path) = &a.report.report {
-        writeln!(out, "  wrote {}", path.display())?;
-    }
-    Ok(())
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }

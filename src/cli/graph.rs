@@ -1,3 +1,4 @@
+use std::fmt::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -117,15 +118,26 @@ pub fn run(cmd: GraphCommand) -> Result<()> {
             } else {
                 anyhow::bail!("give --data DIR, --points CSV [--polygons GEOJSON…] or --geojson FILE")
             };
-            eprintln!(
+            super::console::err(&format!(
                 "loaded {} communes in {:.1} s",
                 table.len(),
                 t0.elapsed().as_secs_f64()
-            );
+            ));
             let g = communes::build_commune_graph(&table, &profile)?;
+            // never over a file it read
+            let out_id = medaccess::io::FileId::of(&out);
+            let mut read = data.iter().chain(&points).chain(&polygons).chain(&geojson);
+            if let Some(input) = read.find(|p| out_id.is_some() && medaccess::io::FileId::of(p) == out_id) {
+                anyhow::bail!(
+                    "--out {}: is an input of this run ({}); choose another file",
+                    out.display(),
+                    input.display()
+                );
+            }
             communes::write_commune_graph(&out, &g)?;
-            print_info(&g);
-            println!("written {}", out.display());
+            let mut text = info(&g);
+            writeln!(text, "written {}", out.display())?;
+            super::console::out(&text)?;
         }
         GraphCommand::Info { file } => {
             // A road network (any format `--roads` reads) is told by its
@@ -135,7 +147,7 @@ pub fn run(cmd: GraphCommand) -> Result<()> {
                 Err(not_roads) => {
                     let g = communes::read_commune_graph(&file)
                         .with_context(|| format!("not a road network either ({not_roads})"))?;
-                    print_info(&g);
+                    super::console::out(&info(&g))?;
                 }
             }
         }
@@ -150,26 +162,29 @@ fn print_road_info(file: &std::path::Path, format: medaccess::roads::input::Form
     let opts = medaccess::roads::input::ReadOptions::default();
     let net = medaccess::roads::RoadNetwork::read_with(file, &profile, &opts, &|_, _| {})?;
     let i = &net.info;
-    println!(
+    let mut text = String::new();
+    writeln!(
+        text,
         "{format:?} read as engine={} ({}), data of {}, profile {}",
         i.engine.as_str(),
         i.engine.attribution(),
         i.timestamp.as_deref().unwrap_or("unknown date"),
         i.profile
-    );
+    )?;
     let report = serde_json::to_value(&i.report)?;
     if let serde_json::Value::Object(fields) = report {
         for (k, v) in fields {
-            println!("  {k}: {v}");
+            writeln!(text, "  {k}: {v}")?;
         }
     }
-    Ok(())
+    Ok(super::console::out(&text)?)
 }
 
-fn print_info(g: &communes::CommuneGraph) {
+/// What a commune graph holds, as `graph info` prints it.
+fn info(g: &communes::CommuneGraph) -> String {
     let comps = g.components();
-    println!(
-        "engine=commune-estimate: {} communes, {} neighbour links, {} components (largest {}), profile {:?}",
+    let mut text = format!(
+        "engine=commune-estimate: {} communes, {} neighbour links, {} components (largest {}), profile {:?}\n",
         g.nodes.len(),
         g.num_edges(),
         comps.len(),
@@ -182,15 +197,16 @@ fn print_info(g: &communes::CommuneGraph) {
             .iter()
             .map(|&v| format!("{} {}", g.nodes[v as usize].insee, g.nodes[v as usize].name))
             .collect();
-        println!(
-            "communes with no neighbour (islands, reported not dropped): {}",
+        text += &format!(
+            "communes with no neighbour (islands, reported not dropped): {}\n",
             names.join(", ")
         );
     }
     if !g.missing.is_empty() {
-        println!(
-            "communes with no point at all (not in the graph): {}",
+        text += &format!(
+            "communes with no point at all (not in the graph): {}\n",
             g.missing.join(", ")
         );
     }
+    text
 }

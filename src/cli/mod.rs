@@ -3,6 +3,7 @@
 
 mod access;
 mod args;
+mod console;
 mod gp;
 mod graph;
 mod matrix;
@@ -106,14 +107,13 @@ pub fn run() -> Result<()> {
         Command::Synthetic { width, height, seed } => {
             let s = medaccess::synthetic::road_grid(width, height, seed);
             let g = &s.graph;
-            println!(
-                "nodes {} arcs {} bytes {} ({:.1} per arc)",
+            Ok(console::out(&format!(
+                "nodes {} arcs {} bytes {} ({:.1} per arc)\n",
                 g.num_nodes(),
                 g.num_arcs(),
                 g.memory_bytes(),
                 g.memory_bytes() as f64 / g.num_arcs().max(1) as f64
-            );
-            Ok(())
+            ))?)
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Planner commands: scenario, rank, site, history, catchments, isochrones.
 //! Each lowers its flags to a request, runs the job, prints and writes.
 
-use std::io::Write;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
@@ -12,10 +12,11 @@ use medaccess::jobs::{
     self, AccessRequest, CatchmentsRequest, Context, HistoryRequest, IsochronesRequest, NewSite, RankRequest,
     ScenarioRequest, SiteRequest,
 };
-use medaccess::output::{Document, Layer, write_run};
+use medaccess::output::{Document, Layer, Staged, WriteOptions};
 use medaccess::report::{Lang, Report};
 
 use super::args::{FacilityArgs, ReportArgs, RunArgs};
+use super::console;
 use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
@@ -36,6 +37,8 @@ struct Start {
     set_of: String,
     /// The kind's short nouns (`maternity`, `maternities`).
     noun: [&'static str; 2],
+    /// Every file the run reads.
+    inputs: Vec<PathBuf>,
 }
 
 impl Start {
@@ -70,8 +73,11 @@ impl Common {
             FacilityKind::Maternity => ctx.departements.clone(),
             _ => None,
         };
-        setup::set_warnings(&set, local.as_deref(), None);
+        setup::set_warnings(&set.warnings, local.as_deref(), None);
+        let mut inputs = self.run.data.data()?.inputs();
+        inputs.extend(source.input().map(Path::to_path_buf));
         Ok(Start {
+            inputs,
             set_of: setup::set_of(&set),
             noun: kind.defaults().noun,
             ctx,
@@ -85,21 +91,31 @@ impl Common {
         })
     }
 
-    /// Writes the layers (and the report), then prints the files named.
-    fn write(
+    /// Stages the layers, the documents and the report (nothing is in
+    /// place until [`setup::print_and_commit`]); the GeoPackage is
+    /// `<name>.gpkg`.
+    fn stage(
         &self,
+        inputs: &[PathBuf],
+        name: &str,
         layers: &[Layer],
         mut documents: Vec<Document>,
         report: Option<(&Path, Report)>,
-    ) -> Result<()> {
+    ) -> Result<(WriteOptions, Staged)> {
         if let Some((path, r)) = report {
-            documents.push(Document {
-                path: path.to_path_buf(),
-                bytes: medaccess::report::render_report(&r)?.into_bytes(),
-            });
+            documents.push(Document::at(
+                path,
+                medaccess::report::render_report(&r)?.into_bytes(),
+            ));
         }
-        write_run(&self.run.output.out, layers, &documents)?;
-        Ok(())
+        let opts = setup::write_options(
+            &self.run.output.out,
+            &self.run.output.format,
+            name.into(),
+            inputs.to_vec(),
+        )?;
+        let staged = setup::stage(&opts, layers, &documents)?;
+        Ok((opts, staged))
     }
 }
 
@@ -130,7 +146,6 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         .map(|s| NewSite::parse(s))
         .collect::<medaccess::Result<_>>()?;
     let s = c.start(Some(&a.report))?;
-    let stem = s.stem("scenario");
     let req = ScenarioRequest {
         access: s.access,
         close: a.close.clone(),
@@ -138,20 +153,30 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     };
     let r = jobs::scenario::run(&s.ctx, &req, &s.progress)?;
     setup::far_notes(&r.after);
-    let layers = r.layers(&stem);
+    // The scenario is in the names, so that the next one replaces nothing.
+    let (tag, listing) = r.file_tag();
+    let stem = format!(
+        "{}-{tag}",
+        setup::stem("scenario", &s.ctx.scope, &r.before.facilities)
+    );
+    let layers = r.layers(&stem, s.lang);
+    let documents: Vec<Document> = listing
+        .map(|l| Document::named(format!("{stem}-scenario.txt"), l.into_bytes()))
+        .into_iter()
+        .collect();
     let report = a
         .report
         .report
         .as_deref()
         .map(|p| (p, r.report(s.lang, &setup::command_line())));
-    c.write(&layers, vec![], report)?;
+    let (_, staged) = c.stage(&s.inputs, &stem, &layers, documents, report)?;
 
     let (before, after, t) = (&r.before, &r.after, r.before.threshold);
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     writeln!(
         out,
         "== Scenario on the {} of {} (engine={}): close {:?}, open {:?}",
-        s.noun[1], s.set_of, before.engine, a.close, a.open
+        s.noun[1], s.set_of, before.engine_label, a.close, a.open
     )?;
     writeln!(out, "  dep   beyond {t} min before        after      change")?;
     for (d, b) in &before.summary.by_dep {
@@ -193,22 +218,21 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
         let p = &before.places[c.place];
         writeln!(
             out,
-            "    {} {:<28} pop {:>7}  {:>5.1} -> {:>5.1} min",
+            "    {} {:<28} pop {:>7}  {:>5} -> {:>5} min",
             p.id,
             p.name,
             group(p.population.unwrap_or(0)),
-            c.before.unwrap_or(f64::NAN),
-            c.after.unwrap_or(f64::NAN)
+            minutes(c.before),
+            minutes(c.after)
         )?;
     }
-    // the CSV of every commune and the GeoJSON of those that changed
-    let files: Vec<PathBuf> = layers.iter().flat_map(|l| l.files(&c.run.output.out)).collect();
-    setup::wrote(&mut out, files[..2].iter().map(PathBuf::as_path))?;
-    print_report(&mut out, &a.report.report)
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }
 
-fn print_report(out: &mut impl Write, path: &Option<PathBuf>) -> Result<()> {
-    Ok(setup::wrote(out, path.as_deref())?)
+/// Minutes as the terminal shows them: `-` when unreachable.
+fn minutes(m: Option<f64>) -> String {
+    m.map_or("-".into(), |m| format!("{m:.1}"))
 }
 
 #[derive(Debug, Args)]
@@ -234,14 +258,14 @@ pub fn rank(a: RankArgs) -> Result<()> {
         .report
         .as_deref()
         .map(|p| (p, r.report(s.lang, &setup::command_line())));
-    c.write(&layers, vec![], report)?;
-    let mut out = std::io::stdout().lock();
+    let (_, staged) = c.stage(&s.inputs, &stem, &layers, vec![], report)?;
+    let mut out = String::new();
     writeln!(
         out,
         "== If one {} of {} closed alone (engine={}): population pushed beyond {} min, among the {} sites serving these communes",
         s.noun[0],
         s.set_of,
-        r.run.engine,
+        r.run.engine_label,
         r.run.threshold,
         r.ranked.len()
     )?;
@@ -273,8 +297,8 @@ pub fn rank(a: RankArgs) -> Result<()> {
         out,
         "  margin: +people counted whose new time is at most 2 min beyond the threshold / -people not counted less than 2 min under it; fragile: they are more than half the figure"
     )?;
-    writeln!(out, "  wrote {}", layers[0].files(&c.run.output.out)[0].display())?;
-    print_report(&mut out, &a.report.report)
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }
 
 #[derive(Debug, Args)]
@@ -300,15 +324,15 @@ pub fn site(a: SiteArgs) -> Result<()> {
     };
     let r = jobs::site::run(&s.ctx, &req, &s.progress)?;
     setup::far_notes(&r.run);
-    let layers = r.layers(&stem);
-    c.write(&layers, vec![], None)?;
-    let mut out = std::io::stdout().lock();
+    let layers = r.layers(&stem, s.lang);
+    let (_, staged) = c.stage(&s.inputs, &stem, &layers, vec![], None)?;
+    let mut out = String::new();
     let threshold = r.run.threshold;
     writeln!(
         out,
         "== New {} sites (engine={}), {}: today {} inhabitants beyond {threshold} min",
         s.noun[0],
-        r.run.engine,
+        r.run.engine_label,
         s.set_of,
         group(r.run.summary.total.population_beyond),
     )?;
@@ -327,9 +351,8 @@ pub fn site(a: SiteArgs) -> Result<()> {
     if r.steps.len() < r.asked {
         writeln!(out, "  (no further site brings anyone within the threshold)")?;
     }
-    let files = layers[0].files(&c.run.output.out);
-    setup::wrote(&mut out, files[..2].iter().map(PathBuf::as_path))?;
-    Ok(())
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }
 
 #[derive(Debug, Args)]
@@ -360,26 +383,27 @@ pub fn history(a: HistoryArgs) -> Result<()> {
         threshold,
     };
     let h = jobs::history::run(&ctx, &req, &progress)?;
+    // every year's placement warnings, once
+    setup::set_warnings(&h.placement_warnings, ctx.departements.as_deref(), None);
     let stem = format!("history-{}", ctx.scope.tag());
     let dir = &a.run.output.out;
     let layers = h.layers(&stem);
-    let chart = h.chart(dir, &stem, lang)?;
-    let svg = chart.path.clone();
-    let mut documents = vec![chart];
+    let mut documents = vec![h.chart(&stem, lang)?];
     if let Some(path) = &a.report.report {
-        documents.push(Document {
-            path: path.clone(),
-            bytes: medaccess::report::render_report(&h.report(lang, &setup::command_line()))?.into_bytes(),
-        });
+        let html = medaccess::report::render_report(&h.report(lang, &setup::command_line()))?;
+        documents.push(Document::at(path, html.into_bytes()));
     }
-    write_run(dir, &layers, &documents)?;
-    let mut out = std::io::stdout().lock();
+    let mut inputs = a.run.data.data()?.inputs();
+    inputs.push(ctx.paths.maternities.clone());
+    let opts = setup::write_options(dir, &a.run.output.format, stem.clone(), inputs)?;
+    let staged = setup::stage(&opts, &layers, &documents)?;
+    let mut out = String::new();
     writeln!(
         out,
         "== Population beyond {:?} min from a maternity, {} (engine={})",
         a.thresholds,
         ctx.scope.title(),
-        ctx.engine.name()
+        ctx.engine.label()
     )?;
     for y in &h.years {
         writeln!(
@@ -406,13 +430,8 @@ pub fn history(a: HistoryArgs) -> Result<()> {
             )?;
         }
     }
-    writeln!(
-        out,
-        "  wrote {}\n  wrote {}",
-        layers[0].files(dir)[0].display(),
-        svg.display()
-    )?;
-    print_report(&mut out, &a.report.report)
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }
 
 #[derive(Debug, Args)]
@@ -430,10 +449,10 @@ pub struct AreasArgs {
 
 fn polygons_note(missing: usize) {
     if missing > 0 {
-        eprintln!(
-            "warning: {missing} communes in scope have no polygon loaded and are left out of the areas \
+        console::warn(&format!(
+            "{missing} communes in scope have no polygon loaded and are left out of the areas \
              (their population is still counted); pass --communes-dir ../shared/data/communes-france"
-        );
+        ));
     }
 }
 
@@ -446,17 +465,17 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
     setup::far_notes(&r.run);
     polygons_note(r.without_polygon);
     let layers = r.layers(&stem);
-    c.write(&layers, vec![], None)?;
-    println!(
-        "== {} catchments of the {} of {} serving {} (engine={})\n  wrote {}",
+    let (_, staged) = c.stage(&s.inputs, &stem, &layers, vec![], None)?;
+    let mut out = format!(
+        "== {} catchments of the {} of {} serving {} (engine={})\n",
         r.catchments.len(),
         s.noun[1],
         s.set_of,
         s.ctx.scope.title(),
-        r.run.engine,
-        layers[0].files(&c.run.output.out)[0].display()
+        r.run.engine_label,
     );
-    Ok(())
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }
 
 /// Isochrone bands: communes dissolved by time band, with holes where a
@@ -479,25 +498,17 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     let r = jobs::isochrones::run(&s.ctx, &req, &s.progress)?;
     setup::far_notes(&r.run);
     polygons_note(r.without_polygon);
-    let layers = r.layers(&stem);
-    c.write(&layers, vec![], None)?;
-    let mut out = std::io::stdout().lock();
+    let layers = r.layers(&stem, s.lang);
+    let (_, staged) = c.stage(&s.inputs, &stem, &layers, vec![], None)?;
+    let mut out = String::new();
     writeln!(
         out,
         "== Time bands to the nearest {} of {} (engine={})",
-        s.noun[0], s.set_of, r.run.engine
+        s.noun[0], s.set_of, r.run.engine_label
     )?;
     for b in &r.bands {
         writeln!(out, "  {:<12} {:>12} inhabitants", b.label, group(b.population))?;
     }
-    writeln!(
-        out,
-        "  wrote {}",
-        first_file(&layers, &c.run.output.out).display()
-    )?;
-    Ok(())
-}
-
-fn first_file(layers: &[Layer], dir: &Path) -> PathBuf {
-    layers[0].files(dir).swap_remove(0)
+    setup::wrote(&mut out, staged.files());
+    setup::print_and_commit(&out, staged)
 }

@@ -1,14 +1,16 @@
 //! What every command does first (load the context, print what loading
 //! found) and the notes every command prints on stderr.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use medaccess::Scope;
 use medaccess::facilities::FacilitySet;
 use medaccess::jobs::{AccessResult, Context, Progress};
+use medaccess::output::{Document, Layer, Staged, WriteOptions};
 
-use super::args::{DataArgs, ScopeArgs};
+use super::args::{DataArgs, FormatArgs, ScopeArgs};
+use super::console;
 
 /// Progress bars on stderr (hidden when stderr is not a terminal) and
 /// timings.
@@ -46,7 +48,7 @@ impl Progress for Bar {
     }
 
     fn timing(&self, what: &str, seconds: f64) {
-        eprintln!("{what} computed in {seconds:.3} s");
+        console::err(&format!("{what} computed in {seconds:.3} s"));
     }
 }
 
@@ -58,14 +60,14 @@ pub fn load(scope: &ScopeArgs, data: &DataArgs, progress: &Bar) -> Result<Contex
     let ctx = Context::load(&data, scope, progress)?;
     progress.bar.finish_and_clear();
     for w in &ctx.warnings {
-        eprintln!("warning: {w}");
+        console::warn(w);
     }
-    eprintln!(
+    console::err(&format!(
         "{}\nloaded in {:.2} s; {} communes in scope",
         ctx.engine.describe(),
         t0.elapsed().as_secs_f64(),
         ctx.in_scope.len()
-    );
+    ));
     Ok(ctx)
 }
 
@@ -74,28 +76,29 @@ pub fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }
 
-/// Prints the placement warnings about sites in the scope's départements
-/// (a warning starts with the facility's id, whose first characters are
-/// the département for FINESS numbers) and counts the others; `listed_in`
-/// names the file holding all of them.
-pub fn set_warnings(set: &FacilitySet, deps: Option<&[String]>, listed_in: Option<&Path>) {
+/// Prints the placement warnings of a set about sites in the scope's
+/// départements (a warning starts with the facility's id, whose first
+/// characters are the département for FINESS numbers) and counts the
+/// others; `listed_in` names the file holding all of them. Each is printed
+/// once however many sets repeat it (history reads eleven years).
+pub fn set_warnings(warnings: &[String], deps: Option<&[String]>, listed_in: Option<&Path>) {
     let local = |w: &str| deps.is_none_or(|d| d.iter().any(|d| w.starts_with(d.as_str())));
     let mut shown = 0;
-    for w in set.warnings.iter().filter(|w| local(w)) {
-        eprintln!("warning: {w}");
+    for w in warnings.iter().filter(|w| local(w)) {
+        console::warn(w);
         shown += 1;
     }
-    let others = set.warnings.len() - shown;
+    let others = warnings.len() - shown;
     if others > 0 {
-        match listed_in {
-            Some(p) => eprintln!(
-                "note: {others} facility placement warnings elsewhere in France, listed in {}",
+        console::note(&match listed_in {
+            Some(p) => format!(
+                "{others} facility placement warnings elsewhere in France, listed in {}",
                 p.display()
             ),
-            None => eprintln!(
-                "note: {others} facility placement warnings elsewhere in France (see `access` outputs)"
-            ),
-        }
+            None => {
+                format!("{others} facility placement warnings elsewhere in France (see `access` outputs)")
+            }
+        });
     }
 }
 
@@ -117,8 +120,8 @@ pub fn far_notes(r: &AccessResult) {
             .filter(|&&i| r.site_snap_m[i].is_some_and(|d| d < 50_000.0))
             .map(|&i| far_item(&r.sites[i].id, &r.sites[i].name, r.site_snap_m[i]))
             .collect();
-        eprintln!(
-            "note: {} facilities are farther than the snap limit from any road and left off the graph ({} of them more than 50 km away: outside the network){}{}",
+        console::note(&format!(
+            "{} facilities are farther than the snap limit from any road and left off the graph ({} of them more than 50 km away: outside the network){}{}",
             r.far_sites.len(),
             r.far_sites.len() - near.len(),
             if near.is_empty() {
@@ -127,7 +130,7 @@ pub fn far_notes(r: &AccessResult) {
                 "; near the network: "
             },
             near.join("; ")
-        );
+        ));
     }
     if !r.far_places.is_empty() {
         let list: Vec<String> = r
@@ -136,12 +139,12 @@ pub fn far_notes(r: &AccessResult) {
             .take(20)
             .map(|&i| far_item(&r.places[i].id, &r.places[i].name, r.snap_m[i]))
             .collect();
-        eprintln!(
-            "warning: {} communes farther than the snap limit from any road (outside the network?) are left unreachable: {}{}",
+        console::warn(&format!(
+            "{} communes farther than the snap limit from any road (outside the network?) are left unreachable: {}{}",
             r.far_places.len(),
             list.join("; "),
             if r.far_places.len() > 20 { "; …" } else { "" }
-        );
+        ));
     }
 }
 
@@ -168,13 +171,44 @@ pub fn stem(command: &str, scope: &Scope, set: &FacilitySet) -> String {
     format!("{command}-{}-{}", scope.tag(), set_tag(set))
 }
 
-/// Prints `  wrote FILE` for each file.
-pub fn wrote<'a>(
-    out: &mut impl std::io::Write,
-    files: impl IntoIterator<Item = &'a Path>,
-) -> std::io::Result<()> {
+/// `  wrote FILE` for each file.
+pub fn wrote<'a>(out: &mut String, files: impl IntoIterator<Item = &'a Path>) {
+    use std::fmt::Write;
     for f in files {
-        writeln!(out, "  wrote {}", f.display())?;
+        let _ = writeln!(out, "  wrote {}", f.display());
     }
+}
+
+/// How a command writes: into `out`, as `--format`/`--crs` ask, the
+/// GeoPackage named `name`, never over one of `inputs`.
+pub fn write_options(
+    out: &Path,
+    format: &FormatArgs,
+    name: String,
+    inputs: Vec<PathBuf>,
+) -> Result<WriteOptions> {
+    Ok(WriteOptions {
+        formats: format.formats()?,
+        crs: medaccess::output::OutputCrs::from_epsg(format.crs)?,
+        inputs,
+        ..WriteOptions::new(out, name)
+    })
+}
+
+/// Stages every file of a run (nothing is in place yet).
+pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> Result<Staged> {
+    Ok(medaccess::output::stage(opts, layers, documents)?)
+}
+
+/// Prints what the run says, then puts its files in place. The summary is
+/// printed before the commit: a run that cannot print (a full disk behind
+/// `> file`) fails and leaves no file, and one whose reader left (`| head`)
+/// still commits complete files.
+pub fn print_and_commit(text: &str, staged: Staged) -> Result<()> {
+    console::out(text)?;
+    for n in &staged.notes {
+        console::note(n);
+    }
+    staged.commit()?;
     Ok(())
 }

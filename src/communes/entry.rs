@@ -1,9 +1,12 @@
 //! Where a facility at a lon/lat point enters the commune graph.
 //!
-//! The facility enters at the node of the commune containing it (when
-//! polygons are at hand), else at the node of the nearest origin; the leg
-//! from the point to that origin costs great-circle × detour / speed (no
-//! per-hop constant: it is not a commune-to-commune hop).
+//! The facility enters the commune containing it (when polygons are at
+//! hand), else the commune of the nearest origin: at the commune's origin
+//! or, with profile v2, at the nearest of the points where a numbered road
+//! runs in that commune when one is nearer (a hospital on a ring road
+//! joins the ring road, not the town hall); the leg from the point to that
+//! node costs great-circle × detour / speed (no per-hop constant: it is
+//! not a commune-to-commune hop).
 
 use std::collections::HashMap;
 
@@ -11,9 +14,10 @@ use geo::{BoundingRect, Contains, MultiPolygon, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use super::graph::{CommuneGraph, CommuneProfile};
+use super::graph::CommuneGraph;
 use super::haversine_m;
 use super::load::Communes;
+use super::profile::CommuneProfile;
 use crate::route::Seed;
 use crate::units::{NodeId, Time};
 
@@ -29,7 +33,10 @@ pub enum EntryKind {
 /// A facility's entry into the commune graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FacilityEntry {
+    /// The graph node entered: the commune's origin or one of its road points.
     pub node: NodeId,
+    /// The commune entered.
+    pub commune: NodeId,
     /// Leg from the point to the commune's origin, tenths of a second.
     pub time: Time,
     /// Great-circle length of that leg, metres.
@@ -53,6 +60,9 @@ impl FacilityEntry {
     }
 }
 
+/// Road points of each commune: (graph node, (lon, lat)), by commune node.
+type RoadPointsOf = HashMap<NodeId, Vec<(NodeId, (f64, f64))>>;
+
 /// Locates points in a commune graph. Built once, queried per facility.
 pub struct FacilityLocator {
     origins: RTree<GeomWithData<[f64; 2], NodeId>>,
@@ -60,6 +70,8 @@ pub struct FacilityLocator {
     polygons: RTree<GeomWithData<Rectangle<[f64; 2]>, NodeId>>,
     shapes: HashMap<NodeId, MultiPolygon<f64>>,
     profile: CommuneProfile,
+    /// Road points of each commune: (graph node, lon, lat).
+    road_points: RoadPointsOf,
 }
 
 /// Nearest origins examined (ranked in degrees, which stretch east-west
@@ -102,12 +114,27 @@ impl FacilityLocator {
                 shapes.insert(v, p.clone());
             }
         }
+        let mut road_points: RoadPointsOf = HashMap::new();
+        if let Some(r) = g.links.as_ref().and_then(|l| l.roads.as_ref())
+            && !g.road_points.is_empty()
+        {
+            let n = g.nodes.len();
+            for (k, p) in r.points.iter().enumerate() {
+                if let Some(pos) = p.position {
+                    road_points
+                        .entry(p.node as NodeId)
+                        .or_default()
+                        .push(((n + k) as NodeId, pos));
+                }
+            }
+        }
         FacilityLocator {
             origins,
             coords,
             polygons: RTree::bulk_load(boxes),
             shapes,
             profile: g.profile,
+            road_points,
         }
     }
 
@@ -121,7 +148,7 @@ impl FacilityLocator {
     /// let g = fixtures::load_fixture_graph(&fixtures::default_dir())?;
     /// let loc = FacilityLocator::new(&g, None);
     /// let e = loc.entry((-0.3708, 43.2946)).unwrap(); // Pau
-    /// assert_eq!(g.nodes[e.node as usize].insee, "64445");
+    /// assert_eq!(g.nodes[e.commune as usize].insee, "64445");
     /// # Ok(()) }
     /// ```
     pub fn entry(&self, p: (f64, f64)) -> Option<FacilityEntry> {
@@ -145,9 +172,19 @@ impl FacilityLocator {
                 (best.1, EntryKind::NearestOrigin)
             }
         };
-        let distance_m = haversine_m(p, self.coords[node as usize]);
+        // The origin, or a nearer road point of the same commune (ties:
+        // the lower node).
+        let mut best = (haversine_m(p, self.coords[node as usize]), node);
+        for &(v, pos) in self.road_points.get(&node).into_iter().flatten() {
+            let d = haversine_m(p, pos);
+            if d < best.0 {
+                best = (d, v);
+            }
+        }
+        let (distance_m, entered) = best;
         Some(FacilityEntry {
-            node,
+            node: entered,
+            commune: node,
             time: self.profile.leg_time(distance_m),
             distance_m,
             kind,

@@ -1,16 +1,18 @@
 //! The copies of commune data shipped in `fixtures/`, so that the project
 //! runs on a machine without `../shared/data`: the whole-France commune
-//! graph (with its commune table), the commune table as CSV, and the
-//! polygons of the Pyrénées-Atlantiques (64) and its neighbours (40, 65, 32).
-//! Made by `cargo run --release --example make_fixtures`.
+//! links (with the commune table; any profile applies at load time), the
+//! commune table as CSV, and the polygons of the Pyrénées-Atlantiques (64)
+//! and its neighbours (40, 65, 32). Made by `cargo run --release --example
+//! make_fixtures` from `../shared/data/communes-france` and the road table
+//! in `fixtures/` (itself made by `make_road_table` from the BAAC files).
 
 use std::path::{Path, PathBuf};
 
-use super::graph::{
-    CommuneGraph, CommuneNode, CommuneProfile, build_commune_graph, read_commune_graph, read_node_table,
-    write_commune_graph, write_node_table,
-};
+use super::file::{read_commune_graph, read_node_table, write_commune_graph, write_node_table};
+use super::graph::{CommuneGraph, CommuneNode, build_commune_graph_with};
 use super::load::{Communes, polygon_file};
+use super::profile::CommuneProfile;
+use super::road_table::RoadTable;
 use crate::error::{Error, Result};
 use crate::io::{atomic_write_bytes, read_maybe_gz};
 
@@ -42,10 +44,12 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// Builds and writes every fixture from the `communes-france` extract in
-/// `data_dir` into `out_dir` (atomically, file by file).
-pub fn make_fixtures(data_dir: &Path, out_dir: &Path, profile: &CommuneProfile) -> Result<FixtureReport> {
+/// `data_dir` and the road table in `out_dir` into `out_dir` (atomically,
+/// file by file); the returned graph has the default profile.
+pub fn make_fixtures(data_dir: &Path, out_dir: &Path) -> Result<FixtureReport> {
     let table = Communes::load_france(data_dir)?;
-    let graph = build_commune_graph(&table, profile)?;
+    let roads = RoadTable::read(out_dir)?;
+    let graph = build_commune_graph_with(&table, Some(&roads), &CommuneProfile::default())?;
     let poly_dir = out_dir.join("polygons");
     std::fs::create_dir_all(&poly_dir).map_err(|e| Error::io(&poly_dir, e))?;
     let mut files = Vec::new();
@@ -53,7 +57,7 @@ pub fn make_fixtures(data_dir: &Path, out_dir: &Path, profile: &CommuneProfile) 
     write_commune_graph(&g, &graph)?;
     files.push(g);
     let t = out_dir.join(TABLE_FILE);
-    atomic_write_bytes(&t, &gzip(&write_node_table(&graph.nodes)?)?)?;
+    atomic_write_bytes(&t, &gzip(&write_node_table(&graph.nodes, None)?)?)?;
     files.push(t);
     for dep in POLYGON_DEPS {
         // The source is already rounded to 5 decimals (about 1 m) and
@@ -74,15 +78,20 @@ pub fn make_fixtures(data_dir: &Path, out_dir: &Path, profile: &CommuneProfile) 
     Ok(FixtureReport { files, graph })
 }
 
-/// Reads the shipped whole-France commune graph.
+/// Reads the shipped whole-France commune graph with the default profile.
 pub fn load_fixture_graph(dir: &Path) -> Result<CommuneGraph> {
     read_commune_graph(&dir.join(GRAPH_FILE))
+}
+
+/// Reads the shipped whole-France commune graph with `profile`.
+pub fn load_fixture_graph_with(dir: &Path, profile: &CommuneProfile) -> Result<CommuneGraph> {
+    super::file::read_commune_graph_with(&dir.join(GRAPH_FILE), Some(profile))
 }
 
 /// Reads the shipped whole-France commune table (one row per graph node).
 pub fn load_fixture_table(dir: &Path) -> Result<Vec<CommuneNode>> {
     let p = dir.join(TABLE_FILE);
-    read_node_table(&p, &read_maybe_gz(&p)?, 1)
+    Ok(read_node_table(&p, &read_maybe_gz(&p)?, 1, usize::MAX)?.0)
 }
 
 /// Reads the shipped polygons of some of [`POLYGON_DEPS`] and joins them

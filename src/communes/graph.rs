@@ -1,26 +1,29 @@
 //! The commune graph: the road-travel estimate that needs no road data.
 //!
-//! Nodes are communes (one per commune with an origin, in INSEE order); an
-//! edge joins two communes whose polygons share a stretch of boundary, in
-//! both directions, with time = great-circle distance between the two
-//! origins × [`CommuneProfile::detour`] / [`CommuneProfile::speed_kmh`] +
-//! [`CommuneProfile::hop_s`]. A BACKBONE of direct edges joins every
-//! commune to its nearest towns and towns to one another (the main roads;
-//! a fast tier between large towns stands for motorways), with its own
-//! detour, speed and constant: see [`backbone_pairs`]. Outputs made on it are labelled
-//! `engine=commune-estimate`. See `docs/commune-engine.md` for the
-//! calibration against Corsica's OpenStreetMap road network.
+//! Nodes are communes (one per commune with an origin, in INSEE order). The
+//! LINKS of the graph ([`CommuneLinks`]) are built once from the commune
+//! polygons and the BAAC road table: two communes whose polygons share a
+//! stretch of boundary (plus bridges and communes without polygon), each
+//! with the class of the best numbered road both carry; direct links where
+//! a numbered road crosses communes without a recorded accident; and
+//! motorway links along every motorway (see [`super::road_links`]). A
+//! [`CommuneProfile`] turns the links into travel times
+//! ([`CommuneLinks::graph`]): v2 (the default) uses the road classes,
+//! terrain and motorways; v1 (the first engine, kept for comparison) uses
+//! the neighbour links alone plus a backbone between towns. The shipped
+//! file holds the links, so any profile applies at load time. Outputs made
+//! on it are labelled `engine=commune-estimate`. See
+//! `docs/commune-engine.md` for the calibration and validation.
 //!
 //! Choices:
-//! - **Point-only contact is not an edge**: four communes meeting at a
+//! - **Point-only contact is not a link**: four communes meeting at a
 //!   corner rarely have a road through that exact point, and the two pairs
 //!   that do share a side already connect them in two hops.
-//! - **Communes without polygon** (8 in the source) get edges to their
-//!   [`CommuneProfile::no_polygon_neighbours`] nearest origins; a commune
-//!   whose polygon shares no boundary segment but meets other polygons
-//!   (point contact, overlap: outlines of different vintages, e.g. 62447
-//!   Hesdin-la-Forêt) is joined to those. Both are listed in
-//!   [`CommuneGraph::estimated`].
+//! - **Communes without polygon** (8 in the source) get links to their
+//!   `no_polygon_neighbours` nearest origins; a commune whose polygon
+//!   shares no boundary segment but meets other polygons (point contact,
+//!   overlap: outlines of different vintages, e.g. 62447 Hesdin-la-Forêt)
+//!   is joined to those. Both are listed in [`CommuneGraph::estimated`].
 //! - **Bridges** to islands whose polygons do not touch the mainland (Ré,
 //!   Oléron, Noirmoutier, the Rivière Salée in Guadeloupe) are added from the
 //!   hand-typed [`FIXED_LINKS`].
@@ -28,8 +31,10 @@
 //!   small overseas islands) stay as nodes without arcs and are listed in
 //!   [`CommuneGraph::isolated`]. Overseas départements (971–976) form their
 //!   own components: unreachable from the mainland and from each other.
+//! - **Road points** (v2) are extra graph nodes after the communes, one per
+//!   numbered road in each commune it crosses ([`CommuneGraph::road_points`]).
 
-use std::path::Path;
+use std::sync::Arc;
 
 use geo::{BoundingRect, Intersects, Rect};
 use rayon::prelude::*;
@@ -39,10 +44,13 @@ use rstar::{AABB, RTree};
 use super::haversine_m;
 use super::load::Communes;
 use super::origin::OriginSource;
+use super::profile::{CommuneProfile, ProfileV1, ProfileV2};
+use super::road_links::RoadLinks;
+use super::road_table::RoadClass;
 use super::segments::{Contact, contact};
 use crate::error::{Error, Result};
-use crate::graph::{Edge, RoadGraph, read_graph, write_graph};
-use crate::units::{NodeId, Time, UNREACHABLE, travel_time};
+use crate::graph::{Edge, RoadGraph};
+use crate::units::{NodeId, Time};
 
 /// Fixed links (bridges, causeways) between communes whose polygons do not
 /// touch but that a road joins, typed by hand: (INSEE, INSEE, what). Sources:
@@ -87,152 +95,6 @@ pub const NO_MOTORWAY_DEPS: &[&str] = &["2A", "2B"];
 /// Name of the engine in every output made on the commune graph.
 pub const ENGINE: &str = "commune-estimate";
 
-/// Parameters of the commune-estimate travel time. Calibrated on Corsica
-/// (see `docs/commune-engine.md`). Fields missing from a serialized profile
-/// take their default values.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct CommuneProfile {
-    /// Road length / great-circle length of a neighbour hop (dimensionless, ≥ 1).
-    pub detour: f64,
-    /// Mean driving speed along the road of a neighbour hop, in km/h.
-    pub speed_kmh: f64,
-    /// Fixed time added to every commune-to-commune hop, in seconds (village
-    /// crossings, junctions).
-    pub hop_s: f64,
-    /// How many nearest communes (by origin distance) a commune without
-    /// polygon is joined to.
-    pub no_polygon_neighbours: usize,
-    /// Backbone: a commune of at least this many inhabitants is a TOWN,
-    /// joined directly to nearby communes and towns (the main roads that
-    /// serve towns). 0 = no backbone (the neighbour graph alone).
-    pub backbone_min_pop: u64,
-    /// Every commune is joined to its [`Self::backbone_local_k`] nearest
-    /// towns within this great-circle radius, in km.
-    pub backbone_local_km: f64,
-    /// At most this many towns per commune (see [`Self::backbone_local_km`]).
-    pub backbone_local_k: usize,
-    /// Every two towns closer than this great-circle distance, in km, are
-    /// joined.
-    pub backbone_town_km: f64,
-    /// Road length / great-circle length of a backbone edge (dimensionless, ≥ 1).
-    pub backbone_detour: f64,
-    /// Mean driving speed along the road of a backbone edge, in km/h.
-    pub backbone_speed_kmh: f64,
-    /// Fixed time added to every backbone edge, in seconds.
-    pub backbone_s: f64,
-    /// Fast tier: backbone edges between two towns of at least this many
-    /// inhabitants each use [`Self::fast_detour`] and
-    /// [`Self::fast_speed_kmh`] (motorways and expressways join large towns
-    /// on the mainland), when they are less than [`Self::fast_km`] apart and
-    /// outside [`NO_MOTORWAY_DEPS`]. 0 = no fast tier.
-    pub fast_min_pop: u64,
-    /// Longest fast-tier edge, great-circle km.
-    pub fast_km: f64,
-    /// Road length / great-circle length of a fast-tier edge (dimensionless,
-    /// ≥ 1); fitted with [`Self::fast_speed_kmh`] held at the motorway
-    /// limit, it also absorbs the slower access roads.
-    pub fast_detour: f64,
-    /// Driving speed of a fast-tier edge, in km/h.
-    pub fast_speed_kmh: f64,
-}
-
-impl Default for CommuneProfile {
-    /// The calibrated profile (Corsica, class speeds; see the docs).
-    fn default() -> Self {
-        CommuneProfile {
-            detour: 1.97,
-            speed_kmh: 103.0,
-            hop_s: 137.0,
-            no_polygon_neighbours: 4,
-            backbone_min_pop: 5000,
-            backbone_local_km: 15.0,
-            backbone_local_k: 2,
-            backbone_town_km: 60.0,
-            backbone_detour: 1.89,
-            backbone_speed_kmh: 120.0,
-            backbone_s: 360.0,
-            fast_min_pop: 20_000,
-            fast_km: 100.0,
-            fast_detour: 1.35,
-            fast_speed_kmh: 130.0,
-        }
-    }
-}
-
-impl CommuneProfile {
-    /// The neighbour graph alone (no backbone edges): the profile before
-    /// the backbone was added, kept for comparisons.
-    pub fn neighbours_only() -> Self {
-        CommuneProfile {
-            backbone_min_pop: 0,
-            fast_min_pop: 0,
-            ..CommuneProfile::default()
-        }
-    }
-
-    /// Time of one hop of `metres` great-circle distance, in tenths of a
-    /// second (at least 1).
-    pub fn hop_time(&self, metres: f64) -> Time {
-        let t = travel_time(metres * self.detour, self.speed_kmh);
-        if t == UNREACHABLE {
-            return t;
-        }
-        (t as f64 + self.hop_s * 10.0).round().max(1.0) as Time
-    }
-
-    /// Time of a backbone edge of `metres` great-circle distance, in tenths
-    /// of a second (at least 1); `fast` for an edge of the fast tier.
-    pub fn backbone_time(&self, metres: f64, fast: bool) -> Time {
-        let t = if fast {
-            travel_time(metres * self.fast_detour, self.fast_speed_kmh)
-        } else {
-            travel_time(metres * self.backbone_detour, self.backbone_speed_kmh)
-        };
-        if t == UNREACHABLE {
-            return t;
-        }
-        (t as f64 + self.backbone_s * 10.0).round().max(1.0) as Time
-    }
-
-    /// Time of a leg of `metres` great-circle distance without the per-hop
-    /// constant (e.g. from a facility to its commune's origin), in tenths of
-    /// a second.
-    pub fn leg_time(&self, metres: f64) -> Time {
-        travel_time(metres * self.detour, self.speed_kmh)
-    }
-
-    fn check(&self) -> Result<()> {
-        let pos = |x: f64| x.is_finite() && x > 0.0;
-        let nonneg = |x: f64| x.is_finite() && x >= 0.0;
-        let ok = self.detour.is_finite()
-            && self.detour >= 1.0
-            && pos(self.speed_kmh)
-            && nonneg(self.hop_s)
-            && (self.backbone_min_pop == 0
-                || (self.backbone_detour.is_finite()
-                    && self.backbone_detour >= 1.0
-                    && pos(self.backbone_speed_kmh)
-                    && nonneg(self.backbone_s)
-                    && nonneg(self.backbone_local_km)
-                    && nonneg(self.backbone_town_km)
-                    && nonneg(self.fast_km)
-                    && (self.fast_min_pop == 0
-                        || (pos(self.fast_speed_kmh)
-                            && self.fast_detour.is_finite()
-                            && self.fast_detour >= 1.0))));
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "commune profile {self:?}: need detour >= 1, speed_kmh > 0, hop_s >= 0, and with a \
-                 backbone: backbone_detour >= 1, backbone_speed_kmh > 0 (fast_speed_kmh > 0 with a \
-                 fast tier), backbone_s, backbone_local_km, backbone_town_km >= 0"
-            )))
-        }
-    }
-}
-
 /// One node of the commune graph.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommuneNode {
@@ -251,11 +113,20 @@ pub struct CommuneNode {
 /// The commune graph and what the builder found.
 #[derive(Debug, Clone)]
 pub struct CommuneGraph {
-    /// Node `i` is `nodes[i]`; arcs in both directions.
+    /// Node `i < nodes.len()` is `nodes[i]`; the nodes after them are
+    /// motorway junctions (see [`Self::junctions`]). Arcs in both
+    /// directions, with equal times.
     pub graph: RoadGraph,
     /// Sorted by INSEE code.
     pub nodes: Vec<CommuneNode>,
     pub profile: CommuneProfile,
+    /// Graph node `nodes.len() + j` is the road point `j` of the links'
+    /// road layer ([`super::road_links::RoadLinks::points`]), in commune
+    /// `road_points[j]` (profile v2; empty with v1).
+    pub road_points: Vec<NodeId>,
+    /// The links the graph was made from, when known (built here or read
+    /// from a links file): another profile can be applied to them.
+    pub links: Option<Arc<CommuneLinks>>,
     /// Nodes with no neighbour (islands), reported, never dropped.
     pub isolated: Vec<NodeId>,
     /// Nodes whose edges are not from a shared boundary segment: without
@@ -281,6 +152,7 @@ impl CommuneGraph {
     /// by lowest node id; each component's nodes ascending. The first is
     /// the mainland; the others are islands, overseas territories and
     /// anything cut off, to be reported.
+    /// Road points count with their commune and are not listed.
     pub fn components(&self) -> Vec<Vec<NodeId>> {
         let n = self.graph.num_nodes();
         let mut comp = vec![NodeId::MAX; n];
@@ -303,11 +175,30 @@ impl CommuneGraph {
                     }
                 }
             }
+            members.retain(|&v| (v as usize) < self.nodes.len());
             members.sort_unstable();
-            out.push(members);
+            if !members.is_empty() {
+                out.push(members);
+            }
         }
         out.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
         out
+    }
+
+    /// The same links under another profile.
+    ///
+    /// # Errors
+    /// A graph read from a file of finished times (no links), or an
+    /// invalid profile.
+    pub fn with_profile(&self, profile: &CommuneProfile) -> Result<CommuneGraph> {
+        match &self.links {
+            Some(l) => l.graph_shared(l.clone(), profile),
+            None => Err(Error::Invalid(
+                "this commune graph was read from a file of finished times, not links: rebuild it \
+                 (medaccess graph build-communes) to apply another profile"
+                    .into(),
+            )),
+        }
     }
 
     /// Nodes in `scope`, ascending.
@@ -335,7 +226,31 @@ impl CommuneGraph {
 /// An invalid profile, or a table too large for `u32` node ids.
 pub fn build_commune_graph(table: &Communes, profile: &CommuneProfile) -> Result<CommuneGraph> {
     profile.check()?;
-    commune_links(table, profile.no_polygon_neighbours).graph(profile)
+    let roads = match profile {
+        CommuneProfile::V1(_) => None,
+        CommuneProfile::V2(_) => Some(super::road_table::RoadTable::shipped()?),
+    };
+    build_commune_graph_with(table, roads.as_ref(), profile)
+}
+
+/// Builds the commune graph from a commune table with polygons and a road
+/// table (`None`: no numbered road, every link local, terrain at the
+/// default measure, no motorway).
+///
+/// # Errors
+/// An invalid profile, or a table too large for `u32` node ids.
+pub fn build_commune_graph_with(
+    table: &Communes,
+    roads: Option<&super::road_table::RoadTable>,
+    profile: &CommuneProfile,
+) -> Result<CommuneGraph> {
+    profile.check()?;
+    let mut links = commune_links(table, profile.no_polygon_neighbours());
+    if let Some(r) = roads {
+        links.roads = Some(super::road_links::road_links(&links, r, &Default::default()).0);
+    }
+    let links = Arc::new(links);
+    links.graph_shared(links.clone(), profile)
 }
 
 /// The neighbour links of a commune table, before any time is put on them:
@@ -353,6 +268,9 @@ pub struct CommuneLinks {
     pub missing: Vec<String>,
     /// See [`CommuneGraph::point_contacts`].
     pub point_contacts: usize,
+    /// Road classes, gap and motorway links, terrain (engine v2); `None`
+    /// when no road table was given.
+    pub roads: Option<RoadLinks>,
 }
 
 /// Neighbour links of `table` (shared boundaries, overlaps, bridges, and
@@ -500,6 +418,7 @@ pub fn commune_links(table: &Communes, no_polygon_neighbours: usize) -> CommuneL
         estimated: estimated.into_iter().map(|v| v as NodeId).collect(),
         missing,
         point_contacts,
+        roads: None,
     }
 }
 
@@ -523,25 +442,122 @@ impl CommuneLinks {
         (0..self.nodes.len()).map(|v| root(&mut parent, v)).collect()
     }
 
-    /// The commune graph of these links under `profile`: neighbour edges
-    /// plus the backbone (see [`backbone_pairs`]); where a pair is both, the
-    /// faster time is kept.
+    /// The commune graph of these links under `profile` (the links are
+    /// copied into the graph's [`CommuneGraph::links`]).
     ///
     /// # Errors
     /// An invalid profile, or too many nodes for `u32` node ids.
     pub fn graph(&self, profile: &CommuneProfile) -> Result<CommuneGraph> {
+        self.graph_shared(Arc::new(self.clone()), profile)
+    }
+
+    /// [`Self::graph`] where `me` is `self` already shared.
+    pub(crate) fn graph_shared(
+        &self,
+        me: Arc<CommuneLinks>,
+        profile: &CommuneProfile,
+    ) -> Result<CommuneGraph> {
         profile.check()?;
-        let nodes = &self.nodes;
-        let dist =
-            |v: usize, w: usize| haversine_m((nodes[v].lon, nodes[v].lat), (nodes[w].lon, nodes[w].lat));
-        let mut timed: Vec<(usize, usize, Time)> = self
-            .pairs
-            .iter()
-            .map(|&(v, w)| (v, w, profile.hop_time(dist(v, w))))
+        let (edges, road_points) = match profile {
+            CommuneProfile::V1(p) => (self.edges_v1(p), Vec::new()),
+            CommuneProfile::V2(p) => self.edges_v2(p),
+        };
+        let n = self.nodes.len();
+        let graph = RoadGraph::from_edges(n + road_points.len(), &edges)?;
+        let isolated = (0..n as NodeId)
+            .filter(|&v| graph.forward().out_degree(v) == 0)
             .collect();
-        for (v, w, fast) in backbone_pairs(nodes, &self.components(), profile) {
-            timed.push((v, w, profile.backbone_time(dist(v, w), fast)));
+        Ok(CommuneGraph {
+            graph,
+            nodes: self.nodes.clone(),
+            profile: *profile,
+            road_points,
+            links: Some(me),
+            isolated,
+            estimated: self.estimated.clone(),
+            missing: self.missing.clone(),
+            point_contacts: self.point_contacts,
+        })
+    }
+
+    /// The links among the communes of `deps` only (nodes renumbered,
+    /// INSEE order kept): a regional graph, e.g. Corsica for calibration.
+    pub fn subset(&self, deps: &[&str]) -> CommuneLinks {
+        let keep: Vec<bool> = self
+            .nodes
+            .iter()
+            .map(|n| deps.contains(&n.dep.as_str()))
+            .collect();
+        let mut new_id = vec![usize::MAX; self.nodes.len()];
+        let mut nodes = Vec::new();
+        for (v, n) in self.nodes.iter().enumerate() {
+            if keep[v] {
+                new_id[v] = nodes.len();
+                nodes.push(n.clone());
+            }
         }
+        let both = |a: usize, b: usize| keep[a] && keep[b];
+        let mut pairs = Vec::new();
+        let mut pair_idx = Vec::new();
+        for (i, &(a, b)) in self.pairs.iter().enumerate() {
+            if both(a, b) {
+                pairs.push((new_id[a], new_id[b]));
+                pair_idx.push(i);
+            }
+        }
+        let roads = self.roads.as_ref().map(|r| {
+            let mut new_point = vec![usize::MAX; r.points.len()];
+            let mut points = Vec::new();
+            for (k, pt) in r.points.iter().enumerate() {
+                if keep[pt.node] {
+                    new_point[k] = points.len();
+                    points.push(super::road_links::RoadPoint {
+                        node: new_id[pt.node],
+                        ..*pt
+                    });
+                }
+            }
+            RoadLinks {
+                points,
+                links: r
+                    .links
+                    .iter()
+                    .filter(|l| new_point[l.a] != usize::MAX && new_point[l.b] != usize::MAX)
+                    .map(|l| super::road_links::Link {
+                        a: new_point[l.a],
+                        b: new_point[l.b],
+                        ..*l
+                    })
+                    .collect(),
+                terrain: (0..self.nodes.len())
+                    .filter(|&v| keep[v])
+                    .map(|v| r.terrain[v])
+                    .collect(),
+            }
+        });
+        let _ = pair_idx;
+        CommuneLinks {
+            nodes,
+            pairs,
+            estimated: self
+                .estimated
+                .iter()
+                .filter(|&&v| keep[v as usize])
+                .map(|&v| new_id[v as usize] as NodeId)
+                .collect(),
+            missing: Vec::new(),
+            point_contacts: 0,
+            roads,
+        }
+    }
+
+    fn dist(&self, v: usize, w: usize) -> f64 {
+        let (a, b) = (&self.nodes[v], &self.nodes[w]);
+        haversine_m((a.lon, a.lat), (b.lon, b.lat))
+    }
+
+    /// Both arcs of every edge `(v, w, time)`, duplicates keeping the fastest.
+    fn both_ways(mut timed: Vec<(usize, usize, Time)>) -> Vec<Edge> {
         timed.sort_unstable();
         timed.dedup_by_key(|e| (e.0, e.1)); // keeps the first, the fastest
         let mut edges = Vec::with_capacity(2 * timed.len());
@@ -549,36 +565,103 @@ impl CommuneLinks {
             edges.push(Edge::new(v as NodeId, w as NodeId, t));
             edges.push(Edge::new(w as NodeId, v as NodeId, t));
         }
-        let graph = RoadGraph::from_edges(nodes.len(), &edges)?;
-        let isolated = (0..nodes.len() as NodeId)
-            .filter(|&v| graph.forward().out_degree(v) == 0)
+        edges
+    }
+
+    /// v1: neighbour hops plus the backbone (see [`backbone_pairs`]); where
+    /// a pair is both, the faster time is kept.
+    fn edges_v1(&self, p: &ProfileV1) -> Vec<Edge> {
+        let mut timed: Vec<(usize, usize, Time)> = self
+            .pairs
+            .iter()
+            .map(|&(v, w)| (v, w, p.hop_time(self.dist(v, w))))
             .collect();
-        Ok(CommuneGraph {
-            graph,
-            nodes: nodes.clone(),
-            profile: *profile,
-            isolated,
-            estimated: self.estimated.clone(),
-            missing: self.missing.clone(),
-            point_contacts: self.point_contacts,
-        })
+        for (v, w, fast) in backbone_pairs(&self.nodes, &self.components(), p) {
+            timed.push((v, w, p.backbone_time(self.dist(v, w), fast)));
+        }
+        Self::both_ways(timed)
+    }
+
+    /// v2: neighbour links as local roads between origins, the road layer
+    /// (each road point joined to its commune's origin and to the other
+    /// points of the commune by local roads, road links at the time of
+    /// their class, motorways at motorway speed); returns the edges and the
+    /// commune of each road point.
+    fn edges_v2(&self, p: &ProfileV2) -> (Vec<Edge>, Vec<NodeId>) {
+        let n = self.nodes.len();
+        let pop = |v: usize| self.nodes[v].population.unwrap_or(0);
+        let none = RoadLinks::default();
+        let roads = self.roads.as_ref().unwrap_or(&none);
+        let terrain = |v: usize| roads.terrain.get(v).copied().unwrap_or(p.terrain_ref);
+        let origin = |v: usize| (self.nodes[v].lon, self.nodes[v].lat);
+        let mut timed: Vec<(usize, usize, Time)> =
+            Vec::with_capacity(self.pairs.len() + 3 * roads.points.len() + roads.links.len());
+        for &(v, w) in &self.pairs {
+            let t = p.link_time(
+                RoadClass::Local,
+                self.dist(v, w),
+                0.5 * (terrain(v) + terrain(w)),
+                pop(v),
+                pop(w),
+            );
+            timed.push((v, w, t));
+        }
+        let at = |k: usize| {
+            roads.points[k]
+                .position
+                .unwrap_or_else(|| origin(roads.points[k].node))
+        };
+        for (k, pt) in roads.points.iter().enumerate() {
+            let motorway = pt.class == RoadClass::Motorway;
+            timed.push((
+                pt.node,
+                n + k,
+                p.access_time(haversine_m(origin(pt.node), at(k)), motorway, pop(pt.node)),
+            ));
+            // The other points of the same commune (sorted by node).
+            for j in k + 1..roads.points.len() {
+                if roads.points[j].node != pt.node {
+                    break;
+                }
+                // Getting on or off a motorway: from a point of another
+                // road (motorway to motorway: an interchange, no charge).
+                let one = motorway != (roads.points[j].class == RoadClass::Motorway);
+                timed.push((
+                    n + k,
+                    n + j,
+                    p.access_time(haversine_m(at(k), at(j)), one, pop(pt.node)),
+                ));
+            }
+        }
+        for l in &roads.links {
+            let (va, vb) = (roads.points[l.a].node, roads.points[l.b].node);
+            let d = haversine_m(at(l.a), at(l.b));
+            let t = if l.class == RoadClass::Motorway {
+                p.motorway_time(d)
+            } else {
+                p.link_time(l.class, d, 0.5 * (terrain(va) + terrain(vb)), pop(va), pop(vb))
+            };
+            timed.push((n + l.a, n + l.b, t));
+        }
+        let road_points = roads.points.iter().map(|pt| pt.node as NodeId).collect();
+        (Self::both_ways(timed), road_points)
     }
 }
 
 /// Backbone pairs `(v, w, fast)`, `v < w`, sorted, unique: each commune to
-/// its [`CommuneProfile::backbone_local_k`] nearest towns within
-/// [`CommuneProfile::backbone_local_km`], and every two towns within
-/// [`CommuneProfile::backbone_town_km`]; `fast` when both ends have at least
-/// [`CommuneProfile::fast_min_pop`] inhabitants and lie outside
+/// its [`ProfileV1::backbone_local_k`] nearest towns within
+/// [`ProfileV1::backbone_local_km`], and every two towns within
+/// [`ProfileV1::backbone_town_km`]; `fast` when both ends have at least
+/// [`ProfileV1::fast_min_pop`] inhabitants and lie outside
 /// [`NO_MOTORWAY_DEPS`] (such pairs are joined up to
-/// [`CommuneProfile::fast_km`]). `component[v]` is the
+/// [`ProfileV1::fast_km`]). `component[v]` is the
 /// connected component of `v` in the neighbour graph: a backbone edge never
 /// joins two components, so that islands reached only by ferry (Groix is
 /// 6 km from Lorient, Petite-Terre 3 km from Mamoudzou) stay separate.
 pub fn backbone_pairs(
     nodes: &[CommuneNode],
     component: &[usize],
-    profile: &CommuneProfile,
+    profile: &ProfileV1,
 ) -> Vec<(usize, usize, bool)> {
     if profile.backbone_min_pop == 0 {
         return Vec::new();
@@ -648,167 +731,4 @@ pub fn backbone_pairs(
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// First line of the metadata of a commune graph file.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Header {
-    format: String,
-    version: u32,
-    engine: String,
-    profile: CommuneProfile,
-    estimated: Vec<NodeId>,
-    missing: Vec<String>,
-}
-
-const FORMAT: &str = "medaccess-commune-graph";
-const TABLE_HEADER: [&str; 7] = [
-    "insee",
-    "name",
-    "dep",
-    "population",
-    "origin_lon",
-    "origin_lat",
-    "origin_source",
-];
-
-/// Writes the node table as CSV (header [`TABLE_HEADER`]); coordinates with
-/// 6 decimals (about 0.1 m).
-pub(crate) fn write_node_table(nodes: &[CommuneNode]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| Error::Invalid(format!("writing the commune table: {e}"));
-    w.write_record(TABLE_HEADER).map_err(err)?;
-    for n in nodes {
-        w.write_record([
-            n.insee.as_str(),
-            &n.name,
-            &n.dep,
-            &n.population.map(|p| p.to_string()).unwrap_or_default(),
-            &format!("{:.6}", n.lon),
-            &format!("{:.6}", n.lat),
-            n.origin_source.as_str(),
-        ])
-        .map_err(err)?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::Invalid(format!("writing the commune table: {e}")))
-}
-
-/// Parses a node table written by [`write_node_table`]; `line0` is the line
-/// of its header in `path` (for error messages).
-pub(crate) fn read_node_table(path: &Path, bytes: &[u8], line0: u64) -> Result<Vec<CommuneNode>> {
-    let mut rdr = csv::Reader::from_reader(bytes);
-    let head = rdr
-        .headers()
-        .map_err(|e| Error::format(path, format!("commune table: {e}")))?;
-    if head.iter().ne(TABLE_HEADER) {
-        return Err(Error::format(
-            path,
-            format!("commune table header must be {}", TABLE_HEADER.join(",")),
-        ));
-    }
-    let mut out: Vec<CommuneNode> = Vec::new();
-    for (k, rec) in rdr.records().enumerate() {
-        let line = line0 + 1 + k as u64;
-        let rec = rec.map_err(|e| Error::field(path, line, "(record)", e.to_string()))?;
-        let f = |i: usize| rec.get(i).unwrap_or("");
-        let num = |i: usize| -> Result<f64> {
-            f(i).parse()
-                .map_err(|_| Error::field(path, line, TABLE_HEADER[i], format!("`{}` is not a number", f(i))))
-        };
-        let population = match f(3) {
-            "" => None,
-            s => Some(s.parse().map_err(|_| {
-                Error::field(path, line, "population", format!("`{s}` is not a whole number"))
-            })?),
-        };
-        let origin_source = OriginSource::parse(f(6))
-            .ok_or_else(|| Error::field(path, line, "origin_source", format!("unknown value `{}`", f(6))))?;
-        let node = CommuneNode {
-            insee: f(0).to_string(),
-            name: f(1).to_string(),
-            dep: f(2).to_string(),
-            population,
-            lon: num(4)?,
-            lat: num(5)?,
-            origin_source,
-        };
-        if out.last().is_some_and(|p| p.insee >= node.insee) {
-            return Err(Error::field(
-                path,
-                line,
-                "insee",
-                "codes must be unique and sorted",
-            ));
-        }
-        out.push(node);
-    }
-    Ok(out)
-}
-
-/// Writes the graph with [`crate::graph::write_graph`] (gzipped). The
-/// metadata bytes hold one JSON line (format name, version 2, engine,
-/// profile, estimated nodes, missing INSEE codes) followed by the node
-/// table as CSV: `insee,name,dep,population,origin_lon,origin_lat,origin_source`.
-/// The isolated nodes are those without arcs, so they are not stored.
-pub fn write_commune_graph(path: &Path, g: &CommuneGraph) -> Result<()> {
-    let header = Header {
-        format: FORMAT.into(),
-        version: 2,
-        engine: ENGINE.into(),
-        profile: g.profile,
-        estimated: g.estimated.clone(),
-        missing: g.missing.clone(),
-    };
-    let mut meta = serde_json::to_vec(&header).map_err(|e| Error::Invalid(e.to_string()))?;
-    meta.push(b'\n');
-    meta.extend(write_node_table(&g.nodes)?);
-    write_graph(path, &g.graph, &meta, true)
-}
-
-/// Reads a file written by [`write_commune_graph`].
-///
-/// # Errors
-/// Not a commune graph file, or a node table that does not match the graph.
-pub fn read_commune_graph(path: &Path) -> Result<CommuneGraph> {
-    let (graph, meta) = read_graph(path)?;
-    let nl = meta
-        .iter()
-        .position(|&b| b == b'\n')
-        .ok_or_else(|| Error::format(path, "graph metadata is not a commune graph header"))?;
-    let header: Header = serde_json::from_slice(&meta[..nl])
-        .map_err(|e| Error::format(path, format!("not a commune graph file: {e}")))?;
-    if header.format != FORMAT || header.version != 2 {
-        return Err(Error::format(
-            path,
-            format!(
-                "metadata says {} version {}, expected {FORMAT} version 2",
-                header.format, header.version
-            ),
-        ));
-    }
-    header.profile.check()?;
-    let nodes = read_node_table(path, &meta[nl + 1..], 2)?;
-    if nodes.len() != graph.num_nodes() {
-        return Err(Error::format(
-            path,
-            format!(
-                "{} communes in the table but {} graph nodes",
-                nodes.len(),
-                graph.num_nodes()
-            ),
-        ));
-    }
-    let isolated = (0..nodes.len() as NodeId)
-        .filter(|&v| graph.forward().out_degree(v) == 0)
-        .collect();
-    Ok(CommuneGraph {
-        graph,
-        nodes,
-        profile: header.profile,
-        isolated,
-        estimated: header.estimated,
-        missing: header.missing,
-        point_contacts: 0,
-    })
 }

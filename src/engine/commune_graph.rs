@@ -46,24 +46,20 @@ impl Engine for CommuneGraphEngine {
         crate::communes::graph::ENGINE
     }
 
-    fn describe(&self) -> String {
-        let p = &self.graph.profile;
+    fn label(&self) -> String {
         format!(
-            "engine=commune-estimate ({} communes, {} links: neighbours at great-circle × {} / {} km/h + {} s, \
-             towns of {}+ inhabitants at × {} / {} km/h + {} s, towns of {}+ at × {} / {} km/h; \
-             an estimate, see docs/commune-engine.md)",
+            "{}, profile {}",
+            crate::communes::graph::ENGINE,
+            self.graph.profile.version()
+        )
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "engine=commune-estimate ({} communes, {} links; {}; an estimate, see docs/commune-engine.md)",
             self.graph.nodes.len(),
             self.graph.num_edges(),
-            p.detour,
-            p.speed_kmh,
-            p.hop_s,
-            p.backbone_min_pop,
-            p.backbone_detour,
-            p.backbone_speed_kmh,
-            p.backbone_s,
-            p.fast_min_pop,
-            p.fast_detour,
-            p.fast_speed_kmh
+            self.graph.profile.describe()
         )
     }
 
@@ -71,28 +67,15 @@ impl Engine for CommuneGraphEngine {
         let p = &self.graph.profile;
         EngineInfo {
             kind: EngineKind::CommuneEstimate,
-            parameters: vec![
-                Parameter::new("neighbour links: detour factor", p.detour, ""),
-                Parameter::new("neighbour links: speed", p.speed_kmh, "km/h"),
-                Parameter::new("neighbour links: per commune crossed", p.hop_s, "s"),
-                Parameter::new(
-                    "town links: from population",
-                    p.backbone_min_pop as f64,
-                    "inhabitants",
-                ),
-                Parameter::new("town links: detour factor", p.backbone_detour, ""),
-                Parameter::new("town links: speed", p.backbone_speed_kmh, "km/h"),
-                Parameter::new("town links: per link", p.backbone_s, "s"),
-                Parameter::new(
-                    "fast links: from population",
-                    p.fast_min_pop as f64,
-                    "inhabitants",
-                ),
-                Parameter::new("fast links: detour factor", p.fast_detour, ""),
-                Parameter::new("fast links: speed", p.fast_speed_kmh, "km/h"),
-            ],
-            calibration: "Calibrated on Corsica's OpenStreetMap road network (docs/commune-engine.md)."
-                .into(),
+            parameters: p
+                .parameters()
+                .into_iter()
+                .map(|(name, value, unit)| Parameter::new(name, value, unit))
+                .collect(),
+            calibration: format!(
+                "Profile {}, calibrated on Corsica's OpenStreetMap road network and on quoted drive times (docs/commune-engine.md).",
+                p.version()
+            ),
         }
     }
 

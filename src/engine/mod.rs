@@ -37,6 +37,12 @@ pub trait Engine: Send + Sync {
     /// `ign-route500`.
     fn name(&self) -> &'static str;
 
+    /// The engine as the terminal and the summaries name it: the name, and
+    /// the profile on the commune graph (`commune-estimate, profile v2`).
+    fn label(&self) -> String {
+        self.name().to_string()
+    }
+
     /// A one-line description for logs.
     fn describe(&self) -> String;
 

@@ -134,6 +134,19 @@ impl Crs {
         out.iter().all(|v| v.is_finite()).then_some(out)
     }
 
+    /// Converts WGS84 `[lon, lat]` in degrees to this system's `(x, y)`
+    /// (the inverse of [`to_lon_lat`](Self::to_lon_lat)); `None` when the
+    /// projection fails.
+    pub fn from_lon_lat(&self, lon: f64, lat: f64) -> Option<[f64; 2]> {
+        let Some(target) = &self.source else {
+            return Some([lon, lat]);
+        };
+        let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+        proj4rs::transform::transform(&self.wgs84, target, &mut p).ok()?;
+        let out = [p.0, p.1];
+        out.iter().all(|v| v.is_finite()).then_some(out)
+    }
+
     /// [`to_lon_lat`](Self::to_lon_lat), `None` also when the result is not
     /// on Earth (longitude beyond ±180° or latitude beyond ±90°: the point
     /// was not in this CRS).

@@ -6,7 +6,7 @@
 //! Data flows: [`supply`] (GP counts and practitioner files → supply per
 //! commune) → [`catchment`] (bounded searches → who reaches which site,
 //! patient → GP) → [`fca`] (the two steps, nearest GP, GPs within N
-//! minutes, scenarios) → [`output`] (the per-commune table as CSV) →
+//! minutes, scenarios) → [`output`] (the per-commune table) →
 //! [`apl`] (comparison with DREES). The decay
 //! functions and their sources are in [`decay`].
 //!
@@ -39,7 +39,7 @@ pub use apl::{
 pub use catchment::{Direction, Pairs, SupplySite};
 pub use decay::{Decay, Step};
 pub use fca::{Fca, GpModel, PER_100K, SupplyChange, nearest_supply, supply_within, two_step, under_served};
-pub use output::{GpRow, GpTable, write_scenario_csv};
+pub use output::{GpRow, GpTable};
 pub use supply::{
     BpeCounts, PractitionerColumns, SupplyLocation, SupplyPoint, parse_insee, read_bpe_d201,
     read_demand_weights, read_practitioners, supply_by_commune,

@@ -1,12 +1,8 @@
-//! The per-commune GP table and its CSV form, the same bytes whatever the
-//! thread count (fixed decimals, rows in unit order), written atomically.
+//! The per-commune GP table, in unit order (the same whatever the thread
+//! count); the `gp` job's layers write it through [`crate::output`].
 
-use std::io::Write;
-use std::path::Path;
-
-use super::fca::{GpModel, SupplyChange, under_served};
-use crate::error::{Error, Result};
-use crate::io::atomic_write;
+use super::fca::{GpModel, under_served};
+use crate::error::Result;
 use crate::units::{Time, to_minutes};
 
 /// One demand unit's GP access.
@@ -66,97 +62,12 @@ impl GpTable {
             rows,
         })
     }
-
-    /// Writes the table as CSV, one row per unit with its code from
-    /// `codes`: `insee,nearest_gp_min,gp_within_<M>min…,apl,under_served`
-    /// (minutes with 1 decimal, empty when unreachable; supply with 2
-    /// decimals; `apl` with 4 significant decimals).
-    pub fn write_csv(&self, path: &Path, codes: &[String]) -> Result<()> {
-        if codes.len() != self.rows.len() {
-            return Err(Error::Invalid(format!(
-                "{} codes for {} rows",
-                codes.len(),
-                self.rows.len()
-            )));
-        }
-        atomic_write(path, |w| {
-            let io = |e| Error::io(path, e);
-            write!(w, "insee,nearest_gp_min").map_err(io)?;
-            for t in &self.thresholds {
-                write!(w, ",gp_within_{}min", fmt_minutes(*t)).map_err(io)?;
-            }
-            writeln!(w, ",apl,under_served").map_err(io)?;
-            for (code, r) in codes.iter().zip(&self.rows) {
-                let near = r.nearest_minutes.map_or(String::new(), |m| format!("{m:.1}"));
-                write!(w, "{},{near}", csv_field(code)).map_err(io)?;
-                for v in &r.within {
-                    write!(w, ",{v:.2}").map_err(io)?;
-                }
-                writeln!(w, ",{:.4},{}", r.accessibility, u8::from(r.under_served)).map_err(io)?;
-            }
-            Ok(())
-        })
-    }
-}
-
-/// Writes a scenario's effect: one row per unit whose accessibility
-/// changed (`|delta| > 0`), `insee,apl_before,apl_after,apl_delta`, values
-/// times `scale`. Returns the number of rows written.
-pub fn write_scenario_csv(
-    path: &Path,
-    model: &GpModel<'_>,
-    changes: &[SupplyChange],
-    codes: &[String],
-    scale: f64,
-) -> Result<usize> {
-    let delta = model.scenario(changes)?;
-    if codes.len() != delta.len() {
-        return Err(Error::Invalid(format!(
-            "{} codes for {} units",
-            codes.len(),
-            delta.len()
-        )));
-    }
-    let before = &model.fca().accessibility;
-    let mut written = 0;
-    atomic_write(path, |w| {
-        let io = |e| Error::io(path, e);
-        writeln!(w, "insee,apl_before,apl_after,apl_delta").map_err(io)?;
-        for ((code, b), d) in codes.iter().zip(before).zip(&delta) {
-            if *d == 0.0 {
-                continue;
-            }
-            let (b, d) = (b * scale, d * scale);
-            writeln!(w, "{},{b:.4},{:.4},{d:+.4}", csv_field(code), b + d).map_err(io)?;
-            written += 1;
-        }
-        Ok(())
-    })?;
-    Ok(written)
-}
-
-fn fmt_minutes(t: Time) -> String {
-    let m = to_minutes(t).unwrap_or(f64::INFINITY);
-    if m.fract() == 0.0 {
-        format!("{m:.0}")
-    } else {
-        format!("{m:.1}")
-    }
-}
-
-/// Quotes a field when CSV needs it.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gp::{Decay, SupplySite};
+    use crate::gp::{Decay, SupplyChange, SupplySite};
     use crate::graph::{Edge, RoadGraph};
     use crate::units::minutes;
 
@@ -191,28 +102,11 @@ mod tests {
             table.rows.iter().map(|r| r.under_served).collect::<Vec<_>>(),
             vec![false, true, true]
         );
-        let dir = std::env::temp_dir().join(format!("medaccess-gp-out-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join("gp.csv");
-        let codes: Vec<String> = ["64001", "64002", "64003"].map(String::from).to_vec();
-        table.write_csv(&p, &codes).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
-            "insee,nearest_gp_min,gp_within_10min,gp_within_20min,gp_within_30min,apl,under_served\n\
-             64001,0.0,2.00,2.00,2.00,120.0000,0\n\
-             64002,12.0,0.00,2.00,2.00,80.0000,1\n\
-             64003,,0.00,0.00,0.00,0.0000,1\n"
-        );
-        // one more GP in commune 1: R' = 1 / (1000 + 2/3 1000) = 0.0006
-        let s = dir.join("scenario.csv");
-        let n =
-            write_scenario_csv(&s, &m, &[SupplyChange { unit: 1, delta: 1.0 }], &codes, 100_000.0).unwrap();
-        assert_eq!(n, 2);
-        assert_eq!(
-            std::fs::read_to_string(&s).unwrap(),
-            "insee,apl_before,apl_after,apl_delta\n\
-             64001,120.0000,160.0000,+40.0000\n\
-             64002,80.0000,140.0000,+60.0000\n"
-        );
+        // one more GP in commune 1: R' = 1 / (1000 + 2/3 1000) = 0.0006,
+        // +40 and +60 per 100,000 (the outputs are written by the jobs'
+        // layers, through `output`)
+        let d = m.scenario(&[SupplyChange { unit: 1, delta: 1.0 }]).unwrap();
+        assert!((d[0] * 100_000.0 - 40.0).abs() < 1e-9 && (d[1] * 100_000.0 - 60.0).abs() < 1e-9);
+        assert_eq!(d[2], 0.0);
     }
 }

@@ -9,7 +9,9 @@ use crate::communes::Scope;
 use crate::engine::EngineInfo;
 use crate::error::Result;
 use crate::facilities::{FacilitySet, SetSource};
-use crate::output::{Document, Feature, Geometry, Layer, Record, Style, Value};
+use crate::output::{
+    Document, Feature, Geometry, GeometryKind, Layer, Record, Style, Value, split_by_geometry,
+};
 use crate::places::{Place, Site};
 use crate::planner::{Change, diff};
 use crate::report::{Facilities, Lang, Methods, Report, ScenarioView, Snapshot, Source, production_date};
@@ -60,6 +62,8 @@ pub struct AccessResult {
     pub threshold: f64,
     /// `engine=` value of every output row.
     pub engine: &'static str,
+    /// The engine as summaries name it ([`crate::engine::Engine::label`]).
+    pub engine_label: String,
     pub engine_info: EngineInfo,
     /// Distance from each place's origin to the road (road networks only).
     pub snap_m: Vec<Option<f64>>,
@@ -84,7 +88,7 @@ pub struct AccessResult {
 /// let in_2017 = ctx.facilities(&FacilitySource::Drees { year: 2017 })?;
 /// let r = jobs::access::run(&ctx, &AccessRequest::with_kind_defaults(in_2017), &Silent)?;
 /// assert_eq!(r.places.len(), 545);
-/// assert_eq!(r.summary.total.population_beyond, 65_722); // beyond 40 min
+/// assert_eq!(r.summary.total.population_beyond, 50_415); // beyond 40 min
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Result<AccessResult> {
@@ -106,6 +110,7 @@ pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Resul
         bands: req.bands.clone(),
         threshold: req.threshold,
         engine: ctx.engine.name(),
+        engine_label: ctx.engine.label(),
         engine_info: ctx.engine.info(),
         snap_m: entered.snap_m,
         far_places: entered.far,
@@ -164,9 +169,11 @@ impl AccessResult {
     }
 
     /// The layers of the run: `<stem>` (GeoJSON + style + CSV, one per
-    /// département `<stem>-<dep>` with `split_by_dep`) and the sites as
-    /// `<stem>-facilities` (GeoJSON).
-    pub fn layers(&self, stem: &str, split_by_dep: bool) -> Vec<Layer> {
+    /// département `<stem>-<dep>` with `split_by_dep`; communes without a
+    /// polygon in `<stem>-points` when others have one, see
+    /// [`split_by_geometry`]) and the sites as `<stem>-facilities`
+    /// (GeoJSON + style). Legend labels in `lang`.
+    pub fn layers(&self, stem: &str, split_by_dep: bool, lang: Lang) -> Vec<Layer> {
         let recs = self.records();
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         if split_by_dep {
@@ -178,9 +185,10 @@ impl AccessResult {
         } else {
             groups.push((stem.to_string(), (0..self.places.len()).collect()));
         }
+        let style = band_style(&self.bands, lang);
         let mut layers: Vec<Layer> = groups
             .into_iter()
-            .map(|(name, idx)| {
+            .flat_map(|(name, idx)| {
                 let feats: Vec<Feature> = idx
                     .iter()
                     .map(|&i| Feature {
@@ -188,19 +196,31 @@ impl AccessResult {
                         properties: recs[i].clone(),
                     })
                     .collect();
-                let layer = Layer::geojson(name, feats).with_csv();
-                let polygons = layer.has_polygons();
-                layer.styled(Style {
-                    field: "minutes",
-                    classes: self.bands.classes(240.0),
-                    polygons,
-                })
+                split_by_geometry(
+                    &name,
+                    GeometryKind::MultiPolygon,
+                    feats,
+                    Some(style.clone()),
+                    true,
+                )
             })
             .collect();
-        layers.push(Layer::geojson(
-            format!("{stem}-facilities"),
-            site_features(&self.sites, self.engine),
-        ));
+        let kind = self.facilities.kind.defaults();
+        let label = match &self.facilities.source {
+            SetSource::Drees { year } => format!("{} (DREES {year})", kind.plural[lang_index(lang)]),
+            _ => kind.plural[lang_index(lang)].to_string(),
+        };
+        layers.push(
+            Layer::map(
+                format!("{stem}-facilities"),
+                GeometryKind::Point,
+                site_features(&self.sites, self.engine),
+            )
+            .styled(Style::Single {
+                label,
+                color: FACILITY_COLOR,
+            }),
+        );
         layers
     }
 
@@ -209,19 +229,17 @@ impl AccessResult {
     pub fn summary_text(&self, title: &str) -> String {
         format!(
             "{title}; engine={}\n{}",
-            self.engine,
+            self.engine_label,
             self.summary.render(&self.places, &self.access, &self.sites)
         )
     }
 
     /// The placement warnings of the set as `<stem>-warnings.txt`, when
     /// there are any.
-    pub fn warnings_document(&self, dir: &std::path::Path, stem: &str) -> Option<Document> {
+    pub fn warnings_document(&self, stem: &str) -> Option<Document> {
         let w = &self.facilities.warnings;
-        (!w.is_empty()).then(|| Document {
-            path: dir.join(format!("{stem}-warnings.txt")),
-            bytes: (w.join("\n") + "\n").into_bytes(),
-        })
+        (!w.is_empty())
+            .then(|| Document::named(format!("{stem}-warnings.txt"), (w.join("\n") + "\n").into_bytes()))
     }
 
     /// The run as the report's main state.
@@ -292,6 +310,39 @@ impl AccessResult {
             notices: vec![],
         }
     }
+}
+
+/// The colour of facility markers on the maps (the report draws them
+/// dark too).
+pub const FACILITY_COLOR: crate::output::Rgb = (40, 40, 160);
+
+/// 0 for French, 1 for English: the index of the kind table's
+/// `[french, english]` labels.
+pub fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Fr => 0,
+        Lang::En => 1,
+    }
+}
+
+/// The style of every layer coloured by time band: one class per band of
+/// the `band` field (`0-10`, …, `>60`), green to red, and a grey class for
+/// the communes no facility can be reached from (islands without a ferry,
+/// places off the road network): unreachable, not missing.
+pub fn band_style(bands: &crate::access::Bands, lang: Lang) -> Style {
+    let ordered = bands
+        .labels()
+        .into_iter()
+        .map(|l| {
+            let label = format!("{l} min");
+            (l, label)
+        })
+        .collect();
+    let unreachable = match lang {
+        Lang::Fr => "injoignable",
+        Lang::En => "unreachable",
+    };
+    Style::ramp_categories("band", ordered, Some(("unreachable".into(), unreachable.into())))
 }
 
 /// Facilities as points with their id, name, position source and engine.

@@ -3,7 +3,7 @@
 use super::access::{self, AccessRequest, AccessResult};
 use super::{Context, Progress};
 use crate::error::{Error, Result};
-use crate::output::{Feature, Geometry, Layer, Value};
+use crate::output::{Feature, Geometry, GeometryKind, Layer, Style, Value};
 use crate::planner::polygons::dissolve;
 
 /// Dissolve the communes by nearest site of a set.
@@ -123,7 +123,8 @@ pub fn run(ctx: &Context, req: &CatchmentsRequest, progress: &dyn Progress) -> R
 }
 
 impl CatchmentsResult {
-    /// `<stem>` (GeoJSON): one polygon per catchment.
+    /// `<stem>` (GeoJSON + style): one polygon per catchment, one colour
+    /// each.
     pub fn layers(&self, stem: &str) -> Vec<Layer> {
         let feats = self
             .catchments
@@ -131,7 +132,12 @@ impl CatchmentsResult {
             .map(|c| {
                 let s = &self.run.sites[c.site];
                 Feature {
-                    geometry: Geometry::MultiPolygon(c.area.clone()),
+                    // no polygon loaded for its communes: no geometry
+                    geometry: if c.area.0.is_empty() {
+                        Geometry::None
+                    } else {
+                        Geometry::MultiPolygon(c.area.clone())
+                    },
                     properties: vec![
                         ("facility_id", Value::Str(s.id.clone())),
                         ("facility_name", Value::Str(s.name.clone())),
@@ -145,6 +151,18 @@ impl CatchmentsResult {
                 }
             })
             .collect();
-        vec![Layer::geojson(stem, feats)]
+        // One colour per catchment (neighbours told apart), labelled with
+        // the facility's name.
+        let style = Style::distinct_categories(
+            "facility_id",
+            self.catchments
+                .iter()
+                .map(|c| {
+                    let s = &self.run.sites[c.site];
+                    (s.id.clone(), format!("{} ({})", s.name, s.id))
+                })
+                .collect(),
+        );
+        vec![Layer::map(stem, GeometryKind::MultiPolygon, feats).styled(style)]
     }
 }

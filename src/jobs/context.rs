@@ -34,6 +34,9 @@ pub struct DataPaths {
     pub finess: Option<PathBuf>,
     /// GPs per commune (INSEE BPE D201).
     pub gp_supply: PathBuf,
+    /// Profile applied to the commune links (`None`: the default,
+    /// [`communes::CommuneProfile::default`]).
+    pub commune_profile: Option<communes::CommuneProfile>,
 }
 
 impl DataPaths {
@@ -46,7 +49,27 @@ impl DataPaths {
             positions: dir.join("maternites-positions.csv"),
             finess: None,
             gp_supply: dir.join("gp-bpe-d201.csv"),
+            commune_profile: None,
         }
+    }
+}
+
+impl DataPaths {
+    /// Every file these paths may read (the commune polygons of the
+    /// folder included): outputs are never written over them.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut out = vec![
+            self.commune_graph.clone(),
+            self.maternities.clone(),
+            self.positions.clone(),
+            self.gp_supply.clone(),
+        ];
+        out.extend(self.finess.clone());
+        let polygons = self.communes_dir.join("polygons");
+        if let Ok(entries) = std::fs::read_dir(&polygons) {
+            out.extend(entries.flatten().map(|e| e.path()));
+        }
+        out
     }
 }
 
@@ -77,6 +100,18 @@ pub struct Data {
     pub roads: Option<Roads>,
 }
 
+impl Data {
+    /// Every file the run may read: the data paths and the road network.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut out = self.paths.files();
+        if let Some(r) = &self.roads {
+            out.push(r.file.clone());
+            out.extend(r.options.nodes.clone());
+        }
+        out
+    }
+}
+
 /// Where a [`FacilitySet`] comes from.
 #[derive(Debug, Clone)]
 pub enum FacilitySource {
@@ -98,6 +133,18 @@ pub enum FacilitySource {
         path: PathBuf,
         columns: PractitionerColumns,
     },
+}
+
+impl FacilitySource {
+    /// The file it reads, if it names one.
+    pub fn input(&self) -> Option<&Path> {
+        match self {
+            FacilitySource::Drees { .. } | FacilitySource::Bpe { path: None } => None,
+            FacilitySource::Bpe { path: Some(p) }
+            | FacilitySource::File { path: p, .. }
+            | FacilitySource::Practitioners { path: p, .. } => Some(p),
+        }
+    }
 }
 
 /// The loaded data of a run: the engine, every commune of France as
@@ -302,7 +349,7 @@ impl Context {
 /// The commune graph, its polygons and the places of every commune. See
 /// [`Context::load`].
 fn load_commune_graph(paths: &DataPaths, deps: Option<&[String]>) -> Result<(CommuneGraphEngine, Places)> {
-    let graph = communes::read_commune_graph(&paths.commune_graph)?;
+    let graph = communes::read_commune_graph_with(&paths.commune_graph, paths.commune_profile.as_ref())?;
     if !crate::io::is_dir(&paths.communes_dir) {
         return Err(Error::format(
             &paths.communes_dir,

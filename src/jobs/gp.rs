@@ -14,7 +14,7 @@ use crate::gp::{
     Decay, GpModel, GpTable, PER_100K, SupplyChange, SupplySite, read_demand_weights, sites_from_communes,
     weighted_population,
 };
-use crate::output::{Feature, Geometry, Layer, Record, Style, Value};
+use crate::output::{Feature, Geometry, GeometryKind, Layer, Record, Style, Value, split_by_geometry};
 use crate::places::{Place, Site};
 use crate::report::{Facilities, Lang, Methods, Report, Snapshot, ValueMap, production_date};
 use crate::route::Label;
@@ -72,6 +72,8 @@ pub struct GpResult {
     /// Communes without a demand weight (weight 1 kept).
     pub without_weight: usize,
     pub engine: &'static str,
+    /// The engine as summaries name it ([`crate::engine::Engine::label`]).
+    pub engine_label: String,
     pub engine_info: EngineInfo,
 }
 
@@ -95,7 +97,7 @@ pub struct GpResult {
 /// };
 /// let r = jobs::gp::run(&ctx, &req, &Silent)?;
 /// assert_eq!(r.places.len(), 1014);
-/// assert_eq!(r.summary().under_served_communes, 169);
+/// assert_eq!(r.summary().under_served_communes, 314);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<GpResult> {
@@ -188,6 +190,7 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         unmatched,
         without_weight,
         engine: ctx.engine.name(),
+        engine_label: ctx.engine.label(),
         engine_info: ctx.engine.info(),
     })
 }
@@ -362,25 +365,41 @@ impl GpResult {
         props
     }
 
-    /// `<stem>` (GeoJSON + CSV + style on the APL-style value).
-    pub fn layers(&self, stem: &str) -> Vec<Layer> {
+    /// `<stem>` (GeoJSON + CSV + style on the APL-style value; communes
+    /// without a polygon in `<stem>-points` when others have one). Legend
+    /// labels in `lang`.
+    pub fn layers(&self, stem: &str, lang: Lang) -> Vec<Layer> {
         let feats: Vec<Feature> = (0..self.places.len())
             .map(|i| Feature {
                 geometry: self.shapes[i].clone(),
                 properties: self.record(i),
             })
             .collect();
-        let classes: Vec<(f64, f64, String)> = APL_CLASSES
-            .iter()
-            .map(|&(lo, hi)| (lo, hi, format!("{lo}–{hi} consultations/inhabitant/year")))
+        let fr = lang == Lang::Fr;
+        let unit = if fr {
+            "consultations/hab./an"
+        } else {
+            "consultations/inhabitant/year"
+        };
+        // the classes of the report's map (APL_CLASSES), low to high, open
+        // at both ends
+        let mut breaks: Vec<f64> = APL_CLASSES.iter().map(|c| c.0).filter(|&lo| lo > 0.0).collect();
+        breaks.sort_by(f64::total_cmp);
+        let n = breaks.len();
+        let labels: Vec<String> = (0..=n)
+            .map(|i| match i {
+                0 => format!("< {} {unit}", breaks[0]),
+                i if i == n => format!(">= {} {unit}", breaks[n - 1]),
+                i => format!("{}–{} {unit}", breaks[i - 1], breaks[i]),
+            })
             .collect();
-        let layer = Layer::geojson(stem, feats).with_csv();
-        let polygons = layer.has_polygons();
-        vec![layer.styled(Style {
-            field: "apl_consultations",
-            classes,
-            polygons,
-        })]
+        let null = if fr {
+            "sans valeur (hors du graphe)"
+        } else {
+            "no value (off the graph)"
+        };
+        let style = Style::ramp_ranges("apl_consultations", breaks, labels, Some(null.into()), true);
+        split_by_geometry(stem, GeometryKind::MultiPolygon, feats, Some(style), true)
     }
 
     /// The supply sites as report sites: GP communes.

@@ -59,6 +59,9 @@ pub struct HistoryResult {
     pub threshold: f64,
     pub years: Vec<HistoryYear>,
     pub last: AccessResult,
+    /// The placement warnings of every year's list, each once (a site
+    /// placed at its town hall is so year after year).
+    pub placement_warnings: Vec<String>,
 }
 
 /// Runs every year of the DREES list.
@@ -77,7 +80,7 @@ pub struct HistoryResult {
 /// let h = jobs::history::run(&ctx, &req, &Silent)?;
 /// let y2017 = h.years.iter().find(|y| y.year == 2017).unwrap();
 /// assert_eq!(y2017.closures[0].id, "640000410"); // Oloron
-/// assert_eq!(y2017.closures[0].newly_beyond, 21_953);
+/// assert_eq!(y2017.closures[0].newly_beyond, 29_360);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Result<HistoryResult> {
@@ -89,8 +92,14 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
     let list = MaternityList::load(&ctx.paths.maternities)?;
     let mut years = Vec::new();
     let mut prev: Option<AccessResult> = None;
+    let mut placement_warnings: Vec<String> = Vec::new();
     for y in list.years() {
         let set = ctx.facilities(&FacilitySource::Drees { year: y })?;
+        for w in &set.warnings {
+            if !placement_warnings.contains(w) {
+                placement_warnings.push(w.clone());
+            }
+        }
         let run = access::run(
             ctx,
             &AccessRequest {
@@ -123,6 +132,7 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
         threshold: req.threshold,
         years,
         last,
+        placement_warnings,
     })
 }
 
@@ -197,12 +207,12 @@ impl HistoryResult {
         vec![Layer::table(stem, rows)]
     }
 
-    /// The timeline chart as `<stem>.svg` in `dir`.
-    pub fn chart(&self, dir: &std::path::Path, stem: &str, lang: Lang) -> Result<Document> {
-        Ok(Document {
-            path: dir.join(format!("{stem}.svg")),
-            bytes: crate::report::timeline_svg(&self.history(), lang, 900, 420)?.into_bytes(),
-        })
+    /// The timeline chart as `<stem>.svg`.
+    pub fn chart(&self, stem: &str, lang: Lang) -> Result<Document> {
+        Ok(Document::named(
+            format!("{stem}.svg"),
+            crate::report::timeline_svg(&self.history(), lang, 900, 420)?.into_bytes(),
+        ))
     }
 
     /// The HTML report: the last year's run and the history.

@@ -5,9 +5,10 @@ use super::access::{self, AccessRequest, AccessResult};
 use super::catchments::place_polygons;
 use super::{Context, Progress};
 use crate::error::{Error, Result};
-use crate::output::{Feature, Geometry, Layer, Style, Value};
+use crate::output::{Feature, Geometry, GeometryKind, Layer, Value};
 use crate::planner::contours::{GridOptions, road_isochrones};
 use crate::planner::polygons::dissolve;
+use crate::report::Lang;
 
 /// Time bands to the nearest site of a set.
 #[derive(Debug, Clone)]
@@ -136,7 +137,7 @@ pub fn run(ctx: &Context, req: &IsochronesRequest, progress: &dyn Progress) -> R
 
 impl IsochronesResult {
     /// `<stem>` (GeoJSON + style): one feature per band.
-    pub fn layers(&self, stem: &str) -> Vec<Layer> {
+    pub fn layers(&self, stem: &str, lang: Lang) -> Vec<Layer> {
         let feats = self
             .bands
             .iter()
@@ -164,10 +165,9 @@ impl IsochronesResult {
                 }
             })
             .collect();
-        vec![Layer::geojson(stem, feats).styled(Style {
-            field: "minutes",
-            classes: self.run.bands.classes(240.0),
-            polygons: true,
-        })]
+        vec![
+            Layer::map(stem, GeometryKind::MultiPolygon, feats)
+                .styled(access::band_style(&self.run.bands, lang)),
+        ]
     }
 }

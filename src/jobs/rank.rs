@@ -39,7 +39,7 @@ pub struct RankResult {
 /// // 2017 list shows); Saint-Palais's would push more.
 /// let ids: Vec<&str> = r.ranked.iter().map(|x| r.run.sites[x.site].id.as_str()).collect();
 /// assert_eq!(ids[..2], ["640017646", "640000410"]);
-/// assert_eq!(r.ranked[1].population_newly_beyond, 21_953);
+/// assert_eq!(r.ranked[1].population_newly_beyond, 29_360);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &RankRequest, progress: &dyn Progress) -> Result<RankResult> {

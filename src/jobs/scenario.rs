@@ -5,7 +5,7 @@ use super::{Context, Progress};
 use crate::access::is_beyond;
 use crate::error::{Error, Result};
 use crate::facilities::{Facility, PositionSource, check_lon_lat};
-use crate::output::{Feature, Layer, Record, Style, Value};
+use crate::output::{Feature, GeometryKind, Layer, Record, Style, Value, split_by_geometry};
 use crate::planner::{Change, diff};
 use crate::report::{Lang, Report, ScenarioView};
 use crate::route::Label;
@@ -89,7 +89,7 @@ pub struct ScenarioResult {
 ///     open: vec![],
 /// };
 /// let r = jobs::scenario::run(&ctx, &req, &Silent)?;
-/// assert_eq!(r.newly_beyond_population(), 21_953);
+/// assert_eq!(r.newly_beyond_population(), 29_360);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &ScenarioRequest, progress: &dyn Progress) -> Result<ScenarioResult> {
@@ -152,6 +152,41 @@ fn new_facility(ctx: &Context, site: &NewSite, k: usize) -> Result<Facility> {
 }
 
 impl ScenarioResult {
+    /// The scenario as a part of its files' names: `close-640000410`,
+    /// `close-640000410-open-64422`…, or for longer or odd lists a short
+    /// hash ([`crate::output::scenario_tag`]) with, as second value, the
+    /// listing to write beside the files.
+    pub fn file_tag(&self) -> (String, Option<String>) {
+        let mut parts: Vec<String> = self.close.iter().map(|id| format!("close-{id}")).collect();
+        parts.extend(self.open.iter().map(|o| match o {
+            NewSite::InCommune(code) => format!("open-{code}"),
+            NewSite::At { name, lon_lat } => format!("open-{name}@{}:{}", lon_lat[0], lon_lat[1]),
+        }));
+        let (tag, hashed) = crate::output::scenario_tag(&parts);
+        let listing = hashed.then(|| {
+            let name_of = |id: &str| {
+                self.before
+                    .sites
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map_or(String::new(), |s| format!(" {}", s.name))
+            };
+            let mut text = format!("scenario {tag}\n");
+            for id in &self.close {
+                text += &format!("close {id}{}\n", name_of(id));
+            }
+            let new = &self.after.sites[self.after.sites.len().saturating_sub(self.open.len())..];
+            for s in new {
+                text += &format!(
+                    "open {} {} at {}, {}\n",
+                    s.id, s.name, s.position[0], s.position[1]
+                );
+            }
+            text
+        });
+        (tag, listing)
+    }
+
     /// Population of the communes newly beyond the threshold.
     pub fn newly_beyond_population(&self) -> u64 {
         self.changes
@@ -188,8 +223,9 @@ impl ScenarioResult {
     }
 
     /// `<stem>` (CSV: every commune before and after) and `<stem>-changed`
-    /// (GeoJSON + style: the communes that changed).
-    pub fn layers(&self, stem: &str) -> Vec<Layer> {
+    /// (GeoJSON + style on the minutes gained or lost: the communes that
+    /// changed). Legend labels in `lang`.
+    pub fn layers(&self, stem: &str, lang: Lang) -> Vec<Layer> {
         let all = Layer::table(
             stem,
             (0..self.before.places.len()).map(|i| self.record(i)).collect(),
@@ -202,25 +238,41 @@ impl ScenarioResult {
                 properties: self.record(ch.place),
             })
             .collect();
-        let changed = Layer::geojson(format!("{stem}-changed"), feats);
-        let classes: Vec<(f64, f64, String)> = [
-            (-600.0, 0.0),
-            (0.0, 5.0),
-            (5.0, 10.0),
-            (10.0, 20.0),
-            (20.0, 30.0),
-            (30.0, 600.0),
-        ]
-        .iter()
-        .map(|&(lo, hi)| (lo, hi, format!("{lo} to {hi} min")))
-        .collect();
-        let polygons = changed.has_polygons();
-        let changed = changed.styled(Style {
-            field: "delta_min",
-            classes,
-            polygons,
-        });
-        vec![all, changed]
+        let fr = lang == Lang::Fr;
+        let labels = vec![
+            if fr {
+                "plus près (< 0 min)"
+            } else {
+                "nearer (< 0 min)"
+            }
+            .to_string(),
+            "+0–5 min".into(),
+            "+5–10 min".into(),
+            "+10–20 min".into(),
+            "+20–30 min".into(),
+            if fr { "+30 min ou plus" } else { "+30 min or more" }.to_string(),
+        ];
+        let null = if fr {
+            "injoignable avant ou après"
+        } else {
+            "unreachable before or after"
+        };
+        let style = Style::ramp_ranges(
+            "delta_min",
+            vec![0.0, 5.0, 10.0, 20.0, 30.0],
+            labels,
+            Some(null.into()),
+            false,
+        );
+        let mut layers = vec![all];
+        layers.extend(split_by_geometry(
+            &format!("{stem}-changed"),
+            GeometryKind::MultiPolygon,
+            feats,
+            Some(style),
+            false,
+        ));
+        layers
     }
 
     /// The HTML report: before as the main state, after as the scenario.

@@ -3,9 +3,10 @@
 use super::access::{self, AccessRequest, AccessResult};
 use super::{Context, Progress};
 use crate::error::{Error, Result};
-use crate::output::{Feature, Geometry, Layer, Value};
+use crate::output::{Feature, Geometry, GeometryKind, Layer, Style, Value};
 use crate::places::{Entries, Place};
 use crate::planner::choose_sites;
+use crate::report::Lang;
 
 /// Choose `add` new sites among candidate communes.
 #[derive(Debug, Clone)]
@@ -108,7 +109,7 @@ pub fn run(ctx: &Context, req: &SiteRequest, progress: &dyn Progress) -> Result<
 
 impl SiteResult {
     /// `<stem>` (GeoJSON points + CSV): one row per chosen site.
-    pub fn layers(&self, stem: &str) -> Vec<Layer> {
+    pub fn layers(&self, stem: &str, lang: Lang) -> Vec<Layer> {
         let feats = self
             .steps
             .iter()
@@ -126,6 +127,17 @@ impl SiteResult {
                 ],
             })
             .collect();
-        vec![Layer::geojson(stem, feats).with_csv()]
+        let label = match lang {
+            Lang::Fr => "nouveaux sites (colonne step : ordre du choix)",
+            Lang::En => "new sites (column step: order of choice)",
+        };
+        vec![
+            Layer::map(stem, GeometryKind::Point, feats)
+                .with_csv()
+                .styled(Style::Single {
+                    label: label.into(),
+                    color: (227, 26, 28),
+                }),
+        ]
     }
 }

@@ -1,55 +1,181 @@
-//! What a run writes, described as data, and the one function that writes
-//! it: every file of a run goes through [`write_run`], all together or not
-//! at all.
+//! A layer described once: name, geometry kind, typed fields, features,
+//! style, and the formats it is written in.
 
-use std::path::{Path, PathBuf};
-
-use super::csv_out::csv_into;
-use super::geojson_out::geojson_into;
-use super::qml::qml_text;
-use super::{Feature, Geometry, Record};
+use super::geojson_out::{Feature, Geometry};
+use super::style::Style;
+use super::{FieldType, Record};
 use crate::error::{Error, Result};
-use crate::io::{FileFill, atomic_write_all};
 
-/// A QGIS graduated style on one numeric field: one class per
-/// `(lower, upper, label)`, written as `<name>.qml` beside the GeoJSON.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Style {
-    pub field: &'static str,
-    pub classes: Vec<(f64, f64, String)>,
-    /// Fill symbols (polygons) rather than markers (points).
-    pub polygons: bool,
+/// A file format of the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// RFC 7946 GeoJSON, the style beside it as `.qml`.
+    GeoJson,
+    /// One GeoPackage per run, styles inside.
+    GeoPackage,
+    /// A CSV of the fields, one row per feature.
+    Csv,
 }
 
-/// One layer of a run: features with typed properties, written as
-/// `<name>.geojson` (with `<name>.qml` when styled) and/or `<name>.csv`
-/// (the properties, one row per feature).
+/// A set of [`Format`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Formats {
+    pub geojson: bool,
+    pub gpkg: bool,
+    pub csv: bool,
+}
+
+impl Formats {
+    pub const NONE: Formats = Formats {
+        geojson: false,
+        gpkg: false,
+        csv: false,
+    };
+    pub const ALL: Formats = Formats {
+        geojson: true,
+        gpkg: true,
+        csv: true,
+    };
+
+    /// Parses `geojson,gpkg,csv` (any of them, any order).
+    ///
+    /// # Examples
+    /// ```
+    /// use medaccess::output::{Format, Formats};
+    /// let f = Formats::parse("gpkg,csv").unwrap();
+    /// assert!(f.has(Format::GeoPackage) && f.has(Format::Csv) && !f.has(Format::GeoJson));
+    /// assert!(Formats::parse("shp").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Formats> {
+        let mut f = Formats::NONE;
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match part.to_ascii_lowercase().as_str() {
+                "geojson" | "json" => f.geojson = true,
+                "gpkg" | "geopackage" => f.gpkg = true,
+                "csv" => f.csv = true,
+                other => {
+                    return Err(Error::Invalid(format!(
+                        "--format: `{other}` is not a format; give any of geojson, gpkg, csv (comma-separated)"
+                    )));
+                }
+            }
+        }
+        if f.is_empty() {
+            return Err(Error::Invalid(
+                "--format: give any of geojson, gpkg, csv (comma-separated)".into(),
+            ));
+        }
+        Ok(f)
+    }
+
+    pub fn has(&self, f: Format) -> bool {
+        match f {
+            Format::GeoJson => self.geojson,
+            Format::GeoPackage => self.gpkg,
+            Format::Csv => self.csv,
+        }
+    }
+
+    /// The formats in both.
+    pub fn and(self, o: Formats) -> Formats {
+        Formats {
+            geojson: self.geojson && o.geojson,
+            gpkg: self.gpkg && o.gpkg,
+            csv: self.csv && o.csv,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Formats::NONE
+    }
+}
+
+/// The one kind of geometry of a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeometryKind {
+    /// A table: no geometry.
+    None,
+    Point,
+    MultiPolygon,
+}
+
+impl GeometryKind {
+    /// The name GeoPackage gives it.
+    pub fn gpkg_name(self) -> &'static str {
+        match self {
+            GeometryKind::None => "",
+            GeometryKind::Point => "POINT",
+            GeometryKind::MultiPolygon => "MULTIPOLYGON",
+        }
+    }
+}
+
+impl Geometry {
+    /// Its kind; `None` for a missing geometry (which any layer may hold).
+    pub fn kind(&self) -> Option<GeometryKind> {
+        match self {
+            Geometry::Point(_) => Some(GeometryKind::Point),
+            Geometry::MultiPolygon(_) => Some(GeometryKind::MultiPolygon),
+            Geometry::None => None,
+        }
+    }
+}
+
+/// A field of a layer: its name and type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: FieldType,
+}
+
+/// One layer of a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
     /// File stem and layer name (`maternity-access-64-2016`).
     pub name: String,
+    /// The kind of every geometry (a feature may also have none).
+    pub geometry: GeometryKind,
+    /// The fields, in order; every feature's properties have these names
+    /// and types.
+    pub fields: Vec<Field>,
     pub features: Vec<Feature>,
-    pub geojson: bool,
-    pub csv: bool,
     pub style: Option<Style>,
+    /// The formats written when the run names none: the files medaccess
+    /// has always written for this layer.
+    pub default_formats: Formats,
+    /// The formats it can be written in (a table has no GeoJSON).
+    pub formats: Formats,
+    /// The rows of other layers of the run gathered in one table (see
+    /// [`split_by_geometry`]): never the reason a format is refused.
+    pub copy: bool,
 }
 
 impl Layer {
-    /// A GeoJSON layer, no CSV, no style.
-    pub fn geojson(name: impl Into<String>, features: Vec<Feature>) -> Self {
+    /// A layer of features whose geometries are all `geometry` (or
+    /// missing), written as GeoJSON by default; fields from the first
+    /// feature.
+    pub fn map(name: impl Into<String>, geometry: GeometryKind, features: Vec<Feature>) -> Self {
         Layer {
             name: name.into(),
+            geometry,
+            fields: fields_of(features.first().map(|f| &f.properties)),
             features,
-            geojson: true,
-            csv: false,
             style: None,
+            default_formats: Formats {
+                geojson: true,
+                ..Formats::NONE
+            },
+            formats: Formats::ALL,
+            copy: false,
         }
     }
 
-    /// A table written as CSV only.
+    /// A table (no geometry), written as CSV by default.
     pub fn table(name: impl Into<String>, rows: Vec<Record>) -> Self {
         Layer {
             name: name.into(),
+            geometry: GeometryKind::None,
+            fields: fields_of(rows.first()),
             features: rows
                 .into_iter()
                 .map(|properties| Feature {
@@ -57,15 +183,23 @@ impl Layer {
                     properties,
                 })
                 .collect(),
-            geojson: false,
-            csv: true,
             style: None,
+            default_formats: Formats {
+                csv: true,
+                ..Formats::NONE
+            },
+            formats: Formats {
+                csv: true,
+                gpkg: true,
+                geojson: false,
+            },
+            copy: false,
         }
     }
 
-    /// Also as CSV.
+    /// Also as CSV by default.
     pub fn with_csv(mut self) -> Self {
-        self.csv = true;
+        self.default_formats.csv = true;
         self
     }
 
@@ -75,97 +209,121 @@ impl Layer {
         self
     }
 
-    /// Whether any feature is a polygon (the style then fills).
-    pub fn has_polygons(&self) -> bool {
-        self.features
-            .iter()
-            .any(|f| matches!(f.geometry, Geometry::MultiPolygon(_)))
-    }
-
-    /// The files this layer writes in `dir`, in writing order: GeoJSON,
-    /// style, CSV.
-    pub fn files(&self, dir: &Path) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        if self.geojson {
-            out.push(dir.join(format!("{}.geojson", self.name)));
-            if self.style.is_some() {
-                out.push(dir.join(format!("{}.qml", self.name)));
+    /// Checks what the writers rely on: every feature has the layer's
+    /// fields (names, order, types) and a geometry of its kind with finite
+    /// coordinates.
+    ///
+    /// # Errors
+    /// Names the layer, the feature and what is wrong.
+    pub fn check(&self) -> Result<()> {
+        for (k, f) in self.features.iter().enumerate() {
+            let bad =
+                |what: String| Error::Invalid(format!("layer {}, feature {}: {what}", self.name, k + 1));
+            if f.properties.len() != self.fields.len() {
+                return Err(bad(format!(
+                    "{} fields where the layer has {}",
+                    f.properties.len(),
+                    self.fields.len()
+                )));
+            }
+            for ((name, v), field) in f.properties.iter().zip(&self.fields) {
+                if *name != field.name || v.field_type() != field.kind {
+                    return Err(bad(format!(
+                        "field {name} ({:?}) where the layer has {} ({:?})",
+                        v.field_type(),
+                        field.name,
+                        field.kind
+                    )));
+                }
+            }
+            match f.geometry.kind() {
+                Some(kind) if kind != self.geometry => {
+                    return Err(bad(format!(
+                        "a {kind:?} in a layer of {:?} (a layer never mixes geometry kinds)",
+                        self.geometry
+                    )));
+                }
+                _ => {}
+            }
+            if !f.geometry.is_finite() {
+                return Err(bad("a coordinate is not a finite number".into()));
             }
         }
-        if self.csv {
-            out.push(dir.join(format!("{}.csv", self.name)));
-        }
-        out
+        Ok(())
     }
 }
 
-/// A file of a run that is not a layer: a summary, a list of warnings, a
-/// chart, a report. `path` is used as given (relative to the working
-/// folder, or absolute).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
+/// The fields of a record.
+fn fields_of(r: Option<&Record>) -> Vec<Field> {
+    r.map(|r| {
+        r.iter()
+            .map(|(name, v)| Field {
+                name,
+                kind: v.field_type(),
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
-/// Writes every layer of a run into `dir` and every document at its path,
-/// all together or not at all ([`crate::io::atomic_write_all`]); returns
-/// the files in writing order (each layer's [`Layer::files`], then the
-/// documents).
+/// The layers of features whose geometries may differ in kind: one layer
+/// when they are all alike (`empty` when there is none); else, since QGIS
+/// draws one kind per layer, polygons as `name`, points as `name-points`,
+/// both drawn with `style`, and every row once more in one table `name`
+/// for CSV (a spreadsheet wants every commune in one file). With `csv`,
+/// the table is written as CSV by default.
 ///
-/// # Errors
-/// A file that cannot be written (nothing is then written), or two outputs
-/// on the same path.
-pub fn write_run(dir: &Path, layers: &[Layer], documents: &[Document]) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut files: Vec<FileFill<'_>> = Vec::new();
-    for layer in layers {
-        let mut paths = layer.files(dir).into_iter();
-        if layer.geojson {
-            let path = paths.next().unwrap_or_default();
-            let p = path.clone();
-            files.push((
-                path,
-                Box::new(move |w| geojson_into(w, &p, &layer.name, &layer.features)),
-            ));
-            if let Some(style) = &layer.style {
-                let text = qml_text(style.field, &style.classes, style.polygons);
-                let path = paths.next().unwrap_or_default();
-                let p = path.clone();
-                files.push((
-                    path,
-                    Box::new(move |w| {
-                        use std::io::Write;
-                        w.write_all(text.as_bytes()).map_err(|e| Error::io(&p, e))
-                    }),
-                ));
-            }
-        }
-        if layer.csv {
-            let path = paths.next().unwrap_or_default();
-            let p = path.clone();
-            files.push((
-                path,
-                Box::new(move |w| {
-                    let rows: Vec<&Record> = layer.features.iter().map(|f| &f.properties).collect();
-                    csv_into(w, &p, &rows)
-                }),
-            ));
+/// Communes without a polygon are the points: a planner sees every commune
+/// on the map (polygons where loaded, town halls elsewhere) and gets
+/// polygons everywhere by loading them (`--communes-dir`).
+pub fn split_by_geometry(
+    name: &str,
+    empty: GeometryKind,
+    features: Vec<Feature>,
+    style: Option<Style>,
+    csv: bool,
+) -> Vec<Layer> {
+    let has = |k: GeometryKind| features.iter().any(|f| f.geometry.kind() == Some(k));
+    let (polygons, points) = (has(GeometryKind::MultiPolygon), has(GeometryKind::Point));
+    let finish = |mut l: Layer| {
+        l.style = style.clone();
+        l
+    };
+    if !(polygons && points) {
+        let kind = if polygons {
+            GeometryKind::MultiPolygon
+        } else if points {
+            GeometryKind::Point
+        } else {
+            empty
+        };
+        let mut l = finish(Layer::map(name, kind, features));
+        l.default_formats.csv = csv;
+        return vec![l];
+    }
+    let maps_only = Formats {
+        csv: false,
+        ..Formats::ALL
+    };
+    let (mut poly, mut pts) = (Vec::new(), Vec::new());
+    for f in &features {
+        match f.geometry.kind() {
+            Some(GeometryKind::Point) => pts.push(f.clone()),
+            _ => poly.push(f.clone()),
         }
     }
-    for d in documents {
-        let p = d.path.clone();
-        files.push((
-            d.path.clone(),
-            Box::new(move |w| {
-                use std::io::Write;
-                w.write_all(&d.bytes).map_err(|e| Error::io(&p, e))
-            }),
-        ));
-    }
-    let written: Vec<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
-    atomic_write_all(files)?;
-    Ok(written)
+    let mut a = finish(Layer::map(name, GeometryKind::MultiPolygon, poly));
+    let mut b = finish(Layer::map(format!("{name}-points"), GeometryKind::Point, pts));
+    a.formats = maps_only;
+    b.formats = maps_only;
+    let mut table = Layer::table(name, features.into_iter().map(|f| f.properties).collect());
+    table.formats = Formats {
+        csv: true,
+        ..Formats::NONE
+    };
+    table.default_formats.csv = csv;
+    table.copy = true;
+    vec![a, b, table]
 }
 
 #[cfg(test)]
@@ -173,43 +331,51 @@ mod tests {
     use super::*;
     use crate::output::Value;
 
+    fn feature(g: Geometry, id: &str) -> Feature {
+        Feature {
+            geometry: g,
+            properties: vec![
+                ("insee", Value::Str(id.into())),
+                ("minutes", Value::Null(FieldType::Real)),
+            ],
+        }
+    }
+
     #[test]
-    fn a_run_is_written_all_together_or_not_at_all() {
-        let dir = std::env::temp_dir().join(format!("medaccess-layers-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let f = Feature {
-            geometry: Geometry::Point([-0.37, 43.29]),
-            properties: vec![("minutes", Value::Real(12.5))],
-        };
-        let layer = Layer::geojson("pau", vec![f]).with_csv().styled(Style {
-            field: "minutes",
-            classes: vec![(0.0, 10.0, "0-10 min".into())],
-            polygons: false,
-        });
-        let doc = Document {
-            path: dir.join("pau-summary.txt"),
-            bytes: b"one\n".to_vec(),
-        };
-        let written = write_run(&dir, std::slice::from_ref(&layer), std::slice::from_ref(&doc)).unwrap();
-        let names: Vec<String> = written
+    fn mixed_geometries_become_one_layer_per_kind_and_one_table() {
+        let square = geo::MultiPolygon(vec![geo::Polygon::new(
+            geo::LineString::from(vec![(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0)]),
+            vec![],
+        )]);
+        let feats = vec![
+            feature(Geometry::MultiPolygon(square.clone()), "a"),
+            feature(Geometry::Point([1.0, 2.0]), "b"),
+            feature(Geometry::MultiPolygon(square), "c"),
+        ];
+        let layers = split_by_geometry("x", GeometryKind::Point, feats.clone(), None, true);
+        let names: Vec<(&str, GeometryKind, usize)> = layers
             .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .map(|l| (l.name.as_str(), l.geometry, l.features.len()))
             .collect();
-        assert_eq!(names, ["pau.geojson", "pau.qml", "pau.csv", "pau-summary.txt"]);
         assert_eq!(
-            std::fs::read_to_string(dir.join("pau.csv")).unwrap(),
-            "minutes\n12.5\n"
+            names,
+            [
+                ("x", GeometryKind::MultiPolygon, 2),
+                ("x-points", GeometryKind::Point, 1),
+                ("x", GeometryKind::None, 3)
+            ]
         );
-        // A document on a path that cannot be a file: nothing of the second
-        // run is written, the first run's files are untouched.
-        let again = Layer::table("other", vec![vec![("n", Value::Int(1))]]);
-        let bad = Document {
-            path: dir.join("pau.csv").join("not-a-folder.txt"),
-            bytes: vec![],
-        };
-        assert!(write_run(&dir, &[again], &[bad]).is_err());
-        assert!(!dir.join("other.csv").exists());
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 4);
-        std::fs::remove_dir_all(&dir).unwrap();
+        for l in &layers {
+            l.check().unwrap();
+        }
+        assert!(!layers[0].formats.csv && layers[2].default_formats.csv && layers[2].copy);
+        // alike: one layer
+        let one = split_by_geometry("y", GeometryKind::Point, feats[1..2].to_vec(), None, true);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].geometry, GeometryKind::Point);
+        // a layer that mixes kinds is refused by check
+        let mut bad = Layer::map("z", GeometryKind::Point, feats);
+        bad.fields[1].kind = FieldType::Real;
+        assert!(bad.check().unwrap_err().to_string().contains("never mixes"));
     }
 }

@@ -162,9 +162,9 @@ impl Methods {
         let fr = lang == Lang::Fr;
         match &self.engine {
             EngineKind::CommuneEstimate => if fr {
-                "Moteur\u{A0}: estimation entre communes voisines (engine=commune-estimate) — le temps d'un trajet est la distance à vol d'oiseau entre mairies voisines, multipliée par un facteur de détour et divisée par une vitesse\u{A0}; ce n'est pas un calcul sur le réseau routier réel."
+                "Moteur\u{A0}: estimation entre communes voisines (engine=commune-estimate) — le temps d'un tronçon est la distance à vol d'oiseau entre mairies voisines, ou entre les points où une route numérotée passe dans deux communes (fichiers BAAC de l'ONISR), multipliée par un facteur de détour et divisée par la vitesse de sa classe de route\u{A0}; ce n'est pas un calcul sur le réseau routier réel."
             } else {
-                "Engine: estimate between neighbouring communes (engine=commune-estimate) — a leg's time is the great-circle distance between neighbouring town halls times a detour factor divided by a speed; it is not a computation on the real road network."
+                "Engine: estimate between neighbouring communes (engine=commune-estimate) — a leg's time is the great-circle distance between neighbouring town halls, or between the points where a numbered road runs in two communes (ONISR's BAAC accident records), times a detour factor divided by the speed of its road class; it is not a computation on the real road network."
             }
             .to_string(),
             EngineKind::Osm { extract, timestamp } => {

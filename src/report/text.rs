@@ -236,7 +236,7 @@ impl Text {
 /// parameter names, units and calibration sentences. Kept here, beside the
 /// report's other words, so that the engines need not know the report's
 /// languages.
-const FRENCH: [(&str, &str); 17] = [
+const FRENCH: &[(&str, &str)] = &[
     (
         "neighbour links: detour factor",
         "liens entre voisines\u{A0}: facteur de détour",
@@ -265,6 +265,83 @@ const FRENCH: [(&str, &str); 17] = [
         "liens rapides\u{A0}: facteur de détour",
     ),
     ("fast links: speed", "liens rapides\u{A0}: vitesse"),
+    ("expressway: speed", "voies express\u{A0}: vitesse"),
+    (
+        "expressway: detour factor",
+        "voies express\u{A0}: facteur de détour",
+    ),
+    (
+        "expressway: per commune crossed",
+        "voies express\u{A0}: par commune traversée",
+    ),
+    ("national: speed", "routes nationales\u{A0}: vitesse"),
+    (
+        "national: detour factor",
+        "routes nationales\u{A0}: facteur de détour",
+    ),
+    (
+        "national: per commune crossed",
+        "routes nationales\u{A0}: par commune traversée",
+    ),
+    (
+        "main-departmental: speed",
+        "grandes routes départementales\u{A0}: vitesse",
+    ),
+    (
+        "main-departmental: detour factor",
+        "grandes routes départementales\u{A0}: facteur de détour",
+    ),
+    (
+        "main-departmental: per commune crossed",
+        "grandes routes départementales\u{A0}: par commune traversée",
+    ),
+    ("departmental: speed", "routes départementales\u{A0}: vitesse"),
+    (
+        "departmental: detour factor",
+        "routes départementales\u{A0}: facteur de détour",
+    ),
+    (
+        "departmental: per commune crossed",
+        "routes départementales\u{A0}: par commune traversée",
+    ),
+    ("local: speed", "routes locales\u{A0}: vitesse"),
+    ("local: detour factor", "routes locales\u{A0}: facteur de détour"),
+    (
+        "local: per commune crossed",
+        "routes locales\u{A0}: par commune traversée",
+    ),
+    (
+        "town of 10,000 inhabitants: extra crossing",
+        "traversée en plus d'une ville de 10\u{A0}000 habitants",
+    ),
+    ("terrain: reference measure", "relief\u{A0}: mesure de référence"),
+    ("terrain: exponent", "relief\u{A0}: exposant"),
+    ("motorway: speed", "autoroutes\u{A0}: vitesse"),
+    ("motorway: detour factor", "autoroutes\u{A0}: facteur de détour"),
+    (
+        "motorway: getting on or off",
+        "autoroutes\u{A0}: entrée ou sortie",
+    ),
+    (
+        "local roads to a numbered road, as the crow flies",
+        "routes locales jusqu'à une route numérotée, à vol d'oiseau",
+    ),
+    (
+        "facility leg: speed",
+        "trajet jusqu'à l'établissement\u{A0}: vitesse",
+    ),
+    (
+        "facility leg: detour factor",
+        "trajet jusqu'à l'établissement\u{A0}: facteur de détour",
+    ),
+    (
+        "Profile v1, calibrated on Corsica's OpenStreetMap road network and on quoted drive times (docs/commune-engine.md).",
+        "Profil v1. Calibré sur le réseau routier OpenStreetMap de la Corse et sur des temps de trajet cités dans des sources publiques (docs/commune-engine.md).",
+    ),
+    (
+        "Profile v2, calibrated on Corsica's OpenStreetMap road network and on quoted drive times (docs/commune-engine.md).",
+        "Profil v2. Calibré sur le réseau routier OpenStreetMap de la Corse et sur des temps de trajet cités dans des sources publiques (docs/commune-engine.md).",
+    ),
     ("leg from the point to the road", "trajet du point à la route"),
     ("snap limit", "distance maximale à la route"),
     ("inhabitants", "habitants"),

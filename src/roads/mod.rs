@@ -32,6 +32,7 @@ pub mod synthetic;
 pub mod table;
 
 mod build;
+pub(crate) use build::iso8601;
 
 pub use cache::{CacheOutcome, load_or_build, load_or_build_with};
 pub use input::{Format, LinkColumns, ReadOptions};

@@ -1,0 +1,320 @@
+"""OSRM (CH and MLD) and Valhalla on the inputs and points medaccess used
+(examples/routers_side.rs wrote OUT_DIR/points.csv and OUT_DIR/ours.json),
+the same tasks timed, the times compared. Run by bench/routers/run.sh:
+
+    compare.py NAME FILE.osm.pbf OUT_DIR
+
+Prints one markdown block for the input: preprocessing (wall s, peak
+memory of the process tree, by /usr/bin/time), nearest facility of the
+1,000 origins (a 1,000 x 50 table), the 500 x 50 and 1,000 x 1,000
+matrices, a 30-minute isochrone of facility 0 (Valhalla only: OSRM has
+none), and the agreement of drive times with ours (peer / medaccess,
+median and 10th-90th percentiles over the 500 x 50 pairs), overall and by
+the OSM class of the origin's road (as Valhalla's locate reports it).
+Also writes OUT_DIR/peers.json. A step longer than ROUTERS_TIMEOUT
+seconds (default 1200) is killed and reported as such; the steps after it
+that need it are skipped.
+"""
+
+import csv
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import osrm
+import valhalla
+
+TIMEOUT = float(os.environ.get("ROUTERS_TIMEOUT", "1200"))
+OSRM_DIR = Path(osrm.__file__).parent
+VALHALLA_BIN = Path(valhalla.__file__).parent / "bin"
+
+
+def load_average():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def timed_process(cmd, cwd=None):
+    """(wall s, peak RSS GB, ok, last stderr line) of cmd under /usr/bin/time."""
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(
+            ["/usr/bin/time", "-f", "MAXRSS_KB %M", *cmd],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return TIMEOUT, None, False, f"killed after {TIMEOUT:.0f} s"
+    wall = time.perf_counter() - t0
+    rss = None
+    for line in p.stderr.splitlines():
+        if line.startswith("MAXRSS_KB"):
+            rss = int(line.split()[1]) / 1e6
+    tail = (p.stderr.strip().splitlines() or [""])[-1]
+    return wall, rss, p.returncode == 0, tail
+
+
+def in_child(fn, *args):
+    """fn(*args) in a forked process that loads its own router (forking a
+    loaded router is unsafe: thread pools); (wall s, result) or None when it
+    ran past ROUTERS_TIMEOUT (then killed)."""
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=lambda: send.send(fn(*args)))
+    child.start()
+    got = recv.poll(TIMEOUT)
+    result = recv.recv() if got else None
+    child.join(None if got else 0)
+    if child.is_alive():
+        child.kill()
+        child.join()
+    return result
+
+
+def read_points(out):
+    origins, facilities = [], []
+    with open(out / "points.csv") as f:
+        for r in csv.DictReader(f):
+            p = (float(r["lon"]), float(r["lat"]))
+            (origins if r["role"] == "origin" else facilities).append(p)
+    return origins, facilities
+
+
+def as_array(rows):
+    return np.array([[np.nan if x is None else float(x) for x in row] for row in rows])
+
+
+def osrm_side(name, pbf, out, origins, facilities):
+    work = out / "osrm"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    local = work / f"{name}.osm.pbf"
+    os.symlink(Path(pbf).resolve(), local)
+    base = work / f"{name}.osrm"
+    binary = lambda tool: str(OSRM_DIR / "bin" / f"osrm-{tool}")  # noqa: E731
+    profile = str(OSRM_DIR / "share" / "profiles" / "car.lua")
+    steps = {}
+    steps["extract"] = timed_process([binary("extract"), "-p", profile, str(local)], cwd=work)
+    results = {"steps": steps}
+    if not steps["extract"][2]:
+        return results
+    for algo, tools in (("CH", ["contract"]), ("MLD", ["partition", "customize"])):
+        ok = True
+        for tool in tools:
+            steps[tool] = timed_process([binary(tool), str(base)], cwd=work)
+            ok = ok and steps[tool][2]
+            if not ok:
+                break
+        if not ok:
+            continue
+        def table(src, dst, algo=algo):
+            engine = osrm.OSRM(
+                storage_config=str(base),
+                algorithm=algo,
+                use_shared_memory=False,
+                max_locations_distance_table=10_000,
+            )
+            coords = src + dst
+            params = osrm.TableParameters(
+                coordinates=coords,
+                sources=list(range(len(src))),
+                destinations=list(range(len(src), len(coords))),
+                annotations=["duration"],
+            )
+            t0 = time.perf_counter()
+            res = engine.Table(params)
+            wall = time.perf_counter() - t0
+            return wall, as_array(res["durations"])
+
+        results[algo] = queries(table, origins, facilities)
+    return results
+
+
+def queries(table, origins, facilities):
+    """The three tables, each in a child process (None: timed out)."""
+    r = {}
+    for key, src, dst in (
+        ("nearest", origins, facilities),
+        ("m500x50", origins[:500], facilities),
+        ("m1000x1000", origins, origins),
+    ):
+        got = in_child(table, src, dst)
+        r[key], r[key + "_times"] = got if got else (None, None)
+    near = r.pop("nearest_times")
+    if near is not None:
+        r["nearest_times"] = np.nanmin(np.where(np.isnan(near), np.inf, near), axis=1)
+    return r
+
+
+def valhalla_side(name, pbf, out, origins, facilities):
+    work = out / "valhalla"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "tiles").mkdir(parents=True)
+    config = valhalla.get_config(tile_dir=str(work / "tiles"), tile_extract="", verbose=False)
+    limits = config["service_limits"]
+    # the default limits refuse more than 2,500 pairs or 400 km
+    limits["auto"]["max_matrix_location_pairs"] = 2_000_000
+    limits["auto"]["max_matrix_distance"] = 2e7
+    limits["auto"]["max_distance"] = 2e7
+    conf_path = work / "valhalla.json"
+    conf_path.write_text(json.dumps(config))
+    steps = {"tiles": timed_process([str(VALHALLA_BIN / "valhalla_build_tiles"), "-c", str(conf_path), str(pbf)])}
+    results = {"steps": steps}
+    if not steps["tiles"][2]:
+        return results
+    loc = lambda ps: [{"lon": x, "lat": y} for x, y in ps]  # noqa: E731
+
+    def table(src, dst):
+        actor = valhalla.Actor(str(conf_path))
+        t0 = time.perf_counter()
+        res = actor.matrix({"sources": loc(src), "targets": loc(dst), "costing": "auto"})
+        wall = time.perf_counter() - t0
+        rows = [[c.get("time") for c in row] for row in res["sources_to_targets"]]
+        return wall, as_array(rows)
+
+    r = queries(table, origins, facilities)
+    actor = valhalla.Actor(str(conf_path))
+    t0 = time.perf_counter()
+    actor.isochrone({"locations": loc(facilities[:1]), "costing": "auto", "contours": [{"time": 30}]})
+    r["isochrone"] = time.perf_counter() - t0
+    classes = []
+    for i in range(0, 500, 100):
+        res = actor.locate({"locations": loc(origins[i : i + 100]), "costing": "auto", "verbose": True})
+        for point in res:
+            edges = point.get("edges") or []
+            c = edges[0].get("edge", {}).get("classification", {}).get("classification") if edges else None
+            classes.append(c or "unknown")
+    r["classes"] = classes
+    results["Valhalla"] = r
+    return results
+
+
+def spread(ratio):
+    ratio = ratio[np.isfinite(ratio)]
+    if ratio.size == 0:
+        return "n/a"
+    q10, q50, q90 = np.percentile(ratio, [10, 50, 90])
+    return f"{q50:.2f} ({q10:.2f}-{q90:.2f})"
+
+
+def secs(x):
+    return f"killed after {TIMEOUT:.0f} s" if x is None else f"{x:.3f}"
+
+
+def fmt(x, digits=2):
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def main():
+    np.seterr(divide="ignore", invalid="ignore")  # 0 / 0 where an origin is its target
+    name, pbf, out = sys.argv[1], str(Path(sys.argv[2]).resolve()), Path(sys.argv[3]).resolve()
+    ours = json.loads((out / "ours.json").read_text())
+    origins, facilities = read_points(out)
+    load0 = load_average()
+    o = osrm_side(name, pbf, out, origins, facilities)
+    v = valhalla_side(name, pbf, out, origins, facilities)
+    load1 = load_average()
+
+    t = ours["timings"]
+    our500 = as_array([ours["m500x50"][i * 50 : (i + 1) * 50] for i in range(500)])
+    our1000 = as_array([ours["m1000x1000"][i * 1000 : (i + 1) * 1000] for i in range(1000)])
+    lines = [
+        f"### {name}: {ours['nodes']:,} nodes, {ours['arcs']:,} arcs, {ours['pbf_bytes'] / 1e6:.1f} MB PBF",
+        "",
+        f"Load average: medaccess {ours['load_start']} -> {ours['load_end']}; peers {load0} -> {load1}; "
+        f"{ours['threads']} threads for medaccess.",
+        "",
+        "| router | preprocessing s | peak GB | nearest (1,000 x 50) s | 500 x 50 s | 1,000 x 1,000 s | 30-min isochrone s | times / ours: median (p10-p90) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    lines.append(
+        f"| medaccess | {t['import']:.1f} import + {t['hierarchy build (for 1,000 x 1,000)']:.1f} hierarchy "
+        f"| {ours['import_peak_bytes'] / 1e9:.2f} | {t['nearest facility of every node (50 facilities)']:.3f} "
+        f"| {t['500 x 50 matrix']:.3f} | {t['1,000 x 1,000 matrix (hierarchy)']:.3f} "
+        f"| {t['30-minute isochrone of facility 0 (search, grid, polygon)']:.3f} | 1 |"
+    )
+    agree = {}
+    st = o["steps"]
+    for algo, tools in (("CH", ["extract", "contract"]), ("MLD", ["extract", "partition", "customize"])):
+        done = [s for s in tools if s in st]
+        pre = " + ".join(f"{st[s][0]:.1f} {s}" for s in done)
+        peak = max((st[s][1] or 0) for s in done) if done else None
+        failed = [f"{s}: {st[s][3]}" for s in done if not st[s][2]]
+        if algo not in o:
+            lines.append(f"| OSRM {algo} | {pre} | {fmt(peak)} | did not finish ({'; '.join(failed) or 'not run'}) | | | | |")
+            continue
+        r = o[algo]
+        ratio = "n/a"
+        if r["m500x50_times"] is not None:
+            agree[f"OSRM {algo}"] = r["m500x50_times"] / our500
+            ratio = spread(agree[f"OSRM {algo}"].ravel())
+        lines.append(
+            f"| OSRM {algo} | {pre} | {fmt(peak)} | {secs(r['nearest'])} | {secs(r['m500x50'])} | {secs(r['m1000x1000'])} | none | {ratio} |"
+        )
+    vs = v["steps"]["tiles"]
+    if "Valhalla" in v:
+        r = v["Valhalla"]
+        ratio = "n/a"
+        if r["m500x50_times"] is not None:
+            agree["Valhalla"] = r["m500x50_times"] / our500
+            ratio = spread(agree["Valhalla"].ravel())
+        lines.append(
+            f"| Valhalla | {vs[0]:.1f} tiles | {fmt(vs[1])} | {secs(r['nearest'])} | {secs(r['m500x50'])} | {secs(r['m1000x1000'])} | {r['isochrone']:.3f} | {ratio} |"
+        )
+        classes = r["classes"]
+    else:
+        lines.append(f"| Valhalla | {vs[0]:.1f} tiles | {fmt(vs[1])} | did not finish ({vs[3]}) | | | | |")
+        classes = None
+    lines.append("")
+    our_near = np.array([np.nan if y is None else y for y in ours["nearest"]], dtype=float)
+    near = [
+        f"{k} {spread(x / our_near)}"
+        for k, x in [
+            ("OSRM CH", o.get("CH", {}).get("nearest_times")),
+            ("Valhalla", v.get("Valhalla", {}).get("nearest_times")),
+        ]
+        if x is not None
+    ]
+    lines.append(
+        "Same points everywhere (graph nodes, so every router snaps them to the same crossing). "
+        "Time to the nearest facility, peer / medaccess, median (p10-p90): " + (", ".join(near) or "n/a") + "."
+    )
+    if classes and agree:
+        lines += ["", "Agreement by the OSM class of the origin's road (peer / medaccess, median over its 50 facilities x origins of that class):", ""]
+        lines.append("| class | origins | " + " | ".join(agree) + " |")
+        lines.append("| --- | ---: |" + " ---: |" * len(agree))
+        for c in sorted(set(classes)):
+            rows = [i for i, x in enumerate(classes) if x == c]
+            cells = []
+            for k, m in agree.items():
+                x = m[rows].ravel()
+                x = x[np.isfinite(x)]
+                cells.append(f"{np.median(x):.2f}" if x.size else "n/a")
+            lines.append(f"| {c} | {len(rows)} | " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+    print()
+    # our 1,000 x 1,000 against the peers', for the record
+    summary = {
+        "name": name,
+        "ours": {k: ours[k] for k in ("nodes", "arcs", "timings", "import_peak_bytes", "load_start", "load_end")},
+        "osrm_steps": o["steps"],
+        "valhalla_steps": v["steps"],
+        "load_peers": [load0, load1],
+    }
+    for k, m in [("OSRM CH", o.get("CH")), ("OSRM MLD", o.get("MLD")), ("Valhalla", v.get("Valhalla"))]:
+        if m and m["m1000x1000_times"] is not None:
+            ratio = (m["m1000x1000_times"] / our1000).ravel()
+            summary[k] = {x: m[x] for x in ("nearest", "m500x50", "m1000x1000")}
+            summary[k]["ratio_1000x1000"] = spread(ratio)
+    (out / "peers.json").write_text(json.dumps(summary, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Side by side with OSRM (CH and MLD) and Valhalla on the same OSM PBF files
+# and the same points, in one command (issue 19):
+#
+#     bash bench/routers/run.sh                 # St-Barthélemy, Corsica, 90k synthetic
+#     INPUTS="stbarth corsica s90k s1m s5m" bash bench/routers/run.sh   # all five
+#
+# Makes a venv (target/routers-venv, Python 3.12: PYTHON312, default
+# /root/.pyenv/versions/3.12.1/bin/python) with bench/routers/requirements.txt;
+# makes the inputs once into target/routers/ (Corsica's network converted to
+# a PBF by examples/corsica_pbf.rs from ../shared/data/osm-fr-corse; the
+# synthetic grids by examples/roads_synth.rs: 300 x 300 (90k junctions),
+# 1000 x 1000 (1M) and the France-like 5M file); then for each input runs
+# examples/routers_side.rs (medaccess: import, nearest, matrices, isochrone)
+# and bench/routers/compare.py (OSRM and Valhalla on the same points, their
+# preprocessing time and peak memory, the agreement of times). The tables go
+# to stdout and target/routers/results.md, each with the load average.
+# ROUTERS_TIMEOUT (s, default 1200) kills a peer step that runs longer.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+dir=target/routers
+venv=target/routers-venv
+py312=${PYTHON312:-/root/.pyenv/versions/3.12.1/bin/python}
+inputs=${INPUTS:-stbarth corsica s90k}
+mkdir -p "$dir"
+if [ ! -x "$venv/bin/python" ]; then
+    "$py312" -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/routers/requirements.txt
+cargo build --quiet --release --example routers_side --example corsica_pbf --example roads_synth
+
+pbf_of() {
+    case "$1" in
+        stbarth) echo fixtures/osm/saint_barthelemy.osm.pbf ;;
+        corsica)
+            [ -s "$dir/corsica.osm.pbf" ] ||
+                target/release/examples/corsica_pbf ../shared/data/osm-fr-corse "$dir/corsica.osm.pbf" >&2
+            echo "$dir/corsica.osm.pbf" ;;
+        s90k)
+            [ -s "$dir/s300.osm.pbf" ] || target/release/examples/roads_synth "$dir/s300.osm.pbf" 300 300 >&2
+            echo "$dir/s300.osm.pbf" ;;
+        s1m)
+            [ -s "$dir/s1000.osm.pbf" ] || target/release/examples/roads_synth "$dir/s1000.osm.pbf" 1000 1000 >&2
+            echo "$dir/s1000.osm.pbf" ;;
+        s5m)
+            [ -s "$dir/france5m.osm.pbf" ] ||
+                target/release/examples/roads_synth "$dir/france5m.osm.pbf" 2400 2100 2 12 1 france >&2
+            echo "$dir/france5m.osm.pbf" ;;
+        *) echo "unknown input $1 (stbarth corsica s90k s1m s5m)" >&2; exit 2 ;;
+    esac
+}
+
+results="$dir/results.md"
+{
+    echo "## Routers side by side ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores)"
+    echo
+    echo "Command: \`INPUTS=\"$inputs\" bash bench/routers/run.sh\`."
+    echo
+} > "$results"
+for name in $inputs; do
+    pbf=$(pbf_of "$name")
+    out="$dir/run-$name"
+    rm -rf "$out"
+    target/release/examples/routers_side "$pbf" "$out"
+    "$venv/bin/python" bench/routers/compare.py "$name" "$pbf" "$out" | tee -a "$results"
+done
+echo "(tables also in $results)"

@@ -1,0 +1,632 @@
+//! The validation report of the commune estimate: every figure
+//! `validate_commune_engine` prints, which `docs/commune-engine.md` and the
+//! README quote and a full-suite test checks against the docs. Needs
+//! `crate::eval` (support/commune_eval.rs) beside it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::eval::*;
+use medaccess::communes::cited::CITED_TIMES;
+use medaccess::communes::road_links::LinkKind;
+use medaccess::communes::{
+    CommuneGraph, CommuneProfile, Communes, RoadClass, RoadTable, fixtures, read_commune_links,
+};
+use medaccess::gp::{
+    DREES_UNDER_SERVED, Decay, GpModel, GpTable, PER_100K, compare, read_apl, read_bpe_d201,
+    sites_from_communes,
+};
+use medaccess::jobs::{Context, Data, DataPaths, Silent};
+use medaccess::units::{NodeId, Time, UNREACHABLE, minutes};
+
+/// The targets of issue 14, as (low, high) bounds.
+pub struct Targets;
+
+impl Targets {
+    pub const BEYOND_30: (f64, f64) = (6.0, 9.0);
+    pub const BEYOND_45: (f64, f64) = (1.0, 2.5);
+    pub const MEDIAN: (f64, f64) = (8.0, 10.5);
+    pub const CORSICA_MEDIAN: f64 = 12.0;
+    pub const CORSICA_P90: f64 = 30.0;
+    pub const QUOTED_MEDIAN: f64 = 10.0;
+    pub const QUOTED_WORST: f64 = 25.0;
+    pub const OLORON_PAU: (f64, f64) = (35.0, 48.0);
+    pub const APL_SPEARMAN: f64 = 0.7;
+}
+
+fn met(ok: bool) -> &'static str {
+    if ok { "met" } else { "MISSED" }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x)
+}
+
+/// National figures on the 2017 DREES list.
+struct National {
+    communes: usize,
+    beyond30: f64,
+    beyond45: f64,
+    median: f64,
+    unreachable_communes: usize,
+    unreachable_pop: f64,
+    oloron_pau: Option<f64>,
+}
+
+fn national(paths: &DataPaths) -> anyhow::Result<National> {
+    let data = Data {
+        paths: paths.clone(),
+        roads: None,
+    };
+    let ctx = Context::load(&data, medaccess::communes::Scope::All, &Silent)?;
+    let idx: Vec<usize> = (0..ctx.places.len())
+        .filter(|&i| !ctx.places[i].dep.starts_with("97"))
+        .collect();
+    let mins = nearest_maternity(&ctx, 2017, &idx, &|_| true)?;
+    let mut rows: Vec<(f64, f64)> = Vec::new();
+    let (mut unreachable_communes, mut unreachable_pop) = (0, 0.0);
+    for (&i, m) in idx.iter().zip(&mins) {
+        let pop = ctx.places[i].population.unwrap_or(0) as f64;
+        match m {
+            Some(m) => rows.push((*m, pop)),
+            None => {
+                unreachable_communes += 1;
+                unreachable_pop += pop;
+                rows.push((f64::INFINITY, pop));
+            }
+        }
+    }
+    let population: f64 = rows.iter().map(|r| r.1).sum();
+    let share = |t: f64| rows.iter().filter(|r| r.0 > t).map(|r| r.1).sum::<f64>() / population;
+    let oloron_pau = point_minutes(&ctx, "64422", 2017, "640000600")?;
+    Ok(National {
+        communes: idx.len(),
+        beyond30: share(30.0),
+        beyond45: share(45.0),
+        median: weighted_median(&rows),
+        unreachable_communes,
+        unreachable_pop,
+        oloron_pau,
+    })
+}
+
+/// Spearman of our 2SFCA with DREES APL 2023 on 64+65, and the same-side share.
+fn apl(data: &Path, cg: &CommuneGraph) -> anyhow::Result<(f64, f64)> {
+    let codes: Vec<String> = cg.nodes.iter().map(|n| n.insee.clone()).collect();
+    let population: Vec<f64> = cg
+        .nodes
+        .iter()
+        .map(|n| n.population.unwrap_or(0) as f64)
+        .collect();
+    let nodes: Vec<NodeId> = (0..codes.len() as NodeId).collect();
+    let bpe = read_bpe_d201(&data.join("gp-supply/gp_d201_by_commune.csv"))?;
+    let (sites, _) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
+    let model = GpModel::new(
+        &cg.graph,
+        nodes,
+        population,
+        sites,
+        Decay::parse("drees")?,
+        minutes(30.0),
+    )?;
+    let our_threshold = DREES_UNDER_SERVED / 5400.0 * PER_100K;
+    let table = GpTable::new(
+        &model,
+        &[minutes(10.0), minutes(20.0), minutes(30.0)],
+        PER_100K,
+        our_threshold,
+    )?;
+    let apl = read_apl(
+        &data.join("apl-drees-2023/apl_medecins_generalistes_2023_dep64_dep65.csv"),
+        None,
+    )?;
+    let published: BTreeMap<String, f64> = apl.iter().map(|r| (r.insee.clone(), r.apl)).collect();
+    let ours: BTreeMap<String, f64> = codes
+        .iter()
+        .zip(&table.rows)
+        .filter(|(c, _)| c.starts_with("64") || c.starts_with("65"))
+        .map(|(c, r)| (c.clone(), r.accessibility))
+        .collect();
+    let cmp = compare(&ours, &published, our_threshold, DREES_UNDER_SERVED, 0);
+    Ok((cmp.spearman.unwrap_or(f64::NAN), cmp.same_side))
+}
+
+/// Dominant road class of the fastest path from `s` to every node of `g`.
+fn classes_from(g: &CommuneGraph, arcs: &ArcClasses, s: NodeId) -> Vec<Option<RoadClass>> {
+    let csr = g.graph.forward();
+    let n = g.graph.num_nodes();
+    let mut dist = vec![UNREACHABLE; n];
+    let mut pred = vec![NodeId::MAX; n];
+    let mut order = Vec::with_capacity(n);
+    let mut heap = std::collections::BinaryHeap::new();
+    dist[s as usize] = 0;
+    heap.push(std::cmp::Reverse((0u32, s)));
+    while let Some(std::cmp::Reverse((d, v))) = heap.pop() {
+        if d > dist[v as usize] {
+            continue;
+        }
+        order.push(v);
+        for (w, t) in csr.arcs(v) {
+            if d + t < dist[w as usize] {
+                dist[w as usize] = d + t;
+                pred[w as usize] = v;
+                heap.push(std::cmp::Reverse((d + t, w)));
+            }
+        }
+    }
+    // Time per class along the tree, in settling order.
+    let mut acc: Vec<[Time; 7]> = vec![[0; 7]; n];
+    for &v in &order {
+        let u = pred[v as usize];
+        if u == NodeId::MAX {
+            continue;
+        }
+        let mut a = acc[u as usize];
+        let k = arcs.get(u, v).map_or(6, |c| c.index());
+        a[k] += dist[v as usize] - dist[u as usize];
+        acc[v as usize] = a;
+    }
+    acc.iter()
+        .map(|a| {
+            let (k, t) = a
+                .iter()
+                .enumerate()
+                .max_by_key(|x| (*x.1, std::cmp::Reverse(x.0)))?;
+            (*t > 0 && k < 6).then(|| RoadClass::ALL[k])
+        })
+        .collect()
+}
+
+/// One compared pair for the per-class tables and the worst list.
+struct Pair {
+    what: String,
+    reference: f64,
+    engine: f64,
+    error: f64,
+    class: Option<RoadClass>,
+    km: f64,
+    terrain: f64,
+}
+
+fn summary(errors: &[f64]) -> (usize, f64, f64, f64, f64) {
+    let abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
+    (
+        errors.len(),
+        quantile(errors, 0.5),
+        quantile(&abs, 0.5),
+        quantile(&abs, 0.9),
+        quantile(&abs, 1.0),
+    )
+}
+
+/// The whole report (Markdown), for the data in `data` (`../shared/data`).
+pub fn report(data: &Path) -> anyhow::Result<String> {
+    let mut out = String::new();
+    let w = &mut out;
+    let profiles = [("v2", CommuneProfile::default()), ("v1", CommuneProfile::v1())];
+    let fixture_dir = fixtures::default_dir();
+    let links = read_commune_links(&fixture_dir.join(fixtures::GRAPH_FILE))?;
+    writeln!(w, "engine=commune-estimate, profile v2 (v1 for comparison)")?;
+    writeln!(w, "\nprofile v2: `{}`", serde_json::to_string(&profiles[0].1)?)?;
+
+    // ---- Road table and links.
+    let table = RoadTable::shipped()?;
+    writeln!(w, "\n### Road table (BAAC) and road layer, as shipped\n")?;
+    writeln!(w, "| road class | commune–road rows | road links |")?;
+    writeln!(w, "|---|---:|---:|")?;
+    let rl = links
+        .roads
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("the shipped links have no road layer"))?;
+    for c in RoadClass::ALL {
+        writeln!(
+            w,
+            "| {} | {} | {} |",
+            c.as_str(),
+            table.roads.iter().filter(|r| r.class == c).count(),
+            rl.links.iter().filter(|l| l.class == c).count()
+        )?;
+    }
+    let kinds = |k: LinkKind| rl.links.iter().filter(|l| l.kind == k).count();
+    writeln!(
+        w,
+        "\n{} communes with a terrain measure; {} neighbour links (local roads between origins); {} road points ({} placed at the origin for want of a positioned accident); road links: {} between neighbours, {} gaps, {} continuations across a département border",
+        table.terrain.len(),
+        links.pairs.len(),
+        rl.points.len(),
+        rl.points.iter().filter(|p| p.position.is_none()).count(),
+        kinds(LinkKind::Road),
+        kinds(LinkKind::Gap),
+        kinds(LinkKind::Continuation)
+    )?;
+    let n134: Vec<String> = table
+        .roads
+        .iter()
+        .filter(|r| {
+            r.road.to_string() == "N134" && r.insee.starts_with("64") && r.class == RoadClass::National
+        })
+        .map(|r| {
+            let name = links
+                .nodes
+                .iter()
+                .find(|n| n.insee == r.insee)
+                .map_or("", |n| n.name.as_str());
+            format!("{} {name}", r.insee)
+        })
+        .collect();
+    writeln!(
+        w,
+        "\nN134 in the Pyrénées-Atlantiques, national: {}",
+        n134.join(", ")
+    )?;
+
+    // ---- National.
+    writeln!(
+        w,
+        "\n### National: 2017 DREES maternity list, metropolitan France\n"
+    )?;
+    writeln!(
+        w,
+        "Population-weighted (all inhabitants, INSEE 2017), commune town hall to the nearest maternity open in 2017 (the `access` job on the shipped data). DREES (women 15–44, road network 2018, Études et Résultats 1201): about 7 % beyond 30 min, between 1 % and 2 % beyond 45 min, median 9.1 min.\n"
+    )?;
+    writeln!(
+        w,
+        "| profile | communes | beyond 30 min | beyond 45 min | median | unreachable (islands) |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|---:|")?;
+    let mut nat = Vec::new();
+    for (name, p) in &profiles {
+        let paths = DataPaths {
+            commune_profile: Some(*p),
+            ..DataPaths::fixtures(&fixture_dir)
+        };
+        let n = national(&paths)?;
+        writeln!(
+            w,
+            "| {name} | {} | {} | {} | {:.1} min | {} communes, {:.0} inhabitants |",
+            n.communes,
+            pct(n.beyond30),
+            pct(n.beyond45),
+            n.median,
+            n.unreachable_communes,
+            n.unreachable_pop
+        )?;
+        nat.push(n);
+    }
+
+    // ---- Oloron.
+    writeln!(w, "\n### Oloron-Sainte-Marie to CH Pau (640000600)\n")?;
+    for ((name, _), n) in profiles.iter().zip(&nat) {
+        writeln!(
+            w,
+            "- {name}: {}",
+            n.oloron_pau
+                .map_or("unreachable".to_string(), |m| format!("{m:.1} min"))
+        )?;
+    }
+
+    // ---- Corsica.
+    let corse = links.subset(&["2A", "2B"]);
+    let roads = CorsicaRoads::load(data, &corse.nodes)?;
+    let corse_table = Communes::load_france_deps(&data.join("communes-france"), Some(&["2A", "2B"]))?;
+    let all: Vec<usize> = (0..corse.nodes.len()).collect();
+    let corsican = |id: &str| id.starts_with("2A") || id.starts_with("2B");
+    let road_ctx = context(corsica_road_engine(data)?, &corse.nodes)?;
+    let road_mat = nearest_maternity(&road_ctx, 2017, &all, &corsican)?;
+    writeln!(w, "\n### Corsica: held-out communes against the road network\n")?;
+    writeln!(
+        w,
+        "Reference: `osm-fr-corse` as `--roads` reads it (`car-fr`, winding roads slowed), town halls snapped to the nearest road node; every third commune by INSEE order is held out of the fit ({} of {}). Error = estimate / road − 1.\n",
+        all.iter().filter(|&&i| held_out(i)).count(),
+        all.len()
+    )?;
+    writeln!(
+        w,
+        "| profile | trips | n | median signed | median abs. | p90 abs. |"
+    )?;
+    writeln!(w, "|---|---|---:|---:|---:|---:|")?;
+    let mut corsica_v2: Vec<Pair> = Vec::new();
+    let mut corsica_held = (f64::NAN, f64::NAN);
+    for (name, p) in &profiles {
+        let g = corse.graph(p)?;
+        let ctx = context(commune_engine(g.clone(), Some(&corse_table)), &corse.nodes)?;
+        let est = nearest_maternity(&ctx, 2017, &all, &corsican)?;
+        let mat: Vec<f64> = all
+            .iter()
+            .filter(|&&i| held_out(i))
+            .filter_map(|&i| match (road_mat[i], est[i]) {
+                (Some(r), Some(e)) if r > 0.0 => Some(e / r - 1.0),
+                _ => None,
+            })
+            .collect();
+        let (n, bias, med, p90, _) = summary(&mat);
+        writeln!(
+            w,
+            "| {name} | nearest maternity 2017 | {n} | {:+.1} % | {} | {} |",
+            100.0 * bias,
+            pct(med),
+            pct(p90)
+        )?;
+        if *name == "v2" {
+            corsica_held = (med, p90);
+        }
+        let pairs = corsica_pair_errors(&g, &roads, &held_out);
+        for (lo, hi, label) in [
+            (0.0, 1200.0, "pairs, road 0–20 min"),
+            (1200.0, 2400.0, "pairs, road 20–40 min"),
+            (2400.0, 3600.0, "pairs, road 40–60 min"),
+            (3600.0, f64::INFINITY, "pairs, road 60+ min"),
+        ] {
+            let e: Vec<f64> = pairs
+                .iter()
+                .filter(|x| x.2 >= lo && x.2 < hi)
+                .map(|x| x.3)
+                .collect();
+            let (n, bias, med, p90, _) = summary(&e);
+            writeln!(
+                w,
+                "| {name} | {label} | {n} | {:+.1} % | {} | {} |",
+                100.0 * bias,
+                pct(med),
+                pct(p90)
+            )?;
+        }
+        if *name == "v2" {
+            let arcs = ArcClasses::new(&g);
+            let mut by_source: HashMap<usize, Vec<Option<RoadClass>>> = HashMap::new();
+            for &(i, j, r, e) in &pairs {
+                let cls = by_source
+                    .entry(i)
+                    .or_insert_with(|| classes_from(&g, &arcs, i as NodeId))[j];
+                let (a, b) = (&g.nodes[i], &g.nodes[j]);
+                corsica_v2.push(Pair {
+                    what: format!("{} – {} (Corsica)", a.name, b.name),
+                    reference: r / 60.0,
+                    engine: (1.0 + e) * r / 60.0,
+                    error: e,
+                    class: cls,
+                    km: medaccess::communes::haversine_m((a.lon, a.lat), (b.lon, b.lat)) / 1000.0,
+                    terrain: pair_terrain(&g, i as NodeId, j as NodeId),
+                });
+            }
+        }
+    }
+
+    // ---- Quoted pairs.
+    writeln!(
+        w,
+        "\n### Quoted mainland drive times ({} pairs, {} used in the fit, {} held out)\n",
+        CITED_TIMES.len(),
+        CITED_TIMES.iter().filter(|c| c.fit).count(),
+        CITED_TIMES.iter().filter(|c| !c.fit).count()
+    )?;
+    writeln!(
+        w,
+        "Town hall to town hall; error = relative distance to the quoted range (0 inside it). Sources in `src/communes/cited.rs`.\n"
+    )?;
+    let mut q_by = Vec::new();
+    for (_, p) in &profiles {
+        let g = links.graph(p)?;
+        let arcs = ArcClasses::new(&g);
+        q_by.push(quoted(&g, Some(&arcs)));
+    }
+    writeln!(
+        w,
+        "| pair | quoted (min) | v2 (min) | v2 error | v1 (min) | v1 error | use | v2 main road class | km | terrain |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|---:|---|---|---:|---:|")?;
+    for (a, b) in q_by[0].iter().zip(&q_by[1]) {
+        let quoted = if a.cited.min_minutes == a.cited.max_minutes {
+            format!("{:.0}", a.cited.min_minutes)
+        } else {
+            format!("{:.0}–{:.0}", a.cited.min_minutes, a.cited.max_minutes)
+        };
+        writeln!(
+            w,
+            "| {} – {} | {quoted} | {:.0} | {:+.0} % | {:.0} | {:+.0} % | {} | {} | {:.0} | {:.2} |",
+            a.names.0,
+            a.names.1,
+            a.minutes,
+            100.0 * a.error,
+            b.minutes,
+            100.0 * b.error,
+            if a.cited.fit { "fit" } else { "held out" },
+            a.class.map_or("–", |c| c.as_str()),
+            a.km,
+            a.terrain
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(w, "| profile | pairs | n | median abs. error | worst |")?;
+    writeln!(w, "|---|---|---:|---:|---:|")?;
+    let mut quoted_v2 = (f64::NAN, f64::NAN);
+    for ((name, _), q) in profiles.iter().zip(&q_by) {
+        for (label, sel) in [
+            ("all", (|_: bool| true) as fn(bool) -> bool),
+            ("fit", |f: bool| f),
+            ("held out", |f: bool| !f),
+        ] {
+            let e: Vec<f64> = q.iter().filter(|x| sel(x.cited.fit)).map(|x| x.error).collect();
+            let (n, _, med, _, worst) = summary(&e);
+            writeln!(w, "| {name} | {label} | {n} | {} | {} |", pct(med), pct(worst))?;
+            if *name == "v2" && label == "all" {
+                quoted_v2 = (med, worst);
+            }
+        }
+    }
+
+    // ---- Per class, band, terrain (v2).
+    let quoted_pairs: Vec<Pair> = q_by[0]
+        .iter()
+        .map(|x| Pair {
+            what: format!("{} – {} (quoted)", x.names.0, x.names.1),
+            reference: (x.cited.min_minutes * x.cited.max_minutes).sqrt(),
+            engine: x.minutes,
+            error: x.error,
+            class: x.class,
+            km: x.km,
+            terrain: x.terrain,
+        })
+        .collect();
+    writeln!(w, "\n### Errors of v2 by main road class, distance and terrain\n")?;
+    writeln!(
+        w,
+        "Main road class: the class that takes the most time on the engine's path. Quoted: all {} pairs (distance to the range); Corsica: the {} pairs from held-out communes (against road times).\n",
+        quoted_pairs.len(),
+        corsica_v2.len()
+    )?;
+    writeln!(
+        w,
+        "| group | quoted n | median signed | median abs. | Corsica n | median signed | median abs. | p90 abs. |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|---:|---:|---:|")?;
+    let mut group = |label: &str, f: &dyn Fn(&Pair) -> bool| -> anyhow::Result<()> {
+        let q: Vec<f64> = quoted_pairs.iter().filter(|p| f(p)).map(|p| p.error).collect();
+        let c: Vec<f64> = corsica_v2.iter().filter(|p| f(p)).map(|p| p.error).collect();
+        let (qn, qb, qm, _, _) = summary(&q);
+        let (cn, cb, cm, cp, _) = summary(&c);
+        let f1 = |x: f64| {
+            if x.is_nan() {
+                "–".to_string()
+            } else {
+                format!("{:+.1} %", 100.0 * x)
+            }
+        };
+        let f2 = |x: f64| if x.is_nan() { "–".to_string() } else { pct(x) };
+        writeln!(
+            w,
+            "| {label} | {qn} | {} | {} | {cn} | {} | {} | {} |",
+            f1(qb),
+            f2(qm),
+            f1(cb),
+            f2(cm),
+            f2(cp)
+        )?;
+        Ok(())
+    };
+    for c in RoadClass::ALL {
+        group(&format!("class: {}", c.as_str()), &|p: &Pair| p.class == Some(c))?;
+    }
+    for band in ["0–10 km", "10–25 km", "25–50 km", "50–100 km", "100+ km"] {
+        group(&format!("distance: {band}"), &|p: &Pair| {
+            distance_band(p.km) == band
+        })?;
+    }
+    for t in ["plain (terrain < 0.30)", "hilly (0.30–0.42)", "mountain (≥ 0.42)"] {
+        group(&format!("terrain: {t}"), &|p: &Pair| {
+            terrain_class(p.terrain) == t
+        })?;
+    }
+
+    // ---- Worst 20.
+    writeln!(
+        w,
+        "\n### Worst 20 pairs of v2: the 10 quoted pairs and the 10 Corsican held-out pairs farthest off, in minutes (Corsica: one pair per held-out commune)\n"
+    )?;
+    writeln!(
+        w,
+        "| pair | reference (min) | v2 (min) | error | main road class | km | terrain |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---|---:|---:|")?;
+    let off = |p: &Pair| {
+        if p.error == 0.0 {
+            0.0
+        } else {
+            (p.engine - p.reference).abs()
+        }
+    };
+    let mut q: Vec<&Pair> = quoted_pairs.iter().collect();
+    q.sort_by(|a, b| off(b).total_cmp(&off(a)).then(a.what.cmp(&b.what)));
+    let mut c: Vec<&Pair> = corsica_v2.iter().collect();
+    c.sort_by(|a, b| off(b).total_cmp(&off(a)).then(a.what.cmp(&b.what)));
+    let mut seen = std::collections::HashSet::new();
+    let c: Vec<&Pair> = c
+        .into_iter()
+        .filter(|p| seen.insert(p.what.split(" – ").next().unwrap_or("").to_string()))
+        .take(10)
+        .collect();
+    for p in q.iter().take(10).chain(c.iter()) {
+        writeln!(
+            w,
+            "| {} | {:.0} | {:.0} | {:+.0} % | {} | {:.0} | {:.2} |",
+            p.what,
+            p.reference,
+            p.engine,
+            100.0 * p.error,
+            p.class.map_or("–", |c| c.as_str()),
+            p.km,
+            p.terrain
+        )?;
+    }
+
+    // ---- APL.
+    writeln!(
+        w,
+        "\n### GP access: our 2SFCA against DREES APL 2023 (64 and 65)\n"
+    )?;
+    let mut spearman_v2 = f64::NAN;
+    for (name, p) in &profiles {
+        let g = links.graph(p)?;
+        let (rho, same) = apl(data, &g)?;
+        writeln!(
+            w,
+            "- {name}: Spearman rank correlation {rho:.3}, same side of the under-served threshold {}",
+            pct(same)
+        )?;
+        if *name == "v2" {
+            spearman_v2 = rho;
+        }
+    }
+
+    // ---- Targets.
+    let v2 = &nat[0];
+    writeln!(w, "\n### Targets (issue 14), profile v2\n")?;
+    let within = |x: f64, (lo, hi): (f64, f64)| x >= lo && x <= hi;
+    writeln!(
+        w,
+        "- beyond 30 min {} (target 6–9 %): {}",
+        pct(v2.beyond30),
+        met(within(100.0 * v2.beyond30, Targets::BEYOND_30))
+    )?;
+    writeln!(
+        w,
+        "- beyond 45 min {} (target 1–2.5 %): {}",
+        pct(v2.beyond45),
+        met(within(100.0 * v2.beyond45, Targets::BEYOND_45))
+    )?;
+    writeln!(
+        w,
+        "- median {:.1} min (target 8–10.5): {}",
+        v2.median,
+        met(within(v2.median, Targets::MEDIAN))
+    )?;
+    writeln!(
+        w,
+        "- Corsica held-out nearest maternity: median {} (target ≤ 12 %): {}; p90 {} (target ≤ 30 %): {}",
+        pct(corsica_held.0),
+        met(100.0 * corsica_held.0 <= Targets::CORSICA_MEDIAN),
+        pct(corsica_held.1),
+        met(100.0 * corsica_held.1 <= Targets::CORSICA_P90)
+    )?;
+    writeln!(
+        w,
+        "- quoted mainland times: median {} (target ≤ 10 %): {}; worst {} (target ≤ 25 %): {}",
+        pct(quoted_v2.0),
+        met(100.0 * quoted_v2.0 <= Targets::QUOTED_MEDIAN),
+        pct(quoted_v2.1),
+        met(100.0 * quoted_v2.1 <= Targets::QUOTED_WORST)
+    )?;
+    let op = v2.oloron_pau.unwrap_or(f64::NAN);
+    writeln!(
+        w,
+        "- Oloron-Sainte-Marie to CH Pau {op:.1} min (target 35–48): {}",
+        met(within(op, Targets::OLORON_PAU))
+    )?;
+    writeln!(
+        w,
+        "- APL Spearman {spearman_v2:.3} (aim ≥ 0.7): {}",
+        met(spearman_v2 >= Targets::APL_SPEARMAN)
+    )?;
+    Ok(out)
+}
