@@ -2,7 +2,7 @@
 //! typed value lists and the geometry as WKB, from which the Python side
 //! builds pyarrow tables and GeoDataFrames.
 
-use medaccess::output::{Feature, Geometry, Layer, Value};
+use medaccess::output::{Feature, FieldType, Geometry, Layer, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
@@ -47,6 +47,9 @@ pub fn wkb(g: &Geometry) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// A property a feature lacks.
+const NULL: Value = Value::Null(FieldType::Text);
+
 /// The type of a column: the kinds of its non-null values (an integer
 /// column with a real in it is real).
 fn kind(values: &[&Value]) -> &'static str {
@@ -57,7 +60,7 @@ fn kind(values: &[&Value]) -> &'static str {
             Value::Real(_) => real = true,
             Value::Str(_) => text = true,
             Value::Bool(_) => boolean = true,
-            Value::Null => {}
+            Value::Null(_) => {}
         }
     }
     match (int, real, text, boolean) {
@@ -71,7 +74,7 @@ fn kind(values: &[&Value]) -> &'static str {
 
 fn py_value<'py>(py: Python<'py>, v: &Value, kind: &str) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
-        Value::Null => py.None().into_bound(py),
+        Value::Null(_) => py.None().into_bound(py),
         Value::Int(i) if kind == "float" => (*i as f64).into_pyobject(py)?.into_any(),
         Value::Int(i) if kind == "str" => i.to_string().into_pyobject(py)?.into_any(),
         Value::Int(i) => i.into_pyobject(py)?.into_any(),
@@ -86,8 +89,53 @@ fn py_value<'py>(py: Python<'py>, v: &Value, kind: &str) -> PyResult<Bound<'py, 
 /// A layer as `{"name", "columns": [(name, kind, values)], "geometry":
 /// [bytes | None] | None, "geometry_type": "Point" | "MultiPolygon" |
 /// "Geometry" | None}`; kinds are `int`, `float`, `str`, `bool`.
-pub fn layer_dict<'py>(py: Python<'py>, layer: &Layer) -> PyResult<Bound<'py, PyDict>> {
-    features_dict(py, &layer.name, &layer.features)
+/// `csv` is true for the run's main table (the layer the command line
+/// writes as CSV).
+///
+/// A layer whose features mix points and polygons is written by the
+/// library as two maps (`name`, `name-points`) and one table `name` of all
+/// rows ([`medaccess::output::split_by_geometry`]); Python gets it back as
+/// one table of every row with its geometry, in the table's order.
+pub fn layer_list<'py>(py: Python<'py>, layers: &[Layer]) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    let copy_of = |name: &str| layers.iter().find(|t| t.copy && t.name == name);
+    for l in layers {
+        if l.copy
+            || l.name
+                .strip_suffix("-points")
+                .is_some_and(|stem| copy_of(stem).is_some())
+        {
+            continue;
+        }
+        let d = match copy_of(&l.name) {
+            None => {
+                let d = features_dict(py, &l.name, &l.features)?;
+                d.set_item("csv", l.default_formats.csv)?;
+                d
+            }
+            Some(table) => {
+                let points = layers
+                    .iter()
+                    .find(|p| p.name == format!("{}-points", l.name))
+                    .map_or(&[][..], |p| &p.features[..]);
+                let (mut a, mut b) = (l.features.iter().peekable(), points.iter().peekable());
+                let mut rows = Vec::with_capacity(table.features.len());
+                for row in &table.features {
+                    let next = if a.peek().is_some_and(|f| f.properties == row.properties) {
+                        a.next()
+                    } else {
+                        b.next_if(|f| f.properties == row.properties)
+                    };
+                    rows.push(next.cloned().unwrap_or_else(|| row.clone()));
+                }
+                let d = features_dict(py, &l.name, &rows)?;
+                d.set_item("csv", table.default_formats.csv)?;
+                d
+            }
+        };
+        out.append(d)?;
+    }
+    Ok(out)
 }
 
 pub fn features_dict<'py>(py: Python<'py>, name: &str, features: &[Feature]) -> PyResult<Bound<'py, PyDict>> {
@@ -101,12 +149,7 @@ pub fn features_dict<'py>(py: Python<'py>, name: &str, features: &[Feature]) -> 
     for (k, n) in names.iter().enumerate() {
         let vals: Vec<&Value> = features
             .iter()
-            .map(|f| {
-                f.properties
-                    .get(k)
-                    .filter(|p| p.0 == *n)
-                    .map_or(&Value::Null, |p| &p.1)
-            })
+            .map(|f| f.properties.get(k).filter(|p| p.0 == *n).map_or(&NULL, |p| &p.1))
             .collect();
         let kind = kind(&vals);
         let list = PyList::empty(py);

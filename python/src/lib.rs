@@ -22,7 +22,8 @@ use medaccess::jobs::{
     self, AccessRequest, CatchmentsRequest, Data, DataPaths, Endpoints, FacilitySource, GpRequest,
     IsochronesRequest, MatrixRequest, NewSite, RankRequest, ScenarioRequest, SiteRequest, Sweep,
 };
-use medaccess::output::Layer;
+use medaccess::output::{Layer, Target};
+use medaccess::report::Lang;
 use medaccess::route::{Seed, matrix as route_matrix, nearest as route_nearest};
 use medaccess::units::{NO_NODE, Time, UNREACHABLE};
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
@@ -306,17 +307,6 @@ fn access_request(
     Ok(req)
 }
 
-/// Layers as a list of dictionaries (see `layers::layer_dict`).
-fn layer_list<'py>(py: Python<'py>, layers: &[Layer]) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for l in layers {
-        let d = layers::layer_dict(py, l)?;
-        d.set_item("csv", l.csv)?;
-        out.append(d)?;
-    }
-    Ok(out)
-}
-
 /// One job: the facility set, the access request, the run, its layers.
 fn planner_job<'py, F>(
     py: Python<'py>,
@@ -341,7 +331,7 @@ where
         let tag = format!("{}-{}", c.scope.tag(), set_tag(&req.facilities));
         job(&c, req, &tag, p)
     })?;
-    layer_list(py, &layers)
+    layers::layer_list(py, &layers)
 }
 
 #[pyfunction]
@@ -362,7 +352,7 @@ fn access<'py>(
                 k => format!("{}-access-{}", k.code(), c.scope.tag()),
             },
         };
-        Ok(jobs::access::run(c, &req, p)?.layers(&stem, false))
+        Ok(jobs::access::run(c, &req, p)?.layers(&stem, false, Lang::default()))
     })
 }
 
@@ -398,7 +388,7 @@ fn scenario<'py>(
         workers,
         move |c, access, tag, p| {
             let req = ScenarioRequest { access, close, open };
-            Ok(jobs::scenario::run(c, &req, p)?.layers(&format!("scenario-{tag}")))
+            Ok(jobs::scenario::run(c, &req, p)?.layers(&format!("scenario-{tag}"), Lang::default()))
         },
     )
 }
@@ -450,7 +440,7 @@ fn site<'py>(
                 add,
                 candidates,
             };
-            Ok(jobs::site::run(c, &req, p)?.layers(&format!("sites-{tag}")))
+            Ok(jobs::site::run(c, &req, p)?.layers(&format!("sites-{tag}"), Lang::default()))
         },
     )
 }
@@ -513,7 +503,7 @@ fn isochrones<'py>(
                     ..Default::default()
                 },
             };
-            Ok(jobs::isochrones::run(c, &req, p)?.layers(&format!("isochrones-{tag}")))
+            Ok(jobs::isochrones::run(c, &req, p)?.layers(&format!("isochrones-{tag}"), Lang::default()))
         },
     )
 }
@@ -562,9 +552,9 @@ fn gp<'py>(
             changes,
             demand_weights: weights,
         };
-        Ok(jobs::gp::run(&c, &req, p)?.layers(&format!("gp-access-{}", c.scope.tag())))
+        Ok(jobs::gp::run(&c, &req, p)?.layers(&format!("gp-access-{}", c.scope.tag()), Lang::default()))
     })?;
-    layer_list(py, &layers)
+    layers::layer_list(py, &layers)
 }
 
 /// The origin-destination matrix of a context: `{"origin": [...],
@@ -849,11 +839,10 @@ struct SweepPlan {
 fn documents<'py>(py: Python<'py>, docs: Vec<medaccess::output::Document>) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     for doc in docs {
-        let name = doc
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = match doc.target {
+            Target::Out(name) => name,
+            Target::Path(p) => p.display().to_string(),
+        };
         d.set_item(name, PyBytes::new(py, &doc.bytes))?;
     }
     Ok(d)
@@ -897,7 +886,7 @@ impl SweepPlan {
         let s = self.inner.clone();
         let docs = run::run(py, workers, move |p| {
             let ctx = s.load(p)?;
-            s.run(&ctx, p)?.documents(std::path::Path::new(""))
+            s.run(&ctx, p)?.documents()
         })?;
         documents(py, docs)
     }
@@ -914,8 +903,7 @@ impl SweepPlan {
         let bytes = run::run(py, workers, move |p| {
             let ctx = s.load(p)?;
             let values = s.run_task(&ctx, task, p)?;
-            let path = s.part_path(std::path::Path::new(""), task);
-            Ok(s.part_document(&values, &path)?.bytes)
+            Ok(s.part_document(task, &values)?.bytes)
         })?;
         Ok(PyBytes::new(py, &bytes))
     }
@@ -929,7 +917,7 @@ impl SweepPlan {
                 .enumerate()
                 .map(|(k, b)| s.read_part(b, &PathBuf::from(format!("<part {k}>"))))
                 .collect::<medaccess::Result<Vec<_>>>()?;
-            s.merge(values)?.documents(std::path::Path::new(""))
+            s.merge(values)?.documents()
         })?;
         documents(py, docs)
     }

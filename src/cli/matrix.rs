@@ -6,9 +6,10 @@ use anyhow::Result;
 use clap::Args;
 use medaccess::facilities::{CoordColumns, FacilityColumns, FacilityKind};
 use medaccess::jobs::{self, Endpoints, FacilitySource, MatrixRequest, TableFormat};
-use medaccess::output::write_run;
+use medaccess::output::WriteOptions;
 
 use super::args::{DataArgs, FacilityArgs, ScopeArgs};
+use super::console;
 use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
@@ -65,15 +66,19 @@ pub fn run(a: MatrixArgs) -> Result<()> {
             kind: FacilityKind::Other,
         })?),
     };
+    let mut inputs = a.data.data()?.inputs();
+    inputs.extend(a.origins.clone());
     let (destinations, set) = if a.to_communes {
         (Endpoints::Communes, "communes".to_string())
     } else {
-        let set = ctx.facilities(&a.facilities.source(a.facilities.year)?)?;
+        let source = a.facilities.source(a.facilities.year)?;
+        inputs.extend(source.input().map(std::path::Path::to_path_buf));
+        let set = ctx.facilities(&source)?;
         let local = match set.kind {
             FacilityKind::Maternity => ctx.departements.clone(),
             _ => None,
         };
-        setup::set_warnings(&set, local.as_deref(), None);
+        setup::set_warnings(&set.warnings, local.as_deref(), None);
         let tag = setup::set_tag(&set);
         (Endpoints::Points(set), tag)
     };
@@ -83,25 +88,29 @@ pub fn run(a: MatrixArgs) -> Result<()> {
         limit: a.limit,
     };
     let m = jobs::matrix::run(&ctx, &req, &progress)?;
-    let path = a
-        .out
-        .join(format!("matrix-{}-{set}.{}", ctx.scope.tag(), format.extension()));
-    write_run(&a.out, &[], &[m.document(&path, format)?])?;
-    println!(
-        "== Drive times (engine={}): {} origins x {} destinations; {} pairs{}",
+    let stem = format!("matrix-{}-{set}", ctx.scope.tag());
+    let name = format!("{stem}.{}", format.extension());
+    let opts = WriteOptions {
+        inputs,
+        ..WriteOptions::new(&a.out, stem)
+    };
+    let staged = setup::stage(&opts, &[], &[m.document(&name, format)?])?;
+    if !m.far_origins.is_empty() || !m.far_destinations.is_empty() {
+        console::note(&format!(
+            "{} origins and {} destinations are farther than the snap limit from any road: no row",
+            m.far_origins.len(),
+            m.far_destinations.len()
+        ));
+    }
+    let mut text = format!(
+        "== Drive times (engine={}): {} origins x {} destinations; {} pairs{}\n",
         m.engine,
         m.origins.len(),
         m.destinations.len(),
         m.rows.len(),
         a.limit.map_or(String::new(), |l| format!(" within {l} min"))
     );
-    if !m.far_origins.is_empty() || !m.far_destinations.is_empty() {
-        eprintln!(
-            "note: {} origins and {} destinations are farther than the snap limit from any road: no row",
-            m.far_origins.len(),
-            m.far_destinations.len()
-        );
-    }
-    println!("  wrote {}", path.display());
+    setup::wrote(&mut text, staged.files());
+    setup::print_and_commit(&text, staged)?;
     Ok(())
 }

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 use medaccess::jobs::Sweep;
-use medaccess::output::write_run;
+use medaccess::output::WriteOptions;
 
-use super::setup::Bar;
+use super::console;
+use super::setup::{self, Bar};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -36,7 +37,7 @@ pub struct SweepArgs {
 pub fn run(a: SweepArgs) -> Result<()> {
     let sweep = Sweep::read(&a.plan)?;
     if a.count_tasks {
-        println!("{}", sweep.tasks());
+        console::out(&format!("{}\n", sweep.tasks()))?;
         return Ok(());
     }
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -55,7 +56,7 @@ fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
     if a.merge {
         let parts = (0..sweep.tasks())
             .map(|t| {
-                let path = sweep.part_path(&a.out, t);
+                let path = a.out.join(sweep.part_name(t));
                 let bytes = std::fs::read(&path).map_err(|e| {
                     anyhow::anyhow!(
                         "{}: {e} (run `medaccess sweep {} --task {t}` first)",
@@ -70,7 +71,7 @@ fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
     }
     let t0 = std::time::Instant::now();
     let ctx = sweep.load(&progress)?;
-    eprintln!(
+    console::err(&format!(
         "{}\nloaded in {:.2} s; {} communes in scope; {} scenarios in {} tasks on {} threads",
         ctx.engine.describe(),
         t0.elapsed().as_secs_f64(),
@@ -78,39 +79,37 @@ fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
         sweep.scenarios.len(),
         sweep.tasks(),
         rayon::current_num_threads()
-    );
+    ));
     let t1 = std::time::Instant::now();
     if let Some(t) = a.task {
         let values = sweep.run_task(&ctx, t, &progress)?;
-        let path = sweep.part_path(&a.out, t);
-        write_run(&a.out, &[], &[sweep.part_document(&values, &path)?])?;
-        println!(
-            "== Sweep {} task {t}: scenarios {} to {} in {:.2} s\n  wrote {}",
+        let opts = WriteOptions::new(&a.out, sweep.plan.name.clone());
+        let staged = setup::stage(&opts, &[], &[sweep.part_document(t, &values)?])?;
+        let mut text = format!(
+            "== Sweep {} task {t}: scenarios {} to {} in {:.2} s\n",
             sweep.plan.name,
             values.scenarios.start,
             values.scenarios.end - 1,
             t1.elapsed().as_secs_f64(),
-            path.display()
         );
-        return Ok(());
+        setup::wrote(&mut text, staged.files());
+        return setup::print_and_commit(&text, staged);
     }
     let r = sweep.run(&ctx, &progress)?;
     let secs = t1.elapsed().as_secs_f64();
-    eprintln!(
+    console::err(&format!(
         "{} scenarios in {secs:.2} s: {:.2} scenarios per second on {} threads",
         sweep.scenarios.len(),
         sweep.scenarios.len() as f64 / secs,
         rayon::current_num_threads()
-    );
+    ));
     finish(a, sweep, r)
 }
 
-fn finish(a: &SweepArgs, _sweep: &Sweep, r: medaccess::jobs::SweepResult) -> Result<()> {
-    let docs = r.documents(&a.out)?;
-    write_run(&a.out, &[], &docs)?;
-    print!("{}", r.summary_text());
-    for d in &docs {
-        println!("  wrote {}", d.path.display());
-    }
-    Ok(())
+fn finish(a: &SweepArgs, sweep: &Sweep, r: medaccess::jobs::SweepResult) -> Result<()> {
+    let opts = WriteOptions::new(&a.out, sweep.plan.name.clone());
+    let staged = setup::stage(&opts, &[], &r.documents()?)?;
+    let mut text = r.summary_text();
+    setup::wrote(&mut text, staged.files());
+    setup::print_and_commit(&text, staged)
 }

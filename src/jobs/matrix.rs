@@ -252,13 +252,13 @@ impl MatrixResult {
         self.rows[k].2 as f64 / DS_PER_MIN as f64
     }
 
-    /// The long table `origin, destination, minutes` as a file at `path`:
+    /// The long table `origin, destination, minutes` as the file `name` of a run:
     /// CSV (minutes as the shortest decimal that reads back to the same
     /// double) or Parquet (strings dictionary-encoded, minutes as doubles).
     ///
     /// # Errors
     /// Only from the Parquet encoder.
-    pub fn document(&self, path: &std::path::Path, format: TableFormat) -> Result<Document> {
+    pub fn document(&self, name: &str, format: TableFormat) -> Result<Document> {
         let origin: Vec<&str> = self
             .rows
             .iter()
@@ -275,9 +275,7 @@ impl MatrixResult {
             ("destination", super::table::Column::Str(destination)),
             ("minutes", super::table::Column::F64(minutes)),
         ];
-        Ok(Document {
-            path: path.to_path_buf(),
-            bytes: super::table::encode(&columns, format, path)?,
-        })
+        let bytes = super::table::encode(&columns, format, std::path::Path::new(name))?;
+        Ok(Document::named(name, bytes))
     }
 }

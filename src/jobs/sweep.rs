@@ -652,16 +652,18 @@ impl Sweep {
         }
     }
 
-    /// The part file of task `t` in `dir` (`<name>-task-<t>.csv`).
-    pub fn part_path(&self, dir: &Path, t: usize) -> PathBuf {
-        dir.join(format!("{}-task-{t}.csv", self.plan.name))
+    /// The name of task `t`'s part file (`<name>-task-<t>.csv`).
+    pub fn part_name(&self, t: usize) -> String {
+        format!("{}-task-{t}.csv", self.plan.name)
     }
 
-    /// A task's values as its part file: `scenario,commune,population,value,flagged`.
+    /// Task `t`'s values as its part file ([`Sweep::part_name`]):
+    /// `scenario,commune,population,value,flagged`.
     ///
     /// # Errors
     /// None in practice (CSV into memory).
-    pub fn part_document(&self, values: &Values, path: &Path) -> Result<Document> {
+    pub fn part_document(&self, t: usize, values: &Values) -> Result<Document> {
+        let name = self.part_name(t);
         let n = values.communes.len();
         let rows = values.value.len();
         let scen: Vec<i64> = (0..rows)
@@ -679,10 +681,8 @@ impl Sweep {
             ),
             ("flagged", Column::Bool(values.flagged.clone())),
         ];
-        Ok(Document {
-            path: path.to_path_buf(),
-            bytes: encode(&columns, TableFormat::Csv, path)?,
-        })
+        let bytes = encode(&columns, TableFormat::Csv, Path::new(&name))?;
+        Ok(Document::named(name, bytes))
     }
 
     /// Reads a part file back (`path` names it in errors).
@@ -1096,11 +1096,11 @@ impl SweepResult {
     ///
     /// # Errors
     /// Only from the Parquet encoder.
-    pub fn documents(&self, dir: &Path) -> Result<Vec<Document>> {
+    pub fn documents(&self) -> Result<Vec<Document>> {
         let v = &self.values;
         let n = v.communes.len();
         let rows = v.value.len();
-        let path = dir.join(format!("{}-values.{}", self.name, self.format.extension()));
+        let name = format!("{}-values.{}", self.name, self.format.extension());
         let scen: Vec<i64> = (0..rows).map(|k| (k / n) as i64).collect();
         let params: Vec<&str> = (0..rows).map(|k| self.parameters[k / n].as_str()).collect();
         let communes: Vec<&str> = (0..rows).map(|k| v.communes[k % n].as_str()).collect();
@@ -1114,11 +1114,11 @@ impl SweepResult {
             ),
             ("flagged", Column::Bool(v.flagged.clone())),
         ];
-        let mut docs = vec![Document {
-            bytes: encode(&values, self.format, &path)?,
-            path,
-        }];
-        let path = dir.join(format!("{}-scenarios.csv", self.name));
+        let mut docs = vec![Document::named(
+            name.clone(),
+            encode(&values, self.format, Path::new(&name))?,
+        )];
+        let name = format!("{}-scenarios.csv", self.name);
         let s = &self.scenarios;
         let cols = [
             ("scenario", Column::I64((0..s.len() as i64).collect())),
@@ -1143,11 +1143,11 @@ impl SweepResult {
                 Column::F64(s.iter().map(|x| x.jaccard).collect()),
             ),
         ];
-        docs.push(Document {
-            bytes: encode(&cols, TableFormat::Csv, &path)?,
-            path,
-        });
-        let path = dir.join(format!("{}-communes.csv", self.name));
+        docs.push(Document::named(
+            name.clone(),
+            encode(&cols, TableFormat::Csv, Path::new(&name))?,
+        ));
+        let name = format!("{}-communes.csv", self.name);
         let c = &self.communes;
         let ns = self.scenarios.len() as f64;
         let cols = [
@@ -1184,25 +1184,25 @@ impl SweepResult {
                 Column::I64(c.iter().map(|x| x.rank_max as i64).collect()),
             ),
         ];
-        docs.push(Document {
-            bytes: encode(&cols, TableFormat::Csv, &path)?,
-            path,
-        });
-        let path = dir.join(format!("{}-spearman.csv", self.name));
+        docs.push(Document::named(
+            name.clone(),
+            encode(&cols, TableFormat::Csv, Path::new(&name))?,
+        ));
+        let name = format!("{}-spearman.csv", self.name);
         let p = &self.spearman;
         let cols = [
             ("scenario_a", Column::I64(p.iter().map(|x| x.0 as i64).collect())),
             ("scenario_b", Column::I64(p.iter().map(|x| x.1 as i64).collect())),
             ("spearman", Column::F64(p.iter().map(|x| x.2).collect())),
         ];
-        docs.push(Document {
-            bytes: encode(&cols, TableFormat::Csv, &path)?,
-            path,
-        });
-        docs.push(Document {
-            path: dir.join(format!("{}-summary.txt", self.name)),
-            bytes: self.summary_text().into_bytes(),
-        });
+        docs.push(Document::named(
+            name.clone(),
+            encode(&cols, TableFormat::Csv, Path::new(&name))?,
+        ));
+        docs.push(Document::named(
+            format!("{}-summary.txt", self.name),
+            self.summary_text().into_bytes(),
+        ));
         Ok(docs)
     }
 
