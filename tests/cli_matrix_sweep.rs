@@ -351,7 +351,12 @@ fn closure_sweep_scenarios_are_the_scenario_jobs_and_bad_plans_say_what_to_fix()
             &[],
         );
         assert!(ok, "{stderr}");
-        let csv = s.join("scenario-64-2016.csv");
+        // the one table of the run (its name carries the closures)
+        let csv = std::fs::read_dir(&s)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "csv"))
+            .unwrap();
         let before = column_by(&csv, "insee", "before_minutes");
         let after = column_by(&csv, "insee", "after_minutes");
         let beyond = column_by(&csv, "insee", "beyond_after");
