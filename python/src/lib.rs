@@ -388,7 +388,10 @@ fn scenario<'py>(
         workers,
         move |c, access, tag, p| {
             let req = ScenarioRequest { access, close, open };
-            Ok(jobs::scenario::run(c, &req, p)?.layers(&format!("scenario-{tag}"), Lang::default()))
+            let r = jobs::scenario::run(c, &req, p)?;
+            // named as the command line names its files: the scenario in the name
+            let (scenario, _) = r.file_tag();
+            Ok(r.layers(&format!("scenario-{tag}-{scenario}"), Lang::default()))
         },
     )
 }

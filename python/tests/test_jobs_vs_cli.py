@@ -70,9 +70,9 @@ def test_access_equals_cli(cli, ctx64, tmp_path):
 def test_scenario_rank_site_gp_equal_cli(cli, ctx64, tmp_path):
     cli("scenario", "--dep", "64", "--year", "2016", "--close", "640000410", "--out", tmp_path)
     t = ma.scenario(ctx64, year=2016, close=["640000410"])
-    same_as_csv(t, read_csv(tmp_path / "scenario-64-2016.csv"))
-    changed = ma.scenario(ctx64, year=2016, close=["640000410"], all_layers=True)["scenario-64-2016-changed"]
-    same_as_geojson(changed, read_geojson(tmp_path / "scenario-64-2016-changed.geojson"))
+    same_as_csv(t, read_csv(tmp_path / "scenario-64-2016-close-640000410.csv"))
+    changed = ma.scenario(ctx64, year=2016, close=["640000410"], all_layers=True)["scenario-64-2016-close-640000410-changed"]
+    same_as_geojson(changed, read_geojson(tmp_path / "scenario-64-2016-close-640000410-changed.geojson"))
 
     cli("rank", "--dep", "64", "--year", "2023", "--out", tmp_path)
     same_as_csv(ma.rank(ctx64, year=2023), read_csv(tmp_path / "rank-64-2023.csv"))
@@ -88,7 +88,7 @@ def test_scenario_rank_site_gp_equal_cli(cli, ctx64, tmp_path):
 
     cli("gp", "--dep", "64", "--add", "64104:2", "--out", tmp_path)
     g = ma.gp(ctx64, add={"64104": 2})
-    same_as_csv(g, read_csv(tmp_path / "gp-access-64.csv"))
+    same_as_csv(g, read_csv(tmp_path / "gp-access-64-add-64104x2.csv"))
 
 
 def test_catchments_isochrones_equal_cli(cli, ctx64, tmp_path):
