@@ -9,6 +9,7 @@ mod graph;
 mod matrix;
 mod planner;
 mod setup;
+mod study;
 mod sweep;
 
 use anyhow::Result;
@@ -76,6 +77,11 @@ enum Command {
     Matrix(Box<matrix::MatrixArgs>),
     /// A grid of 2SFCA parameters or closures from a TOML plan: locally, one task, or merged.
     Sweep(Box<sweep::SweepArgs>),
+    /// Every run of a study file (TOML): each job with its options, each recording them beside its outputs.
+    #[command(
+        after_help = "Examples:\n  medaccess run study.toml\n  medaccess run study.toml --dry-run\n  medaccess run out/study/access/maternity-access-64-2016.config.json --out out/again"
+    )]
+    Run(Box<study::RunArgs>),
     /// Build or inspect road-travel graphs.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
@@ -91,8 +97,13 @@ enum Command {
 }
 
 pub fn run() -> Result<()> {
-    let cli = Cli::parse();
-    match cli.command {
+    dispatch(Cli::parse().command)
+}
+
+/// Runs one command.
+fn dispatch(command: Command) -> Result<()> {
+    match command {
+        Command::Run(a) => study::run(*a),
         Command::Access(a) => access::run(*a),
         Command::Scenario(a) => planner::scenario(*a),
         Command::Rank(a) => planner::rank(*a),

@@ -22,6 +22,9 @@
 //! | origin-destination times | [`MatrixRequest`] | [`MatrixResult`] |
 //! | grids of parameters or closures | [`Sweep`] (a TOML plan) | [`SweepResult`] |
 //!
+//! A study file ([`study::Study`]) writes down the options of several runs;
+//! each run records them beside its outputs ([`study::RunRecord`]).
+//!
 //! Any kind of facility goes through the same jobs: a
 //! [`crate::facilities::FacilitySet`] from [`Context::facilities`].
 
@@ -35,6 +38,7 @@ pub mod matrix;
 pub mod rank;
 pub mod scenario;
 pub mod site;
+pub mod study;
 pub mod sweep;
 mod table;
 
