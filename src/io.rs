@@ -238,6 +238,24 @@ impl FileId {
     }
 }
 
+/// FNV-1a, 64 bits, of `bytes`: a checksum stable across versions and
+/// machines (graph files, scenario tags, commune profile tags). Not
+/// cryptographic.
+///
+/// # Examples
+/// ```
+/// assert_eq!(medaccess::io::fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+/// assert_eq!(medaccess::io::fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+/// ```
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// Reads a whole file, gunzipping it when it starts with the gzip magic.
 /// Paths under `embedded:fixtures` are the data compiled into the
 /// binary.

@@ -43,7 +43,12 @@ fn access_64_2016_vs_2017_outputs_open_in_gdal() {
         stdout.contains("640000410 CENTRE HOSPITALIER OLORON"),
         "Oloron listed as closed: {stdout}"
     );
-    assert!(stderr.contains("engine=commune-estimate"));
+    // every output names the engine and its profile's tag (issue 14)
+    let engine = format!(
+        "commune-estimate {}",
+        medaccess::communes::CommuneProfile::default().tag()
+    );
+    assert!(stderr.contains(&format!("engine={engine}")), "{stderr}");
 
     for year in ["2016", "2017"] {
         let gj = dir.join(format!("maternity-access-64-{year}.geojson"));
@@ -55,7 +60,7 @@ fn access_64_2016_vs_2017_outputs_open_in_gdal() {
         assert!(dir.join(format!("maternity-access-64-{year}.qml")).exists());
         // The same layers as QGIS reads them, through GDAL (full suite).
         #[cfg(feature = "full-suite")]
-        gdal_view_of_the_layers(&dir, year);
+        gdal_view_of_the_layers(&dir, year, &engine);
     }
     // Oloron-Sainte-Marie: its own maternity in 2016, elsewhere in 2017
     let nearest = |year: &str| {
@@ -68,7 +73,7 @@ fn access_64_2016_vs_2017_outputs_open_in_gdal() {
         );
         let rows = csv_rows(&p);
         assert_eq!(rows.len(), 545);
-        assert!(rows.iter().all(|r| &r[ce] == "commune-estimate"));
+        assert!(rows.iter().all(|r| r[ce] == engine));
         let r = rows.iter().find(|r| &r[ci] == "64422").unwrap().clone();
         (r[cf].to_string(), r[cm].parse::<f64>().unwrap())
     };
@@ -82,7 +87,7 @@ fn access_64_2016_vs_2017_outputs_open_in_gdal() {
 
 /// GDAL's reading of one year's layers: what QGIS sees (full suite: needs ogrinfo).
 #[cfg(feature = "full-suite")]
-fn gdal_view_of_the_layers(dir: &std::path::Path, year: &str) {
+fn gdal_view_of_the_layers(dir: &std::path::Path, year: &str, engine: &str) {
     let gj = dir.join(format!("maternity-access-64-{year}.geojson"));
     let info = ogrinfo(&gj, &["-so", "-al"]);
     assert!(info.contains("Feature Count: 545"), "{info}");
@@ -105,9 +110,7 @@ fn gdal_view_of_the_layers(dir: &std::path::Path, year: &str) {
             "-dialect",
             "SQLite",
             "-sql",
-            &format!(
-                "SELECT COUNT(*) AS n FROM \"maternity-access-64-{year}\" WHERE engine = 'commune-estimate'"
-            ),
+            &format!("SELECT COUNT(*) AS n FROM \"maternity-access-64-{year}\" WHERE engine = '{engine}'"),
         ],
     );
     assert_eq!(common::sql_int(&q, "n"), 545, "{q}");

@@ -207,8 +207,18 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     let profiles = [("v2", CommuneProfile::default()), ("v1", CommuneProfile::v1())];
     let fixture_dir = fixtures::default_dir();
     let links = read_commune_links(&fixture_dir.join(fixtures::GRAPH_FILE))?;
-    writeln!(w, "engine=commune-estimate, profile v2 (v1 for comparison)")?;
-    writeln!(w, "\nprofile v2: `{}`", serde_json::to_string(&profiles[0].1)?)?;
+    writeln!(
+        w,
+        "engine=commune-estimate {} (profile v2; v1 for comparison: commune-estimate {})",
+        profiles[0].1.tag(),
+        profiles[1].1.tag()
+    )?;
+    writeln!(
+        w,
+        "\nprofile {}: `{}`",
+        profiles[0].1.tag(),
+        serde_json::to_string(&profiles[0].1)?
+    )?;
 
     // ---- Road table and links.
     let table = RoadTable::shipped()?;

@@ -200,7 +200,7 @@ pub fn run(a: GpArgs) -> Result<()> {
         out,
         "== GP access ({supply_name}, decay {}; engine={}), {} communes, population {}",
         a.decay,
-        r.engine_label,
+        r.engine,
         s.communes,
         group(s.population)
     )?;

@@ -184,12 +184,13 @@ fn print_road_info(file: &std::path::Path, format: medaccess::roads::input::Form
 fn info(g: &communes::CommuneGraph) -> String {
     let comps = g.components();
     let mut text = format!(
-        "engine=commune-estimate: {} communes, {} neighbour links, {} components (largest {}), profile {:?}\n",
+        "engine=commune-estimate: {} communes, {} neighbour links, {} components (largest {}), profile {}: {}\n",
         g.nodes.len(),
         g.num_edges(),
         comps.len(),
         comps.first().map_or(0, |c| c.len()),
-        g.profile
+        g.profile.tag(),
+        serde_json::to_string(&g.profile).unwrap_or_default()
     );
     if !g.isolated.is_empty() {
         let names: Vec<String> = g

@@ -176,7 +176,7 @@ pub fn scenario(a: ScenarioArgs) -> Result<()> {
     writeln!(
         out,
         "== Scenario on the {} of {} (engine={}): close {:?}, open {:?}",
-        s.noun[1], s.set_of, before.engine_label, a.close, a.open
+        s.noun[1], s.set_of, before.engine, a.close, a.open
     )?;
     writeln!(out, "  dep   beyond {t} min before        after      change")?;
     for (d, b) in &before.summary.by_dep {
@@ -265,7 +265,7 @@ pub fn rank(a: RankArgs) -> Result<()> {
         "== If one {} of {} closed alone (engine={}): population pushed beyond {} min, among the {} sites serving these communes",
         s.noun[0],
         s.set_of,
-        r.run.engine_label,
+        r.run.engine,
         r.run.threshold,
         r.ranked.len()
     )?;
@@ -332,7 +332,7 @@ pub fn site(a: SiteArgs) -> Result<()> {
         out,
         "== New {} sites (engine={}), {}: today {} inhabitants beyond {threshold} min",
         s.noun[0],
-        r.run.engine_label,
+        r.run.engine,
         s.set_of,
         group(r.run.summary.total.population_beyond),
     )?;
@@ -403,7 +403,7 @@ pub fn history(a: HistoryArgs) -> Result<()> {
         "== Population beyond {:?} min from a maternity, {} (engine={})",
         a.thresholds,
         ctx.scope.title(),
-        ctx.engine.label()
+        ctx.engine.name()
     )?;
     for y in &h.years {
         writeln!(
@@ -472,7 +472,7 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
         s.noun[1],
         s.set_of,
         s.ctx.scope.title(),
-        r.run.engine_label,
+        r.run.engine,
     );
     setup::wrote(&mut out, staged.files());
     setup::print_and_commit(&out, staged)
@@ -504,7 +504,7 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     writeln!(
         out,
         "== Time bands to the nearest {} of {} (engine={})",
-        s.noun[0], s.set_of, r.run.engine_label
+        s.noun[0], s.set_of, r.run.engine
     )?;
     for b in &r.bands {
         writeln!(out, "  {:<12} {:>12} inhabitants", b.label, group(b.population))?;

@@ -458,6 +458,20 @@ impl CommuneProfile {
         }
     }
 
+    /// The version and 8 hexadecimal digits of a hash of every parameter
+    /// (FNV-1a of the profile's JSON, missing fields filled): `v2#…`. Two
+    /// profiles with the same tag make the same times; every output row
+    /// made on the commune graph carries it, so that a figure can be traced
+    /// to the profile that made it (the validation prints the default's).
+    pub fn tag(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        format!(
+            "{}#{:08x}",
+            self.version(),
+            crate::io::fnv1a(json.as_bytes()) >> 32
+        )
+    }
+
     /// How many nearest communes a commune without polygon is joined to.
     pub fn no_polygon_neighbours(&self) -> usize {
         match self {
@@ -545,12 +559,14 @@ impl CommuneProfile {
         out
     }
 
-    /// One line for logs: the version and what the model is.
+    /// One line for logs: the tag ([`CommuneProfile::tag`]) and what the
+    /// model is.
     pub fn describe(&self) -> String {
         match self {
             CommuneProfile::V1(p) => format!(
-                "profile v1: neighbours at great-circle × {} / {} km/h + {} s, towns of {}+ inhabitants at × {} / {} km/h + {} s, \
+                "profile {}: neighbours at great-circle × {} / {} km/h + {} s, towns of {}+ inhabitants at × {} / {} km/h + {} s, \
                  towns of {}+ at × {} / {} km/h",
+                self.tag(),
                 p.detour,
                 p.speed_kmh,
                 p.hop_s,
@@ -563,9 +579,10 @@ impl CommuneProfile {
                 p.fast_speed_kmh
             ),
             CommuneProfile::V2(p) => format!(
-                "profile v2: links by the class of the numbered road both communes carry (BAAC, ONISR), km/h \
+                "profile {}: links by the class of the numbered road both communes carry (BAAC, ONISR), km/h \
                  expressway {} / national {} / main departmental {} / departmental {} / local {}, slowed by terrain; \
                  motorways at {} km/h where they run, {} s to get on or off",
+                self.tag(),
                 p.speed_kmh.expressway,
                 p.speed_kmh.national,
                 p.speed_kmh.main_departmental,

@@ -759,6 +759,25 @@ fn profiles_read_and_written() {
 }
 
 #[test]
+fn a_profile_tag_names_its_version_and_every_parameter() {
+    let v2 = CommuneProfile::default();
+    let tag = v2.tag();
+    assert!(tag.starts_with("v2#") && tag.len() == 11, "{tag}");
+    assert!(tag[3..].chars().all(|c| c.is_ascii_hexdigit()), "{tag}");
+    assert!(CommuneProfile::v1().tag().starts_with("v1#"));
+    // a file spelling the default out, or leaving it all out, is the default
+    let f = tmp("same-profile.json");
+    std::fs::write(&f, serde_json::to_string(&v2).unwrap()).unwrap();
+    assert_eq!(CommuneProfile::from_arg(f.to_str().unwrap()).unwrap().tag(), tag);
+    std::fs::write(&f, r#"{"version":"v2"}"#).unwrap();
+    assert_eq!(CommuneProfile::from_arg(f.to_str().unwrap()).unwrap().tag(), tag);
+    // any parameter changed changes the tag
+    std::fs::write(&f, r#"{"version":"v2","motorway_access_s":338}"#).unwrap();
+    let other = CommuneProfile::from_arg(f.to_str().unwrap()).unwrap().tag();
+    assert!(other.starts_with("v2#") && other != tag, "{other}");
+}
+
+#[test]
 fn road_numbers_as_typed_by_the_police() {
     use baac::{parse_voie, road_number};
     use road_table::Family;

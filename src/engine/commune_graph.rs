@@ -42,21 +42,14 @@ impl CommuneGraphEngine {
 }
 
 impl Engine for CommuneGraphEngine {
-    fn name(&self) -> &'static str {
-        crate::communes::graph::ENGINE
-    }
-
-    fn label(&self) -> String {
-        format!(
-            "{}, profile {}",
-            crate::communes::graph::ENGINE,
-            self.graph.profile.version()
-        )
+    fn name(&self) -> String {
+        format!("{} {}", crate::communes::graph::ENGINE, self.graph.profile.tag())
     }
 
     fn describe(&self) -> String {
         format!(
-            "engine=commune-estimate ({} communes, {} links; {}; an estimate, see docs/commune-engine.md)",
+            "engine={} ({} communes, {} links; {}; an estimate, see docs/commune-engine.md)",
+            self.name(),
             self.graph.nodes.len(),
             self.graph.num_edges(),
             self.graph.profile.describe()

@@ -32,16 +32,12 @@ pub struct Entered<T> {
 
 /// A road-travel engine: enters places and sites into its graph.
 pub trait Engine: Send + Sync {
-    /// The name written in every output (`engine=` column/property):
-    /// `commune-estimate`, `osm`, `matsim`, `links`, `ign-bdtopo`,
-    /// `ign-route500`.
-    fn name(&self) -> &'static str;
-
-    /// The engine as the terminal and the summaries name it: the name, and
-    /// the profile on the commune graph (`commune-estimate, profile v2`).
-    fn label(&self) -> String {
-        self.name().to_string()
-    }
+    /// The name written in every output (`engine=` column/property, the
+    /// terminal, the summaries): `osm`, `matsim`, `links`, `ign-bdtopo`,
+    /// `ign-route500`, and on the commune graph `commune-estimate` with its
+    /// profile's tag (`commune-estimate v2#…`, see
+    /// [`crate::communes::CommuneProfile::tag`]).
+    fn name(&self) -> String;
 
     /// A one-line description for logs.
     fn describe(&self) -> String;

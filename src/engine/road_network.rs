@@ -93,8 +93,8 @@ impl RoadNetworkEngine {
 }
 
 impl Engine for RoadNetworkEngine {
-    fn name(&self) -> &'static str {
-        self.net.info.engine.as_str()
+    fn name(&self) -> String {
+        self.net.info.engine.as_str().to_string()
     }
 
     fn describe(&self) -> String {

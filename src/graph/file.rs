@@ -10,20 +10,11 @@ use std::path::Path;
 
 use super::{Csr, RoadGraph};
 use crate::error::{Error, Result};
-use crate::io::{atomic_write_bytes, read_maybe_gz};
+use crate::io::{atomic_write_bytes, fnv1a, read_maybe_gz};
 
 const MAGIC: &[u8; 8] = b"MEDGRAPH";
 /// Bumped whenever the layout changes.
 pub const GRAPH_FORMAT_VERSION: u32 = 1;
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
 
 /// Serialises `g` and `meta`; gzips when `gzip` is set. Written atomically.
 pub fn write_graph(path: &Path, g: &RoadGraph, meta: &[u8], gzip: bool) -> Result<()> {

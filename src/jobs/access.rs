@@ -60,10 +60,9 @@ pub struct AccessResult {
     pub summary: Summary,
     pub bands: Bands,
     pub threshold: f64,
-    /// `engine=` value of every output row.
-    pub engine: &'static str,
-    /// The engine as summaries name it ([`crate::engine::Engine::label`]).
-    pub engine_label: String,
+    /// `engine=` value of every output row and summary
+    /// ([`crate::engine::Engine::name`]).
+    pub engine: String,
     pub engine_info: EngineInfo,
     /// Distance from each place's origin to the road (road networks only).
     pub snap_m: Vec<Option<f64>>,
@@ -110,7 +109,6 @@ pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Resul
         bands: req.bands.clone(),
         threshold: req.threshold,
         engine: ctx.engine.name(),
-        engine_label: ctx.engine.label(),
         engine_info: ctx.engine.info(),
         snap_m: entered.snap_m,
         far_places: entered.far,
@@ -214,7 +212,7 @@ impl AccessResult {
             Layer::map(
                 format!("{stem}-facilities"),
                 GeometryKind::Point,
-                site_features(&self.sites, self.engine),
+                site_features(&self.sites, &self.engine),
             )
             .styled(Style::Single {
                 label,
@@ -229,7 +227,7 @@ impl AccessResult {
     pub fn summary_text(&self, title: &str) -> String {
         format!(
             "{title}; engine={}\n{}",
-            self.engine_label,
+            self.engine,
             self.summary.render(&self.places, &self.access, &self.sites)
         )
     }

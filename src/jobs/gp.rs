@@ -71,9 +71,9 @@ pub struct GpResult {
     pub unmatched: Vec<String>,
     /// Communes without a demand weight (weight 1 kept).
     pub without_weight: usize,
-    pub engine: &'static str,
-    /// The engine as summaries name it ([`crate::engine::Engine::label`]).
-    pub engine_label: String,
+    /// `engine=` value of every output row and summary
+    /// ([`crate::engine::Engine::name`]).
+    pub engine: String,
     pub engine_info: EngineInfo,
 }
 
@@ -190,7 +190,6 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         unmatched,
         without_weight,
         engine: ctx.engine.name(),
-        engine_label: ctx.engine.label(),
         engine_info: ctx.engine.info(),
     })
 }

@@ -41,12 +41,7 @@ pub fn scenario_tag(parts: &[String]) -> (String, bool) {
     if short {
         return (parts.join("-"), false);
     }
-    // FNV-1a, 64 bits: stable across versions and machines.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in parts.join("\n").bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let h = crate::io::fnv1a(parts.join("\n").as_bytes());
     (format!("s{:08x}", h >> 32), true)
 }
 
