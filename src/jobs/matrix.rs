@@ -56,7 +56,7 @@ pub struct MatrixResult {
     pub far_destinations: Vec<usize>,
     pub limit: Option<f64>,
     /// `engine=` of the run.
-    pub engine: &'static str,
+    pub engine: String,
 }
 
 /// Origins per chunk of searches: the matrix of one chunk is held at once,
