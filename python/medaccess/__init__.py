@@ -1,13 +1,14 @@
 """medaccess: drive times from French communes to health care.
 
 The library's jobs for Python: ``access``, ``scenario``, ``rank``, ``site``,
-``catchments``, ``isochrones``, ``gp`` (two-step floating catchment), the
+``catchments``, ``isochrones``, ``history``, ``gp`` (two-step floating catchment), the
 origin-destination ``matrix``, ``Sweep`` (grids of 2SFCA parameters or closures,
 locally or on Dask), and ``medaccess.route`` (nearest / matrix on any graph given
 as numpy arrays).
 
 Every job takes a :class:`Context` (``medaccess.load(dep=["64"])``: the commune
-graph of France and the communes in scope, loaded once) and returns a
+graph of France, or a road network with ``roads=FILE``, and the communes in
+scope, loaded once) and returns a
 ``pyarrow.Table`` with the columns of the command line's CSV and a ``geometry``
 column of WKB (WGS84 lon/lat), or a ``geopandas.GeoDataFrame`` with
 ``to_geopandas(table)``. Long calls release the GIL and stop on Ctrl-C. Errors
@@ -56,6 +57,7 @@ __all__ = [
     "site",
     "catchments",
     "isochrones",
+    "history",
     "gp",
     "matrix",
     "two_step_fca",
@@ -80,8 +82,19 @@ def load(
     fixtures: Optional[PathLike] = None,
     commune_graph: Optional[PathLike] = None,
     communes_dir: Optional[PathLike] = None,
+    *,
+    commune_profile: Optional[str] = None,
+    roads: Optional[PathLike] = None,
+    source_speed: bool = False,
+    link_columns: Optional[Union[str, Dict[str, str]]] = None,
+    roads_nodes: Optional[PathLike] = None,
+    roads_epsg: Optional[int] = None,
+    roads_cache: Union[PathLike, bool, None] = None,
+    winding: bool = True,
+    snap_limit_m: float = 1000.0,
+    leg_kmh: float = 15.0,
 ) -> Context:
-    """Load the data of a run once: the commune graph and the communes in scope.
+    """Load the data of a run once: the road graph and the communes in scope.
 
     Give exactly one of ``dep`` (départements, e.g. ``["64", "65"]``), ``region``
     (INSEE region codes, e.g. ``["75"]``), ``insee`` (commune codes) or
@@ -89,8 +102,24 @@ def load(
     (the commune graph of France, commune populations, the DREES maternity list,
     GP counts); ``fixtures`` names a folder laid out as the project's fixtures/,
     ``commune_graph`` a graph file, ``communes_dir`` a folder of
-    ``polygons/dep-XX.geojson``.
+    ``polygons/dep-XX.geojson``, ``commune_profile`` the commune estimate's
+    profile (``"v2"``, the default, ``"v1"`` or a JSON profile file).
+
+    ``roads`` runs every job on a real road network instead of the commune
+    estimate, as ``--roads`` does on the command line: an OpenStreetMap extract
+    (.osm.pbf, .osm), a MATSim network, a CSV link table, IGN BD TOPO or
+    ROUTE 500 sections (Shapefile or GeoPackage), recognised by content.
+    ``source_speed`` uses the file's own speeds; ``link_columns`` names a link
+    table's columns (``"from=A,to=B"`` or ``{"from": "A", "to": "B"}``);
+    ``roads_nodes`` its nodes file; ``roads_epsg`` the EPSG code of coordinates
+    the file does not name. The imported graph is cached in ``roads_cache``
+    (default ``~/.cache/medaccess/roads``; ``False``: no cache).
+    ``winding=False`` drives winding roads at their class speeds; points farther
+    than ``snap_limit_m`` metres from any road are left unreachable, and the leg
+    from a point to its road is driven at ``leg_kmh``.
     """
+    if isinstance(link_columns, dict):
+        link_columns = ",".join(f"{k}={v}" for k, v in link_columns.items())
     return _m.load(
         dep=_codes(dep),
         region=_codes(region),
@@ -99,6 +128,17 @@ def load(
         fixtures=_path(fixtures),
         commune_graph=_path(commune_graph),
         communes_dir=_path(communes_dir),
+        commune_profile=None if commune_profile is None else os.fspath(commune_profile),
+        roads=_path(roads),
+        source_speed=source_speed,
+        link_columns=link_columns,
+        roads_nodes=_path(roads_nodes),
+        roads_epsg=roads_epsg,
+        roads_cache=None if roads_cache is None or isinstance(roads_cache, bool) else _path(roads_cache),
+        no_roads_cache=roads_cache is False,
+        winding=winding,
+        snap_limit_m=snap_limit_m,
+        leg_kmh=leg_kmh,
     )
 
 
@@ -427,6 +467,28 @@ def gp(
         workers=workers,
     )
     return _result(layers, all_layers)
+
+
+def history(
+    ctx: Context,
+    *,
+    thresholds: Sequence[float] = (30, 40, 45),
+    threshold: Optional[float] = None,
+    bands: Optional[Sequence[float]] = None,
+    workers: Optional[int] = None,
+) -> pa.Table:
+    """Population beyond each of ``thresholds`` minutes from a maternity, year by
+    year of the DREES list 2013-2023 (``medaccess history``).
+
+    Columns: ``year, dep, threshold_min, communes_beyond, population_beyond,
+    population, engine``; one row per year, threshold and département, and one
+    for the whole scope (``dep == "all"``). ``threshold`` (default 40) is where
+    the command line reads the closures; ``bands`` as in :func:`access`.
+    """
+    return _result(
+        _m.history(ctx, thresholds=[float(t) for t in thresholds], threshold=threshold, bands=_bands(bands), workers=workers),
+        False,
+    )
 
 
 def matrix(

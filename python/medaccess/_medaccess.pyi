@@ -70,6 +70,17 @@ def load(
     fixtures: Optional[str] = None,
     commune_graph: Optional[str] = None,
     communes_dir: Optional[str] = None,
+    commune_profile: Optional[str] = None,
+    roads: Optional[str] = None,
+    source_speed: bool = False,
+    link_columns: Optional[str] = None,
+    roads_nodes: Optional[str] = None,
+    roads_epsg: Optional[int] = None,
+    roads_cache: Optional[str] = None,
+    no_roads_cache: bool = False,
+    winding: bool = True,
+    snap_limit_m: float = 1000.0,
+    leg_kmh: float = 15.0,
 ) -> Context: ...
 def access(ctx: Context, facilities: Facilities, threshold: Optional[float] = None, bands: Optional[List[float]] = None, workers: Optional[int] = None) -> List[Layer]: ...
 def scenario(ctx: Context, facilities: Facilities, close: List[str] = ..., open: List[str] = ..., threshold: Optional[float] = None, bands: Optional[List[float]] = None, workers: Optional[int] = None) -> List[Layer]: ...
@@ -90,6 +101,7 @@ def gp(
     demand_weight_col: str = "weight",
     workers: Optional[int] = None,
 ) -> List[Layer]: ...
+def history(ctx: Context, thresholds: List[float] = ..., threshold: Optional[float] = None, bands: Optional[List[float]] = None, workers: Optional[int] = None) -> List[Layer]: ...
 def od_matrix(ctx: Context, origins: Optional[Facilities] = None, destinations: Optional[Facilities] = None, limit: Optional[float] = None, workers: Optional[int] = None) -> Dict[str, Any]: ...
 def graph_nearest(
     nodes: int,

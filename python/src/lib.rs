@@ -20,7 +20,8 @@ use medaccess::facilities::{
 use medaccess::graph::{Edge, RoadGraph};
 use medaccess::jobs::{
     self, AccessRequest, CatchmentsRequest, Data, DataPaths, Endpoints, FacilitySource, GpRequest,
-    IsochronesRequest, MatrixRequest, NewSite, RankRequest, ScenarioRequest, SiteRequest, Sweep,
+    HistoryRequest, IsochronesRequest, MatrixRequest, NewSite, RankRequest, Roads, ScenarioRequest,
+    SiteRequest, Sweep,
 };
 use medaccess::output::{Layer, Target};
 use medaccess::report::Lang;
@@ -54,7 +55,7 @@ impl Context {
 
     /// `commune-estimate`, `osm`, …: the `engine` of every output.
     #[getter]
-    fn engine(&self) -> &'static str {
+    fn engine(&self) -> String {
         self.inner.engine.name()
     }
 
@@ -101,7 +102,12 @@ fn scope(dep: Vec<String>, region: Vec<String>, insee: Vec<String>, france: bool
 
 /// Loads a context (see `medaccess.load`).
 #[pyfunction]
-#[pyo3(signature = (dep=vec![], region=vec![], insee=vec![], france=false, fixtures=None, commune_graph=None, communes_dir=None))]
+#[pyo3(signature = (
+    dep=vec![], region=vec![], insee=vec![], france=false, fixtures=None, commune_graph=None,
+    communes_dir=None, commune_profile=None, roads=None, source_speed=false, link_columns=None,
+    roads_nodes=None, roads_epsg=None, roads_cache=None, no_roads_cache=false, winding=true,
+    snap_limit_m=1000.0, leg_kmh=15.0
+))]
 #[allow(clippy::too_many_arguments)]
 fn load(
     py: Python<'_>,
@@ -112,6 +118,17 @@ fn load(
     fixtures: Option<PathBuf>,
     commune_graph: Option<PathBuf>,
     communes_dir: Option<PathBuf>,
+    commune_profile: Option<String>,
+    roads: Option<PathBuf>,
+    source_speed: bool,
+    link_columns: Option<String>,
+    roads_nodes: Option<PathBuf>,
+    roads_epsg: Option<u32>,
+    roads_cache: Option<PathBuf>,
+    no_roads_cache: bool,
+    winding: bool,
+    snap_limit_m: f64,
+    leg_kmh: f64,
 ) -> PyResult<Context> {
     let scope = scope(dep, region, insee, france)?;
     let mut paths = match &fixtures {
@@ -124,7 +141,47 @@ fn load(
     if let Some(c) = communes_dir {
         paths.communes_dir = c;
     }
-    let data = Data { paths, roads: None };
+    paths.commune_profile = commune_profile
+        .as_deref()
+        .map(medaccess::communes::CommuneProfile::from_arg)
+        .transpose()
+        .py_err()?;
+    let roads = match roads {
+        None => {
+            if source_speed || link_columns.is_some() || roads_nodes.is_some() || roads_epsg.is_some() {
+                return Err(RequestError::new_err(
+                    "source_speed, link_columns, roads_nodes and roads_epsg describe a road network: give roads=FILE",
+                ));
+            }
+            None
+        }
+        Some(file) => {
+            let link_columns = match &link_columns {
+                Some(spec) => medaccess::roads::LinkColumns::parse(spec).py_err()?,
+                None => Default::default(),
+            };
+            let mut profile = medaccess::roads::CarProfile::france();
+            if !winding {
+                profile = profile.without_winding();
+            }
+            Some(Roads {
+                file,
+                options: medaccess::roads::ReadOptions {
+                    source_speed,
+                    link_columns,
+                    nodes: roads_nodes,
+                    epsg: roads_epsg,
+                },
+                cache_dir: (!no_roads_cache).then(|| roads_cache.unwrap_or_else(Roads::default_cache_dir)),
+                profile,
+                snap: medaccess::roads::SnapOptions {
+                    leg_kmh,
+                    max_distance_m: snap_limit_m,
+                },
+            })
+        }
+    };
+    let data = Data { paths, roads };
     let ctx = run::run(py, None, move |p| jobs::Context::load(&data, scope, p))?;
     Ok(Context { inner: Arc::new(ctx) })
 }
@@ -560,6 +617,51 @@ fn gp<'py>(
     layers::layer_list(py, &layers)
 }
 
+/// Population beyond each threshold, year by year of the DREES list
+/// (`medaccess history`): one table, as the command line's CSV.
+#[pyfunction]
+#[pyo3(signature = (ctx, thresholds=vec![30.0, 40.0, 45.0], threshold=None, bands=None, workers=None))]
+fn history<'py>(
+    py: Python<'py>,
+    ctx: &Context,
+    thresholds: Vec<f64>,
+    threshold: Option<f64>,
+    bands: Option<Vec<f64>>,
+    workers: Option<usize>,
+) -> PyResult<Bound<'py, PyList>> {
+    if thresholds.is_empty() || thresholds.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(RequestError::new_err(
+            "thresholds: give positive numbers of minutes, e.g. [30, 40, 45]",
+        ));
+    }
+    let kind = FacilityKind::Maternity.defaults();
+    let threshold = threshold.unwrap_or(kind.threshold_min);
+    if !(threshold > 0.0 && threshold.is_finite()) {
+        return Err(RequestError::new_err(format!(
+            "threshold must be a positive number of minutes, got {threshold}"
+        )));
+    }
+    let bands = match bands {
+        None => Bands {
+            breaks: kind.bands.to_vec(),
+        },
+        Some(b) => {
+            let text = b.iter().map(f64::to_string).collect::<Vec<_>>().join(",");
+            Bands::parse(&text).map_err(|e| RequestError::new_err(format!("bands: {e}")))?
+        }
+    };
+    let c = ctx.inner.clone();
+    let layers = run::run(py, workers, move |p| {
+        let req = HistoryRequest {
+            thresholds,
+            bands,
+            threshold,
+        };
+        Ok(jobs::history::run(&c, &req, p)?.layers(&format!("history-{}", c.scope.tag())))
+    })?;
+    layers::layer_list(py, &layers)
+}
+
 /// The origin-destination matrix of a context: `{"origin": [...],
 /// "destination": [...], "minutes": ndarray, "far_origins": [...],
 /// "far_destinations": [...], "engine": str}`.
@@ -958,6 +1060,7 @@ fn _medaccess(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(catchments, m)?,
         wrap_pyfunction!(isochrones, m)?,
         wrap_pyfunction!(gp, m)?,
+        wrap_pyfunction!(history, m)?,
         wrap_pyfunction!(od_matrix, m)?,
         wrap_pyfunction!(graph_nearest, m)?,
         wrap_pyfunction!(graph_matrix, m)?,
