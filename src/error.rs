@@ -37,6 +37,10 @@ pub enum Error {
     /// A request that does not make sense (unknown INSEE code, empty scope…).
     #[error("{0}")]
     Invalid(String),
+
+    /// The caller asked a long job to stop ([`crate::jobs::Progress::cancelled`]).
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl Error {

@@ -210,7 +210,7 @@ impl DataArgs {
                     cache_dir: if self.no_roads_cache {
                         None
                     } else {
-                        Some(self.roads_cache.clone().unwrap_or_else(default_cache_dir))
+                        Some(self.roads_cache.clone().unwrap_or_else(Roads::default_cache_dir))
                     },
                     profile,
                     snap: medaccess::roads::SnapOptions {
@@ -229,16 +229,6 @@ impl DataArgs {
             roads,
         })
     }
-}
-
-/// The road cache folder: `$XDG_CACHE_HOME/medaccess/roads`, else
-/// `~/.cache/medaccess/roads`, else the temporary folder.
-fn default_cache_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("medaccess").join("roads")
 }
 
 /// Thresholds, bands and outputs.

@@ -6,8 +6,11 @@ mod args;
 mod console;
 mod gp;
 mod graph;
+mod matrix;
 mod planner;
 mod setup;
+mod study;
+mod sweep;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -74,6 +77,15 @@ enum Command {
         after_help = "Examples:\n  medaccess gp --dep 64,65 --report out/gp-64-65.html\n  medaccess gp --dep 64 --add 64422:3 --remove 64445:1"
     )]
     Gp(Box<gp::GpArgs>),
+    /// Origin-destination drive times (communes or points x facilities or points), CSV or Parquet.
+    Matrix(Box<matrix::MatrixArgs>),
+    /// A grid of 2SFCA parameters or closures from a TOML plan: locally, one task, or merged.
+    Sweep(Box<sweep::SweepArgs>),
+    /// Every run of a study file (TOML): each job with its options, each recording them beside its outputs.
+    #[command(
+        after_help = "Examples:\n  medaccess run study.toml\n  medaccess run study.toml --dry-run\n  medaccess run out/study/access/maternity-access-64-2016.config.json --out out/again"
+    )]
+    Run(Box<study::RunArgs>),
     /// Build or inspect road-travel graphs.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
@@ -91,7 +103,13 @@ enum Command {
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     medaccess::io::set_inflate_limit(cli.max_inflate);
-    match cli.command {
+    dispatch(cli.command)
+}
+
+/// Runs one command.
+fn dispatch(command: Command) -> Result<()> {
+    match command {
+        Command::Run(a) => study::run(*a),
         Command::Access(a) => access::run(*a),
         Command::Scenario(a) => planner::scenario(*a),
         Command::Rank(a) => planner::rank(*a),
@@ -100,6 +118,8 @@ pub fn run() -> Result<()> {
         Command::Catchments(a) => planner::catchments(*a),
         Command::Isochrones(a) => planner::isochrones(*a),
         Command::Gp(a) => gp::run(*a),
+        Command::Matrix(a) => matrix::run(*a),
+        Command::Sweep(a) => sweep::run(*a),
         Command::Graph(g) => graph::run(g),
         Command::Synthetic { width, height, seed } => {
             let s = medaccess::synthetic::road_grid(width, height, seed);

@@ -72,8 +72,17 @@ pub fn load(scope: &ScopeArgs, data: &DataArgs, progress: &Bar) -> Result<Contex
 }
 
 /// The command line, as the report's methods section shows it.
+///
+/// In a study, the run's own command line as its record holds it (what a
+/// reader can type; the same whatever folder the run was written to).
 pub fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    let recording = RECORDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match recording.as_ref() {
+        Some(r) => r.command.clone(),
+        None => std::env::args().collect::<Vec<_>>().join(" "),
+    }
 }
 
 /// Prints the placement warnings of a set about sites in the scope's
@@ -195,9 +204,57 @@ pub fn write_options(
     })
 }
 
-/// Stages every file of a run (nothing is in place yet).
+/// What `medaccess run` has every run of a study write: its record, and
+/// the files earlier runs of the study wrote (a later run never replaces
+/// them).
+pub struct Recording {
+    /// The run's record (`<name>.config.json` beside its outputs).
+    pub record: String,
+    /// The run's command line (reports print it).
+    pub command: String,
+    /// The study file: never an output.
+    pub study: PathBuf,
+    /// Every file of the study's runs so far.
+    pub files: Vec<PathBuf>,
+    /// The records written by the current run.
+    pub records: Vec<PathBuf>,
+}
+
+/// Set by `medaccess run` around each run of a study.
+pub static RECORDING: std::sync::Mutex<Option<Recording>> = std::sync::Mutex::new(None);
+
+/// Stages every file of a run (nothing is in place yet). In a study
+/// ([`RECORDING`]), the run's record is one of its files, in the same
+/// transaction.
 pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> Result<Staged> {
-    Ok(medaccess::output::stage(opts, layers, documents)?)
+    let mut recording = RECORDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some(rec) = recording.as_mut() else {
+        return Ok(medaccess::output::stage(opts, layers, documents)?);
+    };
+    let name = format!("{}.config.json", opts.name);
+    let mut documents = documents.to_vec();
+    documents.push(Document::named(name.clone(), rec.record.clone().into_bytes()));
+    let opts = WriteOptions {
+        inputs: opts.inputs.iter().cloned().chain([rec.study.clone()]).collect(),
+        ..opts.clone()
+    };
+    let staged = medaccess::output::stage(&opts, layers, &documents)?;
+    if let Some(f) = staged
+        .files()
+        .into_iter()
+        .find(|f| rec.files.iter().any(|g| g == f))
+    {
+        anyhow::bail!(
+            "{} is written by an earlier run of the study: give this run another `out`",
+            f.display()
+        );
+    }
+    rec.files
+        .extend(staged.files().into_iter().map(Path::to_path_buf));
+    rec.records.push(opts.dir.join(name));
+    Ok(staged)
 }
 
 /// Prints what the run says, then puts its files in place. The summary is

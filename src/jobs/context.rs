@@ -96,6 +96,19 @@ pub struct Roads {
     pub coverage: Coverage,
 }
 
+impl Roads {
+    /// The road graph cache of the command line and of Python:
+    /// `$XDG_CACHE_HOME/medaccess/roads`, else `~/.cache/medaccess/roads`,
+    /// else the temporary folder.
+    pub fn default_cache_dir() -> PathBuf {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir);
+        base.join("medaccess").join("roads")
+    }
+}
+
 /// The data of a run and the engine to use.
 #[derive(Debug, Clone, Default)]
 pub struct Data {

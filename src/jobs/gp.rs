@@ -128,49 +128,17 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
             "--under-served must be a number of consultations per inhabitant per year".into(),
         ));
     }
-    // The whole country is the demand; a commune stands at its first entry
-    // node. Communes that do not enter the graph (off a regional road
-    // network) are left out.
-    let all: Vec<usize> = (0..ctx.places.len()).collect();
-    let entered = ctx.enter_places(&all)?;
-    let mut warnings = ctx.input_warnings.clone();
-    {
-        // the communes in scope must reach a road network
-        let far: Vec<usize> = (0..ctx.in_scope.len())
-            .filter(|&k| entered.far.binary_search(&ctx.in_scope[k]).is_ok())
-            .collect();
-        let scope = crate::engine::Entered {
-            items: ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect(),
-            snap_m: ctx.in_scope.iter().map(|&i| entered.snap_m[i]).collect(),
-            far,
-        };
-        warnings.extend(ctx.engine.check_coverage(&scope, &[])?);
-    }
-    let units: Vec<usize> = all
-        .iter()
-        .copied()
-        .filter(|&i| !entered.items[i].entries.is_empty())
-        .collect();
-    let codes: Vec<String> = units.iter().map(|&i| ctx.places[i].id.clone()).collect();
-    let nodes: Vec<NodeId> = units.iter().map(|&i| entered.items[i].entries[0].0).collect();
-    let mut population: Vec<f64> = units
-        .iter()
-        .map(|&i| ctx.places[i].population.unwrap_or(0) as f64)
-        .collect();
-    let mut without_weight = 0;
-    if let Some((path, column)) = &req.demand_weights {
-        let weights = read_demand_weights(path, None, column)?;
-        let (weighted, missing) = weighted_population(&codes, &population, &weights);
-        without_weight = missing.len();
-        population = weighted;
-    }
-    let (sites, unmatched) = sites_from_communes(&req.supply.supply_by_commune(), &codes, &nodes);
-    let mut unmatched: Vec<String> = unmatched
-        .into_iter()
-        .map(|u| u.0)
-        .chain(req.supply.unplaced.iter().cloned())
-        .collect();
-    unmatched.sort();
+    let Demand {
+        units,
+        codes,
+        nodes,
+        population,
+        sites,
+        unmatched,
+        without_weight,
+        entered,
+        warnings,
+    } = demand(ctx, &req.supply, req.demand_weights.as_ref())?;
     let changes: Vec<SupplyChange> = req
         .changes
         .iter()
@@ -207,7 +175,7 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         Some(model.scenario(&changes)?)
     };
     let unit_of: HashMap<usize, usize> = units.iter().enumerate().map(|(u, &i)| (i, u)).collect();
-    let places: Vec<Place> = ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect();
+    let places: Vec<Place> = ctx.in_scope.iter().map(|&i| entered[i].clone()).collect();
     Ok(GpResult {
         scope: ctx.scope.clone(),
         request: req.clone(),
@@ -229,6 +197,96 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         warnings,
         engine: ctx.engine.name(),
         engine_info: ctx.engine.info(),
+    })
+}
+
+/// The demand and supply of a 2SFCA over the whole country, as the GP job
+/// and the sweeps build it: every commune that enters the graph is a demand
+/// unit standing at its first entry node; supply sits on the units of the
+/// communes that have some.
+pub struct Demand {
+    /// Indices into [`Context::places`] of the demand units.
+    pub units: Vec<usize>,
+    /// INSEE code of each unit (sorted, as the places are).
+    pub codes: Vec<String>,
+    /// Graph node of each unit.
+    pub nodes: Vec<NodeId>,
+    /// Population of each unit, times its demand weight when given.
+    pub population: Vec<f64>,
+    /// One supply site per unit with supply, in unit order.
+    pub sites: Vec<SupplySite>,
+    /// Communes with supply that are not units, sorted INSEE codes.
+    pub unmatched: Vec<String>,
+    /// Units without a demand weight (weight 1 kept).
+    pub without_weight: usize,
+    /// Every place of the context entered into the graph.
+    pub entered: Vec<Place>,
+    /// The context's input warnings, then the road network's coverage of
+    /// the communes in scope.
+    pub warnings: Vec<String>,
+}
+
+/// Builds the [`Demand`] of a context for a supply set.
+///
+/// # Errors
+/// A place that cannot be entered, an unreadable demand-weight file.
+pub fn demand(
+    ctx: &Context,
+    supply: &FacilitySet,
+    demand_weights: Option<&(PathBuf, String)>,
+) -> Result<Demand> {
+    // Communes that do not enter the graph (off a regional road network)
+    // are left out.
+    let all: Vec<usize> = (0..ctx.places.len()).collect();
+    let entered = ctx.enter_places(&all)?;
+    let mut warnings = ctx.input_warnings.clone();
+    {
+        // the communes in scope must reach a road network
+        let far: Vec<usize> = (0..ctx.in_scope.len())
+            .filter(|&k| entered.far.binary_search(&ctx.in_scope[k]).is_ok())
+            .collect();
+        let scope = crate::engine::Entered {
+            items: ctx.in_scope.iter().map(|&i| entered.items[i].clone()).collect(),
+            snap_m: ctx.in_scope.iter().map(|&i| entered.snap_m[i]).collect(),
+            far,
+        };
+        warnings.extend(ctx.engine.check_coverage(&scope, &[])?);
+    }
+    let units: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| !entered.items[i].entries.is_empty())
+        .collect();
+    let codes: Vec<String> = units.iter().map(|&i| ctx.places[i].id.clone()).collect();
+    let nodes: Vec<NodeId> = units.iter().map(|&i| entered.items[i].entries[0].0).collect();
+    let mut population: Vec<f64> = units
+        .iter()
+        .map(|&i| ctx.places[i].population.unwrap_or(0) as f64)
+        .collect();
+    let mut without_weight = 0;
+    if let Some((path, column)) = demand_weights {
+        let weights = read_demand_weights(path, None, column)?;
+        let (weighted, missing) = weighted_population(&codes, &population, &weights);
+        without_weight = missing.len();
+        population = weighted;
+    }
+    let (sites, unmatched) = sites_from_communes(&supply.supply_by_commune(), &codes, &nodes);
+    let mut unmatched: Vec<String> = unmatched
+        .into_iter()
+        .map(|u| u.0)
+        .chain(supply.unplaced.iter().cloned())
+        .collect();
+    unmatched.sort();
+    Ok(Demand {
+        units,
+        codes,
+        nodes,
+        population,
+        sites,
+        unmatched,
+        without_weight,
+        entered: entered.items,
+        warnings,
     })
 }
 

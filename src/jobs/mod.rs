@@ -19,6 +19,11 @@
 //! | communes dissolved by nearest site | [`CatchmentsRequest`] | [`CatchmentsResult`] |
 //! | time-band polygons | [`IsochronesRequest`] | [`IsochronesResult`] |
 //! | GP access, 2SFCA | [`GpRequest`] | [`GpResult`] |
+//! | origin-destination times | [`MatrixRequest`] | [`MatrixResult`] |
+//! | grids of parameters or closures | [`Sweep`] (a TOML plan) | [`SweepResult`] |
+//!
+//! A study file ([`study::Study`]) writes down the options of several runs;
+//! each run records them beside its outputs ([`study::RunRecord`]).
 //!
 //! Any kind of facility goes through the same jobs: a
 //! [`crate::facilities::FacilitySet`] from [`Context::facilities`].
@@ -29,9 +34,13 @@ mod context;
 pub mod gp;
 pub mod history;
 pub mod isochrones;
+pub mod matrix;
 pub mod rank;
 pub mod scenario;
 pub mod site;
+pub mod study;
+pub mod sweep;
+mod table;
 
 pub use access::{AccessRequest, AccessResult, Comparison};
 pub use catchments::{CatchmentsRequest, CatchmentsResult};
@@ -39,9 +48,11 @@ pub use context::{Context, Data, DataPaths, FacilitySource, Roads};
 pub use gp::{GpRequest, GpResult};
 pub use history::{HistoryRequest, HistoryResult};
 pub use isochrones::{IsochronesRequest, IsochronesResult};
+pub use matrix::{Endpoints, MatrixRequest, MatrixResult, TableFormat};
 pub use rank::{RankRequest, RankResult};
 pub use scenario::{NewSite, ScenarioRequest, ScenarioResult};
 pub use site::{SiteRequest, SiteResult};
+pub use sweep::{Sweep, SweepResult};
 
 use std::path::PathBuf;
 
@@ -53,6 +64,12 @@ pub trait Progress: Sync {
     fn step(&self, _what: &str, _done: u64, _total: u64) {}
     /// A stage finished in `seconds`.
     fn timing(&self, _what: &str, _seconds: f64) {}
+    /// Whether the caller asked to stop (Ctrl-C in Python, a closed
+    /// client). Long jobs (matrix, sweep) ask between chunks of work and
+    /// return [`crate::Error::Cancelled`]; the others run to the end.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Progress`] that ignores everything.

@@ -1,0 +1,278 @@
+//! `medaccess run study.toml`: the runs of a study file, each as the
+//! command line of its job with the file's options, each recording them
+//! beside its outputs (`<name>.config.json`) in the run's own output
+//! transaction. A record reads back as a study of one run.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow, bail};
+use clap::{ArgAction, Args, CommandFactory, Parser};
+use medaccess::jobs::study::{OptionValue, RunRecord, Study, StudyRun};
+
+use super::setup::{RECORDING, Recording};
+use super::{Cli, console};
+
+/// The jobs a study runs (the commands that make outputs from options
+/// alone; a sweep has its own plan file).
+pub const JOBS: [&str; 9] = [
+    "access",
+    "scenario",
+    "rank",
+    "site",
+    "history",
+    "catchments",
+    "isochrones",
+    "gp",
+    "matrix",
+];
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A study file (TOML, see docs/study-files.md), or the record a run
+    /// left beside its outputs (`<name>.config.json`) to make it again.
+    pub study: PathBuf,
+    /// Write every run into this folder instead of the `out` it names.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Check the file and print each run's command line; run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// The options of `job` as a study names them (long flag names).
+fn keys_of(job: &str) -> Option<Vec<String>> {
+    let cmd = Cli::command();
+    let sub = cmd.find_subcommand(job)?;
+    Some(
+        sub.get_arguments()
+            .filter(|a| !matches!(a.get_action(), ArgAction::Help | ArgAction::Version))
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .collect(),
+    )
+}
+
+/// Whether `value` of `arg` is a path: its value name is `FILE` or `DIR`,
+/// or one of alternatives like `v1|v2|FILE` that is not a named one.
+fn is_path(arg: &clap::Arg, value: &str) -> bool {
+    let names: Vec<&str> = arg
+        .get_value_names()
+        .into_iter()
+        .flatten()
+        .flat_map(|n| n.as_str().split('|'))
+        .collect();
+    names.iter().any(|n| *n == "FILE" || *n == "DIR") && !names.contains(&value)
+}
+
+/// A run lowered to its command line: the arguments, and the record (paths
+/// absolute, `out` left out). `report` stays as given: a relative report
+/// is written into the run's output folder.
+fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<String>, RunRecord)> {
+    let cmd = Cli::command();
+    let sub = cmd
+        .find_subcommand(&run.job)
+        .ok_or_else(|| anyhow!("unknown job {}", run.job))?;
+    let at = |key: &str| format!("{}:{}: `{key}`", study.path.display(), run.line_of(key));
+    let out_dir = match (out, run.options.get("out")) {
+        (Some(o), _) => o.to_path_buf(),
+        (None, Some(OptionValue::Str(o))) => study.base.join(o),
+        (None, Some(_)) => bail!("{}: a folder name, e.g. \"out/study\"", at("out")),
+        (None, None) => PathBuf::from("out"),
+    };
+    let mut args = vec!["medaccess".to_string(), run.job.clone()];
+    // the record's command line: `report` as given, no `--out`
+    let mut shown = args.clone();
+    let mut options = std::collections::BTreeMap::new();
+    for (key, value) in &run.options {
+        if key == "out" {
+            continue;
+        }
+        let arg = sub
+            .get_arguments()
+            .find(|a| a.get_long() == Some(key.as_str()))
+            .ok_or_else(|| anyhow!("{}: not an option of {}", at(key), run.job))?;
+        let mut value = value.clone();
+        if matches!(arg.get_action(), ArgAction::SetTrue) {
+            match value {
+                OptionValue::Bool(true) => {
+                    args.push(format!("--{key}"));
+                    shown.push(format!("--{key}"));
+                }
+                OptionValue::Bool(false) => {}
+                _ => bail!("{}: a switch: true or false", at(key)),
+            }
+        } else {
+            if let OptionValue::Bool(_) = value {
+                bail!("{}: takes a value, not true/false", at(key));
+            }
+            let text = value.text();
+            if key == "report" && Path::new(&text).is_relative() {
+                args.extend([format!("--{key}"), out_dir.join(&text).display().to_string()]);
+                shown.extend([format!("--{key}"), text]);
+            } else {
+                if is_path(arg, &text) && Path::new(&text).is_relative() {
+                    let abs = std::path::absolute(study.base.join(&text))?;
+                    value = OptionValue::Str(abs.display().to_string());
+                }
+                args.extend([format!("--{key}"), value.text()]);
+                shown.extend([format!("--{key}"), value.text()]);
+            }
+        }
+        options.insert(key.clone(), value);
+    }
+    let command = shell_line(&shown);
+    args.extend(["--out".to_string(), out_dir.display().to_string()]);
+    let record = RunRecord {
+        medaccess: env!("CARGO_PKG_VERSION").to_string(),
+        data: medaccess::jobs::data_dir().display().to_string(),
+        job: run.job.clone(),
+        options,
+        command,
+    };
+    Ok((args, record))
+}
+
+/// Arguments as one shell line (quoted where the shell would split them).
+fn shell_line(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first line of a clap error, without its `error: ` prefix, and the
+/// option it names (`--year`).
+fn clap_message(e: &clap::Error) -> (String, Option<String>) {
+    let text = e.to_string();
+    let line = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
+    let option = line.split('\'').find(|p| p.starts_with("--")).map(|p| {
+        p.trim_start_matches("--")
+            .split([' ', '<', '='])
+            .next()
+            .unwrap_or("")
+            .to_string()
+    });
+    (line, option)
+}
+
+pub fn run(a: RunArgs) -> Result<()> {
+    let study = Study::read(&a.study)?;
+    study.check_keys(&JOBS, |job| JOBS.contains(&job).then(|| keys_of(job)).flatten())?;
+    let mut lowered = Vec::new();
+    for run in &study.runs {
+        let (args, record) = lower(&study, run, a.out.as_deref())?;
+        // clap checks every value and combination before anything runs
+        let cli = Cli::try_parse_from(&args).map_err(|e| {
+            let (message, option) = clap_message(&e);
+            let line = option.map_or(run.line, |o| run.line_of(&o));
+            anyhow!(
+                "{}:{line}: run {} ({}): {message}",
+                study.path.display(),
+                lowered.len() + 1,
+                run.job
+            )
+        })?;
+        lowered.push((args, record, cli));
+    }
+    let n = lowered.len();
+    let mut files = Vec::new();
+    for (k, (args, record, cli)) in lowered.into_iter().enumerate() {
+        console::out(&format!(
+            "== run {} of {n} ({}:{}): {}\n",
+            k + 1,
+            study.path.display(),
+            study.runs[k].line,
+            shell_line(&args)
+        ))?;
+        if a.dry_run {
+            continue;
+        }
+        *RECORDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Recording {
+            record: record.to_json(),
+            command: record.command.clone(),
+            study: a.study.clone(),
+            files: std::mem::take(&mut files),
+            records: Vec::new(),
+        });
+        let result = super::dispatch(cli.command);
+        let rec = RECORDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        result.map_err(|e| {
+            anyhow!(
+                "{}:{}: run {} ({}): {e:#}",
+                study.path.display(),
+                study.runs[k].line,
+                k + 1,
+                record.job
+            )
+        })?;
+        if let Some(rec) = rec {
+            for r in &rec.records {
+                console::out(&format!("  recorded {}\n", r.display()))?;
+            }
+            files = rec.files;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_job_of_a_study_is_a_command_with_options() {
+        for job in JOBS {
+            let keys = keys_of(job).unwrap();
+            assert!(keys.iter().any(|k| k == "out"), "{job}: {keys:?}");
+        }
+        assert!(keys_of("sweep").is_some() && keys_of("nope").is_none());
+    }
+
+    #[test]
+    fn runs_lower_to_their_command_line() {
+        let s = Study::parse(
+            "[defaults]\ndep = [\"64\", \"65\"]\n[[run]]\njob = \"access\"\nsplit-by-dep = true\nthreshold = 45.5\nfacilities = \"f.csv\"\nreport = \"r.html\"\nout = \"o\"\n",
+            Path::new("/s/study.toml"),
+        )
+        .unwrap();
+        let (args, record) = lower(&s, &s.runs[0], None).unwrap();
+        assert_eq!(
+            args.join(" "),
+            "medaccess access --dep 64,65 --facilities /s/f.csv --report /s/o/r.html --split-by-dep --threshold 45.5 --out /s/o"
+        );
+        assert_eq!(
+            record.command,
+            "medaccess access --dep 64,65 --facilities /s/f.csv --report r.html --split-by-dep --threshold 45.5"
+        );
+        assert_eq!(record.options["report"], OptionValue::Str("r.html".into()));
+        assert!(!record.options.contains_key("out"));
+        let (args, _) = lower(&s, &s.runs[0], Some(Path::new("elsewhere"))).unwrap();
+        assert!(args.ends_with(&["--out".into(), "elsewhere".into()]), "{args:?}");
+        // the engine is a name or a file
+        let s = Study::parse(
+            "[[run]]\njob = \"access\"\ncommune-profile = \"v2\"\n",
+            Path::new("/s/study.toml"),
+        )
+        .unwrap();
+        let (args, _) = lower(&s, &s.runs[0], None).unwrap();
+        assert!(args.contains(&"v2".to_string()), "{args:?}");
+    }
+}

@@ -1,0 +1,204 @@
+//! `medaccess run`: the example of docs/study-files.md runs; every run
+//! records its configuration, and each record run again into another
+//! folder gives the same bytes, file for file; bad study files say where
+//! and what is valid.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{bin, tmp};
+
+const DOC: &str = include_str!("../docs/study-files.md");
+
+/// The first ```toml block of the page.
+fn doc_example() -> &'static str {
+    let start = DOC.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let len = DOC[start..].find("```").unwrap();
+    &DOC[start..start + len]
+}
+
+/// Runs `medaccess args…` in `dir`; (ok, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = bin().args(args).current_dir(dir).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every file under `dir`, by its path relative to `dir`.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_documented_study_runs_and_each_record_makes_the_same_bytes() {
+    let dir = tmp("study-doc");
+    let study_dir = dir.join("study");
+    std::fs::create_dir_all(&study_dir).unwrap();
+    std::fs::write(study_dir.join("study.toml"), doc_example()).unwrap();
+    // started from another folder: paths are the study file's
+    let (ok, stdout, stderr) = run_in(&dir, &["run", "study/study.toml"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout.matches("== run ").count(), 3, "{stdout}");
+    let first = files(&study_dir.join("out"));
+    let records: Vec<&PathBuf> = first
+        .keys()
+        .filter(|p| p.to_string_lossy().ends_with(".config.json"))
+        .collect();
+    let names: Vec<String> = records.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "access/maternity-access-64-2016.config.json",
+            "oloron/scenario-64-2016-close-640000410.config.json",
+            "rank/rank-64-2016.config.json",
+        ],
+        "{:?}",
+        first.keys().collect::<Vec<_>>()
+    );
+    for (file, what) in [
+        ("access/maternity-access-64-2016.gpkg", "the GeoPackage"),
+        ("access/maternity-access-64-2016.csv", "the CSV"),
+        ("oloron/oloron.html", "the report, in the run's out"),
+    ] {
+        assert!(first.contains_key(Path::new(file)), "{what}: {file}");
+    }
+    // the record says what made the run
+    let rec: serde_json::Value =
+        serde_json::from_slice(&first[Path::new("oloron/scenario-64-2016-close-640000410.config.json")])
+            .unwrap();
+    assert_eq!(rec["job"], "scenario");
+    assert_eq!(rec["options"]["close"], serde_json::json!(["640000410"]));
+    assert_eq!(rec["options"]["year"], 2016);
+    assert_eq!(rec["options"]["dep"], serde_json::json!(["64"]));
+    assert_eq!(rec["medaccess"], env!("CARGO_PKG_VERSION"));
+    assert!(rec["options"].get("out").is_none());
+    assert_eq!(
+        rec["command"],
+        "medaccess scenario --close 640000410 --dep 64 --report oloron.html --year 2016"
+    );
+    let html = String::from_utf8_lossy(&first[Path::new("oloron/oloron.html")]).into_owned();
+    assert!(html.contains("medaccess scenario --close 640000410 --dep 64 --report oloron.html --year 2016"));
+
+    // each run again from its record, into another folder: the same bytes
+    let again = dir.join("again");
+    for r in &records {
+        let run_dir = r.parent().unwrap();
+        let record = study_dir.join("out").join(r);
+        let out = again.join(run_dir);
+        let (ok, _, stderr) = run_in(
+            &dir,
+            &["run", record.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        );
+        assert!(ok, "{}: {stderr}", r.display());
+    }
+    let second = files(&again);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (p, bytes) in &first {
+        assert!(
+            second[p] == *bytes,
+            "{} differs when made again from its record",
+            p.display()
+        );
+    }
+
+    // a record run where it was written would replace itself: refused
+    let record = study_dir.join("out").join(records[0]);
+    let (ok, _, stderr) = run_in(
+        &study_dir.join("out/access"),
+        &["run", record.to_str().unwrap(), "--out", "."],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("config.json"), "{stderr}");
+    assert_eq!(files(&study_dir.join("out")), first, "nothing changed");
+}
+
+#[test]
+fn bad_study_files_name_the_file_the_line_and_what_is_valid() {
+    let dir = tmp("study-bad");
+    for (text, says) in [
+        (
+            "[defaults]\ndep = [\"64\"]\n\n[[run]]\njob = \"access\"\nyear = 2016\n\n\ntreshold = 40\n",
+            "error: study.toml:9: run 1 (access): unknown key `treshold`; valid keys: job, dep, region, ",
+        ),
+        (
+            "[[run]]\njob = \"access\"\ndep = [\"64\"]\nyear = \"2O16\"\n",
+            "study.toml:4: run 1 (access): invalid value '2O16' for '--year <YEAR>'",
+        ),
+        (
+            "[[run]]\njob = \"access\"\ndep = [\"64\"]\n[[run]]\njob = \"scenario\"\ndep = [\"64\"]\nclose = [\"1\"]\ntop = 3\n",
+            "study.toml:8: run 2 (scenario): unknown key `top`",
+        ),
+        (
+            "[[run]]\njob = \"graph\"\n",
+            "study.toml:1: run 1: `graph` is not a job a study runs; valid jobs: access, scenario,",
+        ),
+        (
+            "[[run]]\njob = \"access\"\nsplit-by-dep = \"yes\"\n",
+            "study.toml:3: `split-by-dep`: a switch: true or false",
+        ),
+        ("[[run]]\njob = \"access\"\nyear = \n", "study.toml:3:"),
+    ] {
+        std::fs::write(dir.join("study.toml"), text).unwrap();
+        let (ok, stdout, stderr) = run_in(&dir, &["run", "study.toml"]);
+        assert!(!ok, "{text}");
+        assert!(stderr.contains(says), "{text}\n{stderr}");
+        assert!(stdout.is_empty(), "checked before anything runs: {stdout}");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "nothing written: {text}"
+        );
+    }
+    // the valid keys are the job's options, listed in full
+    std::fs::write(dir.join("study.toml"), "[[run]]\njob = \"rank\"\ntreshold = 40\n").unwrap();
+    let (_, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    for key in ["threshold", "top", "year", "facilities", "roads", "format", "out"] {
+        assert!(
+            stderr.contains(&format!(" {key},")) || stderr.contains(&format!(" {key}\n")),
+            "{key}: {stderr}"
+        );
+    }
+
+    // two runs writing the same file: the second stops, the first stays whole
+    std::fs::write(
+        dir.join("study.toml"),
+        "[defaults]\ndep = [\"64\"]\nyear = 2016\nout = \"o\"\n[[run]]\njob = \"rank\"\n[[run]]\njob = \"rank\"\ntop = 3\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("study.toml:7: run 2 (rank): ")
+            && stderr.contains("is written by an earlier run of the study"),
+        "{stderr}"
+    );
+    let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
+    assert!(ok);
+    assert!(
+        stdout.contains("medaccess rank --dep 64 --top 3 --year 2016 --out "),
+        "{stdout}"
+    );
+}
