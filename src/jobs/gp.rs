@@ -623,12 +623,12 @@ impl GpResult {
                 let name = crate::communes::departement_name(d).map_or_else(|| d.to_string(), |n| format!("{n} ({d})"));
                 match lang {
                     Lang::Fr => format!(
-                        "{name}\u{A0}: aucun médecin généraliste dans la source ({})\u{A0}; ses {} habitants n'atteignent que les médecins des départements voisins\u{A0}: leurs temps sont donc surestimés et leur accessibilité sous-estimée.",
+                        "{name}\u{A0}: aucun médecin généraliste dans la source ({})\u{A0}; ses {} habitants ne comptent que les médecins d'autres départements (aucun pour une île)\u{A0}: leurs temps sont donc surestimés et leur accessibilité sous-estimée.",
                         self.source_name(),
                         lang.int(pop)
                     ),
                     Lang::En => format!(
-                        "{name}: no GP in the source ({}); its {} residents reach only the GPs of neighbouring départements: their times are overstated and their accessibility understated.",
+                        "{name}: no GP in the source ({}); its {} residents count only the GPs of other départements (none on an island): their times are overstated and their accessibility understated.",
                         self.source_name(),
                         lang.int(pop)
                     ),

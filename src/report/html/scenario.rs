@@ -48,7 +48,14 @@ impl Doc<'_, '_> {
         let (b, a) = (&run.summary.total, &sc.summary.total);
         let cb = format!("{} {} {thr}", t.communes, t.beyond);
         let pb = format!("{} {} {thr}", t.population, t.beyond);
-        let area = self.in_area_label();
+        // a row label: "Maternités dans le département"
+        let area: String = {
+            let l = self.in_area_label();
+            let mut c = l.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        };
         let (area_before, area_after) = (self.in_area(run.sites, run.supply), self.in_area(sc.sites, None));
         let figures: [(&str, String, String, String); 4] = [
             (
