@@ -93,6 +93,8 @@ def load(
     winding: bool = True,
     snap_limit_m: float = 1000.0,
     leg_kmh: float = 15.0,
+    snap_share_max: float = 0.25,
+    allow_sparse_network: bool = False,
 ) -> Context:
     """Load the data of a run once: the road graph and the communes in scope.
 
@@ -116,7 +118,11 @@ def load(
     (default ``~/.cache/medaccess/roads``; ``False``: no cache).
     ``winding=False`` drives winding roads at their class speeds; points farther
     than ``snap_limit_m`` metres from any road are left unreachable, and the leg
-    from a point to its road is driven at ``leg_kmh``.
+    from a point to its road is driven at ``leg_kmh``. A network that misses
+    the scope (more than ``snap_share_max`` of the communes in scope, or of the
+    facilities within their extent, beyond ``snap_limit_m``; or a network in
+    fragments) raises an error naming the file, unless
+    ``allow_sparse_network=True`` makes it a warning.
     """
     if isinstance(link_columns, dict):
         link_columns = ",".join(f"{k}={v}" for k, v in link_columns.items())
@@ -139,6 +145,8 @@ def load(
         winding=winding,
         snap_limit_m=snap_limit_m,
         leg_kmh=leg_kmh,
+        snap_share_max=snap_share_max,
+        allow_sparse_network=allow_sparse_network,
     )
 
 

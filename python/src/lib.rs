@@ -65,10 +65,13 @@ impl Context {
         self.inner.scope.tag()
     }
 
-    /// What loading found that a user should read.
+    /// What loading found that a user should read: the loading notes (a
+    /// road cache rebuilt…), then what the inputs hold (a polygon repaired, a
+    /// network that misses the scope run anyway).
     #[getter]
     fn warnings(&self) -> Vec<String> {
-        self.inner.warnings.clone()
+        let w = &self.inner;
+        w.warnings.iter().chain(&w.input_warnings).cloned().collect()
     }
 
     fn __repr__(&self) -> String {
@@ -106,7 +109,8 @@ fn scope(dep: Vec<String>, region: Vec<String>, insee: Vec<String>, france: bool
     dep=vec![], region=vec![], insee=vec![], france=false, fixtures=None, commune_graph=None,
     communes_dir=None, commune_profile=None, roads=None, source_speed=false, link_columns=None,
     roads_nodes=None, roads_epsg=None, roads_cache=None, no_roads_cache=false, winding=true,
-    snap_limit_m=1000.0, leg_kmh=15.0
+    snap_limit_m=1000.0, leg_kmh=15.0, snap_share_max=medaccess::roads::sanity::DEFAULT_MAX_FAR_SHARE,
+    allow_sparse_network=false
 ))]
 #[allow(clippy::too_many_arguments)]
 fn load(
@@ -129,6 +133,8 @@ fn load(
     winding: bool,
     snap_limit_m: f64,
     leg_kmh: f64,
+    snap_share_max: f64,
+    allow_sparse_network: bool,
 ) -> PyResult<Context> {
     let scope = scope(dep, region, insee, france)?;
     let mut paths = match &fixtures {
@@ -177,6 +183,10 @@ fn load(
                 snap: medaccess::roads::SnapOptions {
                     leg_kmh,
                     max_distance_m: snap_limit_m,
+                },
+                coverage: medaccess::roads::sanity::Coverage {
+                    max_far_share: snap_share_max,
+                    allow_sparse: allow_sparse_network,
                 },
             })
         }

@@ -46,3 +46,19 @@ def test_history_equals_cli(cli, ctx64, tmp_path):
     same_as_csv(ma.history(ctx64, thresholds=[35]), read_csv(tmp_path / "35" / "history-64.csv"))
     with pytest.raises(ma.RequestError, match="thresholds"):
         ma.history(ctx64, thresholds=[])
+
+
+def test_a_network_that_misses_the_scope_raises_unless_allowed(tmp_path):
+    # St-Barthélemy's roads for the Pyrénées-Atlantiques: no commune of 64
+    # is within the snap limit of any of its roads
+    roads = REPO / "fixtures" / "osm" / "saint_barthelemy.osm.pbf"
+    ctx = ma.load(dep=["64"], roads=roads, roads_cache=False)
+    with pytest.raises(ma.MedaccessError, match="saint_barthelemy.osm.pbf misses the scope"):
+        ma.access(ctx, year=2023)
+    with pytest.raises(ma.MedaccessError, match="saint_barthelemy.osm.pbf misses the scope"):
+        ma.access(ma.load(dep=["64"], roads=roads, roads_cache=False, snap_share_max=0.9), year=2023)
+    sparse = ma.load(dep=["64"], roads=roads, roads_cache=False, allow_sparse_network=True)
+    t = ma.access(sparse, year=2023)
+    assert t.num_rows == 545
+    with pytest.raises(ma.MedaccessError, match="snap"):
+        ma.load(dep=["64"], roads=roads, roads_cache=False, snap_share_max=1.5)
