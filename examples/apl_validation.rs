@@ -17,17 +17,16 @@
 //! inhabitants, population INSEE 2017, no age standardisation: the rank
 //! correlation is the unit-free figure.
 
+#[path = "support/commune_eval.rs"]
+mod eval;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use medaccess::communes::fixtures;
 use medaccess::communes::graph::ENGINE;
-use medaccess::gp::{
-    DREES_UNDER_SERVED, Decay, GpModel, GpTable, PER_100K, compare, read_apl, read_bpe_d201,
-    sites_from_communes,
-};
-use medaccess::units::{NodeId, minutes};
+use medaccess::gp::Decay;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,87 +38,56 @@ fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let cg = fixtures::load_fixture_graph(&fixtures::default_dir())?;
     let read_s = t.elapsed().as_secs_f64();
-    let codes: Vec<String> = cg.nodes.iter().map(|n| n.insee.clone()).collect();
-    let population: Vec<f64> = cg
-        .nodes
+    let apl = eval::apl_against_drees(&data, &cg, decay, per_gp, 15)?;
+    let names: BTreeMap<&str, &str> = apl
+        .published
         .iter()
-        .map(|n| n.population.unwrap_or(0) as f64)
+        .map(|r| (r.insee.as_str(), r.name.as_str()))
         .collect();
-    let nodes: Vec<NodeId> = (0..codes.len() as NodeId).collect();
-
-    let bpe = read_bpe_d201(&data.join("gp-supply/gp_d201_by_commune.csv"))?;
-    let (sites, unmatched) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
-
-    let t = Instant::now();
-    let model = GpModel::new(
-        &cg.graph,
-        nodes,
-        population.clone(),
-        sites,
-        decay.clone(),
-        minutes(30.0),
-    )?;
-    let thresholds = [minutes(10.0), minutes(20.0), minutes(30.0)];
-    let our_threshold = DREES_UNDER_SERVED / per_gp * PER_100K;
-    let table = GpTable::new(&model, &thresholds, PER_100K, our_threshold)?;
-    let run_s = t.elapsed().as_secs_f64();
-
-    let apl = read_apl(
-        &data.join("apl-drees-2023/apl_medecins_generalistes_2023_dep64_dep65.csv"),
-        None,
-    )?;
-    let published: BTreeMap<String, f64> = apl.iter().map(|r| (r.insee.clone(), r.apl)).collect();
-    let names: BTreeMap<&str, &str> = apl.iter().map(|r| (r.insee.as_str(), r.name.as_str())).collect();
-    let ours: BTreeMap<String, f64> = codes
-        .iter()
-        .zip(&table.rows)
-        .filter(|(c, _)| c.starts_with("64") || c.starts_with("65"))
-        .map(|(c, r)| (c.clone(), r.accessibility))
-        .collect();
-    let cmp = compare(&ours, &published, our_threshold, DREES_UNDER_SERVED, 15);
 
     println!("engine={ENGINE}  decay={decay_spec}");
     println!(
         "France: {} communes, {} GP communes, {} GPs; supply in {} communes not in the graph ({} GPs: merged since the BPE vintage); repeated rows {:?}",
-        codes.len(),
-        model.sites().len(),
-        model.supply().iter().sum::<f64>(),
-        unmatched.len(),
-        unmatched.iter().map(|u| u.1).sum::<f64>(),
-        bpe.repeated
+        apl.codes.len(),
+        apl.model.sites().len(),
+        apl.model.supply().iter().sum::<f64>(),
+        apl.unmatched.len(),
+        apl.unmatched.iter().map(|u| u.1).sum::<f64>(),
+        apl.bpe.repeated
     );
     println!(
-        "time: graph read {read_s:.2} s, pairs + 2SFCA + nearest + within 10/20/30 min {run_s:.2} s ({} pairs, {} rayon threads)",
-        model.pairs().num_pairs(),
+        "time: graph read {read_s:.2} s, pairs + 2SFCA + nearest + within 10/20/30 min {:.2} s ({} pairs, {} rayon threads)",
+        apl.run_s,
+        apl.model.pairs().num_pairs(),
         rayon::current_num_threads()
     );
     println!(
         "64+65: {} communes matched, {} only ours, {} only DREES",
-        cmp.matched,
-        cmp.only_ours.len(),
-        cmp.only_published.len()
+        apl.cmp.matched,
+        apl.cmp.only_ours.len(),
+        apl.cmp.only_published.len()
     );
     println!(
         "Spearman rank correlation: {:.3}",
-        cmp.spearman.unwrap_or(f64::NAN)
+        apl.cmp.spearman.unwrap_or(f64::NAN)
     );
     println!(
         "same side of 2.5 (ours {:.1} GP/100k = 2.5 x 100,000 / {per_gp}): {:.1} %",
-        cmp.our_threshold,
-        100.0 * cmp.same_side
+        apl.cmp.our_threshold,
+        100.0 * apl.cmp.same_side
     );
     println!(
         "same side, our threshold matched by quantile ({:.1} GP/100k): {:.1} %",
-        cmp.matched_our_threshold,
-        100.0 * cmp.same_side_matched
+        apl.cmp.matched_our_threshold,
+        100.0 * apl.cmp.same_side_matched
     );
     println!("largest disagreements (percentile ranks):");
     println!(
         "insee  name                        ours GP/100k (rank)  DREES (rank)  pop    nearest  GPs<=10/20/30 min"
     );
-    for d in &cmp.disagreements {
+    for d in &apl.cmp.disagreements {
         let k = cg.node_of(&d.insee).map_or(0, |v| v as usize);
-        let r = &table.rows[k];
+        let r = &apl.table.rows[k];
         println!(
             "{}  {:<26} {:8.1} ({:.2})      {:4.1} ({:.2})   {:5}  {:>5}    {}/{}/{}",
             d.insee,
@@ -128,7 +96,7 @@ fn main() -> anyhow::Result<()> {
             d.our_rank,
             d.published,
             d.published_rank,
-            population[k],
+            apl.population[k],
             r.nearest_minutes.map_or("-".to_string(), |m| format!("{m:.1}")),
             r.within[0],
             r.within[1],

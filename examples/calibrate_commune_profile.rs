@@ -58,6 +58,20 @@ struct Param {
     hi: f64,
 }
 
+/// A [`Param`] that is one field of the profile, named after its path.
+macro_rules! field {
+    ($($f:ident).+, $additive:expr, $lo:expr, $hi:expr) => {
+        Param {
+            name: stringify!($($f).+),
+            get: |p| p.$($f).+,
+            set: |p, v| p.$($f).+ = v,
+            additive: $additive,
+            lo: $lo,
+            hi: $hi,
+        }
+    };
+}
+
 fn params() -> Vec<Param> {
     vec![
         Param {
@@ -73,14 +87,7 @@ fn params() -> Vec<Param> {
             lo: 1.0,
             hi: 3.0,
         },
-        Param {
-            name: "detour.local",
-            get: |p| p.detour.local,
-            set: |p, v| p.detour.local = v,
-            additive: Some(0.5),
-            lo: 1.0,
-            hi: 3.0,
-        },
+        field!(detour.local, Some(0.5), 1.0, 3.0),
         Param {
             name: "crossing_s (national, main departmental, departmental)",
             get: |p| p.crossing_s.national,
@@ -93,70 +100,14 @@ fn params() -> Vec<Param> {
             lo: 0.0,
             hi: 600.0,
         },
-        Param {
-            name: "crossing_s.local",
-            get: |p| p.crossing_s.local,
-            set: |p, v| p.crossing_s.local = v,
-            additive: Some(60.0),
-            lo: 0.0,
-            hi: 600.0,
-        },
-        Param {
-            name: "town_crossing_s",
-            get: |p| p.town_crossing_s,
-            set: |p, v| p.town_crossing_s = v,
-            additive: Some(60.0),
-            lo: 0.0,
-            hi: 600.0,
-        },
-        Param {
-            name: "terrain_ref",
-            get: |p| p.terrain_ref,
-            set: |p, v| p.terrain_ref = v,
-            additive: Some(0.2),
-            lo: 0.0,
-            hi: 0.8,
-        },
-        Param {
-            name: "terrain_slowdown",
-            get: |p| p.terrain_slowdown,
-            set: |p, v| p.terrain_slowdown = v,
-            additive: Some(2.0),
-            lo: 0.0,
-            hi: 10.0,
-        },
-        Param {
-            name: "motorway_speed_kmh",
-            get: |p| p.motorway_speed_kmh,
-            set: |p, v| p.motorway_speed_kmh = v,
-            additive: None,
-            lo: 90.0,
-            hi: 130.0,
-        },
-        Param {
-            name: "motorway_access_s",
-            get: |p| p.motorway_access_s,
-            set: |p, v| p.motorway_access_s = v,
-            additive: Some(120.0),
-            lo: 0.0,
-            hi: 900.0,
-        },
-        Param {
-            name: "leg_speed_kmh",
-            get: |p| p.leg_speed_kmh,
-            set: |p, v| p.leg_speed_kmh = v,
-            additive: None,
-            lo: 10.0,
-            hi: 80.0,
-        },
-        Param {
-            name: "access_kmh",
-            get: |p| p.access_kmh,
-            set: |p, v| p.access_kmh = v,
-            additive: None,
-            lo: 10.0,
-            hi: 90.0,
-        },
+        field!(crossing_s.local, Some(60.0), 0.0, 600.0),
+        field!(town_crossing_s, Some(60.0), 0.0, 600.0),
+        field!(terrain_ref, Some(0.2), 0.0, 0.8),
+        field!(terrain_slowdown, Some(2.0), 0.0, 10.0),
+        field!(motorway_speed_kmh, None, 90.0, 130.0),
+        field!(motorway_access_s, Some(120.0), 0.0, 900.0),
+        field!(leg_speed_kmh, None, 10.0, 80.0),
+        field!(access_kmh, None, 10.0, 90.0),
     ]
 }
 

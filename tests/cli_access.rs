@@ -6,36 +6,13 @@ mod common;
 
 #[cfg(feature = "full-suite")]
 use common::ogrinfo;
-use common::{run, tmp};
-
-fn csv_rows(path: &std::path::Path) -> Vec<csv::StringRecord> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.records().map(|x| x.unwrap()).collect()
-}
-
-fn column(path: &std::path::Path, name: &str) -> usize {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.headers().unwrap().iter().position(|h| h == name).unwrap()
-}
+use common::{README_ACCESS, col, read_csv, run, then, tmp};
 
 #[test]
 fn access_64_2016_vs_2017_outputs_open_in_gdal() {
     let dir = tmp("access64");
     let out = dir.to_str().unwrap();
-    let (ok, stdout, stderr) = run(
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-            "--out",
-            out,
-        ],
-        &[],
-    );
+    let (ok, stdout, stderr) = run(&then(&README_ACCESS, &["--out", out]), &[]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("545 communes, population 677 309"), "{stdout}");
     assert!(stdout.contains("== 2016 -> 2017"), "{stdout}");
@@ -65,13 +42,13 @@ fn access_64_2016_vs_2017_outputs_open_in_gdal() {
     // Oloron-Sainte-Marie: its own maternity in 2016, elsewhere in 2017
     let nearest = |year: &str| {
         let p = dir.join(format!("maternity-access-64-{year}.csv"));
+        let (h, rows) = read_csv(&p);
         let (ci, cf, cm, ce) = (
-            column(&p, "insee"),
-            column(&p, "facility_id"),
-            column(&p, "minutes"),
-            column(&p, "engine"),
+            col(&h, "insee"),
+            col(&h, "facility_id"),
+            col(&h, "minutes"),
+            col(&h, "engine"),
         );
-        let rows = csv_rows(&p);
         assert_eq!(rows.len(), 545);
         assert!(rows.iter().all(|r| r[ce] == engine));
         let r = rows.iter().find(|r| &r[ci] == "64422").unwrap().clone();

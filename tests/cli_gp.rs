@@ -51,11 +51,8 @@ fn gp_access_64_65_with_a_new_practice() {
         }
     }
     // two GPs more in Bedous (64104) raise access in Bedous and its valley only
-    let mut r = csv::Reader::from_path(dir.join("gp-access-64-65-add-64104x2.csv")).unwrap();
-    let h = r.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
-    let (ci, cd) = (col("insee"), col("delta_gp_per_100k"));
-    let rows: Vec<_> = r.records().map(|x| x.unwrap()).collect();
+    let (h, rows) = common::read_csv(&dir.join("gp-access-64-65-add-64104x2.csv"));
+    let (ci, cd) = (common::col(&h, "insee"), common::col(&h, "delta_gp_per_100k"));
     let changed: Vec<&str> = rows
         .iter()
         .filter(|x| x[cd].parse::<f64>().unwrap() != 0.0)

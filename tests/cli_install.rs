@@ -26,33 +26,14 @@ fn run_in(exe: &Path, cwd: &Path, args: &[&str], data: Option<&Path>) -> (bool, 
     if let Some(d) = data {
         c.env("MEDACCESS_DATA", d);
     }
-    let o = c.output().unwrap();
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
+    common::outcome(&mut c)
 }
 
 /// README's first command, run by an installed binary from an empty folder.
 pub fn default_job_runs_from_anywhere(exe: &Path, cwd: &Path) {
     std::fs::create_dir_all(cwd).unwrap();
-    let (ok, stdout, stderr) = run_in(
-        exe,
-        cwd,
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-            "--report",
-            "out/report-64.html",
-        ],
-        None,
-    );
+    let args = common::then(&common::README_ACCESS, &["--report", "out/report-64.html"]);
+    let (ok, stdout, stderr) = run_in(exe, cwd, &args, None);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("545 communes, population 677 309"), "{stdout}");
     assert!(stdout.contains("640000410 CENTRE HOSPITALIER OLORON"), "{stdout}");

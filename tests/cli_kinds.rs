@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{run, tmp};
+use common::{col, read_csv, run, tmp};
 
 const URGENCES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/urgences-64-65-40.csv");
 
@@ -36,18 +36,6 @@ fn urgences(cmd: &[&str], dir: &std::path::Path) -> String {
     stdout
 }
 
-fn csv(path: &std::path::Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    (h, r.records().map(|x| x.unwrap()).collect())
-}
-
-fn col(h: &csv::StringRecord, name: &str) -> usize {
-    h.iter()
-        .position(|c| c == name)
-        .unwrap_or_else(|| panic!("no column {name} in {h:?}"))
-}
-
 #[test]
 fn access_uses_the_kind_defaults() {
     let dir = tmp("kind-access");
@@ -57,7 +45,7 @@ fn access_uses_the_kind_defaults() {
         stdout.contains("beyond 30 min"),
         "threshold of the kind: {stdout}"
     );
-    let (h, rows) = csv(&dir.join("emergency-access-64.csv"));
+    let (h, rows) = read_csv(&dir.join("emergency-access-64.csv"));
     assert_eq!(rows.len(), 545);
     let ids = ids();
     let (t, f, b) = (col(&h, "threshold_min"), col(&h, "facility_id"), col(&h, "band"));
@@ -81,7 +69,7 @@ fn rank_closures_of_emergency_departments() {
         stdout.contains("If one emergency department of") && stdout.contains("beyond 30 min"),
         "{stdout}"
     );
-    let (h, rows) = csv(&dir.join("rank-64-emergency.csv"));
+    let (h, rows) = read_csv(&dir.join("rank-64-emergency.csv"));
     let ids = ids();
     let (f, newly, served) = (
         col(&h, "facility_id"),
@@ -112,7 +100,7 @@ fn scenario_closing_oloron_emergency_department() {
         stdout.contains("Scenario on the emergency departments of"),
         "{stdout}"
     );
-    let (h, rows) = csv(&dir.join("scenario-64-emergency-close-640000410.csv"));
+    let (h, rows) = read_csv(&dir.join("scenario-64-emergency-close-640000410.csv"));
     let (bf, af, d) = (
         col(&h, "before_facility_id"),
         col(&h, "after_facility_id"),
@@ -133,7 +121,7 @@ fn new_emergency_sites() {
     let dir = tmp("kind-site");
     let stdout = urgences(&["site", "--add", "2"], &dir);
     assert!(stdout.contains("== New emergency department sites"), "{stdout}");
-    let (h, rows) = csv(&dir.join("sites-64-emergency.csv"));
+    let (h, rows) = read_csv(&dir.join("sites-64-emergency.csv"));
     assert_eq!(rows.len(), 2);
     let g = col(&h, "gain_population");
     let gains: Vec<u64> = rows.iter().map(|r| r[g].parse().unwrap()).collect();
@@ -207,7 +195,7 @@ fn gp_kind_from_the_bpe() {
     );
     assert!(ok, "{stderr}");
     assert!(stdout.contains("beyond 20 min"), "{stdout}");
-    let (h, rows) = csv(&dir.join("gp-access-64-2017.csv"));
+    let (h, rows) = read_csv(&dir.join("gp-access-64-2017.csv"));
     let f = col(&h, "facility_id");
     // Pau has GPs: its nearest GP commune is itself.
     let pau = rows.iter().find(|r| &r[0] == "64445").unwrap();

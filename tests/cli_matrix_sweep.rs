@@ -13,25 +13,19 @@ use common::{files_of, run, tmp};
 use parquet::record::RowAccessor;
 
 /// A CSV as a header index and rows of fields.
-fn read_csv(path: &Path) -> (BTreeMap<String, usize>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let h = r
-        .headers()
-        .unwrap()
+fn table(path: &Path) -> (BTreeMap<String, usize>, Vec<Vec<String>>) {
+    let (h, rows) = common::read_csv(path);
+    let h = h.iter().enumerate().map(|(i, n)| (n.to_string(), i)).collect();
+    let rows = rows
         .iter()
-        .enumerate()
-        .map(|(i, n)| (n.to_string(), i))
-        .collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .map(|r| r.iter().map(str::to_string).collect())
         .collect();
     (h, rows)
 }
 
 /// `key column -> value column` of a CSV.
 fn column_by(path: &Path, key: &str, value: &str) -> BTreeMap<String, String> {
-    let (h, rows) = read_csv(path);
+    let (h, rows) = table(path);
     rows.iter()
         .map(|r| (r[h[key]].clone(), r[h[value]].clone()))
         .collect()
@@ -49,7 +43,7 @@ fn matrix_nearest_is_the_access_jobs_and_parquet_is_the_csv() {
     );
     assert!(ok, "{stderr}");
     assert!(stdout.contains("545 origins"), "{stdout}");
-    let (h, rows) = read_csv(&dir.join("matrix-64-2016.csv"));
+    let (h, rows) = table(&dir.join("matrix-64-2016.csv"));
     assert_eq!(h.len(), 3);
     let (o, d, m) = (h["origin"], h["destination"], h["minutes"]);
     let mut nearest: BTreeMap<String, f64> = BTreeMap::new();
@@ -150,7 +144,7 @@ fn matrix_nearest_is_the_access_jobs_and_parquet_is_the_csv() {
     );
     assert!(ok, "{stderr}");
     assert!(stdout.contains("2 origins"), "{stdout}");
-    let (h, rows) = read_csv(&dir.join("matrix-64-2016.csv"));
+    let (h, rows) = table(&dir.join("matrix-64-2016.csv"));
     // Pau's centre is minutes from the CH de Pau.
     let pau = rows
         .iter()
@@ -192,7 +186,7 @@ fn gp_sweep_scenarios_are_the_gp_jobs_and_tasks_merge_to_the_local_bytes() {
     let (ok, stdout, stderr) = run(&["sweep", &p, "--out", out.to_str().unwrap()], &[]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("4 scenarios x 545 communes"), "{stdout}");
-    let (h, rows) = read_csv(&out.join("gp-64-values.csv"));
+    let (h, rows) = table(&out.join("gp-64-values.csv"));
     assert_eq!(rows.len(), 4 * 545);
     let scenario = |params: &str| -> BTreeMap<String, (String, String)> {
         rows.iter()
@@ -242,12 +236,12 @@ fn gp_sweep_scenarios_are_the_gp_jobs_and_tasks_merge_to_the_local_bytes() {
         }
     }
     // The statistics: scenario 0 against itself.
-    let (h, srows) = read_csv(&out.join("gp-64-scenarios.csv"));
+    let (h, srows) = table(&out.join("gp-64-scenarios.csv"));
     assert_eq!(srows.len(), 4);
     for k in ["spearman_vs_reference", "jaccard_flagged_vs_reference"] {
         assert_eq!(srows[0][h[k]].parse::<f64>().unwrap(), 1.0, "{k}");
     }
-    let (h, crows) = read_csv(&out.join("gp-64-communes.csv"));
+    let (h, crows) = table(&out.join("gp-64-communes.csv"));
     assert_eq!(crows.len(), 545);
     for r in &crows {
         let (lo, med, hi): (u32, f64, u32) = (
@@ -260,7 +254,7 @@ fn gp_sweep_scenarios_are_the_gp_jobs_and_tasks_merge_to_the_local_bytes() {
             "{r:?}"
         );
     }
-    let (_, pairs) = read_csv(&out.join("gp-64-spearman.csv"));
+    let (_, pairs) = table(&out.join("gp-64-spearman.csv"));
     assert_eq!(pairs.len(), 6, "every two of the 4 parameter sets");
 
     // The same plan as 3 tasks (a Slurm array), merged: the same bytes.

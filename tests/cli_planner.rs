@@ -6,26 +6,13 @@ mod common;
 
 #[cfg(feature = "full-suite")]
 use common::ogrinfo;
-use common::{run, tmp};
+use common::{OLORON_SCENARIO, README_ACCESS, run, then, tmp};
 
 #[test]
 fn oloron_scenario_and_ranking() {
     let dir = tmp("scenario");
     let out = dir.to_str().unwrap();
-    let (ok, stdout, stderr) = run(
-        &[
-            "scenario",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--close",
-            "640000410",
-            "--out",
-            out,
-        ],
-        &[],
-    );
+    let (ok, stdout, stderr) = run(&then(&OLORON_SCENARIO, &["--out", out]), &[]);
     assert!(ok, "{stderr}");
     assert!(
         stdout.contains("64104 Bedous"),
@@ -48,20 +35,7 @@ fn oloron_scenario_and_ranking() {
         assert!(info.contains("newly_beyond: Integer(Boolean)"), "{info}");
     }
     // the same change as the DREES list from 2016 to 2017 in 64
-    let (ok, cmp, _) = run(
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-            "--out",
-            out,
-        ],
-        &[],
-    );
+    let (ok, cmp, _) = run(&then(&README_ACCESS, &["--out", out]), &[]);
     assert!(ok);
     let newly = |s: &str| {
         s.lines()
@@ -182,15 +156,7 @@ fn gdal_valid_polygons(f: &std::path::Path, layer: &str, n: usize) {
 #[test]
 fn planner_outputs_same_bytes_whatever_the_thread_count() {
     let cmds: &[&[&str]] = &[
-        &[
-            "scenario",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--close",
-            "640000410",
-        ],
+        &OLORON_SCENARIO,
         &["rank", "--dep", "64,65", "--year", "2016"],
         &["site", "--dep", "64", "--year", "2017", "--add", "2"],
         &["catchments", "--dep", "64", "--year", "2023"],
@@ -202,8 +168,7 @@ fn planner_outputs_same_bytes_whatever_the_thread_count() {
         let mut outs = Vec::new();
         for threads in ["1", "2"] {
             let dir = tmp(&format!("det-{}-{threads}", cmd[0]));
-            let mut args: Vec<&str> = cmd.to_vec();
-            args.extend(["--out", dir.to_str().unwrap()]);
+            let args = then(cmd, &["--out", dir.to_str().unwrap()]);
             let (ok, _, stderr) = run(&args, &[("RAYON_NUM_THREADS", threads)]);
             assert!(ok, "{cmd:?}: {stderr}");
             outs.push(common::files_of(&dir));

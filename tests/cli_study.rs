@@ -21,12 +21,7 @@ fn doc_example() -> &'static str {
 
 /// Runs `medaccess args…` in `dir`; (ok, stdout, stderr).
 fn run_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = bin().args(args).current_dir(dir).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::outcome(bin().args(args).current_dir(dir))
 }
 
 /// Every file under `dir`, by its path relative to `dir`.

@@ -5,6 +5,8 @@
 //! `../shared/data`, hence the full suite).
 #![cfg(feature = "full-suite")]
 
+mod common;
+
 #[path = "../examples/support/commune_eval.rs"]
 mod eval;
 #[path = "../examples/support/commune_report.rs"]
@@ -12,28 +14,13 @@ mod report;
 
 use std::path::Path;
 
-/// The text between `<!-- NAME: begin -->` and `<!-- NAME: end -->`.
-fn block<'a>(text: &'a str, name: &str, file: &str) -> &'a str {
-    let begin = format!("<!-- {name}: begin -->");
-    let end = format!("<!-- {name}: end -->");
-    let a = text
-        .find(&begin)
-        .unwrap_or_else(|| panic!("{file}: no `{begin}` marker"))
-        + begin.len();
-    let b = text[a..]
-        .find(&end)
-        .unwrap_or_else(|| panic!("{file}: no `{end}` marker"))
-        + a;
-    text[a..b].trim()
-}
-
 #[test]
 fn docs_and_readme_quote_the_validation_command() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let data = root.join("../shared/data");
     let out = report::report(&data).expect("the validation report");
     let docs = std::fs::read_to_string(root.join("docs/commune-engine.md")).unwrap();
-    let quoted = block(&docs, "validate_commune_engine", "docs/commune-engine.md");
+    let quoted = common::block(&docs, "validate_commune_engine", "docs/commune-engine.md").trim();
     if quoted != out.trim() {
         let diff: Vec<String> = quoted
             .lines()
@@ -55,7 +42,7 @@ fn docs_and_readme_quote_the_validation_command() {
     let mut rest = readme.as_str();
     let begin = "<!-- validate_commune_engine: begin -->";
     while let Some(at) = rest.find(begin) {
-        let quoted = block(&rest[at..], "validate_commune_engine", "README.md");
+        let quoted = common::block(&rest[at..], "validate_commune_engine", "README.md").trim();
         for l in quoted.lines() {
             let l = l.trim();
             if l.is_empty() || l.starts_with("```") {

@@ -9,30 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run, tmp};
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
-}
-
-/// Runs the binary, expects a refusal (exit code 1 or 2, never a panic)
-/// whose message holds every one of `expect`; returns stderr.
-fn refused(args: &[&str], expect: &[&str]) -> String {
-    let mut c = common::bin();
-    c.args(args);
-    let out = c.output().expect("the medaccess binary runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let code = out.status.code();
-    assert!(
-        matches!(code, Some(1) | Some(2)),
-        "{args:?}: expected a refusal (exit 1 or 2), got {code:?}\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    for e in expect {
-        assert!(stderr.contains(e), "{args:?}: `{e}` missing from\n{stderr}");
-    }
-    stderr
-}
+use common::{fixture, refused, run, tmp};
 
 #[test]
 fn osm_xml_cut_after_a_closing_bracket() {
@@ -360,20 +337,7 @@ fn scenario_close_640000410_twice() {
         &["640000410 (CENTRE HOSPITALIER OLORON) is not open in 2023: listed in 2016 only"],
     );
     assert!(!e.contains("no such facility"), "{e}");
-    let (ok, stdout, stderr) = run(
-        &[
-            "scenario",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--close",
-            "640000410",
-            "--out",
-            out,
-        ],
-        &[],
-    );
+    let (ok, stdout, stderr) = run(&common::then(&common::OLORON_SCENARIO, &["--out", out]), &[]);
     assert!(ok && stdout.contains("newly beyond"), "{stderr}");
 }
 

@@ -4,24 +4,7 @@
 
 mod common;
 
-use common::{run, shared, tmp};
-
-fn refused(args: &[&str], expect: &[&str]) -> String {
-    let out = common::bin()
-        .args(args)
-        .output()
-        .expect("the medaccess binary runs");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        matches!(out.status.code(), Some(1) | Some(2)),
-        "{args:?}: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    for e in expect {
-        assert!(stderr.contains(e), "`{e}` missing from\n{stderr}");
-    }
-    stderr
-}
+use common::{refused, run, shared, tmp};
 
 #[test]
 fn corsica_roads_with_dep_64() {

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{run, tmp};
+use common::{OLORON_SCENARIO, README_ACCESS, run, then, tmp};
 use serde_json::Value;
 
 /// The Python that has PyQGIS: Debian's (`python3-qgis` installs into it,
@@ -185,15 +185,17 @@ fn csv_rows(path: &Path) -> usize {
 /// returns the folder.
 fn medaccess(name: &str, args: &[&str], crs: &str) -> PathBuf {
     let dir = tmp(&format!("qgis-{name}"));
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend([
-        "--format",
-        "geojson,gpkg,csv",
-        "--crs",
-        crs,
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+    let all = then(
+        args,
+        &[
+            "--format",
+            "geojson,gpkg,csv",
+            "--crs",
+            crs,
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
     let (ok, _, stderr) = run(&all, &[]);
     assert!(ok, "{args:?}: {stderr}");
     dir
@@ -277,19 +279,7 @@ fn unreachable(feats: &[geojson::Feature]) -> u64 {
 
 #[test]
 fn access_64_as_readme_runs_it() {
-    let dir = medaccess(
-        "access-64",
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-        ],
-        "4326",
-    );
+    let dir = medaccess("access-64", &README_ACCESS, "4326");
     let layers = check_run(&dir, "EPSG:4326");
     let names: Vec<&str> = layers.keys().map(String::as_str).collect();
     assert_eq!(
@@ -365,18 +355,7 @@ fn access_in_lambert_93() {
 #[test]
 fn planner_commands() {
     let runs: [(&str, &[&str]); 5] = [
-        (
-            "scenario",
-            &[
-                "scenario",
-                "--dep",
-                "64",
-                "--year",
-                "2016",
-                "--close",
-                "640000410",
-            ],
-        ),
+        ("scenario", &OLORON_SCENARIO),
         ("rank", &["rank", "--dep", "64", "--year", "2016"]),
         ("site", &["site", "--dep", "64", "--year", "2017", "--add", "2"]),
         ("catchments", &["catchments", "--dep", "64", "--year", "2023"]),

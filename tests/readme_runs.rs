@@ -7,33 +7,18 @@ mod common;
 
 use std::path::Path;
 
-/// The text between `<!-- NAME: begin -->` and `<!-- NAME: end -->` in the README.
-fn block(name: &str) -> String {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let begin = format!("<!-- {name}: begin -->");
-    let end = format!("<!-- {name}: end -->");
-    let a = readme
-        .find(&begin)
-        .unwrap_or_else(|| panic!("README.md: no `{begin}`"))
-        + begin.len();
-    let b = readme[a..]
-        .find(&end)
-        .unwrap_or_else(|| panic!("README.md: no `{end}`"))
-        + a;
-    readme[a..b].to_string()
-}
+use common::{OLORON_SCENARIO, README_ACCESS, block, then};
 
 /// Runs `args` with `--out`, checks the README block `name` against its
 /// stdout, and returns the output folder.
 fn check(name: &str, args: &[&str]) -> std::path::PathBuf {
     let out = common::tmp(name);
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--out", out.to_str().unwrap()]);
-    let (ok, stdout, stderr) = common::run(&all, &[]);
+    let (ok, stdout, stderr) = common::run(&then(args, &["--out", out.to_str().unwrap()]), &[]);
     assert!(ok, "{stderr}");
     let lines: Vec<&str> = stdout.lines().map(str::trim_end).collect();
     let mut n = 0;
-    for l in block(name).lines() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for l in block(&readme, name, "README.md").lines() {
         let l = l.trim_end();
         if l.trim().is_empty() || l.starts_with("```") || l.trim() == "…" {
             continue;
@@ -51,32 +36,10 @@ fn check(name: &str, args: &[&str]) -> std::path::PathBuf {
 
 #[test]
 fn readme_default_run_is_what_the_command_prints() {
-    check(
-        "default-run",
-        &[
-            "access",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--compare-year",
-            "2017",
-        ],
-    );
+    check("default-run", &README_ACCESS);
 }
 
 #[test]
 fn readme_scenario_is_what_the_command_prints() {
-    check(
-        "scenario-run",
-        &[
-            "scenario",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--close",
-            "640000410",
-        ],
-    );
+    check("scenario-run", &OLORON_SCENARIO);
 }

@@ -751,22 +751,11 @@ fn words_of(text: &str) -> std::collections::BTreeSet<&str> {
         .collect()
 }
 
-/// README's first command, without its `--report`.
-const README_ARGS: [&str; 7] = [
-    "access",
-    "--dep",
-    "64",
-    "--year",
-    "2016",
-    "--compare-year",
-    "2017",
-];
-
 /// The README's default: Pyrénées-Atlantiques 2016 vs 2017 (Oloron
 /// closes), in French. At most 8 A4 pages; labels and markers readable.
 #[test]
 fn departement_report_of_the_readme() {
-    let (dir, html) = command_report("dep64", &README_ARGS);
+    let (dir, html) = command_report("dep64", &common::README_ACCESS);
     let text = std::fs::read_to_string(&html).unwrap();
     assert_self_contained(&text);
     assert!(text.contains("avant\u{a0}: maternités DREES 2016 · après\u{a0}: maternités DREES 2017"));
@@ -829,7 +818,10 @@ fn departement_report_of_the_readme() {
 /// The same in English: English throughout, the page boxes too.
 #[test]
 fn departement_report_in_english() {
-    let (dir, html) = command_report("dep64en", &[&README_ARGS[..], &["--lang", "en"]].concat());
+    let (dir, html) = command_report(
+        "dep64en",
+        &[&common::README_ACCESS[..], &["--lang", "en"]].concat(),
+    );
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("<html lang=\"en\">"));
     let methods = &text[text.find("Method and sources").unwrap()..];

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{run, tmp};
+use common::{OLORON_SCENARIO, read_csv, run, then, tmp};
 
 /// The number shown over the key figure labelled `label`.
 fn kpi(html: &str, label: &str) -> u64 {
@@ -23,11 +23,22 @@ fn kpi(html: &str, label: &str) -> u64 {
         .unwrap()
 }
 
+/// The CSV file a run wrote into `dir`.
+fn csv_in(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "csv"))
+        .unwrap()
+}
+
 fn report(tag: &str, args: &[&str]) -> (std::path::PathBuf, String, String) {
     let dir = tmp(tag);
     let path = dir.join("report.html");
-    let mut a: Vec<&str> = args.to_vec();
-    a.extend(["--out", dir.to_str().unwrap(), "--report", path.to_str().unwrap()]);
+    let a = then(
+        args,
+        &["--out", dir.to_str().unwrap(), "--report", path.to_str().unwrap()],
+    );
     let (ok, stdout, stderr) = run(&a, &[]);
     assert!(ok, "{args:?}: {stderr}");
     (dir, std::fs::read_to_string(&path).unwrap(), stdout)
@@ -102,14 +113,8 @@ fn rank_shows_its_margins() {
     let (dir, html, stdout) = report("content-rank", &["rank", "--dep", "64", "--year", "2016"]);
     assert!(html.contains("Marge à ±2\u{A0}min"));
     assert!(stdout.contains("±2 min margin"), "{stdout}");
-    let csv = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "csv"))
-        .unwrap();
-    let mut r = csv::Reader::from_path(csv).unwrap();
-    let h = r.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (h, rows) = read_csv(&csv_in(&dir));
+    let col = |n: &str| common::col(&h, n);
     let (newly, b, w, fragile) = (
         col("population_newly_beyond"),
         col("population_just_beyond"),
@@ -117,8 +122,7 @@ fn rank_shows_its_margins() {
         col("fragile"),
     );
     let mut flagged = 0;
-    for row in r.records() {
-        let row = row.unwrap();
+    for row in &rows {
         let n = |i: usize| row[i].parse::<u64>().unwrap();
         assert!(n(b) <= n(newly), "the just-beyond are among the newly beyond");
         assert_eq!(row[fragile] == *"true", 2 * (n(b) + n(w)) > n(newly));
@@ -129,27 +133,10 @@ fn rank_shows_its_margins() {
 
 #[test]
 fn scenario_states_its_margin() {
-    let (dir, html, stdout) = report(
-        "content-scenario",
-        &[
-            "scenario",
-            "--dep",
-            "64",
-            "--year",
-            "2016",
-            "--close",
-            "640000410",
-        ],
-    );
+    let (dir, html, stdout) = report("content-scenario", &OLORON_SCENARIO);
     // recomputed from the CSV of every commune the same run wrote
-    let csv = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "csv"))
-        .unwrap();
-    let mut r = csv::Reader::from_path(csv).unwrap();
-    let h = r.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (h, rows) = read_csv(&csv_in(&dir));
+    let col = |n: &str| common::col(&h, n);
     let (pop, bf, af, bm, am) = (
         col("population"),
         col("before_facility_id"),
@@ -158,8 +145,7 @@ fn scenario_states_its_margin() {
         col("after_minutes"),
     );
     let (mut beyond, mut within) = (0u64, 0u64);
-    for row in r.records() {
-        let row = row.unwrap();
+    for row in &rows {
         if row[bf] == row[af] && row[bm] == row[am] {
             continue; // unchanged
         }

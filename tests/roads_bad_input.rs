@@ -1,5 +1,7 @@
 //! Bad input gives a clear error or a counted warning, never a panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use medaccess::roads::synthetic::PbfWriter;
@@ -7,16 +9,11 @@ use medaccess::roads::{CarProfile, RoadNetwork, read_osm_xml, read_pbf};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const SBH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/osm/saint_barthelemy.osm.pbf"
-);
+use common::{SBH, tmp};
 
+/// A fresh scratch folder.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("medaccess-bad-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    tmp(&format!("bad-{name}"))
 }
 
 fn pbf_err(path: &Path) -> String {

@@ -1,24 +1,17 @@
 //! The road graph cache: reused when valid, rebuilt otherwise, never read
 //! into a wrong answer.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use medaccess::roads::{CarProfile, load_or_build};
 
-const SBL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/osm/St_Brieuc-Loudeac.osm.pbf"
-);
-const SBH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/osm/saint_barthelemy.osm.pbf"
-);
+use common::{SBH, SBL, tmp};
 
+/// A fresh scratch folder.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("medaccess-roads-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    tmp(&format!("roads-{name}"))
 }
 
 #[test]
@@ -91,8 +84,7 @@ fn corrupt_cache_is_rebuilt_with_a_warning() {
 /// so a cached graph with old positions is never reused.
 #[test]
 fn link_table_cache_key_covers_the_nodes_file() {
-    let dir = std::env::temp_dir().join(format!("medaccess-linkkey-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("linkkey");
     let links = dir.join("t_links.csv");
     let nodes = dir.join("t_nodes.csv");
     std::fs::write(

@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use geo::{Area, BooleanOps, Contains, Point, Validation};
 #[cfg(feature = "full-suite")]
 use medaccess::output::{Feature, Geometry, Value, write_geojson};
@@ -17,15 +15,12 @@ use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper};
 use medaccess::route::{Seed, nearest};
 use medaccess::units::Time;
 
-const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
 #[cfg(feature = "full-suite")]
-const CORSE_LINKS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/osm-fr-corse/corsica_links.csv.gz"
-);
+use common::CORSE_LINKS;
+use common::TINY;
 
 fn read(path: &str) -> RoadNetwork {
-    RoadNetwork::read(Path::new(path), &CarProfile::france(), &|_, _| {}).unwrap()
+    common::read_roads(path, &CarProfile::france())
 }
 
 /// Time from every node to the nearest of `facilities` (`[lon, lat]`).

@@ -19,14 +19,12 @@ use medaccess::places::{Place, Places};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, WindingParams, haversine_m};
 use medaccess::route::nearest;
 
-const CORSE_LINKS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/osm-fr-corse/corsica_links.csv.gz"
-);
+use common::CORSE_LINKS;
+
 const COMMUNES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/communes-france");
 
 fn read(profile: &CarProfile) -> RoadNetwork {
-    RoadNetwork::read(Path::new(CORSE_LINKS), profile, &|_, _| {}).unwrap()
+    common::read_roads(CORSE_LINKS, profile)
 }
 
 /// Town hall to town hall, minutes, snapped as `--roads` does.
@@ -156,12 +154,9 @@ fn no_winding_flag() {
         args.extend_from_slice(extra);
         let (ok, _, stderr) = common::run(&args, &[]);
         assert!(ok, "{stderr}");
-        let mut r = csv::Reader::from_path(out.join("maternity-access-2A-2B-2023.csv")).unwrap();
-        let h = r.headers().unwrap().clone();
-        let col = |name: &str| h.iter().position(|c| c == name).unwrap();
-        let (insee, min) = (col("insee"), col("minutes"));
-        r.records()
-            .map(|x| x.unwrap())
+        let (h, rows) = common::read_csv(&out.join("maternity-access-2A-2B-2023.csv"));
+        let (insee, min) = (common::col(&h, "insee"), common::col(&h, "minutes"));
+        rows.iter()
             .filter(|x| !x[min].is_empty())
             .map(|x| (x[insee].to_string(), x[min].parse().unwrap()))
             .collect()

@@ -307,11 +307,9 @@ fn formats_told_by_content_not_name() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-pub fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("medaccess-ign-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh scratch folder.
+fn scratch(name: &str) -> PathBuf {
+    common::tmp(&format!("ign-{name}"))
 }
 
 // ---------------------------------------------------------------------

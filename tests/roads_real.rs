@@ -5,31 +5,23 @@
 // The Corsica test reads ../shared/data (full suite); the PBF extracts are fixtures.
 #![cfg_attr(not(feature = "full-suite"), allow(dead_code, unused_imports))]
 
+mod common;
+
 use std::path::Path;
 
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper, read_pbf};
 use medaccess::route::{nearest, one_to_all};
 use medaccess::units::UNREACHABLE;
 
-const SBH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/osm/saint_barthelemy.osm.pbf"
-);
-const SBL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/osm/St_Brieuc-Loudeac.osm.pbf"
-);
-const CORSE_LINKS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/osm-fr-corse/corsica_links.csv.gz"
-);
+use common::{CORSE_LINKS, SBH, SBL};
+
 const CORSE_MATSIM: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/data/osm-fr-corse/corsica_network.matsim.xml.gz"
 );
 
 fn read(path: &str) -> RoadNetwork {
-    RoadNetwork::read(Path::new(path), &CarProfile::france(), &|_, _| {}).unwrap()
+    common::read_roads(path, &CarProfile::france())
 }
 
 fn strongly_connected(net: &RoadNetwork) {

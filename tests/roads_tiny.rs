@@ -4,13 +4,15 @@
 //! Lengths are haversine on R = 6,371,008.8 m; 0.01° of latitude is
 //! 1,111.95 m, 0.01° of longitude at 45° is 786.27 m.
 
+mod common;
+
 use std::path::Path;
 
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions, Snapper, read_osm_xml};
 use medaccess::route::{Seed, nearest, nearest_two, one_to_all};
 use medaccess::units::UNREACHABLE;
 
-const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
+use common::TINY;
 
 /// At class speeds: the times below were worked out without the
 /// winding-road correction, which has its own case

@@ -5,17 +5,22 @@
 //! figures and the GP APL. Included with `#[path]` by those programs.
 #![allow(dead_code)]
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::path::Path;
+use std::time::Instant;
 
 use medaccess::access::nearest_sites;
 use medaccess::communes::cited::{CITED_TIMES, CitedTime};
 use medaccess::communes::{CommuneGraph, CommuneNode, Communes, RoadClass, Scope, fixtures, haversine_m};
 use medaccess::engine::{CommuneGraphEngine, Engine, RoadNetworkEngine};
+use medaccess::gp::{
+    AplRow, BpeCounts, Comparison, DREES_UNDER_SERVED, Decay, GpModel, GpTable, PER_100K, compare, read_apl,
+    read_bpe_d201, sites_from_communes,
+};
 use medaccess::jobs::{Context, DataPaths, FacilitySource};
 use medaccess::places::{Place, Places};
 use medaccess::roads::{CarProfile, RoadNetwork, SnapOptions};
-use medaccess::units::{NodeId, Time, UNREACHABLE};
+use medaccess::units::{NodeId, Time, UNREACHABLE, minutes};
 
 /// Quantile `q` of `v` (nearest rank on the sorted values); NaN if empty.
 pub fn quantile(v: &[f64], q: f64) -> f64 {
@@ -426,4 +431,80 @@ pub fn corsica_road_engine(data: &Path) -> anyhow::Result<Box<dyn Engine>> {
         &|_, _| {},
     )?;
     Ok(Box::new(RoadNetworkEngine::new(net, SnapOptions::default())))
+}
+
+/// Our 2SFCA on the whole-France commune graph against DREES's published
+/// APL 2023 for the communes of 64 and 65 (what `apl_validation` prints and
+/// the validation report sums up).
+pub struct AplComparison<'g> {
+    /// INSEE code of each commune, by graph node.
+    pub codes: Vec<String>,
+    /// Population (INSEE 2017) of each commune, by graph node.
+    pub population: Vec<f64>,
+    /// The BPE D201 supply as read.
+    pub bpe: BpeCounts,
+    /// Supply in communes not in the graph (merged since the BPE vintage).
+    pub unmatched: Vec<(String, f64)>,
+    pub model: GpModel<'g>,
+    /// GPs per 100,000 and GPs within 10, 20 and 30 minutes, by graph node.
+    pub table: GpTable,
+    /// Seconds spent building the model and the table.
+    pub run_s: f64,
+    /// DREES's published rows.
+    pub published: Vec<AplRow>,
+    pub cmp: Comparison,
+}
+
+/// Runs the 2SFCA over all of France (supply across département borders
+/// counts) with `decay`, and compares it on 64 and 65 with DREES's APL
+/// 2023: DREES's under-served threshold (2.5 consultations) is put in our
+/// unit with `per_gp` consultations per GP and year; `top` disagreements
+/// are listed.
+pub fn apl_against_drees<'g>(
+    data: &Path,
+    cg: &'g CommuneGraph,
+    decay: Decay,
+    per_gp: f64,
+    top: usize,
+) -> anyhow::Result<AplComparison<'g>> {
+    let codes: Vec<String> = cg.nodes.iter().map(|n| n.insee.clone()).collect();
+    let population: Vec<f64> = cg
+        .nodes
+        .iter()
+        .map(|n| n.population.unwrap_or(0) as f64)
+        .collect();
+    let nodes: Vec<NodeId> = (0..codes.len() as NodeId).collect();
+    let bpe = read_bpe_d201(&data.join("gp-supply/gp_d201_by_commune.csv"))?;
+    let (sites, unmatched) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
+
+    let t = Instant::now();
+    let model = GpModel::new(&cg.graph, nodes, population.clone(), sites, decay, minutes(30.0))?;
+    let thresholds = [minutes(10.0), minutes(20.0), minutes(30.0)];
+    let our_threshold = DREES_UNDER_SERVED / per_gp * PER_100K;
+    let table = GpTable::new(&model, &thresholds, PER_100K, our_threshold)?;
+    let run_s = t.elapsed().as_secs_f64();
+
+    let published = read_apl(
+        &data.join("apl-drees-2023/apl_medecins_generalistes_2023_dep64_dep65.csv"),
+        None,
+    )?;
+    let drees: BTreeMap<String, f64> = published.iter().map(|r| (r.insee.clone(), r.apl)).collect();
+    let ours: BTreeMap<String, f64> = codes
+        .iter()
+        .zip(&table.rows)
+        .filter(|(c, _)| c.starts_with("64") || c.starts_with("65"))
+        .map(|(c, r)| (c.clone(), r.accessibility))
+        .collect();
+    let cmp = compare(&ours, &drees, our_threshold, DREES_UNDER_SERVED, top);
+    Ok(AplComparison {
+        codes,
+        population,
+        bpe,
+        unmatched,
+        model,
+        table,
+        run_s,
+        published,
+        cmp,
+    })
 }

@@ -14,12 +14,9 @@ use medaccess::communes::road_links::LinkKind;
 use medaccess::communes::{
     CommuneGraph, CommuneProfile, Communes, RoadClass, RoadTable, fixtures, read_commune_links,
 };
-use medaccess::gp::{
-    DREES_UNDER_SERVED, Decay, GpModel, GpTable, PER_100K, compare, read_apl, read_bpe_d201,
-    sites_from_communes,
-};
+use medaccess::gp::Decay;
 use medaccess::jobs::{Context, Data, DataPaths, Silent};
-use medaccess::units::{NodeId, Time, UNREACHABLE, minutes};
+use medaccess::units::{NodeId, Time, UNREACHABLE};
 
 /// The targets of issue 14, as (low, high) bounds.
 pub struct Targets;
@@ -113,42 +110,7 @@ fn national(paths: &DataPaths) -> anyhow::Result<National> {
 
 /// Spearman of our 2SFCA with DREES APL 2023 on 64+65, and the same-side share.
 fn apl(data: &Path, cg: &CommuneGraph) -> anyhow::Result<(f64, f64)> {
-    let codes: Vec<String> = cg.nodes.iter().map(|n| n.insee.clone()).collect();
-    let population: Vec<f64> = cg
-        .nodes
-        .iter()
-        .map(|n| n.population.unwrap_or(0) as f64)
-        .collect();
-    let nodes: Vec<NodeId> = (0..codes.len() as NodeId).collect();
-    let bpe = read_bpe_d201(&data.join("gp-supply/gp_d201_by_commune.csv"))?;
-    let (sites, _) = sites_from_communes(&bpe.by_commune, &codes, &nodes);
-    let model = GpModel::new(
-        &cg.graph,
-        nodes,
-        population,
-        sites,
-        Decay::parse("drees")?,
-        minutes(30.0),
-    )?;
-    let our_threshold = DREES_UNDER_SERVED / 5400.0 * PER_100K;
-    let table = GpTable::new(
-        &model,
-        &[minutes(10.0), minutes(20.0), minutes(30.0)],
-        PER_100K,
-        our_threshold,
-    )?;
-    let apl = read_apl(
-        &data.join("apl-drees-2023/apl_medecins_generalistes_2023_dep64_dep65.csv"),
-        None,
-    )?;
-    let published: BTreeMap<String, f64> = apl.iter().map(|r| (r.insee.clone(), r.apl)).collect();
-    let ours: BTreeMap<String, f64> = codes
-        .iter()
-        .zip(&table.rows)
-        .filter(|(c, _)| c.starts_with("64") || c.starts_with("65"))
-        .map(|(c, r)| (c.clone(), r.accessibility))
-        .collect();
-    let cmp = compare(&ours, &published, our_threshold, DREES_UNDER_SERVED, 0);
+    let cmp = apl_against_drees(data, cg, Decay::parse("drees")?, 5400.0, 0)?.cmp;
     Ok((cmp.spearman.unwrap_or(f64::NAN), cmp.same_side))
 }
 

@@ -26,7 +26,6 @@ use super::graph::CommuneGraph;
 use super::haversine_m;
 use super::load::Communes;
 use super::profile::CommuneProfile;
-use crate::route::Seed;
 use crate::units::{NodeId, Time};
 
 /// How a point was matched to a commune.
@@ -61,18 +60,12 @@ pub struct FacilityEntry {
 }
 
 impl FacilityEntry {
-    /// The entry as [`crate::places::Entries`] (one `(node, time)` pair).
+    /// The entry as [`crate::places::Entries`] (one `(node, time)` pair):
+    /// what a [`crate::places::Site`] holds, turned into search seeds by the
+    /// engine ([`crate::access::site_seeds`]), so that this stage never
+    /// depends on the router.
     pub fn entries(&self) -> crate::places::Entries {
         vec![(self.node, self.time)]
-    }
-
-    /// The entry as a search seed for source `source`.
-    pub fn seed(&self, source: u32) -> Seed {
-        Seed {
-            node: self.node,
-            time: self.time,
-            source,
-        }
     }
 }
 

@@ -642,8 +642,6 @@ fn facility_entry() {
     assert_eq!(e.time, g.profile.leg_time(e.distance_m));
     assert!(e.distance_m < 5_000.0);
     assert_eq!(e.entries(), vec![(e.node, e.time)]);
-    let s = e.seed(7);
-    assert_eq!((s.node, s.time, s.source), (e.node, e.time, 7));
     // Outside the loaded polygons: nearest origin (Bastia town hall).
     let e = loc.entry((9.4507, 42.7003)).unwrap();
     assert_eq!(

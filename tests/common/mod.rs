@@ -1,21 +1,62 @@
-//! Helpers for the command-line tests: run the real binary, read outputs
-//! with GDAL's ogrinfo (what QGIS uses underneath).
+//! Helpers shared by the integration tests: run the real binary, name the
+//! commands and inputs several tests use, make scratch folders, read CSV
+//! outputs, and read outputs with GDAL's ogrinfo (what QGIS uses
+//! underneath). Each test file takes it with `mod common;`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use medaccess::roads::{CarProfile, RoadNetwork};
+
+/// README's first command (Pyrénées-Atlantiques, 2016 against 2017: the
+/// Oloron maternity closes), without its `--out` or `--report`.
+pub const README_ACCESS: [&str; 7] = [
+    "access",
+    "--dep",
+    "64",
+    "--year",
+    "2016",
+    "--compare-year",
+    "2017",
+];
+
+/// The README's scenario: the Oloron maternity (640000410) closed in 2016,
+/// without `--out`.
+pub const OLORON_SCENARIO: [&str; 7] = [
+    "scenario",
+    "--dep",
+    "64",
+    "--year",
+    "2016",
+    "--close",
+    "640000410",
+];
+
+/// Saint-Barthélemy's OSM extract (fixture).
+pub const SBH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/osm/saint_barthelemy.osm.pbf"
+);
+/// The St-Brieuc–Loudéac OSM extract (fixture).
+pub const SBL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/osm/St_Brieuc-Loudeac.osm.pbf"
+);
+/// The hand-drawn OSM network of the road tests (fixture).
+pub const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
+/// Corsica's road network as a link table (`../shared/data`, full suite).
+pub const CORSE_LINKS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/osm-fr-corse/corsica_links.csv.gz"
+);
+
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_medaccess"))
 }
 
-/// Runs the binary; returns (exit ok, stdout, stderr).
-pub fn run(args: &[&str], envs: &[(&str, &str)]) -> (bool, String, String) {
-    let mut c = bin();
-    c.args(args);
-    for (k, v) in envs {
-        c.env(k, v);
-    }
+/// Runs a command; returns (exit ok, stdout, stderr).
+pub fn outcome(c: &mut Command) -> (bool, String, String) {
     let Output {
         status,
         stdout,
@@ -26,6 +67,80 @@ pub fn run(args: &[&str], envs: &[(&str, &str)]) -> (bool, String, String) {
         String::from_utf8_lossy(&stdout).into_owned(),
         String::from_utf8_lossy(&stderr).into_owned(),
     )
+}
+
+/// Runs the binary; returns (exit ok, stdout, stderr).
+pub fn run(args: &[&str], envs: &[(&str, &str)]) -> (bool, String, String) {
+    let mut c = bin();
+    c.args(args);
+    for (k, v) in envs {
+        c.env(k, v);
+    }
+    outcome(&mut c)
+}
+
+/// `args` followed by `more` (`--out DIR` and the like), as one command line.
+pub fn then<'a>(args: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    let mut all = args.to_vec();
+    all.extend_from_slice(more);
+    all
+}
+
+/// Runs the binary, expects a refusal (exit code 1 or 2, never a panic)
+/// whose message holds every one of `expect`; returns stderr.
+pub fn refused(args: &[&str], expect: &[&str]) -> String {
+    let out = bin().args(args).output().expect("the medaccess binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(1) | Some(2)),
+        "{args:?}: expected a refusal (exit 1 or 2), got {code:?}\n{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    for e in expect {
+        assert!(stderr.contains(e), "{args:?}: `{e}` missing from\n{stderr}");
+    }
+    stderr
+}
+
+/// A file of the shipped `fixtures` folder.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// A road network read with the French car profile (no progress report).
+pub fn read_roads(path: &str, profile: &CarProfile) -> RoadNetwork {
+    RoadNetwork::read(Path::new(path), profile, &|_, _| {}).unwrap()
+}
+
+/// The text between `<!-- NAME: begin -->` and `<!-- NAME: end -->` in
+/// `text`, read from `file` (named when a marker is missing).
+pub fn block<'a>(text: &'a str, name: &str, file: &str) -> &'a str {
+    let begin = format!("<!-- {name}: begin -->");
+    let end = format!("<!-- {name}: end -->");
+    let a = text
+        .find(&begin)
+        .unwrap_or_else(|| panic!("{file}: no `{begin}`"))
+        + begin.len();
+    let b = text[a..]
+        .find(&end)
+        .unwrap_or_else(|| panic!("{file}: no `{end}`"))
+        + a;
+    &text[a..b]
+}
+
+/// A CSV file as its header and its rows.
+pub fn read_csv(path: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let h = r.headers().unwrap().clone();
+    (h, r.records().map(|x| x.unwrap()).collect())
+}
+
+/// The index of column `name` in a CSV header.
+pub fn col(h: &csv::StringRecord, name: &str) -> usize {
+    h.iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {h:?}"))
 }
 
 /// A fresh, empty temporary folder for one test.
