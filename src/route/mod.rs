@@ -16,6 +16,7 @@ mod nearest;
 mod one_to_all;
 #[doc(hidden)]
 pub mod queue;
+mod snap;
 
 pub use bounded::BoundedSearch;
 pub use ch::ContractionHierarchy;
