@@ -396,10 +396,10 @@ fn inflate(path: &Path, raw: &[u8], limit: u64) -> Result<Vec<u8>> {
         return Err(Error::format(
             path,
             format!(
-                "gzip data inflates to more than {limit} bytes ({} times the {} bytes of the file): \
+                "gzip data inflates to more than {limit} bytes ({:.1} times the {} bytes of the file): \
                  a decompression bomb, or an unusually repetitive file; if you trust it, raise the \
                  limit with --max-inflate SIZE (or MEDACCESS_MAX_INFLATE=SIZE), e.g. --max-inflate 16G",
-                limit / (raw.len() as u64).max(1),
+                limit as f64 / raw.len().max(1) as f64,
                 raw.len()
             ),
         ));
@@ -460,6 +460,9 @@ mod tests {
             .to_string();
         assert!(e.contains("bomb.csv.gz") && e.contains("--max-inflate"), "{e}");
         assert_eq!(inflate(Path::new("b"), &z, 8 << 20).unwrap().len(), 4 << 20);
+        // a limit below the file's own size: the ratio is not rounded to 0
+        let e = inflate(Path::new("b"), &z, z.len() as u64 / 2).unwrap_err().to_string();
+        assert!(e.contains("(0.5 times the"), "{e}");
     }
 
     fn tmp_dir(name: &str) -> PathBuf {
