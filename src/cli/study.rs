@@ -7,7 +7,7 @@
 //! become the option table of a study of one run ([`record_command_line`]),
 //! lowered by the same code, so that both write one record format.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use clap::parser::ValueSource;
@@ -170,9 +170,12 @@ fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
                 && let [OptionValue::Str(r)] = &values[..]
                 && let (Ok(report), Ok(dir)) = (std::path::absolute(r), std::path::absolute(&out))
             {
+                // `o/../r.html` is not in `o`
                 let text = match report.strip_prefix(dir) {
-                    Ok(inside) => inside.display().to_string(),
-                    Err(_) => report.display().to_string(),
+                    Ok(inside) if inside.components().all(|c| matches!(c, Component::Normal(_))) => {
+                        inside.display().to_string()
+                    }
+                    _ => report.display().to_string(),
                 };
                 values = vec![OptionValue::Str(text)];
             }
@@ -212,16 +215,15 @@ fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
         .collect()
 }
 
-/// Records a job given on the command line ([`RECORDING`]): its record is
-/// the one a study of that one run would write, so that `medaccess run
-/// <record>` makes the same bytes again. Nothing for the commands that are
-/// not jobs of a study.
-pub fn record_command_line(matches: &ArgMatches) -> Result<()> {
+/// The record of a job given on the command line: the one a study of that
+/// one run would write, so that `medaccess run <record>` makes the same
+/// bytes again. `None` for the commands that are not jobs of a study.
+fn record_of(matches: &ArgMatches) -> Result<Option<RunRecord>> {
     let Some((job, m)) = matches.subcommand() else {
-        return Ok(());
+        return Ok(None);
     };
     if !JOBS.contains(&job) {
-        return Ok(());
+        return Ok(None);
     }
     let (run, out) = options_given(job, m)?;
     let study = Study {
@@ -230,15 +232,23 @@ pub fn record_command_line(matches: &ArgMatches) -> Result<()> {
         runs: vec![run],
     };
     let (_, record) = lower(&study, &study.runs[0], Some(&out))?;
-    *RECORDING
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Recording {
-        record: record.to_json(),
-        command: record.command,
-        study: None,
-        files: Vec::new(),
-        records: Vec::new(),
-    });
+    Ok(Some(record))
+}
+
+/// Records a job given on the command line ([`RECORDING`]); nothing for
+/// the other commands.
+pub fn record_command_line(matches: &ArgMatches) -> Result<()> {
+    if let Some(record) = record_of(matches)? {
+        *RECORDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Recording {
+            record: record.to_json(),
+            command: record.command,
+            study: None,
+            files: Vec::new(),
+            records: Vec::new(),
+        });
+    }
     Ok(())
 }
 
@@ -382,5 +392,61 @@ mod tests {
         .unwrap();
         let (args, _) = lower(&s, &s.runs[0], None).unwrap();
         assert!(args.contains(&"v2".to_string()), "{args:?}");
+    }
+
+    /// The record of `medaccess args…` given on the command line.
+    fn record(args: &[&str]) -> Option<RunRecord> {
+        let m = Cli::command().get_matches_from(std::iter::once("medaccess").chain(args.iter().copied()));
+        record_of(&m).unwrap()
+    }
+
+    #[test]
+    fn a_command_line_records_what_a_study_of_it_would() {
+        let r = record(&[
+            "access",
+            "--dep",
+            "64,65",
+            "--year=2016",
+            "--threshold",
+            "45.50",
+            "--split-by-dep",
+            "--facilities",
+            "f.csv",
+            "--report",
+            "o/r.html",
+            "--lang",
+            "en",
+            "--out",
+            "o",
+        ])
+        .unwrap();
+        let abs = |p: &str| OptionValue::Str(std::path::absolute(p).unwrap().display().to_string());
+        let s = |t: &str| OptionValue::Str(t.into());
+        assert_eq!(
+            r.options,
+            std::collections::BTreeMap::from([
+                ("dep".to_string(), OptionValue::List(vec![s("64"), s("65")])),
+                ("facilities".into(), abs("f.csv")),
+                ("lang".into(), s("en")),
+                ("report".into(), s("r.html")),
+                ("split-by-dep".into(), OptionValue::Bool(true)),
+                ("threshold".into(), OptionValue::Float(45.5)),
+                ("year".into(), OptionValue::Int(2016)),
+            ])
+        );
+        assert!(
+            r.command
+                .ends_with(" --lang en --report r.html --split-by-dep --threshold 45.5 --year 2016")
+        );
+        // read back as a study, it lowers to the same record
+        let again = Study::from_record(&r.to_json(), Path::new("/x/r.config.json")).unwrap();
+        assert_eq!(lower(&again, &again.runs[0], None).unwrap().1, r);
+        // defaults are not recorded; a report outside `--out` is absolute
+        let r = record(&["rank", "--dep", "64", "--report", "o/../r.html", "--out", "o"]).unwrap();
+        assert_eq!(r.options.keys().collect::<Vec<_>>(), ["dep", "report"]);
+        assert_eq!(r.options["report"], abs("o/../r.html"));
+        // not a job: no record
+        assert!(record(&["synthetic"]).is_none());
+        assert!(record(&["sweep", "plan.toml"]).is_none());
     }
 }
