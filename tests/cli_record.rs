@@ -77,7 +77,7 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
         "id,name,lon,lat\npau,Pau,-0.3700,43.2951\nbay,Bayonne,-1.4750,43.4929\n",
     )
     .unwrap();
-    let cases: [(&str, &[&str]); 5] = [
+    let cases: [(&str, &[&str]); 9] = [
         (
             "access",
             &[
@@ -141,6 +141,55 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
                 "2154",
                 "--out",
                 "o/catchments",
+            ],
+        ),
+        (
+            "site",
+            &[
+                "site", "--dep", "64", "--year", "2017", "--add", "1", "--out", "o/site",
+            ],
+        ),
+        (
+            "history",
+            &[
+                "history",
+                "--dep",
+                "64",
+                "--thresholds",
+                "30,45",
+                "--report",
+                "o/history/h.html",
+                "--out",
+                "o/history",
+            ],
+        ),
+        (
+            "isochrones",
+            &[
+                "isochrones",
+                "--dep",
+                "64",
+                "--year",
+                "2017",
+                "--bands",
+                "15,30,45",
+                "--out",
+                "o/isochrones",
+            ],
+        ),
+        (
+            "matrix",
+            &[
+                "matrix",
+                "--dep",
+                "64",
+                "--origins",
+                "sites.csv",
+                "--to-communes",
+                "--limit",
+                "30",
+                "--out",
+                "o/matrix",
             ],
         ),
     ];
