@@ -193,10 +193,15 @@ fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
 /// The values of option `id` as given: integers and decimals as numbers
 /// (the types the job's options parse to), anything else as its text.
 fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
+    // an integer past i64 (JSON's safe range aside) stays text
     macro_rules! ints {
         ($($t:ty),*) => {$(
-            if let Ok(Some(v)) = m.try_get_many::<$t>(id) {
-                return v.map(|&x| OptionValue::Int(x as i64)).collect();
+            if let Ok(Some(v)) = m.try_get_many::<$t>(id)
+                && let Some(v) = v
+                    .map(|&x| i64::try_from(x as u64).ok().map(OptionValue::Int))
+                    .collect::<Option<Vec<_>>>()
+            {
+                return v;
             }
         )*};
     }
@@ -445,6 +450,9 @@ mod tests {
         let r = record(&["rank", "--dep", "64", "--report", "o/../r.html", "--out", "o"]).unwrap();
         assert_eq!(r.options.keys().collect::<Vec<_>>(), ["dep", "report"]);
         assert_eq!(r.options["report"], abs("o/../r.html"));
+        // a count past i64 stays as typed
+        let r = record(&["rank", "--dep", "64", "--top", "18446744073709551615"]).unwrap();
+        assert_eq!(r.options["top"], OptionValue::Str("18446744073709551615".into()));
         // not a job: no record
         assert!(record(&["synthetic"]).is_none());
         assert!(record(&["sweep", "plan.toml"]).is_none());
