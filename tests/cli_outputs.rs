@@ -36,11 +36,12 @@ fn access_64(out: &Path) -> Command {
     c
 }
 
-const ACCESS_64_FILES: [&str; 7] = [
+const ACCESS_64_FILES: [&str; 8] = [
     "maternity-access-64-2016-facilities.geojson",
     "maternity-access-64-2016-facilities.qml",
     "maternity-access-64-2016-summary.txt",
     "maternity-access-64-2016-warnings.txt",
+    "maternity-access-64-2016.config.json",
     "maternity-access-64-2016.csv",
     "maternity-access-64-2016.geojson",
     "maternity-access-64-2016.qml",

@@ -100,9 +100,16 @@ enum Command {
     },
 }
 
+/// Parses the command line and runs it; a job records its command line
+/// beside its outputs (`<name>.config.json`), as a study's runs do.
 pub fn run() -> Result<()> {
-    let cli = Cli::parse();
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches_mut(&mut matches.clone())
+        .map_err(|e| e.format(&mut Cli::command()))
+        .unwrap_or_else(|e| e.exit());
     medaccess::io::set_inflate_limit(cli.max_inflate);
+    study::record_command_line(&matches)?;
     dispatch(cli.command)
 }
 

@@ -73,8 +73,9 @@ pub fn load(scope: &ScopeArgs, data: &DataArgs, progress: &Bar) -> Result<Contex
 
 /// The command line, as the report's methods section shows it.
 ///
-/// In a study, the run's own command line as its record holds it (what a
-/// reader can type; the same whatever folder the run was written to).
+/// For a run that is recorded (every job, from the command line or a
+/// study), its command line as its record holds it (what a reader can
+/// type; the same whatever folder the run was written to).
 pub fn command_line() -> String {
     let recording = RECORDING
         .lock()
@@ -204,28 +205,29 @@ pub fn write_options(
     })
 }
 
-/// What `medaccess run` has every run of a study write: its record, and
-/// the files earlier runs of the study wrote (a later run never replaces
-/// them).
+/// What a recorded run writes besides its outputs: its record, and in a
+/// study the files earlier runs of the study wrote (a later run never
+/// replaces them).
 pub struct Recording {
     /// The run's record (`<name>.config.json` beside its outputs).
     pub record: String,
     /// The run's command line (reports print it).
     pub command: String,
-    /// The study file: never an output.
-    pub study: PathBuf,
+    /// The study file (never an output); `None` for a command line.
+    pub study: Option<PathBuf>,
     /// Every file of the study's runs so far.
     pub files: Vec<PathBuf>,
     /// The records written by the current run.
     pub records: Vec<PathBuf>,
 }
 
-/// Set by `medaccess run` around each run of a study.
+/// Set around every job: by `medaccess run` for each run of a study, by
+/// [`super::run`] for a job given on the command line.
 pub static RECORDING: std::sync::Mutex<Option<Recording>> = std::sync::Mutex::new(None);
 
-/// Stages every file of a run (nothing is in place yet). In a study
-/// ([`RECORDING`]), the run's record is one of its files, in the same
-/// transaction.
+/// Stages every file of a run (nothing is in place yet). For a recorded
+/// run ([`RECORDING`]) its record is one of its files, in the same
+/// transaction, and the GeoPackage's metadata.
 pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> Result<Staged> {
     let mut recording = RECORDING
         .lock()
@@ -237,7 +239,8 @@ pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> R
     let mut documents = documents.to_vec();
     documents.push(Document::named(name.clone(), rec.record.clone().into_bytes()));
     let opts = WriteOptions {
-        inputs: opts.inputs.iter().cloned().chain([rec.study.clone()]).collect(),
+        inputs: opts.inputs.iter().cloned().chain(rec.study.clone()).collect(),
+        record: Some(rec.record.clone()),
         ..opts.clone()
     };
     let staged = medaccess::output::stage(&opts, layers, &documents)?;
@@ -262,7 +265,17 @@ pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> R
 /// `> file`) fails and leaves no file, and one whose reader left (`| head`)
 /// still commits complete files.
 pub fn print_and_commit(text: &str, staged: Staged) -> Result<()> {
-    console::out(text)?;
+    let mut text = text.to_string();
+    if let Some(rec) = RECORDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_ref()
+    {
+        for r in &rec.records {
+            text.push_str(&format!("  recorded {}\n", r.display()));
+        }
+    }
+    console::out(&text)?;
     for n in &staged.notes {
         console::note(n);
     }

@@ -2,11 +2,16 @@
 //! command line of its job with the file's options, each recording them
 //! beside its outputs (`<name>.config.json`) in the run's own output
 //! transaction. A record reads back as a study of one run.
+//!
+//! A job typed on the command line is recorded the same way: its options
+//! become the option table of a study of one run ([`record_command_line`]),
+//! lowered by the same code, so that both write one record format.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
-use clap::{ArgAction, Args, CommandFactory, Parser};
+use clap::parser::ValueSource;
+use clap::{ArgAction, ArgMatches, Args, CommandFactory, Parser};
 use medaccess::jobs::study::{OptionValue, RunRecord, Study, StudyRun};
 
 use super::setup::{RECORDING, Recording};
@@ -109,8 +114,11 @@ fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<Strin
                 args.extend([format!("--{key}"), out_dir.join(&text).display().to_string()]);
                 shown.extend([format!("--{key}"), text]);
             } else {
-                if is_path(arg, &text) && Path::new(&text).is_relative() {
-                    let abs = std::path::absolute(study.base.join(&text))?;
+                // an empty path stays empty: the job says what is wrong
+                if is_path(arg, &text)
+                    && Path::new(&text).is_relative()
+                    && let Ok(abs) = std::path::absolute(study.base.join(&text))
+                {
                     value = OptionValue::Str(abs.display().to_string());
                 }
                 args.extend([format!("--{key}"), value.text()]);
@@ -129,6 +137,124 @@ fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<Strin
         command,
     };
     Ok((args, record))
+}
+
+/// The options of a job given on the command line, as a study would name
+/// them: every option the user typed (defaults left out), switches as
+/// `true`, numbers as numbers, repeatable options as lists. A relative
+/// path is the current folder's; a report inside the output folder is
+/// named relative to it, as in a study, so that the record run with
+/// another `--out` writes its report there too.
+fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
+    let cmd = Cli::command();
+    let sub = cmd
+        .find_subcommand(job)
+        .ok_or_else(|| anyhow!("unknown job {job}"))?;
+    let out = m
+        .get_one::<PathBuf>("out")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("out"));
+    let mut options = std::collections::BTreeMap::new();
+    for arg in sub.get_arguments() {
+        let (Some(key), id) = (arg.get_long(), arg.get_id().as_str()) else {
+            continue;
+        };
+        if key == "out" || m.value_source(id) != Some(ValueSource::CommandLine) {
+            continue;
+        }
+        let value = if matches!(arg.get_action(), ArgAction::SetTrue) {
+            OptionValue::Bool(true)
+        } else {
+            let mut values = typed_values(m, id);
+            if key == "report"
+                && let [OptionValue::Str(r)] = &values[..]
+                && let (Ok(report), Ok(dir)) = (std::path::absolute(r), std::path::absolute(&out))
+            {
+                // `o/../r.html` is not in `o`
+                let text = match report.strip_prefix(dir) {
+                    Ok(inside) if inside.components().all(|c| matches!(c, Component::Normal(_))) => {
+                        inside.display().to_string()
+                    }
+                    _ => report.display().to_string(),
+                };
+                values = vec![OptionValue::Str(text)];
+            }
+            match (arg.get_action(), values.len()) {
+                (ArgAction::Append, _) => OptionValue::List(values),
+                (_, 1) => values.remove(0),
+                _ => OptionValue::List(values),
+            }
+        };
+        options.insert(key.to_string(), value);
+    }
+    Ok((StudyRun::new(job, options), out))
+}
+
+/// The values of option `id` as given: integers and decimals as numbers
+/// (the types the job's options parse to), anything else as its text.
+fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
+    // an integer past i64 (JSON's safe range aside) stays text
+    macro_rules! ints {
+        ($($t:ty),*) => {$(
+            if let Ok(Some(v)) = m.try_get_many::<$t>(id)
+                && let Some(v) = v
+                    .map(|&x| i64::try_from(x as u64).ok().map(OptionValue::Int))
+                    .collect::<Option<Vec<_>>>()
+            {
+                return v;
+            }
+        )*};
+    }
+    ints!(u16, u32, usize);
+    // JSON has no NaN or infinity: those stay text
+    if let Ok(Some(v)) = m.try_get_many::<f64>(id) {
+        let v: Vec<f64> = v.copied().collect();
+        if v.iter().all(|x| x.is_finite()) {
+            return v.into_iter().map(OptionValue::Float).collect();
+        }
+    }
+    m.get_raw(id)
+        .into_iter()
+        .flatten()
+        .map(|v| OptionValue::Str(v.to_string_lossy().into_owned()))
+        .collect()
+}
+
+/// The record of a job given on the command line: the one a study of that
+/// one run would write, so that `medaccess run <record>` makes the same
+/// bytes again. `None` for the commands that are not jobs of a study.
+fn record_of(matches: &ArgMatches) -> Result<Option<RunRecord>> {
+    let Some((job, m)) = matches.subcommand() else {
+        return Ok(None);
+    };
+    if !JOBS.contains(&job) {
+        return Ok(None);
+    }
+    let (run, out) = options_given(job, m)?;
+    let study = Study {
+        path: PathBuf::from("the command line"),
+        base: PathBuf::new(),
+        runs: vec![run],
+    };
+    let (_, record) = lower(&study, &study.runs[0], Some(&out))?;
+    Ok(Some(record))
+}
+
+/// Records a job given on the command line ([`RECORDING`]); nothing for
+/// the other commands.
+pub fn record_command_line(matches: &ArgMatches) -> Result<()> {
+    if let Some(record) = record_of(matches)? {
+        *RECORDING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Recording {
+            record: record.to_json(),
+            command: record.command,
+            study: None,
+            files: Vec::new(),
+            records: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 /// Arguments as one shell line (quoted where the shell would split them).
@@ -205,7 +331,7 @@ pub fn run(a: RunArgs) -> Result<()> {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Recording {
             record: record.to_json(),
             command: record.command.clone(),
-            study: a.study.clone(),
+            study: Some(a.study.clone()),
             files: std::mem::take(&mut files),
             records: Vec::new(),
         });
@@ -224,9 +350,6 @@ pub fn run(a: RunArgs) -> Result<()> {
             )
         })?;
         if let Some(rec) = rec {
-            for r in &rec.records {
-                console::out(&format!("  recorded {}\n", r.display()))?;
-            }
             files = rec.files;
         }
     }
@@ -274,5 +397,64 @@ mod tests {
         .unwrap();
         let (args, _) = lower(&s, &s.runs[0], None).unwrap();
         assert!(args.contains(&"v2".to_string()), "{args:?}");
+    }
+
+    /// The record of `medaccess args…` given on the command line.
+    fn record(args: &[&str]) -> Option<RunRecord> {
+        let m = Cli::command().get_matches_from(std::iter::once("medaccess").chain(args.iter().copied()));
+        record_of(&m).unwrap()
+    }
+
+    #[test]
+    fn a_command_line_records_what_a_study_of_it_would() {
+        let r = record(&[
+            "access",
+            "--dep",
+            "64,65",
+            "--year=2016",
+            "--threshold",
+            "45.50",
+            "--split-by-dep",
+            "--facilities",
+            "f.csv",
+            "--report",
+            "o/r.html",
+            "--lang",
+            "en",
+            "--out",
+            "o",
+        ])
+        .unwrap();
+        let abs = |p: &str| OptionValue::Str(std::path::absolute(p).unwrap().display().to_string());
+        let s = |t: &str| OptionValue::Str(t.into());
+        assert_eq!(
+            r.options,
+            std::collections::BTreeMap::from([
+                ("dep".to_string(), OptionValue::List(vec![s("64"), s("65")])),
+                ("facilities".into(), abs("f.csv")),
+                ("lang".into(), s("en")),
+                ("report".into(), s("r.html")),
+                ("split-by-dep".into(), OptionValue::Bool(true)),
+                ("threshold".into(), OptionValue::Float(45.5)),
+                ("year".into(), OptionValue::Int(2016)),
+            ])
+        );
+        assert!(
+            r.command
+                .ends_with(" --lang en --report r.html --split-by-dep --threshold 45.5 --year 2016")
+        );
+        // read back as a study, it lowers to the same record
+        let again = Study::from_record(&r.to_json(), Path::new("/x/r.config.json")).unwrap();
+        assert_eq!(lower(&again, &again.runs[0], None).unwrap().1, r);
+        // defaults are not recorded; a report outside `--out` is absolute
+        let r = record(&["rank", "--dep", "64", "--report", "o/../r.html", "--out", "o"]).unwrap();
+        assert_eq!(r.options.keys().collect::<Vec<_>>(), ["dep", "report"]);
+        assert_eq!(r.options["report"], abs("o/../r.html"));
+        // a count past i64 stays as typed
+        let r = record(&["rank", "--dep", "64", "--top", "18446744073709551615"]).unwrap();
+        assert_eq!(r.options["top"], OptionValue::Str("18446744073709551615".into()));
+        // not a job: no record
+        assert!(record(&["synthetic"]).is_none());
+        assert!(record(&["sweep", "plan.toml"]).is_none());
     }
 }

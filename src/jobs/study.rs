@@ -82,6 +82,16 @@ pub struct StudyRun {
 }
 
 impl StudyRun {
+    /// A run of `job` with `options` given on one line (a command line).
+    pub fn new(job: impl Into<String>, options: BTreeMap<String, OptionValue>) -> StudyRun {
+        StudyRun {
+            job: job.into(),
+            options,
+            line: 1,
+            key_lines: BTreeMap::new(),
+        }
+    }
+
     /// The line where `key` is given.
     pub fn line_of(&self, key: &str) -> usize {
         self.key_lines.get(key).copied().unwrap_or(self.line)
@@ -268,12 +278,7 @@ impl Study {
         Ok(Study {
             path: source.to_path_buf(),
             base: source.parent().map(Path::to_path_buf).unwrap_or_default(),
-            runs: vec![StudyRun {
-                job: r.job,
-                options: r.options,
-                line: 1,
-                key_lines: BTreeMap::new(),
-            }],
+            runs: vec![StudyRun::new(r.job, r.options)],
         })
     }
 

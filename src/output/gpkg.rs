@@ -114,7 +114,15 @@ fn blob(g: &Geometry, srs_id: i32, proj: &Projector) -> std::result::Result<Opti
 
 /// Writes `layers` into a new GeoPackage at `path` (an empty file created
 /// by the caller; a link there is refused, never followed).
-pub(super) fn write_gpkg(path: &Path, layers: &[&Layer], crs: OutputCrs, proj: &Projector) -> Result<()> {
+/// Writes `layers` into the GeoPackage at `path` (an empty file), with the
+/// run's `record` (JSON) as the metadata of the whole file.
+pub(super) fn write_gpkg(
+    path: &Path,
+    layers: &[&Layer],
+    crs: OutputCrs,
+    proj: &Projector,
+    record: Option<&str>,
+) -> Result<()> {
     let sql = |e: rusqlite::Error| Error::format(path, format!("writing the GeoPackage: {e}"));
     let flags =
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NOFOLLOW | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -284,8 +292,43 @@ pub(super) fn write_gpkg(path: &Path, layers: &[&Layer], crs: OutputCrs, proj: &
             .map_err(sql)?;
         }
     }
+    if let Some(json) = record {
+        metadata(&tx, json, &now).map_err(sql)?;
+    }
     tx.commit().map_err(sql)?;
     conn.close().map_err(|(_, e)| sql(e))
+}
+
+/// The `md_standard_uri` of the record's metadata row: JSON (RFC 8259);
+/// its fields are medaccess's run record (docs/study-files.md).
+const RECORD_STANDARD: &str = "https://www.rfc-editor.org/rfc/rfc8259";
+
+/// The run's record as the metadata of the whole GeoPackage (the Metadata
+/// extension, OGC 12-128r18 F.8): one `gpkg_metadata` row of scope
+/// `dataset`, JSON, referenced with scope `geopackage`.
+fn metadata(tx: &rusqlite::Transaction, json: &str, now: &str) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE gpkg_metadata (id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC NOT NULL, \
+           md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL, \
+           mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '');
+         CREATE TABLE gpkg_metadata_reference (reference_scope TEXT NOT NULL, table_name TEXT, column_name TEXT, \
+           row_id_value INTEGER, timestamp DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), \
+           md_file_id INTEGER NOT NULL, md_parent_id INTEGER, \
+           CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id), \
+           CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id));
+         INSERT INTO gpkg_extensions VALUES \
+           ('gpkg_metadata', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write'), \
+           ('gpkg_metadata_reference', NULL, 'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata', 'read-write');",
+    )?;
+    tx.execute(
+        "INSERT INTO gpkg_metadata VALUES (1, 'dataset', ?1, 'application/json', ?2)",
+        params![RECORD_STANDARD, json],
+    )?;
+    tx.execute(
+        "INSERT INTO gpkg_metadata_reference VALUES ('geopackage', NULL, NULL, NULL, ?1, 1, NULL)",
+        params![now],
+    )?;
+    Ok(())
 }
 
 /// The R*-tree index of a feature table (GeoPackage extension F.3), filled
@@ -368,7 +411,14 @@ mod tests {
         });
         let table = Layer::table("tab", vec![vec![("n", Value::Int(3))]]);
         let proj = OutputCrs::Lambert93.projector().unwrap();
-        write_gpkg(&path, &[&pts, &table], OutputCrs::Lambert93, &proj).unwrap();
+        write_gpkg(
+            &path,
+            &[&pts, &table],
+            OutputCrs::Lambert93,
+            &proj,
+            Some("{\"job\": \"access\"}\n"),
+        )
+        .unwrap();
         let c = Connection::open(&path).unwrap();
         let one = |s: &str| -> String {
             c.query_row(s, [], |r| r.get::<_, rusqlite::types::Value>(0))
@@ -395,6 +445,14 @@ mod tests {
             .query_row("SELECT geom FROM \"pts-1\"", [], |r| r.get(0))
             .unwrap();
         assert_eq!(&b[..8], &[b'G', b'P', 0, 1, 0x6A, 0x08, 0, 0]);
+        // the run's record, as the metadata of the whole file
+        assert_eq!(
+            one(
+                "SELECT md_scope || ' ' || mime_type || ' ' || reference_scope || ' ' || metadata \
+                 FROM gpkg_metadata JOIN gpkg_metadata_reference ON md_file_id = id"
+            ),
+            "Text(\"dataset application/json geopackage {\\\"job\\\": \\\"access\\\"}\\n\")"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

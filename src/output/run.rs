@@ -68,6 +68,9 @@ pub struct WriteOptions {
     pub crs: OutputCrs,
     /// The files the run read: an output that is one of them is refused.
     pub inputs: Vec<PathBuf>,
+    /// The run's record (JSON), also stored in the GeoPackage as its
+    /// dataset metadata.
+    pub record: Option<String>,
 }
 
 impl WriteOptions {
@@ -79,6 +82,7 @@ impl WriteOptions {
             formats: None,
             crs: OutputCrs::Wgs84,
             inputs: Vec::new(),
+            record: None,
         }
     }
 
@@ -226,7 +230,7 @@ pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> R
     for (path, content) in plan {
         let mut tmp = TempFile::new_for(&path)?;
         match content {
-            Content::GeoPackage(ls) => write_gpkg(tmp.path(), &ls, opts.crs, &proj)?,
+            Content::GeoPackage(ls) => write_gpkg(tmp.path(), &ls, opts.crs, &proj, opts.record.as_deref())?,
             content => {
                 let mut w = BufWriter::new(tmp.file());
                 match content {
