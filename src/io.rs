@@ -461,7 +461,9 @@ mod tests {
         assert!(e.contains("bomb.csv.gz") && e.contains("--max-inflate"), "{e}");
         assert_eq!(inflate(Path::new("b"), &z, 8 << 20).unwrap().len(), 4 << 20);
         // a limit below the file's own size: the ratio is not rounded to 0
-        let e = inflate(Path::new("b"), &z, z.len() as u64 / 2).unwrap_err().to_string();
+        let e = inflate(Path::new("b"), &z, z.len() as u64 / 2)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("(0.5 times the"), "{e}");
     }
 
