@@ -122,7 +122,8 @@ def load(
     the scope (more than ``snap_share_max`` of the communes in scope, or of the
     facilities within their extent, beyond ``snap_limit_m``; or a network in
     fragments) raises an error naming the file, unless
-    ``allow_sparse_network=True`` makes it a warning.
+    ``allow_sparse_network=True`` makes it a ``UserWarning`` raised by the job
+    (as the command line prints it); both need ``roads``.
     """
     if isinstance(link_columns, dict):
         link_columns = ",".join(f"{k}={v}" for k, v in link_columns.items())

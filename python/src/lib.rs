@@ -159,6 +159,11 @@ fn load(
                     "source_speed, link_columns, roads_nodes and roads_epsg describe a road network: give roads=FILE",
                 ));
             }
+            if snap_share_max != medaccess::roads::sanity::DEFAULT_MAX_FAR_SHARE || allow_sparse_network {
+                return Err(RequestError::new_err(
+                    "snap_share_max and allow_sparse_network check a road network: give roads=FILE",
+                ));
+            }
             None
         }
         Some(file) => {
@@ -385,7 +390,7 @@ fn planner_job<'py, F>(
     job: F,
 ) -> PyResult<Bound<'py, PyList>>
 where
-    F: FnOnce(&jobs::Context, AccessRequest, &str, &dyn jobs::Progress) -> medaccess::Result<Vec<Layer>>
+    F: FnOnce(&jobs::Context, AccessRequest, &str, &dyn jobs::Progress) -> medaccess::Result<Ran>
         + Send
         + 'static,
 {
@@ -394,11 +399,44 @@ where
     let set = run::run(py, workers, move |_| fac.set(&c))?;
     let req = access_request(set, threshold, bands)?;
     let c = ctx.inner.clone();
-    let layers = run::run(py, workers, move |p| {
+    let ran = run::run(py, workers, move |p| {
         let tag = format!("{}-{}", c.scope.tag(), set_tag(&req.facilities));
         job(&c, req, &tag, p)
     })?;
-    layers::layer_list(py, &layers)
+    ran.warn(py)?;
+    layers::layer_list(py, &ran.layers)
+}
+
+/// What a job gives back: its layers, and the warnings a command line
+/// would print (raised as Python `UserWarning`s).
+struct Ran {
+    layers: Vec<Layer>,
+    warnings: Vec<String>,
+}
+
+impl From<Vec<Layer>> for Ran {
+    fn from(layers: Vec<Layer>) -> Self {
+        Ran {
+            layers,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl Ran {
+    /// Raises each warning once, in order, as `warnings.warn` would.
+    fn warn(&self, py: Python<'_>) -> PyResult<()> {
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        for w in &self.warnings {
+            PyErr::warn(
+                py,
+                category.as_any(),
+                &std::ffi::CString::new(w.replace('\0', " ")).unwrap_or_default(),
+                1,
+            )?;
+        }
+        Ok(())
+    }
 }
 
 #[pyfunction]
@@ -419,7 +457,11 @@ fn access<'py>(
                 k => format!("{}-access-{}", k.code(), c.scope.tag()),
             },
         };
-        Ok(jobs::access::run(c, &req, p)?.layers(&stem, false, Lang::default()))
+        let r = jobs::access::run(c, &req, p)?;
+        Ok(Ran {
+            layers: r.layers(&stem, false, Lang::default()),
+            warnings: r.summary.warnings.clone(),
+        })
     })
 }
 
@@ -458,7 +500,8 @@ fn scenario<'py>(
             let r = jobs::scenario::run(c, &req, p)?;
             // named as the command line names its files: the scenario in the name
             let (scenario, _) = r.file_tag();
-            Ok(r.layers(&format!("scenario-{tag}-{scenario}"), Lang::default()))
+            Ok(r.layers(&format!("scenario-{tag}-{scenario}"), Lang::default())
+                .into())
         },
     )
 }
@@ -480,7 +523,11 @@ fn rank<'py>(
         threshold,
         bands,
         workers,
-        |c, access, tag, p| Ok(jobs::rank::run(c, &RankRequest { access }, p)?.layers(&format!("rank-{tag}"))),
+        |c, access, tag, p| {
+            Ok(jobs::rank::run(c, &RankRequest { access }, p)?
+                .layers(&format!("rank-{tag}"))
+                .into())
+        },
     )
 }
 
@@ -510,7 +557,9 @@ fn site<'py>(
                 add,
                 candidates,
             };
-            Ok(jobs::site::run(c, &req, p)?.layers(&format!("sites-{tag}"), Lang::default()))
+            Ok(jobs::site::run(c, &req, p)?
+                .layers(&format!("sites-{tag}"), Lang::default())
+                .into())
         },
     )
 }
@@ -534,7 +583,8 @@ fn catchments<'py>(
         workers,
         |c, access, tag, p| {
             Ok(jobs::catchments::run(c, &CatchmentsRequest { access }, p)?
-                .layers(&format!("catchments-{tag}")))
+                .layers(&format!("catchments-{tag}"))
+                .into())
         },
     )
 }
@@ -573,7 +623,9 @@ fn isochrones<'py>(
                     ..Default::default()
                 },
             };
-            Ok(jobs::isochrones::run(c, &req, p)?.layers(&format!("isochrones-{tag}"), Lang::default()))
+            Ok(jobs::isochrones::run(c, &req, p)?
+                .layers(&format!("isochrones-{tag}"), Lang::default())
+                .into())
         },
     )
 }
@@ -622,9 +674,14 @@ fn gp<'py>(
             changes,
             demand_weights: weights,
         };
-        Ok(jobs::gp::run(&c, &req, p)?.layers(&format!("gp-access-{}", c.scope.tag()), Lang::default()))
+        let r = jobs::gp::run(&c, &req, p)?;
+        Ok(Ran {
+            layers: r.layers(&format!("gp-access-{}", c.scope.tag()), Lang::default()),
+            warnings: r.warnings.clone(),
+        })
     })?;
-    layers::layer_list(py, &layers)
+    layers.warn(py)?;
+    layers::layer_list(py, &layers.layers)
 }
 
 /// Population beyond each threshold, year by year of the DREES list

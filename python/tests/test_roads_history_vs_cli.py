@@ -57,8 +57,16 @@ def test_a_network_that_misses_the_scope_raises_unless_allowed(tmp_path):
         ma.access(ctx, year=2023)
     with pytest.raises(ma.MedaccessError, match="saint_barthelemy.osm.pbf misses the scope"):
         ma.access(ma.load(dep=["64"], roads=roads, roads_cache=False, snap_share_max=0.9), year=2023)
+    # the share reaches the check: all of them far is allowed at 1
+    everyone = ma.load(dep=["64"], roads=roads, roads_cache=False, snap_share_max=1.0)
+    assert ma.access(everyone, year=2023).num_rows == 545
+    # run anyway: what the command line prints comes back as a warning
     sparse = ma.load(dep=["64"], roads=roads, roads_cache=False, allow_sparse_network=True)
-    t = ma.access(sparse, year=2023)
+    with pytest.warns(UserWarning, match="misses the scope"):
+        t = ma.access(sparse, year=2023)
     assert t.num_rows == 545
     with pytest.raises(ma.MedaccessError, match="snap"):
         ma.load(dep=["64"], roads=roads, roads_cache=False, snap_share_max=1.5)
+    # without a network there is nothing to check
+    with pytest.raises(ma.RequestError, match="give roads=FILE"):
+        ma.load(dep=["64"], allow_sparse_network=True)

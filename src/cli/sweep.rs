@@ -71,6 +71,9 @@ fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
     }
     let t0 = std::time::Instant::now();
     let ctx = sweep.load(&progress)?;
+    for w in ctx.warnings.iter().chain(&ctx.input_warnings) {
+        console::warn(w);
+    }
     console::err(&format!(
         "{}\nloaded in {:.2} s; {} communes in scope; {} scenarios in {} tasks on {} threads",
         ctx.engine.describe(),
