@@ -229,6 +229,7 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
         match job {
             "access" => {
                 assert_eq!(rec["options"]["compare-year"], 2017);
+                assert!(rec["options"]["threshold"].is_f64(), "{rec}");
                 assert_eq!(rec["options"]["threshold"], 40.0);
                 assert_eq!(rec["options"]["dep"], serde_json::json!(["64"]));
                 assert_eq!(rec["options"]["split-by-dep"], true);
@@ -363,6 +364,25 @@ fn a_report_outside_the_output_folder_is_recorded_absolute() {
             .display()
             .to_string()
     );
+    // run again with `--out`: nothing is written outside it, the report
+    // goes into it by its file name
+    let report = std::fs::read(dir.join("rank.html")).unwrap();
+    std::fs::remove_file(dir.join("rank.html")).unwrap();
+    let (ok, stdout, stderr) = run_in(&dir, &["run", "o/rank-64-2016.config.json", "--out", "again"]);
+    assert!(ok, "{stderr}");
+    assert!(!dir.join("rank.html").exists(), "written outside --out: {stdout}");
+    assert!(stderr.contains("is written as again/rank.html"), "{stderr}");
+    assert_eq!(std::fs::read(dir.join("again/rank.html")).unwrap(), report);
+    assert_eq!(
+        std::fs::read(dir.join("again/rank-64-2016.config.json")).unwrap(),
+        std::fs::read(dir.join("o/rank-64-2016.config.json")).unwrap()
+    );
+    std::fs::remove_dir_all(dir.join("again")).unwrap();
+    // without `--out` the recorded path stands
+    let (ok, _, stderr) = run_in(&dir, &["run", "o/rank-64-2016.config.json"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(std::fs::read(dir.join("rank.html")).unwrap(), report);
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
     // the commands that are not jobs of a study record nothing
     let (ok, _, _) = run_in(&dir, &["synthetic", "--width", "3", "--height", "3"]);
     assert!(ok);

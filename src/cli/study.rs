@@ -70,8 +70,15 @@ fn is_path(arg: &clap::Arg, value: &str) -> bool {
 
 /// A run lowered to its command line: the arguments, and the record (paths
 /// absolute, `out` left out). `report` stays as given: a relative report
-/// is written into the run's output folder.
-fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<String>, RunRecord)> {
+/// is written into the run's output folder. With `rehome` (`medaccess run
+/// --out DIR`) an absolute report is written as `DIR/<its file name>`:
+/// nothing is written outside `DIR` (the record still names it as given).
+fn lower(
+    study: &Study,
+    run: &StudyRun,
+    out: Option<&Path>,
+    rehome: bool,
+) -> Result<(Vec<String>, RunRecord)> {
     let cmd = Cli::command();
     let sub = cmd
         .find_subcommand(&run.job)
@@ -112,6 +119,18 @@ fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<Strin
             let text = value.text();
             if key == "report" && Path::new(&text).is_relative() {
                 args.extend([format!("--{key}"), out_dir.join(&text).display().to_string()]);
+                shown.extend([format!("--{key}"), text]);
+            } else if key == "report"
+                && rehome
+                && let Some(name) = Path::new(&text).file_name()
+            {
+                let to = out_dir.join(name);
+                console::note(&format!(
+                    "{}: the report recorded as {text} is written as {} (inside --out)",
+                    at(key),
+                    to.display()
+                ));
+                args.extend([format!("--{key}"), to.display().to_string()]);
                 shown.extend([format!("--{key}"), text]);
             } else {
                 // an empty path stays empty: the job says what is wrong
@@ -236,7 +255,7 @@ fn record_of(matches: &ArgMatches) -> Result<Option<RunRecord>> {
         base: PathBuf::new(),
         runs: vec![run],
     };
-    let (_, record) = lower(&study, &study.runs[0], Some(&out))?;
+    let (_, record) = lower(&study, &study.runs[0], Some(&out), false)?;
     Ok(Some(record))
 }
 
@@ -299,7 +318,7 @@ pub fn run(a: RunArgs) -> Result<()> {
     study.check_keys(&JOBS, |job| JOBS.contains(&job).then(|| keys_of(job)).flatten())?;
     let mut lowered = Vec::new();
     for run in &study.runs {
-        let (args, record) = lower(&study, run, a.out.as_deref())?;
+        let (args, record) = lower(&study, run, a.out.as_deref(), a.out.is_some())?;
         // clap checks every value and combination before anything runs
         let cli = Cli::try_parse_from(&args).map_err(|e| {
             let (message, option) = clap_message(&e);
@@ -376,7 +395,7 @@ mod tests {
             Path::new("/s/study.toml"),
         )
         .unwrap();
-        let (args, record) = lower(&s, &s.runs[0], None).unwrap();
+        let (args, record) = lower(&s, &s.runs[0], None, false).unwrap();
         assert_eq!(
             args.join(" "),
             "medaccess access --dep 64,65 --facilities /s/f.csv --report /s/o/r.html --split-by-dep --threshold 45.5 --out /s/o"
@@ -387,15 +406,26 @@ mod tests {
         );
         assert_eq!(record.options["report"], OptionValue::Str("r.html".into()));
         assert!(!record.options.contains_key("out"));
-        let (args, _) = lower(&s, &s.runs[0], Some(Path::new("elsewhere"))).unwrap();
+        let (args, _) = lower(&s, &s.runs[0], Some(Path::new("elsewhere")), true).unwrap();
         assert!(args.ends_with(&["--out".into(), "elsewhere".into()]), "{args:?}");
+        // an absolute report goes into `--out` by its file name
+        let s = Study::parse(
+            "[[run]]\njob = \"rank\"\nreport = \"/far/r.html\"\n",
+            Path::new("/s/study.toml"),
+        )
+        .unwrap();
+        let (args, record) = lower(&s, &s.runs[0], Some(Path::new("elsewhere")), true).unwrap();
+        assert!(args.contains(&"elsewhere/r.html".to_string()), "{args:?}");
+        assert_eq!(record.options["report"], OptionValue::Str("/far/r.html".into()));
+        let (args, _) = lower(&s, &s.runs[0], None, false).unwrap();
+        assert!(args.contains(&"/far/r.html".to_string()), "{args:?}");
         // the engine is a name or a file
         let s = Study::parse(
             "[[run]]\njob = \"access\"\ncommune-profile = \"v2\"\n",
             Path::new("/s/study.toml"),
         )
         .unwrap();
-        let (args, _) = lower(&s, &s.runs[0], None).unwrap();
+        let (args, _) = lower(&s, &s.runs[0], None, false).unwrap();
         assert!(args.contains(&"v2".to_string()), "{args:?}");
     }
 
@@ -445,7 +475,7 @@ mod tests {
         );
         // read back as a study, it lowers to the same record
         let again = Study::from_record(&r.to_json(), Path::new("/x/r.config.json")).unwrap();
-        assert_eq!(lower(&again, &again.runs[0], None).unwrap().1, r);
+        assert_eq!(lower(&again, &again.runs[0], None, false).unwrap().1, r);
         // defaults are not recorded; a report outside `--out` is absolute
         let r = record(&["rank", "--dep", "64", "--report", "o/../r.html", "--out", "o"]).unwrap();
         assert_eq!(r.options.keys().collect::<Vec<_>>(), ["dep", "report"]);
