@@ -197,3 +197,41 @@ fn bad_study_files_name_the_file_the_line_and_what_is_valid() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_study_takes_the_global_max_inflate_and_applies_it_to_its_run() {
+    let dir = tmp("study-inflate");
+    // the embedded commune graph is gzipped: 1K is too little
+    std::fs::write(
+        dir.join("study.toml"),
+        "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nmax-inflate = \"1K\"\nout = \"small\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("inflates to more than 1024 bytes") && stderr.contains("--max-inflate"),
+        "{stderr}"
+    );
+    assert!(!dir.join("small").exists());
+    // a limit that fits runs, and is recorded
+    std::fs::write(
+        dir.join("study.toml"),
+        "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nmax-inflate = \"16G\"\nout = \"big\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(ok, "{stderr}");
+    let rec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("big/rank-64-2016.config.json")).unwrap()).unwrap();
+    assert_eq!(rec["options"]["max-inflate"], "16G");
+    // the record's limit holds for its run again
+    let mut rec = rec;
+    rec["options"]["max-inflate"] = "1K".into();
+    std::fs::write(dir.join("small.config.json"), rec.to_string()).unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "small.config.json", "--out", "again"]);
+    assert!(
+        !ok && stderr.contains("inflates to more than 1024 bytes"),
+        "{stderr}"
+    );
+}

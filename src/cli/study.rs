@@ -44,9 +44,18 @@ pub struct RunArgs {
     pub dry_run: bool,
 }
 
-/// The options of `job` as a study names them (long flag names).
+/// The command line's commands, global options (`--max-inflate`) copied
+/// into each subcommand as clap does when it parses.
+fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd
+}
+
+/// The options of `job` as a study names them (long flag names), the
+/// global ones included.
 fn keys_of(job: &str) -> Option<Vec<String>> {
-    let cmd = Cli::command();
+    let cmd = command();
     let sub = cmd.find_subcommand(job)?;
     Some(
         sub.get_arguments()
@@ -79,7 +88,7 @@ fn lower(
     out: Option<&Path>,
     rehome: bool,
 ) -> Result<(Vec<String>, RunRecord)> {
-    let cmd = Cli::command();
+    let cmd = command();
     let sub = cmd
         .find_subcommand(&run.job)
         .ok_or_else(|| anyhow!("unknown job {}", run.job))?;
@@ -165,7 +174,7 @@ fn lower(
 /// named relative to it, as in a study, so that the record run with
 /// another `--out` writes its report there too.
 fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
-    let cmd = Cli::command();
+    let cmd = command();
     let sub = cmd
         .find_subcommand(job)
         .ok_or_else(|| anyhow!("unknown job {job}"))?;
@@ -354,7 +363,11 @@ pub fn run(a: RunArgs) -> Result<()> {
             files: std::mem::take(&mut files),
             records: Vec::new(),
         });
+        // the run's own `max-inflate`, else the one `run` was given
+        let outer = medaccess::io::inflate_limit_set();
+        medaccess::io::set_inflate_limit(cli.max_inflate.or(outer));
         let result = super::dispatch(cli.command);
+        medaccess::io::set_inflate_limit(outer);
         let rec = RECORDING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -384,6 +397,7 @@ mod tests {
         for job in JOBS {
             let keys = keys_of(job).unwrap();
             assert!(keys.iter().any(|k| k == "out"), "{job}: {keys:?}");
+            assert!(keys.iter().any(|k| k == "max-inflate"), "{job}: {keys:?}");
         }
         assert!(keys_of("sweep").is_some() && keys_of("nope").is_none());
     }
@@ -483,6 +497,12 @@ mod tests {
         // a count past i64 stays as typed
         let r = record(&["rank", "--dep", "64", "--top", "18446744073709551615"]).unwrap();
         assert_eq!(r.options["top"], OptionValue::Str("18446744073709551615".into()));
+        // the global `--max-inflate` is an option of every job, as typed
+        let r = record(&["--max-inflate", "16G", "rank", "--dep", "64"]).unwrap();
+        assert_eq!(r.options["max-inflate"], OptionValue::Str("16G".into()));
+        let r = record(&["rank", "--dep", "64", "--max-inflate=1K"]).unwrap();
+        assert_eq!(r.options["max-inflate"], OptionValue::Str("1K".into()));
+        assert!(r.command.contains("--max-inflate 1K"), "{}", r.command);
         // not a job: no record
         assert!(record(&["synthetic"]).is_none());
         assert!(record(&["sweep", "plan.toml"]).is_none());
