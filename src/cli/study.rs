@@ -193,7 +193,7 @@ fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
         let value = if matches!(arg.get_action(), ArgAction::SetTrue) {
             OptionValue::Bool(true)
         } else {
-            let mut values = typed_values(m, id);
+            let mut values = typed_values(m, key, id)?;
             if key == "report"
                 && let [OptionValue::Str(r)] = &values[..]
                 && let (Ok(report), Ok(dir)) = (std::path::absolute(r), std::path::absolute(&out))
@@ -220,7 +220,10 @@ fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
 
 /// The values of option `id` as given: integers and decimals as numbers
 /// (the types the job's options parse to), anything else as its text.
-fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
+///
+/// # Errors
+/// A value that is not UTF-8: the record (JSON text) could not name it.
+fn typed_values(m: &ArgMatches, key: &str, id: &str) -> Result<Vec<OptionValue>> {
     // an integer past i64 (JSON's safe range aside) stays text
     macro_rules! ints {
         ($($t:ty),*) => {$(
@@ -229,7 +232,7 @@ fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
                     .map(|&x| i64::try_from(x as u64).ok().map(OptionValue::Int))
                     .collect::<Option<Vec<_>>>()
             {
-                return v;
+                return Ok(v);
             }
         )*};
     }
@@ -238,13 +241,20 @@ fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
     if let Ok(Some(v)) = m.try_get_many::<f64>(id) {
         let v: Vec<f64> = v.copied().collect();
         if v.iter().all(|x| x.is_finite()) {
-            return v.into_iter().map(OptionValue::Float).collect();
+            return Ok(v.into_iter().map(OptionValue::Float).collect());
         }
     }
     m.get_raw(id)
         .into_iter()
         .flatten()
-        .map(|v| OptionValue::Str(v.to_string_lossy().into_owned()))
+        .map(|v| match v.to_str() {
+            Some(t) => Ok(OptionValue::Str(t.to_string())),
+            None => Err(anyhow!(
+                "--{key} {}: not UTF-8: the record (<name>.config.json) could not name this path; \
+                 rename it, or run from a study file",
+                v.to_string_lossy()
+            )),
+        })
         .collect()
 }
 
@@ -447,6 +457,24 @@ mod tests {
     fn record(args: &[&str]) -> Option<RunRecord> {
         let m = Cli::command().get_matches_from(std::iter::once("medaccess").chain(args.iter().copied()));
         record_of(&m).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_is_not_recorded() {
+        use std::ffi::{OsStr, OsString};
+        use std::os::unix::ffi::OsStrExt;
+        let args: Vec<OsString> = ["medaccess", "rank", "--dep", "64", "--facilities"]
+            .iter()
+            .map(OsString::from)
+            .chain([OsStr::from_bytes(b"sites-\xff.csv").to_os_string()])
+            .collect();
+        let m = Cli::command().get_matches_from(args);
+        let e = record_of(&m).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--facilities sites-\u{FFFD}.csv: not UTF-8: the record (<name>.config.json) could not name this path"),
+            "{e}"
+        );
     }
 
     #[test]
