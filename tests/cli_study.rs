@@ -190,6 +190,28 @@ fn bad_study_files_name_the_file_the_line_and_what_is_valid() {
             && stderr.contains("is written by an earlier run of the study"),
         "{stderr}"
     );
+    // however the folder is spelt
+    std::fs::write(
+        dir.join("study.toml"),
+        "[defaults]\ndep = [\"64\"]\nyear = 2016\n[[run]]\njob = \"rank\"\nout = \"a\"\n[[run]]\njob = \"rank\"\ntop = 3\nout = \"./a\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("study.toml:7: run 2 (rank): ")
+            && stderr.contains("is written by an earlier run of the study"),
+        "{stderr}"
+    );
+    let first = std::fs::read(dir.join("a/rank-64-2016.csv")).unwrap();
+    let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
+    assert!(ok, "{stdout}");
+    assert_eq!(std::fs::read(dir.join("a/rank-64-2016.csv")).unwrap(), first);
+    std::fs::write(
+        dir.join("study.toml"),
+        "[defaults]\ndep = [\"64\"]\nyear = 2016\nout = \"o\"\n[[run]]\njob = \"rank\"\n[[run]]\njob = \"rank\"\ntop = 3\n",
+    )
+    .unwrap();
     let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
     assert!(ok);
     assert!(
