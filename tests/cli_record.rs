@@ -388,3 +388,56 @@ fn a_report_outside_the_output_folder_is_recorded_absolute() {
     assert!(ok);
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2, "o and rank.html");
 }
+
+#[test]
+fn a_record_run_on_other_data_says_so() {
+    let dir = tmp("record-data");
+    let run_env = |args: &[&str], data: Option<&str>| {
+        let mut c = bin();
+        c.args(args).current_dir(&dir).env_remove("MEDACCESS_DATA");
+        if let Some(d) = data {
+            c.env("MEDACCESS_DATA", d);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stderr) = run_env(&["rank", "--dep", "64", "--year", "2016", "--out", "o"], None);
+    assert!(ok, "{stderr}");
+    let record = "o/rank-64-2016.config.json";
+    let rec: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(record)).unwrap()).unwrap();
+    let made_from = rec["data"].as_str().unwrap().to_string();
+    // the same data: nothing to say
+    let (ok, stderr) = run_env(&["run", record, "--dry-run"], None);
+    assert!(ok && !stderr.contains("warning"), "{stderr}");
+    // other data (a relative $MEDACCESS_DATA): a warning naming both, the
+    // folder absolute
+    let other = std::path::absolute(dir.join("fx")).unwrap().display().to_string();
+    let (ok, stderr) = run_env(&["run", record, "--dry-run"], Some("fx"));
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the record was made from the data in {made_from}; this run reads {other}"
+        )),
+        "{stderr}"
+    );
+    // a record made from it names it absolute
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            dir.join("fx"),
+        )
+        .unwrap();
+        let (ok, stderr) = run_env(
+            &["rank", "--dep", "64", "--year", "2016", "--out", "p"],
+            Some("fx"),
+        );
+        assert!(ok, "{stderr}");
+        let rec: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("p/rank-64-2016.config.json")).unwrap()).unwrap();
+        assert_eq!(rec["data"], other);
+    }
+}

@@ -145,6 +145,7 @@ fn lower(
                 // an empty path stays empty: the job says what is wrong
                 if is_path(arg, &text)
                     && Path::new(&text).is_relative()
+                    && !medaccess::jobs::is_embedded(Path::new(&text))
                     && let Ok(abs) = std::path::absolute(study.base.join(&text))
                 {
                     value = OptionValue::Str(abs.display().to_string());
@@ -159,7 +160,7 @@ fn lower(
     args.extend(["--out".to_string(), out_dir.display().to_string()]);
     let record = RunRecord {
         medaccess: env!("CARGO_PKG_VERSION").to_string(),
-        data: medaccess::jobs::data_dir().display().to_string(),
+        data: medaccess::jobs::data_dir_absolute().display().to_string(),
         job: run.job.clone(),
         options,
         command,
@@ -349,6 +350,15 @@ pub fn run(a: RunArgs) -> Result<()> {
                 run.job
             )
         })?;
+        if let Some(data) = run.data.as_ref().filter(|d| **d != record.data) {
+            console::warn(&format!(
+                "{}: the record was made from the data in {data}; this run reads {} \
+                 (set {} to read the same data)",
+                study.path.display(),
+                record.data,
+                medaccess::jobs::DATA_ENV
+            ));
+        }
         lowered.push((args, record, cli));
     }
     let n = lowered.len();
@@ -531,6 +541,12 @@ mod tests {
         let r = record(&["rank", "--dep", "64", "--max-inflate=1K"]).unwrap();
         assert_eq!(r.options["max-inflate"], OptionValue::Str("1K".into()));
         assert!(r.command.contains("--max-inflate 1K"), "{}", r.command);
+        // the embedded data is not a path of the file system
+        let r = record(&["rank", "--dep", "64", "--fixtures", "embedded:fixtures"]).unwrap();
+        assert_eq!(
+            r.options["fixtures"],
+            OptionValue::Str("embedded:fixtures".into())
+        );
         // not a job: no record
         assert!(record(&["synthetic"]).is_none());
         assert!(record(&["sweep", "plan.toml"]).is_none());
