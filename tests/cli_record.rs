@@ -213,6 +213,11 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
             )),
             "{job}: {stdout}"
         );
+        assert_eq!(
+            stdout.matches(&*records[0].to_string_lossy()).count(),
+            1,
+            "{job}: the record is printed once: {stdout}"
+        );
         // the record names every option given, paths absolute
         let rec: serde_json::Value = serde_json::from_slice(&first[records[0]]).unwrap();
         assert_eq!(rec["job"], job);

@@ -181,10 +181,17 @@ pub fn stem(command: &str, scope: &Scope, set: &FacilitySet) -> String {
     format!("{command}-{}-{}", scope.tag(), set_tag(set))
 }
 
-/// `  wrote FILE` for each file.
+/// `  wrote FILE` for each file but the run's record ([`print_and_commit`]
+/// prints it once, as `recorded`).
 pub fn wrote<'a>(out: &mut String, files: impl IntoIterator<Item = &'a Path>) {
     use std::fmt::Write;
-    for f in files {
+    let records = RECORDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_ref()
+        .map(|r| r.records.clone())
+        .unwrap_or_default();
+    for f in files.into_iter().filter(|f| !records.iter().any(|r| r == f)) {
         let _ = writeln!(out, "  wrote {}", f.display());
     }
 }
