@@ -252,7 +252,7 @@ fn typed_values(m: &ArgMatches, key: &str, id: &str) -> Result<Vec<OptionValue>>
             Some(t) => Ok(OptionValue::Str(t.to_string())),
             None => Err(anyhow!(
                 "--{key} {}: not UTF-8: the record (<name>.config.json) could not name this path; \
-                 rename it, or run from a study file",
+                 rename it (nothing was run)",
                 v.to_string_lossy()
             )),
         })
