@@ -61,6 +61,14 @@ pub fn set_inflate_limit(bytes: Option<u64>) {
     INFLATE_LIMIT.store(bytes.unwrap_or(0), Ordering::Relaxed);
 }
 
+/// The limit set with [`set_inflate_limit`], if any.
+pub fn inflate_limit_set() -> Option<u64> {
+    match INFLATE_LIMIT.load(Ordering::Relaxed) {
+        0 => None,
+        n => Some(n),
+    }
+}
+
 /// The largest size a gzipped file of `compressed` bytes may inflate to:
 /// the limit set with [`set_inflate_limit`], else the environment variable
 /// `MEDACCESS_MAX_INFLATE` (a size such as `20G`), else

@@ -213,6 +213,11 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
             )),
             "{job}: {stdout}"
         );
+        assert_eq!(
+            stdout.matches(&*records[0].to_string_lossy()).count(),
+            1,
+            "{job}: the record is printed once: {stdout}"
+        );
         // the record names every option given, paths absolute
         let rec: serde_json::Value = serde_json::from_slice(&first[records[0]]).unwrap();
         assert_eq!(rec["job"], job);
@@ -229,6 +234,7 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
         match job {
             "access" => {
                 assert_eq!(rec["options"]["compare-year"], 2017);
+                assert!(rec["options"]["threshold"].is_f64(), "{rec}");
                 assert_eq!(rec["options"]["threshold"], 40.0);
                 assert_eq!(rec["options"]["dep"], serde_json::json!(["64"]));
                 assert_eq!(rec["options"]["split-by-dep"], true);
@@ -363,8 +369,80 @@ fn a_report_outside_the_output_folder_is_recorded_absolute() {
             .display()
             .to_string()
     );
+    // run again with `--out`: nothing is written outside it, the report
+    // goes into it by its file name
+    let report = std::fs::read(dir.join("rank.html")).unwrap();
+    std::fs::remove_file(dir.join("rank.html")).unwrap();
+    let (ok, stdout, stderr) = run_in(&dir, &["run", "o/rank-64-2016.config.json", "--out", "again"]);
+    assert!(ok, "{stderr}");
+    assert!(!dir.join("rank.html").exists(), "written outside --out: {stdout}");
+    assert!(stderr.contains("is written as again/rank.html"), "{stderr}");
+    assert_eq!(std::fs::read(dir.join("again/rank.html")).unwrap(), report);
+    assert_eq!(
+        std::fs::read(dir.join("again/rank-64-2016.config.json")).unwrap(),
+        std::fs::read(dir.join("o/rank-64-2016.config.json")).unwrap()
+    );
+    std::fs::remove_dir_all(dir.join("again")).unwrap();
+    // without `--out` the recorded path stands
+    let (ok, _, stderr) = run_in(&dir, &["run", "o/rank-64-2016.config.json"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(std::fs::read(dir.join("rank.html")).unwrap(), report);
+    std::fs::remove_dir_all(dir.join("out")).unwrap();
     // the commands that are not jobs of a study record nothing
     let (ok, _, _) = run_in(&dir, &["synthetic", "--width", "3", "--height", "3"]);
     assert!(ok);
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2, "o and rank.html");
+}
+
+#[test]
+fn a_record_run_on_other_data_says_so() {
+    let dir = tmp("record-data");
+    let run_env = |args: &[&str], data: Option<&str>| {
+        let mut c = bin();
+        c.args(args).current_dir(&dir).env_remove("MEDACCESS_DATA");
+        if let Some(d) = data {
+            c.env("MEDACCESS_DATA", d);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stderr) = run_env(&["rank", "--dep", "64", "--year", "2016", "--out", "o"], None);
+    assert!(ok, "{stderr}");
+    let record = "o/rank-64-2016.config.json";
+    let rec: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(record)).unwrap()).unwrap();
+    let made_from = rec["data"].as_str().unwrap().to_string();
+    // the same data: nothing to say
+    let (ok, stderr) = run_env(&["run", record, "--dry-run"], None);
+    assert!(ok && !stderr.contains("warning"), "{stderr}");
+    // other data (a relative $MEDACCESS_DATA): a warning naming both, the
+    // folder absolute
+    let other = std::path::absolute(dir.join("fx")).unwrap().display().to_string();
+    let (ok, stderr) = run_env(&["run", record, "--dry-run"], Some("fx"));
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the record was made from the data in {made_from}; this run reads {other}"
+        )),
+        "{stderr}"
+    );
+    // a record made from it names it absolute
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            dir.join("fx"),
+        )
+        .unwrap();
+        let (ok, stderr) = run_env(
+            &["rank", "--dep", "64", "--year", "2016", "--out", "p"],
+            Some("fx"),
+        );
+        assert!(ok, "{stderr}");
+        let rec: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("p/rank-64-2016.config.json")).unwrap()).unwrap();
+        assert_eq!(rec["data"], other);
+    }
 }

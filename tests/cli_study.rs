@@ -190,10 +190,70 @@ fn bad_study_files_name_the_file_the_line_and_what_is_valid() {
             && stderr.contains("is written by an earlier run of the study"),
         "{stderr}"
     );
+    // however the folder is spelt
+    std::fs::write(
+        dir.join("study.toml"),
+        "[defaults]\ndep = [\"64\"]\nyear = 2016\n[[run]]\njob = \"rank\"\nout = \"a\"\n[[run]]\njob = \"rank\"\ntop = 3\nout = \"./a\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("study.toml:7: run 2 (rank): ")
+            && stderr.contains("is written by an earlier run of the study"),
+        "{stderr}"
+    );
+    let first = std::fs::read(dir.join("a/rank-64-2016.csv")).unwrap();
+    let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
+    assert!(ok, "{stdout}");
+    assert_eq!(std::fs::read(dir.join("a/rank-64-2016.csv")).unwrap(), first);
+    std::fs::write(
+        dir.join("study.toml"),
+        "[defaults]\ndep = [\"64\"]\nyear = 2016\nout = \"o\"\n[[run]]\njob = \"rank\"\n[[run]]\njob = \"rank\"\ntop = 3\n",
+    )
+    .unwrap();
     let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
     assert!(ok);
     assert!(
         stdout.contains("medaccess rank --dep 64 --top 3 --year 2016 --out "),
         "{stdout}"
+    );
+}
+
+#[test]
+fn a_study_takes_the_global_max_inflate_and_applies_it_to_its_run() {
+    let dir = tmp("study-inflate");
+    // the embedded commune graph is gzipped: 1K is too little
+    std::fs::write(
+        dir.join("study.toml"),
+        "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nmax-inflate = \"1K\"\nout = \"small\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("inflates to more than 1024 bytes") && stderr.contains("--max-inflate"),
+        "{stderr}"
+    );
+    assert!(!dir.join("small").exists());
+    // a limit that fits runs, and is recorded
+    std::fs::write(
+        dir.join("study.toml"),
+        "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nmax-inflate = \"16G\"\nout = \"big\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+    assert!(ok, "{stderr}");
+    let rec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("big/rank-64-2016.config.json")).unwrap()).unwrap();
+    assert_eq!(rec["options"]["max-inflate"], "16G");
+    // the record's limit holds for its run again
+    let mut rec = rec;
+    rec["options"]["max-inflate"] = "1K".into();
+    std::fs::write(dir.join("small.config.json"), rec.to_string()).unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["run", "small.config.json", "--out", "again"]);
+    assert!(
+        !ok && stderr.contains("inflates to more than 1024 bytes"),
+        "{stderr}"
     );
 }

@@ -181,10 +181,17 @@ pub fn stem(command: &str, scope: &Scope, set: &FacilitySet) -> String {
     format!("{command}-{}-{}", scope.tag(), set_tag(set))
 }
 
-/// `  wrote FILE` for each file.
+/// `  wrote FILE` for each file but the run's record ([`print_and_commit`]
+/// prints it once, as `recorded`).
 pub fn wrote<'a>(out: &mut String, files: impl IntoIterator<Item = &'a Path>) {
     use std::fmt::Write;
-    for f in files {
+    let records = RECORDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .as_ref()
+        .map(|r| r.records.clone())
+        .unwrap_or_default();
+    for f in files.into_iter().filter(|f| !records.iter().any(|r| r == f)) {
         let _ = writeln!(out, "  wrote {}", f.display());
     }
 }
@@ -215,7 +222,7 @@ pub struct Recording {
     pub command: String,
     /// The study file (never an output); `None` for a command line.
     pub study: Option<PathBuf>,
-    /// Every file of the study's runs so far.
+    /// Every file of the study's runs so far (as [`same_file`] names it).
     pub files: Vec<PathBuf>,
     /// The records written by the current run.
     pub records: Vec<PathBuf>,
@@ -224,6 +231,20 @@ pub struct Recording {
 /// Set around every job: by `medaccess run` for each run of a study, by
 /// [`super::run`] for a job given on the command line.
 pub static RECORDING: std::sync::Mutex<Option<Recording>> = std::sync::Mutex::new(None);
+
+/// The name of `file` that is the same for every spelling of it (`a/x`,
+/// `./a/x`, `b/../a/x`, through a link): its folder canonical, then its
+/// name. The folder exists once the file is staged.
+fn same_file(file: &Path) -> PathBuf {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), file.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => file.to_path_buf(),
+    }
+}
 
 /// Stages every file of a run (nothing is in place yet). For a recorded
 /// run ([`RECORDING`]) its record is one of its files, in the same
@@ -247,15 +268,14 @@ pub fn stage(opts: &WriteOptions, layers: &[Layer], documents: &[Document]) -> R
     if let Some(f) = staged
         .files()
         .into_iter()
-        .find(|f| rec.files.iter().any(|g| g == f))
+        .find(|f| rec.files.contains(&same_file(f)))
     {
         anyhow::bail!(
             "{} is written by an earlier run of the study: give this run another `out`",
             f.display()
         );
     }
-    rec.files
-        .extend(staged.files().into_iter().map(Path::to_path_buf));
+    rec.files.extend(staged.files().into_iter().map(same_file));
     rec.records.push(opts.dir.join(name));
     Ok(staged)
 }

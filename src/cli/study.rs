@@ -44,9 +44,18 @@ pub struct RunArgs {
     pub dry_run: bool,
 }
 
-/// The options of `job` as a study names them (long flag names).
+/// The command line's commands, global options (`--max-inflate`) copied
+/// into each subcommand as clap does when it parses.
+fn command() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    cmd
+}
+
+/// The options of `job` as a study names them (long flag names), the
+/// global ones included.
 fn keys_of(job: &str) -> Option<Vec<String>> {
-    let cmd = Cli::command();
+    let cmd = command();
     let sub = cmd.find_subcommand(job)?;
     Some(
         sub.get_arguments()
@@ -70,9 +79,16 @@ fn is_path(arg: &clap::Arg, value: &str) -> bool {
 
 /// A run lowered to its command line: the arguments, and the record (paths
 /// absolute, `out` left out). `report` stays as given: a relative report
-/// is written into the run's output folder.
-fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<String>, RunRecord)> {
-    let cmd = Cli::command();
+/// is written into the run's output folder. With `rehome` (`medaccess run
+/// --out DIR`) an absolute report is written as `DIR/<its file name>`:
+/// nothing is written outside `DIR` (the record still names it as given).
+fn lower(
+    study: &Study,
+    run: &StudyRun,
+    out: Option<&Path>,
+    rehome: bool,
+) -> Result<(Vec<String>, RunRecord)> {
+    let cmd = command();
     let sub = cmd
         .find_subcommand(&run.job)
         .ok_or_else(|| anyhow!("unknown job {}", run.job))?;
@@ -113,10 +129,23 @@ fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<Strin
             if key == "report" && Path::new(&text).is_relative() {
                 args.extend([format!("--{key}"), out_dir.join(&text).display().to_string()]);
                 shown.extend([format!("--{key}"), text]);
+            } else if key == "report"
+                && rehome
+                && let Some(name) = Path::new(&text).file_name()
+            {
+                let to = out_dir.join(name);
+                console::note(&format!(
+                    "{}: the report recorded as {text} is written as {} (inside --out)",
+                    at(key),
+                    to.display()
+                ));
+                args.extend([format!("--{key}"), to.display().to_string()]);
+                shown.extend([format!("--{key}"), text]);
             } else {
                 // an empty path stays empty: the job says what is wrong
                 if is_path(arg, &text)
                     && Path::new(&text).is_relative()
+                    && !medaccess::jobs::is_embedded(Path::new(&text))
                     && let Ok(abs) = std::path::absolute(study.base.join(&text))
                 {
                     value = OptionValue::Str(abs.display().to_string());
@@ -131,7 +160,7 @@ fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<Strin
     args.extend(["--out".to_string(), out_dir.display().to_string()]);
     let record = RunRecord {
         medaccess: env!("CARGO_PKG_VERSION").to_string(),
-        data: medaccess::jobs::data_dir().display().to_string(),
+        data: medaccess::jobs::data_dir_absolute().display().to_string(),
         job: run.job.clone(),
         options,
         command,
@@ -146,7 +175,7 @@ fn lower(study: &Study, run: &StudyRun, out: Option<&Path>) -> Result<(Vec<Strin
 /// named relative to it, as in a study, so that the record run with
 /// another `--out` writes its report there too.
 fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
-    let cmd = Cli::command();
+    let cmd = command();
     let sub = cmd
         .find_subcommand(job)
         .ok_or_else(|| anyhow!("unknown job {job}"))?;
@@ -165,7 +194,7 @@ fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
         let value = if matches!(arg.get_action(), ArgAction::SetTrue) {
             OptionValue::Bool(true)
         } else {
-            let mut values = typed_values(m, id);
+            let mut values = typed_values(m, key, id)?;
             if key == "report"
                 && let [OptionValue::Str(r)] = &values[..]
                 && let (Ok(report), Ok(dir)) = (std::path::absolute(r), std::path::absolute(&out))
@@ -192,7 +221,10 @@ fn options_given(job: &str, m: &ArgMatches) -> Result<(StudyRun, PathBuf)> {
 
 /// The values of option `id` as given: integers and decimals as numbers
 /// (the types the job's options parse to), anything else as its text.
-fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
+///
+/// # Errors
+/// A value that is not UTF-8: the record (JSON text) could not name it.
+fn typed_values(m: &ArgMatches, key: &str, id: &str) -> Result<Vec<OptionValue>> {
     // an integer past i64 (JSON's safe range aside) stays text
     macro_rules! ints {
         ($($t:ty),*) => {$(
@@ -201,7 +233,7 @@ fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
                     .map(|&x| i64::try_from(x as u64).ok().map(OptionValue::Int))
                     .collect::<Option<Vec<_>>>()
             {
-                return v;
+                return Ok(v);
             }
         )*};
     }
@@ -210,13 +242,20 @@ fn typed_values(m: &ArgMatches, id: &str) -> Vec<OptionValue> {
     if let Ok(Some(v)) = m.try_get_many::<f64>(id) {
         let v: Vec<f64> = v.copied().collect();
         if v.iter().all(|x| x.is_finite()) {
-            return v.into_iter().map(OptionValue::Float).collect();
+            return Ok(v.into_iter().map(OptionValue::Float).collect());
         }
     }
     m.get_raw(id)
         .into_iter()
         .flatten()
-        .map(|v| OptionValue::Str(v.to_string_lossy().into_owned()))
+        .map(|v| match v.to_str() {
+            Some(t) => Ok(OptionValue::Str(t.to_string())),
+            None => Err(anyhow!(
+                "--{key} {}: not UTF-8: the record (<name>.config.json) could not name this path; \
+                 rename it (nothing was run)",
+                v.to_string_lossy()
+            )),
+        })
         .collect()
 }
 
@@ -236,7 +275,7 @@ fn record_of(matches: &ArgMatches) -> Result<Option<RunRecord>> {
         base: PathBuf::new(),
         runs: vec![run],
     };
-    let (_, record) = lower(&study, &study.runs[0], Some(&out))?;
+    let (_, record) = lower(&study, &study.runs[0], Some(&out), false)?;
     Ok(Some(record))
 }
 
@@ -299,7 +338,7 @@ pub fn run(a: RunArgs) -> Result<()> {
     study.check_keys(&JOBS, |job| JOBS.contains(&job).then(|| keys_of(job)).flatten())?;
     let mut lowered = Vec::new();
     for run in &study.runs {
-        let (args, record) = lower(&study, run, a.out.as_deref())?;
+        let (args, record) = lower(&study, run, a.out.as_deref(), a.out.is_some())?;
         // clap checks every value and combination before anything runs
         let cli = Cli::try_parse_from(&args).map_err(|e| {
             let (message, option) = clap_message(&e);
@@ -311,6 +350,15 @@ pub fn run(a: RunArgs) -> Result<()> {
                 run.job
             )
         })?;
+        if let Some(data) = run.data.as_ref().filter(|d| **d != record.data) {
+            console::warn(&format!(
+                "{}: the record was made from the data in {data}; this run reads {} \
+                 (set {} to read the same data)",
+                study.path.display(),
+                record.data,
+                medaccess::jobs::DATA_ENV
+            ));
+        }
         lowered.push((args, record, cli));
     }
     let n = lowered.len();
@@ -335,7 +383,11 @@ pub fn run(a: RunArgs) -> Result<()> {
             files: std::mem::take(&mut files),
             records: Vec::new(),
         });
+        // the run's own `max-inflate`, else the one `run` was given
+        let outer = medaccess::io::inflate_limit_set();
+        medaccess::io::set_inflate_limit(cli.max_inflate.or(outer));
         let result = super::dispatch(cli.command);
+        medaccess::io::set_inflate_limit(outer);
         let rec = RECORDING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -365,6 +417,7 @@ mod tests {
         for job in JOBS {
             let keys = keys_of(job).unwrap();
             assert!(keys.iter().any(|k| k == "out"), "{job}: {keys:?}");
+            assert!(keys.iter().any(|k| k == "max-inflate"), "{job}: {keys:?}");
         }
         assert!(keys_of("sweep").is_some() && keys_of("nope").is_none());
     }
@@ -376,7 +429,7 @@ mod tests {
             Path::new("/s/study.toml"),
         )
         .unwrap();
-        let (args, record) = lower(&s, &s.runs[0], None).unwrap();
+        let (args, record) = lower(&s, &s.runs[0], None, false).unwrap();
         assert_eq!(
             args.join(" "),
             "medaccess access --dep 64,65 --facilities /s/f.csv --report /s/o/r.html --split-by-dep --threshold 45.5 --out /s/o"
@@ -387,15 +440,26 @@ mod tests {
         );
         assert_eq!(record.options["report"], OptionValue::Str("r.html".into()));
         assert!(!record.options.contains_key("out"));
-        let (args, _) = lower(&s, &s.runs[0], Some(Path::new("elsewhere"))).unwrap();
+        let (args, _) = lower(&s, &s.runs[0], Some(Path::new("elsewhere")), true).unwrap();
         assert!(args.ends_with(&["--out".into(), "elsewhere".into()]), "{args:?}");
+        // an absolute report goes into `--out` by its file name
+        let s = Study::parse(
+            "[[run]]\njob = \"rank\"\nreport = \"/far/r.html\"\n",
+            Path::new("/s/study.toml"),
+        )
+        .unwrap();
+        let (args, record) = lower(&s, &s.runs[0], Some(Path::new("elsewhere")), true).unwrap();
+        assert!(args.contains(&"elsewhere/r.html".to_string()), "{args:?}");
+        assert_eq!(record.options["report"], OptionValue::Str("/far/r.html".into()));
+        let (args, _) = lower(&s, &s.runs[0], None, false).unwrap();
+        assert!(args.contains(&"/far/r.html".to_string()), "{args:?}");
         // the engine is a name or a file
         let s = Study::parse(
             "[[run]]\njob = \"access\"\ncommune-profile = \"v2\"\n",
             Path::new("/s/study.toml"),
         )
         .unwrap();
-        let (args, _) = lower(&s, &s.runs[0], None).unwrap();
+        let (args, _) = lower(&s, &s.runs[0], None, false).unwrap();
         assert!(args.contains(&"v2".to_string()), "{args:?}");
     }
 
@@ -403,6 +467,24 @@ mod tests {
     fn record(args: &[&str]) -> Option<RunRecord> {
         let m = Cli::command().get_matches_from(std::iter::once("medaccess").chain(args.iter().copied()));
         record_of(&m).unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_is_not_recorded() {
+        use std::ffi::{OsStr, OsString};
+        use std::os::unix::ffi::OsStrExt;
+        let args: Vec<OsString> = ["medaccess", "rank", "--dep", "64", "--facilities"]
+            .iter()
+            .map(OsString::from)
+            .chain([OsStr::from_bytes(b"sites-\xff.csv").to_os_string()])
+            .collect();
+        let m = Cli::command().get_matches_from(args);
+        let e = record_of(&m).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--facilities sites-\u{FFFD}.csv: not UTF-8: the record (<name>.config.json) could not name this path"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -445,7 +527,7 @@ mod tests {
         );
         // read back as a study, it lowers to the same record
         let again = Study::from_record(&r.to_json(), Path::new("/x/r.config.json")).unwrap();
-        assert_eq!(lower(&again, &again.runs[0], None).unwrap().1, r);
+        assert_eq!(lower(&again, &again.runs[0], None, false).unwrap().1, r);
         // defaults are not recorded; a report outside `--out` is absolute
         let r = record(&["rank", "--dep", "64", "--report", "o/../r.html", "--out", "o"]).unwrap();
         assert_eq!(r.options.keys().collect::<Vec<_>>(), ["dep", "report"]);
@@ -453,6 +535,18 @@ mod tests {
         // a count past i64 stays as typed
         let r = record(&["rank", "--dep", "64", "--top", "18446744073709551615"]).unwrap();
         assert_eq!(r.options["top"], OptionValue::Str("18446744073709551615".into()));
+        // the global `--max-inflate` is an option of every job, as typed
+        let r = record(&["--max-inflate", "16G", "rank", "--dep", "64"]).unwrap();
+        assert_eq!(r.options["max-inflate"], OptionValue::Str("16G".into()));
+        let r = record(&["rank", "--dep", "64", "--max-inflate=1K"]).unwrap();
+        assert_eq!(r.options["max-inflate"], OptionValue::Str("1K".into()));
+        assert!(r.command.contains("--max-inflate 1K"), "{}", r.command);
+        // the embedded data is not a path of the file system
+        let r = record(&["rank", "--dep", "64", "--fixtures", "embedded:fixtures"]).unwrap();
+        assert_eq!(
+            r.options["fixtures"],
+            OptionValue::Str("embedded:fixtures".into())
+        );
         // not a job: no record
         assert!(record(&["synthetic"]).is_none());
         assert!(record(&["sweep", "plan.toml"]).is_none());

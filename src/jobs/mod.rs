@@ -54,7 +54,7 @@ pub use scenario::{NewSite, ScenarioRequest, ScenarioResult};
 pub use site::{SiteRequest, SiteResult};
 pub use sweep::{Sweep, SweepResult};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where a job says how far it has got, and how long a stage took. The
 /// command line draws progress bars and prints timings on stderr; a
@@ -102,6 +102,23 @@ pub fn data_dir() -> PathBuf {
         }
     }
     PathBuf::from(crate::embedded::DIR)
+}
+
+/// Whether `path` names the data compiled into the binary
+/// (`embedded:fixtures` or a file in it): not a path of the file system,
+/// never made absolute.
+pub fn is_embedded(path: &Path) -> bool {
+    path.starts_with(crate::embedded::DIR)
+}
+
+/// [`data_dir`] as a record names it: absolute (a relative
+/// `$MEDACCESS_DATA` is the current folder's), the embedded data as is.
+pub fn data_dir_absolute() -> PathBuf {
+    let dir = data_dir();
+    if is_embedded(&dir) {
+        return dir;
+    }
+    std::path::absolute(&dir).unwrap_or(dir)
 }
 
 /// Seconds since `t0`, for [`Progress::timing`].

@@ -79,6 +79,9 @@ pub struct StudyRun {
     pub line: usize,
     /// The line of each key (of `[defaults]` when the run inherits it).
     key_lines: BTreeMap<String, usize>,
+    /// For a record, the data its run read when no option named one
+    /// ([`RunRecord::data`]); `None` for a study file.
+    pub data: Option<String>,
 }
 
 impl StudyRun {
@@ -89,6 +92,7 @@ impl StudyRun {
             options,
             line: 1,
             key_lines: BTreeMap::new(),
+            data: None,
         }
     }
 
@@ -238,6 +242,7 @@ impl Study {
                 options,
                 line,
                 key_lines,
+                data: None,
             });
         }
         Ok(Study {
@@ -278,7 +283,10 @@ impl Study {
         Ok(Study {
             path: source.to_path_buf(),
             base: source.parent().map(Path::to_path_buf).unwrap_or_default(),
-            runs: vec![StudyRun::new(r.job, r.options)],
+            runs: vec![StudyRun {
+                data: Some(r.data),
+                ..StudyRun::new(r.job, r.options)
+            }],
         })
     }
 
@@ -396,6 +404,7 @@ mod tests {
         let s = Study::from_record(&r.to_json(), Path::new("o/x.config.json")).unwrap();
         assert_eq!(s.runs[0].job, "scenario");
         assert_eq!(s.runs[0].options, r.options);
+        assert_eq!(s.runs[0].data.as_deref(), Some("embedded:fixtures"));
         let e = Study::from_record("{\"job\": 1}", Path::new("x.json"))
             .unwrap_err()
             .to_string();
