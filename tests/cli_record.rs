@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::{bin, tmp};
@@ -25,26 +25,6 @@ fn run_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// Every file under `dir`, by its path relative to `dir`.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 /// The options a command line gives (`--out` left out), by name.
@@ -199,7 +179,7 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
         let (ok, stdout, stderr) = run_in(&dir, args);
         assert!(ok, "{job}: {stderr}");
         let out = dir.join("o").join(job);
-        let first = files(&out);
+        let first = common::files_under(&out);
         let records: Vec<&PathBuf> = first
             .keys()
             .filter(|p| p.to_string_lossy().ends_with(".config.json"))
@@ -279,7 +259,7 @@ fn every_job_records_its_command_line_and_the_record_makes_the_same_bytes() {
             &["run", record.to_str().unwrap(), "--out", again.to_str().unwrap()],
         );
         assert!(ok, "{job} again: {stderr}");
-        let second = files(&again);
+        let second = common::files_under(&again);
         assert_eq!(
             first.keys().collect::<Vec<_>>(),
             second.keys().collect::<Vec<_>>(),

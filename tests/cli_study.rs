@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{bin, tmp};
@@ -24,26 +23,6 @@ fn run_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
     common::outcome(bin().args(args).current_dir(dir))
 }
 
-/// Every file under `dir`, by its path relative to `dir`.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_documented_study_runs_and_each_record_makes_the_same_bytes() {
     let dir = tmp("study-doc");
@@ -54,7 +33,7 @@ fn the_documented_study_runs_and_each_record_makes_the_same_bytes() {
     let (ok, stdout, stderr) = run_in(&dir, &["run", "study/study.toml"]);
     assert!(ok, "{stderr}");
     assert_eq!(stdout.matches("== run ").count(), 3, "{stdout}");
-    let first = files(&study_dir.join("out"));
+    let first = common::files_under(&study_dir.join("out"));
     let records: Vec<&PathBuf> = first
         .keys()
         .filter(|p| p.to_string_lossy().ends_with(".config.json"))
@@ -106,7 +85,7 @@ fn the_documented_study_runs_and_each_record_makes_the_same_bytes() {
         );
         assert!(ok, "{}: {stderr}", r.display());
     }
-    let second = files(&again);
+    let second = common::files_under(&again);
     assert_eq!(
         first.keys().collect::<Vec<_>>(),
         second.keys().collect::<Vec<_>>()
@@ -127,7 +106,11 @@ fn the_documented_study_runs_and_each_record_makes_the_same_bytes() {
     );
     assert!(!ok);
     assert!(stderr.contains("config.json"), "{stderr}");
-    assert_eq!(files(&study_dir.join("out")), first, "nothing changed");
+    assert_eq!(
+        common::files_under(&study_dir.join("out")),
+        first,
+        "nothing changed"
+    );
 }
 
 #[test]

@@ -191,6 +191,26 @@ pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Every file under `dir`, by its path relative to `dir`.
+pub fn files_under(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// An integer column `key` of the one-row result of `ogrinfo -sql`.
 pub fn sql_int(ogrinfo_output: &str, key: &str) -> i64 {
     ogrinfo_output
