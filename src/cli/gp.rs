@@ -28,7 +28,7 @@ pub struct GpArgs {
     /// `gaussian:MIN`, or `steps:10=1,15=0.667,20=0.333`; minutes in (0, 120], weights in [0, 1].
     #[arg(long, default_value = "drees")]
     pub decay: String,
-    /// Count GPs within these minutes.
+    /// Count GPs within these minutes, each in (0, 120].
     #[arg(long, value_delimiter = ',', default_value = "10,20,30")]
     pub within: Vec<f64>,
     /// Consultations per GP and year, to express the value as DREES does
