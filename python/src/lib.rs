@@ -663,7 +663,7 @@ fn gp<'py>(
     let supply = supply.clone();
     let decay_name = decay.to_string();
     let weights = demand_weights.map(|p| (p, demand_weight_col.to_string()));
-    let layers = run::run(py, workers, move |p| {
+    let ran = run::run(py, workers, move |p| {
         let req = GpRequest {
             supply: supply.set(&c)?,
             decay: parsed,
@@ -680,8 +680,8 @@ fn gp<'py>(
             warnings: r.warnings.clone(),
         })
     })?;
-    layers.warn(py)?;
-    layers::layer_list(py, &layers.layers)
+    ran.warn(py)?;
+    layers::layer_list(py, &ran.layers)
 }
 
 /// Population beyond each threshold, year by year of the DREES list
