@@ -230,6 +230,27 @@ fn a_study_takes_the_global_max_inflate_and_applies_it_to_its_run() {
     let rec: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("big/rank-64-2016.config.json")).unwrap()).unwrap();
     assert_eq!(rec["options"]["max-inflate"], "16G");
+    // a limit given to `run` holds for its runs that set none, and their
+    // records say so
+    std::fs::write(
+        dir.join("study.toml"),
+        "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nout = \"outer\"\n",
+    )
+    .unwrap();
+    let (ok, _, stderr) = run_in(&dir, &["--max-inflate", "1K", "run", "study.toml"]);
+    assert!(
+        !ok && stderr.contains("inflates to more than 1024 bytes"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml", "--max-inflate", "16G"]);
+    assert!(ok, "{stderr}");
+    let outer: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("outer/rank-64-2016.config.json")).unwrap()).unwrap();
+    assert_eq!(outer["options"]["max-inflate"], "16G");
+    assert!(
+        outer["command"].as_str().unwrap().contains("--max-inflate 16G"),
+        "{outer}"
+    );
     // the record's limit holds for its run again
     let mut rec = rec;
     rec["options"]["max-inflate"] = "1K".into();

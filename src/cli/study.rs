@@ -296,6 +296,18 @@ pub fn record_command_line(matches: &ArgMatches) -> Result<()> {
     Ok(())
 }
 
+/// A size as `--max-inflate` reads it, in the largest unit that divides
+/// it (`17179869184` → `16G`).
+fn size_text(bytes: u64) -> String {
+    ["T", "G", "M", "K"]
+        .iter()
+        .zip([40, 30, 20, 10])
+        .find(|&(_, shift)| bytes.trailing_zeros() >= shift)
+        .map_or(bytes.to_string(), |(unit, shift)| {
+            format!("{}{unit}", bytes >> shift)
+        })
+}
+
 /// Arguments as one shell line (quoted where the shell would split them).
 fn shell_line(args: &[String]) -> String {
     args.iter()
@@ -337,7 +349,19 @@ pub fn run(a: RunArgs) -> Result<()> {
     let study = Study::read(&a.study)?;
     study.check_keys(&JOBS, |job| JOBS.contains(&job).then(|| keys_of(job)).flatten())?;
     let mut lowered = Vec::new();
+    // `medaccess --max-inflate N run …` applies to every run that doesn't
+    // set its own, and so its records hold it
+    let outer = medaccess::io::inflate_limit_set();
     for run in &study.runs {
+        let run = &match outer {
+            Some(n) if !run.options.contains_key("max-inflate") => {
+                let mut with = run.clone();
+                with.options
+                    .insert("max-inflate".into(), OptionValue::Str(size_text(n)));
+                with
+            }
+            _ => run.clone(),
+        };
         let (args, record) = lower(&study, run, a.out.as_deref(), a.out.is_some())?;
         // clap checks every value and combination before anything runs
         let cli = Cli::try_parse_from(&args).map_err(|e| {
@@ -411,6 +435,17 @@ pub fn run(a: RunArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_written_in_the_largest_unit_that_divides_them() {
+        assert_eq!(size_text(16 << 30), "16G");
+        assert_eq!(size_text(1024), "1K");
+        assert_eq!(size_text(1536), "1536");
+        assert_eq!(size_text(3 << 40), "3T");
+        for n in [1, 1000, 1024, 1536, 16 << 30, 5 << 41] {
+            assert_eq!(medaccess::io::parse_size(&size_text(n)), Ok(n));
+        }
+    }
 
     #[test]
     fn every_job_of_a_study_is_a_command_with_options() {
