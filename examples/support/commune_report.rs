@@ -57,7 +57,14 @@ struct National {
     oloron_pau: Option<f64>,
     /// Share beyond 30 min per région (metropolitan), by région code.
     by_region: BTreeMap<&'static str, f64>,
+    /// Share beyond 45 min in the départements of [`DREES_BEYOND_45`].
+    by_dep45: Vec<f64>,
 }
+
+/// The départements whose share of women 15–44 beyond 45 min DREES
+/// publishes for 2017 (Études et Résultats 1201; PUBLISHED-FIGURES.md):
+/// code, name, published share.
+const DREES_BEYOND_45: [(&str, &str, &str); 2] = [("67", "Bas-Rhin", "0.2 %"), ("68", "Haut-Rhin", "0.0 %")];
 
 fn national(paths: &DataPaths) -> anyhow::Result<National> {
     let data = Data {
@@ -72,8 +79,15 @@ fn national(paths: &DataPaths) -> anyhow::Result<National> {
     let mut rows: Vec<(f64, f64)> = Vec::new();
     let mut regions: BTreeMap<&'static str, (f64, f64)> = BTreeMap::new();
     let (mut unreachable_communes, mut unreachable_pop) = (0, 0.0);
+    let mut deps45 = [(0.0, 0.0); DREES_BEYOND_45.len()];
     for (&i, m) in idx.iter().zip(&mins) {
         let pop = ctx.places[i].population.unwrap_or(0) as f64;
+        if let Some(k) = DREES_BEYOND_45.iter().position(|d| d.0 == ctx.places[i].dep) {
+            deps45[k].0 += pop;
+            if m.is_none_or(|m| m > 45.0) {
+                deps45[k].1 += pop;
+            }
+        }
         if let Some(r) = region_of_departement(&ctx.places[i].dep) {
             let e = regions.entry(r).or_insert((0.0, 0.0));
             e.0 += pop;
@@ -105,6 +119,7 @@ fn national(paths: &DataPaths) -> anyhow::Result<National> {
             .into_iter()
             .map(|(r, (all, beyond))| (r, beyond / all.max(1.0)))
             .collect(),
+        by_dep45: deps45.iter().map(|(all, beyond)| beyond / all.max(1.0)).collect(),
     })
 }
 
@@ -306,6 +321,17 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
             .map(|n| n.by_region.get(r).map_or("–".into(), |&x| pct(x)))
             .collect();
         writeln!(w, "| {} | {} |", region_name(r).unwrap_or(r), cells.join(" | "))?;
+    }
+
+    writeln!(
+        w,
+        "\nShare of the population beyond 45 min in the départements DREES gives a 2017 figure for (women 15–44; a check no parameter was fitted on):\n"
+    )?;
+    writeln!(w, "| département | DREES | {} |", names.join(" | "))?;
+    writeln!(w, "|---|---:|{}", "---:|".repeat(names.len()))?;
+    for (k, (code, name, published)) in DREES_BEYOND_45.iter().enumerate() {
+        let cells: Vec<String> = nat.iter().map(|n| pct(n.by_dep45[k])).collect();
+        writeln!(w, "| {name} ({code}) | {published} | {} |", cells.join(" | "))?;
     }
 
     // ---- Oloron.
