@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from typing import Any, Dict, Iterable, Optional, Sequence, Union
 
 import pyarrow as pa
@@ -63,6 +64,8 @@ __all__ = [
     "two_step_fca",
     "facilities",
     "to_geopandas",
+    "record",
+    "write_record",
     "cache_commune_graph",
     "route",
 ]
@@ -127,7 +130,29 @@ def load(
     """
     if isinstance(link_columns, dict):
         link_columns = ",".join(f"{k}={v}" for k, v in link_columns.items())
-    return _m.load(
+    options = _options(
+        ("dep", _codes(dep) or None),
+        ("region", _codes(region) or None),
+        ("insee", _codes(insee) or None),
+        ("france", france),
+        ("fixtures", _abs(fixtures)),
+        ("commune-graph", _abs(commune_graph)),
+        ("communes-dir", _abs(communes_dir)),
+        ("commune-profile", _profile(commune_profile)),
+        ("roads", _abs(roads)),
+        ("source-speed", source_speed),
+        ("link-columns", link_columns),
+        ("roads-nodes", _abs(roads_nodes)),
+        ("roads-epsg", roads_epsg),
+        ("roads-cache", None if roads_cache is None or isinstance(roads_cache, bool) else _abs(roads_cache)),
+        ("no-roads-cache", roads_cache is False),
+        ("no-winding", not winding),
+        ("snap-limit-m", _unless(snap_limit_m, 1000.0)),
+        ("leg-kmh", _unless(leg_kmh, 15.0)),
+        ("snap-share-max", _unless(snap_share_max, 0.25)),
+        ("allow-sparse-network", allow_sparse_network),
+    )
+    ctx = _m.load(
         dep=_codes(dep),
         region=_codes(region),
         insee=_codes(insee),
@@ -149,6 +174,8 @@ def load(
         snap_share_max=snap_share_max,
         allow_sparse_network=allow_sparse_network,
     )
+    _LOADED[ctx] = options
+    return ctx
 
 
 def facilities(
@@ -178,12 +205,24 @@ def facilities(
         return source
     if source is None:
         if kind in (None, "maternity"):
-            return Facilities.drees(int(year))
+            return _remember(Facilities.drees(int(year)), _options(("year", int(year))))
         if kind == "gp":
-            return Facilities.bpe()
+            return _remember(Facilities.bpe(), {})
         raise RequestError(f"kind={kind!r} needs facilities: a file, a table or points")
     if isinstance(source, (str, os.PathLike)):
-        return Facilities.file(
+        options = _options(
+            ("facilities", _abs(source)),
+            ("kind", kind),
+            ("id-col", _unless(id_col, "id")),
+            ("name-col", _unless(name_col, "name")),
+            ("lon-col", _unless(lon_col, "lon")),
+            ("lat-col", _unless(lat_col, "lat")),
+            ("xy", list(xy) if xy else None),
+            ("epsg", epsg),
+            ("commune-col", commune_col),
+            ("capacity-col", capacity_col),
+        )
+        return _remember(Facilities.file(
             os.fspath(source),
             kind=kind or "facility",
             id_col=id_col,
@@ -194,9 +233,9 @@ def facilities(
             epsg=epsg,
             commune_col=commune_col,
             capacity_col=capacity_col,
-        )
+        ), options)
     cols = _columns(source, id_col, name_col, lon_col, lat_col, capacity_col)
-    return Facilities.points(
+    points = Facilities.points(
         [str(x) for x in cols["id"]],
         [float(x) for x in cols["lon"]],
         [float(x) for x in cols["lat"]],
@@ -204,6 +243,7 @@ def facilities(
         capacity=[None if x is None else float(x) for x in cols["capacity"]] if "capacity" in cols else None,
         kind=kind or "facility",
     )
+    return _remember(points, _options(("facilities", _IN_MEMORY.format(n=len(cols["id"]))), ("kind", kind)))
 
 
 def _columns(source: Any, id_col: str, name_col: str, lon_col: str, lat_col: str, capacity_col: Optional[str]) -> Dict[str, list]:
@@ -254,13 +294,79 @@ def _path(p: Optional[PathLike]) -> Optional[str]:
     return None if p is None else os.fspath(p)
 
 
-def _table(layer: Dict[str, Any]) -> pa.Table:
+# What made each context and set of facilities, by command-line option name:
+# a job's table carries the record of its run (see ``record``).
+_LOADED: "weakref.WeakKeyDictionary[Context, Dict[str, Any]]" = weakref.WeakKeyDictionary()
+_FACILITIES: "weakref.WeakKeyDictionary[Facilities, Dict[str, Any]]" = weakref.WeakKeyDictionary()
+# Facilities given as points in Python have no file a command line could read.
+_IN_MEMORY = "(not a file: {n} points given in Python; write them to a CSV and name it here)"
+_UNKNOWN = "(not known: a Facilities object built directly; name its file here, or give year)"
+
+
+def _options(*pairs) -> Dict[str, Any]:
+    """Options as a record holds them: unset (None) and false switches left out."""
+    return {k: v for k, v in pairs if v is not None and v is not False}
+
+
+def _unless(value: Any, default: Any) -> Any:
+    return None if value == default else value
+
+
+def _abs(p: Optional[PathLike]) -> Optional[str]:
+    return None if p is None else os.path.abspath(os.fspath(p))
+
+
+def _profile(p: Optional[PathLike]) -> Optional[str]:
+    if p is None:
+        return None
+    p = os.fspath(p)
+    return p if p in ("v1", "v2") else os.path.abspath(p)
+
+
+def _remember(f: Facilities, options: Dict[str, Any]) -> Facilities:
+    _FACILITIES[f] = options
+    return f
+
+
+def _record(job: str, ctx: Optional[Context], facilities_: Optional[Facilities], options: Dict[str, Any]) -> bytes:
+    """The JSON record of a job's run, as the command line writes it."""
+    merged: Dict[str, Any] = {}
+    if ctx is not None:
+        merged.update(_LOADED.get(ctx, {}))
+    if facilities_ is not None:
+        merged.update(_FACILITIES.get(facilities_, {"facilities": _UNKNOWN}))
+    merged.update(options)
+    return _m.run_record(job, json.dumps(merged)).encode()
+
+
+def record(table: pa.Table) -> Optional[Dict[str, Any]]:
+    """The record of the run that made a job's table: the job, every option
+    by its command-line name, the data read and the same run as a command line
+    (``command``) — what the command line writes as ``<name>.config.json``.
+    ``None`` for a table no job made."""
+    meta = table.schema.metadata or {}
+    raw = meta.get(b"medaccess:record")
+    return None if raw is None else json.loads(raw)
+
+
+def write_record(table: pa.Table, path: PathLike) -> None:
+    """Writes the record of a job's table as the command line does; ``medaccess
+    run PATH --out DIR`` then makes the same outputs from the command line."""
+    meta = table.schema.metadata or {}
+    raw = meta.get(b"medaccess:record")
+    if raw is None:
+        raise RequestError("this table carries no record: it was not made by a medaccess job")
+    with open(path, "wb") as f:
+        f.write(raw)
+
+
+def _table(layer: Dict[str, Any], record_: bytes) -> pa.Table:
     """One layer dictionary of the extension as a pyarrow Table."""
     arrays, names = [], []
     for name, kind, values in layer["columns"]:
         names.append(name)
         arrays.append(pa.array(values, type=_TYPES[kind]))
-    meta = {b"medaccess:layer": layer["name"].encode()}
+    meta = {b"medaccess:layer": layer["name"].encode(), b"medaccess:record": record_}
     if layer["geometry"] is not None:
         names.append("geometry")
         arrays.append(pa.array(layer["geometry"], type=pa.binary()))
@@ -280,11 +386,11 @@ def _table(layer: Dict[str, Any]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names).replace_schema_metadata(meta)
 
 
-def _result(layers: list, all_layers: bool) -> Union[pa.Table, Dict[str, pa.Table]]:
+def _result(layers: list, all_layers: bool, record_: bytes) -> Union[pa.Table, Dict[str, pa.Table]]:
     if all_layers:
-        return {l["name"]: _table(l) for l in layers}
+        return {l["name"]: _table(l, record_) for l in layers}
     main = next((l for l in layers if l["csv"]), layers[0])
-    return _table(main)
+    return _table(main, record_)
 
 
 def to_geopandas(table: pa.Table):
@@ -327,7 +433,8 @@ def access(
     ``all_layers=True`` returns every layer (communes, facilities) by name.
     """
     f = _job_facilities(facilities, year, kind, columns)
-    return _result(_m.access(ctx, f, threshold=threshold, bands=_bands(bands), workers=workers), all_layers)
+    rec = _record("access", ctx, f, _options(("threshold", threshold), ("bands", _bands(bands))))
+    return _result(_m.access(ctx, f, threshold=threshold, bands=_bands(bands), workers=workers), all_layers, rec)
 
 
 def scenario(
@@ -350,7 +457,18 @@ def scenario(
     layers = _m.scenario(
         ctx, f, close=list(close), open=list(open), threshold=threshold, bands=_bands(bands), workers=workers
     )
-    return _result(layers, all_layers)
+    rec = _record(
+        "scenario",
+        ctx,
+        f,
+        _options(
+            ("close", list(close) or None),
+            ("open", list(open) or None),
+            ("threshold", threshold),
+            ("bands", _bands(bands)),
+        ),
+    )
+    return _result(layers, all_layers, rec)
 
 
 def rank(
@@ -368,7 +486,8 @@ def rank(
     """Every facility by the population its closure alone would push beyond the
     threshold (``medaccess rank``)."""
     f = _job_facilities(facilities, year, kind, columns)
-    return _result(_m.rank(ctx, f, threshold=threshold, bands=_bands(bands), workers=workers), all_layers)
+    rec = _record("rank", ctx, f, _options(("threshold", threshold), ("bands", _bands(bands))))
+    return _result(_m.rank(ctx, f, threshold=threshold, bands=_bands(bands), workers=workers), all_layers, rec)
 
 
 def site(
@@ -391,7 +510,18 @@ def site(
     layers = _m.site(
         ctx, f, add=add, candidates=list(candidates), threshold=threshold, bands=_bands(bands), workers=workers
     )
-    return _result(layers, all_layers)
+    rec = _record(
+        "site",
+        ctx,
+        f,
+        _options(
+            ("add", _unless(add, 1)),
+            ("candidates", list(candidates) or None),
+            ("threshold", threshold),
+            ("bands", _bands(bands)),
+        ),
+    )
+    return _result(layers, all_layers, rec)
 
 
 def catchments(
@@ -407,7 +537,8 @@ def catchments(
 ):
     """Communes dissolved by nearest facility (``medaccess catchments``)."""
     f = _job_facilities(facilities, year, kind, columns)
-    return _result(_m.catchments(ctx, f, threshold=threshold, workers=workers), all_layers)
+    rec = _record("catchments", ctx, f, _options(("threshold", threshold)))
+    return _result(_m.catchments(ctx, f, threshold=threshold, workers=workers), all_layers, rec)
 
 
 def isochrones(
@@ -429,7 +560,18 @@ def isochrones(
     layers = _m.isochrones(
         ctx, f, threshold=threshold, bands=_bands(bands), cell_m=cell_m, off_road_kmh=off_road_kmh, workers=workers
     )
-    return _result(layers, all_layers)
+    rec = _record(
+        "isochrones",
+        ctx,
+        f,
+        _options(
+            ("threshold", threshold),
+            ("bands", _bands(bands)),
+            ("cell-m", _unless(cell_m, 250.0)),
+            ("off-road-kmh", _unless(off_road_kmh, 15.0)),
+        ),
+    )
+    return _result(layers, all_layers, rec)
 
 
 def gp(
@@ -457,11 +599,13 @@ def gp(
     GPs per INSEE code (``{"64104": 2}``).
     """
     if supply is None:
-        s = Facilities.bpe()
+        s, supplied = Facilities.bpe(), {}
     elif isinstance(supply, (str, os.PathLike)):
-        s = Facilities.bpe(os.fspath(supply))
+        s, supplied = Facilities.bpe(os.fspath(supply)), {"supply": _abs(supply)}
     else:
         s = facilities(supply, kind="gp")
+        known = _FACILITIES.get(s, {"facilities": _UNKNOWN})
+        supplied = {"supply": known["facilities"]} if "facilities" in known else {}
     layers = _m.gp(
         ctx,
         s,
@@ -475,7 +619,23 @@ def gp(
         demand_weight_col=demand_weight_col,
         workers=workers,
     )
-    return _result(layers, all_layers)
+    rec = _record(
+        "gp",
+        ctx,
+        None,
+        _options(
+            *supplied.items(),
+            ("decay", _unless(decay, "drees")),
+            ("within", _unless([float(w) for w in within], [10.0, 20.0, 30.0])),
+            ("consultations-per-gp", _unless(consultations_per_gp, 5400.0)),
+            ("under-served", _unless(under_served, 2.5)),
+            ("add", [f"{k}:{_number(v)}" for k, v in add.items()] if add else None),
+            ("remove", [f"{k}:{_number(v)}" for k, v in remove.items()] if remove else None),
+            ("demand-weights", _abs(demand_weights)),
+            ("demand-weight-col", _unless(demand_weight_col, "weight")),
+        ),
+    )
+    return _result(layers, all_layers, rec)
 
 
 def history(
@@ -494,9 +654,20 @@ def history(
     for the whole scope (``dep == "all"``). ``threshold`` (default 40) is where
     the command line reads the closures; ``bands`` as in :func:`access`.
     """
+    rec = _record(
+        "history",
+        ctx,
+        None,
+        _options(
+            ("thresholds", _unless([float(t) for t in thresholds], [30.0, 40.0, 45.0])),
+            ("threshold", threshold),
+            ("bands", _bands(bands)),
+        ),
+    )
     return _result(
         _m.history(ctx, thresholds=[float(t) for t in thresholds], threshold=threshold, bands=_bands(bands), workers=workers),
         False,
+        rec,
     )
 
 
@@ -536,12 +707,26 @@ def matrix(
             "minutes": pa.array(r["minutes"], type=pa.float64()),
         }
     )
+    origin_options = {} if o is None else {"origins": _FACILITIES.get(o, {}).get("facilities", _UNKNOWN)}
+    rec = _record(
+        "matrix",
+        ctx,
+        d,
+        _options(*origin_options.items(), ("limit", limit), ("to-communes", to_communes)),
+    )
     meta = {
+        b"medaccess:record": rec,
         b"medaccess:engine": r["engine"].encode(),
         b"medaccess:far_origins": json.dumps(r["far_origins"]).encode(),
         b"medaccess:far_destinations": json.dumps(r["far_destinations"]).encode(),
     }
     return t.replace_schema_metadata(meta)
+
+
+def _number(x: float) -> str:
+    """A number as the command line reads it: ``3``, not ``3.0``."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
 
 
 def _bands(b: Optional[Sequence[float]]) -> Optional[list]:

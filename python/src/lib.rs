@@ -18,6 +18,7 @@ use medaccess::facilities::{
     CoordColumns, Facility, FacilityColumns, FacilityKind, FacilitySet, PositionSource, SetSource,
 };
 use medaccess::graph::{Edge, RoadGraph};
+use medaccess::jobs::study::{OptionValue, RunRecord};
 use medaccess::jobs::{
     self, AccessRequest, CatchmentsRequest, Data, DataPaths, Endpoints, FacilitySource, GpRequest,
     HistoryRequest, IsochronesRequest, MatrixRequest, NewSite, RankRequest, Roads, ScenarioRequest,
@@ -36,7 +37,7 @@ use errors::{GraphError, InputError, IntoPy, MedaccessError, RequestError};
 
 /// The data, the engine and the communes of a run, loaded once and shared
 /// by every job called on it (read-only, safe across threads).
-#[pyclass(frozen, module = "medaccess._medaccess")]
+#[pyclass(frozen, weakref, module = "medaccess._medaccess")]
 struct Context {
     inner: Arc<jobs::Context>,
 }
@@ -203,7 +204,7 @@ fn load(
 
 /// Which facilities a job runs on: the DREES maternities of a year, the
 /// GPs of the BPE, a user's file, or points given as arrays.
-#[pyclass(frozen, module = "medaccess._medaccess")]
+#[pyclass(frozen, weakref, module = "medaccess._medaccess")]
 #[derive(Clone)]
 struct Facilities {
     source: Source,
@@ -1108,6 +1109,16 @@ fn cache_commune_graph(dir: PathBuf, fixtures: Option<PathBuf>) -> PyResult<Path
     jobs::sweep::cache_commune_graph(&paths, &dir).py_err()
 }
 
+/// The record of a run made from Python (`RunRecord::of`, the
+/// `<name>.config.json` the command line writes): `options` is a JSON object
+/// of command-line option names and values.
+#[pyfunction]
+fn run_record(job: &str, options: &str) -> PyResult<String> {
+    let options: std::collections::BTreeMap<String, OptionValue> = serde_json::from_str(options)
+        .map_err(|e| PyValueError::new_err(format!("run_record: options: {e}")))?;
+    Ok(RunRecord::of(job, options).to_json())
+}
+
 #[pymodule]
 fn _medaccess(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -1133,6 +1144,7 @@ fn _medaccess(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(graph_matrix, m)?,
         wrap_pyfunction!(fca_two_step, m)?,
         wrap_pyfunction!(cache_commune_graph, m)?,
+        wrap_pyfunction!(run_record, m)?,
     ] {
         m.add_function(f)?;
     }

@@ -6,7 +6,9 @@ import doctest
 from conftest import REPO
 
 
-def test_docs_python_md():
+def test_docs_python_md(tmp_path, monkeypatch):
+    # the examples that write files write them here
+    monkeypatch.chdir(tmp_path)
     r = doctest.testfile(
         str(REPO / "docs" / "python.md"),
         module_relative=False,

@@ -89,6 +89,10 @@ def test_access_maternities_2016(qgis):
         assert r["facility_id"] == f["facility_id"]
         assert (r["beyond_threshold"] == "true") == bool(f["beyond_threshold"])
     assert all(f.geometry().isGeosValid() for f in lyr.getFeatures())
+    # the run's record: the command line's, beside the output and as an output
+    record = (OUT / "cli" / "maternity-access-64-2016.config.json").read_text()
+    assert res["RECORD"] == record
+    assert (OUT / "access.config.json").read_text() == record
 
 
 def test_scenario_rank_isochrones_gp(qgis):

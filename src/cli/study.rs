@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Result, anyhow, bail};
 use clap::parser::ValueSource;
 use clap::{ArgAction, ArgMatches, Args, CommandFactory, Parser};
-use medaccess::jobs::study::{OptionValue, RunRecord, Study, StudyRun};
+use medaccess::jobs::study::{OptionValue, RunRecord, Study, StudyRun, shell_line};
 
 use super::setup::{RECORDING, Recording};
 use super::{Cli, console};
@@ -306,23 +306,6 @@ fn size_text(bytes: u64) -> String {
         .map_or(bytes.to_string(), |(unit, shift)| {
             format!("{}{unit}", bytes >> shift)
         })
-}
-
-/// Arguments as one shell line (quoted where the shell would split them).
-fn shell_line(args: &[String]) -> String {
-    args.iter()
-        .map(|a| {
-            if !a.is_empty()
-                && a.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c))
-            {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The first line of a clap error, without its `error: ` prefix, and the

@@ -141,6 +141,41 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// The record of a run of `job` with `options` (by their command-line
+    /// names) made by another caller than the command line (Python, the
+    /// QGIS plugin): this version, the data a run reads when no option
+    /// names one, and the same run as a command line.
+    ///
+    /// # Examples
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use medaccess::jobs::study::{OptionValue, RunRecord};
+    /// let options = BTreeMap::from([
+    ///     ("dep".to_string(), OptionValue::List(vec![OptionValue::Str("64".into())])),
+    ///     ("year".to_string(), OptionValue::Int(2016)),
+    ///     ("no-winding".to_string(), OptionValue::Bool(true)),
+    /// ]);
+    /// let r = RunRecord::of("access", options);
+    /// assert_eq!(r.command, "medaccess access --dep 64 --no-winding --year 2016");
+    /// ```
+    pub fn of(job: &str, options: BTreeMap<String, OptionValue>) -> RunRecord {
+        let mut args = vec!["medaccess".to_string(), job.to_string()];
+        for (key, value) in &options {
+            match value {
+                OptionValue::Bool(true) => args.push(format!("--{key}")),
+                OptionValue::Bool(false) => {}
+                v => args.extend([format!("--{key}"), v.text()]),
+            }
+        }
+        RunRecord {
+            medaccess: env!("CARGO_PKG_VERSION").to_string(),
+            data: super::data_dir_absolute().display().to_string(),
+            job: job.to_string(),
+            command: shell_line(&args),
+            options,
+        }
+    }
+
     /// The record as pretty JSON with a final newline (keys sorted: the
     /// same options give the same bytes).
     pub fn to_json(&self) -> String {
@@ -148,6 +183,30 @@ impl RunRecord {
         s.push('\n');
         s
     }
+}
+
+/// Arguments as one shell line (quoted where the shell would split them).
+///
+/// # Examples
+/// ```
+/// use medaccess::jobs::study::shell_line;
+/// let args = ["medaccess", "access", "--facilities", "my sites.csv"].map(String::from);
+/// assert_eq!(shell_line(&args), "medaccess access --facilities 'my sites.csv'");
+/// ```
+pub fn shell_line(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The line (1-based) of byte `offset` of `text`.

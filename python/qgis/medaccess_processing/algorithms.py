@@ -5,8 +5,14 @@ medaccess, no download), takes its facilities from a point layer (any CRS;
 id and name fields chosen by the user) or from the shipped lists (DREES
 maternities of a year, BPE GPs), runs the library job and writes its main
 layer to the output (a GeoPackage by default) with the same fields as the
-command line's CSV and the geometry in EPSG:4326.
+command line's CSV and the geometry in EPSG:4326. The record of the run (the
+job and its options as the command line names them, ``<name>.config.json``) is
+the algorithm's RECORD output, printed in the log and, for an output file,
+written beside it (``out.gpkg`` -> ``out.config.json``): ``medaccess run`` remakes
+the run from it.
 """
+
+import os
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -19,6 +25,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -55,6 +62,7 @@ class _Base(QgsProcessingAlgorithm):
     YEAR = "YEAR"
     THRESHOLD = "THRESHOLD"
     OUTPUT = "OUTPUT"
+    RECORD = "RECORD"
 
     uses_facilities = True
 
@@ -111,6 +119,9 @@ class _Base(QgsProcessingAlgorithm):
 
     def add_output(self, name="Output"):
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, name, QgsProcessing.TypeVectorAnyGeometry))
+        self.addOutput(
+            QgsProcessingOutputString(self.RECORD, "Record of the run (JSON, as medaccess writes <name>.config.json)")
+        )
 
     def context_of(self, parameters, context):
         ma = _medaccess()
@@ -198,7 +209,18 @@ class _Base(QgsProcessingAlgorithm):
                 f.setGeometry(g)
             sink.addFeature(f, QgsFeatureSink.FastInsert)
             feedback.setProgress(100.0 * (k + 1) / max(n, 1))
-        return {self.OUTPUT: dest}
+        record = (table.schema.metadata or {}).get(b"medaccess:record", b"").decode()
+        if record:
+            import json
+
+            feedback.pushInfo("medaccess record: " + json.loads(record)["command"])
+            path = str(dest).split("|")[0]
+            if os.path.isabs(path) and os.path.isdir(os.path.dirname(path)):
+                beside = os.path.splitext(path)[0] + ".config.json"
+                with open(beside, "w", encoding="utf-8") as f:
+                    f.write(record)
+                feedback.pushInfo(f"recorded {beside}")
+        return {self.OUTPUT: dest, self.RECORD: record}
 
     @staticmethod
     def _geometry(wkb):
