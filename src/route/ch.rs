@@ -16,11 +16,8 @@
 //! searches of Geisberger et al., §4.1), scanning at most
 //! [`ESTIMATE_SCANNED`] arcs per neighbour: a priority is recomputed for
 //! every neighbour of every contracted node, so it must cost far less than
-//! a contraction. Once fewer than `1 /` [`LAZY_BELOW`] of the nodes are
-//! left (the dense core, where a neighbourhood holds hundreds of arcs),
-//! priorities are updated lazily: only a node that would be selected is
-//! re-estimated, and it is contracted in that round only if it is still
-//! below its neighbours. Ties between neighbours go to a hash of the node
+//! a contraction; a node's estimate is kept until one of its neighbours is
+//! contracted. Ties between neighbours go to a hash of the node
 //! id, so the hierarchy is the same, byte for byte, whatever the thread
 //! count.
 //!
@@ -556,7 +553,7 @@ impl ContractionHierarchy {
 
     /// Times from every source to every target, within `limit` (inclusive;
     /// `None` for no limit; beyond it: [`UNREACHABLE`]), row-major by
-    /// source; the same as [`matrix`](super::matrix). Parallel over targets,
+    /// source; the same as [`matrix()`](super::matrix()). Parallel over targets,
     /// then over sources.
     ///
     /// # Panics
