@@ -5,68 +5,18 @@
 
 mod common;
 
-use common::{bin, run, tmp};
+use std::path::Path;
 
-const COMMANDS: [&str; 8] = [
-    "access",
-    "scenario",
-    "rank",
-    "site",
-    "history",
-    "catchments",
-    "isochrones",
-    "gp",
-];
-
-/// The example lines at the end of `medaccess <cmd> --help`.
-fn examples(cmd: &str) -> Vec<String> {
-    let (ok, help, err) = run(&[cmd, "--help"], &[]);
-    assert!(ok, "{err}");
-    let (_, tail) = help
-        .rsplit_once("Examples:\n")
-        .unwrap_or_else(|| panic!("`{cmd} --help` has no Examples section:\n{help}"));
-    let lines: Vec<String> = tail
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.trim().to_string())
-        .collect();
-    assert!(
-        (2..=3).contains(&lines.len()),
-        "`{cmd} --help` ends with 2 or 3 examples: {lines:?}"
-    );
-    for l in &lines {
-        assert!(l.starts_with(&format!("medaccess {cmd} ")), "{l}");
-    }
-    lines
-}
+use common::{COMMANDS_WITH_EXAMPLES as COMMANDS, help_examples, run, run_help_example, tmp};
 
 #[test]
 fn every_example_of_every_help_runs() {
+    let exe = Path::new(env!("CARGO_BIN_EXE_medaccess"));
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/");
     for cmd in COMMANDS {
-        for line in examples(cmd) {
+        for line in help_examples(exe, cmd) {
             let dir = tmp(&format!("help-{cmd}"));
-            let args: Vec<String> = line
-                .split_whitespace()
-                .skip(1)
-                .map(|a| a.replacen("fixtures/", fixtures, 1))
-                .collect();
-            let out = bin()
-                .args(&args)
-                .current_dir(&dir)
-                .output()
-                .expect("the medaccess binary runs");
-            assert!(
-                out.status.success(),
-                "`{line}` failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            // it wrote what it says, in the folder it was run from
-            let written = std::fs::read_dir(dir.join("out")).map(|d| d.count()).unwrap_or(0);
-            assert!(written > 0, "`{line}` wrote nothing under out/");
-            if let Some(a) = args.iter().skip_while(|a| *a != "--report").nth(1) {
-                assert!(dir.join(a).is_file(), "`{line}`: no report {a}");
-            }
+            run_help_example(exe, &dir, &line, |a| a.replacen("fixtures/", fixtures, 1));
         }
     }
 }

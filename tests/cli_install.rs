@@ -3,7 +3,7 @@
 //! (`<prefix>/share/medaccess/fixtures`), or `$MEDACCESS_DATA`. The binary
 //! is copied into a temporary prefix, as `cargo install --root` lays it out
 //! (the full suite also runs `cargo install` itself), and run from another
-//! folder.
+//! folder: README's first command, then every `--help` example.
 
 mod common;
 
@@ -108,6 +108,22 @@ fn installed_binary_finds_its_data() {
     );
     assert!(!ok);
     assert!(stderr.contains("nowhere"), "{stderr}");
+}
+
+/// Every example of every command's `--help`, as printed, run by an
+/// installed binary from an empty folder of its own: what a user who
+/// copies one from `--help` gets (17 runs, about 15 s).
+#[test]
+fn installed_binary_runs_every_help_example() {
+    let root = common::tmp("install-examples");
+    let exe = install(&root.join("prefix"));
+    for cmd in common::COMMANDS_WITH_EXAMPLES {
+        for (i, line) in common::help_examples(&exe, cmd).iter().enumerate() {
+            let dir = root.join(format!("{cmd}-{i}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            common::run_help_example(&exe, &dir, line, str::to_string);
+        }
+    }
 }
 
 /// `cargo install --path . --root <tmp>`, then README's first command from

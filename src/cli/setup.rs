@@ -38,7 +38,17 @@ impl Bar {
 
 impl Progress for Bar {
     fn step(&self, what: &str, done: u64, total: u64) {
+        // One bar serves every stage: a stage that starts after another
+        // finished it (reading roads, loading) starts it again, or it would
+        // stay hidden for the rest of the run.
+        let restart = self.bar.is_finished();
+        if restart && done >= total {
+            return;
+        }
         self.bar.set_message(what.to_string());
+        if restart {
+            self.bar.reset();
+        }
         if let Some(pct) = (done * 100).checked_div(total) {
             self.bar.set_position(pct);
         }

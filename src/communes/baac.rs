@@ -6,7 +6,7 @@
 //! police, whether it happened outside a built-up area, on a bend or a
 //! slope, and the number of lanes. Aggregated by commune and road number,
 //! that is the only national, open, offline record of which road crosses
-//! which commune. [`derive`] turns the records into a [`RoadTable`]:
+//! which commune. [`derive()`] turns the records into a [`RoadTable`]:
 //!
 //! - **Commune.** The record's INSEE code when it is in the commune list;
 //!   a code unknown to the list (communes merged since) is replaced by the
@@ -51,7 +51,7 @@
 //!
 //! Accidents sample roads by traffic and danger, not by length: a quiet
 //! road can be missing from a commune (the graph builder bridges such
-//! gaps, see [`super::road_links`]).
+//! gaps, see [`mod@super::road_links`]).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -287,7 +287,7 @@ pub fn parse_voie(catr: u8, voie: &str) -> Option<RoadId> {
     Some(RoadId::new(family, number))
 }
 
-/// Settings of [`derive`]; the defaults are those of the shipped table.
+/// Settings of [`derive()`]; the defaults are those of the shipped table.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DeriveOptions {
     /// A record whose position lies farther than this outside the polygon
@@ -314,7 +314,7 @@ impl Default for DeriveOptions {
     }
 }
 
-/// What [`derive`] did with the records.
+/// What [`derive()`] did with the records.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DeriveReport {
     pub records: usize,

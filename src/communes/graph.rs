@@ -6,7 +6,7 @@
 //! stretch of boundary (plus bridges and communes without polygon), each
 //! with the class of the best numbered road both carry; direct links where
 //! a numbered road crosses communes without a recorded accident; and
-//! motorway links along every motorway (see [`super::road_links`]). A
+//! motorway links along every motorway (see [`mod@super::road_links`]). A
 //! [`CommuneProfile`] turns the links into travel times
 //! ([`CommuneLinks::graph`]): v2 (the default) uses the road classes,
 //! terrain and motorways; v1 (the first engine, kept for comparison) uses
@@ -114,7 +114,7 @@ pub struct CommuneNode {
 #[derive(Debug, Clone)]
 pub struct CommuneGraph {
     /// Node `i < nodes.len()` is `nodes[i]`; the nodes after them are
-    /// motorway junctions (see [`Self::junctions`]). Arcs in both
+    /// road points (see [`Self::road_points`]). Arcs in both
     /// directions, with equal times.
     pub graph: RoadGraph,
     /// Sorted by INSEE code.

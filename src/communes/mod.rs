@@ -8,8 +8,8 @@
 //! with no road data) → [`entry`] (where a facility at a lon/lat point enters
 //! that graph). [`baac`] derives from the national road-accident files
 //! which numbered roads cross each commune ([`road_table`]), which
-//! [`road_links`] turns into the road classes of the links; [`profile`]
-//! holds the parameters that turn links into times; [`file`] reads and
+//! [`mod@road_links`] turns into the road classes of the links; [`profile`]
+//! holds the parameters that turn links into times; [`mod@file`] reads and
 //! writes graph files. [`regions`] maps INSEE regions to départements and selects a
 //! [`Scope`]; [`fixtures`] writes and reads the copies shipped in `fixtures/`.
 //!

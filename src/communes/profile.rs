@@ -192,7 +192,7 @@ impl PerClass {
 }
 
 /// Parameters of the v2 engine (the links are described in
-/// [`super::road_links`]). A link of class `k` between communes `a` and
+/// [`mod@super::road_links`]). A link of class `k` between communes `a` and
 /// `b` — two neighbouring communes' origins (class `local`), or the points
 /// where a numbered road runs in them (the road's class) — `d` metres
 /// apart as the crow flies, takes

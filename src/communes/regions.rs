@@ -3,7 +3,7 @@
 //!
 //! Source: INSEE, Code officiel géographique (COG), table of regions and
 //! départements (`v_region` / `v_departement`, identical since the 2016
-//! reform; https://www.insee.fr/fr/information/2560452). Typed by hand.
+//! reform; <https://www.insee.fr/fr/information/2560452>). Typed by hand.
 
 use super::load::Communes;
 use crate::error::{Error, Result};

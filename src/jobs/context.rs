@@ -206,7 +206,7 @@ impl Context {
     /// # Errors
     /// An unknown scope code, an unreadable graph, polygon or road file; a
     /// polygon that is not where its commune is; a snap limit outside
-    /// (0, [`MAX_SNAP_LIMIT_M`]] or a leg speed outside (0, [`MAX_LEG_KMH`]];
+    /// (0, `MAX_SNAP_LIMIT_M`] or a leg speed outside (0, `MAX_LEG_KMH`];
     /// a road network that is fragments ([`crate::roads::sanity`]).
     pub fn load(data: &Data, scope: Scope, progress: &dyn Progress) -> Result<Context> {
         let paths = &data.paths;

@@ -117,7 +117,7 @@ impl Style {
         Style::Categories { field, classes }
     }
 
-    /// Categories of `field` in the [`QUALITATIVE`] colours, in turn.
+    /// Categories of `field` in the `QUALITATIVE` colours, in turn.
     pub fn distinct_categories(field: &'static str, values: Vec<(String, String)>) -> Style {
         Style::Categories {
             field,

@@ -5,13 +5,13 @@
 //! The data flows through one file per stage:
 //! [`osm_pbf`] / [`osm_xml`] read ways through the car [`profile`] →
 //! `build` splits ways at junctions into road pieces with their geometry →
-//! [`contract`] merges chains of degree-2 nodes → the largest strongly
+//! `contract` merges chains of degree-2 nodes → the largest strongly
 //! connected component is kept (what was dropped is reported) →
 //! [`snap`] places points on the network, [`cache`] stores it, [`sanity`]
 //! tells a network that fits the run from one that misses it.
 //! [`other`] reads MATSim networks, [`table`] link tables and [`ign`] IGN
 //! road sections (BD TOPO, ROUTE 500; Shapefile or GeoPackage) into the
-//! same type, through [`sections`]. [`input`] tells the formats apart by
+//! same type, through `sections`. [`input`] tells the formats apart by
 //! content and holds the options all readers share.
 //!
 //! Distances are in metres on the sphere of radius [`EARTH_RADIUS_M`]

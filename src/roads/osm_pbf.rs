@@ -8,7 +8,7 @@
 //!
 //! Blobs are read from the file in batches (the next batch is read while
 //! the current one is decoded), inflated into a per-thread buffer and read
-//! in place by [`super::pbf_block`]: a way's node references are decoded
+//! in place by `super::pbf_block`: a way's node references are decoded
 //! only when its tags make it a road, dense-node metadata other than
 //! timestamps is counted, not decoded, and timestamps are not read at all
 //! when the header gives the replication time. `osmpbf` itself is used to

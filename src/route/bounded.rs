@@ -23,7 +23,7 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 /// ```
 ///
 /// `Q` is the priority queue (see `docs/performance.md` for why the default
-/// won): [`PooledDialQueue`](super::queue::PooledDialQueue), Dial's queue
+/// won): [`PooledDialQueue`], Dial's queue
 /// with its buckets in one recycled pool, so that reusing the workspace
 /// allocates nothing (`tests/alloc.rs`).
 #[derive(Debug, Clone)]

@@ -16,11 +16,8 @@
 //! searches of Geisberger et al., §4.1), scanning at most
 //! [`ESTIMATE_SCANNED`] arcs per neighbour: a priority is recomputed for
 //! every neighbour of every contracted node, so it must cost far less than
-//! a contraction. Once fewer than `1 /` [`LAZY_BELOW`] of the nodes are
-//! left (the dense core, where a neighbourhood holds hundreds of arcs),
-//! priorities are updated lazily: only a node that would be selected is
-//! re-estimated, and it is contracted in that round only if it is still
-//! below its neighbours. Ties between neighbours go to a hash of the node
+//! a contraction; a node's estimate is kept until one of its neighbours is
+//! contracted. Ties between neighbours go to a hash of the node
 //! id, so the hierarchy is the same, byte for byte, whatever the thread
 //! count.
 //!
@@ -280,15 +277,29 @@ fn two_arc_witnesses(
     }
 }
 
+/// How the pairs `u → v → x` left without a witness of one or two arcs
+/// are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Witnesses {
+    /// They all need a shortcut: the estimate of a priority (no queue,
+    /// nothing written but the targets' best times).
+    TwoArcs,
+    /// A Dijkstra witness search settling at most [`WITNESS_SETTLED`] nodes
+    /// looks for a witness of each: a contraction.
+    Searched,
+}
+
 /// The shortcuts contracting `v` needs, as `(from, arc)`, given the current
 /// graph; `blocked` nodes are not used by witnesses. Witnesses of one or
-/// two arcs are looked for first; a Dijkstra search runs only for the
-/// pairs they leave.
+/// two arcs are looked for first; the pairs they leave (in `pending`) are
+/// decided as `witnesses` says.
+#[allow(clippy::too_many_arguments)]
 fn shortcuts(
     v: NodeId,
     out: &[Vec<Arc>],
     inn: &[Vec<Arc>],
     blocked: &[AtomicBool],
+    witnesses: Witnesses,
     ws: &mut Witness,
     pending: &mut Vec<Arc>,
     found: &mut Vec<(NodeId, Arc)>,
@@ -305,53 +316,23 @@ fn shortcuts(
                 .filter(|&(b, &w)| b.node != u && w > a.time.saturating_add(b.time))
                 .map(|(b, _)| *b),
         );
-        let Some(max_out) = pending.iter().map(|b| b.time).max() else {
-            continue;
-        };
-        ws.run(
-            out,
-            u,
-            v,
-            blocked,
-            a.time.saturating_add(max_out),
-            pending,
-            WITNESS_SETTLED,
-        );
+        if witnesses == Witnesses::Searched {
+            let Some(max_out) = pending.iter().map(|b| b.time).max() else {
+                continue;
+            };
+            ws.run(
+                out,
+                u,
+                v,
+                blocked,
+                a.time.saturating_add(max_out),
+                pending,
+                WITNESS_SETTLED,
+            );
+        }
         for b in pending.iter() {
             let via = a.time.saturating_add(b.time);
-            if ws.dist[b.node as usize] > via {
-                found.push((
-                    u,
-                    Arc {
-                        node: b.node,
-                        time: via,
-                        hops: a.hops + b.hops,
-                    },
-                ));
-            }
-        }
-    }
-}
-
-/// Estimate of the shortcuts contracting `v` needs: the pairs without a
-/// witness of one or two arcs, as `(from, arc)`; no queue, nothing written
-/// but the targets' best times.
-fn estimated_shortcuts(
-    v: NodeId,
-    out: &[Vec<Arc>],
-    inn: &[Vec<Arc>],
-    blocked: &[AtomicBool],
-    ws: &mut Witness,
-    found: &mut Vec<(NodeId, Arc)>,
-) {
-    found.clear();
-    let outs = &out[v as usize];
-    for a in &inn[v as usize] {
-        let u = a.node;
-        two_arc_witnesses(ws, out, u, v, outs, blocked);
-        for (b, &w) in outs.iter().zip(&ws.best) {
-            let via = a.time.saturating_add(b.time);
-            if b.node != u && w > via {
+            if witnesses == Witnesses::TwoArcs || ws.dist[b.node as usize] > via {
                 found.push((
                     u,
                     Arc {
@@ -374,9 +355,10 @@ fn edge_difference(
     inn: &[Vec<Arc>],
     blocked: &[AtomicBool],
     ws: &mut Witness,
+    pending: &mut Vec<Arc>,
     found: &mut Vec<(NodeId, Arc)>,
 ) -> f32 {
-    estimated_shortcuts(v, out, inn, blocked, ws, found);
+    shortcuts(v, out, inn, blocked, Witnesses::TwoArcs, ws, pending, found);
     let (o, i) = (&out[v as usize], &inn[v as usize]);
     let removed = (o.len() + i.len()).max(1) as f32;
     let removed_hops = o.iter().chain(i).map(|a| a.hops).sum::<u32>().max(1) as f32;
@@ -384,8 +366,8 @@ fn edge_difference(
     found.len() as f32 / removed + added_hops as f32 / removed_hops
 }
 
-/// What a contraction worker reuses: searches, the pairs left to a
-/// Dijkstra search, the shortcuts found.
+/// What a contraction or estimate worker reuses: searches, the pairs the
+/// two-arc witnesses leave, the shortcuts found.
 type Workspace = (Witness, Vec<Arc>, Vec<(NodeId, Arc)>);
 
 /// One workspace per rayon thread, made on first use (a workspace holds an
@@ -460,8 +442,8 @@ impl ContractionHierarchy {
             let fresh: Vec<f32> = refresh
                 .par_iter()
                 .map(|&v| {
-                    pool.with(make, |(ws, _, found)| {
-                        edge_difference(v, &out, &inn, &blocked, ws, found)
+                    pool.with(make, |(ws, pending, found)| {
+                        edge_difference(v, &out, &inn, &blocked, ws, pending, found)
                     })
                 })
                 .collect();
@@ -481,7 +463,7 @@ impl ContractionHierarchy {
                 .par_iter()
                 .map(|&v| {
                     pool.with(make, |(ws, pending, found)| {
-                        shortcuts(v, &out, &inn, &blocked, ws, pending, found);
+                        shortcuts(v, &out, &inn, &blocked, Witnesses::Searched, ws, pending, found);
                         found.clone()
                     })
                 })
@@ -556,7 +538,7 @@ impl ContractionHierarchy {
 
     /// Times from every source to every target, within `limit` (inclusive;
     /// `None` for no limit; beyond it: [`UNREACHABLE`]), row-major by
-    /// source; the same as [`matrix`](super::matrix). Parallel over targets,
+    /// source; the same as [`matrix()`](super::matrix()). Parallel over targets,
     /// then over sources.
     ///
     /// # Panics

@@ -103,6 +103,62 @@ pub fn refused(args: &[&str], expect: &[&str]) -> String {
     stderr
 }
 
+/// The commands whose `--help` ends with examples.
+pub const COMMANDS_WITH_EXAMPLES: [&str; 8] = [
+    "access",
+    "scenario",
+    "rank",
+    "site",
+    "history",
+    "catchments",
+    "isochrones",
+    "gp",
+];
+
+/// The example lines at the end of `exe cmd --help` (two or three, each
+/// `medaccess cmd …`).
+pub fn help_examples(exe: &Path, cmd: &str) -> Vec<String> {
+    let (ok, help, err) = outcome(Command::new(exe).args([cmd, "--help"]));
+    assert!(ok, "{err}");
+    let (_, tail) = help
+        .rsplit_once("Examples:\n")
+        .unwrap_or_else(|| panic!("`{cmd} --help` has no Examples section:\n{help}"));
+    let lines: Vec<String> = tail
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert!(
+        (2..=3).contains(&lines.len()),
+        "`{cmd} --help` ends with 2 or 3 examples: {lines:?}"
+    );
+    for l in &lines {
+        assert!(l.starts_with(&format!("medaccess {cmd} ")), "{l}");
+    }
+    lines
+}
+
+/// Runs a help example (`medaccess …` as printed) with `exe` in `dir`, an
+/// empty folder, `MEDACCESS_DATA` unset, each argument passed through
+/// `arg`; checks that it succeeds and writes under `out/` and its
+/// `--report` in `dir`.
+pub fn run_help_example(exe: &Path, dir: &Path, line: &str, arg: impl Fn(&str) -> String) {
+    let args: Vec<String> = line.split_whitespace().skip(1).map(arg).collect();
+    let (ok, _, err) = outcome(
+        Command::new(exe)
+            .args(&args)
+            .current_dir(dir)
+            .env_remove("MEDACCESS_DATA"),
+    );
+    assert!(ok, "`{line}` failed in {}: {err}", dir.display());
+    // it wrote what it says, in the folder it was run from
+    let written = std::fs::read_dir(dir.join("out")).map(|d| d.count()).unwrap_or(0);
+    assert!(written > 0, "`{line}` wrote nothing under out/");
+    if let Some(a) = args.iter().skip_while(|a| *a != "--report").nth(1) {
+        assert!(dir.join(a).is_file(), "`{line}`: no report {a}");
+    }
+}
+
 /// A file of the shipped `fixtures` folder.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
