@@ -10,8 +10,9 @@
 //! First imports the file once without the cache (`RoadNetwork::read_with`),
 //! timed, and reads the process's peak resident memory (VmHWM of
 //! /proc/self/status) right after it, while nothing else has been loaded:
-//! the import target of issue 19 is RSS per GB of PBF. Then loads the network through the road cache (`target/routers/cache`; the
-//! first run imports and fills it), the 34,870 communes and the 457
+//! the import target of issue 19 is RSS per GB of PBF. Then loads the
+//! network through the road cache (`target/routers/cache`; the first run
+//! imports and fills it), the 34,870 communes and the 457
 //! maternities of 2023 from `fixtures/`, then times, after load, each step
 //! of `access`, `rank`, `gp` and `isochrones --france --roads`, as those
 //! commands run them (library calls, outputs not written). Each step is the
