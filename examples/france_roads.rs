@@ -3,18 +3,28 @@
 //!
 //! ```text
 //! cargo run --release --example roads_synth -- target/routers/france5m.osm.pbf 2400 2100 2 12 1 france
-//! cargo run --release --example france_roads -- target/routers/france5m.osm.pbf [REPEATS]
+//! cargo run --release --example france_roads -- target/routers/france5m.osm.pbf [REPEATS] \
+//!     [--record docs/bench/france-roads-5m.md]
 //! ```
 //!
-//! Loads the network through the road cache (`target/routers/cache`; the
-//! first run imports and fills it), the 34,870 communes and the 457
+//! First imports the file once without the cache (`RoadNetwork::read_with`),
+//! timed, and reads the process's peak resident memory (VmHWM of
+//! /proc/self/status) right after it, while nothing else has been loaded:
+//! the import target of issue 19 is RSS per GB of PBF. Then loads the
+//! network through the road cache (`target/routers/cache`; the first run
+//! imports and fills it), the 34,870 communes and the 457
 //! maternities of 2023 from `fixtures/`, then times, after load, each step
 //! of `access`, `rank`, `gp` and `isochrones --france --roads`, as those
 //! commands run them (library calls, outputs not written). Each step is the
 //! best of REPEATS (default 3) in wall time, with the CPU time of the whole
 //! process over the same call beside it (the machine is shared: CPU time is
 //! what other jobs do not inflate). Rank against one pass is also measured
-//! as the median of 11 interleaved pairs. Prints a markdown table.
+//! as the median of 11 interleaved pairs. Prints a markdown table, each
+//! target with met or missed beside it (on the best wall time, under the
+//! load average printed above the table); `--record FILE` also writes it to
+//! FILE after a line giving the date, the command and the machine (the
+//! results files of `docs/bench/`, which the README quotes:
+//! `tests/bench_quotes.rs`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -25,7 +35,7 @@ use medaccess::gp::{Decay, GpModel, GpTable, PER_100K, read_bpe_d201, sites_from
 use medaccess::jobs::{self, AccessRequest, Context, Data, DataPaths, FacilitySource, Roads, Silent};
 use medaccess::planner::contours::{GridOptions, time_grid};
 use medaccess::planner::rank_closures;
-use medaccess::roads::{CarProfile, ReadOptions, SnapOptions};
+use medaccess::roads::{CarProfile, ReadOptions, RoadNetwork, SnapOptions};
 use medaccess::route::nearest;
 use medaccess::units::{NodeId, Time, minutes};
 
@@ -79,16 +89,65 @@ fn best<T>(repeats: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
     (wall, cpu, out.expect("at least one call"))
 }
 
+/// Peak resident memory of this process so far, in bytes (VmHWM of
+/// /proc/self/status); None elsewhere.
+fn peak_rss_bytes() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse::<f64>()
+        .ok()?;
+    Some(kb * 1024.0)
+}
+
+/// `met` or `missed`.
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "missed" }
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let pbf = PathBuf::from(
-        args.first()
-            .ok_or_else(|| anyhow::anyhow!("usage: france_roads FILE.osm.pbf [REPEATS]"))?,
-    );
-    let repeats: usize = args.get(1).map(|s| s.parse()).transpose()?.unwrap_or(3);
+    let usage = "usage: france_roads FILE.osm.pbf [REPEATS] [--record RESULTS.md]";
+    let record = match args.iter().position(|a| a == "--record") {
+        Some(i) => Some(args.get(i + 1).ok_or_else(|| anyhow::anyhow!("{usage}"))?.clone()),
+        None => None,
+    };
+    let positional: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|&(i, a)| !a.starts_with("--") && (i == 0 || args[i - 1] != "--record"))
+        .map(|(_, a)| a)
+        .collect();
+    let pbf = PathBuf::from(positional.first().ok_or_else(|| anyhow::anyhow!("{usage}"))?);
+    let repeats: usize = positional.get(1).map(|s| s.parse()).transpose()?.unwrap_or(3);
+    let started = utc_now();
     let start_load = load_average();
     let fixtures = medaccess::communes::fixtures::default_dir();
     let mut rows: Vec<(String, f64, f64, String)> = Vec::new();
+
+    // Import once, without the cache, before anything else is loaded: the
+    // process's peak RSS after it is the import's.
+    let pbf_bytes = std::fs::metadata(&pbf)?.len() as f64;
+    let (w, c, net) = best(1, || {
+        RoadNetwork::read_with(&pbf, &CarProfile::france(), &ReadOptions::default(), &|_, _| {})
+    });
+    let imported_nodes = net?.graph.num_nodes();
+    let peak = peak_rss_bytes().unwrap_or(f64::NAN);
+    let per_gb = peak / pbf_bytes;
+    rows.push((
+        format!(
+            "import the PBF, no cache ({:.0} MB PBF, {imported_nodes} nodes; peak RSS {:.2} GB = {per_gb:.2} GB per GB of PBF)",
+            pbf_bytes / 1e6,
+            peak / 1e9
+        ),
+        w,
+        c,
+        format!("<= 1.5 GB RSS per GB of PBF: {}", verdict(per_gb <= 1.5)),
+    ));
 
     let data = Data {
         paths: DataPaths::fixtures(&fixtures),
@@ -101,6 +160,15 @@ fn main() -> anyhow::Result<()> {
             coverage: Default::default(),
         }),
     };
+    // Whether the road cache holds this file already (its entries are named
+    // after the file): on the first run the load step imports and fills it.
+    let cached = std::fs::read_dir("target/routers/cache").is_ok_and(|mut d| {
+        let name = pbf
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        d.any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().starts_with(&format!("{name}."))))
+    });
     let (w, c, ctx) = best(1, || Context::load(&data, Scope::All, &Silent));
     let ctx = ctx?;
     let graph = ctx.engine.graph();
@@ -110,7 +178,12 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("not a road engine"))?;
     rows.push((
         format!(
-            "load the communes and the network from the cache ({} nodes, {} arcs)",
+            "load the communes and the network {} ({} nodes, {} arcs)",
+            if cached {
+                "from the road cache"
+            } else {
+                "(cache empty: import and fill the cache)"
+            },
             graph.num_nodes(),
             graph.num_arcs()
         ),
@@ -156,7 +229,7 @@ fn main() -> anyhow::Result<()> {
         "nearest maternity for every commune (`access`: snap communes, nearest two, summary)".into(),
         w,
         c,
-        "<= 2 s".into(),
+        format!("<= 2 s: {}", verdict(w <= 2.0)),
     ));
 
     let seeds = site_seeds(&sites.items);
@@ -195,7 +268,11 @@ fn main() -> anyhow::Result<()> {
         ),
         w2,
         c2,
-        "<= 2x one pass".into(),
+        format!(
+            "<= 2x one pass: {} best-of, {} in medians",
+            verdict(w2 / w1 <= 2.0),
+            verdict(m2 / m1 <= 2.0)
+        ),
     ));
 
     // GP 2SFCA as `medaccess gp --france --roads` runs it (30-minute reach).
@@ -228,7 +305,7 @@ fn main() -> anyhow::Result<()> {
         ),
         w,
         c,
-        "<= 60 s".into(),
+        format!("<= 60 s: {}", verdict(w <= 60.0)),
     ));
 
     // Isochrones as `medaccess isochrones --france --roads` runs them.
@@ -264,22 +341,66 @@ fn main() -> anyhow::Result<()> {
         "isochrones for all of France (nearest pass + grid + bands)".into(),
         w1 + w_grid + w_bands,
         c1 + c_grid + c_bands,
-        "<= 60 s".into(),
+        format!("<= 60 s: {}", verdict(w1 + w_grid + w_bands <= 60.0)),
     ));
 
-    println!(
-        "{} ({} nodes); best of {repeats}; load average {start_load} at the start, {} at the end; {}",
+    let mut report = format!(
+        "`{} ({} nodes); best of {repeats}; load average {start_load} at the start, {} at the end; peak RSS of the whole run {:.2} GB; {}`\n\n",
         pbf.display(),
         graph.num_nodes(),
         load_average(),
+        peak_rss_bytes().unwrap_or(f64::NAN) / 1e9,
         std::env::var("RAYON_NUM_THREADS")
             .map_or("all threads".to_string(), |t| format!("RAYON_NUM_THREADS={t}"))
     );
-    println!();
-    println!("| step (after load) | wall (s) | process CPU (s) | target |");
-    println!("| --- | ---: | ---: | --- |");
+    report += "| step (after load) | wall (s) | process CPU (s) | target |\n";
+    report += "| --- | ---: | ---: | --- |\n";
     for (name, w, c, target) in rows {
-        println!("| {name} | {w:.3} | {c:.3} | {target} |");
+        report += &format!("| {name} | {w:.3} | {c:.3} | {target} |\n");
+    }
+    print!("{report}");
+    if let Some(file) = record {
+        let header = format!(
+            "Run of {started}, `cargo run --release --example france_roads -- {}`, {}.\n\n",
+            args.join(" "),
+            machine()
+        );
+        std::fs::write(&file, header + &report)
+            .map_err(|e| anyhow::anyhow!("{file}: cannot write the results: {e}"))?;
+        eprintln!("results written to {file}");
     }
     Ok(())
+}
+
+/// The current time, `YYYY-MM-DD HH:MM UTC`.
+fn utc_now() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Cores, processor model and memory of this machine, from /proc.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown processor", |(_, m)| m.trim());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let gib = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0 / 1024.0);
+    format!(
+        "{} cores ({model}), {gib:.0} GiB",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    )
 }

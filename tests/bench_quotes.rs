@@ -1,6 +1,7 @@
 //! Benchmark figures in README.md and docs/*.md are quoted from the results
 //! files the benchmark commands write (`docs/bench/*.md`: `bench/routers/run.sh`,
 //! `bench/peers/run.sh`, `examples/matrix_bench.rs --record`,
+//! `examples/france_roads.rs --record`,
 //! `scripts/bench-sweep.sh`), never typed:
 //! the text between `<!-- bench: docs/bench/NAME.md -->` and
 //! `<!-- bench: end -->` must be that file, byte for byte (blank lines at
