@@ -12,7 +12,8 @@
 //! `communes-france/` (2A, 2B polygons, to place Corsica's maternities in
 //! their commune). Prints the search and the fitted profile (as JSON, the
 //! form `--commune-profile FILE` reads); writes nothing. About 1–3 minutes
-//! on an idle machine (8 minutes at load 10 on the shared 2-core one).
+//! on an idle machine (8 minutes at load 10 on the shared 2-core one); on a
+//! terminal, standard error counts the evaluations as they go.
 //!
 //! Method. Fixed before the fit: the class speeds, those of the project's
 //! car profile (`car-fr`, docs/roads.md; local roads 60 km/h, between its
@@ -258,6 +259,9 @@ fn main() -> anyhow::Result<()> {
     );
     let mut step = 0.2;
     let mut evals = 1;
+    // On a terminal, a line counting the evaluations (a search takes
+    // minutes); nothing of it in a pipe or a file.
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     while step >= 0.01 {
         let mut improved = true;
         while improved {
@@ -277,10 +281,19 @@ fn main() -> anyhow::Result<()> {
                     (par.set)(&mut q, (next * 100.0).round() / 100.0);
                     let r = total(&q)?;
                     evals += 1;
+                    if tty {
+                        eprint!(
+                            "\r\x1b[Kstep {step:.3}: {evals} evaluations, objective {:.4}",
+                            best.0
+                        );
+                    }
                     if r.0 < best.0 - 1e-6 {
                         p = q;
                         best = r;
                         improved = true;
+                        if tty {
+                            eprint!("\r\x1b[K");
+                        }
                         println!(
                             "step {step:.3}: {} = {:.2} -> objective {:.4} (Corsica {:.4}, quotes {:.4})",
                             par.name,
@@ -295,6 +308,9 @@ fn main() -> anyhow::Result<()> {
             }
         }
         step /= 2.0;
+    }
+    if tty {
+        eprint!("\r\x1b[K");
     }
     println!("\n{evals} evaluations; fitted profile:");
     println!("{}", serde_json::to_string_pretty(&CommuneProfile::V2(p))?);
