@@ -7,15 +7,18 @@
 //! The times are the engine's, as every job sees them: an origin drives
 //! from its entries into the graph, a destination is reached through its
 //! entries (the leg from the road to its door included); the searches are
-//! [`crate::route::matrix`]'s.
+//! [`crate::route::matrix`]'s, or, when a run needs enough searches to pay
+//! for building one, a [`ContractionHierarchy`]'s: both give the same times,
+//! so the same bytes (see [`run`]).
 
 use super::{Context, Progress, seconds_since};
 use crate::engine::Entered;
 use crate::error::{Error, Result};
 use crate::facilities::{Facility, FacilitySet, PositionSource};
+use crate::graph::RoadGraph;
 use crate::output::Document;
 use crate::places::{Entries, Place, Site};
-use crate::route::matrix;
+use crate::route::{BoundedSearch, ContractionHierarchy, matrix};
 use crate::units::{DS_PER_MIN, NodeId, Time, UNREACHABLE, minutes};
 
 /// One side of a matrix.
@@ -63,7 +66,37 @@ pub struct MatrixResult {
 /// and cancellation is checked between chunks.
 const CHUNK: usize = 256;
 
+/// How a run answers its chunks: [`run`] decides, the tests force either
+/// way to compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(test), expect(dead_code, reason = "only the tests force a method"))]
+enum Method {
+    /// Chosen by [`hierarchy_pays`] (what [`run`] does).
+    Auto,
+    /// [`crate::route::matrix`] on every chunk.
+    Dijkstra,
+    /// One [`ContractionHierarchy`] built for the run, asked every chunk.
+    Hierarchy,
+}
+
+/// Unbounded searches from the smaller side above which building a
+/// [`ContractionHierarchy`] costs less than the searches, on the commune
+/// graph and on a road network: measured on the whole-France commune graph
+/// (100,940 nodes, 646,096 arcs) and on the synthetic 90k-node road grid of
+/// `bench/routers/run.sh` (`docs/performance.md`, "Matrix job").
+const BREAK_EVEN_COMMUNE_GRAPH: f64 = 1_000.0;
+const BREAK_EVEN_ROADS: f64 = 600.0;
+
 /// Runs the matrix.
+///
+/// Each chunk of 256 origins is one [`crate::route::matrix`] call
+/// (one search per entry of its smaller side), unless the whole run needs
+/// enough searches to pay for a [`ContractionHierarchy`], built once and
+/// asked for every chunk: from 1,000 unbounded searches on the commune
+/// graph, 600 on a road network; with a limit, the searches are
+/// counted at the share of the graph that one probe search within the
+/// limit settles. The times, hence the rows, are the same either way and
+/// on any number of threads (tested).
 ///
 /// # Errors
 /// A negative or non-finite limit; a place or site that cannot be entered;
@@ -86,6 +119,15 @@ const CHUNK: usize = 256;
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &MatrixRequest, progress: &dyn Progress) -> Result<MatrixResult> {
+    run_with(ctx, req, progress, Method::Auto)
+}
+
+fn run_with(
+    ctx: &Context,
+    req: &MatrixRequest,
+    progress: &dyn Progress,
+    method: Method,
+) -> Result<MatrixResult> {
     let limit = match req.limit {
         Some(m) if !(m.is_finite() && m >= 0.0) => {
             return Err(Error::Invalid(format!(
@@ -104,15 +146,40 @@ pub fn run(ctx: &Context, req: &MatrixRequest, progress: &dyn Progress) -> Resul
         .flat_map(|(_, e)| e.iter().map(|x| x.0))
         .collect();
     let graph = ctx.engine.graph();
+    let chunk_sources: Vec<Vec<NodeId>> = origins
+        .chunks(CHUNK)
+        .map(|chunk| chunk.iter().flat_map(|(_, e)| e.iter().map(|x| x.0)).collect())
+        .collect();
+    let hierarchy = match method {
+        Method::Dijkstra => false,
+        Method::Hierarchy => true,
+        Method::Auto => {
+            let searches = chunk_sources.iter().map(|s| s.len().min(targets.len())).sum();
+            let break_even = if ctx.engine.road_network().is_some() {
+                BREAK_EVEN_ROADS
+            } else {
+                BREAK_EVEN_COMMUNE_GRAPH
+            };
+            hierarchy_pays(graph, searches, chunk_sources.first(), limit, break_even)
+        }
+    };
+    let hierarchy = hierarchy.then(|| {
+        let t = std::time::Instant::now();
+        let h = ContractionHierarchy::new(graph);
+        progress.timing("contraction hierarchy", seconds_since(t));
+        h
+    });
     let mut rows = Vec::new();
     let chunks = origins.len().div_ceil(CHUNK);
-    for (c, chunk) in origins.chunks(CHUNK).enumerate() {
+    for (c, (chunk, sources)) in origins.chunks(CHUNK).zip(&chunk_sources).enumerate() {
         if progress.cancelled() {
             return Err(Error::Cancelled);
         }
         progress.step("matrix", c as u64, chunks as u64);
-        let sources: Vec<NodeId> = chunk.iter().flat_map(|(_, e)| e.iter().map(|x| x.0)).collect();
-        let m = matrix(graph, &sources, &targets, limit);
+        let m = match &hierarchy {
+            Some(h) => h.matrix(sources, &targets, limit),
+            None => matrix(graph, sources, &targets, limit),
+        };
         let mut row0 = 0;
         for (k, (_, o_entries)) in chunk.iter().enumerate() {
             let o = (c * CHUNK + k) as u32;
@@ -147,6 +214,34 @@ pub fn run(ctx: &Context, req: &MatrixRequest, progress: &dyn Progress) -> Resul
         limit: req.limit,
         engine: ctx.engine.name(),
     })
+}
+
+/// Whether `searches` Dijkstra searches (from the smaller side of each
+/// chunk) would cost more than building a [`ContractionHierarchy`], which
+/// costs about `break_even` unbounded searches. Unbounded searches count
+/// whole (each runs until it has settled every node of the other side,
+/// often most of the graph); bounded ones at the share of the graph's nodes
+/// that one search from the first source (`probe`) settles within `limit`.
+fn hierarchy_pays(
+    graph: &RoadGraph,
+    searches: usize,
+    probe: Option<&Vec<NodeId>>,
+    limit: Option<Time>,
+    break_even: f64,
+) -> bool {
+    if (searches as f64) < break_even || graph.num_nodes() == 0 {
+        return false;
+    }
+    let Some(limit) = limit else {
+        return true;
+    };
+    let Some(&from) = probe.and_then(|p| p.first()) else {
+        return false;
+    };
+    let settled = BoundedSearch::new(graph.num_nodes())
+        .run(graph.forward(), &[(from, 0)], limit)
+        .len();
+    searches as f64 * settled as f64 / graph.num_nodes() as f64 >= break_even
 }
 
 /// `(id, entries)` of each origin, and those left off the graph.
@@ -277,5 +372,159 @@ impl MatrixResult {
         ];
         let bytes = super::table::encode(&columns, format, std::path::Path::new(name))?;
         Ok(Document::named(name, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::Scope;
+    use crate::engine::RoadNetworkEngine;
+    use crate::facilities::{FacilityKind, SetSource};
+    use crate::jobs::{Data, DataPaths, FacilitySource, Silent};
+    use crate::places::Places;
+    use crate::roads::synthetic::{SyntheticExtract, write_synthetic_pbf};
+    use crate::roads::{CarProfile, SnapOptions, read_pbf};
+
+    /// The run on `threads` threads with the searches forced to `method`.
+    fn rows(ctx: &Context, req: &MatrixRequest, method: Method, threads: usize) -> MatrixResult {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| run_with(ctx, req, &Silent, method))
+            .unwrap()
+    }
+
+    /// Rows and CSV bytes are the same with the hierarchy and with the
+    /// plain searches, on 1 and 2 threads, without and with a limit.
+    fn assert_same_both_ways(ctx: &Context, req: &MatrixRequest) {
+        let mut req = req.clone();
+        for (limit, threads) in [(None, 1), (Some(45.0), 2)] {
+            req.limit = limit;
+            let dijkstra = rows(ctx, &req, Method::Dijkstra, 2);
+            assert!(!dijkstra.rows.is_empty());
+            assert_eq!(
+                rows(ctx, &req, Method::Dijkstra, 1),
+                dijkstra,
+                "Dijkstra, 1 thread, limit {limit:?}"
+            );
+            let hierarchy = rows(ctx, &req, Method::Hierarchy, threads);
+            assert_eq!(
+                hierarchy, dijkstra,
+                "hierarchy, {threads} threads, limit {limit:?}"
+            );
+            let csv = |m: &MatrixResult| m.document("m.csv", TableFormat::Csv).unwrap().bytes;
+            assert_eq!(csv(&hierarchy), csv(&dijkstra));
+        }
+    }
+
+    /// The whole-France commune graph (embedded data): 60 communes of
+    /// Pyrénées-Atlantiques to the 515 maternities of 2016, which are spread
+    /// over France (unbounded searches cross it).
+    #[test]
+    #[cfg_attr(
+        debug_assertions,
+        ignore = "builds whole-France hierarchies: run with --release"
+    )]
+    fn hierarchy_and_searches_agree_on_the_commune_graph() {
+        let mut ctx =
+            Context::load(&Data::default(), Scope::Departements(vec!["64".into()]), &Silent).unwrap();
+        ctx.in_scope.truncate(60);
+        let set = ctx.facilities(&FacilitySource::Drees { year: 2016 }).unwrap();
+        let req = MatrixRequest {
+            origins: Endpoints::Communes,
+            destinations: Endpoints::Points(set),
+            limit: None,
+        };
+        assert_same_both_ways(&ctx, &req);
+    }
+
+    /// A synthetic road network of 1,600 junctions and random points, a few
+    /// beyond the snap limit: more origins than a chunk, so the hierarchy
+    /// answers two chunks, with forward and with backward searches.
+    #[test]
+    fn hierarchy_and_searches_agree_on_a_road_network() {
+        let path = std::env::temp_dir().join(format!("matrix-job-{}.osm.pbf", std::process::id()));
+        let o = SyntheticExtract {
+            width: 40,
+            height: 40,
+            shape_nodes: 2,
+            buildings: 0,
+            seed: 7,
+        };
+        write_synthetic_pbf(&path, &o).unwrap();
+        let net = read_pbf(&path, &CarProfile::france(), &|_, _| {}).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        // One place so that the scope selects something; the matrix runs on
+        // points only.
+        let place = Place {
+            id: "03001".into(),
+            name: "x".into(),
+            dep: "03".into(),
+            population: None,
+            origin: [2.05, 46.03],
+            origin_source: String::new(),
+            entries: Vec::new(),
+        };
+        let places = Places::new(vec![place], HashMap::new()).unwrap();
+        let engine = Box::new(RoadNetworkEngine::new(net, SnapOptions::default()));
+        let ctx = Context::new(Scope::All, DataPaths::default(), engine, places).unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+        let mut points = |n: usize| {
+            let facilities = (0..n)
+                .map(|i| Facility {
+                    id: format!("p{i}"),
+                    name: String::new(),
+                    commune: None,
+                    // The grid spans about 2.0-2.1 E, 46.0-46.07 N; a few
+                    // points lie beyond the snap limit.
+                    lon_lat: [rng.random_range(1.99..2.13), rng.random_range(45.99..46.09)],
+                    source: PositionSource::File,
+                    level: None,
+                    births: None,
+                    capacity: None,
+                })
+                .collect();
+            FacilitySet {
+                kind: FacilityKind::Other,
+                source: SetSource::File {
+                    path: "points.csv".into(),
+                },
+                facilities,
+                warnings: Vec::new(),
+                unplaced: Vec::new(),
+            }
+        };
+        let req = MatrixRequest {
+            origins: Endpoints::Points(points(300)),
+            destinations: Endpoints::Points(points(120)),
+            limit: None,
+        };
+        assert_same_both_ways(&ctx, &req);
+        // Fewer destinations than a chunk's origins: backward searches.
+        let req = MatrixRequest {
+            destinations: Endpoints::Points(points(20)),
+            ..req
+        };
+        assert_same_both_ways(&ctx, &req);
+    }
+
+    /// The hierarchy is chosen from the number of searches and, with a
+    /// limit, from the share of the graph one search settles.
+    #[test]
+    fn the_hierarchy_pays_for_many_long_searches() {
+        let g = crate::synthetic::road_grid(30, 30, 1).graph;
+        let probe = vec![0];
+        assert!(!hierarchy_pays(&g, 99, Some(&probe), None, 100.0));
+        assert!(hierarchy_pays(&g, 100, Some(&probe), None, 100.0));
+        // A limit that reaches everything counts every search whole, one
+        // that reaches only the probe's node does not.
+        assert!(hierarchy_pays(&g, 100, Some(&probe), Some(Time::MAX - 1), 100.0));
+        assert!(!hierarchy_pays(&g, 50_000, Some(&probe), Some(0), 100.0));
     }
 }

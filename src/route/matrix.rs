@@ -1,6 +1,7 @@
 use rayon::prelude::*;
 
 use super::BoundedSearch;
+use super::queue::{MonotoneQueue, PooledDialQueue, RadixQueue, dial_suits};
 use crate::graph::{Csr, RoadGraph};
 use crate::units::{NodeId, Time, UNREACHABLE};
 
@@ -31,9 +32,14 @@ impl Matrix {
 /// (on [`RoadGraph::backward`]) from each target, so a 500 × 50 matrix
 /// costs 50 searches. Searches run in parallel (rayon, one workspace per
 /// worker) and each stops once it has settled every node of the other side
-/// or passed the limit. No preprocessing: for large square matrices on big
-/// graphs, a [`ContractionHierarchy`](super::ContractionHierarchy) answers
-/// the same far faster once built (see `docs/performance.md`).
+/// or passed the limit. The searches' queue suits the graph's arcs
+/// (`queue::dial_suits`): Dial's on road networks, the radix heap on graphs
+/// of long arcs such as the commune graph, where Dial's walks its empty
+/// buckets one by one (with it, the job `medaccess matrix --dep 64 --year
+/// 2016` took 1.4-1.5x the CPU: `docs/performance.md`, "Matrix job"). No
+/// preprocessing: for large square matrices on big graphs, a
+/// [`ContractionHierarchy`](super::ContractionHierarchy) answers the same
+/// far faster once built (`jobs::matrix` builds one when it pays).
 ///
 /// # Examples
 /// ```
@@ -55,9 +61,26 @@ pub fn matrix(graph: &RoadGraph, sources: &[NodeId], targets: &[NodeId], limit: 
     if rows == 0 || cols == 0 {
         return Matrix { rows, cols, times };
     }
+    if dial_suits(graph.forward()) {
+        fill::<PooledDialQueue>(graph, sources, targets, limit, &mut times);
+    } else {
+        fill::<RadixQueue>(graph, sources, targets, limit, &mut times);
+    }
+    Matrix { rows, cols, times }
+}
+
+/// Fills the row-major `times` with searches using the queue `Q`.
+fn fill<Q: MonotoneQueue + Send>(
+    graph: &RoadGraph,
+    sources: &[NodeId],
+    targets: &[NodeId],
+    limit: Time,
+    times: &mut [Time],
+) {
+    let (rows, cols) = (sources.len(), targets.len());
     if rows <= cols {
         times.par_chunks_mut(cols).zip(sources.par_iter()).for_each_init(
-            || Searcher::new(graph.num_nodes()),
+            || Searcher::<Q>::new(graph.num_nodes()),
             |ws, (row, &s)| ws.fill(graph.forward(), s, targets, limit, row.iter_mut()),
         );
     } else {
@@ -66,7 +89,7 @@ pub fn matrix(graph: &RoadGraph, sources: &[NodeId], targets: &[NodeId], limit: 
         let columns: Vec<Vec<Time>> = targets
             .par_iter()
             .map_init(
-                || Searcher::new(graph.num_nodes()),
+                || Searcher::<Q>::new(graph.num_nodes()),
                 |ws, &t| {
                     let mut col = vec![UNREACHABLE; rows];
                     ws.fill(graph.backward(), t, sources, limit, col.iter_mut());
@@ -80,21 +103,20 @@ pub fn matrix(graph: &RoadGraph, sources: &[NodeId], targets: &[NodeId], limit: 
             }
         });
     }
-    Matrix { rows, cols, times }
 }
 
 /// A bounded search and the marks of the nodes it must settle.
-struct Searcher {
-    search: BoundedSearch,
+struct Searcher<Q> {
+    search: BoundedSearch<Q>,
     /// Epoch at which each node was marked as wanted.
     wanted: Vec<u32>,
     epoch: u32,
 }
 
-impl Searcher {
+impl<Q: MonotoneQueue> Searcher<Q> {
     fn new(n: usize) -> Self {
         Searcher {
-            search: BoundedSearch::new(n),
+            search: BoundedSearch::with_queue(n),
             wanted: vec![0; n],
             epoch: 0,
         }
