@@ -22,17 +22,15 @@
 //! giving the date, the command and the machine (the results files of
 //! `docs/bench/`, which the README quotes: `tests/bench_quotes.rs`).
 
+#[path = "support/bench_record.rs"]
+mod bench_record;
+use bench_record::{load_average, machine, utc_now};
+
 use std::time::Instant;
 
 use medaccess::roads::{CarProfile, load_or_build};
 use medaccess::route::{ContractionHierarchy, matrix};
 use medaccess::units::{NodeId, UNREACHABLE};
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
 
 /// CPU seconds of this process, all threads (user + system, from
 /// /proc/self/stat in clock ticks of 1/100 s); NaN elsewhere.
@@ -151,39 +149,6 @@ fn main() -> anyhow::Result<()> {
         eprintln!("results written to {file}");
     }
     Ok(())
-}
-
-/// The current time, `YYYY-MM-DD HH:MM UTC`.
-fn utc_now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
-}
-
-/// Cores, processor model and memory of this machine, from /proc.
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map_or("unknown processor", |(_, m)| m.trim());
-    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let gib = meminfo
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|l| l.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0 / 1024.0);
-    format!(
-        "{} cores ({model}), {gib:.0} GiB",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    )
 }
 
 /// fast_paths (v1) on the same graph: preparation, then the 500 × 50

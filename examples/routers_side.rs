@@ -23,6 +23,10 @@
 //! isochrone is what `medaccess isochrones` draws: the search from the
 //! facility, then the travel-time grid and its band polygon.
 
+#[path = "support/bench_record.rs"]
+mod bench_record;
+use bench_record::load_average;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -37,12 +41,6 @@ fn peak_rss_bytes() -> Option<u64> {
     let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn secs(t: Time) -> String {
