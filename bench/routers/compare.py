@@ -20,6 +20,7 @@ import csv
 import json
 import multiprocessing
 import os
+import signal
 import shutil
 import subprocess
 import sys
@@ -42,22 +43,28 @@ def load_average():
 def timed_process(cmd, cwd=None):
     """(wall s, peak RSS GB, ok, last stderr line) of cmd under /usr/bin/time."""
     t0 = time.perf_counter()
+    # its own process group: on timeout the router's binary dies with
+    # /usr/bin/time (killing time alone left osrm-customize running on)
+    p = subprocess.Popen(
+        ["/usr/bin/time", "-f", "MAXRSS_KB %M", *cmd],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
-        p = subprocess.run(
-            ["/usr/bin/time", "-f", "MAXRSS_KB %M", *cmd],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+        _, err = p.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return TIMEOUT, None, False, f"killed after {TIMEOUT:.0f} s"
     wall = time.perf_counter() - t0
     rss = None
-    for line in p.stderr.splitlines():
+    for line in err.splitlines():
         if line.startswith("MAXRSS_KB"):
             rss = int(line.split()[1]) / 1e6
-    tail = (p.stderr.strip().splitlines() or [""])[-1]
+    tail = (err.strip().splitlines() or [""])[-1]
     return wall, rss, p.returncode == 0, tail
 
 
