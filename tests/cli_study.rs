@@ -23,6 +23,17 @@ fn run_in(dir: &Path, args: &[&str]) -> (bool, String, String) {
     common::outcome(bin().args(args).current_dir(dir))
 }
 
+/// Writes `text` as `dir/study.toml`, then runs medaccess with `args` in `dir`.
+fn run_study(dir: &Path, text: &str, args: &[&str]) -> (bool, String, String) {
+    std::fs::write(dir.join("study.toml"), text).unwrap();
+    run_in(dir, args)
+}
+
+/// A run's record, as JSON.
+fn record_at(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 #[test]
 fn the_documented_study_runs_and_each_record_makes_the_same_bytes() {
     let dir = tmp("study-doc");
@@ -160,42 +171,29 @@ fn bad_study_files_name_the_file_the_line_and_what_is_valid() {
         );
     }
 
-    // two runs writing the same file: the second stops, the first stays whole
-    std::fs::write(
-        dir.join("study.toml"),
+    // two runs writing the same file: the second stops, the first stays
+    // whole; however the folder is spelt (`out = "a"` and `"./a"`)
+    for text in [
         "[defaults]\ndep = [\"64\"]\nyear = 2016\nout = \"o\"\n[[run]]\njob = \"rank\"\n[[run]]\njob = \"rank\"\ntop = 3\n",
-    )
-    .unwrap();
-    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
-    assert!(!ok);
-    assert!(
-        stderr.contains("study.toml:7: run 2 (rank): ")
-            && stderr.contains("is written by an earlier run of the study"),
-        "{stderr}"
-    );
-    // however the folder is spelt
-    std::fs::write(
-        dir.join("study.toml"),
         "[defaults]\ndep = [\"64\"]\nyear = 2016\n[[run]]\njob = \"rank\"\nout = \"a\"\n[[run]]\njob = \"rank\"\ntop = 3\nout = \"./a\"\n",
-    )
-    .unwrap();
-    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
-    assert!(!ok);
-    assert!(
-        stderr.contains("study.toml:7: run 2 (rank): ")
-            && stderr.contains("is written by an earlier run of the study"),
-        "{stderr}"
-    );
+    ] {
+        let (ok, _, stderr) = run_study(&dir, text, &["run", "study.toml"]);
+        assert!(!ok);
+        assert!(
+            stderr.contains("study.toml:7: run 2 (rank): ")
+                && stderr.contains("is written by an earlier run of the study"),
+            "{stderr}"
+        );
+    }
     let first = std::fs::read(dir.join("a/rank-64-2016.csv")).unwrap();
     let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
     assert!(ok, "{stdout}");
     assert_eq!(std::fs::read(dir.join("a/rank-64-2016.csv")).unwrap(), first);
-    std::fs::write(
-        dir.join("study.toml"),
+    let (ok, stdout, _) = run_study(
+        &dir,
         "[defaults]\ndep = [\"64\"]\nyear = 2016\nout = \"o\"\n[[run]]\njob = \"rank\"\n[[run]]\njob = \"rank\"\ntop = 3\n",
-    )
-    .unwrap();
-    let (ok, stdout, _) = run_in(&dir, &["run", "study.toml", "--dry-run"]);
+        &["run", "study.toml", "--dry-run"],
+    );
     assert!(ok);
     assert!(
         stdout.contains("medaccess rank --dep 64 --top 3 --year 2016 --out "),
@@ -207,12 +205,11 @@ fn bad_study_files_name_the_file_the_line_and_what_is_valid() {
 fn a_study_takes_the_global_max_inflate_and_applies_it_to_its_run() {
     let dir = tmp("study-inflate");
     // the embedded commune graph is gzipped: 1K is too little
-    std::fs::write(
-        dir.join("study.toml"),
+    let (ok, _, stderr) = run_study(
+        &dir,
         "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nmax-inflate = \"1K\"\nout = \"small\"\n",
-    )
-    .unwrap();
-    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+        &["run", "study.toml"],
+    );
     assert!(!ok);
     assert!(
         stderr.contains("inflates to more than 1024 bytes") && stderr.contains("--max-inflate"),
@@ -220,32 +217,28 @@ fn a_study_takes_the_global_max_inflate_and_applies_it_to_its_run() {
     );
     assert!(!dir.join("small").exists());
     // a limit that fits runs, and is recorded
-    std::fs::write(
-        dir.join("study.toml"),
+    let (ok, _, stderr) = run_study(
+        &dir,
         "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nmax-inflate = \"16G\"\nout = \"big\"\n",
-    )
-    .unwrap();
-    let (ok, _, stderr) = run_in(&dir, &["run", "study.toml"]);
+        &["run", "study.toml"],
+    );
     assert!(ok, "{stderr}");
-    let rec: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("big/rank-64-2016.config.json")).unwrap()).unwrap();
+    let rec = record_at(&dir.join("big/rank-64-2016.config.json"));
     assert_eq!(rec["options"]["max-inflate"], "16G");
     // a limit given to `run` holds for its runs that set none, and their
     // records say so
-    std::fs::write(
-        dir.join("study.toml"),
+    let (ok, _, stderr) = run_study(
+        &dir,
         "[[run]]\njob = \"rank\"\ndep = [\"64\"]\nyear = 2016\nout = \"outer\"\n",
-    )
-    .unwrap();
-    let (ok, _, stderr) = run_in(&dir, &["--max-inflate", "1K", "run", "study.toml"]);
+        &["--max-inflate", "1K", "run", "study.toml"],
+    );
     assert!(
         !ok && stderr.contains("inflates to more than 1024 bytes"),
         "{stderr}"
     );
     let (ok, _, stderr) = run_in(&dir, &["run", "study.toml", "--max-inflate", "16G"]);
     assert!(ok, "{stderr}");
-    let outer: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("outer/rank-64-2016.config.json")).unwrap()).unwrap();
+    let outer = record_at(&dir.join("outer/rank-64-2016.config.json"));
     assert_eq!(outer["options"]["max-inflate"], "16G");
     assert!(
         outer["command"].as_str().unwrap().contains("--max-inflate 16G"),
