@@ -109,6 +109,14 @@ fn params() -> Vec<Param> {
         field!(motorway_access_s, Some(120.0), 0.0, 900.0),
         field!(leg_speed_kmh, None, 10.0, 80.0),
         field!(access_kmh, None, 10.0, 90.0),
+        Param {
+            name: "road_terrain_weight",
+            get: |p| p.road_terrain_weight.unwrap_or(f64::INFINITY),
+            set: |p, v| p.road_terrain_weight = Some(v),
+            additive: None,
+            lo: 0.5,
+            hi: 200.0,
+        },
     ]
 }
 
@@ -206,7 +214,9 @@ fn main() -> anyhow::Result<()> {
     // The search is local: it starts from the values written here,
     // rounded from earlier runs of this program (from round values —
     // detours 1.3, crossings 30 s — an earlier form of the model stopped
-    // at a worse optimum).
+    // at a worse optimum); the weight of the communes' terrain against a
+    // road's own records starts at 8 (a road with 8 records is halfway
+    // between the two).
     let mut p = ProfileV2 {
         detour: PerClass {
             expressway: 1.35,
@@ -232,6 +242,7 @@ fn main() -> anyhow::Result<()> {
         town_crossing_s: 0.0,
         terrain_ref: 0.35,
         terrain_slowdown: 2.0,
+        road_terrain_weight: Some(8.0),
         motorway_detour: 1.05,
         motorway_speed_kmh: 130.0,
         motorway_access_s: 340.0,

@@ -41,10 +41,12 @@ fn pct(x: f64) -> String {
     format!("{:.1} %", 100.0 * x)
 }
 
-/// The default v2 profile before the refit of 2026-12-07 (tag
-/// `v2#f71b78ff`, the default from 2026-12-06): printed beside the refit
-/// one so that every held-out figure shows before and after.
-pub const V2_BEFORE: &str = r#"{"version":"v2","detour":{"expressway":1.35,"national":1.35,"main_departmental":1.35,"departmental":1.35,"local":1.66},"speed_kmh":{"expressway":110.0,"national":80.0,"main_departmental":80.0,"departmental":80.0,"local":60.0},"crossing_s":{"expressway":0.0,"national":0.0,"main_departmental":0.0,"departmental":0.0,"local":88.75},"town_crossing_s":0.0,"terrain_ref":0.26,"terrain_slowdown":1.88,"motorway_detour":1.05,"motorway_speed_kmh":130.0,"motorway_access_s":337.0,"access_kmh":60.0,"leg_detour":1.4,"leg_speed_kmh":59.25,"no_polygon_neighbours":4}"#;
+/// The default v2 profile before the refit with each road's own winding
+/// (tag `v2#960ad250`, the default from 2026-12-07 morning to evening;
+/// `road_terrain_weight` null: the communes' terrain alone): printed
+/// beside the refit one so that every held-out figure shows before and
+/// after.
+pub const V2_BEFORE: &str = r#"{"version":"v2","detour":{"expressway":1.4,"national":1.4,"main_departmental":1.4,"departmental":1.4,"local":1.91},"speed_kmh":{"expressway":110.0,"national":80.0,"main_departmental":80.0,"departmental":80.0,"local":60.0},"crossing_s":{"expressway":0.0,"national":9.0,"main_departmental":9.0,"departmental":9.0,"local":112.75},"town_crossing_s":18.0,"terrain_ref":0.35,"terrain_slowdown":1.85,"road_terrain_weight":null,"motorway_detour":1.05,"motorway_speed_kmh":130.0,"motorway_access_s":287.5,"access_kmh":51.3,"leg_detour":1.4,"leg_speed_kmh":74.15,"no_polygon_neighbours":4}"#;
 
 /// National figures on the 2017 DREES list.
 struct National {
@@ -211,7 +213,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     let links = read_commune_links(&fixture_dir.join(fixtures::GRAPH_FILE))?;
     writeln!(
         w,
-        "engine=commune-estimate {} (profile v2; for comparison, \"v2 before\": v2 before the refit of 2026-12-07, commune-estimate {}; v1: commune-estimate {})",
+        "engine=commune-estimate {} (profile v2; for comparison, \"v2 before\": v2 before the refit with each road's winding, commune-estimate {}; v1: commune-estimate {})",
         profiles[0].1.tag(),
         profiles[1].1.tag(),
         profiles[2].1.tag()

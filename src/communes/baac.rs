@@ -44,6 +44,11 @@
 //!   road's accidents there (positions more than
 //!   [`DeriveOptions::max_outside_m`] outside the commune left out);
 //!   unknown when none of them has a position (mostly before 2015).
+//! - **How winding the road is** there ([`RuralCounts`] of the row): its
+//!   records outside built-up areas whose position agrees with the
+//!   commune, with their layout (straight or bend) and profile (flat or
+//!   not), so that a road link can take the road's own winding rather than
+//!   its communes' ([`super::profile::ProfileV2::road_terrain`]).
 //! - **Terrain** ([`terrain_measure`]): the share of bends and slopes among
 //!   the accidents outside built-up areas and off motorways, pooled over
 //!   the commune and its neighbours and shrunk towards the département's
@@ -62,7 +67,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 
 use super::haversine_m;
 use super::load::Communes;
-use super::road_table::{CommuneRoad, CommuneTerrain, Family, RoadClass, RoadId, RoadTable};
+use super::road_table::{CommuneRoad, CommuneTerrain, Family, RoadClass, RoadId, RoadTable, RuralCounts};
 use crate::error::{Error, Result};
 use crate::io::read_maybe_gz;
 
@@ -362,6 +367,8 @@ struct Entry {
     rural: Vec<(u16, Option<bool>, Option<bool>)>,
     /// Positions agreeing with the commune.
     positions: Vec<(f64, f64)>,
+    /// Layout and profile of the records outside built-up areas.
+    counts: RuralCounts,
 }
 
 impl Entry {
@@ -378,6 +385,7 @@ impl Entry {
         }
         self.accidents += 1;
         if a.agg == 1 {
+            self.counts.add(a.plan, a.prof);
             self.rural.push((
                 a.year,
                 (1..=4).contains(&a.circ).then_some(a.circ == 3),
@@ -523,7 +531,7 @@ fn median_position(p: &[(f64, f64)]) -> Option<(f64, f64)> {
 /// commune with few accidents takes its département's value.
 pub fn terrain_measure(
     table: &Communes,
-    counts: &[[u32; 4]],
+    counts: &[RuralCounts],
     neighbours: &[(usize, usize)],
     prior: f64,
 ) -> Vec<f64> {
@@ -531,17 +539,17 @@ pub fn terrain_measure(
     let mut dep: HashMap<&str, [u64; 2]> = HashMap::new();
     for (c, k) in table.communes.iter().zip(counts) {
         let d = dep.entry(c.dep.as_str()).or_default();
-        d[0] += (k[1] + k[3]) as u64;
-        d[1] += (k[0] + k[2]) as u64;
+        d[0] += k.winding() as u64;
+        d[1] += k.known() as u64;
     }
     let mut pooled: Vec<[f64; 2]> = counts
         .iter()
-        .map(|k| [(k[1] + k[3]) as f64, (k[0] + k[2]) as f64])
+        .map(|k| [k.winding() as f64, k.known() as f64])
         .collect();
     for &(a, b) in neighbours {
         for (x, y) in [(a, b), (b, a)] {
-            pooled[x][0] += (counts[y][1] + counts[y][3]) as f64;
-            pooled[x][1] += (counts[y][0] + counts[y][2]) as f64;
+            pooled[x][0] += counts[y].winding() as f64;
+            pooled[x][1] += counts[y].known() as f64;
         }
     }
     (0..n)
@@ -585,7 +593,7 @@ pub fn derive(
             })
             .collect()
     };
-    let mut counts = vec![[0u32; 4]; table.len()];
+    let mut counts = vec![RuralCounts::default(); table.len()];
     let mut entries: HashMap<(usize, RoadId), Entry> = HashMap::new();
     for (a, pl) in accidents.iter().zip(&placed) {
         let known = table.index_of(city_of_district(&a.insee)).is_some();
@@ -607,15 +615,7 @@ pub fn derive(
         let Some((i, ok)) = *pl else { continue };
         // Terrain: rural accidents off motorways, off car parks.
         if a.agg == 1 && matches!(a.catr, 2 | 3 | 4 | 7) {
-            let k = &mut counts[i];
-            if (1..=4).contains(&a.plan) {
-                k[0] += 1;
-                k[1] += (a.plan != 1) as u32;
-            }
-            if (1..=4).contains(&a.prof) {
-                k[2] += 1;
-                k[3] += (a.prof != 1) as u32;
-            }
+            counts[i].add(a.plan, a.prof);
         }
         if !ok {
             continue;
@@ -721,6 +721,7 @@ pub fn derive(
             first_year: e.first_year,
             last_year: e.last_year,
             position: median_position(&e.positions),
+            counts: e.counts,
         });
     }
     roads.sort_by(|a, b| a.insee.cmp(&b.insee).then(a.road.cmp(&b.road)));
@@ -742,10 +743,7 @@ pub fn derive(
         .enumerate()
         .map(|(i, c)| CommuneTerrain {
             insee: c.insee.clone(),
-            rural: counts[i][0],
-            bends: counts[i][1],
-            rural_profile: counts[i][2],
-            slopes: counts[i][3],
+            counts: counts[i],
             terrain: (measure[i] * 1000.0).round() / 1000.0,
         })
         .collect();

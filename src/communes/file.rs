@@ -4,15 +4,18 @@
 //! checksum) whose metadata bytes start with one JSON line naming the
 //! format:
 //!
-//! - **links** (`medaccess-commune-links`, version 1; what
+//! - **links** (`medaccess-commune-links`, version 2; what
 //!   [`write_commune_graph`] writes for any graph built here, and the
 //!   shipped `fixtures/communes-france.medgraph.gz`): no arcs; the JSON line
 //!   (format, version, engine, node and link counts, `estimated` nodes,
 //!   `missing` INSEE codes, point contacts, whether road classes are in),
 //!   then the node table as CSV
 //!   `insee,name,dep,population,origin_lon,origin_lat,origin_source,terrain`,
-//!   the road points as CSV `insee,road,class,lon,lat` (where each numbered
-//!   road runs in each commune; empty position: the origin), then the links
+//!   the road points as CSV `insee,road,class,lon,lat,rural,bends,rural_profile,slopes`
+//!   (where each numbered road runs in each commune, empty position: the
+//!   origin; the road's rural accidents there, see
+//!   [`super::road_table::RuralCounts`]; version 1 files, without the four
+//!   counts, read as zero counts), then the links
 //!   as CSV `from,to,kind,class,road` (INSEE codes, lower first; kind
 //!   `neighbour` (origins of communes sharing a boundary, class `local`),
 //!   `road` or `gap` (between the points of `road` in the two communes) or
@@ -31,13 +34,13 @@ use super::graph::{CommuneGraph, CommuneLinks, CommuneNode, ENGINE};
 use super::origin::OriginSource;
 use super::profile::CommuneProfile;
 use super::road_links::{Link, LinkKind, RoadLinks, RoadPoint};
-use super::road_table::{RoadClass, RoadId};
+use super::road_table::{RoadClass, RoadId, RuralCounts};
 use crate::error::{Error, Result};
 use crate::graph::{RoadGraph, read_graph, write_graph};
 use crate::units::NodeId;
 
 const LINKS_FORMAT: &str = "medaccess-commune-links";
-const LINKS_VERSION: u32 = 1;
+const LINKS_VERSION: u32 = 2;
 const GRAPH_FORMAT: &str = "medaccess-commune-graph";
 
 /// First line of the metadata of a links file.
@@ -272,7 +275,19 @@ pub fn write_commune_graph(path: &Path, g: &CommuneGraph) -> Result<()> {
     }
 }
 
-const POINT_HEADER: [&str; 5] = ["insee", "road", "class", "lon", "lat"];
+const POINT_HEADER: [&str; 9] = [
+    "insee",
+    "road",
+    "class",
+    "lon",
+    "lat",
+    "rural",
+    "bends",
+    "rural_profile",
+    "slopes",
+];
+/// Version 1 of the links file had no accident counts per road point.
+const POINT_HEADER_V1: [&str; 5] = ["insee", "road", "class", "lon", "lat"];
 
 /// Writes the links file (see the module documentation).
 pub fn write_links(path: &Path, l: &CommuneLinks) -> Result<()> {
@@ -305,6 +320,10 @@ pub fn write_links(path: &Path, l: &CommuneLinks) -> Result<()> {
                 p.class.as_str(),
                 &p.position.map(|x| format!("{:.4}", x.0)).unwrap_or_default(),
                 &p.position.map(|x| format!("{:.4}", x.1)).unwrap_or_default(),
+                &p.counts.rural.to_string(),
+                &p.counts.bends.to_string(),
+                &p.counts.rural_profile.to_string(),
+                &p.counts.slopes.to_string(),
             ])
             .map_err(err)?;
         }
@@ -390,7 +409,7 @@ pub fn read_commune_graph_with(path: &Path, profile: Option<&CommuneProfile>) ->
     let kind: Kind = serde_json::from_slice(&meta[..nl])
         .map_err(|e| Error::format(path, format!("not a commune graph file: {e}")))?;
     match (kind.format.as_str(), kind.version) {
-        (LINKS_FORMAT, LINKS_VERSION) => {
+        (LINKS_FORMAT, 1 | LINKS_VERSION) => {
             let links = Arc::new(read_links(path, &meta, nl)?);
             links.graph_shared(links.clone(), profile.unwrap_or(&CommuneProfile::default()))
         }
@@ -412,7 +431,7 @@ pub fn read_commune_graph_with(path: &Path, profile: Option<&CommuneProfile>) ->
         (f, v) => Err(Error::format(
             path,
             format!(
-                "metadata says {f} version {v}, expected {LINKS_FORMAT} version {LINKS_VERSION} or {GRAPH_FORMAT} version 2"
+                "metadata says {f} version {v}, expected {LINKS_FORMAT} version 1 or {LINKS_VERSION} or {GRAPH_FORMAT} version 2"
             ),
         )),
     }
@@ -466,10 +485,15 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
         let head = rdr
             .headers()
             .map_err(|e| Error::format(path, format!("road point table: {e}")))?;
-        if head.iter().ne(POINT_HEADER) {
+        let expected: &[&str] = if header.version == 1 {
+            &POINT_HEADER_V1
+        } else {
+            &POINT_HEADER
+        };
+        if head.iter().ne(expected.iter().copied()) {
             return Err(Error::format(
                 path,
-                format!("road point table header must be {}", POINT_HEADER.join(",")),
+                format!("road point table header must be {}", expected.join(",")),
             ));
         }
         let mut rec = csv::StringRecord::new();
@@ -489,6 +513,16 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                         Error::field(path, line, name, format!("`{}` is not a WGS84 coordinate", f(i)))
                     })
             };
+            let count = |i: usize| -> Result<u32> {
+                f(i).parse().map_err(|_| {
+                    Error::field(
+                        path,
+                        line,
+                        POINT_HEADER[i],
+                        format!("`{}` is not a whole number", f(i)),
+                    )
+                })
+            };
             let p = RoadPoint {
                 node: node_of(line, "insee", f(0))?,
                 road: RoadId::parse(f(1)).ok_or_else(|| {
@@ -500,6 +534,16 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                 position: match (f(3), f(4)) {
                     ("", "") => None,
                     _ => Some((coord(3, "lon", 180.0)?, coord(4, "lat", 90.0)?)),
+                },
+                counts: if header.version == 1 {
+                    RuralCounts::default()
+                } else {
+                    RuralCounts {
+                        rural: count(5)?,
+                        bends: count(6)?,
+                        rural_profile: count(7)?,
+                        slopes: count(8)?,
+                    }
                 },
             };
             if points

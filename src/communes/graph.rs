@@ -639,7 +639,9 @@ impl CommuneLinks {
             let t = if l.class == RoadClass::Motorway {
                 p.motorway_time(d)
             } else {
-                p.link_time(l.class, d, 0.5 * (terrain(va) + terrain(vb)), pop(va), pop(vb))
+                let counts = roads.points[l.a].counts.plus(roads.points[l.b].counts);
+                let tau = p.road_terrain(0.5 * (terrain(va) + terrain(vb)), counts);
+                p.link_time(l.class, d, tau, pop(va), pop(vb))
             };
             timed.push((n + l.a, n + l.b, t));
         }

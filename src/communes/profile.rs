@@ -17,7 +17,7 @@
 
 use std::path::Path;
 
-use super::road_table::RoadClass;
+use super::road_table::{RoadClass, RuralCounts};
 use crate::error::{Error, Result};
 use crate::units::{Time, UNREACHABLE, travel_time};
 
@@ -204,8 +204,9 @@ impl PerClass {
 /// ```
 ///
 /// where τ is the mean terrain measure of `a` and `b` (0–1: share of
-/// bends and slopes among their rural accidents): winding and hilly
-/// communes lengthen the road and the crossing of villages, flat ones
+/// bends and slopes among their rural accidents) — on a road link, weighed
+/// with the road's own records there ([`ProfileV2::road_terrain`]): winding
+/// and hilly roads lengthen the road and the crossing of villages, flat ones
 /// straighten them (never below the straight line). A path
 /// pays one `crossing_s` per link and the full town crossing of every
 /// commune it passes through, half of its two ends'.
@@ -235,6 +236,13 @@ pub struct ProfileV2 {
     pub terrain_ref: f64,
     /// Exponent of the terrain multiplier (see the formula).
     pub terrain_slowdown: f64,
+    /// Weight, in accident records, of the two communes' terrain measure
+    /// in a road link's τ against the road's own rural records in them:
+    /// τ = (bends + slopes on the road + w × communes' τ) / (records + w)
+    /// (see [`Self::road_terrain`]). `None`: the communes' measure alone
+    /// (every profile before 2026-12-07).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub road_terrain_weight: Option<f64>,
     /// Road length / great-circle length between two junctions.
     pub motorway_detour: f64,
     /// Motorway driving speed, km/h.
@@ -257,16 +265,16 @@ pub struct ProfileV2 {
 impl Default for ProfileV2 {
     /// The calibrated v2 profile (see `docs/commune-engine.md`,
     /// `cargo run --release --example calibrate_commune_profile`; refitted
-    /// 2026-12-07, the values before are `V2_BEFORE` in
-    /// `examples/support/commune_report.rs`).
+    /// 2026-12-07 with each road's own winding, the values before are
+    /// `V2_BEFORE` in `examples/support/commune_report.rs`).
     fn default() -> Self {
         ProfileV2 {
             detour: PerClass {
-                expressway: 1.4,
-                national: 1.4,
-                main_departmental: 1.4,
-                departmental: 1.4,
-                local: 1.91,
+                expressway: 1.45,
+                national: 1.45,
+                main_departmental: 1.45,
+                departmental: 1.45,
+                local: 1.83,
             },
             speed_kmh: PerClass {
                 expressway: 110.0,
@@ -277,20 +285,21 @@ impl Default for ProfileV2 {
             },
             crossing_s: PerClass {
                 expressway: 0.0,
-                national: 9.0,
-                main_departmental: 9.0,
-                departmental: 9.0,
-                local: 112.75,
+                national: 12.0,
+                main_departmental: 12.0,
+                departmental: 12.0,
+                local: 137.5,
             },
-            town_crossing_s: 18.0,
+            town_crossing_s: 12.0,
             terrain_ref: 0.35,
-            terrain_slowdown: 1.85,
+            terrain_slowdown: 1.6,
+            road_terrain_weight: Some(7.49),
             motorway_detour: 1.05,
             motorway_speed_kmh: 130.0,
-            motorway_access_s: 287.5,
-            access_kmh: 51.3,
+            motorway_access_s: 332.5,
+            access_kmh: 60.0,
             leg_detour: 1.4,
-            leg_speed_kmh: 74.15,
+            leg_speed_kmh: 41.5,
             no_polygon_neighbours: 4,
         }
     }
@@ -316,6 +325,18 @@ impl ProfileV2 {
     /// village crossing.
     pub fn terrain_factor(&self, terrain: f64) -> f64 {
         (self.terrain_slowdown * (terrain - self.terrain_ref)).exp()
+    }
+
+    /// The terrain measure of a road link: the mean `communes` measure of
+    /// its two ends, weighed with the road's own rural records there
+    /// (`counts`, both ends added) when [`Self::road_terrain_weight`] is
+    /// set. A national road straightened through hilly country takes its
+    /// own, lower measure; a road with few records, its communes'.
+    pub fn road_terrain(&self, communes: f64, counts: RuralCounts) -> f64 {
+        match self.road_terrain_weight {
+            None => communes,
+            Some(w) => (counts.winding() as f64 + w * communes) / (counts.known() as f64 + w),
+        }
     }
 
     /// Time between two motorway junctions `metres` apart.
@@ -346,6 +367,7 @@ impl ProfileV2 {
             && (0.0..=1.0).contains(&self.terrain_ref)
             && self.terrain_slowdown.is_finite()
             && self.terrain_slowdown >= 0.0
+            && self.road_terrain_weight.is_none_or(pos)
             && self.motorway_detour.is_finite()
             && self.motorway_detour >= 1.0
             && pos(self.motorway_speed_kmh)

@@ -39,7 +39,7 @@ use std::collections::HashMap;
 
 use super::graph::CommuneLinks;
 use super::haversine_m;
-use super::road_table::{Family, RoadClass, RoadId, RoadTable};
+use super::road_table::{Family, RoadClass, RoadId, RoadTable, RuralCounts};
 
 /// Where one numbered road runs in one commune.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,6 +51,8 @@ pub struct RoadPoint {
     pub class: RoadClass,
     /// (lon, lat); `None`: not known, the commune's origin stands for it.
     pub position: Option<(f64, f64)>,
+    /// The road's rural accidents in that commune: how winding it is there.
+    pub counts: RuralCounts,
 }
 
 /// What a road link stands for.
@@ -196,6 +198,7 @@ struct OnRoad {
     class: RoadClass,
     accidents: u32,
     position: Option<(f64, f64)>,
+    counts: RuralCounts,
 }
 
 /// The road layer of `links` from `table`.
@@ -222,6 +225,7 @@ pub fn road_links(
             class: r.class,
             accidents: r.accidents,
             position: r.position,
+            counts: r.counts,
         });
         groups
             .entry((r.road.scope(&nodes[v].dep), r.road))
@@ -383,6 +387,7 @@ pub fn road_links(
                 road,
                 class: x.class,
                 position: x.position,
+                counts: x.counts,
             }
         })
         .collect();

@@ -178,22 +178,69 @@ pub struct CommuneRoad {
     /// of its accidents whose position agrees with the commune; `None`
     /// without any such position.
     pub position: Option<(f64, f64)>,
+    /// This road's accidents outside built-up areas in the commune (whose
+    /// position agrees with it): how winding and hilly the road is there.
+    pub counts: RuralCounts,
+}
+
+/// Accidents outside built-up areas and what they say of the road's
+/// layout and profile: how winding and hilly the roads are where they
+/// happened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuralCounts {
+    /// Accidents outside built-up areas with a known layout (straight or
+    /// bend).
+    pub rural: u32,
+    /// Of those, on a bend.
+    pub bends: u32,
+    /// Accidents outside built-up areas with a known profile (flat, slope,
+    /// hilltop, hill bottom).
+    pub rural_profile: u32,
+    /// Of those, not on the flat.
+    pub slopes: u32,
+}
+
+impl RuralCounts {
+    /// Bends + slopes: the records that say winding or hilly.
+    pub fn winding(&self) -> u32 {
+        self.bends + self.slopes
+    }
+
+    /// Records with a known layout + records with a known profile.
+    pub fn known(&self) -> u32 {
+        self.rural + self.rural_profile
+    }
+
+    /// The counts of both.
+    pub fn plus(self, o: RuralCounts) -> RuralCounts {
+        RuralCounts {
+            rural: self.rural + o.rural,
+            bends: self.bends + o.bends,
+            rural_profile: self.rural_profile + o.rural_profile,
+            slopes: self.slopes + o.slopes,
+        }
+    }
+
+    /// Counts a record of layout `plan` and profile `prof` (BAAC codes:
+    /// 1 straight / flat, 2–4 bends / slopes, anything else unknown).
+    pub fn add(&mut self, plan: u8, prof: u8) {
+        if (1..=4).contains(&plan) {
+            self.rural += 1;
+            self.bends += (plan != 1) as u32;
+        }
+        if (1..=4).contains(&prof) {
+            self.rural_profile += 1;
+            self.slopes += (prof != 1) as u32;
+        }
+    }
 }
 
 /// How winding and hilly a commune's roads are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommuneTerrain {
     pub insee: String,
-    /// Accidents outside built-up areas, off motorways, with a known layout
-    /// (straight or bend), in the commune itself.
-    pub rural: u32,
-    /// Of those, on a bend.
-    pub bends: u32,
-    /// Accidents outside built-up areas, off motorways, with a known
-    /// profile (flat, slope, hilltop, hill bottom), in the commune.
-    pub rural_profile: u32,
-    /// Of those, not on the flat.
-    pub slopes: u32,
+    /// The commune's rural accidents off motorways.
+    pub counts: RuralCounts,
     /// The terrain measure, 0–1: share of bends and slopes among the rural
     /// accidents of the commune and its neighbours, shrunk towards the
     /// département's share (see [`super::baac::terrain_measure`]).
@@ -207,7 +254,7 @@ pub struct RoadTable {
     pub terrain: Vec<CommuneTerrain>,
 }
 
-const ROADS_HEADER: [&str; 8] = [
+const ROADS_HEADER: [&str; 12] = [
     "insee",
     "road",
     "class",
@@ -216,6 +263,10 @@ const ROADS_HEADER: [&str; 8] = [
     "last_year",
     "lon",
     "lat",
+    "rural",
+    "bends",
+    "rural_profile",
+    "slopes",
 ];
 const TERRAIN_HEADER: [&str; 6] = ["insee", "rural", "bends", "rural_profile", "slopes", "terrain"];
 
@@ -277,6 +328,10 @@ impl RoadTable {
                 &r.last_year.to_string(),
                 &r.position.map(|p| format!("{:.4}", p.0)).unwrap_or_default(),
                 &r.position.map(|p| format!("{:.4}", p.1)).unwrap_or_default(),
+                &r.counts.rural.to_string(),
+                &r.counts.bends.to_string(),
+                &r.counts.rural_profile.to_string(),
+                &r.counts.slopes.to_string(),
             ])
             .map_err(err)?;
         }
@@ -286,10 +341,10 @@ impl RoadTable {
         for t in &self.terrain {
             w.write_record([
                 t.insee.as_str(),
-                &t.rural.to_string(),
-                &t.bends.to_string(),
-                &t.rural_profile.to_string(),
-                &t.slopes.to_string(),
+                &t.counts.rural.to_string(),
+                &t.counts.bends.to_string(),
+                &t.counts.rural_profile.to_string(),
+                &t.counts.slopes.to_string(),
                 &format!("{:.3}", t.terrain),
             ])
             .map_err(err)?;
@@ -345,6 +400,12 @@ impl RoadTable {
                         Some((c(x, "lon", 180.0)?, c(y, "lat", 90.0)?))
                     }
                 },
+                counts: RuralCounts {
+                    rural: num(8)?,
+                    bends: num(9)?,
+                    rural_profile: num(10)?,
+                    slopes: num(11)?,
+                },
             })
         })?;
         let terrain = read_csv(&dir.join(TERRAIN_FILE), &TERRAIN_HEADER, |path, line, f| {
@@ -372,10 +433,12 @@ impl RoadTable {
                 })?;
             Ok(CommuneTerrain {
                 insee: f[0].to_string(),
-                rural: num(1)?,
-                bends: num(2)?,
-                rural_profile: num(3)?,
-                slopes: num(4)?,
+                counts: RuralCounts {
+                    rural: num(1)?,
+                    bends: num(2)?,
+                    rural_profile: num(3)?,
+                    slopes: num(4)?,
+                },
                 terrain,
             })
         })?;

@@ -350,13 +350,17 @@ fn graph_of_the_pyrenees_departements() {
                 Some(l) if l.class == RoadClass::Motorway => p2.motorway_time(haversine_m(at(a), at(b))),
                 Some(l) => {
                     let (va, vb) = (r.points[a].node, r.points[b].node);
-                    p2.link_time(
-                        l.class,
-                        haversine_m(at(a), at(b)),
-                        0.5 * (terr(va) + terr(vb)),
-                        pop(va),
-                        pop(vb),
-                    )
+                    // The road's own records in both communes, weighed
+                    // with the communes' measure.
+                    let (ka, kb) = (r.points[a].counts, r.points[b].counts);
+                    let winding = (ka.bends + ka.slopes + kb.bends + kb.slopes) as f64;
+                    let known = (ka.rural + ka.rural_profile + kb.rural + kb.rural_profile) as f64;
+                    let communes = 0.5 * (terr(va) + terr(vb));
+                    let tau = match p2.road_terrain_weight {
+                        Some(wt) => (winding + wt * communes) / (known + wt),
+                        None => communes,
+                    };
+                    p2.link_time(l.class, haversine_m(at(a), at(b)), tau, pop(va), pop(vb))
                 }
                 None => {
                     assert_eq!(r.points[a].node, r.points[b].node, "points of one commune");
@@ -396,6 +400,11 @@ fn graph_of_the_pyrenees_departements() {
     assert!(build_commune_graph(&t, &bad).is_err());
     let bad = CommuneProfile::V2(ProfileV2 {
         access_kmh: -1.0,
+        ..ProfileV2::default()
+    });
+    assert!(build_commune_graph(&t, &bad).is_err());
+    let bad = CommuneProfile::V2(ProfileV2 {
+        road_terrain_weight: Some(0.0),
         ..ProfileV2::default()
     });
     assert!(build_commune_graph(&t, &bad).is_err());
@@ -826,6 +835,73 @@ fn bad_links_and_road_tables_name_file_line_and_field() {
         (small.nodes.len(), small.pairs.len())
     );
     assert_eq!(back.roads, small.roads);
+    let rl = small.roads.as_ref().unwrap();
+    assert!(
+        rl.points.iter().any(|p| p.counts.known() > 0),
+        "road points carry their records"
+    );
+    // A links file of version 1 (road points without accident counts, as
+    // written before 2026-12-07) reads with zero counts; a bad count in a
+    // version 2 file is named with its line and field.
+    let (graph, meta) = crate::graph::read_graph(&f).unwrap();
+    let text = String::from_utf8(meta).unwrap();
+    let strip = |line: &str, fields: usize| {
+        line.splitn(fields + 1, ',')
+            .take(fields)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let point_head = "insee,road,class,lon,lat,rural,bends,rural_profile,slopes";
+    let mut in_points = false;
+    let v1: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(k, line)| {
+            if k == 0 {
+                return line.replace("\"version\":2", "\"version\":1");
+            }
+            if line == point_head {
+                in_points = true;
+            } else if line.starts_with("from,") {
+                in_points = false;
+            }
+            if in_points {
+                strip(line, 5)
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    let f1 = tmp("small-v1.medgraph.gz");
+    crate::graph::write_graph(&f1, &graph, (v1.join("\n") + "\n").as_bytes(), true).unwrap();
+    let old = read_commune_links(&f1).unwrap();
+    let ol = old.roads.as_ref().unwrap();
+    assert_eq!(ol.points.len(), rl.points.len());
+    assert!(
+        ol.points
+            .iter()
+            .all(|p| p.counts == road_table::RuralCounts::default())
+    );
+    assert_eq!(ol.links, rl.links);
+    let k = text.lines().position(|l| l == point_head).unwrap() + 1;
+    let bad: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == k {
+                format!("{},x", strip(l, 8))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let fb = tmp("small-bad.medgraph.gz");
+    crate::graph::write_graph(&fb, &graph, (bad.join("\n") + "\n").as_bytes(), true).unwrap();
+    let err = read_commune_links(&fb).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!(":{}: field `slopes`", k + 1)) && err.contains("`x`"),
+        "{err}"
+    );
     // The road tables: a bad class is named with its line.
     let dir = std::env::temp_dir().join(format!("medaccess-roads-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -846,4 +922,39 @@ fn bad_links_and_road_tables_name_file_line_and_field() {
     std::fs::write(&roads, "insee,road\n").unwrap();
     let err = RoadTable::read(&dir).unwrap_err().to_string();
     assert!(err.contains("header must be"), "{err}");
+}
+
+#[test]
+fn a_road_link_takes_its_own_winding_weighed_with_its_communes() {
+    let k = road_table::RuralCounts {
+        rural: 10,
+        bends: 2,
+        rural_profile: 10,
+        slopes: 1,
+    };
+    assert_eq!((k.winding(), k.known()), (3, 20));
+    let with = ProfileV2 {
+        road_terrain_weight: Some(20.0),
+        ..ProfileV2::default()
+    };
+    // 3 bends and slopes among 20 records, against 20 records' worth of
+    // the communes' 0.45: (3 + 9) / 40.
+    assert!((with.road_terrain(0.45, k) - 0.3).abs() < 1e-12);
+    // No record of the road: its communes' measure.
+    assert_eq!(with.road_terrain(0.45, road_table::RuralCounts::default()), 0.45);
+    let without = ProfileV2 {
+        road_terrain_weight: None,
+        ..ProfileV2::default()
+    };
+    assert_eq!(without.road_terrain(0.45, k), 0.45);
+    // `null` in a profile file: the communes' measure alone, and the same
+    // tag as a profile written before the weight existed.
+    let json = serde_json::to_string(&CommuneProfile::V2(without)).unwrap();
+    assert!(!json.contains("road_terrain_weight"), "{json}");
+    let back: CommuneProfile = serde_json::from_str(&json.replace(
+        "\"terrain_slowdown\"",
+        "\"road_terrain_weight\":null,\"terrain_slowdown\"",
+    ))
+    .unwrap();
+    assert_eq!(back, CommuneProfile::V2(without));
 }

@@ -87,7 +87,7 @@ pub struct AccessResult {
 /// let in_2017 = ctx.facilities(&FacilitySource::Drees { year: 2017 })?;
 /// let r = jobs::access::run(&ctx, &AccessRequest::with_kind_defaults(in_2017), &Silent)?;
 /// assert_eq!(r.places.len(), 545);
-/// assert_eq!(r.summary.total.population_beyond, 37_595); // beyond 40 min
+/// assert_eq!(r.summary.total.population_beyond, 50_651); // beyond 40 min
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Result<AccessResult> {

@@ -100,7 +100,7 @@ pub struct GpResult {
 /// };
 /// let r = jobs::gp::run(&ctx, &req, &Silent)?;
 /// assert_eq!(r.places.len(), 1014);
-/// assert_eq!(r.summary().under_served_communes, 322);
+/// assert_eq!(r.summary().under_served_communes, 333);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<GpResult> {

@@ -80,7 +80,7 @@ pub struct HistoryResult {
 /// let h = jobs::history::run(&ctx, &req, &Silent)?;
 /// let y2017 = h.years.iter().find(|y| y.year == 2017).unwrap();
 /// assert_eq!(y2017.closures[0].id, "640000410"); // Oloron
-/// assert_eq!(y2017.closures[0].newly_beyond, 18_257);
+/// assert_eq!(y2017.closures[0].newly_beyond, 30_707);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Result<HistoryResult> {

@@ -35,11 +35,11 @@ pub struct RankResult {
 /// let ctx = Context::load(&Data::default(), Scope::Departements(vec!["64".into()]), &Silent)?;
 /// let set = ctx.facilities(&FacilitySource::Drees { year: 2016 })?;
 /// let r = jobs::rank::run(&ctx, &RankRequest { access: AccessRequest::with_kind_defaults(set) }, &Silent)?;
-/// // Oloron's closure alone pushes 21,953 people beyond 40 minutes (as the
+/// // Oloron's closure alone pushes 30,707 people beyond 40 minutes (as the
 /// // 2017 list shows); Saint-Palais's would push more.
 /// let ids: Vec<&str> = r.ranked.iter().map(|x| r.run.sites[x.site].id.as_str()).collect();
 /// assert_eq!(ids[..2], ["640017646", "640000410"]);
-/// assert_eq!(r.ranked[1].population_newly_beyond, 18_257);
+/// assert_eq!(r.ranked[1].population_newly_beyond, 30_707);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &RankRequest, progress: &dyn Progress) -> Result<RankResult> {

@@ -77,7 +77,7 @@ pub struct ScenarioResult {
 /// Runs the scenario.
 ///
 /// # Examples
-/// Closing Oloron's maternity in 2016 pushes 21,953 inhabitants of the
+/// Closing Oloron's maternity in 2016 pushes 30,707 inhabitants of the
 /// Pyrénées-Atlantiques beyond 40 minutes (as the 2017 DREES list does).
 /// ```
 /// use medaccess::jobs::{self, AccessRequest, Context, Data, FacilitySource, ScenarioRequest, Silent};
@@ -91,7 +91,7 @@ pub struct ScenarioResult {
 ///     open: vec![],
 /// };
 /// let r = jobs::scenario::run(&ctx, &req, &Silent)?;
-/// assert_eq!(r.newly_beyond_population(), 18_257);
+/// assert_eq!(r.newly_beyond_population(), 30_707);
 /// # Ok::<(), medaccess::Error>(())
 /// ```
 pub fn run(ctx: &Context, req: &ScenarioRequest, progress: &dyn Progress) -> Result<ScenarioResult> {
