@@ -275,17 +275,7 @@ pub fn write_commune_graph(path: &Path, g: &CommuneGraph) -> Result<()> {
     }
 }
 
-const POINT_HEADER: [&str; 9] = [
-    "insee",
-    "road",
-    "class",
-    "lon",
-    "lat",
-    "rural",
-    "bends",
-    "rural_profile",
-    "slopes",
-];
+const POINT_HEADER: [&str; 9] = super::road_table::then_counts!("insee", "road", "class", "lon", "lat");
 /// Version 1 of the links file had no accident counts per road point.
 const POINT_HEADER_V1: [&str; 5] = ["insee", "road", "class", "lon", "lat"];
 
@@ -314,18 +304,15 @@ pub fn write_links(path: &Path, l: &CommuneLinks) -> Result<()> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(POINT_HEADER).map_err(err)?;
         for p in &r.points {
-            w.write_record([
-                l.nodes[p.node].insee.as_str(),
-                &p.road.to_string(),
-                p.class.as_str(),
-                &p.position.map(|x| format!("{:.4}", x.0)).unwrap_or_default(),
-                &p.position.map(|x| format!("{:.4}", x.1)).unwrap_or_default(),
-                &p.counts.rural.to_string(),
-                &p.counts.bends.to_string(),
-                &p.counts.rural_profile.to_string(),
-                &p.counts.slopes.to_string(),
-            ])
-            .map_err(err)?;
+            let mut rec = vec![
+                l.nodes[p.node].insee.clone(),
+                p.road.to_string(),
+                p.class.as_str().to_string(),
+                p.position.map(|x| format!("{:.4}", x.0)).unwrap_or_default(),
+                p.position.map(|x| format!("{:.4}", x.1)).unwrap_or_default(),
+            ];
+            rec.extend(p.counts.fields());
+            w.write_record(&rec).map_err(err)?;
         }
         meta.extend(w.into_inner().map_err(|e| Error::Invalid(e.to_string()))?);
     }
@@ -538,12 +525,7 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                 counts: if header.version == 1 {
                     RuralCounts::default()
                 } else {
-                    RuralCounts {
-                        rural: count(5)?,
-                        bends: count(6)?,
-                        rural_profile: count(7)?,
-                        slopes: count(8)?,
-                    }
+                    RuralCounts::from_fields(|i| count(5 + i))?
                 },
             };
             if points

@@ -201,6 +201,10 @@ pub struct RuralCounts {
 }
 
 impl RuralCounts {
+    /// The column names of the four counts in the road and terrain tables
+    /// and the links file.
+    pub const COLUMNS: [&str; 4] = then_counts!();
+
     /// Bends + slopes: the records that say winding or hilly.
     pub fn winding(&self) -> u32 {
         self.bends + self.slopes
@@ -219,6 +223,23 @@ impl RuralCounts {
             rural_profile: self.rural_profile + o.rural_profile,
             slopes: self.slopes + o.slopes,
         }
+    }
+
+    /// The four counts as written in the tables, in the order of
+    /// [`RuralCounts::COLUMNS`].
+    pub fn fields(&self) -> [String; 4] {
+        [self.rural, self.bends, self.rural_profile, self.slopes].map(|x| x.to_string())
+    }
+
+    /// The counts from the four fields read by `num(0..4)`, in the order
+    /// of [`RuralCounts::COLUMNS`].
+    pub(crate) fn from_fields(num: impl Fn(usize) -> Result<u32>) -> Result<RuralCounts> {
+        Ok(RuralCounts {
+            rural: num(0)?,
+            bends: num(1)?,
+            rural_profile: num(2)?,
+            slopes: num(3)?,
+        })
     }
 
     /// Counts a record of layout `plan` and profile `prof` (BAAC codes:
@@ -254,7 +275,15 @@ pub struct RoadTable {
     pub terrain: Vec<CommuneTerrain>,
 }
 
-const ROADS_HEADER: [&str; 12] = [
+/// A header: the columns given, then the four of [`RuralCounts::COLUMNS`].
+macro_rules! then_counts {
+    ($($c:literal),*) => {
+        [$($c,)* "rural", "bends", "rural_profile", "slopes"]
+    };
+}
+pub(crate) use then_counts;
+
+const ROADS_HEADER: [&str; 12] = then_counts!(
     "insee",
     "road",
     "class",
@@ -262,12 +291,8 @@ const ROADS_HEADER: [&str; 12] = [
     "first_year",
     "last_year",
     "lon",
-    "lat",
-    "rural",
-    "bends",
-    "rural_profile",
-    "slopes",
-];
+    "lat"
+);
 const TERRAIN_HEADER: [&str; 6] = ["insee", "rural", "bends", "rural_profile", "slopes", "terrain"];
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
@@ -319,35 +344,27 @@ impl RoadTable {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(ROADS_HEADER).map_err(err)?;
         for r in &self.roads {
-            w.write_record([
-                r.insee.as_str(),
-                &r.road.to_string(),
-                r.class.as_str(),
-                &r.accidents.to_string(),
-                &r.first_year.to_string(),
-                &r.last_year.to_string(),
-                &r.position.map(|p| format!("{:.4}", p.0)).unwrap_or_default(),
-                &r.position.map(|p| format!("{:.4}", p.1)).unwrap_or_default(),
-                &r.counts.rural.to_string(),
-                &r.counts.bends.to_string(),
-                &r.counts.rural_profile.to_string(),
-                &r.counts.slopes.to_string(),
-            ])
-            .map_err(err)?;
+            let mut rec = vec![
+                r.insee.clone(),
+                r.road.to_string(),
+                r.class.as_str().to_string(),
+                r.accidents.to_string(),
+                r.first_year.to_string(),
+                r.last_year.to_string(),
+                r.position.map(|p| format!("{:.4}", p.0)).unwrap_or_default(),
+                r.position.map(|p| format!("{:.4}", p.1)).unwrap_or_default(),
+            ];
+            rec.extend(r.counts.fields());
+            w.write_record(&rec).map_err(err)?;
         }
         let roads = w.into_inner().map_err(|e| Error::Invalid(e.to_string()))?;
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(TERRAIN_HEADER).map_err(err)?;
         for t in &self.terrain {
-            w.write_record([
-                t.insee.as_str(),
-                &t.counts.rural.to_string(),
-                &t.counts.bends.to_string(),
-                &t.counts.rural_profile.to_string(),
-                &t.counts.slopes.to_string(),
-                &format!("{:.3}", t.terrain),
-            ])
-            .map_err(err)?;
+            let mut rec = vec![t.insee.clone()];
+            rec.extend(t.counts.fields());
+            rec.push(format!("{:.3}", t.terrain));
+            w.write_record(&rec).map_err(err)?;
         }
         let terrain = w.into_inner().map_err(|e| Error::Invalid(e.to_string()))?;
         let (a, b) = (dir.join(ROADS_FILE), dir.join(TERRAIN_FILE));
@@ -400,12 +417,7 @@ impl RoadTable {
                         Some((c(x, "lon", 180.0)?, c(y, "lat", 90.0)?))
                     }
                 },
-                counts: RuralCounts {
-                    rural: num(8)?,
-                    bends: num(9)?,
-                    rural_profile: num(10)?,
-                    slopes: num(11)?,
-                },
+                counts: RuralCounts::from_fields(|i| num(8 + i))?,
             })
         })?;
         let terrain = read_csv(&dir.join(TERRAIN_FILE), &TERRAIN_HEADER, |path, line, f| {
@@ -433,12 +445,7 @@ impl RoadTable {
                 })?;
             Ok(CommuneTerrain {
                 insee: f[0].to_string(),
-                counts: RuralCounts {
-                    rural: num(1)?,
-                    bends: num(2)?,
-                    rural_profile: num(3)?,
-                    slopes: num(4)?,
-                },
+                counts: RuralCounts::from_fields(|i| num(1 + i))?,
                 terrain,
             })
         })?;
