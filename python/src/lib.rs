@@ -649,6 +649,21 @@ fn gp<'py>(
     workers: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let parsed = medaccess::gp::Decay::parse(decay).py_err()?;
+    // The changes as the command line spells them (`64104:2`), for the
+    // layer names: the same as the command line's file names.
+    let spelled = |list: &[(String, f64)]| -> Vec<String> {
+        list.iter()
+            .map(|(code, k)| {
+                let k = if k.fract() == 0.0 && k.abs() < 1e15 {
+                    format!("{}", *k as i64)
+                } else {
+                    format!("{k}")
+                };
+                format!("{code}:{k}")
+            })
+            .collect()
+    };
+    let (stem, _) = jobs::gp::output_stem(&ctx.inner.scope.tag(), &spelled(&add), &spelled(&remove));
     let mut changes = Vec::new();
     for (list, sign) in [(add, 1.0), (remove, -1.0)] {
         for (code, k) in list {
@@ -677,7 +692,7 @@ fn gp<'py>(
         };
         let r = jobs::gp::run(&c, &req, p)?;
         Ok(Ran {
-            layers: r.layers(&format!("gp-access-{}", c.scope.tag()), Lang::default()),
+            layers: r.layers(&stem, Lang::default()),
             warnings: r.warnings.clone(),
         })
     })?;

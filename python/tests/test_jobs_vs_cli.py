@@ -89,6 +89,9 @@ def test_scenario_rank_site_gp_equal_cli(cli, ctx64, tmp_path):
     cli("gp", "--dep", "64", "--add", "64104:2", "--out", tmp_path)
     g = ma.gp(ctx64, add={"64104": 2})
     same_as_csv(g, read_csv(tmp_path / "gp-access-64-add-64104x2.csv"))
+    # the layer is named as the command line's files, scenario included
+    assert g.schema.metadata[b"medaccess:layer"] == b"gp-access-64-add-64104x2"
+    assert ma.gp(ctx64).schema.metadata[b"medaccess:layer"] == b"gp-access-64"
 
 
 def test_catchments_isochrones_equal_cli(cli, ctx64, tmp_path):

@@ -9,7 +9,7 @@ use clap::Args;
 use medaccess::access::group;
 use medaccess::gp::{Decay, PractitionerColumns};
 use medaccess::jobs::{self, FacilitySource, GpRequest};
-use medaccess::output::{Document, scenario_tag};
+use medaccess::output::Document;
 
 use super::args::{DataArgs, ScopeArgs};
 use super::console;
@@ -168,29 +168,19 @@ pub fn run(a: GpArgs) -> Result<()> {
     }
     // A scenario (--add, --remove) is in the names, so that it replaces
     // neither the plain run nor another scenario.
-    let mut stem = format!("gp-access-{}", ctx.scope.tag());
-    let parts: Vec<String> = a
-        .add
-        .iter()
-        .map(|x| format!("add-{}", x.replace(':', "x")))
-        .chain(a.remove.iter().map(|x| format!("remove-{}", x.replace(':', "x"))))
-        .collect();
+    let (stem, hashed) = medaccess::jobs::gp::output_stem(&ctx.scope.tag(), &a.add, &a.remove);
     let mut documents = Vec::new();
-    if !parts.is_empty() {
-        let (tag, hashed) = scenario_tag(&parts);
-        stem = format!("{stem}-{tag}");
-        if hashed {
-            let listing: String = a
-                .add
-                .iter()
-                .map(|x| format!("add {x}\n"))
-                .chain(a.remove.iter().map(|x| format!("remove {x}\n")))
-                .collect();
-            documents.push(Document::named(
-                format!("{stem}-scenario.txt"),
-                format!("scenario {tag} (INSEE:GPs)\n{listing}").into_bytes(),
-            ));
-        }
+    if let Some(tag) = hashed {
+        let listing: String = a
+            .add
+            .iter()
+            .map(|x| format!("add {x}\n"))
+            .chain(a.remove.iter().map(|x| format!("remove {x}\n")))
+            .collect();
+        documents.push(Document::named(
+            format!("{stem}-scenario.txt"),
+            format!("scenario {tag} (INSEE:GPs)\n{listing}").into_bytes(),
+        ));
     }
     let layers = r.layers(&stem, lang);
     if let Some(path) = &a.report.report {

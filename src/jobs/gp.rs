@@ -80,6 +80,33 @@ pub struct GpResult {
     pub engine_info: EngineInfo,
 }
 
+/// The name of a GP run's files and layers: `gp-access-<scope>`, then
+/// the changes (`-add-64104x2-remove-…`, hashed when long, see
+/// [`crate::output::scenario_tag`]), so that a scenario replaces neither
+/// the plain run nor another one. `add` and `remove` as the command line
+/// takes them (`64104:2`). Returns the name and, when the changes were
+/// too many to spell out, the hash that stands for them (then the caller
+/// lists them beside the outputs).
+///
+/// ```
+/// use medaccess::jobs::gp::output_stem;
+/// assert_eq!(output_stem("64", &["64104:2".into()], &[]), ("gp-access-64-add-64104x2".into(), None));
+/// assert_eq!(output_stem("64-65", &[], &[]), ("gp-access-64-65".into(), None));
+/// ```
+pub fn output_stem(scope_tag: &str, add: &[String], remove: &[String]) -> (String, Option<String>) {
+    let stem = format!("gp-access-{scope_tag}");
+    let parts: Vec<String> = add
+        .iter()
+        .map(|x| format!("add-{}", x.replace(':', "x")))
+        .chain(remove.iter().map(|x| format!("remove-{}", x.replace(':', "x"))))
+        .collect();
+    if parts.is_empty() {
+        return (stem, None);
+    }
+    let (tag, hashed) = crate::output::scenario_tag(&parts);
+    (format!("{stem}-{tag}"), hashed.then_some(tag))
+}
+
 /// Runs the GP job.
 ///
 /// # Examples
