@@ -9,9 +9,10 @@
 //! unless a *witness* path `u → x` avoiding `v` is as short; witness
 //! searches are Dijkstra searches cut after [`WITNESS_SETTLED`] nodes (a
 //! missed witness only adds a useless shortcut, never a wrong time) and
-//! avoid every node contracted in the same round. The priority is the one
-//! of RoutingKit (Dibbelt, Strasser, Wagner 2016): level + added /
-//! removed arcs + added / removed hops, where the added arcs are
+//! avoid every node contracted in the same round. The priority has the
+//! terms of RoutingKit (Dibbelt, Strasser, Wagner 2016): level +
+//! [`DIFFERENCE_WEIGHT`] × (added / removed arcs + added / removed hops),
+//! where RoutingKit weighs all terms 1; the added arcs are
 //! *estimated* with witnesses of at most two arcs (the hop-limited local
 //! searches of Geisberger et al., §4.1), scanning at most
 //! [`ESTIMATE_SCANNED`] arcs per neighbour: a priority is recomputed for
@@ -50,6 +51,10 @@ const WITNESS_SETTLED: usize = 500;
 /// A priority estimate scans at most this many arcs on the second hop from
 /// each neighbour (on the first hop, all of them).
 const ESTIMATE_SCANNED: usize = 100;
+/// Weight of the witness terms of the priority against the level (1 in
+/// RoutingKit): 8 gives 9% fewer arcs and a quarter less build time on the
+/// 1M-node synthetic grid.
+const DIFFERENCE_WEIGHT: f32 = 8.0;
 
 /// An arc of the graph being contracted: other end, time, hops (original
 /// arcs it stands for).
@@ -144,9 +149,9 @@ struct Witness {
     touched: Vec<NodeId>,
     heap: BinaryHeap<Reverse<(Time, NodeId)>>,
     /// Epoch at which each node was marked as a target.
-    target: Vec<u32>,
-    /// Index of each marked target in the target list (estimates).
-    slot: Vec<u32>,
+    /// With the index of each marked target in the target list (two-arc
+    /// witnesses): one array, so a lookup is one memory access.
+    target: Vec<(u32, u32)>,
     /// Best time found to each target (estimates).
     best: Vec<Time>,
     epoch: u32,
@@ -158,8 +163,7 @@ impl Witness {
             dist: vec![UNREACHABLE; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
-            target: vec![0; n],
-            slot: vec![0; n],
+            target: vec![(0, 0); n],
             best: Vec::new(),
             epoch: 0,
         }
@@ -169,7 +173,7 @@ impl Witness {
     fn next_epoch(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.target.fill(0);
+            self.target.fill((0, 0));
             self.epoch = 1;
         }
     }
@@ -197,8 +201,8 @@ impl Witness {
         self.next_epoch();
         let mut left = 0usize;
         for t in targets {
-            if self.target[t.node as usize] != self.epoch {
-                self.target[t.node as usize] = self.epoch;
+            if self.target[t.node as usize].0 != self.epoch {
+                self.target[t.node as usize].0 = self.epoch;
                 left += 1;
             }
         }
@@ -210,7 +214,7 @@ impl Witness {
             if d > self.dist[v as usize] {
                 continue;
             }
-            if self.target[v as usize] == self.epoch {
+            if self.target[v as usize].0 == self.epoch {
                 left -= 1;
                 if left == 0 {
                     break;
@@ -239,7 +243,7 @@ impl Witness {
 }
 
 /// Fills `ws.best` with the best time from `u` to each node of `targets`
-/// by paths of one or two arcs avoiding `v` and every `blocked` node (the
+/// by paths of one or two arcs avoiding `v` and every `blocked` node if any (the
 /// second hop scanning at most [`ESTIMATE_SCANNED`] arcs).
 fn two_arc_witnesses(
     ws: &mut Witness,
@@ -247,23 +251,23 @@ fn two_arc_witnesses(
     u: NodeId,
     v: NodeId,
     targets: &[Arc],
-    blocked: &[AtomicBool],
+    blocked: Option<&[AtomicBool]>,
 ) {
     ws.next_epoch();
     for (j, b) in targets.iter().enumerate() {
-        ws.target[b.node as usize] = ws.epoch;
-        ws.slot[b.node as usize] = j as u32;
+        ws.target[b.node as usize] = (ws.epoch, j as u32);
     }
     ws.best.clear();
     ws.best.resize(targets.len(), UNREACHABLE);
-    let (target, slot, best, epoch) = (&ws.target, &ws.slot, &mut ws.best, ws.epoch);
+    let (target, best, epoch) = (&ws.target, &mut ws.best, ws.epoch);
     let mut reach = |w: NodeId, d: Time| {
-        if target[w as usize] == epoch {
-            let b = &mut best[slot[w as usize] as usize];
+        let (e, slot) = target[w as usize];
+        if e == epoch {
+            let b = &mut best[slot as usize];
             *b = (*b).min(d);
         }
     };
-    let usable = |w: NodeId| w != v && !blocked[w as usize].load(Ordering::Relaxed);
+    let usable = |w: NodeId| w != v && blocked.is_none_or(|b| !b[w as usize].load(Ordering::Relaxed));
     let mut scanned = 0usize;
     for e in out[u as usize].iter().filter(|e| usable(e.node)) {
         reach(e.node, e.time);
@@ -308,7 +312,10 @@ fn shortcuts(
     let outs = &out[v as usize];
     for a in &inn[v as usize] {
         let u = a.node;
-        two_arc_witnesses(ws, out, u, v, outs, blocked);
+        // Between rounds no blocked node is left in the lists: only a
+        // contraction needs to check.
+        let check = (witnesses == Witnesses::Searched).then_some(blocked);
+        two_arc_witnesses(ws, out, u, v, outs, check);
         pending.clear();
         pending.extend(
             outs.iter()
@@ -363,7 +370,7 @@ fn edge_difference(
     let removed = (o.len() + i.len()).max(1) as f32;
     let removed_hops = o.iter().chain(i).map(|a| a.hops).sum::<u32>().max(1) as f32;
     let added_hops: u32 = found.iter().map(|(_, a)| a.hops).sum();
-    found.len() as f32 / removed + added_hops as f32 / removed_hops
+    DIFFERENCE_WEIGHT * (found.len() as f32 / removed + added_hops as f32 / removed_hops)
 }
 
 /// What a contraction or estimate worker reuses: searches, the pairs the
