@@ -397,6 +397,21 @@ pub fn read_commune_graph_with(path: &Path, profile: Option<&CommuneProfile>) ->
         .map_err(|e| Error::format(path, format!("not a commune graph file: {e}")))?;
     match (kind.format.as_str(), kind.version) {
         (LINKS_FORMAT, 1 | LINKS_VERSION) => {
+            let default = CommuneProfile::default();
+            let p = profile.unwrap_or(&default);
+            if let (1, CommuneProfile::V2(v2)) = (kind.version, p)
+                && v2.road_terrain_weight.is_some()
+            {
+                return Err(Error::format(
+                    path,
+                    format!(
+                        "a links file of version 1 has no accident counts per road, and profile {} weighs \
+                         them (road_terrain_weight): rebuild the file (medaccess graph build-communes), or \
+                         give a profile with \"road_terrain_weight\": null",
+                        p.tag()
+                    ),
+                ));
+            }
             let links = Arc::new(read_links(path, &meta, nl)?);
             links.graph_shared(links.clone(), profile.unwrap_or(&CommuneProfile::default()))
         }
@@ -440,6 +455,15 @@ pub fn read_commune_links(path: &Path) -> Result<CommuneLinks> {
 fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
     let header: LinksHeader = serde_json::from_slice(&meta[..nl])
         .map_err(|e| Error::format(path, format!("not a commune links file: {e}")))?;
+    if header.format != LINKS_FORMAT || !(1..=LINKS_VERSION).contains(&header.version) {
+        return Err(Error::format(
+            path,
+            format!(
+                "metadata says {} version {}, expected {LINKS_FORMAT} version 1 or {LINKS_VERSION}",
+                header.format, header.version
+            ),
+        ));
+    }
     let body = &meta[nl + 1..];
     let (nodes, terrain, used) = read_node_table(path, body, 2, header.nodes)?;
     if nodes.len() != header.nodes {
@@ -500,16 +524,6 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                         Error::field(path, line, name, format!("`{}` is not a WGS84 coordinate", f(i)))
                     })
             };
-            let count = |i: usize| -> Result<u32> {
-                f(i).parse().map_err(|_| {
-                    Error::field(
-                        path,
-                        line,
-                        POINT_HEADER[i],
-                        format!("`{}` is not a whole number", f(i)),
-                    )
-                })
-            };
             let p = RoadPoint {
                 node: node_of(line, "insee", f(0))?,
                 road: RoadId::parse(f(1)).ok_or_else(|| {
@@ -525,7 +539,7 @@ fn read_links(path: &Path, meta: &[u8], nl: usize) -> Result<CommuneLinks> {
                 counts: if header.version == 1 {
                     RuralCounts::default()
                 } else {
-                    RuralCounts::from_fields(|i| count(5 + i))?
+                    RuralCounts::from_fields(path, line, [f(5), f(6), f(7), f(8)])?
                 },
             };
             if points

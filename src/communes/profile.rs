@@ -238,10 +238,15 @@ pub struct ProfileV2 {
     pub terrain_slowdown: f64,
     /// Weight, in accident records, of the two communes' terrain measure
     /// in a road link's τ against the road's own rural records in them:
-    /// τ = (bends + slopes on the road + w × communes' τ) / (records + w)
-    /// (see [`Self::road_terrain`]). `None`: the communes' measure alone
-    /// (every profile before 2026-12-07).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// τ = (bends + slopes on the road + w × communes' τ) / (records + w),
+    /// a record counting once for a known layout and once for a known
+    /// profile (see [`Self::road_terrain`]). `None` (`null` in a profile
+    /// file): the communes' measure alone, as every profile before
+    /// `v2#4dcb11c6`; a profile file written before the field existed
+    /// needs `"road_terrain_weight": null` to mean what it meant (left
+    /// out, it takes the default's value, as every field does). A null
+    /// weight is left out of the [`CommuneProfile::tag`], so such a
+    /// profile keeps its tag.
     pub road_terrain_weight: Option<f64>,
     /// Road length / great-circle length between two junctions.
     pub motorway_detour: f64,
@@ -334,8 +339,10 @@ impl ProfileV2 {
     /// own, lower measure; a road with few records, its communes'.
     pub fn road_terrain(&self, communes: f64, counts: RuralCounts) -> f64 {
         match self.road_terrain_weight {
-            None => communes,
-            Some(w) => (counts.winding() as f64 + w * communes) / (counts.known() as f64 + w),
+            Some(w) if counts.known() > 0 => {
+                (counts.winding() as f64 + w * communes) / (counts.known() as f64 + w)
+            }
+            _ => communes,
         }
     }
 
@@ -381,7 +388,7 @@ impl ProfileV2 {
         } else {
             Err(Error::Invalid(format!(
                 "commune profile v2 {self:?}: need every detour >= 1, every speed > 0, crossing and access \
-                 times >= 0, terrain_ref from 0 to 1"
+                 times >= 0, terrain_ref from 0 to 1, terrain_slowdown >= 0, road_terrain_weight > 0 or null"
             )))
         }
     }
@@ -488,7 +495,12 @@ impl CommuneProfile {
     /// made on the commune graph carries it, so that a figure can be traced
     /// to the profile that made it (the validation prints the default's).
     pub fn tag(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
+        // A null `road_terrain_weight` is left out: the profiles written
+        // before the field existed keep their tags.
+        let json =
+            serde_json::to_string(self)
+                .unwrap_or_default()
+                .replacen(",\"road_terrain_weight\":null", "", 1);
         format!(
             "{}#{:08x}",
             self.version(),
@@ -568,6 +580,13 @@ impl CommuneProfile {
                 ));
                 out.push(("terrain: reference measure".into(), p.terrain_ref, ""));
                 out.push(("terrain: exponent".into(), p.terrain_slowdown, ""));
+                if let Some(w) = p.road_terrain_weight {
+                    out.push((
+                        "terrain: weight of the communes' measure against a road's own accidents".into(),
+                        w,
+                        "records",
+                    ));
+                }
                 out.push(("motorway: speed".into(), p.motorway_speed_kmh, "km/h"));
                 out.push(("motorway: detour factor".into(), p.motorway_detour, ""));
                 out.push(("motorway: getting on or off".into(), p.motorway_access_s, "s"));

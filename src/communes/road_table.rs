@@ -207,21 +207,21 @@ impl RuralCounts {
 
     /// Bends + slopes: the records that say winding or hilly.
     pub fn winding(&self) -> u32 {
-        self.bends + self.slopes
+        self.bends.saturating_add(self.slopes)
     }
 
     /// Records with a known layout + records with a known profile.
     pub fn known(&self) -> u32 {
-        self.rural + self.rural_profile
+        self.rural.saturating_add(self.rural_profile)
     }
 
     /// The counts of both.
     pub fn plus(self, o: RuralCounts) -> RuralCounts {
         RuralCounts {
-            rural: self.rural + o.rural,
-            bends: self.bends + o.bends,
-            rural_profile: self.rural_profile + o.rural_profile,
-            slopes: self.slopes + o.slopes,
+            rural: self.rural.saturating_add(o.rural),
+            bends: self.bends.saturating_add(o.bends),
+            rural_profile: self.rural_profile.saturating_add(o.rural_profile),
+            slopes: self.slopes.saturating_add(o.slopes),
         }
     }
 
@@ -231,14 +231,46 @@ impl RuralCounts {
         [self.rural, self.bends, self.rural_profile, self.slopes].map(|x| x.to_string())
     }
 
-    /// The counts from the four fields read by `num(0..4)`, in the order
-    /// of [`RuralCounts::COLUMNS`].
-    pub(crate) fn from_fields(num: impl Fn(usize) -> Result<u32>) -> Result<RuralCounts> {
+    /// The counts from the four fields of line `line` of `path`, in the
+    /// order of [`RuralCounts::COLUMNS`].
+    ///
+    /// # Errors
+    /// A field that is not a whole number, or more bends than records
+    /// with a known layout (more slopes than with a known profile), named
+    /// by file, line and field.
+    pub(crate) fn from_fields(path: &Path, line: u64, f: [&str; 4]) -> Result<RuralCounts> {
+        let mut k = [0u32; 4];
+        for (i, v) in f.iter().enumerate() {
+            k[i] = v.parse().map_err(|_| {
+                Error::field(
+                    path,
+                    line,
+                    Self::COLUMNS[i],
+                    format!("`{v}` is not a whole number"),
+                )
+            })?;
+        }
+        for (part, of) in [(1, 0), (3, 2)] {
+            if k[part] > k[of] {
+                return Err(Error::field(
+                    path,
+                    line,
+                    Self::COLUMNS[part],
+                    format!(
+                        "{} {} among {} {}: a count of part of the records cannot exceed it",
+                        k[part],
+                        Self::COLUMNS[part],
+                        k[of],
+                        Self::COLUMNS[of]
+                    ),
+                ));
+            }
+        }
         Ok(RuralCounts {
-            rural: num(0)?,
-            bends: num(1)?,
-            rural_profile: num(2)?,
-            slopes: num(3)?,
+            rural: k[0],
+            bends: k[1],
+            rural_profile: k[2],
+            slopes: k[3],
         })
     }
 
@@ -417,20 +449,10 @@ impl RoadTable {
                         Some((c(x, "lon", 180.0)?, c(y, "lat", 90.0)?))
                     }
                 },
-                counts: RuralCounts::from_fields(|i| num(8 + i))?,
+                counts: RuralCounts::from_fields(path, line, [f[8], f[9], f[10], f[11]])?,
             })
         })?;
         let terrain = read_csv(&dir.join(TERRAIN_FILE), &TERRAIN_HEADER, |path, line, f| {
-            let num = |i: usize| -> Result<u32> {
-                f[i].parse().map_err(|_| {
-                    Error::field(
-                        path,
-                        line,
-                        TERRAIN_HEADER[i],
-                        format!("`{}` is not a whole number", f[i]),
-                    )
-                })
-            };
             let terrain: f64 = f[5]
                 .parse()
                 .ok()
@@ -445,7 +467,7 @@ impl RoadTable {
                 })?;
             Ok(CommuneTerrain {
                 insee: f[0].to_string(),
-                counts: RuralCounts::from_fields(|i| num(1 + i))?,
+                counts: RuralCounts::from_fields(path, line, [f[1], f[2], f[3], f[4]])?,
                 terrain,
             })
         })?;

@@ -875,6 +875,17 @@ fn bad_links_and_road_tables_name_file_line_and_field() {
     let f1 = tmp("small-v1.medgraph.gz");
     crate::graph::write_graph(&f1, &graph, (v1.join("\n") + "\n").as_bytes(), true).unwrap();
     let old = read_commune_links(&f1).unwrap();
+    // As a graph, it needs a profile without the per-road weight.
+    let err = read_commune_graph_with(&f1, None).unwrap_err().to_string();
+    assert!(
+        err.contains("version 1") && err.contains("road_terrain_weight"),
+        "{err}"
+    );
+    let unweighted = CommuneProfile::V2(ProfileV2 {
+        road_terrain_weight: None,
+        ..ProfileV2::default()
+    });
+    assert!(read_commune_graph_with(&f1, Some(&unweighted)).is_ok());
     let ol = old.roads.as_ref().unwrap();
     assert_eq!(ol.points.len(), rl.points.len());
     assert!(
@@ -902,6 +913,34 @@ fn bad_links_and_road_tables_name_file_line_and_field() {
         err.contains(&format!(":{}: field `slopes`", k + 1)) && err.contains("`x`"),
         "{err}"
     );
+    // More bends than records with a known layout.
+    let line = text.lines().nth(k).unwrap();
+    let f: Vec<&str> = line.split(',').collect();
+    let rural: u32 = f[5].parse().unwrap();
+    let over = format!("{},{},{},{},{}", strip(line, 5), rural, rural + 1, f[7], f[8]);
+    let bad: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == k { over.clone() } else { l.to_string() })
+        .collect();
+    crate::graph::write_graph(&fb, &graph, (bad.join("\n") + "\n").as_bytes(), true).unwrap();
+    let err = read_commune_links(&fb).unwrap_err().to_string();
+    assert!(err.contains(&format!(":{}: field `bends`", k + 1)), "{err}");
+    // A version this build does not know.
+    let v9: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l.replace("\"version\":2", "\"version\":9")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    crate::graph::write_graph(&fb, &graph, (v9.join("\n") + "\n").as_bytes(), true).unwrap();
+    let err = read_commune_links(&fb).unwrap_err().to_string();
+    assert!(err.contains("version 9"), "{err}");
     // The road tables: a bad class is named with its line.
     let dir = std::env::temp_dir().join(format!("medaccess-roads-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -947,14 +986,27 @@ fn a_road_link_takes_its_own_winding_weighed_with_its_communes() {
         ..ProfileV2::default()
     };
     assert_eq!(without.road_terrain(0.45, k), 0.45);
-    // `null` in a profile file: the communes' measure alone, and the same
-    // tag as a profile written before the weight existed.
+    // Written out, `null`, and read back the same; the same tag as the
+    // profile written before the weight existed; left out of a file, the
+    // default's weight, as every field.
     let json = serde_json::to_string(&CommuneProfile::V2(without)).unwrap();
-    assert!(!json.contains("road_terrain_weight"), "{json}");
-    let back: CommuneProfile = serde_json::from_str(&json.replace(
-        "\"terrain_slowdown\"",
-        "\"road_terrain_weight\":null,\"terrain_slowdown\"",
-    ))
-    .unwrap();
+    assert!(json.contains("\"road_terrain_weight\":null"), "{json}");
+    let back: CommuneProfile = serde_json::from_str(&json).unwrap();
     assert_eq!(back, CommuneProfile::V2(without));
+    let before = json.replacen(",\"road_terrain_weight\":null", "", 1);
+    let fnv = crate::io::fnv1a(before.as_bytes()) >> 32;
+    assert_eq!(back.tag(), format!("v2#{fnv:08x}"));
+    let left_out: CommuneProfile = serde_json::from_str(&before).unwrap();
+    assert_eq!(
+        left_out,
+        CommuneProfile::V2(ProfileV2 {
+            road_terrain_weight: ProfileV2::default().road_terrain_weight,
+            ..without
+        })
+    );
+    let d = CommuneProfile::default();
+    assert_eq!(
+        serde_json::from_str::<CommuneProfile>(&serde_json::to_string(&d).unwrap()).unwrap(),
+        d
+    );
 }

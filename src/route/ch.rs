@@ -52,8 +52,9 @@ const WITNESS_SETTLED: usize = 500;
 /// each neighbour (on the first hop, all of them).
 const ESTIMATE_SCANNED: usize = 100;
 /// Weight of the witness terms of the priority against the level (1 in
-/// RoutingKit): 8 gives 9 % fewer arcs and a fifth less build CPU on the
-/// 1M-node synthetic grid (36–38 s against 46–50 s; docs/bench/matrix-s1000.md).
+/// RoutingKit): 8 gives 9 % fewer arcs and a quarter less build CPU on the
+/// 1M-node synthetic grid (36.2 s against 48.7 s, docs/bench/matrix-s1000.md
+/// now and before).
 const DIFFERENCE_WEIGHT: f32 = 8.0;
 
 /// An arc of the graph being contracted: other end, time, hops (original
