@@ -28,7 +28,7 @@
 
 #[path = "support/bench_record.rs"]
 mod bench_record;
-use bench_record::{load_average, machine, utc_now};
+use bench_record::{load_average, utc_now, write};
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -358,14 +358,7 @@ fn main() -> anyhow::Result<()> {
     }
     print!("{report}");
     if let Some(file) = record {
-        let header = format!(
-            "Run of {started}, `cargo run --release --example france_roads -- {}`, {}.\n\n",
-            args.join(" "),
-            machine()
-        );
-        std::fs::write(&file, header + &report)
-            .map_err(|e| anyhow::anyhow!("{file}: cannot write the results: {e}"))?;
-        eprintln!("results written to {file}");
+        write(&file, "france_roads", &args, &started, &report)?;
     }
     Ok(())
 }

@@ -41,3 +41,18 @@ pub fn load_average() -> String {
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into())
 }
+
+/// Writes `report` to `file` under the line that says when (`started`),
+/// with which command (example `example`, arguments `args`) and on which
+/// machine the run was made; says so on standard error.
+pub fn write(file: &str, example: &str, args: &[String], started: &str, report: &str) -> anyhow::Result<()> {
+    let header = format!(
+        "Run of {started}, `cargo run --release --example {example} -- {}`, {}.\n\n",
+        args.join(" "),
+        machine()
+    );
+    std::fs::write(file, header + report)
+        .map_err(|e| anyhow::anyhow!("{file}: cannot write the results: {e}"))?;
+    eprintln!("results written to {file}");
+    Ok(())
+}
