@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::eval::*;
-use medaccess::communes::cited::CITED_TIMES;
+use medaccess::communes::cited::{CITED_TIMES, CitedTime, Collection};
 use medaccess::communes::regions::{region_name, region_of_departement};
 use medaccess::communes::road_links::LinkKind;
 use medaccess::communes::{
@@ -438,10 +438,14 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     // ---- Quoted pairs.
     writeln!(
         w,
-        "\n### Quoted mainland drive times ({} pairs, {} used in the fit, {} held out)\n",
+        "\n### Quoted mainland drive times ({} pairs, {} used in the fit, {} held out, of which {} collected after the fit)\n",
         CITED_TIMES.len(),
         CITED_TIMES.iter().filter(|c| c.fit).count(),
-        CITED_TIMES.iter().filter(|c| !c.fit).count()
+        CITED_TIMES.iter().filter(|c| !c.fit).count(),
+        CITED_TIMES
+            .iter()
+            .filter(|c| c.collection == Collection::Second)
+            .count()
     )?;
     writeln!(
         w,
@@ -473,7 +477,11 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
             100.0 * a.error,
             b.minutes,
             100.0 * b.error,
-            if a.cited.fit { "fit" } else { "held out" },
+            match (a.cited.fit, a.cited.collection) {
+                (true, _) => "fit",
+                (false, Collection::First) => "held out",
+                (false, Collection::Second) => "held out, after the fit",
+            },
             a.class.map_or("–", |c| c.as_str()),
             a.km,
             a.terrain
@@ -485,11 +493,14 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     let mut quoted_v2 = (f64::NAN, f64::NAN);
     for ((name, _), q) in profiles.iter().zip(&q_by) {
         for (label, sel) in [
-            ("all", (|_: bool| true) as fn(bool) -> bool),
-            ("fit", |f: bool| f),
-            ("held out", |f: bool| !f),
+            ("all", (|_: &CitedTime| true) as fn(&CitedTime) -> bool),
+            ("fit", |c: &CitedTime| c.fit),
+            ("held out", |c: &CitedTime| !c.fit),
+            ("held out, collected after the fit", |c: &CitedTime| {
+                c.collection == Collection::Second
+            }),
         ] {
-            let e: Vec<f64> = q.iter().filter(|x| sel(x.cited.fit)).map(|x| x.error).collect();
+            let e: Vec<f64> = q.iter().filter(|x| sel(&x.cited)).map(|x| x.error).collect();
             let (n, _, med, _, worst) = summary(&e);
             writeln!(w, "| {name} | {label} | {n} | {} | {} |", pct(med), pct(worst))?;
             if *name == "v2" && label == "all" {

@@ -606,6 +606,10 @@ def gp(
         s = facilities(supply, kind="gp")
         known = _FACILITIES.get(s, {"facilities": _UNKNOWN})
         supplied = {"supply": known["facilities"]} if "facilities" in known else {}
+    # spelled once, as the command line takes them: the layer names and the
+    # record's command agree
+    added = [f"{k}:{_number(v)}" for k, v in (add or {}).items()]
+    removed = [f"{k}:{_number(v)}" for k, v in (remove or {}).items()]
     layers = _m.gp(
         ctx,
         s,
@@ -613,8 +617,8 @@ def gp(
         within=[float(w) for w in within],
         consultations_per_gp=consultations_per_gp,
         under_served=under_served,
-        add=[(str(k), float(v)) for k, v in (add or {}).items()],
-        remove=[(str(k), float(v)) for k, v in (remove or {}).items()],
+        add=added,
+        remove=removed,
         demand_weights=_path(demand_weights),
         demand_weight_col=demand_weight_col,
         workers=workers,
@@ -629,8 +633,8 @@ def gp(
             ("within", _unless([float(w) for w in within], [10.0, 20.0, 30.0])),
             ("consultations-per-gp", _unless(consultations_per_gp, 5400.0)),
             ("under-served", _unless(under_served, 2.5)),
-            ("add", [f"{k}:{_number(v)}" for k, v in add.items()] if add else None),
-            ("remove", [f"{k}:{_number(v)}" for k, v in remove.items()] if remove else None),
+            ("add", added or None),
+            ("remove", removed or None),
             ("demand-weights", _abs(demand_weights)),
             ("demand-weight-col", _unless(demand_weight_col, "weight")),
         ),

@@ -642,39 +642,23 @@ fn gp<'py>(
     within: Vec<f64>,
     consultations_per_gp: f64,
     under_served: f64,
-    add: Vec<(String, f64)>,
-    remove: Vec<(String, f64)>,
+    add: Vec<String>,
+    remove: Vec<String>,
     demand_weights: Option<PathBuf>,
     demand_weight_col: &str,
     workers: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let parsed = medaccess::gp::Decay::parse(decay).py_err()?;
-    // The changes as the command line spells them (`64104:2`), for the
-    // layer names: the same as the command line's file names.
-    let spelled = |list: &[(String, f64)]| -> Vec<String> {
-        list.iter()
-            .map(|(code, k)| {
-                let k = if k.fract() == 0.0 && k.abs() < 1e15 {
-                    format!("{}", *k as i64)
-                } else {
-                    format!("{k}")
-                };
-                format!("{code}:{k}")
-            })
-            .collect()
-    };
-    let (stem, _) = jobs::gp::output_stem(&ctx.inner.scope.tag(), &spelled(&add), &spelled(&remove));
-    let mut changes = Vec::new();
-    for (list, sign) in [(add, 1.0), (remove, -1.0)] {
-        for (code, k) in list {
-            if !(k.is_finite() && k > 0.0) {
-                return Err(RequestError::new_err(format!(
-                    "`{code}`: {k} is not a positive number of GPs"
-                )));
-            }
-            changes.push((code.trim().to_uppercase(), sign * k));
-        }
-    }
+    // `add`/`remove` come spelled as the command line takes them
+    // (`64104:2`), the same strings as the run's record: the layer names
+    // are the command line's file names.
+    let (stem, _) = jobs::gp::output_stem(&ctx.inner.scope.tag(), &add, &remove);
+    let changes: Vec<(String, f64)> = add
+        .iter()
+        .map(|s| jobs::gp::parse_change(s, 1.0))
+        .chain(remove.iter().map(|s| jobs::gp::parse_change(s, -1.0)))
+        .collect::<medaccess::Result<_>>()
+        .py_err()?;
     let c = ctx.inner.clone();
     let supply = supply.clone();
     let decay_name = decay.to_string();

@@ -55,6 +55,19 @@ def test_a_python_record_reruns_on_the_command_line(cli, ctx64, tmp_path, job, k
     assert again["options"] == ma.record(t)["options"]
 
 
+def test_a_gp_scenario_layer_is_named_as_its_rerun_files(cli, ctx64, tmp_path):
+    # one spelling of the changes for the layer name and the record: a small
+    # count that Python and Rust would print differently (1e-05 / 0.00001)
+    t = ma.gp(ctx64, add={"64104": 1e-5}, remove={"64445": 0.5})
+    layer = t.schema.metadata[b"medaccess:layer"].decode()
+    assert layer == "gp-access-64-add-64104x1e-05-remove-64445x0.5"
+    ma.write_record(t, tmp_path / "run.config.json")
+    cli("run", tmp_path / "run.config.json", "--out", tmp_path / "again")
+    assert (tmp_path / "again" / f"{layer}.csv").is_file()
+    with pytest.raises(ma.RequestError, match="not a number of GPs"):
+        ma.gp(ctx64, add={"64104": -1})
+
+
 def test_points_given_in_python_are_named_as_not_a_file(ctx64, tmp_path):
     pts = ma.facilities({"id": ["a", "b"], "lon": [-0.37, -0.61], "lat": [43.3, 43.19]}, kind="emergency")
     t = ma.access(ctx64, pts, kind="emergency")

@@ -8,6 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use medaccess::access::group;
 use medaccess::gp::{Decay, PractitionerColumns};
+use medaccess::jobs::gp::parse_change;
 use medaccess::jobs::{self, FacilitySource, GpRequest};
 use medaccess::output::Document;
 
@@ -76,35 +77,15 @@ pub struct GpArgs {
     pub report: super::args::ReportArgs,
 }
 
-/// `INSEE:COUNT` as the commune and a signed number of GPs.
-fn change(spec: &str, sign: f64) -> Result<(String, f64)> {
-    let (code, k) = spec.split_once(':').ok_or_else(|| {
-        let flag = if sign > 0.0 { "--add" } else { "--remove" };
-        anyhow::anyhow!("{flag} `{spec}`: expected INSEE:COUNT, e.g. 64422:3")
-    })?;
-    let k: f64 = k
-        .trim()
-        .parse()
-        .ok()
-        .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= medaccess::gp::MAX_GPS_PER_COMMUNE)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "`{spec}`: `{k}` is not a number of GPs between 0 and {} (the most a commune may have)",
-                medaccess::gp::MAX_GPS_PER_COMMUNE
-            )
-        })?;
-    Ok((code.trim().to_uppercase(), sign * k))
-}
-
 pub fn run(a: GpArgs) -> Result<()> {
     let decay = Decay::parse(&a.decay)?;
     let lang = a.report.lang()?;
     let changes: Vec<(String, f64)> = a
         .add
         .iter()
-        .map(|s| change(s, 1.0))
-        .chain(a.remove.iter().map(|s| change(s, -1.0)))
-        .collect::<Result<_>>()?;
+        .map(|s| parse_change(s, 1.0))
+        .chain(a.remove.iter().map(|s| parse_change(s, -1.0)))
+        .collect::<medaccess::Result<_>>()?;
     let progress = Bar::new();
     let ctx = setup::load(&a.scope, &a.data, &progress)?;
     let source = match &a.practitioners {

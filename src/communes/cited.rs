@@ -15,9 +15,24 @@
 //! implying more than 130 km/h as the crow flies (the French motorway
 //! limit: Orange–Narbonne "1H15 habituellement", about 180 km, was left out
 //! for this). Every pair found that passes is listed; none was dropped
-//! after comparing it with the engine. `fit` alternates along the list (the
-//! first ten pairs are those of engine v1, in their order), so that half of
-//! the pairs are held out of any fit.
+//! after comparing it with the engine. `fit` alternates along the first
+//! collection (the first ten pairs are those of engine v1, in their order),
+//! so that half of its pairs are held out of any fit.
+//!
+//! The second collection (2026-12-07, [`Collection::Second`]) was searched
+//! after the shipped profile v2#4dcb11c6 was fitted, by the same rules,
+//! aiming at trips to a named hospital or maternity: all its pairs are
+//! held out, an independent check of the fitted profile. The quotes it
+//! found for pairs of the first collection widened their ranges (Clamecy –
+//! Nevers and Clamecy – Auxerre 45 → 45–90, Le Blanc – Châtellerault 50 →
+//! 50–60, Decazeville – Villefranche-de-Rouergue 45 → 45–60, Guingamp –
+//! Saint-Brieuc and Guingamp – Lannion 30–40 → 30–45); the shipped profile
+//! was fitted on the earlier ranges, the next fit takes the new ones.
+//! Left out of it: Bagnères-de-Bigorre – Tarbes (the page reads "Tarn"),
+//! Le Girmont-Val-d'Ajol – Remiremont (an association's site), Bélâbre –
+//! Poitiers/Châteauroux (whose "on" may be Le Blanc's area), Vierzon –
+//! Bourges (a blog), and bounds (Fumay, Septmoncel, Mandagout, Lescun,
+//! Lesparre).
 
 /// One quoted drive time.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,8 +47,19 @@ pub struct CitedTime {
     pub max_minutes: f64,
     /// Used to fit the profile; the others are held out of every fit.
     pub fit: bool,
+    /// Searched before or after the shipped profile was fitted.
+    pub collection: Collection,
     /// Where the time is quoted.
     pub source: &'static str,
+}
+
+/// When a quote was collected, against the fit of the shipped profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    /// Collected before the fit: every other pair used in it.
+    First,
+    /// Collected after the fit of v2#4dcb11c6: every pair held out.
+    Second,
 }
 
 const fn c(
@@ -50,12 +76,32 @@ const fn c(
         min_minutes,
         max_minutes,
         fit,
+        collection: Collection::First,
+        source,
+    }
+}
+
+/// A pair of the second collection: held out.
+const fn later(
+    from: &'static str,
+    to: &'static str,
+    min_minutes: f64,
+    max_minutes: f64,
+    source: &'static str,
+) -> CitedTime {
+    CitedTime {
+        from,
+        to,
+        min_minutes,
+        max_minutes,
+        fit: false,
+        collection: Collection::Second,
         source,
     }
 }
 
 /// The quoted times (both directions are taken as equal), in the order
-/// they were collected; `fit` on every other pair.
+/// they were collected; `fit` on every other pair of the first collection.
 pub const CITED_TIMES: &[CitedTime] = &[
     c(
         "64430",
@@ -141,9 +187,9 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "36018",
         "86066",
         50.0,
-        50.0,
+        60.0,
         true,
-        "Le Blanc–Châtellerault: \"à Châtellerault (Vienne), à plus de 50 minutes de route\", francetvinfo.fr/sante/grossesse/sante-quatre-ans-apres-la-fermeture-de-sa-maternite-une-commune-toujours-isolee_5379463.html (2022-09); \"on a dû faire 50 minutes de voiture\", francebleu.fr 2023-06 (suivi-perinatal-vecu-des-parents-enjeu-politique-quel-bilan-depuis-la-fermeture-de-la-maternite-du-blanc-3191156)",
+        "Le Blanc–Châtellerault: \"à Châtellerault (Vienne), à plus de 50 minutes de route\", francetvinfo.fr/sante/grossesse/sante-quatre-ans-apres-la-fermeture-de-sa-maternite-une-commune-toujours-isolee_5379463.html (2022-09); \"on a dû faire 50 minutes de voiture\", francebleu.fr 2023-06 (suivi-perinatal-vecu-des-parents-enjeu-politique-quel-bilan-depuis-la-fermeture-de-la-maternite-du-blanc-3191156); \"Le Blanc ... se trouve à une heure de route des maternités de Châteauroux (Indre), Poitiers ou Châtellerault (Vienne)\", francetvinfo.fr/sante/hopital/indre-des-elus-se-mobilisent-pour-sauver-la-maternite-du-blanc_2979303.html (2018-10, second collection)",
     ),
     c(
         "36018",
@@ -261,17 +307,17 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "58079",
         "89024",
         45.0,
-        45.0,
+        90.0,
         false,
-        "Clamecy–Auxerre: \"Les urgences les plus proches se trouvent à 45 minutes de route à Auxerre (Yonne) ou Nevers (Nièvre)\", francetvinfo.fr/sante/politique-de-sante/urgences-menacees-dans-la-nievre-trente-maires-rendent-leur-echarpe_2622274.html (2018-02)",
+        "Clamecy–Auxerre: \"Les urgences les plus proches se trouvent à 45 minutes de route à Auxerre (Yonne) ou Nevers (Nièvre)\", francetvinfo.fr/sante/politique-de-sante/urgences-menacees-dans-la-nievre-trente-maires-rendent-leur-echarpe_2622274.html (2018-02); the two France 3 / francetvinfo articles of Clamecy–Nevers, \"entre 45 minutes et 1h30\" to Nevers, Cosne or Auxerre (second collection)",
     ),
     c(
         "58079",
         "58194",
         45.0,
-        45.0,
+        90.0,
         true,
-        "Clamecy–Nevers: same article, francetvinfo.fr 2018-02",
+        "Clamecy–Nevers: same article, francetvinfo.fr 2018-02; \"les habitants de Clamecy seraient obligés de faire entre 45 minutes et 1h30 de route pour aller se faire soigner à l'hôpital de Nevers, de Cosne ou d'Auxerre\", france3-regions.francetvinfo.fr (clamecy-habitants-se-mobilisent-garder-leurs-urgences-nuit-1426095, 2018); \"entre 45 minutes et 1 h 30 de route pour se rendre à l'hôpital\", francetvinfo.fr/sante/hopital/les-urgences-de-nuit-de-clamecy-nievre-menacees_2621962.html (2018-02) (second collection)",
     ),
     c(
         "58283",
@@ -325,17 +371,17 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "22070",
         "22278",
         30.0,
-        40.0,
+        45.0,
         false,
-        "Guingamp–Saint-Brieuc: \"à une demi-heure de là, à Saint-Brieuc ou Lannion\", francetvinfo.fr/france/bretagne/cotes-d-armor/cotes-d-armor-la-maternite-de-guingamp-fermee-provisoirement_5776736.html (2023-04); \"Lannion et Saint-Brieuc, à une quarantaine de minutes de route\", francebleu.fr (la-suspension-des-accouchements-a-la-maternite-de-guingamp-doit-durer-deux-mois-6589578)",
+        "Guingamp–Saint-Brieuc: \"à une demi-heure de là, à Saint-Brieuc ou Lannion\", francetvinfo.fr/france/bretagne/cotes-d-armor/cotes-d-armor-la-maternite-de-guingamp-fermee-provisoirement_5776736.html (2023-04); \"Lannion et Saint-Brieuc, à une quarantaine de minutes de route\", francebleu.fr (la-suspension-des-accouchements-a-la-maternite-de-guingamp-doit-durer-deux-mois-6589578); \"maternités, qui sont à une distance d'environ 45 minutes de Guingamp. Elles auront le choix entre Saint-Brieuc, Lannion, Plérin, Carhaix ou Morlaix\", infobebes.com (la-maternite-de-guingamp-ferme-ses-portes-332655, 2018, second collection)",
     ),
     c(
         "22070",
         "22113",
         30.0,
-        40.0,
+        45.0,
         true,
-        "Guingamp–Lannion: the same two articles, francetvinfo.fr and francebleu.fr 2023-04",
+        "Guingamp–Lannion: the same two articles, francetvinfo.fr and francebleu.fr 2023-04; infobebes.com 2018, \"environ 45 minutes\" (second collection)",
     ),
     c(
         "73065",
@@ -365,9 +411,9 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "12089",
         "12300",
         45.0,
-        45.0,
+        60.0,
         true,
-        "Decazeville–Villefranche-de-Rouergue: \"Rodez ou à Villefranche-de-Rouergue, toutes deux à environ trois quarts d'heure de route\", pourquoidocteur.fr/Articles/Question-d-actu/22084-Decazeville-fermeture-la-maternite-prononcee-l-ARS",
+        "Decazeville–Villefranche-de-Rouergue: \"Rodez ou à Villefranche-de-Rouergue, toutes deux à environ trois quarts d'heure de route\", pourquoidocteur.fr/Articles/Question-d-actu/22084-Decazeville-fermeture-la-maternite-prononcee-l-ARS; \"Rodez, Villefranche-de-Rouergue et Aurillac, situés entre 45 mn et une heure de voiture de Decazeville\", france3-regions (decazeville-aveyron-2000-personnes-manifestent-exiger-reouverture-maternite-1185225, 2017-01, second collection)",
     ),
     c(
         "22050",
@@ -432,5 +478,167 @@ pub const CITED_TIMES: &[CitedTime] = &[
         45.0,
         true,
         "Chinon–Saumur: same article, francetvinfo.fr 2022-06",
+    ),
+    // Second collection (2026-12-07): held out, see the module's notes.
+    later(
+        "24325",
+        "24520",
+        20.0,
+        20.0,
+        "Peyrillac-et-Millac (Pechs-de-l'Espérance)–Sarlat-la-Canéda (maternity): \"nous sommes à 20 minutes de la maison\" (a resident of Peyrillac), francebleu.fr 2023-07 (on-s-est-senti-lache-la-maternite-de-sarlat-en-dordogne-ferme-de-nouveau-ce-vendredi-8882210)",
+    ),
+    later(
+        "24091",
+        "24520",
+        15.0,
+        15.0,
+        "Cénac-et-Saint-Julien–Sarlat-la-Canéda (maternity): \"habite à Cénac, à 10 kilomètres de Sarlat. Elle a mis 15 minutes pour arriver à la maternité de Jean Leclaire\", francebleu.fr 2023-07 (same article)",
+    ),
+    later(
+        "07186",
+        "26362",
+        35.0,
+        35.0,
+        "Privas–Valence (maternity): \"Privas se situe à 35 minutes des maternités de Valence (35 km), 41 minutes de celle de Montélimar\", Chambre régionale des comptes (2017) quoted by profession-sage-femme.com 2019-06",
+    ),
+    later(
+        "07186",
+        "26198",
+        36.0,
+        41.0,
+        "Privas–Montélimar (maternity): 41 minutes, the same report; \"elles devront faire entre 30 et 34 km, soit un trajet en voiture de 36 à 40 minutes\" (to Aubenas or Montélimar), infobebes.com 2019 (maternite-encore-une-fermeture-en-ardeche-427193)",
+    ),
+    later(
+        "07186",
+        "07019",
+        36.0,
+        40.0,
+        "Privas–Aubenas (maternity): \"un trajet en voiture de 36 à 40 minutes\", infobebes.com 2019 (same article)",
+    ),
+    later(
+        "12089",
+        "15014",
+        45.0,
+        60.0,
+        "Decazeville–Aurillac: \"Rodez, Villefranche-de-Rouergue et Aurillac, situés entre 45 mn et une heure de voiture de Decazeville\", france3-regions (decazeville-aveyron-2000-personnes-manifestent-exiger-reouverture-maternite-1185225, 2017-01)",
+    ),
+    later(
+        "09261",
+        "09264",
+        45.0,
+        45.0,
+        "Saint-Girons–Centre hospitalier du Val d'Ariège (Saint-Jean-de-Verges): \"Saint-Girons se situe à environ 45mn du centre hospitalier du Val d'Ariège à Foix\", france3-regions Occitanie 2024-05 (une-centaine-menacee-de-fermeture-2967479)",
+    ),
+    later(
+        "68334",
+        "68224",
+        20.0,
+        30.0,
+        "Thann–Mulhouse (pôle mère-enfant): \"plus de vingt minutes à une demi-heure\", francebleu.fr 2019-01 (mulhouse-mobilisation-et-un-sursis-maternite-de-thann-1548706159)",
+    ),
+    later(
+        "47195",
+        "47001",
+        30.0,
+        30.0,
+        "Nérac–Agen (emergencies): \"les malades de Nérac seront dirigés à Agen en cas d'urgence, à 30 minutes de là\", bastamag.net (suppressions-de-lits-hopitaux-carte-suivi-fermeture-urgences)",
+    ),
+    later(
+        "24008",
+        "24322",
+        60.0,
+        60.0,
+        "Angoisse–Périgueux: \"Mais Angoisse, c'est à une heure de route de Périgueux et de Limoges\", francebleu.fr 2021-07 (maternites-en-dordogne-toujours-la-galere-pour-les-futures-mamans-1627662514)",
+    ),
+    later(
+        "24008",
+        "87085",
+        60.0,
+        60.0,
+        "Angoisse–Limoges: same article, francebleu.fr 2021-07",
+    ),
+    later(
+        "58283",
+        "58079",
+        15.0,
+        15.0,
+        "Taconnay–Clamecy (emergencies): \"Elles sont à un quart d'heure de route\" (the mayor of Taconnay, AFP), kelnews.fr 2018-02-23; pourquoidocteur.fr/Articles/Question-d-actu/24640 (2018-02)",
+    ),
+    later(
+        "81065",
+        "31555",
+        90.0,
+        90.0,
+        "Castres–Toulouse (CHU): \"soit à environ 1 h 30 par une route compliquée du CHU de Toulouse\" (the director of the CH Castres-Mazamet), La Dépêche 2017-01-20, reproduced at via81.fr",
+    ),
+    later(
+        "37062",
+        "72071",
+        25.0,
+        25.0,
+        "Château-la-Vallière–Château-du-Loir (Montval-sur-Loir; hospital): \"le centre hospitalier de Château-du-Loir, dans la Sarthe, est plus proche, à seulement 25 minutes\", francebleu.fr 2021-03 (chateau-la-valliere-le-quotidien-des-habitants-eloignes-des-services-d-urgence-et-des-secours-1615744974)",
+    ),
+    later(
+        "23008",
+        "23096",
+        40.0,
+        40.0,
+        "Aubusson–Guéret (SMUR): \"il faut attendre celui de Guéret, situé à près de 40 minutes\", sudradio.fr (a-la-campagne-les-hopitaux-sont-en-voie-de-disparition)",
+    ),
+    later(
+        "14762",
+        "61169",
+        30.0,
+        30.0,
+        "Vire–Flers (maternity): \"La maternité la plus proche est à Flers, à une demi-heure de route\", tendanceouest.com (actualite-21583-manifestation-contre-la-fermeture-de-la-maternite-de-vire)",
+    ),
+    later(
+        "22070",
+        "29024",
+        45.0,
+        45.0,
+        "Guingamp–Carhaix-Plouguer: \"maternités, qui sont à une distance d'environ 45 minutes de Guingamp. Elles auront le choix entre Saint-Brieuc, Lannion, Plérin, Carhaix ou Morlaix\", infobebes.com 2018 (la-maternite-de-guingamp-ferme-ses-portes-332655)",
+    ),
+    later(
+        "22070",
+        "29151",
+        45.0,
+        45.0,
+        "Guingamp–Morlaix: same article, infobebes.com 2018",
+    ),
+    later(
+        "22070",
+        "22187",
+        45.0,
+        45.0,
+        "Guingamp–Plérin: same article, infobebes.com 2018",
+    ),
+    later(
+        "27425",
+        "14366",
+        35.0,
+        40.0,
+        "Carsix (Nassandres sur Risle)–Lisieux: \"nous sommes à 35 minutes d'un côté et à 40 de l'autre de la maternité la plus proche\" (Lisieux and Évreux, which side is which not said), francebleu.fr 2019-04 (aire-d-accouchement-d-urgence-inauguree-a-carsix-dans-l-eure-1554136197)",
+    ),
+    later(
+        "27425",
+        "27229",
+        35.0,
+        40.0,
+        "Carsix (Nassandres sur Risle)–Évreux: same article, francebleu.fr 2019-04",
+    ),
+    later(
+        "58079",
+        "58086",
+        45.0,
+        90.0,
+        "Clamecy–Cosne-Cours-sur-Loire: \"entre 45 minutes et 1h30 de route pour aller se faire soigner à l'hôpital de Nevers, de Cosne ou d'Auxerre\", france3-regions (clamecy-habitants-se-mobilisent-garder-leurs-urgences-nuit-1426095, 2018)",
+    ),
+    later(
+        "75056",
+        "13055",
+        465.0,
+        465.0,
+        "Paris–Marseille: \"776 kilomètres séparent Paris et Marseille. 7h45 de temps de trajet, sans compter les pauses\", Vinci Autoroutes (api-ulys.vinci-autoroutes.com/fr/prix-du-peage/paris-marseille)",
     ),
 ];

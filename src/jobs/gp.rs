@@ -107,6 +107,42 @@ pub fn output_stem(scope_tag: &str, add: &[String], remove: &[String]) -> (Strin
     (format!("{stem}-{tag}"), hashed.then_some(tag))
 }
 
+/// One `--add`/`--remove` change as the command line and Python spell it,
+/// `INSEE:COUNT` (`64104:2`): the commune code (trimmed, upper case) and
+/// the number of GPs, positive for `sign` 1 and negative for -1.
+///
+/// ```
+/// use medaccess::jobs::gp::parse_change;
+/// assert_eq!(parse_change("64104:2", 1.0).unwrap(), ("64104".into(), 2.0));
+/// assert_eq!(parse_change(" 2a004 : 0.5", -1.0).unwrap(), ("2A004".into(), -0.5));
+/// assert!(parse_change("64104", 1.0).unwrap_err().to_string().contains("INSEE:COUNT"));
+/// assert!(parse_change("64104:-1", 1.0).is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::Invalid`] naming the flag, what was written and the expected
+/// form, when the colon is missing or the count is not a number between 0
+/// (excluded) and [`crate::gp::MAX_GPS_PER_COMMUNE`].
+pub fn parse_change(spec: &str, sign: f64) -> Result<(String, f64)> {
+    let flag = if sign > 0.0 { "--add" } else { "--remove" };
+    let (code, k) = spec
+        .split_once(':')
+        .ok_or_else(|| Error::Invalid(format!("{flag} `{spec}`: expected INSEE:COUNT, e.g. 64422:3")))?;
+    let k: f64 = k
+        .trim()
+        .parse()
+        .ok()
+        .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= crate::gp::MAX_GPS_PER_COMMUNE)
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "{flag} `{spec}`: `{}` is not a number of GPs between 0 and {} (the most a commune may have)",
+                k.trim(),
+                crate::gp::MAX_GPS_PER_COMMUNE
+            ))
+        })?;
+    Ok((code.trim().to_uppercase(), sign * k))
+}
+
 /// Runs the GP job.
 ///
 /// # Examples
