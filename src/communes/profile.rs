@@ -580,6 +580,13 @@ impl CommuneProfile {
                 ));
                 out.push(("terrain: reference measure".into(), p.terrain_ref, ""));
                 out.push(("terrain: exponent".into(), p.terrain_slowdown, ""));
+                if let Some(w) = p.road_terrain_weight {
+                    out.push((
+                        "terrain: weight of the communes' measure against a road's own accidents".into(),
+                        w,
+                        "records",
+                    ));
+                }
                 out.push(("motorway: speed".into(), p.motorway_speed_kmh, "km/h"));
                 out.push(("motorway: detour factor".into(), p.motorway_detour, ""));
                 out.push(("motorway: getting on or off".into(), p.motorway_access_s, "s"));

@@ -316,6 +316,10 @@ const FRENCH: &[(&str, &str)] = &[
     ),
     ("terrain: reference measure", "relief\u{A0}: mesure de référence"),
     ("terrain: exponent", "relief\u{A0}: exposant"),
+    (
+        "terrain: weight of the communes' measure against a road's own accidents",
+        "relief\u{A0}: poids de la mesure des communes face aux accidents de la route",
+    ),
     ("motorway: speed", "autoroutes\u{A0}: vitesse"),
     ("motorway: detour factor", "autoroutes\u{A0}: facteur de détour"),
     (
@@ -345,6 +349,7 @@ const FRENCH: &[(&str, &str)] = &[
     ("leg from the point to the road", "trajet du point à la route"),
     ("snap limit", "distance maximale à la route"),
     ("inhabitants", "habitants"),
+    ("records", "accidents"),
     ("detour factor", "facteur de détour"),
     ("speed", "vitesse"),
     (
