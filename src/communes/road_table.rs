@@ -307,10 +307,14 @@ pub struct RoadTable {
     pub terrain: Vec<CommuneTerrain>,
 }
 
-/// A header: the columns given, then the four of [`RuralCounts::COLUMNS`].
+/// A header: the columns given, then the four of [`RuralCounts::COLUMNS`],
+/// then those given after a `;`.
 macro_rules! then_counts {
+    ($($c:literal),* ; $($t:literal),*) => {
+        [$($c,)* "rural", "bends", "rural_profile", "slopes", $($t),*]
+    };
     ($($c:literal),*) => {
-        [$($c,)* "rural", "bends", "rural_profile", "slopes"]
+        $crate::communes::road_table::then_counts!($($c),* ;)
     };
 }
 pub(crate) use then_counts;
@@ -325,7 +329,7 @@ const ROADS_HEADER: [&str; 12] = then_counts!(
     "lon",
     "lat"
 );
-const TERRAIN_HEADER: [&str; 6] = ["insee", "rural", "bends", "rural_profile", "slopes", "terrain"];
+const TERRAIN_HEADER: [&str; 6] = then_counts!("insee"; "terrain");
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     // mtime 0 (the default of GzEncoder): the same table gives the same bytes.
