@@ -62,6 +62,7 @@ pub enum Collection {
     Second,
 }
 
+/// A pair of the first collection.
 const fn c(
     from: &'static str,
     to: &'static str,
@@ -90,13 +91,8 @@ const fn later(
     source: &'static str,
 ) -> CitedTime {
     CitedTime {
-        from,
-        to,
-        min_minutes,
-        max_minutes,
-        fit: false,
         collection: Collection::Second,
-        source,
+        ..c(from, to, min_minutes, max_minutes, false, source)
     }
 }
 
