@@ -438,7 +438,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     // ---- Quoted pairs.
     writeln!(
         w,
-        "\n### Quoted mainland drive times ({} pairs, {} used in the fit, {} held out, of which {} collected after the fit)\n",
+        "\n### Quoted mainland drive times ({} pairs, {} used in the fit, {} held out, of which {} of the second collection, gathered after the fit)\n",
         CITED_TIMES.len(),
         CITED_TIMES.iter().filter(|c| c.fit).count(),
         CITED_TIMES.iter().filter(|c| !c.fit).count(),
@@ -480,7 +480,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
             match (a.cited.fit, a.cited.collection) {
                 (true, _) => "fit",
                 (false, Collection::First) => "held out",
-                (false, Collection::Second) => "held out, after the fit",
+                (false, Collection::Second) => "held out, second collection",
             },
             a.class.map_or("–", |c| c.as_str()),
             a.km,
@@ -496,7 +496,7 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
             ("all", (|_: &CitedTime| true) as fn(&CitedTime) -> bool),
             ("fit", |c: &CitedTime| c.fit),
             ("held out", |c: &CitedTime| !c.fit),
-            ("held out, collected after the fit", |c: &CitedTime| {
+            ("held out, second collection", |c: &CitedTime| {
                 c.collection == Collection::Second
             }),
         ] {

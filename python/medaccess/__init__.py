@@ -608,8 +608,8 @@ def gp(
         supplied = {"supply": known["facilities"]} if "facilities" in known else {}
     # spelled once, as the command line takes them: the layer names and the
     # record's command agree
-    added = [f"{k}:{_number(v)}" for k, v in (add or {}).items()]
-    removed = [f"{k}:{_number(v)}" for k, v in (remove or {}).items()]
+    added = _changes("add", add)
+    removed = _changes("remove", remove)
     layers = _m.gp(
         ctx,
         s,
@@ -727,10 +727,25 @@ def matrix(
     return t.replace_schema_metadata(meta)
 
 
+def _changes(name: str, changes: Optional[Dict[str, float]]) -> list:
+    """``{"64104": 2}`` as the command line's ``--add 64104:2``; a count that is
+    not a number is a :class:`RequestError` naming the commune."""
+    out = []
+    for code, k in (changes or {}).items():
+        try:
+            if isinstance(k, bool):
+                raise TypeError
+            spelled = _number(k)
+        except (TypeError, ValueError, OverflowError):
+            raise RequestError(f"{name}[{code!r}]: {k!r} is not a number of GPs") from None
+        out.append(f"{code}:{spelled}")
+    return out
+
+
 def _number(x: float) -> str:
     """A number as the command line reads it: ``3``, not ``3.0``."""
     x = float(x)
-    return str(int(x)) if x.is_integer() else repr(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
 def _bands(b: Optional[Sequence[float]]) -> Optional[list]:

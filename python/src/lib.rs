@@ -653,12 +653,7 @@ fn gp<'py>(
     // (`64104:2`), the same strings as the run's record: the layer names
     // are the command line's file names.
     let (stem, _) = jobs::gp::output_stem(&ctx.inner.scope.tag(), &add, &remove);
-    let changes: Vec<(String, f64)> = add
-        .iter()
-        .map(|s| jobs::gp::parse_change(s, 1.0))
-        .chain(remove.iter().map(|s| jobs::gp::parse_change(s, -1.0)))
-        .collect::<medaccess::Result<_>>()
-        .py_err()?;
+    let changes = jobs::gp::parse_changes(&add, &remove).py_err()?;
     let c = ctx.inner.clone();
     let supply = supply.clone();
     let decay_name = decay.to_string();

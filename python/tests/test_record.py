@@ -64,8 +64,9 @@ def test_a_gp_scenario_layer_is_named_as_its_rerun_files(cli, ctx64, tmp_path):
     ma.write_record(t, tmp_path / "run.config.json")
     cli("run", tmp_path / "run.config.json", "--out", tmp_path / "again")
     assert (tmp_path / "again" / f"{layer}.csv").is_file()
-    with pytest.raises(ma.RequestError, match="not a number of GPs"):
-        ma.gp(ctx64, add={"64104": -1})
+    for bad in (-1, float("nan"), 1e300, "two", None, True):
+        with pytest.raises(ma.RequestError, match="not a number of GPs"):
+            ma.gp(ctx64, add={"64104": bad})
 
 
 def test_points_given_in_python_are_named_as_not_a_file(ctx64, tmp_path):

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use medaccess::access::group;
 use medaccess::gp::{Decay, PractitionerColumns};
-use medaccess::jobs::gp::parse_change;
+use medaccess::jobs::gp::parse_changes;
 use medaccess::jobs::{self, FacilitySource, GpRequest};
 use medaccess::output::Document;
 
@@ -80,12 +80,7 @@ pub struct GpArgs {
 pub fn run(a: GpArgs) -> Result<()> {
     let decay = Decay::parse(&a.decay)?;
     let lang = a.report.lang()?;
-    let changes: Vec<(String, f64)> = a
-        .add
-        .iter()
-        .map(|s| parse_change(s, 1.0))
-        .chain(a.remove.iter().map(|s| parse_change(s, -1.0)))
-        .collect::<medaccess::Result<_>>()?;
+    let changes = parse_changes(&a.add, &a.remove)?;
     let progress = Bar::new();
     let ctx = setup::load(&a.scope, &a.data, &progress)?;
     let source = match &a.practitioners {

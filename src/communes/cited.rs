@@ -29,7 +29,8 @@
 //! Saint-Brieuc and Guingamp – Lannion 30–40 → 30–45); the shipped profile
 //! was fitted on the earlier ranges, the next fit takes the new ones.
 //! Left out of it: Bagnères-de-Bigorre – Tarbes (the page reads "Tarn"),
-//! Le Girmont-Val-d'Ajol – Remiremont (an association's site), Bélâbre –
+//! Le Girmont-Val-d'Ajol – Remiremont (an association's own page, where
+//! Castres – Toulouse is a press article an association reproduces), Bélâbre –
 //! Poitiers/Châteauroux (whose "on" may be Le Blanc's area), Vierzon –
 //! Bourges (a blog), and bounds (Fumay, Septmoncel, Mandagout, Lescun,
 //! Lesparre).
@@ -537,7 +538,7 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "47001",
         30.0,
         30.0,
-        "Nérac–Agen (emergencies): \"les malades de Nérac seront dirigés à Agen en cas d'urgence, à 30 minutes de là\", bastamag.net (suppressions-de-lits-hopitaux-carte-suivi-fermeture-urgences)",
+        "Nérac–Agen (emergencies): \"les malades de Nérac seront dirigés à Agen en cas d'urgence, à 30 minutes de là\", bastamag.net (suppressions-de-lits-hopitaux-carte-suivi-fermeture-urgences, undated)",
     ),
     later(
         "24008",
@@ -558,14 +559,14 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "58079",
         15.0,
         15.0,
-        "Taconnay–Clamecy (emergencies): \"Elles sont à un quart d'heure de route\" (the mayor of Taconnay, AFP), kelnews.fr 2018-02-23; pourquoidocteur.fr/Articles/Question-d-actu/24640 (2018-02)",
+        "Taconnay–Clamecy (emergencies): \"Elles sont à un quart d'heure de route\" (the mayor of Taconnay, AFP), kelnews.fr 2018-02-23; pourquoidocteur.fr/Articles/Question-d-actu/24640 (2018-02). The first collection took this page's Taconnay–Nevers time and missed this one: listed here, with the second",
     ),
     later(
         "81065",
         "31555",
         90.0,
         90.0,
-        "Castres–Toulouse (CHU): \"soit à environ 1 h 30 par une route compliquée du CHU de Toulouse\" (the director of the CH Castres-Mazamet), La Dépêche 2017-01-20, reproduced at via81.fr",
+        "Castres–Toulouse (CHU): \"soit à environ 1 h 30 par une route compliquée du CHU de Toulouse\" (the director of the CH Castres-Mazamet), La Dépêche 2017-01-20 (before the A69 motorway), as reproduced by via81.fr, an association for that motorway: the quote is the press's, the association only reproduces it",
     ),
     later(
         "37062",
@@ -579,14 +580,14 @@ pub const CITED_TIMES: &[CitedTime] = &[
         "23096",
         40.0,
         40.0,
-        "Aubusson–Guéret (SMUR): \"il faut attendre celui de Guéret, situé à près de 40 minutes\", sudradio.fr (a-la-campagne-les-hopitaux-sont-en-voie-de-disparition)",
+        "Aubusson–Guéret (SMUR): \"il faut attendre celui de Guéret, situé à près de 40 minutes\", sudradio.fr (a-la-campagne-les-hopitaux-sont-en-voie-de-disparition, undated)",
     ),
     later(
         "14762",
         "61169",
         30.0,
         30.0,
-        "Vire–Flers (maternity): \"La maternité la plus proche est à Flers, à une demi-heure de route\", tendanceouest.com (actualite-21583-manifestation-contre-la-fermeture-de-la-maternite-de-vire)",
+        "Vire–Flers (maternity): \"La maternité la plus proche est à Flers, à une demi-heure de route\", tendanceouest.com (actualite-21583-manifestation-contre-la-fermeture-de-la-maternite-de-vire; page dated 2021-10, events earlier)",
     ),
     later(
         "22070",

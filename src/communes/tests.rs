@@ -669,6 +669,28 @@ fn facility_entry() {
     assert_eq!(g.nodes[loc.entry(p).unwrap().commune as usize].insee, "64260");
 }
 
+/// The second collection of quotes was gathered after the fit: none of it
+/// may enter one, and no pair is listed twice.
+#[test]
+fn cited_second_collection_is_held_out() {
+    use cited::Collection;
+    let mut pairs = std::collections::BTreeSet::new();
+    for c in cited::CITED_TIMES {
+        assert!(!(c.fit && c.collection == Collection::Second), "{}", c.source);
+        let key = if c.from < c.to {
+            (c.from, c.to)
+        } else {
+            (c.to, c.from)
+        };
+        assert!(pairs.insert(key), "listed twice: {}", c.source);
+        assert!(
+            c.min_minutes > 0.0 && c.min_minutes <= c.max_minutes,
+            "{}",
+            c.source
+        );
+    }
+}
+
 /// The shipped graph against drive times quoted in public sources
 /// (`cited::CITED_TIMES`, see `docs/commune-engine.md`). The quotes are
 /// rounded, between unspecified points of two towns, and our own error

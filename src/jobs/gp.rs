@@ -143,6 +143,18 @@ pub fn parse_change(spec: &str, sign: f64) -> Result<(String, f64)> {
     Ok((code.trim().to_uppercase(), sign * k))
 }
 
+/// The `--add` and `--remove` lists, as [`parse_change`] reads each: GPs
+/// added positive, removed negative, in that order.
+///
+/// # Errors
+/// The first change [`parse_change`] refuses.
+pub fn parse_changes(add: &[String], remove: &[String]) -> Result<Vec<(String, f64)>> {
+    add.iter()
+        .map(|s| parse_change(s, 1.0))
+        .chain(remove.iter().map(|s| parse_change(s, -1.0)))
+        .collect()
+}
+
 /// Runs the GP job.
 ///
 /// # Examples

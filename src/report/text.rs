@@ -318,7 +318,7 @@ const FRENCH: &[(&str, &str)] = &[
     ("terrain: exponent", "relief\u{A0}: exposant"),
     (
         "terrain: weight of the communes' measure against a road's own accidents",
-        "relief\u{A0}: poids de la mesure des communes face aux accidents de la route",
+        "relief\u{A0}: poids de la mesure des communes face aux accidents relevés sur la route elle-même",
     ),
     ("motorway: speed", "autoroutes\u{A0}: vitesse"),
     ("motorway: detour factor", "autoroutes\u{A0}: facteur de détour"),
