@@ -14,11 +14,13 @@
 //! [`DIFFERENCE_WEIGHT`] × (added / removed arcs + added / removed hops),
 //! where RoutingKit weighs all terms 1; the added arcs are
 //! *estimated* with witnesses of at most two arcs (the hop-limited local
-//! searches of Geisberger et al., §4.1), scanning at most
-//! [`ESTIMATE_SCANNED`] arcs per neighbour: a priority is recomputed for
+//! searches of Geisberger et al., §4.1): a priority is recomputed for
 //! every neighbour of every contracted node, so it must cost far less than
 //! a contraction; a node's estimate is kept until one of its neighbours is
-//! contracted. Ties between neighbours go to a hash of the node
+//! contracted. The two-arc witnesses of `v` are found without a queue
+//! from one pass over the in-arcs of `v`'s out-neighbours (which middle
+//! node reaches which of them), then one pass over the out-arcs of each
+//! in-neighbour; a contraction looks for them first too. Ties between neighbours go to a hash of the node
 //! id, so the hierarchy is the same, byte for byte, whatever the thread
 //! count.
 //!
@@ -48,9 +50,6 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 
 /// Witness searches of a contraction stop after settling this many nodes.
 const WITNESS_SETTLED: usize = 500;
-/// A priority estimate scans at most this many arcs on the second hop from
-/// each neighbour (on the first hop, all of them).
-const ESTIMATE_SCANNED: usize = 100;
 /// Weight of the witness terms of the priority against the level (1 in
 /// RoutingKit): 8 gives 9 % fewer arcs and a quarter less build CPU on the
 /// 1M-node synthetic grid (36.2 s against 48.7 s, docs/bench/matrix-s1000.md
@@ -144,18 +143,47 @@ pub struct ContractionHierarchy {
     down: RankCsr,
 }
 
+/// No entry: the end of a chain, or a node that is not a target.
+const NONE: u32 = u32::MAX;
+
+/// What a node is to the two-arc witnesses of the node being contracted:
+/// valid in epoch `epoch` only.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    epoch: u32,
+    /// Index of the node among the targets, or [`NONE`].
+    slot: u32,
+    /// First entry of the node's chain in `Witness::chain` (the targets
+    /// it reaches by one arc), or [`NONE`].
+    chain: u32,
+}
+
 /// Workspace of the witness searches and of the priority estimates.
 struct Witness {
     dist: Vec<Time>,
     touched: Vec<NodeId>,
     heap: BinaryHeap<Reverse<(Time, NodeId)>>,
-    /// Epoch at which each node was marked as a target.
-    /// With the index of each marked target in the target list (two-arc
-    /// witnesses): one array, so a lookup is one memory access.
-    target: Vec<(u32, u32)>,
-    /// Best time found to each target (estimates).
+    /// Epoch at which each node was marked as a target of a search.
+    goal: Vec<u32>,
+    goal_epoch: u32,
+    /// Targets and middle nodes of the two-arc witnesses (one array, so a
+    /// lookup is one memory access).
+    mark: Vec<Mark>,
+    mark_epoch: u32,
+    /// Chains of `(target slot, time, next entry)`: the arcs from a middle
+    /// node to the targets.
+    chain: Vec<(u32, Time, u32)>,
+    /// Best time found to each target by one or two arcs.
     best: Vec<Time>,
-    epoch: u32,
+}
+
+/// Increments `epoch`; when it wraps, clears `marks` with `clear`.
+fn next_epoch<T: Copy>(epoch: &mut u32, marks: &mut [T], clear: T) {
+    *epoch = epoch.wrapping_add(1);
+    if *epoch == 0 {
+        marks.fill(clear);
+        *epoch = 1;
+    }
 }
 
 impl Witness {
@@ -164,18 +192,19 @@ impl Witness {
             dist: vec![UNREACHABLE; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
-            target: vec![(0, 0); n],
+            goal: vec![0; n],
+            goal_epoch: 0,
+            mark: vec![
+                Mark {
+                    epoch: 0,
+                    slot: NONE,
+                    chain: NONE
+                };
+                n
+            ],
+            mark_epoch: 0,
+            chain: Vec::new(),
             best: Vec::new(),
-            epoch: 0,
-        }
-    }
-
-    /// Starts a new epoch: no node is a target any more.
-    fn next_epoch(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.target.fill((0, 0));
-            self.epoch = 1;
         }
     }
 
@@ -199,11 +228,12 @@ impl Witness {
         }
         self.touched.clear();
         self.heap.clear();
-        self.next_epoch();
+        next_epoch(&mut self.goal_epoch, &mut self.goal, 0);
+        let epoch = self.goal_epoch;
         let mut left = 0usize;
         for t in targets {
-            if self.target[t.node as usize].0 != self.epoch {
-                self.target[t.node as usize].0 = self.epoch;
+            if self.goal[t.node as usize] != epoch {
+                self.goal[t.node as usize] = epoch;
                 left += 1;
             }
         }
@@ -215,7 +245,7 @@ impl Witness {
             if d > self.dist[v as usize] {
                 continue;
             }
-            if self.target[v as usize].0 == self.epoch {
+            if self.goal[v as usize] == epoch {
                 left -= 1;
                 if left == 0 {
                     break;
@@ -241,42 +271,67 @@ impl Witness {
             }
         }
     }
-}
 
-/// Fills `ws.best` with the best time from `u` to each node of `targets`
-/// by paths of one or two arcs avoiding `v` and every `blocked` node if any (the
-/// second hop scanning at most [`ESTIMATE_SCANNED`] arcs).
-fn two_arc_witnesses(
-    ws: &mut Witness,
-    out: &[Vec<Arc>],
-    u: NodeId,
-    v: NodeId,
-    targets: &[Arc],
-    blocked: Option<&[AtomicBool]>,
-) {
-    ws.next_epoch();
-    for (j, b) in targets.iter().enumerate() {
-        ws.target[b.node as usize] = (ws.epoch, j as u32);
-    }
-    ws.best.clear();
-    ws.best.resize(targets.len(), UNREACHABLE);
-    let (target, best, epoch) = (&ws.target, &mut ws.best, ws.epoch);
-    let mut reach = |w: NodeId, d: Time| {
-        let (e, slot) = target[w as usize];
-        if e == epoch {
-            let b = &mut best[slot as usize];
-            *b = (*b).min(d);
+    /// Prepares [`two_arcs_from`](Self::two_arcs_from) for witnesses of
+    /// `v` to `targets` (`v`'s out-arcs) that avoid `v` and every
+    /// `blocked` node if any: marks the targets, and chains to each middle
+    /// node `y` its arcs to the targets (read from the targets' in-arcs,
+    /// once for all the in-neighbours of `v`).
+    fn two_arcs_to(&mut self, inn: &[Vec<Arc>], v: NodeId, targets: &[Arc], blocked: Option<&[AtomicBool]>) {
+        let clear = Mark {
+            epoch: 0,
+            slot: NONE,
+            chain: NONE,
+        };
+        next_epoch(&mut self.mark_epoch, &mut self.mark, clear);
+        let epoch = self.mark_epoch;
+        let fresh = Mark { epoch, ..clear };
+        self.chain.clear();
+        for (j, x) in targets.iter().enumerate() {
+            let m = &mut self.mark[x.node as usize];
+            if m.epoch != epoch {
+                *m = fresh;
+            }
+            m.slot = j as u32;
         }
-    };
-    let usable = |w: NodeId| w != v && blocked.is_none_or(|b| !b[w as usize].load(Ordering::Relaxed));
-    let mut scanned = 0usize;
-    for e in out[u as usize].iter().filter(|e| usable(e.node)) {
-        reach(e.node, e.time);
-        if scanned < ESTIMATE_SCANNED {
-            let second = &out[e.node as usize];
-            scanned += second.len();
-            for f in second.iter().filter(|f| usable(f.node)) {
-                reach(f.node, e.time.saturating_add(f.time));
+        for (j, x) in targets.iter().enumerate() {
+            for y in &inn[x.node as usize] {
+                if y.node == v || blocked.is_some_and(|b| b[y.node as usize].load(Ordering::Relaxed)) {
+                    continue;
+                }
+                let m = &mut self.mark[y.node as usize];
+                if m.epoch != epoch {
+                    *m = fresh;
+                }
+                self.chain.push((j as u32, y.time, m.chain));
+                m.chain = (self.chain.len() - 1) as u32;
+            }
+        }
+    }
+
+    /// Fills `self.best` with the best time from `u` to each target of the
+    /// last [`two_arcs_to`](Self::two_arcs_to) by paths of one or two arcs
+    /// avoiding its `v` and blocked nodes.
+    fn two_arcs_from(&mut self, out: &[Vec<Arc>], u: NodeId, num_targets: usize) {
+        self.best.clear();
+        self.best.resize(num_targets, UNREACHABLE);
+        let epoch = self.mark_epoch;
+        for e in &out[u as usize] {
+            // `v` and blocked nodes are neither targets nor chained.
+            let m = self.mark[e.node as usize];
+            if m.epoch != epoch {
+                continue;
+            }
+            if m.slot != NONE {
+                let b = &mut self.best[m.slot as usize];
+                *b = (*b).min(e.time);
+            }
+            let mut c = m.chain;
+            while c != NONE {
+                let (j, t, next) = self.chain[c as usize];
+                let b = &mut self.best[j as usize];
+                *b = (*b).min(e.time.saturating_add(t));
+                c = next;
             }
         }
     }
@@ -311,12 +366,13 @@ fn shortcuts(
 ) {
     found.clear();
     let outs = &out[v as usize];
+    // Between rounds no blocked node is left in the lists: only a
+    // contraction needs to check.
+    let check = (witnesses == Witnesses::Searched).then_some(blocked);
+    ws.two_arcs_to(inn, v, outs, check);
     for a in &inn[v as usize] {
         let u = a.node;
-        // Between rounds no blocked node is left in the lists: only a
-        // contraction needs to check.
-        let check = (witnesses == Witnesses::Searched).then_some(blocked);
-        two_arc_witnesses(ws, out, u, v, outs, check);
+        ws.two_arcs_from(out, u, outs.len());
         pending.clear();
         pending.extend(
             outs.iter()
