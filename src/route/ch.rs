@@ -162,7 +162,9 @@ struct Mark {
 struct Witness {
     dist: Vec<Time>,
     touched: Vec<NodeId>,
-    heap: BinaryHeap<Reverse<(Time, NodeId)>>,
+    /// `(time, node)` packed as `time << 32 | node`, so that a comparison
+    /// is one instruction (the same order as the pair's).
+    heap: BinaryHeap<Reverse<u64>>,
     /// Epoch at which each node was marked as a target of a search.
     goal: Vec<u32>,
     goal_epoch: u32,
@@ -239,9 +241,10 @@ impl Witness {
         }
         self.dist[s as usize] = 0;
         self.touched.push(s);
-        self.heap.push(Reverse((0, s)));
+        self.heap.push(Reverse(u64::from(s)));
         let mut settled = 0;
-        while let Some(Reverse((d, v))) = self.heap.pop() {
+        while let Some(Reverse(key)) = self.heap.pop() {
+            let (d, v) = ((key >> 32) as Time, key as NodeId);
             if d > self.dist[v as usize] {
                 continue;
             }
@@ -266,7 +269,7 @@ impl Witness {
                         self.touched.push(w);
                     }
                     self.dist[w as usize] = nd;
-                    self.heap.push(Reverse((nd, w)));
+                    self.heap.push(Reverse(u64::from(nd) << 32 | u64::from(w)));
                 }
             }
         }
