@@ -78,7 +78,7 @@ fn insert_min(list: &mut Vec<Arc>, a: Arc) {
 }
 
 /// Arcs indexed by rank: `first[r]..first[r + 1]` in `head`/`time`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct RankCsr {
     first: Vec<u32>,
     head: Vec<u32>,
@@ -86,19 +86,44 @@ struct RankCsr {
 }
 
 impl RankCsr {
-    fn from_lists(lists: Vec<Vec<(u32, Time)>>) -> Self {
-        let mut first = Vec::with_capacity(lists.len() + 1);
-        first.push(0u32);
-        let total: usize = lists.iter().map(Vec::len).sum();
-        let (mut head, mut time) = (Vec::with_capacity(total), Vec::with_capacity(total));
-        for l in lists {
-            for (h, t) in l {
-                head.push(h);
-                time.push(t);
-            }
-            first.push(head.len() as u32);
+    fn new() -> Self {
+        RankCsr {
+            first: vec![0],
+            head: Vec::new(),
+            time: Vec::new(),
         }
-        RankCsr { first, head, time }
+    }
+
+    /// Appends the arcs of the next rank.
+    fn push(&mut self, arcs: impl Iterator<Item = (u32, Time)>) {
+        for (h, t) in arcs {
+            self.head.push(h);
+            self.time.push(t);
+        }
+        self.first.push(self.head.len() as u32);
+    }
+
+    /// Makes heads given as node ids ranks, and sorts each rank's arcs by
+    /// head.
+    fn heads_to_ranks(&mut self, rank: &[u32]) {
+        let mut arcs = Vec::new();
+        for w in self.first.windows(2) {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            arcs.clear();
+            arcs.extend(
+                self.head[a..b]
+                    .iter()
+                    .map(|&h| rank[h as usize])
+                    .zip(self.time[a..b].iter().copied()),
+            );
+            arcs.sort_unstable();
+            for (k, &(h, t)) in arcs.iter().enumerate() {
+                self.head[a + k] = h;
+                self.time[a + k] = t;
+            }
+        }
+        self.head.shrink_to_fit();
+        self.time.shrink_to_fit();
     }
 
     #[inline]
@@ -486,8 +511,9 @@ impl ContractionHierarchy {
         let blocked: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
         let mut level = vec![0u32; n];
         let mut rank = vec![u32::MAX; n];
-        let mut up: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
-        let mut down: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
+        // Arcs of the contracted nodes, by rank (heads as node ids until
+        // every node has its rank).
+        let (mut up, mut down) = (RankCsr::new(), RankCsr::new());
         let mut remaining: Vec<NodeId> = (0..n as NodeId).collect();
         // Witness terms of the priority, and whether they predate a change
         // of the node's neighbourhood.
@@ -553,8 +579,8 @@ impl ContractionHierarchy {
                     level[a.node as usize] = level[a.node as usize].max(level[v as usize] + 1);
                     touched.push(a.node);
                 }
-                up[v as usize] = o.iter().map(|a| (a.node, a.time)).collect();
-                down[v as usize] = i.iter().map(|a| (a.node, a.time)).collect();
+                up.push(o.iter().map(|a| (a.node, a.time)));
+                down.push(i.iter().map(|a| (a.node, a.time)));
                 for (u, a) in adds {
                     insert_min(&mut out[u as usize], a);
                     insert_min(
@@ -572,21 +598,9 @@ impl ContractionHierarchy {
             }
             remaining.retain(|&v| rank[v as usize] == u32::MAX);
         }
-        // Arcs by rank, heads as ranks, each list sorted by head.
-        let mut up_r: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
-        let mut down_r: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
-        for v in 0..n {
-            let r = rank[v] as usize;
-            up_r[r] = up[v].iter().map(|&(w, t)| (rank[w as usize], t)).collect();
-            up_r[r].sort_unstable();
-            down_r[r] = down[v].iter().map(|&(w, t)| (rank[w as usize], t)).collect();
-            down_r[r].sort_unstable();
-        }
-        ContractionHierarchy {
-            rank,
-            up: RankCsr::from_lists(up_r),
-            down: RankCsr::from_lists(down_r),
-        }
+        up.heads_to_ranks(&rank);
+        down.heads_to_ranks(&rank);
+        ContractionHierarchy { rank, up, down }
     }
 
     pub fn num_nodes(&self) -> usize {
