@@ -264,16 +264,23 @@ impl Witness {
                 left += 1;
             }
         }
-        self.dist[s as usize] = 0;
-        self.touched.push(s);
-        self.heap.push(Reverse(u64::from(s)));
+        // Borrowed apart, so that their lengths stay in registers.
+        let (dist, touched, heap, goal) = (
+            &mut self.dist[..],
+            &mut self.touched,
+            &mut self.heap,
+            &self.goal[..],
+        );
+        dist[s as usize] = 0;
+        touched.push(s);
+        heap.push(Reverse(u64::from(s)));
         let mut settled = 0;
-        while let Some(Reverse(key)) = self.heap.pop() {
+        while let Some(Reverse(key)) = heap.pop() {
             let (d, v) = ((key >> 32) as Time, key as NodeId);
-            if d > self.dist[v as usize] {
+            if d > dist[v as usize] {
                 continue;
             }
-            if self.goal[v as usize] == epoch {
+            if goal[v as usize] == epoch {
                 left -= 1;
                 if left == 0 {
                     break;
@@ -289,12 +296,12 @@ impl Witness {
                     continue;
                 }
                 let nd = d.saturating_add(a.time);
-                if nd <= limit && nd < self.dist[w as usize] {
-                    if self.dist[w as usize] == UNREACHABLE {
-                        self.touched.push(w);
+                if nd <= limit && nd < dist[w as usize] {
+                    if dist[w as usize] == UNREACHABLE {
+                        touched.push(w);
                     }
-                    self.dist[w as usize] = nd;
-                    self.heap.push(Reverse(u64::from(nd) << 32 | u64::from(w)));
+                    dist[w as usize] = nd;
+                    heap.push(Reverse(u64::from(nd) << 32 | u64::from(w)));
                 }
             }
         }
@@ -343,21 +350,27 @@ impl Witness {
     fn two_arcs_from(&mut self, out: &[Vec<Arc>], u: NodeId, num_targets: usize) {
         self.best.clear();
         self.best.resize(num_targets, UNREACHABLE);
-        let epoch = self.mark_epoch;
+        // Borrowed apart, so that their lengths stay in registers.
+        let (mark, chain, best, epoch) = (
+            &self.mark[..],
+            &self.chain[..],
+            &mut self.best[..],
+            self.mark_epoch,
+        );
         for e in &out[u as usize] {
             // `v` and blocked nodes are neither targets nor chained.
-            let m = self.mark[e.node as usize];
+            let m = mark[e.node as usize];
             if m.epoch != epoch {
                 continue;
             }
             if m.slot != NONE {
-                let b = &mut self.best[m.slot as usize];
+                let b = &mut best[m.slot as usize];
                 *b = (*b).min(e.time);
             }
             let mut c = m.chain;
             while c != NONE {
-                let (j, t, next) = self.chain[c as usize];
-                let b = &mut self.best[j as usize];
+                let (j, t, next) = chain[c as usize];
+                let b = &mut best[j as usize];
                 *b = (*b).min(e.time.saturating_add(t));
                 c = next;
             }
