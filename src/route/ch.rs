@@ -53,7 +53,7 @@ const WITNESS_SETTLED: usize = 500;
 /// Weight of the witness terms of the priority against the level (1 in
 /// RoutingKit): 8 gives 9 % fewer arcs and a quarter less build CPU on the
 /// 1M-node synthetic grid (36.2 s against 48.7 s, docs/bench/matrix-s1000.md
-/// now and before).
+/// of 2026-12-07 07:45 UTC and before; docs/performance.md).
 const DIFFERENCE_WEIGHT: f32 = 8.0;
 
 /// An arc of the graph being contracted: other end, time, hops (original
