@@ -84,16 +84,16 @@ enum Method {
 /// graph and on a road network: measured on the whole-France commune graph
 /// (100,940 nodes, 646,096 arcs) and on the synthetic 90k-node road grid of
 /// `bench/routers/run.sh` (`docs/performance.md`, "Matrix job").
-const BREAK_EVEN_COMMUNE_GRAPH: f64 = 1_000.0;
-const BREAK_EVEN_ROADS: f64 = 600.0;
+const BREAK_EVEN_COMMUNE_GRAPH: f64 = 600.0;
+const BREAK_EVEN_ROADS: f64 = 400.0;
 
 /// Runs the matrix.
 ///
 /// Each chunk of 256 origins is one [`crate::route::matrix`] call
 /// (one search per entry of its smaller side), unless the whole run needs
 /// enough searches to pay for a [`ContractionHierarchy`], built once and
-/// asked for every chunk: from 1,000 unbounded searches on the commune
-/// graph, 600 on a road network; with a limit, the searches are
+/// asked for every chunk: from 600 unbounded searches on the commune
+/// graph, 400 on a road network; with a limit, the searches are
 /// counted at the share of the graph that one probe search within the
 /// limit settles. The times, hence the rows, are the same either way and
 /// on any number of threads (tested).

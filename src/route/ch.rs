@@ -14,11 +14,13 @@
 //! [`DIFFERENCE_WEIGHT`] × (added / removed arcs + added / removed hops),
 //! where RoutingKit weighs all terms 1; the added arcs are
 //! *estimated* with witnesses of at most two arcs (the hop-limited local
-//! searches of Geisberger et al., §4.1), scanning at most
-//! [`ESTIMATE_SCANNED`] arcs per neighbour: a priority is recomputed for
+//! searches of Geisberger et al., §4.1): a priority is recomputed for
 //! every neighbour of every contracted node, so it must cost far less than
 //! a contraction; a node's estimate is kept until one of its neighbours is
-//! contracted. Ties between neighbours go to a hash of the node
+//! contracted. The two-arc witnesses of `v` are found without a queue
+//! from one pass over the in-arcs of `v`'s out-neighbours (which middle
+//! node reaches which of them), then one pass over the out-arcs of each
+//! in-neighbour; a contraction looks for them first too. Ties between neighbours go to a hash of the node
 //! id, so the hierarchy is the same, byte for byte, whatever the thread
 //! count.
 //!
@@ -48,13 +50,10 @@ use crate::units::{NodeId, Time, UNREACHABLE};
 
 /// Witness searches of a contraction stop after settling this many nodes.
 const WITNESS_SETTLED: usize = 500;
-/// A priority estimate scans at most this many arcs on the second hop from
-/// each neighbour (on the first hop, all of them).
-const ESTIMATE_SCANNED: usize = 100;
 /// Weight of the witness terms of the priority against the level (1 in
 /// RoutingKit): 8 gives 9 % fewer arcs and a quarter less build CPU on the
 /// 1M-node synthetic grid (36.2 s against 48.7 s, docs/bench/matrix-s1000.md
-/// now and before).
+/// of 2026-12-07 07:45 UTC and before; docs/performance.md).
 const DIFFERENCE_WEIGHT: f32 = 8.0;
 
 /// An arc of the graph being contracted: other end, time, hops (original
@@ -79,7 +78,7 @@ fn insert_min(list: &mut Vec<Arc>, a: Arc) {
 }
 
 /// Arcs indexed by rank: `first[r]..first[r + 1]` in `head`/`time`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct RankCsr {
     first: Vec<u32>,
     head: Vec<u32>,
@@ -87,19 +86,44 @@ struct RankCsr {
 }
 
 impl RankCsr {
-    fn from_lists(lists: Vec<Vec<(u32, Time)>>) -> Self {
-        let mut first = Vec::with_capacity(lists.len() + 1);
-        first.push(0u32);
-        let total: usize = lists.iter().map(Vec::len).sum();
-        let (mut head, mut time) = (Vec::with_capacity(total), Vec::with_capacity(total));
-        for l in lists {
-            for (h, t) in l {
-                head.push(h);
-                time.push(t);
-            }
-            first.push(head.len() as u32);
+    fn new() -> Self {
+        RankCsr {
+            first: vec![0],
+            head: Vec::new(),
+            time: Vec::new(),
         }
-        RankCsr { first, head, time }
+    }
+
+    /// Appends the arcs of the next rank.
+    fn push(&mut self, arcs: impl Iterator<Item = (u32, Time)>) {
+        for (h, t) in arcs {
+            self.head.push(h);
+            self.time.push(t);
+        }
+        self.first.push(self.head.len() as u32);
+    }
+
+    /// Makes heads given as node ids ranks, and sorts each rank's arcs by
+    /// head.
+    fn heads_to_ranks(&mut self, rank: &[u32]) {
+        let mut arcs = Vec::new();
+        for w in self.first.windows(2) {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            arcs.clear();
+            arcs.extend(
+                self.head[a..b]
+                    .iter()
+                    .map(|&h| rank[h as usize])
+                    .zip(self.time[a..b].iter().copied()),
+            );
+            arcs.sort_unstable();
+            for (k, &(h, t)) in arcs.iter().enumerate() {
+                self.head[a + k] = h;
+                self.time[a + k] = t;
+            }
+        }
+        self.head.shrink_to_fit();
+        self.time.shrink_to_fit();
     }
 
     #[inline]
@@ -144,18 +168,49 @@ pub struct ContractionHierarchy {
     down: RankCsr,
 }
 
+/// No entry: the end of a chain, or a node that is not a target.
+const NONE: u32 = u32::MAX;
+
+/// What a node is to the two-arc witnesses of the node being contracted:
+/// valid in epoch `epoch` only.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    epoch: u32,
+    /// Index of the node among the targets, or [`NONE`].
+    slot: u32,
+    /// First entry of the node's chain in `Witness::chain` (the targets
+    /// it reaches by one arc), or [`NONE`].
+    chain: u32,
+}
+
 /// Workspace of the witness searches and of the priority estimates.
 struct Witness {
     dist: Vec<Time>,
     touched: Vec<NodeId>,
-    heap: BinaryHeap<Reverse<(Time, NodeId)>>,
-    /// Epoch at which each node was marked as a target.
-    /// With the index of each marked target in the target list (two-arc
-    /// witnesses): one array, so a lookup is one memory access.
-    target: Vec<(u32, u32)>,
-    /// Best time found to each target (estimates).
+    /// `(time, node)` packed as `time << 32 | node`, so that a comparison
+    /// is one instruction (the same order as the pair's).
+    heap: BinaryHeap<Reverse<u64>>,
+    /// Epoch at which each node was marked as a target of a search.
+    goal: Vec<u32>,
+    goal_epoch: u32,
+    /// Targets and middle nodes of the two-arc witnesses (one array, so a
+    /// lookup is one memory access).
+    mark: Vec<Mark>,
+    mark_epoch: u32,
+    /// Chains of `(target slot, time, next entry)`: the arcs from a middle
+    /// node to the targets.
+    chain: Vec<(u32, Time, u32)>,
+    /// Best time found to each target by one or two arcs.
     best: Vec<Time>,
-    epoch: u32,
+}
+
+/// Increments `epoch`; when it wraps, clears `marks` with `clear`.
+fn next_epoch<T: Copy>(epoch: &mut u32, marks: &mut [T], clear: T) {
+    *epoch = epoch.wrapping_add(1);
+    if *epoch == 0 {
+        marks.fill(clear);
+        *epoch = 1;
+    }
 }
 
 impl Witness {
@@ -164,18 +219,19 @@ impl Witness {
             dist: vec![UNREACHABLE; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
-            target: vec![(0, 0); n],
+            goal: vec![0; n],
+            goal_epoch: 0,
+            mark: vec![
+                Mark {
+                    epoch: 0,
+                    slot: NONE,
+                    chain: NONE
+                };
+                n
+            ],
+            mark_epoch: 0,
+            chain: Vec::new(),
             best: Vec::new(),
-            epoch: 0,
-        }
-    }
-
-    /// Starts a new epoch: no node is a target any more.
-    fn next_epoch(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.target.fill((0, 0));
-            self.epoch = 1;
         }
     }
 
@@ -199,23 +255,32 @@ impl Witness {
         }
         self.touched.clear();
         self.heap.clear();
-        self.next_epoch();
+        next_epoch(&mut self.goal_epoch, &mut self.goal, 0);
+        let epoch = self.goal_epoch;
         let mut left = 0usize;
         for t in targets {
-            if self.target[t.node as usize].0 != self.epoch {
-                self.target[t.node as usize].0 = self.epoch;
+            if self.goal[t.node as usize] != epoch {
+                self.goal[t.node as usize] = epoch;
                 left += 1;
             }
         }
-        self.dist[s as usize] = 0;
-        self.touched.push(s);
-        self.heap.push(Reverse((0, s)));
+        // Borrowed apart, so that their lengths stay in registers.
+        let (dist, touched, heap, goal) = (
+            &mut self.dist[..],
+            &mut self.touched,
+            &mut self.heap,
+            &self.goal[..],
+        );
+        dist[s as usize] = 0;
+        touched.push(s);
+        heap.push(Reverse(u64::from(s)));
         let mut settled = 0;
-        while let Some(Reverse((d, v))) = self.heap.pop() {
-            if d > self.dist[v as usize] {
+        while let Some(Reverse(key)) = heap.pop() {
+            let (d, v) = ((key >> 32) as Time, key as NodeId);
+            if d > dist[v as usize] {
                 continue;
             }
-            if self.target[v as usize].0 == self.epoch {
+            if goal[v as usize] == epoch {
                 left -= 1;
                 if left == 0 {
                     break;
@@ -231,52 +296,83 @@ impl Witness {
                     continue;
                 }
                 let nd = d.saturating_add(a.time);
-                if nd <= limit && nd < self.dist[w as usize] {
-                    if self.dist[w as usize] == UNREACHABLE {
-                        self.touched.push(w);
+                if nd <= limit && nd < dist[w as usize] {
+                    if dist[w as usize] == UNREACHABLE {
+                        touched.push(w);
                     }
-                    self.dist[w as usize] = nd;
-                    self.heap.push(Reverse((nd, w)));
+                    dist[w as usize] = nd;
+                    heap.push(Reverse(u64::from(nd) << 32 | u64::from(w)));
                 }
             }
         }
     }
-}
 
-/// Fills `ws.best` with the best time from `u` to each node of `targets`
-/// by paths of one or two arcs avoiding `v` and every `blocked` node if any (the
-/// second hop scanning at most [`ESTIMATE_SCANNED`] arcs).
-fn two_arc_witnesses(
-    ws: &mut Witness,
-    out: &[Vec<Arc>],
-    u: NodeId,
-    v: NodeId,
-    targets: &[Arc],
-    blocked: Option<&[AtomicBool]>,
-) {
-    ws.next_epoch();
-    for (j, b) in targets.iter().enumerate() {
-        ws.target[b.node as usize] = (ws.epoch, j as u32);
-    }
-    ws.best.clear();
-    ws.best.resize(targets.len(), UNREACHABLE);
-    let (target, best, epoch) = (&ws.target, &mut ws.best, ws.epoch);
-    let mut reach = |w: NodeId, d: Time| {
-        let (e, slot) = target[w as usize];
-        if e == epoch {
-            let b = &mut best[slot as usize];
-            *b = (*b).min(d);
+    /// Prepares [`two_arcs_from`](Self::two_arcs_from) for witnesses of
+    /// `v` to `targets` (`v`'s out-arcs) that avoid `v` and every
+    /// `blocked` node if any: marks the targets, and chains to each middle
+    /// node `y` its arcs to the targets (read from the targets' in-arcs,
+    /// once for all the in-neighbours of `v`).
+    fn two_arcs_to(&mut self, inn: &[Vec<Arc>], v: NodeId, targets: &[Arc], blocked: Option<&[AtomicBool]>) {
+        let clear = Mark {
+            epoch: 0,
+            slot: NONE,
+            chain: NONE,
+        };
+        next_epoch(&mut self.mark_epoch, &mut self.mark, clear);
+        let epoch = self.mark_epoch;
+        let fresh = Mark { epoch, ..clear };
+        self.chain.clear();
+        for (j, x) in targets.iter().enumerate() {
+            let m = &mut self.mark[x.node as usize];
+            if m.epoch != epoch {
+                *m = fresh;
+            }
+            m.slot = j as u32;
         }
-    };
-    let usable = |w: NodeId| w != v && blocked.is_none_or(|b| !b[w as usize].load(Ordering::Relaxed));
-    let mut scanned = 0usize;
-    for e in out[u as usize].iter().filter(|e| usable(e.node)) {
-        reach(e.node, e.time);
-        if scanned < ESTIMATE_SCANNED {
-            let second = &out[e.node as usize];
-            scanned += second.len();
-            for f in second.iter().filter(|f| usable(f.node)) {
-                reach(f.node, e.time.saturating_add(f.time));
+        for (j, x) in targets.iter().enumerate() {
+            for y in &inn[x.node as usize] {
+                if y.node == v || blocked.is_some_and(|b| b[y.node as usize].load(Ordering::Relaxed)) {
+                    continue;
+                }
+                let m = &mut self.mark[y.node as usize];
+                if m.epoch != epoch {
+                    *m = fresh;
+                }
+                self.chain.push((j as u32, y.time, m.chain));
+                m.chain = (self.chain.len() - 1) as u32;
+            }
+        }
+    }
+
+    /// Fills `self.best` with the best time from `u` to each target of the
+    /// last [`two_arcs_to`](Self::two_arcs_to) by paths of one or two arcs
+    /// avoiding its `v` and blocked nodes.
+    fn two_arcs_from(&mut self, out: &[Vec<Arc>], u: NodeId, num_targets: usize) {
+        self.best.clear();
+        self.best.resize(num_targets, UNREACHABLE);
+        // Borrowed apart, so that their lengths stay in registers.
+        let (mark, chain, best, epoch) = (
+            &self.mark[..],
+            &self.chain[..],
+            &mut self.best[..],
+            self.mark_epoch,
+        );
+        for e in &out[u as usize] {
+            // `v` and blocked nodes are neither targets nor chained.
+            let m = mark[e.node as usize];
+            if m.epoch != epoch {
+                continue;
+            }
+            if m.slot != NONE {
+                let b = &mut best[m.slot as usize];
+                *b = (*b).min(e.time);
+            }
+            let mut c = m.chain;
+            while c != NONE {
+                let (j, t, next) = chain[c as usize];
+                let b = &mut best[j as usize];
+                *b = (*b).min(e.time.saturating_add(t));
+                c = next;
             }
         }
     }
@@ -311,12 +407,13 @@ fn shortcuts(
 ) {
     found.clear();
     let outs = &out[v as usize];
+    // Between rounds no blocked node is left in the lists: only a
+    // contraction needs to check.
+    let check = (witnesses == Witnesses::Searched).then_some(blocked);
+    ws.two_arcs_to(inn, v, outs, check);
     for a in &inn[v as usize] {
         let u = a.node;
-        // Between rounds no blocked node is left in the lists: only a
-        // contraction needs to check.
-        let check = (witnesses == Witnesses::Searched).then_some(blocked);
-        two_arc_witnesses(ws, out, u, v, outs, check);
+        ws.two_arcs_from(out, u, outs.len());
         pending.clear();
         pending.extend(
             outs.iter()
@@ -427,8 +524,9 @@ impl ContractionHierarchy {
         let blocked: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
         let mut level = vec![0u32; n];
         let mut rank = vec![u32::MAX; n];
-        let mut up: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
-        let mut down: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
+        // Arcs of the contracted nodes, by rank (heads as node ids until
+        // every node has its rank).
+        let (mut up, mut down) = (RankCsr::new(), RankCsr::new());
         let mut remaining: Vec<NodeId> = (0..n as NodeId).collect();
         // Witness terms of the priority, and whether they predate a change
         // of the node's neighbourhood.
@@ -494,8 +592,8 @@ impl ContractionHierarchy {
                     level[a.node as usize] = level[a.node as usize].max(level[v as usize] + 1);
                     touched.push(a.node);
                 }
-                up[v as usize] = o.iter().map(|a| (a.node, a.time)).collect();
-                down[v as usize] = i.iter().map(|a| (a.node, a.time)).collect();
+                up.push(o.iter().map(|a| (a.node, a.time)));
+                down.push(i.iter().map(|a| (a.node, a.time)));
                 for (u, a) in adds {
                     insert_min(&mut out[u as usize], a);
                     insert_min(
@@ -513,21 +611,9 @@ impl ContractionHierarchy {
             }
             remaining.retain(|&v| rank[v as usize] == u32::MAX);
         }
-        // Arcs by rank, heads as ranks, each list sorted by head.
-        let mut up_r: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
-        let mut down_r: Vec<Vec<(u32, Time)>> = vec![Vec::new(); n];
-        for v in 0..n {
-            let r = rank[v] as usize;
-            up_r[r] = up[v].iter().map(|&(w, t)| (rank[w as usize], t)).collect();
-            up_r[r].sort_unstable();
-            down_r[r] = down[v].iter().map(|&(w, t)| (rank[w as usize], t)).collect();
-            down_r[r].sort_unstable();
-        }
-        ContractionHierarchy {
-            rank,
-            up: RankCsr::from_lists(up_r),
-            down: RankCsr::from_lists(down_r),
-        }
+        up.heads_to_ranks(&rank);
+        down.heads_to_ranks(&rank);
+        ContractionHierarchy { rank, up, down }
     }
 
     pub fn num_nodes(&self) -> usize {
