@@ -107,24 +107,39 @@ pub fn output_stem(scope_tag: &str, add: &[String], remove: &[String]) -> (Strin
     (format!("{stem}-{tag}"), hashed.then_some(tag))
 }
 
-/// One `--add`/`--remove` change as the command line and Python spell it,
-/// `INSEE:COUNT` (`64104:2`): the commune code (trimmed, upper case) and
-/// the number of GPs, positive for `sign` 1 and negative for -1.
+/// The `--add` and `--remove` lists as the command line and Python spell
+/// them, `INSEE:COUNT` (`64104:2`): each commune code (trimmed, upper
+/// case) with its number of GPs, added positive, removed negative, in that
+/// order.
 ///
 /// ```
-/// use medaccess::jobs::gp::parse_change;
-/// assert_eq!(parse_change("64104:2", 1.0).unwrap(), ("64104".into(), 2.0));
-/// assert_eq!(parse_change(" 2a004 : 0.5", -1.0).unwrap(), ("2A004".into(), -0.5));
-/// assert!(parse_change("64104", 1.0).unwrap_err().to_string().contains("INSEE:COUNT"));
-/// assert!(parse_change("64104:-1", 1.0).is_err());
+/// use medaccess::jobs::gp::parse_changes;
+/// let add = vec!["64104:2".to_string()];
+/// let remove = vec![" 2a004 : 0.5".to_string()];
+/// assert_eq!(
+///     parse_changes(&add, &remove).unwrap(),
+///     vec![("64104".to_string(), 2.0), ("2A004".to_string(), -0.5)]
+/// );
+/// let e = parse_changes(&["64104".into()], &[]).unwrap_err().to_string();
+/// assert!(e.contains("--add `64104`") && e.contains("INSEE:COUNT"), "{e}");
+/// let e = parse_changes(&[], &["64104:-1".into()]).unwrap_err().to_string();
+/// assert!(e.contains("--remove `64104:-1`"), "{e}");
 /// ```
 ///
 /// # Errors
-/// [`Error::Invalid`] naming the flag, what was written and the expected
-/// form, when the colon is missing or the count is not a number between 0
-/// (excluded) and [`crate::gp::MAX_GPS_PER_COMMUNE`].
-pub fn parse_change(spec: &str, sign: f64) -> Result<(String, f64)> {
-    let flag = if sign > 0.0 { "--add" } else { "--remove" };
+/// [`Error::Invalid`] for the first change without a colon or whose count
+/// is not a number between 0 (excluded) and
+/// [`crate::gp::MAX_GPS_PER_COMMUNE`], naming the flag, what was written
+/// and the expected form.
+pub fn parse_changes(add: &[String], remove: &[String]) -> Result<Vec<(String, f64)>> {
+    add.iter()
+        .map(|s| parse_change(s, "--add", 1.0))
+        .chain(remove.iter().map(|s| parse_change(s, "--remove", -1.0)))
+        .collect()
+}
+
+/// One change of [`parse_changes`], its count times `sign`.
+fn parse_change(spec: &str, flag: &str, sign: f64) -> Result<(String, f64)> {
     let (code, k) = spec
         .split_once(':')
         .ok_or_else(|| Error::Invalid(format!("{flag} `{spec}`: expected INSEE:COUNT, e.g. 64422:3")))?;
@@ -141,18 +156,6 @@ pub fn parse_change(spec: &str, sign: f64) -> Result<(String, f64)> {
             ))
         })?;
     Ok((code.trim().to_uppercase(), sign * k))
-}
-
-/// The `--add` and `--remove` lists, as [`parse_change`] reads each: GPs
-/// added positive, removed negative, in that order.
-///
-/// # Errors
-/// The first change [`parse_change`] refuses.
-pub fn parse_changes(add: &[String], remove: &[String]) -> Result<Vec<(String, f64)>> {
-    add.iter()
-        .map(|s| parse_change(s, 1.0))
-        .chain(remove.iter().map(|s| parse_change(s, -1.0)))
-        .collect()
 }
 
 /// Runs the GP job.
