@@ -5,9 +5,12 @@
 //! (`validate_commune_engine` measures them).
 //!
 //! ```text
-//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR]
+//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--start v2|FILE]
 //! ```
-//! Default data dir: `../shared/data`. Reads the shipped links
+//! Default data dir: `../shared/data`. `--start` begins the search from a
+//! profile (`v2` = the shipped one, or a JSON file) instead of the rounded
+//! start written below: the search is local, so a refit after the data
+//! changed is run from both and the lower objective kept. Reads the shipped links
 //! (`fixtures/communes-france.medgraph.gz`), `osm-fr-corse/` and
 //! `communes-france/` (2A, 2B polygons, to place Corsica's maternities in
 //! their commune). Prints the search and the fitted profile (as JSON, the
@@ -188,7 +191,19 @@ fn quoted_objective(links: &CommuneLinks, p: &CommuneProfile) -> anyhow::Result<
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let start = match args.iter().position(|a| a == "--start") {
+        Some(i) if i + 1 < args.len() => {
+            let s = args.remove(i + 1);
+            args.remove(i);
+            match CommuneProfile::from_arg(&s)? {
+                CommuneProfile::V2(p) => Some((s, p)),
+                CommuneProfile::V1(_) => anyhow::bail!("--start {s}: a v2 profile is fitted, not v1"),
+            }
+        }
+        Some(_) => anyhow::bail!("--start needs a profile: `v2` (the shipped one) or a JSON file"),
+        None => None,
+    };
     let data = PathBuf::from(args.first().cloned().unwrap_or_else(|| "../shared/data".into()));
     let links = read_commune_links(&fixtures::default_dir().join(fixtures::GRAPH_FILE))?;
     let corse_links = links.subset(&["2A", "2B"]);
@@ -251,6 +266,10 @@ fn main() -> anyhow::Result<()> {
         leg_speed_kmh: 70.0,
         no_polygon_neighbours: ProfileV2::default().no_polygon_neighbours,
     };
+    if let Some((name, from)) = start {
+        println!("start: profile {name} ({})", CommuneProfile::V2(from).tag());
+        p = from;
+    }
     println!(
         "fixed: class speeds (km/h) expressway 110, national 80, main departmental 80, departmental 80, local 60; \
          expressway crossing 0 s; motorway detour 1.05; leg detour 1.4"

@@ -48,6 +48,17 @@ fn pct(x: f64) -> String {
 /// after.
 pub const V2_BEFORE: &str = r#"{"version":"v2","detour":{"expressway":1.4,"national":1.4,"main_departmental":1.4,"departmental":1.4,"local":1.91},"speed_kmh":{"expressway":110.0,"national":80.0,"main_departmental":80.0,"departmental":80.0,"local":60.0},"crossing_s":{"expressway":0.0,"national":9.0,"main_departmental":9.0,"departmental":9.0,"local":112.75},"town_crossing_s":18.0,"terrain_ref":0.35,"terrain_slowdown":1.85,"road_terrain_weight":null,"motorway_detour":1.05,"motorway_speed_kmh":130.0,"motorway_access_s":287.5,"access_kmh":51.3,"leg_detour":1.4,"leg_speed_kmh":74.15,"no_polygon_neighbours":4}"#;
 
+/// The refit of 2026-12-07 evening on the widened quoted ranges (six
+/// ranges grew to span every quote found, four of them `fit` pairs; the
+/// second collection held out), tag `v2#ee4d2850`: `cargo run --release
+/// --example calibrate_commune_profile` from its written start. Its
+/// objective (0.1409) is lower than the shipped profile's on the same data
+/// (0.1421; from the shipped profile, `--start v2`, the search finds no
+/// step down), yet it is worse on every held-out set; not shipped
+/// (docs/commune-engine.md, "The refit on the widened ranges"), printed
+/// beside it so that the choice can be checked.
+pub const V2_REFIT_NOT_SHIPPED: &str = r#"{"version":"v2","detour":{"expressway":1.54,"national":1.54,"main_departmental":1.54,"departmental":1.54,"local":1.65},"speed_kmh":{"expressway":110.0,"national":80.0,"main_departmental":80.0,"departmental":80.0,"local":60.0},"crossing_s":{"expressway":0.0,"national":13.5,"main_departmental":13.5,"departmental":13.5,"local":137.5},"town_crossing_s":14.25,"terrain_ref":0.35,"terrain_slowdown":1.4,"road_terrain_weight":6.08,"motorway_detour":1.05,"motorway_speed_kmh":130.0,"motorway_access_s":106.0,"access_kmh":60.0,"leg_detour":1.4,"leg_speed_kmh":59.41,"no_polygon_neighbours":4}"#;
+
 /// National figures on the 2017 DREES list.
 struct National {
     communes: usize,
@@ -204,19 +215,22 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     let mut out = String::new();
     let w = &mut out;
     let before: CommuneProfile = serde_json::from_str(V2_BEFORE)?;
+    let refit: CommuneProfile = serde_json::from_str(V2_REFIT_NOT_SHIPPED)?;
     let profiles = [
         ("v2", CommuneProfile::default()),
         ("v2 before", before),
+        ("v2 refit (not shipped)", refit),
         ("v1", CommuneProfile::v1()),
     ];
     let fixture_dir = fixtures::default_dir();
     let links = read_commune_links(&fixture_dir.join(fixtures::GRAPH_FILE))?;
     writeln!(
         w,
-        "engine=commune-estimate {} (profile v2; for comparison, \"v2 before\": v2 before the refit with each road's winding, commune-estimate {}; v1: commune-estimate {})",
+        "engine=commune-estimate {} (profile v2; for comparison, \"v2 before\": v2 before the refit with each road's winding, commune-estimate {}; \"v2 refit (not shipped)\": the refit on the widened quoted ranges, commune-estimate {}; v1: commune-estimate {})",
         profiles[0].1.tag(),
         profiles[1].1.tag(),
-        profiles[2].1.tag()
+        profiles[2].1.tag(),
+        profiles[3].1.tag()
     )?;
     writeln!(
         w,
@@ -488,8 +502,15 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
         )?;
     }
     writeln!(w)?;
-    writeln!(w, "| profile | pairs | n | median abs. error | worst |")?;
-    writeln!(w, "|---|---|---:|---:|---:|")?;
+    writeln!(
+        w,
+        "Error to the range's middle: minutes / √(low × high) − 1, so that a pair inside a wide range still counts.\n"
+    )?;
+    writeln!(
+        w,
+        "| profile | pairs | n | median abs. error | worst | median abs. error to the range's middle |"
+    )?;
+    writeln!(w, "|---|---|---:|---:|---:|---:|")?;
     let mut quoted_v2 = (f64::NAN, f64::NAN);
     for ((name, _), q) in profiles.iter().zip(&q_by) {
         for (label, sel) in [
@@ -502,7 +523,18 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
         ] {
             let e: Vec<f64> = q.iter().filter(|x| sel(&x.cited)).map(|x| x.error).collect();
             let (n, _, med, _, worst) = summary(&e);
-            writeln!(w, "| {name} | {label} | {n} | {} | {} |", pct(med), pct(worst))?;
+            let middle: Vec<f64> = q
+                .iter()
+                .filter(|x| sel(&x.cited))
+                .map(|x| x.minutes / (x.cited.min_minutes * x.cited.max_minutes).sqrt() - 1.0)
+                .collect();
+            writeln!(
+                w,
+                "| {name} | {label} | {n} | {} | {} | {} |",
+                pct(med),
+                pct(worst),
+                pct(summary(&middle).2)
+            )?;
             if *name == "v2" && label == "all" {
                 quoted_v2 = (med, worst);
             }
