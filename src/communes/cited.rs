@@ -27,7 +27,9 @@
 //! Nevers and Clamecy – Auxerre 45 → 45–90, Le Blanc – Châtellerault 50 →
 //! 50–60, Decazeville – Villefranche-de-Rouergue 45 → 45–60, Guingamp –
 //! Saint-Brieuc and Guingamp – Lannion 30–40 → 30–45); the shipped profile
-//! was fitted on the earlier ranges, the next fit takes the new ones.
+//! was fitted on the earlier ranges. A refit on the new ones (v2#ee4d2850)
+//! was worse on every held-out set and is not shipped
+//! (docs/commune-engine.md, "The refit on the widened ranges").
 //! Left out of it: Bagnères-de-Bigorre – Tarbes (the page reads "Tarn"),
 //! Le Girmont-Val-d'Ajol – Remiremont (an association's own page, where
 //! Castres – Toulouse is a press article an association reproduces), Bélâbre –
