@@ -401,3 +401,55 @@ fn closure_sweep_scenarios_are_the_scenario_jobs_and_bad_plans_say_what_to_fix()
     }
     assert!(!bad.exists() || files_of(&bad).is_empty());
 }
+
+#[test]
+fn matrix_says_which_pairs_have_no_row_and_keeps_formulas_out_of_spreadsheets() {
+    let dir = tmp("matrix-norow");
+    let out = dir.to_str().unwrap();
+    // No limit: the 2017 list holds maternities on other islands (Corsica,
+    // overseas) that no road from the 64 reaches.
+    let (ok, stdout, stderr) = run(&["matrix", "--dep", "64", "--year", "2017", "--out", out], &[]);
+    assert!(ok, "{stderr}");
+    let pairs: usize = stdout
+        .split("destinations; ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let without: usize = stdout
+        .lines()
+        .find(|l| l.ends_with("pairs have no row: no road between them (another island, or no road out)"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(pairs + without, 545 * 500, "{stdout}");
+    assert_eq!(table(&dir.join("matrix-64-2017.csv")).1.len(), pairs);
+
+    // Ids a spreadsheet would run as formulas are written as text.
+    let f = dir.join("formula-sites.csv");
+    std::fs::write(
+        &f,
+        "id,name,lon,lat\n=cmd(),CH Pau,-0.3599,43.3163\n@SUM(1),Bayonne,-1.4748,43.4917\n",
+    )
+    .unwrap();
+    let out2 = tmp("matrix-formula");
+    let (ok, _, stderr) = run(
+        &[
+            "matrix",
+            "--insee",
+            "64445",
+            "--facilities",
+            f.to_str().unwrap(),
+            "--out",
+            out2.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let ids: Vec<String> = table(&out2.join("matrix-64445-facility.csv"))
+        .1
+        .iter()
+        .map(|r| r[1].clone())
+        .collect();
+    assert_eq!(ids, ["'=cmd()", "'@SUM(1)"]);
+}

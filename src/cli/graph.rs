@@ -75,11 +75,7 @@ pub fn run(cmd: GraphCommand) -> Result<()> {
                 profile,
             } = *b;
             let profile = match profile {
-                Some(p) => {
-                    let text = std::fs::read_to_string(&p).with_context(|| format!("{}", p.display()))?;
-                    serde_json::from_str::<CommuneProfile>(&text)
-                        .with_context(|| format!("{}: not a commune profile", p.display()))?
-                }
+                Some(p) => CommuneProfile::from_file(&p)?,
                 None => CommuneProfile::default(),
             };
             let t0 = std::time::Instant::now();

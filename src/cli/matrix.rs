@@ -110,6 +110,16 @@ pub fn run(a: MatrixArgs) -> Result<()> {
         m.rows.len(),
         a.limit.map_or(String::new(), |l| format!(" within {l} min"))
     );
+    if m.without_row > 0 {
+        text.push_str(&format!(
+            "   {} pairs have no row: {}\n",
+            m.without_row,
+            match a.limit {
+                Some(l) => format!("beyond {l} min or no road between them"),
+                None => "no road between them (another island, or no road out)".into(),
+            }
+        ));
+    }
     setup::wrote(&mut text, staged.files());
     setup::print_and_commit(&text, staged)?;
     Ok(())

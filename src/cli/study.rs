@@ -126,7 +126,12 @@ fn lower(
                 bail!("{}: takes a value, not true/false", at(key));
             }
             let text = value.text();
-            if key == "report" && Path::new(&text).is_relative() {
+            // `..` (or a prefix) in a relative report would leave the
+            // output folder it is written into
+            let stays_inside = Path::new(&text)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+            if key == "report" && Path::new(&text).is_relative() && stays_inside {
                 args.extend([format!("--{key}"), out_dir.join(&text).display().to_string()]);
                 shown.extend([format!("--{key}"), text]);
             } else if key == "report"
@@ -141,6 +146,13 @@ fn lower(
                 ));
                 args.extend([format!("--{key}"), to.display().to_string()]);
                 shown.extend([format!("--{key}"), text]);
+            } else if key == "report" && Path::new(&text).is_relative() {
+                bail!(
+                    "{}: `{text}` leaves the run's output folder ({}), where a relative report is written; \
+                     name a file inside it (e.g. \"report.html\") or give an absolute path",
+                    at(key),
+                    out_dir.display()
+                );
             } else {
                 // an empty path stays empty: the job says what is wrong
                 if is_path(arg, &text)
@@ -471,6 +483,24 @@ mod tests {
         assert_eq!(record.options["report"], OptionValue::Str("/far/r.html".into()));
         let (args, _) = lower(&s, &s.runs[0], None, false).unwrap();
         assert!(args.contains(&"/far/r.html".to_string()), "{args:?}");
+        // a relative report that climbs out of the output folder: into
+        // `--out` by its file name, refused in a study (written nowhere)
+        let s = Study::parse(
+            "[[run]]\njob = \"rank\"\nreport = \"../../esc.html\"\nout = \"o\"\n",
+            Path::new("/s/study.toml"),
+        )
+        .unwrap();
+        let (args, record) = lower(&s, &s.runs[0], Some(Path::new("elsewhere")), true).unwrap();
+        assert!(args.contains(&"elsewhere/esc.html".to_string()), "{args:?}");
+        assert_eq!(
+            record.options["report"],
+            OptionValue::Str("../../esc.html".into())
+        );
+        let e = lower(&s, &s.runs[0], None, false).unwrap_err().to_string();
+        assert!(
+            e.contains("/s/study.toml:3: `report`") && e.contains("leaves the run's output folder"),
+            "{e}"
+        );
         // the engine is a name or a file
         let s = Study::parse(
             "[[run]]\njob = \"access\"\ncommune-profile = \"v2\"\n",

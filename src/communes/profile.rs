@@ -125,33 +125,28 @@ impl ProfileV1 {
     }
 
     fn check(&self) -> Result<()> {
-        let pos = |x: f64| x.is_finite() && x > 0.0;
-        let nonneg = |x: f64| x.is_finite() && x >= 0.0;
-        let ok = self.detour.is_finite()
-            && self.detour >= 1.0
-            && pos(self.speed_kmh)
-            && nonneg(self.hop_s)
-            && (self.backbone_min_pop == 0
-                || (self.backbone_detour.is_finite()
-                    && self.backbone_detour >= 1.0
-                    && pos(self.backbone_speed_kmh)
-                    && nonneg(self.backbone_s)
-                    && nonneg(self.backbone_local_km)
-                    && nonneg(self.backbone_town_km)
-                    && nonneg(self.fast_km)
-                    && (self.fast_min_pop == 0
-                        || (pos(self.fast_speed_kmh)
-                            && self.fast_detour.is_finite()
-                            && self.fast_detour >= 1.0))));
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "commune profile {self:?}: need detour >= 1, speed_kmh > 0, hop_s >= 0, and with a \
-                 backbone: backbone_detour >= 1, backbone_speed_kmh > 0 (fast_speed_kmh > 0 with a \
-                 fast tier), backbone_s, backbone_local_km, backbone_town_km >= 0"
-            )))
+        let mut values = vec![
+            ("detour", self.detour, DETOUR),
+            ("speed_kmh", self.speed_kmh, SPEED_KMH),
+            ("hop_s", self.hop_s, SECONDS),
+        ];
+        if self.backbone_min_pop > 0 {
+            values.extend([
+                ("backbone_detour", self.backbone_detour, DETOUR),
+                ("backbone_speed_kmh", self.backbone_speed_kmh, SPEED_KMH),
+                ("backbone_s", self.backbone_s, SECONDS),
+                ("backbone_local_km", self.backbone_local_km, KM),
+                ("backbone_town_km", self.backbone_town_km, KM),
+                ("fast_km", self.fast_km, KM),
+            ]);
+            if self.fast_min_pop > 0 {
+                values.extend([
+                    ("fast_detour", self.fast_detour, DETOUR),
+                    ("fast_speed_kmh", self.fast_speed_kmh, SPEED_KMH),
+                ]);
+            }
         }
+        check_ranges("v1", &values)
     }
 }
 
@@ -365,32 +360,66 @@ impl ProfileV2 {
     }
 
     fn check(&self) -> Result<()> {
-        let pos = |x: f64| x.is_finite() && x > 0.0;
-        let nonneg = |x: f64| x.is_finite() && x >= 0.0;
-        let ok = self.detour.all().iter().all(|&d| d.is_finite() && d >= 1.0)
-            && self.speed_kmh.all().iter().all(|&s| pos(s))
-            && self.crossing_s.all().iter().all(|&s| nonneg(s))
-            && nonneg(self.town_crossing_s)
-            && (0.0..=1.0).contains(&self.terrain_ref)
-            && self.terrain_slowdown.is_finite()
-            && self.terrain_slowdown >= 0.0
-            && self.road_terrain_weight.is_none_or(pos)
-            && self.motorway_detour.is_finite()
-            && self.motorway_detour >= 1.0
-            && pos(self.motorway_speed_kmh)
-            && nonneg(self.motorway_access_s)
-            && pos(self.access_kmh)
-            && self.leg_detour.is_finite()
-            && self.leg_detour >= 1.0
-            && pos(self.leg_speed_kmh);
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "commune profile v2 {self:?}: need every detour >= 1, every speed > 0, crossing and access \
-                 times >= 0, terrain_ref from 0 to 1, terrain_slowdown >= 0, road_terrain_weight > 0 or null"
-            )))
+        let classes = [
+            "expressway",
+            "national",
+            "main_departmental",
+            "departmental",
+            "local",
+        ];
+        let mut values: Vec<(String, f64, (f64, f64))> = Vec::new();
+        for (field, per, range) in [
+            ("detour", self.detour, DETOUR),
+            ("speed_kmh", self.speed_kmh, SPEED_KMH),
+            ("crossing_s", self.crossing_s, SECONDS),
+        ] {
+            for (c, v) in classes.iter().zip(per.all()) {
+                values.push((format!("{field}.{c}"), v, range));
+            }
         }
+        for (field, v, range) in [
+            ("town_crossing_s", self.town_crossing_s, SECONDS),
+            ("terrain_ref", self.terrain_ref, (0.0, 1.0)),
+            ("terrain_slowdown", self.terrain_slowdown, (0.0, 10.0)),
+            ("motorway_detour", self.motorway_detour, DETOUR),
+            ("motorway_speed_kmh", self.motorway_speed_kmh, SPEED_KMH),
+            ("motorway_access_s", self.motorway_access_s, SECONDS),
+            ("access_kmh", self.access_kmh, SPEED_KMH),
+            ("leg_detour", self.leg_detour, DETOUR),
+            ("leg_speed_kmh", self.leg_speed_kmh, SPEED_KMH),
+        ] {
+            values.push((field.to_string(), v, range));
+        }
+        if let Some(w) = self.road_terrain_weight {
+            values.push(("road_terrain_weight".into(), w, (1e-6, 1e6)));
+        }
+        let named: Vec<(&str, f64, (f64, f64))> =
+            values.iter().map(|(n, v, r)| (n.as_str(), *v, *r)).collect();
+        check_ranges("v2", &named)
+    }
+}
+
+/// Accepted range of a detour factor (road length / great-circle length).
+const DETOUR: (f64, f64) = (1.0, 5.0);
+/// Accepted range of a speed, km/h: below 1 or above 200 is a typo or a
+/// unit error, not a road.
+const SPEED_KMH: (f64, f64) = (1.0, 200.0);
+/// Accepted range of a fixed time, seconds (at most an hour).
+const SECONDS: (f64, f64) = (0.0, 3600.0);
+/// Accepted range of a distance, km.
+const KM: (f64, f64) = (0.0, 1000.0);
+
+/// The first of `values` (field, value, accepted range) outside its range,
+/// as an error naming the field, its value and the range.
+fn check_ranges(version: &str, values: &[(&str, f64, (f64, f64))]) -> Result<()> {
+    match values
+        .iter()
+        .find(|(_, v, (lo, hi))| !(v.is_finite() && v >= lo && v <= hi))
+    {
+        None => Ok(()),
+        Some((field, v, (lo, hi))) => Err(Error::Invalid(format!(
+            "commune profile {version}: `{field}` is {v:?}; it must be from {lo} to {hi}"
+        ))),
     }
 }
 
@@ -410,6 +439,22 @@ pub enum CommuneProfile {
     V2(ProfileV2),
 }
 
+/// Fields of a v2 profile that v1 has not: a file without `version` that
+/// has one of them is a v2 profile missing its version.
+const V2_ONLY: [&str; 11] = [
+    "crossing_s",
+    "town_crossing_s",
+    "terrain_ref",
+    "terrain_slowdown",
+    "road_terrain_weight",
+    "motorway_detour",
+    "motorway_speed_kmh",
+    "motorway_access_s",
+    "access_kmh",
+    "leg_detour",
+    "leg_speed_kmh",
+];
+
 impl<'de> serde::Deserialize<'de> for CommuneProfile {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::Error as _;
@@ -418,6 +463,19 @@ impl<'de> serde::Deserialize<'de> for CommuneProfile {
             .as_object_mut()
             .ok_or_else(|| D::Error::custom("a commune profile is a JSON object"))?;
         let version = match obj.remove("version") {
+            // profiles written before versions existed are v1 files
+            None if obj.is_empty() => {
+                return Err(D::Error::custom(
+                    "an empty profile: give `\"version\": \"v2\"` (or \"v1\") and the values, e.g. the JSON line \
+                     `cargo run --release --example validate_commune_engine` prints after `profile`",
+                ));
+            }
+            None if obj.keys().any(|k| V2_ONLY.contains(&k.as_str())) => {
+                return Err(D::Error::custom(
+                    "a v2 profile (it has v2 fields) without `\"version\": \"v2\"`: add it (a file without \
+                     `version` is read as v1)",
+                ));
+            }
             None => "v1".to_string(),
             Some(serde_json::Value::String(s)) => s,
             Some(other) => {
@@ -466,19 +524,27 @@ impl CommuneProfile {
         match s {
             "v1" => Ok(CommuneProfile::v1()),
             "v2" => Ok(CommuneProfile::default()),
-            path => {
-                let p = Path::new(path);
-                let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-                let prof: CommuneProfile = serde_json::from_str(&text).map_err(|e| {
-                    Error::format(
-                        p,
-                        format!("not a commune profile (`v1`, `v2` or a JSON file): {e}"),
-                    )
-                })?;
-                prof.check()?;
-                Ok(prof)
-            }
+            path => Self::from_file(Path::new(path)),
         }
+    }
+
+    /// A JSON profile file (a UTF-8 byte-order mark is skipped), checked.
+    ///
+    /// # Errors
+    /// An unreadable file, one that is not a profile, or a value out of
+    /// range (the error names the file and the field).
+    pub fn from_file(p: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let prof: CommuneProfile = serde_json::from_str(text).map_err(|e| {
+            Error::format(
+                p,
+                format!("not a commune profile (`v1`, `v2` or a JSON file): {e}"),
+            )
+        })?;
+        prof.check()
+            .map_err(|e| Error::format(p, format!("{e}; fix the file")))?;
+        Ok(prof)
     }
 
     /// `v1` or `v2`.

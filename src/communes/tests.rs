@@ -792,6 +792,41 @@ fn profiles_read_and_written() {
         "{err}"
     );
     assert!(CommuneProfile::from_arg("/nonexistent/profile.json").is_err());
+    // a value out of range: the file and the field named
+    std::fs::write(&f, r#"{"version":"v2","leg_speed_kmh":1e-300}"#).unwrap();
+    let err = CommuneProfile::from_arg(f.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("profile.json")
+            && err.contains("`leg_speed_kmh` is 1e-300")
+            && err.contains("from 1 to 200"),
+        "{err}"
+    );
+    std::fs::write(&f, r#"{"version":"v2","speed_kmh":{"expressway":110,"national":80,"main_departmental":80,"departmental":80,"local":1e308}}"#).unwrap();
+    let err = CommuneProfile::from_arg(f.to_str().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`speed_kmh.local`"), "{err}");
+    // an empty object, or v2 fields without a version, is not read as v1
+    for (text, says) in [
+        ("{}", "an empty profile"),
+        (r#"{"access_kmh":60}"#, "without `\"version\": \"v2\"`"),
+    ] {
+        std::fs::write(&f, text).unwrap();
+        let err = CommuneProfile::from_arg(f.to_str().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("profile.json") && err.contains(says),
+            "{text}: {err}"
+        );
+    }
+    // a v1 file of before versions still reads as v1; a byte-order mark is skipped
+    std::fs::write(&f, "\u{feff}{\"detour\":1.5}").unwrap();
+    assert!(
+        matches!(CommuneProfile::from_arg(f.to_str().unwrap()).unwrap(), CommuneProfile::V1(p) if p.detour == 1.5)
+    );
 }
 
 #[test]

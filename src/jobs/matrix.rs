@@ -57,6 +57,9 @@ pub struct MatrixResult {
     pub far_origins: Vec<usize>,
     /// Destinations left off the graph, indices into `destinations`.
     pub far_destinations: Vec<usize>,
+    /// Pairs of entered origins and destinations without a row: no road
+    /// between them (another island), or beyond the limit.
+    pub without_row: usize,
     pub limit: Option<f64>,
     /// `engine=` of the run.
     pub engine: String,
@@ -170,6 +173,7 @@ fn run_with(
         h
     });
     let mut rows = Vec::new();
+    let mut without_row = 0;
     let chunks = origins.len().div_ceil(CHUNK);
     for (c, (chunk, sources)) in origins.chunks(CHUNK).zip(&chunk_sources).enumerate() {
         if progress.cancelled() {
@@ -197,6 +201,8 @@ fn run_with(
                 }
                 if best < UNREACHABLE && limit.is_none_or(|l| best <= l) {
                     rows.push((o, d as u32, best));
+                } else {
+                    without_row += 1;
                 }
                 col0 += d_entries.len();
             }
@@ -211,6 +217,7 @@ fn run_with(
         rows,
         far_origins,
         far_destinations,
+        without_row,
         limit: req.limit,
         engine: ctx.engine.name(),
     })

@@ -829,6 +829,21 @@ fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
             }
         }
     }
+    let per_grid_point: u128 = supply
+        .iter()
+        .map(|w| {
+            if w.jitter.is_some() {
+                w.draws.unwrap_or(1) as u128
+            } else {
+                1
+            }
+        })
+        .sum();
+    check_scenario_count(
+        g.catchments.len() as u128 * decays.len() as u128 * per_grid_point,
+        "`catchments` × `decays` × supply draws",
+        "lower `draws`, or split the grid into several plans",
+    )?;
     let mut out = Vec::new();
     for &c in &g.catchments {
         for &d in &decays {
@@ -885,10 +900,7 @@ fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
     if let Some(d) = c.among.iter().find(|x| !seen.insert(x.as_str())) {
         return Err(Error::Invalid(format!("`among` names `{d}` twice")));
     }
-    let mut out = vec![Scenario {
-        parameters: "closed=".into(),
-        spec: Spec::Closed(vec![]),
-    }];
+    let mut total: u128 = 1;
     for &k in &c.k {
         if k == 0 || k > c.among.len() {
             return Err(Error::Invalid(format!(
@@ -896,6 +908,18 @@ fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
                 c.among.len()
             )));
         }
+        total = total.saturating_add(combinations(c.among.len(), k));
+    }
+    check_scenario_count(
+        total,
+        "the closures of `k` of the `among` facilities",
+        "lower `k` or name fewer facilities in `among`",
+    )?;
+    let mut out = vec![Scenario {
+        parameters: "closed=".into(),
+        spec: Spec::Closed(vec![]),
+    }];
+    for &k in &c.k {
         let mut idx: Vec<usize> = (0..k).collect();
         loop {
             let closed: Vec<String> = idx.iter().map(|&i| c.among[i].clone()).collect();
@@ -915,6 +939,36 @@ fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
         }
     }
     Ok(out)
+}
+
+/// Most scenarios one plan may make: each is a whole job (a 2SFCA or a
+/// nearest-site pass), so more would run for days, and a plan's scenarios
+/// are listed in memory before any runs.
+pub const MAX_SCENARIOS: u128 = 100_000;
+
+/// Refuses a plan of more than [`MAX_SCENARIOS`] scenarios (`what` makes
+/// them, `fix` says how to make fewer).
+fn check_scenario_count(n: u128, what: &str, fix: &str) -> Result<()> {
+    if n > MAX_SCENARIOS {
+        return Err(Error::Invalid(format!(
+            "{what} make {n} scenarios, more than the {MAX_SCENARIOS} a plan may hold: {fix}"
+        )));
+    }
+    Ok(())
+}
+
+/// `n` choose `k`, saturating.
+fn combinations(n: usize, k: usize) -> u128 {
+    let k = k.min(n - k) as u128;
+    let mut c: u128 = 1;
+    for i in 0..k {
+        // exact at each step: c × (n − i) is divisible by i + 1
+        c = match c.checked_mul(n as u128 - i) {
+            Some(x) => x / (i + 1),
+            None => return u128::MAX,
+        };
+    }
+    c
 }
 
 /// Scenarios whose progress is checked at once.
@@ -1277,4 +1331,56 @@ pub fn cache_commune_graph(paths: &DataPaths, dir: &Path) -> Result<PathBuf> {
         crate::io::atomic_write_bytes(&path, &bytes)?;
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_match_pascal() {
+        let mut row = vec![1u128];
+        for n in 1..=60usize {
+            let mut next = vec![1u128; n + 1];
+            for k in 1..n {
+                next[k] = row[k - 1] + row[k];
+            }
+            row = next;
+            for (k, &c) in row.iter().enumerate() {
+                assert_eq!(combinations(n, k), c, "{n} choose {k}");
+            }
+        }
+        assert_eq!(combinations(400, 200), u128::MAX);
+    }
+
+    #[test]
+    fn a_plan_of_too_many_scenarios_is_refused_before_any_is_made() {
+        let gp = "name = \"big\"\ndep = [\"64\"]\n[gp]\ncatchments = [10, 20]\ndecays = [\"binary\"]\n\
+                  [[gp.supply]]\nname = \"j\"\njitter = 0.2\ndraws = 10000000000\nseed = 1\n";
+        let e = Sweep::parse(gp, "plan.toml".as_ref()).unwrap_err().to_string();
+        assert!(
+            e.contains("plan.toml") && e.contains("20000000000 scenarios") && e.contains("`draws`"),
+            "{e}"
+        );
+        let among: Vec<String> = (0..40).map(|i| format!("\"64{i:07}\"")).collect();
+        let closures = format!(
+            "name = \"big\"\ndep = [\"64\"]\n[closures]\nyear = 2016\namong = [{}]\nk = [20]\n",
+            among.join(", ")
+        );
+        let e = Sweep::parse(&closures, "plan.toml".as_ref())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("137846528821 scenarios") && e.contains("lower `k`"),
+            "{e}"
+        );
+        // at the limit it is accepted
+        let ok = gp
+            .replace("catchments = [10, 20]", "catchments = [10]")
+            .replace("10000000000", "100000");
+        assert_eq!(
+            Sweep::parse(&ok, "plan.toml".as_ref()).unwrap().scenarios.len(),
+            100_000
+        );
+    }
 }

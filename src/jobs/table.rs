@@ -39,7 +39,8 @@ impl Column<'_> {
     /// to the same double.
     fn csv(&self, k: usize) -> String {
         match self {
-            Column::Str(v) => v[k].to_string(),
+            // a spreadsheet must not run an id as a formula
+            Column::Str(v) => crate::output::neutralise_cell(v[k]).into_owned(),
             Column::I64(v) => v[k].to_string(),
             Column::F64(v) => v[k].map_or(String::new(), |x| Value::Real(x).to_csv()),
             Column::Bool(v) => v[k].to_string(),
