@@ -247,6 +247,27 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
     let under = req.under_served / req.consultations_per_gp * PER_100K;
     let table = GpTable::new(&model, &thresholds, PER_100K, under)?;
     progress.timing("2SFCA", seconds_since(t0));
+    // Removing more GPs than a commune has: said with its code and count
+    // here (the model only knows its demand units).
+    for (k, c) in changes.iter().enumerate() {
+        if changes[..k].iter().any(|d| d.unit == c.unit) {
+            continue;
+        }
+        let has: f64 = model
+            .sites()
+            .iter()
+            .filter(|s| s.home == Some(c.unit))
+            .map(|s| s.supply)
+            .sum();
+        let change: f64 = changes.iter().filter(|d| d.unit == c.unit).map(|d| d.delta).sum();
+        if has + change < -1e-9 {
+            return Err(Error::Invalid(format!(
+                "--remove: commune {} has {has} GPs in the supply; the changes remove {}: remove at most {has}",
+                codes[c.unit as usize],
+                -change
+            )));
+        }
+    }
     let delta = if changes.is_empty() {
         None
     } else {

@@ -1,0 +1,90 @@
+//! Replays the hostile inputs of the review of 2026-12-07 (evening), one
+//! test per case: each now ends in a clear error naming what to fix, or
+//! writes only inside `--out`.
+
+mod common;
+
+use common::{refused, run, tmp};
+
+#[test]
+fn gp_remove_100_from_a_commune_of_3() {
+    let dir = tmp("rv-remove");
+    refused(
+        &["gp", "--insee", "64104", "--remove", "64104:100", "--out", dir.to_str().unwrap()],
+        &["--remove", "commune 64104 has 3 GPs", "remove at most 3"],
+    );
+    assert!(!dir.exists() || std::fs::read_dir(&dir).unwrap().next().is_none());
+}
+
+#[test]
+fn run_record_with_a_report_of_dot_dot() {
+    let dir = tmp("rv-record");
+    std::fs::create_dir_all(&dir).unwrap();
+    let record = dir.join("a.config.json");
+    std::fs::write(
+        &record,
+        r#"{"medaccess": "0.1.0", "data": "embedded:fixtures", "job": "gp", "options": {"insee": ["64104"], "report": "../../escaped_report.html"}, "command": "medaccess gp --insee 64104 --report ../../escaped_report.html"}"#,
+    )
+    .unwrap();
+    let out = dir.join("o/deep/out");
+    let (ok, _, stderr) = run(&["run", record.to_str().unwrap(), "--out", out.to_str().unwrap()], &[]);
+    assert!(ok, "{stderr}");
+    assert!(out.join("escaped_report.html").is_file(), "{stderr}");
+    assert!(!dir.join("o/escaped_report.html").exists());
+    assert!(!dir.join("escaped_report.html").exists());
+}
+
+#[test]
+fn study_with_a_report_of_dot_dot() {
+    let dir = tmp("rv-study");
+    std::fs::create_dir_all(&dir).unwrap();
+    let study = dir.join("study.toml");
+    std::fs::write(&study, "[[run]]\njob = \"gp\"\ninsee = [\"64104\"]\nreport = \"../../../esc.html\"\nout = \"o\"\n").unwrap();
+    let e = refused(&["run", study.to_str().unwrap()], &["study.toml:4: `report`", "leaves the run's output folder"]);
+    assert!(e.contains("report.html"), "{e}");
+    assert!(!dir.join("o").exists());
+}
+
+#[test]
+fn commune_profile_empty_object_and_tiny_leg_speed() {
+    let dir = tmp("rv-profile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("p.json");
+    for (text, expect) in [
+        ("{}", "an empty profile"),
+        (r#"{"version":"v2","leg_speed_kmh":1e-300}"#, "`leg_speed_kmh` is 1e-300"),
+        (r#"{"access_kmh":60}"#, "without `\"version\": \"v2\"`"),
+    ] {
+        std::fs::write(&f, text).unwrap();
+        let out = dir.join("o");
+        refused(
+            &[
+                "access",
+                "--insee",
+                "64422",
+                "--commune-profile",
+                f.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            &["p.json", expect],
+        );
+        assert!(!out.exists(), "{text}");
+    }
+}
+
+#[test]
+fn sweep_of_ten_billion_draws() {
+    let dir = tmp("rv-sweep");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("big.toml");
+    std::fs::write(
+        &plan,
+        "name = \"big\"\ndep = [\"64\"]\n[gp]\ncatchments = [10]\ndecays = [\"binary\"]\n[[gp.supply]]\nname = \"j\"\njitter = 0.2\ndraws = 10000000000\nseed = 1\n",
+    )
+    .unwrap();
+    refused(
+        &["sweep", plan.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()],
+        &["big.toml", "10000000000 scenarios", "lower `draws`"],
+    );
+}
