@@ -13,7 +13,10 @@ median and 10th-90th percentiles over the 500 x 50 pairs), overall and by
 the OSM class of the origin's road (as Valhalla's locate reports it).
 Also writes OUT_DIR/peers.json. A step longer than ROUTERS_TIMEOUT
 seconds (default 1200) is killed and reported as such; the steps after it
-that need it are skipped.
+that need it are skipped. OSRM's steps (preprocessing and queries) have
+their own limit, OSRM_TIMEOUT (default ROUTERS_TIMEOUT), so that OSRM can
+be tried briefly on a file where it cannot finish while Valhalla gets
+longer.
 """
 
 import csv
@@ -32,6 +35,7 @@ import osrm
 import valhalla
 
 TIMEOUT = float(os.environ.get("ROUTERS_TIMEOUT", "1200"))
+OSRM_TIMEOUT = float(os.environ.get("OSRM_TIMEOUT") or TIMEOUT)
 OSRM_DIR = Path(osrm.__file__).parent
 VALHALLA_BIN = Path(valhalla.__file__).parent / "bin"
 
@@ -40,8 +44,9 @@ def load_average():
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def timed_process(cmd, cwd=None):
-    """(wall s, peak RSS GB, ok, last stderr line) of cmd under /usr/bin/time."""
+def timed_process(cmd, cwd=None, timeout=TIMEOUT):
+    """(wall s, peak RSS GB, ok, last stderr line) of cmd under /usr/bin/time,
+    killed after timeout s."""
     t0 = time.perf_counter()
     # its own process group: on timeout the router's binary dies with
     # /usr/bin/time (killing time alone left osrm-customize running on)
@@ -54,11 +59,11 @@ def timed_process(cmd, cwd=None):
         start_new_session=True,
     )
     try:
-        _, err = p.communicate(timeout=TIMEOUT)
+        _, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
         p.communicate()
-        return TIMEOUT, None, False, f"killed after {TIMEOUT:.0f} s"
+        return timeout, None, False, f"killed after {timeout:.0f} s"
     wall = time.perf_counter() - t0
     rss = None
     for line in err.splitlines():
@@ -68,15 +73,15 @@ def timed_process(cmd, cwd=None):
     return wall, rss, p.returncode == 0, tail
 
 
-def in_child(fn, *args):
+def in_child(timeout, fn, *args):
     """fn(*args) in a forked process that loads its own router (forking a
     loaded router is unsafe: thread pools); (wall s, result) or None when it
-    ran past ROUTERS_TIMEOUT (then killed)."""
+    ran past timeout s (then killed)."""
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=lambda: send.send(fn(*args)))
     child.start()
-    got = recv.poll(TIMEOUT)
+    got = recv.poll(timeout)
     result = recv.recv() if got else None
     child.join(None if got else 0)
     if child.is_alive():
@@ -108,14 +113,14 @@ def osrm_side(name, pbf, out, origins, facilities):
     binary = lambda tool: str(OSRM_DIR / "bin" / f"osrm-{tool}")  # noqa: E731
     profile = str(OSRM_DIR / "share" / "profiles" / "car.lua")
     steps = {}
-    steps["extract"] = timed_process([binary("extract"), "-p", profile, str(local)], cwd=work)
+    steps["extract"] = timed_process([binary("extract"), "-p", profile, str(local)], cwd=work, timeout=OSRM_TIMEOUT)
     results = {"steps": steps}
     if not steps["extract"][2]:
         return results
     for algo, tools in (("CH", ["contract"]), ("MLD", ["partition", "customize"])):
         ok = True
         for tool in tools:
-            steps[tool] = timed_process([binary(tool), str(base)], cwd=work)
+            steps[tool] = timed_process([binary(tool), str(base)], cwd=work, timeout=OSRM_TIMEOUT)
             ok = ok and steps[tool][2]
             if not ok:
                 break
@@ -140,19 +145,20 @@ def osrm_side(name, pbf, out, origins, facilities):
             wall = time.perf_counter() - t0
             return wall, as_array(res["durations"])
 
-        results[algo] = queries(table, origins, facilities)
+        results[algo] = queries(table, origins, facilities, OSRM_TIMEOUT)
     return results
 
 
-def queries(table, origins, facilities):
-    """The three tables, each in a child process (None: timed out)."""
+def queries(table, origins, facilities, timeout=TIMEOUT):
+    """The three tables, each in a child process (None: timed out after
+    timeout s)."""
     r = {}
     for key, src, dst in (
         ("nearest", origins, facilities),
         ("m500x50", origins[:500], facilities),
         ("m1000x1000", origins, origins),
     ):
-        got = in_child(table, src, dst)
+        got = in_child(timeout, table, src, dst)
         r[key], r[key + "_times"] = got if got else (None, None)
     near = r.pop("nearest_times")
     if near is not None:
@@ -211,8 +217,8 @@ def spread(ratio):
     return f"{q50:.2f} ({q10:.2f}-{q90:.2f})"
 
 
-def secs(x):
-    return f"killed after {TIMEOUT:.0f} s" if x is None else f"{x:.3f}"
+def secs(x, timeout=TIMEOUT):
+    return f"killed after {timeout:.0f} s" if x is None else f"{x:.3f}"
 
 
 def fmt(x, digits=2):
@@ -252,7 +258,8 @@ def main():
     for algo, tools in (("CH", ["extract", "contract"]), ("MLD", ["extract", "partition", "customize"])):
         done = [s for s in tools if s in st]
         pre = " + ".join(f"{st[s][0]:.1f} {s}" for s in done)
-        peak = max((st[s][1] or 0) for s in done) if done else None
+        peaks = [st[s][1] for s in done if st[s][1] is not None]  # none of a killed step
+        peak = max(peaks) if peaks else None
         failed = [f"{s}: {st[s][3]}" for s in done if not st[s][2]]
         if algo not in o:
             lines.append(f"| OSRM {algo} | {pre} | {fmt(peak)} | did not finish ({'; '.join(failed) or 'not run'}) | | | | |")
@@ -263,7 +270,8 @@ def main():
             agree[f"OSRM {algo}"] = r["m500x50_times"] / our500
             ratio = spread(agree[f"OSRM {algo}"].ravel())
         lines.append(
-            f"| OSRM {algo} | {pre} | {fmt(peak)} | {secs(r['nearest'])} | {secs(r['m500x50'])} | {secs(r['m1000x1000'])} | none | {ratio} |"
+            f"| OSRM {algo} | {pre} | {fmt(peak)} | {secs(r['nearest'], OSRM_TIMEOUT)} | {secs(r['m500x50'], OSRM_TIMEOUT)} "
+            f"| {secs(r['m1000x1000'], OSRM_TIMEOUT)} | none | {ratio} |"
         )
     vs = v["steps"]["tiles"]
     if "Valhalla" in v:
