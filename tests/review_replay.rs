@@ -10,7 +10,15 @@ use common::{refused, run, tmp};
 fn gp_remove_100_from_a_commune_of_3() {
     let dir = tmp("rv-remove");
     refused(
-        &["gp", "--insee", "64104", "--remove", "64104:100", "--out", dir.to_str().unwrap()],
+        &[
+            "gp",
+            "--insee",
+            "64104",
+            "--remove",
+            "64104:100",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
         &["--remove", "commune 64104 has 3 GPs", "remove at most 3"],
     );
     assert!(!dir.exists() || std::fs::read_dir(&dir).unwrap().next().is_none());
@@ -27,7 +35,10 @@ fn run_record_with_a_report_of_dot_dot() {
     )
     .unwrap();
     let out = dir.join("o/deep/out");
-    let (ok, _, stderr) = run(&["run", record.to_str().unwrap(), "--out", out.to_str().unwrap()], &[]);
+    let (ok, _, stderr) = run(
+        &["run", record.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[],
+    );
     assert!(ok, "{stderr}");
     assert!(out.join("escaped_report.html").is_file(), "{stderr}");
     assert!(!dir.join("o/escaped_report.html").exists());
@@ -39,8 +50,15 @@ fn study_with_a_report_of_dot_dot() {
     let dir = tmp("rv-study");
     std::fs::create_dir_all(&dir).unwrap();
     let study = dir.join("study.toml");
-    std::fs::write(&study, "[[run]]\njob = \"gp\"\ninsee = [\"64104\"]\nreport = \"../../../esc.html\"\nout = \"o\"\n").unwrap();
-    let e = refused(&["run", study.to_str().unwrap()], &["study.toml:4: `report`", "leaves the run's output folder"]);
+    std::fs::write(
+        &study,
+        "[[run]]\njob = \"gp\"\ninsee = [\"64104\"]\nreport = \"../../../esc.html\"\nout = \"o\"\n",
+    )
+    .unwrap();
+    let e = refused(
+        &["run", study.to_str().unwrap()],
+        &["study.toml:4: `report`", "leaves the run's output folder"],
+    );
     assert!(e.contains("report.html"), "{e}");
     assert!(!dir.join("o").exists());
 }
@@ -52,7 +70,10 @@ fn commune_profile_empty_object_and_tiny_leg_speed() {
     let f = dir.join("p.json");
     for (text, expect) in [
         ("{}", "an empty profile"),
-        (r#"{"version":"v2","leg_speed_kmh":1e-300}"#, "`leg_speed_kmh` is 1e-300"),
+        (
+            r#"{"version":"v2","leg_speed_kmh":1e-300}"#,
+            "`leg_speed_kmh` is 1e-300",
+        ),
         (r#"{"access_kmh":60}"#, "without `\"version\": \"v2\"`"),
     ] {
         std::fs::write(&f, text).unwrap();
@@ -84,7 +105,84 @@ fn sweep_of_ten_billion_draws() {
     )
     .unwrap();
     refused(
-        &["sweep", plan.to_str().unwrap(), "--out", dir.join("o").to_str().unwrap()],
+        &[
+            "sweep",
+            plan.to_str().unwrap(),
+            "--out",
+            dir.join("o").to_str().unwrap(),
+        ],
         &["big.toml", "10000000000 scenarios", "lower `draws`"],
     );
+}
+
+#[test]
+fn facilities_with_ids_that_are_not_finess_numbers() {
+    let dir = tmp("rv-facdep");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("sites.csv");
+    std::fs::write(
+        &f,
+        "id,name,lon,lat\n33XYZ,Pau hospital,-0.37,43.3\nH2,Oloron,-0.6,43.19\n",
+    )
+    .unwrap();
+    let out = dir.join("o");
+    let (ok, _, stderr) = run(
+        &[
+            "rank",
+            "--dep",
+            "64",
+            "--facilities",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let (h, rows) = common::read_csv(&out.join("rank-64-facility.csv"));
+    let (id, dep) = (common::col(&h, "facility_id"), common::col(&h, "dep"));
+    let deps: Vec<(&str, &str)> = rows.iter().map(|r| (&r[id], &r[dep])).collect();
+    assert_eq!(
+        deps,
+        [("33XYZ", "64"), ("H2", "64")],
+        "the département of where they are"
+    );
+}
+
+#[test]
+fn history_thresholds_30_30_and_threshold_35() {
+    let dir = tmp("rv-history");
+    refused(
+        &[
+            "history",
+            "--dep",
+            "64",
+            "--thresholds",
+            "30,30",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &["--thresholds: 30 is given twice"],
+    );
+    assert!(!dir.exists());
+    // the threshold the closures are read at is a column of the table too
+    let (ok, _, stderr) = run(
+        &[
+            "history",
+            "--dep",
+            "64",
+            "--threshold",
+            "35",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let (h, rows) = common::read_csv(&dir.join("history-64.csv"));
+    let t = common::col(&h, "threshold_min");
+    let mut seen: Vec<&str> = rows.iter().map(|r| &r[t]).collect();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen, ["30.0", "35.0", "40.0", "45.0"]);
 }

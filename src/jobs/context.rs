@@ -342,18 +342,33 @@ impl Context {
     }
 
     /// The facilities of a set entered into the engine's graph. A site's
-    /// département is its commune's, else the first two characters of its
-    /// id (as FINESS numbers begin).
+    /// département is its commune's; else, for an id shaped as a FINESS
+    /// number (nine characters: a département code then digits), its first
+    /// two characters; else the département of the commune whose origin is
+    /// nearest to the site (an id of the user's own says nothing of where).
     pub fn enter_sites(&self, set: &FacilitySet) -> Result<Entered<Site>> {
+        let finess_dep = |id: &str| {
+            let b = id.as_bytes();
+            (b.len() == 9
+                && b[2..].iter().all(u8::is_ascii_digit)
+                && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B"))
+                .then(|| id[..2].to_string())
+        };
+        let mut locate: Option<Box<dyn Fn(f64, f64) -> Option<String> + '_>> = None;
         let deps: Vec<String> = set
             .facilities
             .iter()
             .map(|f| {
-                f.commune
-                    .as_deref()
-                    .and_then(|c| self.places.get(c))
-                    .map(|p| p.dep.clone())
-                    .unwrap_or_else(|| f.id.chars().take(2).collect())
+                if let Some(p) = f.commune.as_deref().and_then(|c| self.places.get(c)) {
+                    return p.dep.clone();
+                }
+                if let Some(d) = finess_dep(&f.id) {
+                    return d;
+                }
+                let locate = locate.get_or_insert_with(|| Box::new(self.places.locator()));
+                locate(f.lon_lat[0], f.lon_lat[1])
+                    .and_then(|c| self.places.get(&c))
+                    .map_or_else(String::new, |p| p.dep.clone())
             })
             .collect();
         self.engine.enter_sites(&set.facilities, &deps)

@@ -263,8 +263,7 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         if has + change < -1e-9 {
             return Err(Error::Invalid(format!(
                 "--remove: commune {} has {has} GPs in the supply; the changes remove {}: remove at most {has}",
-                codes[c.unit as usize],
-                -change
+                codes[c.unit as usize], -change
             )));
         }
     }

@@ -14,7 +14,9 @@ use crate::report::{History, Lang, Report};
 /// Every year of the DREES list.
 #[derive(Debug, Clone)]
 pub struct HistoryRequest {
-    /// Minutes; one population beyond each, per year (e.g. 30, 40, 45).
+    /// Minutes; one population beyond each, per year (e.g. 30, 40, 45),
+    /// each once. `threshold` is added when missing, so that the table
+    /// shows the figure the closures are read at.
     pub thresholds: Vec<f64>,
     pub bands: Bands,
     /// The threshold the closures are read at (e.g. 40).
@@ -90,6 +92,19 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
             "--thresholds: give numbers of minutes in (0, {max}], e.g. 30,40,45"
         )));
     }
+    let mut sorted = req.thresholds.clone();
+    sorted.sort_by(f64::total_cmp);
+    if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::Invalid(format!(
+            "--thresholds: {} is given twice; give each number of minutes once, e.g. 30,40,45",
+            w[0]
+        )));
+    }
+    let mut thresholds = req.thresholds.clone();
+    if !thresholds.contains(&req.threshold) {
+        thresholds.push(req.threshold);
+        thresholds.sort_by(f64::total_cmp);
+    }
     let list = MaternityList::load(&ctx.paths.maternities)?;
     let mut years = Vec::new();
     let mut prev: Option<AccessResult> = None;
@@ -110,8 +125,7 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
             },
             progress,
         )?;
-        let summaries = req
-            .thresholds
+        let summaries = thresholds
             .iter()
             .map(|&t| summarize(&run.places, &run.access, &run.sites, &req.bands, t, 0))
             .collect();
@@ -129,7 +143,7 @@ pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Resu
     }
     let last = prev.ok_or_else(|| Error::Invalid("the DREES list has no year".into()))?;
     Ok(HistoryResult {
-        thresholds: req.thresholds.clone(),
+        thresholds,
         threshold: req.threshold,
         years,
         last,
