@@ -354,7 +354,7 @@ impl Context {
                 && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B"))
                 .then(|| id[..2].to_string())
         };
-        let mut locate: Option<Box<dyn Fn(f64, f64) -> Option<String> + '_>> = None;
+        let mut locate = None;
         let deps: Vec<String> = set
             .facilities
             .iter()
@@ -365,7 +365,7 @@ impl Context {
                 if let Some(d) = finess_dep(&f.id) {
                     return d;
                 }
-                let locate = locate.get_or_insert_with(|| Box::new(self.places.locator()));
+                let locate = locate.get_or_insert_with(|| self.places.locator());
                 locate(f.lon_lat[0], f.lon_lat[1])
                     .and_then(|c| self.places.get(&c))
                     .map_or_else(String::new, |p| p.dep.clone())
