@@ -186,3 +186,41 @@ fn history_thresholds_30_30_and_threshold_35() {
     seen.dedup();
     assert_eq!(seen, ["30.0", "35.0", "40.0", "45.0"]);
 }
+
+#[test]
+fn gp_on_paris_and_an_empty_supply() {
+    let dir = tmp("rv-gp-coverage");
+    let (ok, _, stderr) = run(
+        &["gp", "--insee", "75056,64445", "--out", dir.to_str().unwrap()],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("the GP supply has no GP in département 75:") && stderr.contains("no Paris row"),
+        "{stderr}"
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.csv");
+    std::fs::write(&empty, "CODGEO,NB_D201\n").unwrap();
+    let (ok, _, stderr) = run(
+        &[
+            "gp",
+            "--dep",
+            "64",
+            "--supply",
+            empty.to_str().unwrap(),
+            "--out",
+            dir.join("o").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("the GP supply holds no GP"), "{stderr}");
+    // a supply that covers the scope says nothing of it
+    let (ok, _, stderr) = run(
+        &["gp", "--dep", "64", "--out", dir.join("p").to_str().unwrap()],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("the GP supply"), "{stderr}");
+}

@@ -368,7 +368,9 @@ pub fn demand(
         without_weight = missing.len();
         population = weighted;
     }
-    let (sites, unmatched) = sites_from_communes(&supply.supply_by_commune(), &codes, &nodes);
+    let by_commune = supply.supply_by_commune();
+    warnings.extend(coverage_warnings(ctx, &by_commune));
+    let (sites, unmatched) = sites_from_communes(&by_commune, &codes, &nodes);
     let mut unmatched: Vec<String> = unmatched
         .into_iter()
         .map(|u| u.0)
@@ -386,6 +388,47 @@ pub fn demand(
         entered: entered.items,
         warnings,
     })
+}
+
+/// What the supply cannot say of the scope: no GP at all, or none in a
+/// département of the scope (INSEE's BPE file shipped has no Paris row;
+/// a file of one's own may cover a few départements only), where every
+/// commune would come out under-served for want of data.
+fn coverage_warnings(ctx: &Context, by_commune: &std::collections::BTreeMap<String, f64>) -> Vec<String> {
+    let total: f64 = by_commune.values().sum();
+    if total <= 0.0 {
+        return vec![
+            "the GP supply holds no GP (an empty file, or every count 0): every commune comes out under-served; \
+             check the supply file"
+                .into(),
+        ];
+    }
+    let covered: std::collections::BTreeSet<&str> = by_commune
+        .iter()
+        .filter(|(_, n)| **n > 0.0)
+        .filter_map(|(c, _)| ctx.places.get(c).map(|p| p.dep.as_str()))
+        .collect();
+    let mut missing: Vec<&str> = ctx
+        .in_scope
+        .iter()
+        .map(|&i| ctx.places[i].dep.as_str())
+        .filter(|d| !covered.contains(d))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let (many, them) = (missing.len() > 1, if missing.len() > 1 { "them" } else { "it" });
+    vec![format!(
+        "the GP supply has no GP in {} {}: {} communes count only GPs across {} and come out under-served for \
+         want of data (INSEE's BPE file shipped has no Paris row); give a supply that covers {them} (--supply or \
+         --practitioners) or leave {them} out of the scope",
+        if many { "départements" } else { "département" },
+        missing.join(", "),
+        if many { "their" } else { "its" },
+        if many { "their borders" } else { "its border" },
+    )]
 }
 
 /// What the terminal summary of a GP run says.
