@@ -224,7 +224,7 @@ fn gp_add_64445_1e308() {
             "--out",
             dir.to_str().unwrap(),
         ],
-        &["`64445:1e308`", "not a number of GPs between 0 and 10000"],
+        &["`64445:1e308`", "not a number of GPs above 0 and at most 10000"],
     );
     assert!(!dir.join("gp-access-64.geojson").exists());
 }

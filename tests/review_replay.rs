@@ -224,3 +224,45 @@ fn gp_on_paris_and_an_empty_supply() {
     assert!(ok, "{stderr}");
     assert!(!stderr.contains("the GP supply"), "{stderr}");
 }
+
+#[test]
+fn xy_columns_as_the_help_spells_them() {
+    let dir = tmp("rv-xy");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("l93.csv");
+    std::fs::write(&f, "id,name,x,y\nA,CH Pau,426000,6254000\n").unwrap();
+    let out = dir.join("o");
+    let (ok, _, stderr) = run(
+        &[
+            "access",
+            "--insee",
+            "64445",
+            "--facilities",
+            f.to_str().unwrap(),
+            "--xy",
+            "x,y",
+            "--epsg",
+            "2154",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let (h, rows) = common::read_csv(&out.join("access-64445.csv"));
+    assert_eq!(&rows[0][common::col(&h, "facility_id")], "A");
+    refused(
+        &[
+            "access",
+            "--insee",
+            "64445",
+            "--facilities",
+            f.to_str().unwrap(),
+            "--xy",
+            "x,y,z",
+            "--epsg",
+            "2154",
+        ],
+        &["--xy takes two column names"],
+    );
+}

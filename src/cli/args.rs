@@ -323,13 +323,7 @@ pub struct FacilityArgs {
     #[arg(long, default_value = "lat", value_name = "COL")]
     pub lat_col: String,
     /// Projected x/y columns instead of lon/lat, e.g. `--xy x,y --epsg 2154`.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        num_args = 2,
-        value_name = "X,Y",
-        requires = "epsg"
-    )]
+    #[arg(long, value_delimiter = ',', value_name = "X,Y", requires = "epsg")]
     pub xy: Vec<String>,
     /// EPSG code of --xy (2154 Lambert-93, 5490/2972/2975/4471 overseas…).
     #[arg(long)]

@@ -150,7 +150,7 @@ fn parse_change(spec: &str, flag: &str, sign: f64) -> Result<(String, f64)> {
         .filter(|k: &f64| k.is_finite() && *k > 0.0 && *k <= crate::gp::MAX_GPS_PER_COMMUNE)
         .ok_or_else(|| {
             Error::Invalid(format!(
-                "{flag} `{spec}`: `{}` is not a number of GPs between 0 and {} (the most a commune may have)",
+                "{flag} `{spec}`: `{}` is not a number of GPs above 0 and at most {} (the most a commune may have)",
                 k.trim(),
                 crate::gp::MAX_GPS_PER_COMMUNE
             ))
