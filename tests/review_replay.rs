@@ -266,3 +266,16 @@ fn xy_columns_as_the_help_spells_them() {
         &["--xy takes two column names"],
     );
 }
+
+#[test]
+fn out_is_an_existing_file() {
+    let dir = tmp("rv-outfile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("afile");
+    std::fs::write(&f, "keep me").unwrap();
+    refused(
+        &["access", "--insee", "64445", "--out", f.to_str().unwrap()],
+        &["afile: not a folder", "name a folder"],
+    );
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "keep me");
+}

@@ -273,6 +273,12 @@ fn covered(crs: OutputCrs, g: &super::Geometry) -> bool {
 /// temporary files of killed runs removed, no output twice, none a folder,
 /// none a file the run read.
 fn check_targets(opts: &WriteOptions, plan: &[(PathBuf, Content<'_>)]) -> Result<()> {
+    if opts.dir.exists() && !opts.dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "--out {}: not a folder (a file or a device of that name exists); name a folder for the outputs",
+            opts.dir.display()
+        )));
+    }
     std::fs::create_dir_all(&opts.dir).map_err(|e| Error::io(&opts.dir, e))?;
     let inputs: Vec<(PathBuf, FileId)> = opts
         .inputs
