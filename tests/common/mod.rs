@@ -57,11 +57,23 @@ pub fn bin() -> Command {
 
 /// Runs a command; returns (exit ok, stdout, stderr).
 pub fn outcome(c: &mut Command) -> (bool, String, String) {
+    // A binary a test has just copied can be "busy" for a moment: another
+    // test thread that forked while the copy was open holds it until its
+    // child execs (Linux ETXTBSY); cargo retries the same way.
+    let mut tries = 0;
     let Output {
         status,
         stdout,
         stderr,
-    } = c.output().expect("the medaccess binary runs");
+    } = loop {
+        match c.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            r => break r.expect("the medaccess binary runs"),
+        }
+    };
     (
         status.success(),
         String::from_utf8_lossy(&stdout).into_owned(),
