@@ -279,3 +279,53 @@ fn out_is_an_existing_file() {
     );
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "keep me");
 }
+
+#[test]
+fn isochrones_cell_of_a_million_km_and_a_band_without_polygon() {
+    let dir = tmp("rv-iso");
+    refused(
+        &[
+            "isochrones",
+            "--insee",
+            "64445",
+            "--cell-m",
+            "1e9",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &["--cell-m 1000000000", "from 10 to 10000 metres"],
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("site.csv");
+    std::fs::write(&f, "id,name,x,y\nF1,fac,427000,6251000\n").unwrap();
+    let bdtopo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/roads/bdtopo_troncon_de_route.gpkg"
+    );
+    let (ok, _, stderr) = run(
+        &[
+            "isochrones",
+            "--allow-sparse-network",
+            "--facilities",
+            f.to_str().unwrap(),
+            "--xy",
+            "x,y",
+            "--epsg",
+            "2154",
+            "--snap-limit-m",
+            "5000",
+            "--insee",
+            "64269,64329,64041,64132,64373",
+            "--roads",
+            bdtopo,
+            "--out",
+            dir.join("o").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("band 20-30: 1 270 inhabitants but no polygon"),
+        "{stderr}"
+    );
+}

@@ -603,10 +603,11 @@ fn isochrones<'py>(
     off_road_kmh: f64,
     workers: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
-    if !(cell_m >= 10.0 && cell_m.is_finite() && off_road_kmh > 0.0 && off_road_kmh.is_finite()) {
-        return Err(RequestError::new_err(
-            "cell_m must be at least 10 and off_road_kmh positive",
-        ));
+    let max = medaccess::jobs::isochrones::MAX_CELL_M;
+    if !(cell_m.is_finite() && (10.0..=max).contains(&cell_m) && off_road_kmh > 0.0 && off_road_kmh.is_finite()) {
+        return Err(RequestError::new_err(format!(
+            "cell_m must be from 10 to {max} metres and off_road_kmh positive"
+        )));
     }
     planner_job(
         py,

@@ -482,9 +482,6 @@ pub fn catchments(a: AreasArgs) -> Result<()> {
 /// pocket is farther or nearer.
 pub fn isochrones(a: AreasArgs) -> Result<()> {
     let c = &a.common;
-    if !(a.cell_m >= 10.0 && a.cell_m.is_finite() && a.off_road_kmh > 0.0 && a.off_road_kmh.is_finite()) {
-        bail!("--cell-m must be at least 10 and --off-road-kmh positive");
-    }
     let s = c.start(None)?;
     let stem = s.stem("isochrones");
     let req = IsochronesRequest {
@@ -498,6 +495,22 @@ pub fn isochrones(a: AreasArgs) -> Result<()> {
     let r = jobs::isochrones::run(&s.ctx, &req, &s.progress)?;
     setup::far_notes(&r.run);
     polygons_note(r.without_polygon);
+    // On a road network, bands are contours of a grid (on the commune
+    // graph a band without polygon is one of communes without polygon,
+    // said above); the unreachable band has no area by nature.
+    let on_roads = s.ctx.engine.road_network().is_some();
+    for b in r
+        .bands
+        .iter()
+        .filter(|b| on_roads && b.lower.is_some() && b.area.0.is_empty())
+    {
+        console::warn(&format!(
+            "band {}: {} inhabitants but no polygon (the travel-time grid has no cell in the band: the band is \
+             narrower than a cell, or the reached roads end before it); a smaller --cell-m may draw it",
+            b.label,
+            group(b.population)
+        ));
+    }
     let layers = r.layers(&stem, s.lang);
     let (_, staged) = c.stage(&s.inputs, &stem, &layers, vec![], None)?;
     let mut out = String::new();

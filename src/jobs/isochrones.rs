@@ -46,6 +46,10 @@ pub struct IsochronesResult {
     pub without_polygon: usize,
 }
 
+/// Largest grid cell, metres: a 10 km cell is already coarser than the
+/// bands of a 10-minute step.
+pub const MAX_CELL_M: f64 = 10_000.0;
+
 /// Runs the isochrones. On the commune graph, bands are commune polygons
 /// dissolved by band; on a road network, contours of a grid of travel
 /// times over the reached roads (population per band still from the
@@ -66,10 +70,14 @@ pub struct IsochronesResult {
 /// ```
 pub fn run(ctx: &Context, req: &IsochronesRequest, progress: &dyn Progress) -> Result<IsochronesResult> {
     let g = &req.grid;
-    if !(g.cell_m >= 10.0 && g.cell_m.is_finite() && g.off_road_kmh > 0.0 && g.off_road_kmh.is_finite()) {
-        return Err(Error::Invalid(
-            "--cell-m must be at least 10 and --off-road-kmh positive".into(),
-        ));
+    if !(g.cell_m.is_finite() && (10.0..=MAX_CELL_M).contains(&g.cell_m)) {
+        return Err(Error::Invalid(format!(
+            "--cell-m {}: the grid's cells are from 10 to {MAX_CELL_M} metres (default 250)",
+            g.cell_m
+        )));
+    }
+    if !(g.off_road_kmh > 0.0 && g.off_road_kmh.is_finite()) {
+        return Err(Error::Invalid("--off-road-kmh must be a positive speed".into()));
     }
     let run = access::run(ctx, &req.access, progress)?;
     let bands = &run.bands;
