@@ -604,7 +604,11 @@ fn isochrones<'py>(
     workers: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let max = medaccess::jobs::isochrones::MAX_CELL_M;
-    if !(cell_m.is_finite() && (10.0..=max).contains(&cell_m) && off_road_kmh > 0.0 && off_road_kmh.is_finite()) {
+    if !(cell_m.is_finite()
+        && (10.0..=max).contains(&cell_m)
+        && off_road_kmh > 0.0
+        && off_road_kmh.is_finite())
+    {
         return Err(RequestError::new_err(format!(
             "cell_m must be from 10 to {max} metres and off_road_kmh positive"
         )));
