@@ -248,10 +248,7 @@ pub(crate) fn read_node_table(
 /// Whether `s` is an INSEE commune code: 5 characters, digits, or `2A`/`2B`
 /// then digits.
 fn is_insee(s: &str) -> bool {
-    s.len() == 5
-        && s.is_ascii()
-        && (s[..2].bytes().all(|b| b.is_ascii_digit()) || &s[..2] == "2A" || &s[..2] == "2B")
-        && s[2..].bytes().all(|b| b.is_ascii_digit())
+    super::load::is_dep_prefixed(s, 5)
 }
 
 /// Whether `s` is a département code (two digits, `2A`, `2B`, `971`-`978`):

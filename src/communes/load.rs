@@ -297,12 +297,19 @@ pub fn dep_of_insee(insee: &str) -> &str {
     insee.get(..n).unwrap_or(insee)
 }
 
+/// Whether `s` is `len` characters: a metropolitan département code (two
+/// digits, `2A`, `2B`) then digits — the shape of an INSEE commune code
+/// (5) and of a FINESS number (9).
+pub fn is_dep_prefixed(s: &str, len: usize) -> bool {
+    let b = s.as_bytes();
+    b.len() == len
+        && len >= 2
+        && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B")
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
+
 fn check_insee(path: &Path, line: u64, field: &str, s: &str) -> Result<String> {
-    let ok = s.len() == 5
-        && s.is_ascii()
-        && (s[..2].bytes().all(|b| b.is_ascii_digit()) || &s[..2] == "2A" || &s[..2] == "2B")
-        && s[2..].bytes().all(|b| b.is_ascii_digit());
-    if ok {
+    if is_dep_prefixed(s, 5) {
         Ok(s.to_string())
     } else {
         Err(Error::field(

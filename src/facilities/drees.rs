@@ -132,8 +132,7 @@ pub fn insee_from_drees(com: &str) -> Option<String> {
             .all(u8::is_ascii_digit)
             .then(|| format!("97{}", &com[2..]));
     }
-    let dep_ok = b[..2].iter().all(u8::is_ascii_digit) || matches!(&com[..2], "2A" | "2B");
-    (dep_ok && b[2..].iter().all(u8::is_ascii_digit)).then(|| com.to_owned())
+    crate::communes::load::is_dep_prefixed(com, 5).then(|| com.to_owned())
 }
 
 impl MaternityList {

@@ -265,11 +265,7 @@ pub fn parse_insee(raw: &str) -> std::result::Result<String, String> {
     } else {
         s.to_ascii_uppercase()
     };
-    let b = code.as_bytes();
-    let ok = b.len() == 5
-        && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B")
-        && b[2..].iter().all(u8::is_ascii_digit);
-    if ok {
+    if crate::communes::load::is_dep_prefixed(&code, 5) {
         Ok(code)
     } else {
         Err(format!("`{s}` is not an INSEE commune code (5 characters)"))

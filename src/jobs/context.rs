@@ -347,13 +347,8 @@ impl Context {
     /// two characters; else the département of the commune whose origin is
     /// nearest to the site (an id of the user's own says nothing of where).
     pub fn enter_sites(&self, set: &FacilitySet) -> Result<Entered<Site>> {
-        let finess_dep = |id: &str| {
-            let b = id.as_bytes();
-            (b.len() == 9
-                && b[2..].iter().all(u8::is_ascii_digit)
-                && (b[..2].iter().all(u8::is_ascii_digit) || &b[..2] == b"2A" || &b[..2] == b"2B"))
-                .then(|| id[..2].to_string())
-        };
+        let finess_dep =
+            |id: &str| crate::communes::load::is_dep_prefixed(id, 9).then(|| id[..2].to_string());
         let mut locate = None;
         let deps: Vec<String> = set
             .facilities
