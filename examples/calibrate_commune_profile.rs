@@ -5,12 +5,19 @@
 //! (`validate_commune_engine` measures them).
 //!
 //! ```text
-//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--start v2|FILE]
+//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--start v2|FILE] [--model small|reduced|full] [--cv K [--record FILE]]
 //! ```
 //! Default data dir: `../shared/data`. `--start` begins the search from a
 //! profile (`v2` = the shipped one, or a JSON file) instead of the rounded
 //! start written below: the search is local, so a refit after the data
-//! changed is run from both and the lower objective kept. Reads the shipped links
+//! changed is run from both and the lower objective kept. `--model` frees
+//! 5, 8 or all 12 parameters (default `full`; see [`Model`]), the others
+//! keep their start values. `--cv K` fits nothing to ship: it
+//! cross-validates the models (all three, or the one of `--model`) on the
+//! fit data alone, K folds, and prints each fold's left-out score and the
+//! spread of each parameter over the folds (about K times a fit per model);
+//! `--record FILE` also writes that to FILE (`docs/bench/calibration-cv.md`,
+//! quoted in docs/commune-engine.md). Reads the shipped links
 //! (`fixtures/communes-france.medgraph.gz`), `osm-fr-corse/` and
 //! `communes-france/` (2A, 2B polygons, to place Corsica's maternities in
 //! their commune). Prints the search and the fitted profile (as JSON, the
@@ -36,11 +43,14 @@
 //! - the quoted times marked `fit`: the mean absolute log distance to the
 //!   quoted range (0 inside it).
 
+#[path = "support/bench_record.rs"]
+mod bench_record;
 #[path = "support/commune_eval.rs"]
 mod eval;
 
 use std::path::PathBuf;
 
+use bench_record::{utc_now, write};
 use eval::*;
 use medaccess::communes::{
     CommuneLinks, CommuneProfile, Communes, PerClass, ProfileV2, fixtures, read_commune_links,
@@ -60,11 +70,13 @@ struct Param {
     additive: Option<f64>,
     lo: f64,
     hi: f64,
+    /// The smallest [`Model`] that frees it.
+    tier: Model,
 }
 
 /// A [`Param`] that is one field of the profile, named after its path.
 macro_rules! field {
-    ($($f:ident).+, $additive:expr, $lo:expr, $hi:expr) => {
+    ($($f:ident).+, $additive:expr, $lo:expr, $hi:expr, $tier:expr) => {
         Param {
             name: stringify!($($f).+),
             get: |p| p.$($f).+,
@@ -72,6 +84,7 @@ macro_rules! field {
             additive: $additive,
             lo: $lo,
             hi: $hi,
+            tier: $tier,
         }
     };
 }
@@ -90,8 +103,9 @@ fn params() -> Vec<Param> {
             additive: Some(0.5),
             lo: 1.0,
             hi: 3.0,
+            tier: Model::Small,
         },
-        field!(detour.local, Some(0.5), 1.0, 3.0),
+        field!(detour.local, Some(0.5), 1.0, 3.0, Model::Small),
         Param {
             name: "crossing_s (national, main departmental, departmental)",
             get: |p| p.crossing_s.national,
@@ -103,15 +117,16 @@ fn params() -> Vec<Param> {
             additive: Some(60.0),
             lo: 0.0,
             hi: 600.0,
+            tier: Model::Reduced,
         },
-        field!(crossing_s.local, Some(60.0), 0.0, 600.0),
-        field!(town_crossing_s, Some(60.0), 0.0, 600.0),
-        field!(terrain_ref, Some(0.2), 0.0, 0.8),
-        field!(terrain_slowdown, Some(2.0), 0.0, 10.0),
-        field!(motorway_speed_kmh, None, 90.0, 130.0),
-        field!(motorway_access_s, Some(120.0), 0.0, 900.0),
-        field!(leg_speed_kmh, None, 10.0, 80.0),
-        field!(access_kmh, None, 10.0, 90.0),
+        field!(crossing_s.local, Some(60.0), 0.0, 600.0, Model::Small),
+        field!(town_crossing_s, Some(60.0), 0.0, 600.0, Model::Full),
+        field!(terrain_ref, Some(0.2), 0.0, 0.8, Model::Full),
+        field!(terrain_slowdown, Some(2.0), 0.0, 10.0, Model::Small),
+        field!(motorway_speed_kmh, None, 90.0, 130.0, Model::Full),
+        field!(motorway_access_s, Some(120.0), 0.0, 900.0, Model::Reduced),
+        field!(leg_speed_kmh, None, 10.0, 80.0, Model::Small),
+        field!(access_kmh, None, 10.0, 90.0, Model::Full),
         Param {
             name: "road_terrain_weight",
             get: |p| p.road_terrain_weight.unwrap_or(f64::INFINITY),
@@ -119,6 +134,7 @@ fn params() -> Vec<Param> {
             additive: None,
             lo: 0.5,
             hi: 200.0,
+            tier: Model::Reduced,
         },
     ]
 }
@@ -173,35 +189,310 @@ impl Corsica {
         Ok((bands, mat))
     }
 
-    fn objective(&self, p: &CommuneProfile) -> anyhow::Result<f64> {
-        let (bands, mat) = self.errors(p, &|i| !held_out(i))?;
+    /// The Corsican half of the objective over the training communes of
+    /// `part`, and the median absolute error of their trips to the nearest
+    /// maternity.
+    fn objective(&self, p: &CommuneProfile, part: Part) -> anyhow::Result<(f64, f64)> {
+        let (bands, mat) = self.errors(p, &|i| !held_out(i) && part.keeps(corsica_fold(i, part.k())))?;
         let pairs = bands.iter().map(|b| score(b)).sum::<f64>() / 3.0;
-        Ok(0.5 * (pairs + score(&mat)))
+        let abs: Vec<f64> = mat.iter().map(|e| e.abs()).collect();
+        Ok((0.5 * (pairs + score(&mat)), median(&abs)))
     }
 }
 
-fn quoted_objective(links: &CommuneLinks, p: &CommuneProfile) -> anyhow::Result<f64> {
+/// Fold of the Corsican training commune `i` among `k` (consecutive
+/// training communes by INSEE order go to the same fold, as the held-out
+/// ones are every third).
+fn corsica_fold(i: usize, k: usize) -> usize {
+    (i / 3) % k
+}
+
+/// The quoted half of the objective over the `fit` pairs of `part` (the
+/// j-th `fit` pair in the list is in fold j mod k), and the median of the
+/// same absolute log distances.
+fn quoted_objective(links: &CommuneLinks, p: &CommuneProfile, part: Part) -> anyhow::Result<(f64, f64)> {
     let g = links.graph(p)?;
     let q: Vec<f64> = quoted(&g, None)
         .iter()
         .filter(|x| x.cited.fit)
-        .map(|x| (1.0 + x.error).ln().abs())
+        .enumerate()
+        .filter(|(j, _)| part.keeps(j % part.k()))
+        .map(|(_, x)| (1.0 + x.error).ln().abs())
         .collect();
-    Ok(q.iter().sum::<f64>() / q.len() as f64)
+    Ok((q.iter().sum::<f64>() / q.len() as f64, median(&q)))
+}
+
+/// How many parameters a fit frees; the others keep their start values.
+/// Nested: each model frees those of the one before and more.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Model {
+    /// The two detours, the local crossing, the terrain slowdown and the
+    /// facility leg's speed (5).
+    Small,
+    /// And the motorway access, the numbered roads' crossing and the
+    /// weight of a road's own winding records (8).
+    Reduced,
+    /// Every parameter of [`params`] (12).
+    Full,
+}
+
+impl Model {
+    const ALL: [Model; 3] = [Model::Small, Model::Reduced, Model::Full];
+
+    fn parse(s: &str) -> anyhow::Result<Model> {
+        Model::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| anyhow::anyhow!("--model {s}: expected small, reduced or full"))
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Model::Small => "small",
+            Model::Reduced => "reduced",
+            Model::Full => "full",
+        }
+    }
+
+    fn params(self) -> Vec<Param> {
+        params().into_iter().filter(|p| p.tier <= self).collect()
+    }
+}
+
+/// The part of the fit data (training Corsican communes, `fit` quotes) an
+/// objective reads: all of it, or for fold `f` of `k` the other folds
+/// (`train`) or fold `f` alone.
+#[derive(Clone, Copy)]
+struct Part {
+    k: usize,
+    f: usize,
+    train: bool,
+}
+
+impl Part {
+    const ALL: Part = Part {
+        k: 1,
+        f: 1,
+        train: true,
+    };
+
+    fn k(self) -> usize {
+        self.k
+    }
+
+    fn keeps(self, fold: usize) -> bool {
+        (fold == self.f) != self.train
+    }
+}
+
+/// Objective (mean of the two halves) and its parts, with the median
+/// absolute errors of the part read: (objective, Corsica, quotes,
+/// Corsica nearest maternity median |error|, quotes median |log error|).
+#[derive(Clone, Copy)]
+struct Score {
+    total: f64,
+    corsica: f64,
+    quotes: f64,
+    maternity: f64,
+    quoted: f64,
+}
+
+struct Fit<'a> {
+    corsica: &'a Corsica,
+    links: &'a CommuneLinks,
+}
+
+impl Fit<'_> {
+    fn score(&self, p: &ProfileV2, part: Part) -> anyhow::Result<Score> {
+        let prof = CommuneProfile::V2(*p);
+        let (c, maternity) = self.corsica.objective(&prof, part)?;
+        let (q, quoted) = quoted_objective(self.links, &prof, part)?;
+        Ok(Score {
+            total: 0.5 * (c + q),
+            corsica: c,
+            quotes: q,
+            maternity,
+            quoted,
+        })
+    }
+
+    /// Coordinate descent of the parameters of `model` from `p` on the
+    /// data of `part`; prints each improvement when `log`.
+    fn run(
+        &self,
+        model: Model,
+        mut p: ProfileV2,
+        part: Part,
+        log: bool,
+    ) -> anyhow::Result<(ProfileV2, Score, usize)> {
+        let ps = model.params();
+        let mut best = self.score(&p, part)?;
+        if log {
+            println!(
+                "start: objective {:.4} (Corsica {:.4}, quotes {:.4})",
+                best.total, best.corsica, best.quotes
+            );
+        }
+        let mut step = 0.2;
+        let mut evals = 1;
+        // On a terminal, a line counting the evaluations (a search takes
+        // minutes); nothing of it in a pipe or a file.
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        while step >= 0.01 {
+            let mut improved = true;
+            while improved {
+                improved = false;
+                for par in &ps {
+                    for dir in [1.0, -1.0] {
+                        let cur = (par.get)(&p);
+                        let next = match par.additive {
+                            Some(unit) => cur + dir * step * unit,
+                            None => cur * (1.0 + dir * step),
+                        }
+                        .clamp(par.lo, par.hi);
+                        if (next - cur).abs() < 1e-9 {
+                            continue;
+                        }
+                        let mut q = p;
+                        (par.set)(&mut q, (next * 100.0).round() / 100.0);
+                        let r = self.score(&q, part)?;
+                        evals += 1;
+                        if tty {
+                            eprint!(
+                                "\r\x1b[Kstep {step:.3}: {evals} evaluations, objective {:.4}",
+                                best.total
+                            );
+                        }
+                        if r.total < best.total - 1e-6 {
+                            p = q;
+                            best = r;
+                            improved = true;
+                            if tty {
+                                eprint!("\r\x1b[K");
+                            }
+                            if log {
+                                println!(
+                                    "step {step:.3}: {} = {:.2} -> objective {:.4} (Corsica {:.4}, quotes {:.4})",
+                                    par.name,
+                                    (par.get)(&p),
+                                    best.total,
+                                    best.corsica,
+                                    best.quotes
+                                );
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+            step /= 2.0;
+        }
+        if tty {
+            eprint!("\r\x1b[K");
+        }
+        Ok((p, best, evals))
+    }
+
+    /// `k`-fold cross-validation of each model in `models`: fitted from
+    /// `start` on k − 1 folds, scored on the fold left out. Prints, as it
+    /// goes (a run takes most of an hour), the scores per fold and the
+    /// spread of every free parameter over the folds, then a table of the
+    /// means; returns the same text.
+    fn cross_validate(&self, models: &[Model], start: ProfileV2, k: usize) -> anyhow::Result<String> {
+        let mut out = String::new();
+        let mut say = |line: String| {
+            println!("{line}");
+            out.push_str(&line);
+            out.push('\n');
+        };
+        say(format!(
+            "{k}-fold cross-validation on the fit data only (training Corsican communes: fold (i / 3) mod {k} by INSEE order; `fit` quotes: fold j mod {k} in list order), each fit from the written start:\n"
+        ));
+        let mut table = Vec::new();
+        for &model in models {
+            let ps = model.params();
+            let mut fitted = Vec::new();
+            let mut tests = Vec::new();
+            for f in 0..k {
+                let (p, train, evals) = self.run(model, start, Part { k, f, train: true }, false)?;
+                let test = self.score(&p, Part { k, f, train: false })?;
+                say(format!(
+                    "- {} ({} free), fold {f}: {evals} evaluations; training objective {:.4}; left-out fold {:.4} (Corsica {:.4}, quotes {:.4}; nearest maternity median abs. error {:.1} %, quotes median abs. log error {:.3})",
+                    model.name(),
+                    ps.len(),
+                    train.total,
+                    test.total,
+                    test.corsica,
+                    test.quotes,
+                    100.0 * test.maternity,
+                    test.quoted
+                ));
+                fitted.push(p);
+                tests.push(test);
+            }
+            let spread: Vec<String> = ps
+                .iter()
+                .map(|par| {
+                    let v: Vec<f64> = fitted.iter().map(|p| (par.get)(p)).collect();
+                    let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+                    let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    format!("{} {lo:.2}–{hi:.2}", par.name)
+                })
+                .collect();
+            say(format!("  fitted over the folds: {}", spread.join("; ")));
+            let mean = |f: fn(&Score) -> f64| tests.iter().map(f).sum::<f64>() / k as f64;
+            table.push(format!(
+                "| {} | {} | {:.4} | {:.4} | {:.4} | {:.1} % | {:.3} |",
+                model.name(),
+                ps.len(),
+                mean(|s| s.total),
+                mean(|s| s.corsica),
+                mean(|s| s.quotes),
+                100.0 * mean(|s| s.maternity),
+                mean(|s| s.quoted)
+            ));
+        }
+        say(format!(
+            "\nMean over the {k} left-out folds:\n\n| model | free parameters | objective | Corsica | quotes | nearest maternity median abs. error | quotes median abs. log error |\n|---|---:|---:|---:|---:|---:|---:|\n{}",
+            table.join("\n")
+        ));
+        Ok(out)
+    }
+}
+
+/// Removes `--name VALUE` from `args` and returns the value.
+fn take_option(args: &mut Vec<String>, name: &str) -> anyhow::Result<Option<String>> {
+    match args.iter().position(|a| a == name) {
+        Some(i) if i + 1 < args.len() => {
+            let v = args.remove(i + 1);
+            args.remove(i);
+            Ok(Some(v))
+        }
+        Some(_) => anyhow::bail!("{name} needs a value"),
+        None => Ok(None),
+    }
 }
 
 fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let start = match args.iter().position(|a| a == "--start") {
-        Some(i) if i + 1 < args.len() => {
-            let s = args.remove(i + 1);
-            args.remove(i);
-            match CommuneProfile::from_arg(&s)? {
-                CommuneProfile::V2(p) => Some((s, p)),
-                CommuneProfile::V1(_) => anyhow::bail!("--start {s}: a v2 profile is fitted, not v1"),
-            }
-        }
-        Some(_) => anyhow::bail!("--start needs a profile: `v2` (the shipped one) or a JSON file"),
+    let start = match take_option(&mut args, "--start")? {
+        Some(s) => match CommuneProfile::from_arg(&s)? {
+            CommuneProfile::V2(p) => Some((s, p)),
+            CommuneProfile::V1(_) => anyhow::bail!("--start {s}: a v2 profile is fitted, not v1"),
+        },
+        None => None,
+    };
+    let command = args.clone();
+    let record = take_option(&mut args, "--record")?;
+    let model = match take_option(&mut args, "--model")? {
+        Some(m) => Some(Model::parse(&m)?),
+        None => None,
+    };
+    let cv = match take_option(&mut args, "--cv")? {
+        Some(k) => match k.parse::<usize>() {
+            Ok(k) if k >= 2 => Some(k),
+            _ => anyhow::bail!("--cv {k}: the number of folds, 2 or more"),
+        },
         None => None,
     };
     let data = PathBuf::from(args.first().cloned().unwrap_or_else(|| "../shared/data".into()));
@@ -275,73 +566,22 @@ fn main() -> anyhow::Result<()> {
          expressway crossing 0 s; motorway detour 1.05; leg detour 1.4"
     );
 
-    let total = |p: &ProfileV2| -> anyhow::Result<(f64, f64, f64)> {
-        let prof = CommuneProfile::V2(*p);
-        let c = corsica.objective(&prof)?;
-        let q = quoted_objective(&links, &prof)?;
-        Ok((0.5 * (c + q), c, q))
+    let fit = Fit {
+        corsica: &corsica,
+        links: &links,
     };
-    let ps = params();
-    let mut best = total(&p)?;
-    println!(
-        "start: objective {:.4} (Corsica {:.4}, quotes {:.4})",
-        best.0, best.1, best.2
-    );
-    let mut step = 0.2;
-    let mut evals = 1;
-    // On a terminal, a line counting the evaluations (a search takes
-    // minutes); nothing of it in a pipe or a file.
-    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    while step >= 0.01 {
-        let mut improved = true;
-        while improved {
-            improved = false;
-            for par in &ps {
-                for dir in [1.0, -1.0] {
-                    let cur = (par.get)(&p);
-                    let next = match par.additive {
-                        Some(unit) => cur + dir * step * unit,
-                        None => cur * (1.0 + dir * step),
-                    }
-                    .clamp(par.lo, par.hi);
-                    if (next - cur).abs() < 1e-9 {
-                        continue;
-                    }
-                    let mut q = p;
-                    (par.set)(&mut q, (next * 100.0).round() / 100.0);
-                    let r = total(&q)?;
-                    evals += 1;
-                    if tty {
-                        eprint!(
-                            "\r\x1b[Kstep {step:.3}: {evals} evaluations, objective {:.4}",
-                            best.0
-                        );
-                    }
-                    if r.0 < best.0 - 1e-6 {
-                        p = q;
-                        best = r;
-                        improved = true;
-                        if tty {
-                            eprint!("\r\x1b[K");
-                        }
-                        println!(
-                            "step {step:.3}: {} = {:.2} -> objective {:.4} (Corsica {:.4}, quotes {:.4})",
-                            par.name,
-                            (par.get)(&p),
-                            best.0,
-                            best.1,
-                            best.2
-                        );
-                        break;
-                    }
-                }
-            }
+    if let Some(k) = cv {
+        let models = model.map_or(Model::ALL.to_vec(), |m| vec![m]);
+        let started = utc_now();
+        let report = fit.cross_validate(&models, p, k)?;
+        if let Some(file) = record {
+            write(&file, "calibrate_commune_profile", &command, &started, &report)?;
         }
-        step /= 2.0;
+        return Ok(());
     }
-    if tty {
-        eprint!("\r\x1b[K");
-    }
+    let model = model.unwrap_or(Model::Full);
+    println!("model {}: {} free parameters", model.name(), model.params().len());
+    let (p, _, evals) = fit.run(model, p, Part::ALL, true)?;
     println!("\n{evals} evaluations; fitted profile:");
     println!("{}", serde_json::to_string_pretty(&CommuneProfile::V2(p))?);
     println!("{p:#?}");

@@ -2,6 +2,7 @@
 //! files the benchmark commands write (`docs/bench/*.md`: `bench/routers/run.sh`,
 //! `bench/peers/run.sh`, `examples/matrix_bench.rs --record`,
 //! `examples/france_roads.rs --record`,
+//! `examples/calibrate_commune_profile.rs --cv K --record`,
 //! `scripts/bench-sweep.sh`), never typed:
 //! the text between `<!-- bench: docs/bench/NAME.md -->` and
 //! `<!-- bench: end -->` must be that file, byte for byte (blank lines at
