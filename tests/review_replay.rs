@@ -329,3 +329,57 @@ fn isochrones_cell_of_a_million_km_and_a_band_without_polygon() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sweep_merge_of_parts_of_another_plan_with_the_same_communes() {
+    let dir = tmp("rv-sweep-mix");
+    let out = dir.join("o");
+    let out_s = out.to_str().unwrap();
+    let plan = |file: &str, catchments: &str| {
+        let p = dir.join(file);
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"g\"\ninsee = [\"64445\", \"64422\"]\ntasks = 2\n[gp]\ncatchments = [{catchments}]\n"
+            ),
+        )
+        .unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let (a, b) = (plan("a.toml", "20, 30"), plan("b.toml", "20, 40"));
+    // task 0 of plan a, task 1 of plan b: the same communes, the same file names
+    for (p, t) in [(&a, "0"), (&b, "1")] {
+        let (ok, _, stderr) = run(&["sweep", p, "--task", t, "--out", out_s], &[]);
+        assert!(ok, "{stderr}");
+    }
+    let part0 = out.join("g-task-0.csv");
+    let part1 = out.join("g-task-1.csv");
+    refused(
+        &["sweep", &a, "--merge", "--out", out_s],
+        &[
+            part1.to_str().unwrap(),
+            "task 1 of another plan",
+            &format!("not of {a}"),
+            &format!("as {} is", part0.display()),
+            "parts of different plans do not merge",
+            &format!("rerun `medaccess sweep {a} --task 1`"),
+        ],
+    );
+    assert!(!out.join("g-values.csv").exists());
+    // the part of plan a run again: the merge goes through
+    let (ok, _, stderr) = run(&["sweep", &a, "--task", "1", "--out", out_s], &[]);
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = run(&["sweep", &a, "--merge", "--out", out_s], &[]);
+    assert!(ok, "{stderr}");
+    // a part of an older medaccess (no first line with the fingerprint)
+    let text = std::fs::read_to_string(&part1).unwrap();
+    std::fs::write(&part1, text.split_once('\n').unwrap().1).unwrap();
+    refused(
+        &["sweep", &a, "--merge", "--out", out_s],
+        &[
+            part1.to_str().unwrap(),
+            "written by an older medaccess, without the fingerprint of its plan",
+            &format!("rerun its task (`medaccess sweep {a} --task N`)"),
+        ],
+    );
+}

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::access::{self, AccessRequest};
 use super::gp::demand;
@@ -49,7 +49,7 @@ use crate::output::Document;
 use crate::units::{Time, minutes};
 
 /// A sweep plan, as written in TOML.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Stem of the output files.
@@ -81,7 +81,7 @@ fn one() -> usize {
 
 /// Where the data comes from (default: the shipped data). Every task of a
 /// distributed run reads the same files: name a shared `commune_graph`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanData {
     /// A folder laid out as `fixtures/`.
@@ -94,7 +94,7 @@ pub struct PlanData {
 }
 
 /// The 2SFCA grid.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GpGrid {
     /// Catchments in minutes (each decay family is scaled to it).
@@ -125,7 +125,7 @@ fn default_under() -> f64 {
 }
 
 /// One way of weighting the supply of every site.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupplyWeights {
     /// Name in the `parameters` column.
@@ -143,7 +143,7 @@ pub struct SupplyWeights {
 }
 
 /// The closure grid.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureGrid {
     /// Year of the DREES maternity list (default 2023) when no file is given.
@@ -250,6 +250,10 @@ pub struct Sweep {
     pub plan: Plan,
     pub scenarios: Vec<Scenario>,
     pub format: TableFormat,
+    /// The plan file (or what names the text), in errors.
+    pub source: PathBuf,
+    /// [`Sweep::fingerprint`].
+    fingerprint: String,
 }
 
 /// The values of some scenarios for every commune in scope.
@@ -350,10 +354,13 @@ impl Sweep {
             (None, Some(c)) => closure_scenarios(c).map_err(|e| bad(format!("[closures]: {e}")))?,
             _ => return Err(bad("a plan has one grid: [gp] or [closures]".into())),
         };
+        let fingerprint = fingerprint(&plan)?;
         let sweep = Sweep {
             plan,
             scenarios,
             format,
+            source: source.to_path_buf(),
+            fingerprint,
         };
         sweep.scope().map_err(|e| bad(e.to_string()))?;
         Ok(sweep)
@@ -657,7 +664,18 @@ impl Sweep {
         format!("{}-task-{t}.csv", self.plan.name)
     }
 
-    /// Task `t`'s values as its part file ([`Sweep::part_name`]):
+    /// The fingerprint of the plan: 16 hex digits of a hash of its
+    /// canonical content (every key, defaults filled in, as written; not
+    /// its comments or layout, nor `tasks` and `format`, which change no
+    /// value). Each part file carries it, and parts of another plan are
+    /// refused at the merge.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Task `t`'s values as its part file ([`Sweep::part_name`]): a first
+    /// line `# medaccess sweep part 2: plan <name>, task <t>, fingerprint
+    /// <hex>` ([`Sweep::fingerprint`]), then the CSV
     /// `scenario,commune,population,value,flagged`.
     ///
     /// # Errors
@@ -681,17 +699,115 @@ impl Sweep {
             ),
             ("flagged", Column::Bool(values.flagged.clone())),
         ];
-        let bytes = encode(&columns, TableFormat::Csv, Path::new(&name))?;
+        let mut bytes = format!(
+            "{PART_MARK}{PART_VERSION}: plan {}, task {t}, fingerprint {}\n",
+            self.plan.name, self.fingerprint
+        )
+        .into_bytes();
+        bytes.extend(encode(&columns, TableFormat::Csv, Path::new(&name))?);
         Ok(Document::named(name, bytes))
+    }
+
+    /// The stamp of a part file from its first line (`head`: the file's
+    /// first bytes, or all of it): the fingerprint of the plan that wrote
+    /// it, and its task.
+    ///
+    /// # Errors
+    /// A part of an older medaccess (no stamp: its task must be rerun), of
+    /// another version, or not a part at all.
+    pub fn part_stamp(&self, head: &[u8], path: &Path) -> Result<PartStamp> {
+        let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_end_matches('\r');
+        let rerun = format!(
+            "rerun its task (`medaccess sweep {} --task N`) with this medaccess",
+            self.source.display()
+        );
+        let Some(rest) = line.strip_prefix(PART_MARK) else {
+            return Err(Error::format(
+                path,
+                if line.starts_with("scenario,commune,") {
+                    format!(
+                        "a sweep part written by an older medaccess, without the fingerprint of its plan, \
+                         so it cannot be told from a part of another plan: {rerun}"
+                    )
+                } else {
+                    format!("not a sweep part: its first line is not `{PART_MARK}{PART_VERSION}: …`")
+                },
+            ));
+        };
+        let (version, rest) = rest.split_once(": ").unwrap_or((rest, ""));
+        if version != PART_VERSION.to_string() {
+            return Err(Error::format(
+                path,
+                format!(
+                    "a sweep part of version {version}; this medaccess reads version {PART_VERSION}: {rerun}"
+                ),
+            ));
+        }
+        let field = |key: &str| {
+            rest.split(", ")
+                .find_map(|f| f.strip_prefix(key))
+                .map(str::to_string)
+        };
+        let (Some(fingerprint), Some(task)) = (field("fingerprint "), field("task ")) else {
+            return Err(Error::format(
+                path,
+                format!("a sweep part whose first line lacks the plan's fingerprint or the task: {rerun}"),
+            ));
+        };
+        Ok(PartStamp {
+            path: path.to_path_buf(),
+            task,
+            fingerprint,
+        })
+    }
+
+    /// Checks that every part was written by this plan: a part of another
+    /// plan (the same communes, other parameters) would merge into a table
+    /// that is neither plan's.
+    ///
+    /// # Errors
+    /// The first part of another plan, naming it, a part of this plan if
+    /// there is one, and the plan file.
+    pub fn check_parts(&self, stamps: &[PartStamp]) -> Result<()> {
+        let plan = self.source.display();
+        let Some(other) = stamps.iter().find(|s| s.fingerprint != self.fingerprint) else {
+            return Ok(());
+        };
+        let ours = stamps.iter().find(|s| s.fingerprint == self.fingerprint);
+        let message = match ours {
+            Some(o) => format!(
+                "task {} of another plan (fingerprint {}), not of {plan} (fingerprint {}) as {} is: \
+                 parts of different plans do not merge; rerun `medaccess sweep {plan} --task {}`",
+                other.task,
+                other.fingerprint,
+                self.fingerprint,
+                o.path.display(),
+                other.task,
+            ),
+            None => format!(
+                "task {} of another plan (fingerprint {}), not of {plan} (fingerprint {}): \
+                 merge with the plan that wrote the parts, or rerun every task of {plan}",
+                other.task, other.fingerprint, self.fingerprint,
+            ),
+        };
+        Err(Error::format(&other.path, message))
     }
 
     /// Reads a part file back (`path` names it in errors).
     ///
     /// # Errors
-    /// A file that is not a part of this plan: bad header, fields, or
-    /// scenarios out of the plan.
+    /// A file that is not a part of this plan: no stamp or another plan's
+    /// ([`Sweep::part_stamp`], [`Sweep::check_parts`]), bad header,
+    /// fields, or scenarios out of the plan.
     pub fn read_part(&self, bytes: &[u8], path: &Path) -> Result<Values> {
-        let mut r = csv::ReaderBuilder::new().from_reader(bytes);
+        self.check_parts(&[self.part_stamp(bytes, path)?])?;
+        let body = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(&[][..], |k| &bytes[k + 1..]);
+        let mut r = csv::ReaderBuilder::new().from_reader(body);
         let header: Vec<String> = r
             .headers()
             .map_err(|e| Error::format(path, e.to_string()))?
@@ -701,7 +817,7 @@ impl Sweep {
         if header != ["scenario", "commune", "population", "value", "flagged"] {
             return Err(Error::format(
                 path,
-                "not a sweep part: expected the header scenario,commune,population,value,flagged",
+                "not a sweep part: expected the header scenario,commune,population,value,flagged on line 2",
             ));
         }
         let mut scen_ids: Vec<usize> = Vec::new();
@@ -709,7 +825,7 @@ impl Sweep {
         let mut population = Vec::new();
         let (mut value, mut flagged) = (Vec::new(), Vec::new());
         for (k, rec) in r.records().enumerate() {
-            let line = k as u64 + 2;
+            let line = k as u64 + 3;
             let rec = rec.map_err(|e| Error::format(path, e.to_string()))?;
             let field = |i: usize| rec.get(i).unwrap_or("");
             let num = |i: usize, name: &str| -> Result<u64> {
@@ -769,6 +885,61 @@ impl Sweep {
             flagged,
         })
     }
+}
+
+/// The first line of a part file starts so, then [`PART_VERSION`].
+const PART_MARK: &str = "# medaccess sweep part ";
+
+/// Version of the part files: 2 carries the plan's fingerprint (the parts
+/// of version 1, a bare CSV, carry none and must be rerun).
+pub const PART_VERSION: u32 = 2;
+
+/// What the first line of a part file says ([`Sweep::part_stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartStamp {
+    pub path: PathBuf,
+    /// The task, as written.
+    pub task: String,
+    /// [`Sweep::fingerprint`] of the plan that wrote the part.
+    pub fingerprint: String,
+}
+
+/// [`Sweep::fingerprint`]: FNV-1a of the plan as canonical JSON (keys in
+/// order, defaults filled in), `tasks` and `format` left out.
+fn fingerprint(plan: &Plan) -> Result<String> {
+    let mut v = serde_json::to_value(plan).map_err(|e| Error::Invalid(format!("plan: {e}")))?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("tasks");
+        o.remove("format");
+    }
+    Ok(format!("{:016x}", fnv1a(canonical_json(&v).as_bytes())))
+}
+
+/// JSON with the keys of every object sorted, whatever the map type.
+fn canonical_json(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            let items: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", Value::String((*k).clone()), canonical_json(&o[*k])))
+                .collect();
+            format!("{{{}}}", items.join(","))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash of bytes (not a cryptographic one).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// At most this many parameter sets are compared two by two.
@@ -1321,10 +1492,7 @@ impl SweepResult {
 pub fn cache_commune_graph(paths: &DataPaths, dir: &Path) -> Result<PathBuf> {
     let bytes = crate::io::read_maybe_gz(&paths.commune_graph)?;
     // FNV-1a: a stable name for the same bytes.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in &bytes {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = fnv1a(&bytes);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(format!("communes-{h:016x}.medgraph"));
     if !crate::io::exists(&path) {
@@ -1351,6 +1519,43 @@ mod tests {
             }
         }
         assert_eq!(combinations(400, 200), u128::MAX);
+    }
+
+    #[test]
+    fn the_fingerprint_is_the_plans_content_not_its_layout() {
+        let fp = |text: &str| {
+            Sweep::parse(text, "p.toml".as_ref())
+                .unwrap()
+                .fingerprint()
+                .to_string()
+        };
+        let a = fp("name = \"g\"\ndep = [\"64\"]\n[gp]\ncatchments = [20, 30]\n");
+        assert_eq!(a.len(), 16);
+        // comments, layout, defaults spelt out, `tasks` and `format`: the same plan
+        assert_eq!(
+            a,
+            fp(
+                "# a comment\ntasks = 4\nformat = \"parquet\"\ndep = [ \"64\" ]\nname = 'g'\n[gp]\ncatchments = [20.0, 30]\ndecays = [\"drees\"]\n"
+            )
+        );
+        // another catchment, another plan
+        assert_ne!(
+            a,
+            fp("name = \"g\"\ndep = [\"64\"]\n[gp]\ncatchments = [20, 40]\n")
+        );
+        // and a part of one is refused by the other, naming both files
+        let s = Sweep::parse(
+            "name = \"g\"\ndep = [\"64\"]\n[gp]\ncatchments = [20, 40]\n",
+            "b.toml".as_ref(),
+        )
+        .unwrap();
+        let head = format!("# medaccess sweep part 2: plan g, task 0, fingerprint {a}\n");
+        let stamp = s.part_stamp(head.as_bytes(), "g-task-0.csv".as_ref()).unwrap();
+        let e = s.check_parts(&[stamp]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("g-task-0.csv: task 0 of another plan") && e.contains("not of b.toml"),
+            "{e}"
+        );
     }
 
     #[test]
