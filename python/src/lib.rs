@@ -1084,7 +1084,9 @@ impl SweepPlan {
     fn merge<'py>(&self, py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyDict>> {
         let s = self.inner.clone();
         let docs = run::run(py, None, move |_| {
-            let names: Vec<PathBuf> = (0..parts.len()).map(|k| PathBuf::from(format!("<part {k}>"))).collect();
+            let names: Vec<PathBuf> = (0..parts.len())
+                .map(|k| PathBuf::from(format!("<part {k}>")))
+                .collect();
             let stamps = parts
                 .iter()
                 .zip(&names)
