@@ -383,3 +383,29 @@ fn sweep_merge_of_parts_of_another_plan_with_the_same_communes() {
         ],
     );
 }
+
+#[test]
+fn sweep_plan_paths_are_read_from_the_plan_folder() {
+    let dir = tmp("rv-sweep-rel");
+    let plans = dir.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    // a weighting file beside the plan, and the run started from elsewhere
+    std::fs::write(plans.join("fte.csv"), "insee,weight\n64445,2\n").unwrap();
+    std::fs::write(
+        plans.join("p.toml"),
+        "name = \"rel\"\ninsee = [\"64445\", \"64422\"]\n[gp]\ncatchments = [20]\n\
+         [[gp.supply]]\nname = \"counts\"\n[[gp.supply]]\nname = \"fte\"\nfile = \"fte.csv\"\n",
+    )
+    .unwrap();
+    let cwd = dir.join("elsewhere");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let mut c = common::bin();
+    c.current_dir(&cwd)
+        .args(["sweep", "../plans/p.toml", "--out", "o"]);
+    let (ok, _, stderr) = common::outcome(&mut c);
+    assert!(ok, "{stderr}");
+    let (h, rows) = common::read_csv(&cwd.join("o/rel-values.csv"));
+    let p = common::col(&h, "parameters");
+    assert!(rows.iter().any(|r| r[p].ends_with("supply=fte")), "{rows:?}");
+    assert!(!cwd.join("fte.csv").exists());
+}

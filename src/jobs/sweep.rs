@@ -75,6 +75,28 @@ pub struct Plan {
     pub closures: Option<ClosureGrid>,
 }
 
+impl Plan {
+    /// Makes every relative path of the plan relative to `base` (the plan
+    /// file's folder): `[data]`, `supply_file`, `[[gp.supply]] file`,
+    /// `[closures] facilities`.
+    pub fn resolve_paths(&mut self, base: &Path) {
+        let d = &mut self.data;
+        let mut paths = vec![&mut d.fixtures, &mut d.commune_graph, &mut d.communes_dir];
+        if let Some(g) = &mut self.gp {
+            paths.push(&mut g.supply_file);
+            paths.extend(g.supply.iter_mut().map(|w| &mut w.file));
+        }
+        if let Some(c) = &mut self.closures {
+            paths.push(&mut c.facilities);
+        }
+        for p in paths.into_iter().flatten() {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+    }
+}
+
 fn one() -> usize {
     1
 }
@@ -317,7 +339,8 @@ pub struct SweepResult {
 }
 
 impl Sweep {
-    /// Reads a plan from TOML text; `source` names it in errors.
+    /// Reads a plan from TOML text; `source` names it in errors, and
+    /// relative paths in the plan are read from its folder.
     ///
     /// # Errors
     /// Invalid TOML, unknown keys, a plan with no grid or two, empty or
@@ -355,6 +378,10 @@ impl Sweep {
             _ => return Err(bad("a plan has one grid: [gp] or [closures]".into())),
         };
         let fingerprint = fingerprint(&plan)?;
+        // Relative paths are read from the plan file's folder, as a
+        // study's are (the fingerprint is of the plan as written).
+        let mut plan = plan;
+        plan.resolve_paths(source.parent().unwrap_or(Path::new("")));
         let sweep = Sweep {
             plan,
             scenarios,
