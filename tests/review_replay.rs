@@ -409,3 +409,49 @@ fn sweep_plan_paths_are_read_from_the_plan_folder() {
     assert!(rows.iter().any(|r| r[p].ends_with("supply=fte")), "{rows:?}");
     assert!(!cwd.join("fte.csv").exists());
 }
+
+#[test]
+fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
+    let dir = tmp("rv-sweep-closures");
+    let p = dir.join("c.toml");
+    let out = dir.join("o");
+    for (grid, expect) in [
+        (
+            "year = 2016\namong = [\"123\"]\nk = [1]\n",
+            vec![
+                "c.toml:5: field `[closures] among`",
+                "`123` is not a facility of the set",
+                "name ids of the set",
+            ],
+        ),
+        (
+            "facilities = \"nope.csv\"\namong = [\"A\"]\nk = [1]\n",
+            vec!["c.toml:4: field `[closures] facilities`", "nope.csv"],
+        ),
+        (
+            "kind = \"dentist\"\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
+            vec!["c.toml:4: field `[closures] kind`", "dentist"],
+        ),
+        (
+            "threshold = -1\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
+            vec![
+                "c.toml:4: field `[closures] threshold`",
+                "a positive number of minutes",
+            ],
+        ),
+        (
+            "year = 2016\namong = [\"640000410\"]\nk = [2]\n",
+            vec![
+                "c.toml:6: field `[closures] k`",
+                "k = 2: between 1 and the 1 facilities",
+            ],
+        ),
+    ] {
+        std::fs::write(&p, format!("name = \"c\"\ndep = [\"64\"]\n[closures]\n{grid}")).unwrap();
+        refused(
+            &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+            &expect,
+        );
+        assert!(!out.exists(), "{grid}");
+    }
+}

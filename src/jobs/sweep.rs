@@ -276,6 +276,107 @@ pub struct Sweep {
     pub source: PathBuf,
     /// [`Sweep::fingerprint`].
     fingerprint: String,
+    /// The plan's keys, to place errors.
+    at: PlanText,
+}
+
+/// A plan file and the line of each of its keys, to name both in errors.
+#[derive(Debug, Clone, Default)]
+struct PlanText {
+    source: PathBuf,
+    /// `gp.catchments`, `gp.supply.1.file`, `closures` → line (1-based).
+    key_lines: BTreeMap<String, usize>,
+}
+
+impl PlanText {
+    /// An error about `key` (dotted, `gp.supply.1.file`; `` for the whole
+    /// plan): the plan file, the line of the key (else of its table), the
+    /// key as written in the plan, the message.
+    fn err(&self, key: &str, message: impl std::fmt::Display) -> Error {
+        let mut k = key;
+        let line = loop {
+            if let Some(&l) = self.key_lines.get(k) {
+                break Some(l);
+            }
+            match k.rsplit_once('.') {
+                Some((up, _)) => k = up,
+                None => break None,
+            }
+        };
+        let parts: Vec<&str> = key.split('.').collect();
+        let field = match parts.as_slice() {
+            [] | [""] => None,
+            [top] => Some(top.to_string()),
+            [t, name] => Some(format!("[{t}] {name}")),
+            [t, a, n] if n.parse::<usize>().is_ok() => {
+                Some(format!("[[{t}.{a}]] {}", 1 + n.parse::<usize>().unwrap_or(0)))
+            }
+            [t, a, n, name] => Some(format!(
+                "[[{t}.{a}]] {} {name}",
+                1 + n.parse::<usize>().unwrap_or(0)
+            )),
+            _ => Some(key.to_string()),
+        };
+        match (line, field) {
+            (Some(l), Some(f)) => Error::field(&self.source, l as u64, f, message.to_string()),
+            (None, Some(f)) => Error::format(&self.source, format!("`{f}`: {message}")),
+            (_, None) => Error::format(&self.source, message.to_string()),
+        }
+    }
+
+    /// [`PlanText::err`] of an error met running the plan (a file it names
+    /// that is unreadable, an id not in it); a cancellation stays one.
+    fn wrap(&self, key: &str, e: Error) -> Error {
+        match e {
+            Error::Cancelled => e,
+            e => self.err(key, e),
+        }
+    }
+}
+
+/// The line of every key of a plan (see [`PlanText`]); empty when the text
+/// does not parse (the TOML error then says where).
+fn key_lines(text: &str) -> BTreeMap<String, usize> {
+    fn walk(prefix: &str, t: &toml::de::DeTable<'_>, text: &str, out: &mut BTreeMap<String, usize>) {
+        for (k, v) in t.iter() {
+            let key = if prefix.is_empty() {
+                k.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", k.get_ref())
+            };
+            out.entry(key.clone()).or_insert(line_at(text, k.span().start));
+            match v.get_ref() {
+                toml::de::DeValue::Table(t) => walk(&key, t, text, out),
+                toml::de::DeValue::Array(a) => {
+                    for (n, item) in a.iter().enumerate() {
+                        if let toml::de::DeValue::Table(t) = item.get_ref() {
+                            let key = format!("{key}.{n}");
+                            let mut inner = BTreeMap::new();
+                            walk(&key, t, text, &mut inner);
+                            if let Some(first) = inner.values().min() {
+                                out.insert(key.clone(), *first);
+                            }
+                            out.extend(inner);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if let Ok(t) = toml::de::DeTable::parse(text) {
+        walk("", t.get_ref(), text, &mut out);
+    }
+    out
+}
+
+/// The line (1-based) of byte `offset` of `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// The values of some scenarios for every commune in scope.
@@ -363,18 +464,22 @@ impl Sweep {
     /// ```
     pub fn parse(text: &str, source: &Path) -> Result<Sweep> {
         let plan: Plan = toml::from_str(text).map_err(|e| Error::format(source, e.to_string().trim_end()))?;
+        let at = PlanText {
+            source: source.to_path_buf(),
+            key_lines: key_lines(text),
+        };
         let bad = |m: String| Error::format(source, m);
         if plan.name.is_empty() || plan.name.contains(['/', '\\']) {
-            return Err(bad("`name` must be a file stem (no `/`)".into()));
+            return Err(at.err("name", "`name` must be a file stem (no `/`)"));
         }
         if plan.tasks == 0 {
-            return Err(bad("`tasks` must be at least 1".into()));
+            return Err(at.err("tasks", "`tasks` must be at least 1"));
         }
         let format =
-            TableFormat::parse(plan.format.as_deref().unwrap_or("csv")).map_err(|e| bad(e.to_string()))?;
+            TableFormat::parse(plan.format.as_deref().unwrap_or("csv")).map_err(|e| at.err("format", e))?;
         let scenarios = match (&plan.gp, &plan.closures) {
-            (Some(g), None) => gp_scenarios(g).map_err(|e| bad(format!("[gp]: {e}")))?,
-            (None, Some(c)) => closure_scenarios(c).map_err(|e| bad(format!("[closures]: {e}")))?,
+            (Some(g), None) => gp_scenarios(g).map_err(|(k, m)| at.err(&k, m))?,
+            (None, Some(c)) => closure_scenarios(c).map_err(|(k, m)| at.err(&k, m))?,
             _ => return Err(bad("a plan has one grid: [gp] or [closures]".into())),
         };
         let fingerprint = fingerprint(&plan)?;
@@ -388,6 +493,7 @@ impl Sweep {
             format,
             source: source.to_path_buf(),
             fingerprint,
+            at,
         };
         sweep.scope().map_err(|e| bad(e.to_string()))?;
         Ok(sweep)
@@ -453,7 +559,22 @@ impl Sweep {
     /// # Errors
     /// As [`Context::load`].
     pub fn load(&self, progress: &dyn Progress) -> Result<Context> {
-        Context::load(&self.data(), self.scope()?, progress)
+        let p = &self.plan;
+        let key = if !p.dep.is_empty() {
+            "dep"
+        } else if !p.region.is_empty() {
+            "region"
+        } else if !p.insee.is_empty() {
+            "insee"
+        } else {
+            "france"
+        };
+        let key = if self.at.key_lines.contains_key("data") {
+            ""
+        } else {
+            key
+        };
+        Context::load(&self.data(), self.scope()?, progress).map_err(|e| self.at.wrap(key, e))
     }
 
     /// Number of tasks (never more than scenarios).
@@ -518,8 +639,8 @@ impl Sweep {
         let population: Vec<u64> = places.iter().map(|p| p.population.unwrap_or(0)).collect();
         let scenarios = &self.scenarios[range.clone()];
         let rows: Vec<(Vec<f64>, Vec<bool>)> = match (&self.plan.gp, &self.plan.closures) {
-            (Some(g), _) => gp_rows(ctx, g, scenarios, progress)?,
-            (None, Some(c)) => closure_rows(ctx, c, scenarios, progress)?,
+            (Some(g), _) => gp_rows(ctx, g, scenarios, progress, &self.at)?,
+            (None, Some(c)) => closure_rows(ctx, c, scenarios, progress, &self.at)?,
             _ => unreachable!("checked by parse"),
         };
         progress.timing("sweep", seconds_since(t0));
@@ -987,10 +1108,23 @@ fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
     (saa > 0.0 && sbb > 0.0).then(|| sab / (saa * sbb).sqrt())
 }
 
-fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
+/// A plan error before it is placed: the key (`gp.catchments`,
+/// `gp.supply.1`) and the message.
+type Keyed = (String, String);
+
+fn keyed(key: &str, message: impl Into<String>) -> Keyed {
+    (key.to_string(), message.into())
+}
+
+fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     if g.catchments.is_empty() || g.decays.is_empty() {
-        return Err(Error::Invalid(
-            "`catchments` and `decays` need at least one value each".into(),
+        return Err(keyed(
+            if g.catchments.is_empty() {
+                "gp.catchments"
+            } else {
+                "gp.decays"
+            },
+            "`catchments` and `decays` need at least one value each",
         ));
     }
     if let Some(c) = g
@@ -998,32 +1132,40 @@ fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
         .iter()
         .find(|c| !(c.is_finite() && **c > 0.0 && **c <= 180.0))
     {
-        return Err(Error::Invalid(format!(
-            "catchment {c}: minutes between 0 and 180"
-        )));
+        return Err(keyed(
+            "gp.catchments",
+            format!("catchment {c}: minutes between 0 and 180"),
+        ));
     }
     if !(g.consultations_per_gp.is_finite() && g.consultations_per_gp > 0.0) {
-        return Err(Error::Invalid("`consultations_per_gp` must be positive".into()));
+        return Err(keyed(
+            "gp.consultations_per_gp",
+            "`consultations_per_gp` must be positive",
+        ));
     }
     if !(g.under_served.is_finite() && g.under_served >= 0.0) {
-        return Err(Error::Invalid("`under_served` must be a number >= 0".into()));
+        return Err(keyed("gp.under_served", "`under_served` must be a number >= 0"));
     }
     let decays: Vec<DecayFamily> = g
         .decays
         .iter()
         .map(|d| DecayFamily::parse(d))
-        .collect::<Result<_>>()?;
+        .collect::<Result<_>>()
+        .map_err(|e| keyed("gp.decays", e.to_string()))?;
     let supply = supply_variants(g);
-    for w in &supply {
+    for (k, w) in supply.iter().enumerate() {
         match (&w.file, w.jitter) {
             (Some(_), None) => {}
             (None, Some(j)) if j.is_finite() && (0.0..1.0).contains(&j) && w.draws.unwrap_or(1) > 0 => {}
             (None, None) if w.column.is_none() && w.draws.is_none() && w.seed.is_none() => {}
             _ => {
-                return Err(Error::Invalid(format!(
-                    "supply `{}`: give `file` (and `column`), or `jitter` in [0, 1) with `draws` > 0 and `seed`, or nothing (the counts)",
-                    w.name
-                )));
+                return Err(keyed(
+                    &format!("gp.supply.{k}"),
+                    format!(
+                        "supply `{}`: give `file` (and `column`), or `jitter` in [0, 1) with `draws` > 0 and `seed`, or nothing (the counts)",
+                        w.name
+                    ),
+                ));
             }
         }
     }
@@ -1041,7 +1183,8 @@ fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
         g.catchments.len() as u128 * decays.len() as u128 * per_grid_point,
         "`catchments` × `decays` × supply draws",
         "lower `draws`, or split the grid into several plans",
-    )?;
+    )
+    .map_err(|m| keyed("gp", m))?;
     let mut out = Vec::new();
     for &c in &g.catchments {
         for &d in &decays {
@@ -1088,23 +1231,42 @@ fn supply_variants(g: &GpGrid) -> Vec<SupplyWeights> {
     }
 }
 
-fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
+fn closure_scenarios(c: &ClosureGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     if c.among.is_empty() || c.k.is_empty() {
-        return Err(Error::Invalid(
-            "`among` and `k` need at least one value each".into(),
+        return Err(keyed(
+            if c.among.is_empty() {
+                "closures.among"
+            } else {
+                "closures.k"
+            },
+            "`among` and `k` need at least one value each",
+        ));
+    }
+    if let Some(k) = &c.kind {
+        FacilityKind::parse(k).map_err(|e| keyed("closures.kind", e.to_string()))?;
+    }
+    if let Some(t) = c.threshold
+        && !(t.is_finite() && t > 0.0)
+    {
+        return Err(keyed(
+            "closures.threshold",
+            format!("threshold {t}: a positive number of minutes, e.g. threshold = 40"),
         ));
     }
     let mut seen = std::collections::BTreeSet::new();
     if let Some(d) = c.among.iter().find(|x| !seen.insert(x.as_str())) {
-        return Err(Error::Invalid(format!("`among` names `{d}` twice")));
+        return Err(keyed("closures.among", format!("`among` names `{d}` twice")));
     }
     let mut total: u128 = 1;
     for &k in &c.k {
         if k == 0 || k > c.among.len() {
-            return Err(Error::Invalid(format!(
-                "k = {k}: between 1 and the {} facilities of `among`",
-                c.among.len()
-            )));
+            return Err(keyed(
+                "closures.k",
+                format!(
+                    "k = {k}: between 1 and the {} facilities of `among`",
+                    c.among.len()
+                ),
+            ));
         }
         total = total.saturating_add(combinations(c.among.len(), k));
     }
@@ -1112,7 +1274,8 @@ fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
         total,
         "the closures of `k` of the `among` facilities",
         "lower `k` or name fewer facilities in `among`",
-    )?;
+    )
+    .map_err(|m| keyed("closures.k", m))?;
     let mut out = vec![Scenario {
         parameters: "closed=".into(),
         spec: Spec::Closed(vec![]),
@@ -1146,11 +1309,11 @@ pub const MAX_SCENARIOS: u128 = 100_000;
 
 /// Refuses a plan of more than [`MAX_SCENARIOS`] scenarios (`what` makes
 /// them, `fix` says how to make fewer).
-fn check_scenario_count(n: u128, what: &str, fix: &str) -> Result<()> {
+fn check_scenario_count(n: u128, what: &str, fix: &str) -> std::result::Result<(), String> {
     if n > MAX_SCENARIOS {
-        return Err(Error::Invalid(format!(
+        return Err(format!(
             "{what} make {n} scenarios, more than the {MAX_SCENARIOS} a plan may hold: {fix}"
-        )));
+        ));
     }
     Ok(())
 }
@@ -1177,10 +1340,13 @@ fn gp_rows(
     g: &GpGrid,
     scenarios: &[Scenario],
     progress: &dyn Progress,
+    at: &PlanText,
 ) -> Result<Vec<(Vec<f64>, Vec<bool>)>> {
-    let supply_set = ctx.facilities(&FacilitySource::Bpe {
-        path: g.supply_file.clone(),
-    })?;
+    let supply_set = ctx
+        .facilities(&FacilitySource::Bpe {
+            path: g.supply_file.clone(),
+        })
+        .map_err(|e| at.wrap("gp.supply_file", e))?;
     let d = demand(ctx, &supply_set, None)?;
     let reach: Time = minutes(g.catchments.iter().cloned().fold(0.0, f64::max));
     let pairs = Pairs::collect(
@@ -1197,7 +1363,8 @@ fn gp_rows(
     for (k, w) in variants.iter().enumerate() {
         if let Some(path) = &w.file {
             let column = w.column.as_deref().unwrap_or("weight");
-            let by = read_demand_weights(path, None, column)?;
+            let by = read_demand_weights(path, None, column)
+                .map_err(|e| at.wrap(&format!("gp.supply.{k}.file"), e))?;
             let mult = d
                 .sites
                 .iter()
@@ -1262,6 +1429,7 @@ fn closure_rows(
     c: &ClosureGrid,
     scenarios: &[Scenario],
     progress: &dyn Progress,
+    at: &PlanText,
 ) -> Result<Vec<(Vec<f64>, Vec<bool>)>> {
     let source = match &c.facilities {
         None => FacilitySource::Drees {
@@ -1279,28 +1447,36 @@ fn closure_rows(
                 ..FacilityColumns::default()
             },
             kind: match &c.kind {
-                Some(k) => FacilityKind::parse(k)?,
+                Some(k) => FacilityKind::parse(k).map_err(|e| at.wrap("closures.kind", e))?,
                 None => FacilityKind::Other,
             },
         },
     };
-    let set: FacilitySet = ctx.facilities(&source)?;
+    let set_key = if c.facilities.is_some() {
+        "closures.facilities"
+    } else {
+        "closures.year"
+    };
+    let set: FacilitySet = ctx.facilities(&source).map_err(|e| at.wrap(set_key, e))?;
     if let Some(id) = c
         .among
         .iter()
         .find(|id| !set.facilities.iter().any(|f| &f.id == *id))
     {
-        return Err(Error::Invalid(format!(
-            "[closures] among: `{id}` is not a facility of the set"
-        )));
+        return Err(at.err(
+            "closures.among",
+            format!(
+                "`{id}` is not a facility of the set ({} facilities{}): name ids of the set",
+                set.len(),
+                match &c.facilities {
+                    Some(f) => format!(" of {}", f.display()),
+                    None => format!(", the DREES maternities of {}", c.year.unwrap_or(2023)),
+                }
+            ),
+        ));
     }
     let mut base = AccessRequest::with_kind_defaults(set);
     if let Some(t) = c.threshold {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(Error::Invalid(
-                "[closures] threshold must be positive minutes".into(),
-            ));
-        }
         base.threshold = t;
     }
     let one = |s: &Scenario| -> Result<(Vec<f64>, Vec<bool>)> {
