@@ -455,3 +455,60 @@ fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
         assert!(!out.exists(), "{grid}");
     }
 }
+
+#[test]
+fn small_messages_say_what_to_fix() {
+    let dir = tmp("rv-small");
+    let out = dir.join("o");
+    let out_s = out.to_str().unwrap();
+    refused(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--compare-year",
+            "2016",
+            "--out",
+            out_s,
+        ],
+        &[
+            "--compare-year 2016 is the --year of the run (2016)",
+            "the two years must differ",
+        ],
+    );
+    refused(
+        &[
+            "scenario", "--dep", "64", "--year", "2016", "--close", ",", "--out", out_s,
+        ],
+        &[
+            "an empty site id was given among the sites to close",
+            "e.g. 640000410,640017646",
+        ],
+    );
+    refused(
+        &["gp", "--insee", "64445", "--decay", "binary:inf", "--out", out_s],
+        &[
+            "decay `binary:inf`",
+            "`inf` is not a finite number of minutes",
+            "e.g. binary:30",
+        ],
+    );
+    // thousands of --within as a GeoPackage: refused before any work, with the limit
+    let within: Vec<String> = (1..=2000).map(|k| format!("{:.2}", k as f64 * 0.05)).collect();
+    let within = within.join(",");
+    let t0 = std::time::Instant::now();
+    refused(
+        &[
+            "gp", "--insee", "64445", "--within", &within, "--format", "gpkg", "--out", out_s,
+        ],
+        &[
+            "--within: 2000 numbers of minutes make a commune layer of 2011 columns",
+            "more than the 2000 a GeoPackage table may hold",
+            "give at most 1989 with --format gpkg, or write csv or geojson",
+        ],
+    );
+    assert!(t0.elapsed().as_secs() < 20, "refused up front");
+    assert!(!out.exists());
+}

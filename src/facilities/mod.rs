@@ -305,6 +305,13 @@ pub fn close_maternities(
 /// The ids to close, normalised (FINESS numbers padded); an error when one
 /// is given twice.
 fn close_ids(ids: &[String]) -> Result<Vec<String>> {
+    if ids.iter().any(|id| id.trim().is_empty()) {
+        return Err(Error::Invalid(
+            "an empty site id was given among the sites to close (a `,` with nothing before or after it?): \
+             give each id once, separated by commas, e.g. 640000410,640017646"
+                .into(),
+        ));
+    }
     let closed: Vec<String> = ids
         .iter()
         .map(|id| finess_id(id).unwrap_or_else(|_| id.trim().to_owned()))
