@@ -512,3 +512,48 @@ fn small_messages_say_what_to_fix() {
     assert!(t0.elapsed().as_secs() < 20, "refused up front");
     assert!(!out.exists());
 }
+
+#[test]
+fn finess_of_8_digits_is_padded_with_a_warning() {
+    let dir = tmp("rv-finess8");
+    let list = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/maternites-drees.csv"
+    ))
+    .unwrap();
+    // Excel dropped the leading zero of CH Fleyriat (Bourg-en-Bresse)
+    assert!(list.contains(";010000024;"));
+    let m = dir.join("m.csv");
+    std::fs::write(&m, list.replace(";010000024;", ";10000024;")).unwrap();
+    let line = 1 + list.lines().position(|l| l.contains(";010000024;")).unwrap();
+    let out = dir.join("o");
+    let (ok, _, stderr) = run(
+        &[
+            "access",
+            "--dep",
+            "01",
+            "--year",
+            "2016",
+            "--maternities",
+            m.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let warning = format!(
+        "010000024: {}:{line}: field `FI_ET`: FINESS `10000024` has 8 digits (a spreadsheet dropped its leading zero?): read as 010000024",
+        m.display()
+    );
+    assert!(stderr.contains(&warning), "{warning}\n{stderr}");
+    assert_eq!(
+        stderr.matches("has 8 digits").count(),
+        1,
+        "once per site: {stderr}"
+    );
+    // read as the 9-digit site: it is in the table
+    let (h, rows) = common::read_csv(&out.join("maternity-access-01-2016.csv"));
+    let id = common::col(&h, "facility_id");
+    assert!(rows.iter().any(|r| r[id] == *"010000024"), "{stderr}");
+}
