@@ -78,6 +78,12 @@ fn year(v: &str) -> Option<bool> {
     Some(v.trim().parse::<u16>().is_ok_and(|y| (2013..=2023).contains(&y)))
 }
 
+/// A DREES year other than the run's (`--year`, 2023 by default): the two
+/// years of a comparison must differ.
+fn compare_year(v: &str) -> Option<bool> {
+    Some(v.trim().parse::<u16>().is_ok_and(|y| (2013..2023).contains(&y)))
+}
+
 fn gp_within(v: &str) -> Option<bool> {
     let xs: Vec<Option<f64>> = v.split(',').map(|p| num(p.trim())).collect();
     if xs.iter().any(|x| x.is_none_or(|x| !(x > 0.0 && x <= 120.0))) {
@@ -162,7 +168,7 @@ fn flags() -> Vec<Flag> {
         f(&["access", "--insee", "64422"], "--threshold", minutes),
         f(&["access", "--insee", "64422"], "--bands", minutes_list),
         f(&["access", "--insee", "64422"], "--year", year),
-        f(&["access", "--insee", "64422"], "--compare-year", year),
+        f(&["access", "--insee", "64422"], "--compare-year", compare_year),
         f(&["access"], "--dep", any),
         f(&["access"], "--region", any),
         f(&["access"], "--insee", any),

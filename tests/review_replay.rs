@@ -329,3 +329,231 @@ fn isochrones_cell_of_a_million_km_and_a_band_without_polygon() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sweep_merge_of_parts_of_another_plan_with_the_same_communes() {
+    let dir = tmp("rv-sweep-mix");
+    let out = dir.join("o");
+    let out_s = out.to_str().unwrap();
+    let plan = |file: &str, catchments: &str| {
+        let p = dir.join(file);
+        std::fs::write(
+            &p,
+            format!(
+                "name = \"g\"\ninsee = [\"64445\", \"64422\"]\ntasks = 2\n[gp]\ncatchments = [{catchments}]\n"
+            ),
+        )
+        .unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let (a, b) = (plan("a.toml", "20, 30"), plan("b.toml", "20, 40"));
+    // task 0 of plan a, task 1 of plan b: the same communes, the same file names
+    for (p, t) in [(&a, "0"), (&b, "1")] {
+        let (ok, _, stderr) = run(&["sweep", p, "--task", t, "--out", out_s], &[]);
+        assert!(ok, "{stderr}");
+    }
+    let part0 = out.join("g-task-0.csv");
+    let part1 = out.join("g-task-1.csv");
+    refused(
+        &["sweep", &a, "--merge", "--out", out_s],
+        &[
+            part1.to_str().unwrap(),
+            "task 1 of another plan",
+            &format!("not of {a}"),
+            &format!("as {} is", part0.display()),
+            "parts of different plans do not merge",
+            &format!("rerun `medaccess sweep {a} --task 1`"),
+        ],
+    );
+    assert!(!out.join("g-values.csv").exists());
+    // the part of plan a run again: the merge goes through
+    let (ok, _, stderr) = run(&["sweep", &a, "--task", "1", "--out", out_s], &[]);
+    assert!(ok, "{stderr}");
+    let (ok, _, stderr) = run(&["sweep", &a, "--merge", "--out", out_s], &[]);
+    assert!(ok, "{stderr}");
+    // a part of an older medaccess (no first line with the fingerprint)
+    let text = std::fs::read_to_string(&part1).unwrap();
+    std::fs::write(&part1, text.split_once('\n').unwrap().1).unwrap();
+    refused(
+        &["sweep", &a, "--merge", "--out", out_s],
+        &[
+            part1.to_str().unwrap(),
+            "written by an older medaccess, without the fingerprint of its plan",
+            &format!("rerun its task (`medaccess sweep {a} --task N`)"),
+        ],
+    );
+}
+
+#[test]
+fn sweep_plan_paths_are_read_from_the_plan_folder() {
+    let dir = tmp("rv-sweep-rel");
+    let plans = dir.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    // a weighting file beside the plan, and the run started from elsewhere
+    std::fs::write(plans.join("fte.csv"), "insee,weight\n64445,2\n").unwrap();
+    std::fs::write(
+        plans.join("p.toml"),
+        "name = \"rel\"\ninsee = [\"64445\", \"64422\"]\n[gp]\ncatchments = [20]\n\
+         [[gp.supply]]\nname = \"counts\"\n[[gp.supply]]\nname = \"fte\"\nfile = \"fte.csv\"\n",
+    )
+    .unwrap();
+    let cwd = dir.join("elsewhere");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let mut c = common::bin();
+    c.current_dir(&cwd)
+        .args(["sweep", "../plans/p.toml", "--out", "o"]);
+    let (ok, _, stderr) = common::outcome(&mut c);
+    assert!(ok, "{stderr}");
+    let (h, rows) = common::read_csv(&cwd.join("o/rel-values.csv"));
+    let p = common::col(&h, "parameters");
+    assert!(rows.iter().any(|r| r[p].ends_with("supply=fte")), "{rows:?}");
+    assert!(!cwd.join("fte.csv").exists());
+}
+
+#[test]
+fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
+    let dir = tmp("rv-sweep-closures");
+    let p = dir.join("c.toml");
+    let out = dir.join("o");
+    for (grid, expect) in [
+        (
+            "year = 2016\namong = [\"123\"]\nk = [1]\n",
+            vec![
+                "c.toml:5: field `[closures] among`",
+                "`123` is not a facility of the set",
+                "name ids of the set",
+            ],
+        ),
+        (
+            "facilities = \"nope.csv\"\namong = [\"A\"]\nk = [1]\n",
+            vec!["c.toml:4: field `[closures] facilities`", "nope.csv"],
+        ),
+        (
+            "kind = \"dentist\"\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
+            vec!["c.toml:4: field `[closures] kind`", "dentist"],
+        ),
+        (
+            "threshold = -1\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
+            vec![
+                "c.toml:4: field `[closures] threshold`",
+                "a positive number of minutes",
+            ],
+        ),
+        (
+            "year = 2016\namong = [\"640000410\"]\nk = [2]\n",
+            vec![
+                "c.toml:6: field `[closures] k`",
+                "k = 2: between 1 and the 1 facilities",
+            ],
+        ),
+    ] {
+        std::fs::write(&p, format!("name = \"c\"\ndep = [\"64\"]\n[closures]\n{grid}")).unwrap();
+        refused(
+            &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+            &expect,
+        );
+        assert!(!out.exists(), "{grid}");
+    }
+}
+
+#[test]
+fn small_messages_say_what_to_fix() {
+    let dir = tmp("rv-small");
+    let out = dir.join("o");
+    let out_s = out.to_str().unwrap();
+    refused(
+        &[
+            "access",
+            "--dep",
+            "64",
+            "--year",
+            "2016",
+            "--compare-year",
+            "2016",
+            "--out",
+            out_s,
+        ],
+        &[
+            "--compare-year 2016 is the --year of the run (2016)",
+            "the two years must differ",
+        ],
+    );
+    refused(
+        &[
+            "scenario", "--dep", "64", "--year", "2016", "--close", ",", "--out", out_s,
+        ],
+        &[
+            "an empty site id was given among the sites to close",
+            "e.g. 640000410,640017646",
+        ],
+    );
+    refused(
+        &["gp", "--insee", "64445", "--decay", "binary:inf", "--out", out_s],
+        &[
+            "decay `binary:inf`",
+            "`inf` is not a finite number of minutes",
+            "e.g. binary:30",
+        ],
+    );
+    // thousands of --within as a GeoPackage: refused before any work, with the limit
+    let within: Vec<String> = (1..=2000).map(|k| format!("{:.2}", k as f64 * 0.05)).collect();
+    let within = within.join(",");
+    let t0 = std::time::Instant::now();
+    refused(
+        &[
+            "gp", "--insee", "64445", "--within", &within, "--format", "gpkg", "--out", out_s,
+        ],
+        &[
+            "--within: 2000 numbers of minutes make a commune layer of 2011 columns",
+            "more than the 2000 a GeoPackage table may hold",
+            "give at most 1989 with --format gpkg, or write csv or geojson",
+        ],
+    );
+    assert!(t0.elapsed().as_secs() < 20, "refused up front");
+    assert!(!out.exists());
+}
+
+#[test]
+fn finess_of_8_digits_is_padded_with_a_warning() {
+    let dir = tmp("rv-finess8");
+    let list = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/maternites-drees.csv"
+    ))
+    .unwrap();
+    // Excel dropped the leading zero of CH Fleyriat (Bourg-en-Bresse)
+    assert!(list.contains(";010000024;"));
+    let m = dir.join("m.csv");
+    std::fs::write(&m, list.replace(";010000024;", ";10000024;")).unwrap();
+    let line = 1 + list.lines().position(|l| l.contains(";010000024;")).unwrap();
+    let out = dir.join("o");
+    let (ok, _, stderr) = run(
+        &[
+            "access",
+            "--dep",
+            "01",
+            "--year",
+            "2016",
+            "--maternities",
+            m.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(ok, "{stderr}");
+    let warning = format!(
+        "010000024: {}:{line}: field `FI_ET`: FINESS `10000024` has 8 digits (a spreadsheet dropped its leading zero?): read as 010000024",
+        m.display()
+    );
+    assert!(stderr.contains(&warning), "{warning}\n{stderr}");
+    assert_eq!(
+        stderr.matches("has 8 digits").count(),
+        1,
+        "once per site: {stderr}"
+    );
+    // read as the 9-digit site: it is in the table
+    let (h, rows) = common::read_csv(&out.join("maternity-access-01-2016.csv"));
+    let id = common::col(&h, "facility_id");
+    assert!(rows.iter().any(|r| r[id] == *"010000024"), "{stderr}");
+}

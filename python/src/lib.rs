@@ -1084,10 +1084,19 @@ impl SweepPlan {
     fn merge<'py>(&self, py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyDict>> {
         let s = self.inner.clone();
         let docs = run::run(py, None, move |_| {
+            let names: Vec<PathBuf> = (0..parts.len())
+                .map(|k| PathBuf::from(format!("<part {k}>")))
+                .collect();
+            let stamps = parts
+                .iter()
+                .zip(&names)
+                .map(|(b, n)| s.part_stamp(b, n))
+                .collect::<medaccess::Result<Vec<_>>>()?;
+            s.check_parts(&stamps)?;
             let values = parts
                 .iter()
-                .enumerate()
-                .map(|(k, b)| s.read_part(b, &PathBuf::from(format!("<part {k}>"))))
+                .zip(&names)
+                .map(|(b, n)| s.read_part(b, n))
                 .collect::<medaccess::Result<Vec<_>>>()?;
             s.merge(values)?.documents()
         })?;

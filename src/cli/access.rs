@@ -37,6 +37,14 @@ pub fn run(args: AccessArgs) -> Result<()> {
     {
         bail!("--compare-year compares DREES years; it cannot be used with --facilities or another --kind");
     }
+    if let Some(y) = args.compare_year
+        && y == args.facilities.year
+    {
+        bail!(
+            "--compare-year {y} is the --year of the run ({}): the two years must differ, e.g. --year 2016 --compare-year 2017",
+            args.facilities.year
+        );
+    }
     let progress = Bar::new();
     let ctx = setup::load(&a.scope, &a.data, &progress)?;
     if let Some(y) = args.compare_year {

@@ -81,6 +81,9 @@ pub fn run(a: GpArgs) -> Result<()> {
     let decay = Decay::parse(&a.decay)?;
     let lang = a.report.lang()?;
     let changes = parse_changes(&a.add, &a.remove)?;
+    if a.format.formats()?.is_some_and(|f| f.gpkg) {
+        medaccess::jobs::gp::check_gpkg_columns(a.within.len(), !changes.is_empty())?;
+    }
     let progress = Bar::new();
     let ctx = setup::load(&a.scope, &a.data, &progress)?;
     let source = match &a.practitioners {

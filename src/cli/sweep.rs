@@ -2,6 +2,7 @@
 //! on all local cores, as one task of a Slurm array, or merged from the
 //! tasks' parts.
 
+use std::io::{BufRead, Read};
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
@@ -54,17 +55,36 @@ pub fn run(a: SweepArgs) -> Result<()> {
 fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
     let progress = Bar::new();
     if a.merge {
-        let parts = (0..sweep.tasks())
-            .map(|t| {
-                let path = a.out.join(sweep.part_name(t));
-                let bytes = std::fs::read(&path).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}: {e} (run `medaccess sweep {} --task {t}` first)",
-                        path.display(),
-                        a.plan.display()
-                    )
-                })?;
-                Ok(sweep.read_part(&bytes, &path)?)
+        let paths: Vec<PathBuf> = (0..sweep.tasks())
+            .map(|t| a.out.join(sweep.part_name(t)))
+            .collect();
+        let missing = |path: &PathBuf, t: usize, e: std::io::Error| {
+            anyhow::anyhow!(
+                "{}: {e} (run `medaccess sweep {} --task {t}` first)",
+                path.display(),
+                a.plan.display()
+            )
+        };
+        // The first line of every part first: parts of another plan are
+        // refused before any is read whole.
+        let stamps = paths
+            .iter()
+            .enumerate()
+            .map(|(t, path)| {
+                let mut head = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| std::io::BufReader::new(f).take(4096).read_until(b'\n', &mut head))
+                    .map_err(|e| missing(path, t, e))?;
+                Ok(sweep.part_stamp(&head, path)?)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        sweep.check_parts(&stamps)?;
+        let parts = paths
+            .iter()
+            .enumerate()
+            .map(|(t, path)| {
+                let bytes = std::fs::read(path).map_err(|e| missing(path, t, e))?;
+                Ok(sweep.read_part(&bytes, path)?)
             })
             .collect::<Result<Vec<_>>>()?;
         return finish(a, sweep, sweep.merge(parts)?);

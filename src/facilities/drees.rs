@@ -116,6 +116,9 @@ pub struct MaternityList {
     /// File it was read from.
     pub path: PathBuf,
     records: Vec<MaternityRecord>,
+    /// 8-digit FINESS numbers padded to 9, one warning per site
+    /// ([`super::finess_id_at`]).
+    pub warnings: Vec<String>,
 }
 
 /// Normalises a DREES commune code: `9A105` -> `97105`; metropolitan and
@@ -149,6 +152,7 @@ impl MaternityList {
         let c_status = table.optional_column("STATUT");
         let c_comname = table.optional_column("NOMCOM");
         let mut records = Vec::with_capacity(table.rows.len());
+        let (mut warnings, mut padded) = (Vec::new(), std::collections::BTreeSet::new());
         for (line, row) in &table.rows {
             let line = *line;
             let year = row[c_year]
@@ -156,7 +160,8 @@ impl MaternityList {
                 .ok()
                 .filter(|y| (1990..=2100).contains(y))
                 .ok_or_else(|| table.field_error(line, c_year, format!("`{}` is not a year", row[c_year])))?;
-            let finess = finess_id(&row[c_fi]).map_err(|m| table.field_error(line, c_fi, m))?;
+            let finess = super::finess_id_at(&row[c_fi], path, line, "FI_ET", &mut warnings, &mut padded)
+                .map_err(|m| table.field_error(line, c_fi, m))?;
             let level = if row[c_type].is_empty() {
                 None
             } else {
@@ -208,6 +213,7 @@ impl MaternityList {
         Ok(MaternityList {
             path: path.to_path_buf(),
             records,
+            warnings,
         })
     }
 

@@ -69,6 +69,9 @@ pub struct FinessExtract {
     /// Positions set aside (outside France or failed conversion), as errors
     /// naming file, line and field.
     pub rejected: BTreeMap<String, Error>,
+    /// 8-digit FINESS numbers padded to 9, one warning per site
+    /// ([`super::finess_id_at`]).
+    pub warnings: Vec<String>,
 }
 
 /// EPSG code for a FINESS `sourcecoordet` value, from its last
@@ -124,6 +127,7 @@ impl FinessExtract {
         let mut extraction_date = None;
         let mut establishments = BTreeMap::new();
         let mut geo: BTreeMap<String, (u64, String, String, String)> = BTreeMap::new();
+        let (mut warnings, mut padded) = (Vec::new(), std::collections::BTreeSet::new());
         for record in reader.records() {
             let record = record.map_err(|e| {
                 Error::field(
@@ -146,7 +150,9 @@ impl FinessExtract {
                             format!("{} fields, expected 32 (is the delimiter `;`?)", record.len()),
                         ));
                     }
-                    let finess = finess_id(&f(1)).map_err(|m| Error::field(path, line, "nofinesset", m))?;
+                    let finess =
+                        super::finess_id_at(&f(1), path, line, "nofinesset", &mut warnings, &mut padded)
+                            .map_err(|m| Error::field(path, line, "nofinesset", m))?;
                     establishments.insert(
                         finess.clone(),
                         FinessEstablishment {
@@ -172,7 +178,9 @@ impl FinessExtract {
                             format!("{} fields, expected 6", record.len()),
                         ));
                     }
-                    let finess = finess_id(&f(1)).map_err(|m| Error::field(path, line, "nofinesset", m))?;
+                    let finess =
+                        super::finess_id_at(&f(1), path, line, "nofinesset", &mut warnings, &mut padded)
+                            .map_err(|m| Error::field(path, line, "nofinesset", m))?;
                     geo.insert(finess, (line, f(2), f(3), f(4)));
                 }
                 _ if line == 1 => {
@@ -238,6 +246,7 @@ impl FinessExtract {
             encoding,
             establishments,
             rejected,
+            warnings,
         })
     }
 

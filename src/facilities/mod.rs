@@ -172,6 +172,31 @@ pub fn finess_id(raw: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// [`finess_id`] of a value read at `line` of `path` (column `field`): an
+/// 8-digit number is padded as there, and the first time an id is padded
+/// a warning naming the file, the line and the padded id is pushed on
+/// `warnings` (it starts with the id, as placement warnings do); `seen`
+/// holds the ids already warned of.
+pub fn finess_id_at(
+    raw: &str,
+    path: &std::path::Path,
+    line: u64,
+    field: &str,
+    warnings: &mut Vec<String>,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> std::result::Result<String, String> {
+    let id = finess_id(raw)?;
+    if raw.trim().len() == 8 && seen.insert(id.clone()) {
+        warnings.push(format!(
+            "{id}: {}:{line}: field `{field}`: FINESS `{}` has 8 digits (a spreadsheet dropped its leading zero?): \
+             read as {id}; write the 9 characters in the file",
+            path.display(),
+            raw.trim()
+        ));
+    }
+    Ok(id)
+}
+
 /// A reference-table position farther than this from the town hall of the
 /// site's own commune is set aside (metres). Eurostat geocoded some sites to
 /// a homonym street elsewhere in France (CH Béziers 340000033 is placed
@@ -305,6 +330,13 @@ pub fn close_maternities(
 /// The ids to close, normalised (FINESS numbers padded); an error when one
 /// is given twice.
 fn close_ids(ids: &[String]) -> Result<Vec<String>> {
+    if ids.iter().any(|id| id.trim().is_empty()) {
+        return Err(Error::Invalid(
+            "an empty site id was given among the sites to close (a `,` with nothing before or after it?): \
+             give each id once, separated by commas, e.g. 640000410,640017646"
+                .into(),
+        ));
+    }
     let closed: Vec<String> = ids
         .iter()
         .map(|id| finess_id(id).unwrap_or_else(|_| id.trim().to_owned()))

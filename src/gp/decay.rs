@@ -124,7 +124,13 @@ impl Decay {
                 .trim()
                 .parse()
                 .map_err(|_| bad(&format!("`{s}` is not a number of minutes")))?;
-            if !(m.is_finite() && m > 0.0) {
+            if !m.is_finite() {
+                return Err(bad(&format!(
+                    "`{}` is not a finite number of minutes: give minutes in (0, {MAX_CATCHMENT_MIN}], e.g. binary:30",
+                    s.trim()
+                )));
+            }
+            if m <= 0.0 {
                 return Err(bad("minutes must be positive"));
             }
             if m > MAX_CATCHMENT_MIN {

@@ -286,7 +286,13 @@ impl Context {
                     tables.push(f);
                 }
                 tables.push(&eurostat);
-                let placed = facilities::place_maternities(&list, *year, &tables, town_hall)?;
+                let mut placed = facilities::place_maternities(&list, *year, &tables, town_hall)?;
+                // padded FINESS numbers first: they are about the files
+                let padded = list
+                    .warnings
+                    .iter()
+                    .chain(finess.iter().flat_map(|f| &f.warnings));
+                placed.warnings.splice(0..0, padded.cloned());
                 Ok(FacilitySet::from_placed(
                     FacilityKind::Maternity,
                     SetSource::Drees { year: *year },

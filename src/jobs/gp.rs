@@ -158,6 +158,34 @@ fn parse_change(spec: &str, flag: &str, sign: f64) -> Result<(String, f64)> {
     Ok((code.trim().to_uppercase(), sign * k))
 }
 
+/// Columns of the commune layer of a GP run counting GPs within `within`
+/// numbers of minutes (and a `delta_gp_per_100k` column with `changes`),
+/// in a GeoPackage (`fid` and `geom` included): see [`GpResult`]'s rows.
+pub fn layer_columns(within: usize, changes: bool) -> usize {
+    // fid, geom, insee, name, dep, population, nearest_gp_min, the counts,
+    // gp_per_100k, apl_consultations, under_served, [delta], engine
+    11 + within + usize::from(changes)
+}
+
+/// Refuses, before any work, a GeoPackage whose commune layer would have
+/// more columns than a GeoPackage table may hold
+/// ([`crate::output::GPKG_MAX_COLUMNS`]).
+///
+/// # Errors
+/// Too many `--within` values for a GeoPackage.
+pub fn check_gpkg_columns(within: usize, changes: bool) -> Result<()> {
+    let max = crate::output::GPKG_MAX_COLUMNS;
+    let n = layer_columns(within, changes);
+    if n > max {
+        return Err(Error::Invalid(format!(
+            "--within: {within} numbers of minutes make a commune layer of {n} columns, more than the {max} \
+             a GeoPackage table may hold: give at most {} with --format gpkg, or write csv or geojson",
+            within - (n - max)
+        )));
+    }
+    Ok(())
+}
+
 /// Runs the GP job.
 ///
 /// # Examples

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::access::{self, AccessRequest};
 use super::gp::demand;
@@ -49,7 +49,7 @@ use crate::output::Document;
 use crate::units::{Time, minutes};
 
 /// A sweep plan, as written in TOML.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// Stem of the output files.
@@ -75,13 +75,35 @@ pub struct Plan {
     pub closures: Option<ClosureGrid>,
 }
 
+impl Plan {
+    /// Makes every relative path of the plan relative to `base` (the plan
+    /// file's folder): `[data]`, `supply_file`, `[[gp.supply]] file`,
+    /// `[closures] facilities`.
+    pub fn resolve_paths(&mut self, base: &Path) {
+        let d = &mut self.data;
+        let mut paths = vec![&mut d.fixtures, &mut d.commune_graph, &mut d.communes_dir];
+        if let Some(g) = &mut self.gp {
+            paths.push(&mut g.supply_file);
+            paths.extend(g.supply.iter_mut().map(|w| &mut w.file));
+        }
+        if let Some(c) = &mut self.closures {
+            paths.push(&mut c.facilities);
+        }
+        for p in paths.into_iter().flatten() {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+    }
+}
+
 fn one() -> usize {
     1
 }
 
 /// Where the data comes from (default: the shipped data). Every task of a
 /// distributed run reads the same files: name a shared `commune_graph`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanData {
     /// A folder laid out as `fixtures/`.
@@ -94,7 +116,7 @@ pub struct PlanData {
 }
 
 /// The 2SFCA grid.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GpGrid {
     /// Catchments in minutes (each decay family is scaled to it).
@@ -125,7 +147,7 @@ fn default_under() -> f64 {
 }
 
 /// One way of weighting the supply of every site.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SupplyWeights {
     /// Name in the `parameters` column.
@@ -143,7 +165,7 @@ pub struct SupplyWeights {
 }
 
 /// The closure grid.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureGrid {
     /// Year of the DREES maternity list (default 2023) when no file is given.
@@ -250,6 +272,111 @@ pub struct Sweep {
     pub plan: Plan,
     pub scenarios: Vec<Scenario>,
     pub format: TableFormat,
+    /// The plan file (or what names the text), in errors.
+    pub source: PathBuf,
+    /// [`Sweep::fingerprint`].
+    fingerprint: String,
+    /// The plan's keys, to place errors.
+    at: PlanText,
+}
+
+/// A plan file and the line of each of its keys, to name both in errors.
+#[derive(Debug, Clone, Default)]
+struct PlanText {
+    source: PathBuf,
+    /// `gp.catchments`, `gp.supply.1.file`, `closures` → line (1-based).
+    key_lines: BTreeMap<String, usize>,
+}
+
+impl PlanText {
+    /// An error about `key` (dotted, `gp.supply.1.file`; `` for the whole
+    /// plan): the plan file, the line of the key (else of its table), the
+    /// key as written in the plan, the message.
+    fn err(&self, key: &str, message: impl std::fmt::Display) -> Error {
+        let mut k = key;
+        let line = loop {
+            if let Some(&l) = self.key_lines.get(k) {
+                break Some(l);
+            }
+            match k.rsplit_once('.') {
+                Some((up, _)) => k = up,
+                None => break None,
+            }
+        };
+        let parts: Vec<&str> = key.split('.').collect();
+        let field = match parts.as_slice() {
+            [] | [""] => None,
+            [top] => Some(top.to_string()),
+            [t, name] => Some(format!("[{t}] {name}")),
+            [t, a, n] if n.parse::<usize>().is_ok() => {
+                Some(format!("[[{t}.{a}]] {}", 1 + n.parse::<usize>().unwrap_or(0)))
+            }
+            [t, a, n, name] => Some(format!(
+                "[[{t}.{a}]] {} {name}",
+                1 + n.parse::<usize>().unwrap_or(0)
+            )),
+            _ => Some(key.to_string()),
+        };
+        match (line, field) {
+            (Some(l), Some(f)) => Error::field(&self.source, l as u64, f, message.to_string()),
+            (None, Some(f)) => Error::format(&self.source, format!("`{f}`: {message}")),
+            (_, None) => Error::format(&self.source, message.to_string()),
+        }
+    }
+
+    /// [`PlanText::err`] of an error met running the plan (a file it names
+    /// that is unreadable, an id not in it); a cancellation stays one.
+    fn wrap(&self, key: &str, e: Error) -> Error {
+        match e {
+            Error::Cancelled => e,
+            e => self.err(key, e),
+        }
+    }
+}
+
+/// The line of every key of a plan (see [`PlanText`]); empty when the text
+/// does not parse (the TOML error then says where).
+fn key_lines(text: &str) -> BTreeMap<String, usize> {
+    fn walk(prefix: &str, t: &toml::de::DeTable<'_>, text: &str, out: &mut BTreeMap<String, usize>) {
+        for (k, v) in t.iter() {
+            let key = if prefix.is_empty() {
+                k.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", k.get_ref())
+            };
+            out.entry(key.clone()).or_insert(line_at(text, k.span().start));
+            match v.get_ref() {
+                toml::de::DeValue::Table(t) => walk(&key, t, text, out),
+                toml::de::DeValue::Array(a) => {
+                    for (n, item) in a.iter().enumerate() {
+                        if let toml::de::DeValue::Table(t) = item.get_ref() {
+                            let key = format!("{key}.{n}");
+                            let mut inner = BTreeMap::new();
+                            walk(&key, t, text, &mut inner);
+                            if let Some(first) = inner.values().min() {
+                                out.insert(key.clone(), *first);
+                            }
+                            out.extend(inner);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if let Ok(t) = toml::de::DeTable::parse(text) {
+        walk("", t.get_ref(), text, &mut out);
+    }
+    out
+}
+
+/// The line (1-based) of byte `offset` of `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// The values of some scenarios for every commune in scope.
@@ -313,7 +440,8 @@ pub struct SweepResult {
 }
 
 impl Sweep {
-    /// Reads a plan from TOML text; `source` names it in errors.
+    /// Reads a plan from TOML text; `source` names it in errors, and
+    /// relative paths in the plan are read from its folder.
     ///
     /// # Errors
     /// Invalid TOML, unknown keys, a plan with no grid or two, empty or
@@ -336,24 +464,36 @@ impl Sweep {
     /// ```
     pub fn parse(text: &str, source: &Path) -> Result<Sweep> {
         let plan: Plan = toml::from_str(text).map_err(|e| Error::format(source, e.to_string().trim_end()))?;
+        let at = PlanText {
+            source: source.to_path_buf(),
+            key_lines: key_lines(text),
+        };
         let bad = |m: String| Error::format(source, m);
         if plan.name.is_empty() || plan.name.contains(['/', '\\']) {
-            return Err(bad("`name` must be a file stem (no `/`)".into()));
+            return Err(at.err("name", "`name` must be a file stem (no `/`)"));
         }
         if plan.tasks == 0 {
-            return Err(bad("`tasks` must be at least 1".into()));
+            return Err(at.err("tasks", "`tasks` must be at least 1"));
         }
         let format =
-            TableFormat::parse(plan.format.as_deref().unwrap_or("csv")).map_err(|e| bad(e.to_string()))?;
+            TableFormat::parse(plan.format.as_deref().unwrap_or("csv")).map_err(|e| at.err("format", e))?;
         let scenarios = match (&plan.gp, &plan.closures) {
-            (Some(g), None) => gp_scenarios(g).map_err(|e| bad(format!("[gp]: {e}")))?,
-            (None, Some(c)) => closure_scenarios(c).map_err(|e| bad(format!("[closures]: {e}")))?,
+            (Some(g), None) => gp_scenarios(g).map_err(|(k, m)| at.err(&k, m))?,
+            (None, Some(c)) => closure_scenarios(c).map_err(|(k, m)| at.err(&k, m))?,
             _ => return Err(bad("a plan has one grid: [gp] or [closures]".into())),
         };
+        let fingerprint = fingerprint(&plan)?;
+        // Relative paths are read from the plan file's folder, as a
+        // study's are (the fingerprint is of the plan as written).
+        let mut plan = plan;
+        plan.resolve_paths(source.parent().unwrap_or(Path::new("")));
         let sweep = Sweep {
             plan,
             scenarios,
             format,
+            source: source.to_path_buf(),
+            fingerprint,
+            at,
         };
         sweep.scope().map_err(|e| bad(e.to_string()))?;
         Ok(sweep)
@@ -419,7 +559,22 @@ impl Sweep {
     /// # Errors
     /// As [`Context::load`].
     pub fn load(&self, progress: &dyn Progress) -> Result<Context> {
-        Context::load(&self.data(), self.scope()?, progress)
+        let p = &self.plan;
+        let key = if !p.dep.is_empty() {
+            "dep"
+        } else if !p.region.is_empty() {
+            "region"
+        } else if !p.insee.is_empty() {
+            "insee"
+        } else {
+            "france"
+        };
+        let key = if self.at.key_lines.contains_key("data") {
+            ""
+        } else {
+            key
+        };
+        Context::load(&self.data(), self.scope()?, progress).map_err(|e| self.at.wrap(key, e))
     }
 
     /// Number of tasks (never more than scenarios).
@@ -484,8 +639,8 @@ impl Sweep {
         let population: Vec<u64> = places.iter().map(|p| p.population.unwrap_or(0)).collect();
         let scenarios = &self.scenarios[range.clone()];
         let rows: Vec<(Vec<f64>, Vec<bool>)> = match (&self.plan.gp, &self.plan.closures) {
-            (Some(g), _) => gp_rows(ctx, g, scenarios, progress)?,
-            (None, Some(c)) => closure_rows(ctx, c, scenarios, progress)?,
+            (Some(g), _) => gp_rows(ctx, g, scenarios, progress, &self.at)?,
+            (None, Some(c)) => closure_rows(ctx, c, scenarios, progress, &self.at)?,
             _ => unreachable!("checked by parse"),
         };
         progress.timing("sweep", seconds_since(t0));
@@ -657,7 +812,18 @@ impl Sweep {
         format!("{}-task-{t}.csv", self.plan.name)
     }
 
-    /// Task `t`'s values as its part file ([`Sweep::part_name`]):
+    /// The fingerprint of the plan: 16 hex digits of a hash of its
+    /// canonical content (every key, defaults filled in, as written; not
+    /// its comments or layout, nor `tasks` and `format`, which change no
+    /// value). Each part file carries it, and parts of another plan are
+    /// refused at the merge.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Task `t`'s values as its part file ([`Sweep::part_name`]): a first
+    /// line `# medaccess sweep part 2: plan <name>, task <t>, fingerprint
+    /// <hex>` ([`Sweep::fingerprint`]), then the CSV
     /// `scenario,commune,population,value,flagged`.
     ///
     /// # Errors
@@ -681,17 +847,115 @@ impl Sweep {
             ),
             ("flagged", Column::Bool(values.flagged.clone())),
         ];
-        let bytes = encode(&columns, TableFormat::Csv, Path::new(&name))?;
+        let mut bytes = format!(
+            "{PART_MARK}{PART_VERSION}: plan {}, task {t}, fingerprint {}\n",
+            self.plan.name, self.fingerprint
+        )
+        .into_bytes();
+        bytes.extend(encode(&columns, TableFormat::Csv, Path::new(&name))?);
         Ok(Document::named(name, bytes))
+    }
+
+    /// The stamp of a part file from its first line (`head`: the file's
+    /// first bytes, or all of it): the fingerprint of the plan that wrote
+    /// it, and its task.
+    ///
+    /// # Errors
+    /// A part of an older medaccess (no stamp: its task must be rerun), of
+    /// another version, or not a part at all.
+    pub fn part_stamp(&self, head: &[u8], path: &Path) -> Result<PartStamp> {
+        let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_end_matches('\r');
+        let rerun = format!(
+            "rerun its task (`medaccess sweep {} --task N`) with this medaccess",
+            self.source.display()
+        );
+        let Some(rest) = line.strip_prefix(PART_MARK) else {
+            return Err(Error::format(
+                path,
+                if line.starts_with("scenario,commune,") {
+                    format!(
+                        "a sweep part written by an older medaccess, without the fingerprint of its plan, \
+                         so it cannot be told from a part of another plan: {rerun}"
+                    )
+                } else {
+                    format!("not a sweep part: its first line is not `{PART_MARK}{PART_VERSION}: …`")
+                },
+            ));
+        };
+        let (version, rest) = rest.split_once(": ").unwrap_or((rest, ""));
+        if version != PART_VERSION.to_string() {
+            return Err(Error::format(
+                path,
+                format!(
+                    "a sweep part of version {version}; this medaccess reads version {PART_VERSION}: {rerun}"
+                ),
+            ));
+        }
+        let field = |key: &str| {
+            rest.split(", ")
+                .find_map(|f| f.strip_prefix(key))
+                .map(str::to_string)
+        };
+        let (Some(fingerprint), Some(task)) = (field("fingerprint "), field("task ")) else {
+            return Err(Error::format(
+                path,
+                format!("a sweep part whose first line lacks the plan's fingerprint or the task: {rerun}"),
+            ));
+        };
+        Ok(PartStamp {
+            path: path.to_path_buf(),
+            task,
+            fingerprint,
+        })
+    }
+
+    /// Checks that every part was written by this plan: a part of another
+    /// plan (the same communes, other parameters) would merge into a table
+    /// that is neither plan's.
+    ///
+    /// # Errors
+    /// The first part of another plan, naming it, a part of this plan if
+    /// there is one, and the plan file.
+    pub fn check_parts(&self, stamps: &[PartStamp]) -> Result<()> {
+        let plan = self.source.display();
+        let Some(other) = stamps.iter().find(|s| s.fingerprint != self.fingerprint) else {
+            return Ok(());
+        };
+        let ours = stamps.iter().find(|s| s.fingerprint == self.fingerprint);
+        let message = match ours {
+            Some(o) => format!(
+                "task {} of another plan (fingerprint {}), not of {plan} (fingerprint {}) as {} is: \
+                 parts of different plans do not merge; rerun `medaccess sweep {plan} --task {}`",
+                other.task,
+                other.fingerprint,
+                self.fingerprint,
+                o.path.display(),
+                other.task,
+            ),
+            None => format!(
+                "task {} of another plan (fingerprint {}), not of {plan} (fingerprint {}): \
+                 merge with the plan that wrote the parts, or rerun every task of {plan}",
+                other.task, other.fingerprint, self.fingerprint,
+            ),
+        };
+        Err(Error::format(&other.path, message))
     }
 
     /// Reads a part file back (`path` names it in errors).
     ///
     /// # Errors
-    /// A file that is not a part of this plan: bad header, fields, or
-    /// scenarios out of the plan.
+    /// A file that is not a part of this plan: no stamp or another plan's
+    /// ([`Sweep::part_stamp`], [`Sweep::check_parts`]), bad header,
+    /// fields, or scenarios out of the plan.
     pub fn read_part(&self, bytes: &[u8], path: &Path) -> Result<Values> {
-        let mut r = csv::ReaderBuilder::new().from_reader(bytes);
+        self.check_parts(&[self.part_stamp(bytes, path)?])?;
+        let body = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(&[][..], |k| &bytes[k + 1..]);
+        let mut r = csv::ReaderBuilder::new().from_reader(body);
         let header: Vec<String> = r
             .headers()
             .map_err(|e| Error::format(path, e.to_string()))?
@@ -701,7 +965,7 @@ impl Sweep {
         if header != ["scenario", "commune", "population", "value", "flagged"] {
             return Err(Error::format(
                 path,
-                "not a sweep part: expected the header scenario,commune,population,value,flagged",
+                "not a sweep part: expected the header scenario,commune,population,value,flagged on line 2",
             ));
         }
         let mut scen_ids: Vec<usize> = Vec::new();
@@ -709,7 +973,7 @@ impl Sweep {
         let mut population = Vec::new();
         let (mut value, mut flagged) = (Vec::new(), Vec::new());
         for (k, rec) in r.records().enumerate() {
-            let line = k as u64 + 2;
+            let line = k as u64 + 3;
             let rec = rec.map_err(|e| Error::format(path, e.to_string()))?;
             let field = |i: usize| rec.get(i).unwrap_or("");
             let num = |i: usize, name: &str| -> Result<u64> {
@@ -771,6 +1035,61 @@ impl Sweep {
     }
 }
 
+/// The first line of a part file starts so, then [`PART_VERSION`].
+const PART_MARK: &str = "# medaccess sweep part ";
+
+/// Version of the part files: 2 carries the plan's fingerprint (the parts
+/// of version 1, a bare CSV, carry none and must be rerun).
+pub const PART_VERSION: u32 = 2;
+
+/// What the first line of a part file says ([`Sweep::part_stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartStamp {
+    pub path: PathBuf,
+    /// The task, as written.
+    pub task: String,
+    /// [`Sweep::fingerprint`] of the plan that wrote the part.
+    pub fingerprint: String,
+}
+
+/// [`Sweep::fingerprint`]: FNV-1a of the plan as canonical JSON (keys in
+/// order, defaults filled in), `tasks` and `format` left out.
+fn fingerprint(plan: &Plan) -> Result<String> {
+    let mut v = serde_json::to_value(plan).map_err(|e| Error::Invalid(format!("plan: {e}")))?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("tasks");
+        o.remove("format");
+    }
+    Ok(format!("{:016x}", fnv1a(canonical_json(&v).as_bytes())))
+}
+
+/// JSON with the keys of every object sorted, whatever the map type.
+fn canonical_json(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            let items: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{}:{}", Value::String((*k).clone()), canonical_json(&o[*k])))
+                .collect();
+            format!("{{{}}}", items.join(","))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash of bytes (not a cryptographic one).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 /// At most this many parameter sets are compared two by two.
 const MAX_PAIRWISE: usize = 200;
 
@@ -789,10 +1108,23 @@ fn pearson(a: &[f64], b: &[f64]) -> Option<f64> {
     (saa > 0.0 && sbb > 0.0).then(|| sab / (saa * sbb).sqrt())
 }
 
-fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
+/// A plan error before it is placed: the key (`gp.catchments`,
+/// `gp.supply.1`) and the message.
+type Keyed = (String, String);
+
+fn keyed(key: &str, message: impl Into<String>) -> Keyed {
+    (key.to_string(), message.into())
+}
+
+fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     if g.catchments.is_empty() || g.decays.is_empty() {
-        return Err(Error::Invalid(
-            "`catchments` and `decays` need at least one value each".into(),
+        return Err(keyed(
+            if g.catchments.is_empty() {
+                "gp.catchments"
+            } else {
+                "gp.decays"
+            },
+            "`catchments` and `decays` need at least one value each",
         ));
     }
     if let Some(c) = g
@@ -800,32 +1132,40 @@ fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
         .iter()
         .find(|c| !(c.is_finite() && **c > 0.0 && **c <= 180.0))
     {
-        return Err(Error::Invalid(format!(
-            "catchment {c}: minutes between 0 and 180"
-        )));
+        return Err(keyed(
+            "gp.catchments",
+            format!("catchment {c}: minutes between 0 and 180"),
+        ));
     }
     if !(g.consultations_per_gp.is_finite() && g.consultations_per_gp > 0.0) {
-        return Err(Error::Invalid("`consultations_per_gp` must be positive".into()));
+        return Err(keyed(
+            "gp.consultations_per_gp",
+            "`consultations_per_gp` must be positive",
+        ));
     }
     if !(g.under_served.is_finite() && g.under_served >= 0.0) {
-        return Err(Error::Invalid("`under_served` must be a number >= 0".into()));
+        return Err(keyed("gp.under_served", "`under_served` must be a number >= 0"));
     }
     let decays: Vec<DecayFamily> = g
         .decays
         .iter()
         .map(|d| DecayFamily::parse(d))
-        .collect::<Result<_>>()?;
+        .collect::<Result<_>>()
+        .map_err(|e| keyed("gp.decays", e.to_string()))?;
     let supply = supply_variants(g);
-    for w in &supply {
+    for (k, w) in supply.iter().enumerate() {
         match (&w.file, w.jitter) {
             (Some(_), None) => {}
             (None, Some(j)) if j.is_finite() && (0.0..1.0).contains(&j) && w.draws.unwrap_or(1) > 0 => {}
             (None, None) if w.column.is_none() && w.draws.is_none() && w.seed.is_none() => {}
             _ => {
-                return Err(Error::Invalid(format!(
-                    "supply `{}`: give `file` (and `column`), or `jitter` in [0, 1) with `draws` > 0 and `seed`, or nothing (the counts)",
-                    w.name
-                )));
+                return Err(keyed(
+                    &format!("gp.supply.{k}"),
+                    format!(
+                        "supply `{}`: give `file` (and `column`), or `jitter` in [0, 1) with `draws` > 0 and `seed`, or nothing (the counts)",
+                        w.name
+                    ),
+                ));
             }
         }
     }
@@ -843,7 +1183,8 @@ fn gp_scenarios(g: &GpGrid) -> Result<Vec<Scenario>> {
         g.catchments.len() as u128 * decays.len() as u128 * per_grid_point,
         "`catchments` × `decays` × supply draws",
         "lower `draws`, or split the grid into several plans",
-    )?;
+    )
+    .map_err(|m| keyed("gp", m))?;
     let mut out = Vec::new();
     for &c in &g.catchments {
         for &d in &decays {
@@ -890,23 +1231,42 @@ fn supply_variants(g: &GpGrid) -> Vec<SupplyWeights> {
     }
 }
 
-fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
+fn closure_scenarios(c: &ClosureGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     if c.among.is_empty() || c.k.is_empty() {
-        return Err(Error::Invalid(
-            "`among` and `k` need at least one value each".into(),
+        return Err(keyed(
+            if c.among.is_empty() {
+                "closures.among"
+            } else {
+                "closures.k"
+            },
+            "`among` and `k` need at least one value each",
+        ));
+    }
+    if let Some(k) = &c.kind {
+        FacilityKind::parse(k).map_err(|e| keyed("closures.kind", e.to_string()))?;
+    }
+    if let Some(t) = c.threshold
+        && !(t.is_finite() && t > 0.0)
+    {
+        return Err(keyed(
+            "closures.threshold",
+            format!("threshold {t}: a positive number of minutes, e.g. threshold = 40"),
         ));
     }
     let mut seen = std::collections::BTreeSet::new();
     if let Some(d) = c.among.iter().find(|x| !seen.insert(x.as_str())) {
-        return Err(Error::Invalid(format!("`among` names `{d}` twice")));
+        return Err(keyed("closures.among", format!("`among` names `{d}` twice")));
     }
     let mut total: u128 = 1;
     for &k in &c.k {
         if k == 0 || k > c.among.len() {
-            return Err(Error::Invalid(format!(
-                "k = {k}: between 1 and the {} facilities of `among`",
-                c.among.len()
-            )));
+            return Err(keyed(
+                "closures.k",
+                format!(
+                    "k = {k}: between 1 and the {} facilities of `among`",
+                    c.among.len()
+                ),
+            ));
         }
         total = total.saturating_add(combinations(c.among.len(), k));
     }
@@ -914,7 +1274,8 @@ fn closure_scenarios(c: &ClosureGrid) -> Result<Vec<Scenario>> {
         total,
         "the closures of `k` of the `among` facilities",
         "lower `k` or name fewer facilities in `among`",
-    )?;
+    )
+    .map_err(|m| keyed("closures.k", m))?;
     let mut out = vec![Scenario {
         parameters: "closed=".into(),
         spec: Spec::Closed(vec![]),
@@ -948,11 +1309,11 @@ pub const MAX_SCENARIOS: u128 = 100_000;
 
 /// Refuses a plan of more than [`MAX_SCENARIOS`] scenarios (`what` makes
 /// them, `fix` says how to make fewer).
-fn check_scenario_count(n: u128, what: &str, fix: &str) -> Result<()> {
+fn check_scenario_count(n: u128, what: &str, fix: &str) -> std::result::Result<(), String> {
     if n > MAX_SCENARIOS {
-        return Err(Error::Invalid(format!(
+        return Err(format!(
             "{what} make {n} scenarios, more than the {MAX_SCENARIOS} a plan may hold: {fix}"
-        )));
+        ));
     }
     Ok(())
 }
@@ -979,10 +1340,13 @@ fn gp_rows(
     g: &GpGrid,
     scenarios: &[Scenario],
     progress: &dyn Progress,
+    at: &PlanText,
 ) -> Result<Vec<(Vec<f64>, Vec<bool>)>> {
-    let supply_set = ctx.facilities(&FacilitySource::Bpe {
-        path: g.supply_file.clone(),
-    })?;
+    let supply_set = ctx
+        .facilities(&FacilitySource::Bpe {
+            path: g.supply_file.clone(),
+        })
+        .map_err(|e| at.wrap("gp.supply_file", e))?;
     let d = demand(ctx, &supply_set, None)?;
     let reach: Time = minutes(g.catchments.iter().cloned().fold(0.0, f64::max));
     let pairs = Pairs::collect(
@@ -999,7 +1363,8 @@ fn gp_rows(
     for (k, w) in variants.iter().enumerate() {
         if let Some(path) = &w.file {
             let column = w.column.as_deref().unwrap_or("weight");
-            let by = read_demand_weights(path, None, column)?;
+            let by = read_demand_weights(path, None, column)
+                .map_err(|e| at.wrap(&format!("gp.supply.{k}.file"), e))?;
             let mult = d
                 .sites
                 .iter()
@@ -1064,6 +1429,7 @@ fn closure_rows(
     c: &ClosureGrid,
     scenarios: &[Scenario],
     progress: &dyn Progress,
+    at: &PlanText,
 ) -> Result<Vec<(Vec<f64>, Vec<bool>)>> {
     let source = match &c.facilities {
         None => FacilitySource::Drees {
@@ -1081,28 +1447,36 @@ fn closure_rows(
                 ..FacilityColumns::default()
             },
             kind: match &c.kind {
-                Some(k) => FacilityKind::parse(k)?,
+                Some(k) => FacilityKind::parse(k).map_err(|e| at.wrap("closures.kind", e))?,
                 None => FacilityKind::Other,
             },
         },
     };
-    let set: FacilitySet = ctx.facilities(&source)?;
+    let set_key = if c.facilities.is_some() {
+        "closures.facilities"
+    } else {
+        "closures.year"
+    };
+    let set: FacilitySet = ctx.facilities(&source).map_err(|e| at.wrap(set_key, e))?;
     if let Some(id) = c
         .among
         .iter()
         .find(|id| !set.facilities.iter().any(|f| &f.id == *id))
     {
-        return Err(Error::Invalid(format!(
-            "[closures] among: `{id}` is not a facility of the set"
-        )));
+        return Err(at.err(
+            "closures.among",
+            format!(
+                "`{id}` is not a facility of the set ({} facilities{}): name ids of the set",
+                set.len(),
+                match &c.facilities {
+                    Some(f) => format!(" of {}", f.display()),
+                    None => format!(", the DREES maternities of {}", c.year.unwrap_or(2023)),
+                }
+            ),
+        ));
     }
     let mut base = AccessRequest::with_kind_defaults(set);
     if let Some(t) = c.threshold {
-        if !(t.is_finite() && t > 0.0) {
-            return Err(Error::Invalid(
-                "[closures] threshold must be positive minutes".into(),
-            ));
-        }
         base.threshold = t;
     }
     let one = |s: &Scenario| -> Result<(Vec<f64>, Vec<bool>)> {
@@ -1321,10 +1695,7 @@ impl SweepResult {
 pub fn cache_commune_graph(paths: &DataPaths, dir: &Path) -> Result<PathBuf> {
     let bytes = crate::io::read_maybe_gz(&paths.commune_graph)?;
     // FNV-1a: a stable name for the same bytes.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in &bytes {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = fnv1a(&bytes);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let path = dir.join(format!("communes-{h:016x}.medgraph"));
     if !crate::io::exists(&path) {
@@ -1351,6 +1722,43 @@ mod tests {
             }
         }
         assert_eq!(combinations(400, 200), u128::MAX);
+    }
+
+    #[test]
+    fn the_fingerprint_is_the_plans_content_not_its_layout() {
+        let fp = |text: &str| {
+            Sweep::parse(text, "p.toml".as_ref())
+                .unwrap()
+                .fingerprint()
+                .to_string()
+        };
+        let a = fp("name = \"g\"\ndep = [\"64\"]\n[gp]\ncatchments = [20, 30]\n");
+        assert_eq!(a.len(), 16);
+        // comments, layout, defaults spelt out, `tasks` and `format`: the same plan
+        assert_eq!(
+            a,
+            fp(
+                "# a comment\ntasks = 4\nformat = \"parquet\"\ndep = [ \"64\" ]\nname = 'g'\n[gp]\ncatchments = [20.0, 30]\ndecays = [\"drees\"]\n"
+            )
+        );
+        // another catchment, another plan
+        assert_ne!(
+            a,
+            fp("name = \"g\"\ndep = [\"64\"]\n[gp]\ncatchments = [20, 40]\n")
+        );
+        // and a part of one is refused by the other, naming both files
+        let s = Sweep::parse(
+            "name = \"g\"\ndep = [\"64\"]\n[gp]\ncatchments = [20, 40]\n",
+            "b.toml".as_ref(),
+        )
+        .unwrap();
+        let head = format!("# medaccess sweep part 2: plan g, task 0, fingerprint {a}\n");
+        let stamp = s.part_stamp(head.as_bytes(), "g-task-0.csv".as_ref()).unwrap();
+        let e = s.check_parts(&[stamp]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("g-task-0.csv: task 0 of another plan") && e.contains("not of b.toml"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -112,6 +112,10 @@ fn blob(g: &Geometry, srs_id: i32, proj: &Projector) -> std::result::Result<Opti
     Ok(Some((b, env)))
 }
 
+/// Most columns a GeoPackage table may have: SQLite's `SQLITE_MAX_COLUMN`
+/// (2000, as compiled into the bundled SQLite), `fid` and `geom` included.
+pub const MAX_COLUMNS: usize = 2000;
+
 /// Writes `layers` into a new GeoPackage at `path` (an empty file created
 /// by the caller; a link there is refused, never followed).
 /// Writes `layers` into the GeoPackage at `path` (an empty file), with the
@@ -179,6 +183,13 @@ pub(super) fn write_gpkg(
                 .iter()
                 .map(|f| format!("{} {}", q(f.name), sql_type(f.kind))),
         );
+        if cols.len() > MAX_COLUMNS {
+            return Err(Error::Invalid(format!(
+                "layer `{t}` has {} columns, more than the {MAX_COLUMNS} a GeoPackage table may hold: \
+                 write it as csv or geojson (--format)",
+                cols.len()
+            )));
+        }
         tx.execute_batch(&format!("CREATE TABLE {} ({});", q(t), cols.join(", ")))
             .map_err(sql)?;
         let names: Vec<String> = layer.fields.iter().map(|f| q(f.name)).collect();

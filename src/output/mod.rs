@@ -21,6 +21,7 @@ mod style;
 pub use crs::OutputCrs;
 pub use csv_out::neutralise_cell;
 pub use geojson_out::{Feature, Geometry, write_geojson};
+pub use gpkg::MAX_COLUMNS as GPKG_MAX_COLUMNS;
 pub use layer::{Field, Format, Formats, GeometryKind, Layer, split_by_geometry};
 pub use names::{is_safe_file_name, scenario_tag};
 pub use run::{Document, Staged, Target, WriteOptions, stage, write_run};
