@@ -557,3 +557,26 @@ fn finess_of_8_digits_is_padded_with_a_warning() {
     let id = common::col(&h, "facility_id");
     assert!(rows.iter().any(|r| r[id] == *"010000024"), "{stderr}");
 }
+
+#[test]
+fn sweep_where_no_commune_is_ever_flagged() {
+    // A threshold no trip in the département reaches: the summary says
+    // that nothing is flagged instead of a Jaccard index of nothing
+    // (printed as "mean 0.0000, min inf").
+    let dir = tmp("rv-sweep-none-flagged");
+    let p = dir.join("n.toml");
+    let out = dir.join("o");
+    std::fs::write(
+        &p,
+        "name = \"n\"\ndep = [\"64\"]\n[closures]\nyear = 2016\nthreshold = 240\namong = [\"640000410\"]\nk = [1]\n",
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = run(&["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()], &[]);
+    assert!(ok, "{stderr}");
+    let all = format!("{stdout}{stderr}");
+    assert!(
+        all.contains("Jaccard of flagged communes vs reference: no commune flagged in the reference or any other scenario"),
+        "{all}"
+    );
+    assert!(!all.contains("inf"), "{all}");
+}

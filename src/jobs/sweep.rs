@@ -1663,12 +1663,18 @@ impl SweepResult {
         );
         s += &format!("  flagged in every scenario: {always}; in at least one: {ever}\n");
         if !rhos.is_empty() {
+            // A Jaccard index needs a flagged commune in the scenario or
+            // the reference: with none anywhere, say so rather than print
+            // the mean and minimum of nothing.
+            let jaccard = if jac.is_empty() {
+                "no commune flagged in the reference or any other scenario".to_string()
+            } else {
+                format!("mean {:.4}, min {:.4}", mean(&jac), min(&jac))
+            };
             s += &format!(
-                "  Spearman vs reference: mean {:.4}, min {:.4}; Jaccard of flagged communes vs reference: mean {:.4}, min {:.4}\n",
+                "  Spearman vs reference: mean {:.4}, min {:.4}; Jaccard of flagged communes vs reference: {jaccard}\n",
                 mean(&rhos),
                 min(&rhos),
-                mean(&jac),
-                min(&jac)
             );
         }
         if let Some(worst) = self
