@@ -547,7 +547,7 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
             )));
         }
     }
-    let Some((lo, hi)) = network_bounds(net) else {
+    let Some((lo, hi)) = net.bounds() else {
         return Err(Error::Invalid("isochrones: the network has no node".into()));
     };
     let centre = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
@@ -718,59 +718,6 @@ fn reach_window(
     };
     let ((i0, nx), (j0, ny)) = (span(0, nx), span(1, ny));
     Window { i0, j0, nx, ny }
-}
-
-/// Bounding box `(lo, hi)` of every node and shape point of `net`,
-/// `[lon, lat]` degrees; `None` without nodes. Shape points are compared as
-/// integers ([`E7`](crate::roads::E7)): their conversion to degrees keeps
-/// the order, so the box is the same as over the converted points, for a
-/// fraction of the time of a scan that a small isochrone cannot avoid.
-fn network_bounds(net: &RoadNetwork) -> Option<([f64; 2], [f64; 2])> {
-    let nodes = net
-        .node_lonlat
-        .par_iter()
-        .fold(
-            || ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
-            |(lo, hi), p| {
-                (
-                    [lo[0].min(p[0]), lo[1].min(p[1])],
-                    [hi[0].max(p[0]), hi[1].max(p[1])],
-                )
-            },
-        )
-        .reduce_with(|(lo, hi), (l, h)| {
-            (
-                [lo[0].min(l[0]), lo[1].min(l[1])],
-                [hi[0].max(h[0]), hi[1].max(h[1])],
-            )
-        })?;
-    let shape = net
-        .geometry
-        .par_iter()
-        .fold(
-            || ([i32::MAX; 2], [i32::MIN; 2]),
-            |(lo, hi), p| {
-                (
-                    [lo[0].min(p[0]), lo[1].min(p[1])],
-                    [hi[0].max(p[0]), hi[1].max(p[1])],
-                )
-            },
-        )
-        .reduce_with(|(lo, hi), (l, h)| {
-            (
-                [lo[0].min(l[0]), lo[1].min(l[1])],
-                [hi[0].max(h[0]), hi[1].max(h[1])],
-            )
-        });
-    let (mut lo, mut hi) = nodes;
-    if let Some((l, h)) = shape {
-        let (l, h) = (crate::roads::from_e7(l), crate::roads::from_e7(h));
-        for k in 0..2 {
-            lo[k] = lo[k].min(l[k]);
-            hi[k] = hi[k].max(h[k]);
-        }
-    }
-    lo[0].is_finite().then_some((lo, hi))
 }
 
 /// Side of a tile of [`time_grid`]'s road points, in cells: small tiles
