@@ -1063,7 +1063,7 @@ mod tests {
                 (p[1] - grid.centre[1]) * M_PER_DEG,
             ]
         };
-        let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+        let points = road_points(&net, &node_time, opts.cell_m / 2.0, project);
         assert!(points.len() > net.node_lonlat.len());
         let mut reached = 0;
         for j in 0..grid.ny {
@@ -1125,7 +1125,7 @@ mod tests {
                     (p[1] - grid.centre[1]) * M_PER_DEG,
                 ]
             };
-            let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+            let points = road_points(&net, &node_time, opts.cell_m / 2.0, project);
             let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
             let r2 = max_off_road_m * max_off_road_m;
             let mut reached = 0;
