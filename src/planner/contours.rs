@@ -23,7 +23,10 @@
 //!    distance at [`GridOptions::off_road_kmh`]); the distance is measured
 //!    with the east-west scale of the cell's own latitude, so it is exact to
 //!    0.1 % whatever the projection's distortion. Cells with no such point
-//!    are unreached.
+//!    are unreached. Only a window of the grid around the reached road
+//!    points is computed, stored and contoured (the cells outside are
+//!    unreached): a 30-minute isochrone costs what it reaches, not the
+//!    grid over the whole network.
 //! 3. **Contours.** Marching squares (the `contour` crate, a port of
 //!    d3-contour, with linear interpolation along cell sides) trace, for
 //!    each break `b`, the rings around the cells reached within `b`
@@ -50,7 +53,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::roads::{EARTH_RADIUS_M, RoadNetwork};
-use crate::units::{DS_PER_MIN, DS_PER_S, Time, UNREACHABLE};
+use crate::units::{DS_PER_MIN, DS_PER_S, NodeId, Time, UNREACHABLE};
 
 /// Metres per degree of latitude on the sphere of [`EARTH_RADIUS_M`].
 const M_PER_DEG: f64 = EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
@@ -116,9 +119,69 @@ pub struct TimeGrid {
     kx: f64,
     /// Projected position of the centre of cell (0, 0), metres.
     origin: [f64; 2],
-    /// Minutes of each cell, row by row from the south-west;
+    /// The cells that may be reached, with a margin: every cell outside is
+    /// unreached.
+    window: Window,
+    /// Minutes of the window's cells, row by row from the south-west;
     /// `f64::INFINITY` when unreached.
     minutes: Vec<f64>,
+}
+
+/// Unreached cells kept all round the cells that may be reached: the time
+/// contours pass through the unreached cells next to reached ones, and
+/// marching squares must see one more unreached cell beyond those to trace
+/// the rings the whole grid would give.
+const WINDOW_MARGIN: usize = 2;
+
+/// A rectangle of cells (or tiles) of the whole grid, `[i0, i0 + nx)` ×
+/// `[j0, j0 + ny)`, stored row by row from the south-west. A small
+/// isochrone computes, stores and contours only the window around what it
+/// reaches, not the grid over the whole network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Window {
+    i0: usize,
+    j0: usize,
+    nx: usize,
+    ny: usize,
+}
+
+impl Window {
+    fn len(&self) -> usize {
+        self.nx * self.ny
+    }
+
+    /// Storage index of the cell `(i, j)` of the whole grid; `None` outside
+    /// the window.
+    fn index(&self, i: usize, j: usize) -> Option<usize> {
+        let (di, dj) = (i.checked_sub(self.i0)?, j.checked_sub(self.j0)?);
+        (di < self.nx && dj < self.ny).then_some(dj * self.nx + di)
+    }
+
+    /// The column nearest to `i` (a whole number, maybe negative or past
+    /// the grid) inside the window; the same for rows.
+    fn clamp_i(&self, i: f64) -> usize {
+        (i.max(0.0) as usize).clamp(self.i0, self.i0 + self.nx - 1)
+    }
+
+    fn clamp_j(&self, j: f64) -> usize {
+        (j.max(0.0) as usize).clamp(self.j0, self.j0 + self.ny - 1)
+    }
+
+    /// Cell `(i, j)` of the whole grid at storage index `k`.
+    fn cell(&self, k: usize) -> (usize, usize) {
+        (self.i0 + k % self.nx, self.j0 + k / self.nx)
+    }
+
+    /// The window of tiles of `side` × `side` cells that covers this one.
+    fn tiles(&self, side: usize) -> Window {
+        let (i0, j0) = (self.i0 / side, self.j0 / side);
+        Window {
+            i0,
+            j0,
+            nx: (self.i0 + self.nx).div_ceil(side) - i0,
+            ny: (self.j0 + self.ny).div_ceil(side) - j0,
+        }
+    }
 }
 
 impl TimeGrid {
@@ -137,14 +200,13 @@ impl TimeGrid {
         if !(i >= 0.0 && j >= 0.0 && (i as usize) < self.nx && (j as usize) < self.ny) {
             return None;
         }
-        let t = self.minutes[j as usize * self.nx + i as usize];
+        let t = self.cell_minutes(i as usize, j as usize);
         t.is_finite().then_some(t)
     }
 
-    /// Minutes of every cell, row by row from the south-west;
-    /// `f64::INFINITY` when unreached.
-    pub fn minutes(&self) -> &[f64] {
-        &self.minutes
+    /// Minutes of cell `(i, j)`; `f64::INFINITY` when unreached.
+    fn cell_minutes(&self, i: usize, j: usize) -> f64 {
+        self.window.index(i, j).map_or(f64::INFINITY, |k| self.minutes[k])
     }
 
     /// The bands `[0, b₁)`, `[b₁, b₂)`, … `[bₙ₋₁, bₙ)` for breaks
@@ -165,7 +227,13 @@ impl TimeGrid {
     /// positive or not increasing.
     pub fn isobands(&self, breaks_min: &[f64]) -> Result<Vec<Isoband>> {
         check_breaks(breaks_min)?;
-        let (nx, ny) = (self.nx, self.ny);
+        // Contouring the window alone traces the rings of the whole grid,
+        // in the same order: the cells outside are unreached and not next
+        // to reached ones (`WINDOW_MARGIN`), so marching squares finds no
+        // segment there. The rings are moved to the whole grid's units
+        // before anything else reads them.
+        let w = self.window;
+        let (nx, ny) = (w.nx, w.ny);
         let reached: Vec<f64> = self.minutes.iter().map(|t| t.is_finite() as u8 as f64).collect();
         let max_t = self
             .minutes
@@ -231,6 +299,10 @@ impl TimeGrid {
                     .filter(|r| r.0.len() >= 4)
                     .map(|r| {
                         let mut r = r.clone();
+                        for c in r.0.iter_mut() {
+                            c.x += w.i0 as f64;
+                            c.y += w.j0 as f64;
+                        }
                         if k < n_time {
                             self.place_on_sides(&mut r, &values, thresholds[k]);
                         }
@@ -267,7 +339,8 @@ impl TimeGrid {
             .collect())
     }
 
-    /// Moves each vertex of a ring traced at `threshold` along its cell
+    /// Moves each vertex of a ring traced at `threshold` (in the whole
+    /// grid's units; `values` those of the window's cells) along its cell
     /// side to where the values cross it (linear interpolation, as
     /// d3-contour's smoothing), then away from the side's ends by at least
     /// [`SIDE_GAP`] of a cell, so that rings of one level never touch.
@@ -294,7 +367,11 @@ impl TimeGrid {
                 }
                 ((i, j - 1), (i, j), false)
             };
-            let (ia, ib) = (a.1 * nx + a.0, b.1 * nx + b.0);
+            // Both cells are in the window: its margin keeps two unreached
+            // cells between a ring and the window's edge.
+            let (Some(ia), Some(ib)) = (self.window.index(a.0, a.1), self.window.index(b.0, b.1)) else {
+                continue;
+            };
             let (va, vb) = (values[ia], values[ib]);
             let mut f = ((threshold - va) / (vb - va)).clamp(SIDE_GAP, 1.0 - SIDE_GAP);
             let (ra, rb) = (self.minutes[ia].is_finite(), self.minutes[ib].is_finite());
@@ -470,22 +547,9 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
             )));
         }
     }
-    // Bounding box of every node and shape point.
-    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for p in net
-        .node_lonlat
-        .iter()
-        .copied()
-        .chain((0..net.geometry.len()).map(|i| net.point(i)))
-    {
-        for k in 0..2 {
-            lo[k] = lo[k].min(p[k]);
-            hi[k] = hi[k].max(p[k]);
-        }
-    }
-    if !lo[0].is_finite() {
+    let Some((lo, hi)) = net.bounds() else {
         return Err(Error::Invalid("isochrones: the network has no node".into()));
-    }
+    };
     let centre = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
     let kx = M_PER_DEG * centre[1].to_radians().cos();
     let project = |p: [f64; 2]| [(p[0] - centre[0]) * kx, (p[1] - centre[1]) * M_PER_DEG];
@@ -496,7 +560,7 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     let k_min = M_PER_DEG * far_lat.min(89.0).to_radians().cos();
     let reach = opts.max_off_road_m * (kx / k_min).max(1.0);
 
-    let mut points = road_points(net, node_time, opts.cell_m / 2.0, &project);
+    let mut points = road_points(net, node_time, opts.cell_m / 2.0, project);
     if points.len() >= u32::MAX as usize {
         return Err(Error::Invalid(format!(
             "isochrones: {} road points are too many; use larger cells",
@@ -525,24 +589,27 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
     // the best found, and skips whole tiles the same way. A cell's minimum
     // does not depend on the order points are read in: the grid is the
     // same as reading every point within reach (tested against that).
-    let tiles = Tiles::new(&mut points, origin, opts.cell_m, nx, ny);
+    let window = reach_window(&points, origin, opts.cell_m, reach, nx, ny);
+    let tiles = Tiles::new(&mut points, origin, opts.cell_m, &window);
     // Ground metres per projected east-west metre at row `j`.
     let sx_of = |j: usize| {
         let lat = centre[1] + (origin[1] + j as f64 * opts.cell_m) / M_PER_DEG;
         lat.to_radians().cos() * M_PER_DEG / kx
     };
-    let mut minutes = vec![f64::INFINITY; nx * ny];
+    // The window is made of whole blocks of the grid (but at its north and
+    // east edges), so each cell is computed as on the whole grid.
+    let mut minutes = vec![f64::INFINITY; window.len()];
     minutes
-        .par_chunks_mut(nx * BLOCK)
+        .par_chunks_mut(window.nx * BLOCK)
         .enumerate()
         .for_each_init(Vec::new, |near, (tj, rows)| {
-            let j0 = tj * BLOCK;
-            let j_end = (j0 + BLOCK).min(ny);
+            let j0 = window.j0 + tj * BLOCK;
+            let j_end = (j0 + BLOCK).min(window.j0 + window.ny);
             // The smallest east-west scale of these rows keeps the tiles'
             // bounds below every true distance.
             let sx_min = (j0..j_end).map(sx_of).fold(f64::INFINITY, f64::min);
             let reach_x = opts.max_off_road_m / sx_min;
-            for ti in 0..nx.div_ceil(BLOCK) {
+            for ti in window.i0 / BLOCK..(window.i0 + window.nx).div_ceil(BLOCK) {
                 // Cell centres of this block, projected.
                 let bx = [
                     origin[0] + (ti * BLOCK) as f64 * opts.cell_m,
@@ -568,8 +635,9 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
                 for j in j0..j_end {
                     let y = origin[1] + j as f64 * opts.cell_m;
                     let sx = sx_of(j);
-                    let row = &mut rows[(j - j0) * nx..(j - j0 + 1) * nx];
-                    for (i, cell) in row.iter_mut().enumerate().skip(ti * BLOCK).take(BLOCK) {
+                    let row = &mut rows[(j - j0) * window.nx..(j - j0 + 1) * window.nx];
+                    let cells = (window.i0..).zip(row.iter_mut());
+                    for (i, cell) in cells.skip(ti * BLOCK - window.i0).take(BLOCK) {
                         let x = origin[0] + i as f64 * opts.cell_m;
                         let mut best = f64::INFINITY;
                         for &(bound, t) in near.iter() {
@@ -605,8 +673,51 @@ pub fn time_grid(net: &RoadNetwork, node_time: &[Time], opts: &GridOptions) -> R
         centre,
         kx,
         origin,
+        window,
         minutes,
     })
+}
+
+/// The window of an `nx` × `ny` grid of cells of `cell_m` whose cell (0,
+/// 0) is centred at `origin` that holds every cell centred within `reach`
+/// projected metres of a road point (the others are unreached), plus
+/// [`WINDOW_MARGIN`] cells, widened to whole [`BLOCK`]s; one cell when
+/// there is no road point.
+fn reach_window(
+    points: &[RoadPoint],
+    origin: [f64; 2],
+    cell_m: f64,
+    reach: f64,
+    nx: usize,
+    ny: usize,
+) -> Window {
+    if points.is_empty() {
+        return Window {
+            i0: 0,
+            j0: 0,
+            nx: 1,
+            ny: 1,
+        };
+    }
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in points {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p.xy[k]);
+            hi[k] = hi[k].max(p.xy[k]);
+        }
+    }
+    // First and past-the-last cell along one axis; one more cell each side
+    // absorbs the rounding of the division.
+    let span = |k: usize, n: usize| {
+        let slack = (WINDOW_MARGIN + 1) as f64;
+        let first = ((lo[k] - reach - origin[k]) / cell_m).floor() - slack;
+        let last = ((hi[k] + reach - origin[k]) / cell_m).ceil() + slack;
+        let first = (first.max(0.0) as usize / BLOCK * BLOCK).min(n - 1);
+        let end = (last.max(0.0) as usize + 1).next_multiple_of(BLOCK).min(n);
+        (first, end.max(first + 1) - first)
+    };
+    let ((i0, nx), (j0, ny)) = (span(0, nx), span(1, ny));
+    Window { i0, j0, nx, ny }
 }
 
 /// Side of a tile of [`time_grid`]'s road points, in cells: small tiles
@@ -625,10 +736,10 @@ const PRUNE_SLACK: f64 = 1e-6;
 /// Road points grouped by tile of [`TILE`] × [`TILE`] cells, sorted by
 /// time within each tile.
 struct Tiles {
-    /// Tiles east-west and north-south.
-    tx: usize,
-    ty: usize,
-    /// Points of tile `k`: `start[k]..start[k + 1]`.
+    /// The tiles of the grid's window, in tiles of the whole grid: every
+    /// road point is in one of them.
+    window: Window,
+    /// Points of tile `k` (the window's storage index): `start[k]..start[k + 1]`.
     start: Vec<u32>,
     /// South-west corner of tile (0, 0), projected metres, and a tile's side.
     corner: [f64; 2],
@@ -636,28 +747,27 @@ struct Tiles {
 }
 
 impl Tiles {
-    /// Sorts `points` by tile then time and indexes the tiles.
-    fn new(points: &mut [RoadPoint], origin: [f64; 2], cell_m: f64, nx: usize, ny: usize) -> Self {
+    /// Sorts `points` by tile then time and indexes the tiles of the
+    /// grid's window `cells`.
+    fn new(points: &mut [RoadPoint], origin: [f64; 2], cell_m: f64, cells: &Window) -> Self {
         let side = TILE as f64 * cell_m;
         let corner = [origin[0] - cell_m / 2.0, origin[1] - cell_m / 2.0];
-        let (tx, ty) = (nx.div_ceil(TILE), ny.div_ceil(TILE));
+        let window = cells.tiles(TILE);
         points.par_iter_mut().for_each(|p| {
-            let [x, y] = p.xy;
-            let i = (((x - corner[0]) / side).floor().max(0.0) as usize).min(tx - 1);
-            let j = (((y - corner[1]) / side).floor().max(0.0) as usize).min(ty - 1);
-            p.tile = (j * tx + i) as u32;
+            let i = window.clamp_i(((p.xy[0] - corner[0]) / side).floor());
+            let j = window.clamp_j(((p.xy[1] - corner[1]) / side).floor());
+            p.tile = window.index(i, j).expect("clamped into the window") as u32;
         });
         points.par_sort_unstable_by_key(|p| ((p.tile as u64) << 32) | p.data as u64);
-        let mut start = vec![0u32; tx * ty + 1];
+        let mut start = vec![0u32; window.len() + 1];
         for p in points.iter() {
             start[p.tile as usize + 1] += 1;
         }
-        for k in 0..tx * ty {
+        for k in 0..window.len() {
             start[k + 1] += start[k];
         }
         Tiles {
-            tx,
-            ty,
+            window,
             start,
             corner,
             side,
@@ -671,7 +781,8 @@ impl Tiles {
     /// Ground distance from `(x, y)` (projected) to tile `k`, with `sx`
     /// ground metres per projected east-west metre.
     fn distance_to(&self, k: usize, x: f64, y: f64, sx: f64) -> f64 {
-        let (i, j) = ((k % self.tx) as f64, (k / self.tx) as f64);
+        let (i, j) = self.window.cell(k);
+        let (i, j) = (i as f64, j as f64);
         let x0 = self.corner[0] + i * self.side;
         let y0 = self.corner[1] + j * self.side;
         let dx = (x0 - x).max(x - (x0 + self.side)).max(0.0) * sx;
@@ -695,20 +806,21 @@ impl Tiles {
         out: &mut Vec<(f64, u32)>,
     ) {
         out.clear();
-        let index = |v: f64, c: f64, n: usize| (((v - c) / self.side).floor().max(0.0) as usize).min(n - 1);
+        // Tiles outside the window hold no point.
+        let w = &self.window;
         let (i0, i1) = (
-            index(bx[0] - reach_x, self.corner[0], self.tx),
-            index(bx[1] + reach_x, self.corner[0], self.tx),
+            w.clamp_i(((bx[0] - reach_x - self.corner[0]) / self.side).floor()),
+            w.clamp_i(((bx[1] + reach_x - self.corner[0]) / self.side).floor()),
         );
         let (j0, j1) = (
-            index(by[0] - reach_y, self.corner[1], self.ty),
-            index(by[1] + reach_y, self.corner[1], self.ty),
+            w.clamp_j(((by[0] - reach_y - self.corner[1]) / self.side).floor()),
+            w.clamp_j(((by[1] + reach_y - self.corner[1]) / self.side).floor()),
         );
         for j in j0..=j1 {
             let y0 = self.corner[1] + j as f64 * self.side;
             let dy = (y0 - by[1]).max(by[0] - (y0 + self.side)).max(0.0);
             for i in i0..=i1 {
-                let k = j * self.tx + i;
+                let k = w.index(i, j).expect("in the window");
                 if self.start[k] == self.start[k + 1] {
                     continue;
                 }
@@ -733,23 +845,30 @@ fn road_points(
     net: &RoadNetwork,
     node_time: &[Time],
     step_m: f64,
-    project: &(dyn Fn([f64; 2]) -> [f64; 2] + Sync),
+    project: impl Fn([f64; 2]) -> [f64; 2] + Sync,
 ) -> Vec<RoadPoint> {
     let any_snappable = net.edges.iter().any(|e| e.snappable);
     let usable = |e: &crate::roads::RoadEdge| !any_snappable || e.snappable;
+    let reached = |v: NodeId| node_time[v as usize] != UNREACHABLE;
+    // Only the edges with a reached end hold reached points or make a
+    // reached node a road point: a small isochrone reads every edge once,
+    // in parallel, and works on its own.
+    let edges: Vec<&crate::roads::RoadEdge> = net
+        .edges
+        .par_iter()
+        .filter(|e| usable(e) && (reached(e.from) || reached(e.to)))
+        .collect();
     let mut on_usable = vec![false; net.node_lonlat.len()];
-    for e in net.edges.iter().filter(|e| usable(e)) {
+    for e in &edges {
         on_usable[e.from as usize] = true;
         on_usable[e.to as usize] = true;
     }
     let mut points: Vec<RoadPoint> = (0..net.node_lonlat.len())
-        .filter(|&v| on_usable[v] && node_time[v] != UNREACHABLE)
+        .filter(|&v| on_usable[v] && reached(v as NodeId))
         .map(|v| RoadPoint::new(project(net.node_lonlat[v]), node_time[v]))
         .collect();
-    let per_edge: Vec<Vec<RoadPoint>> = net
-        .edges
+    let per_edge: Vec<Vec<RoadPoint>> = edges
         .par_iter()
-        .filter(|e| usable(e))
         .map(|e| {
             let shape = net.shape(e);
             let start = e.geom_start as usize;
@@ -844,6 +963,81 @@ mod tests {
     use super::*;
     use crate::roads::CarProfile;
 
+    /// A synthetic network of 1,200 junctions; `name` keeps the files of
+    /// tests running at once apart.
+    fn synthetic(name: &str) -> RoadNetwork {
+        let path = std::env::temp_dir().join(format!("contours-{name}-{}.osm.pbf", std::process::id()));
+        let o = crate::roads::synthetic::SyntheticExtract {
+            width: 40,
+            height: 30,
+            shape_nodes: 3,
+            buildings: 0,
+            seed: 5,
+        };
+        crate::roads::synthetic::write_synthetic_pbf(&path, &o).unwrap();
+        let net = crate::roads::read_pbf(&path, &CarProfile::france(), &|_, _| {}).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        net
+    }
+
+    /// The same grid with every cell stored: what `time_grid` built before
+    /// it kept only a window.
+    fn stored_whole(grid: &TimeGrid) -> TimeGrid {
+        let window = Window {
+            i0: 0,
+            j0: 0,
+            nx: grid.nx,
+            ny: grid.ny,
+        };
+        let minutes = (0..window.len())
+            .map(|k| {
+                let (i, j) = window.cell(k);
+                grid.cell_minutes(i, j)
+            })
+            .collect();
+        TimeGrid {
+            window,
+            minutes,
+            ..grid.clone()
+        }
+    }
+
+    /// Contouring the window gives, bit for bit, the bands of the whole
+    /// grid: short searches from a corner (the window then meets the
+    /// grid's edges) and from the middle of a synthetic network, at several
+    /// cell sizes and breaks.
+    #[test]
+    fn window_gives_the_bands_of_the_whole_grid() {
+        let net = synthetic("window");
+        let g = &net.graph;
+        let mut search = crate::route::BoundedSearch::new(g.num_nodes());
+        for (source, limit_min) in [(0, 1.0), (g.num_nodes() as NodeId / 2 + 20, 0.7)] {
+            search.run(g.forward(), &[(source, 0)], crate::units::minutes(limit_min));
+            let node_time: Vec<Time> = (0..g.num_nodes() as NodeId).map(|v| search.time(v)).collect();
+            for (cell_m, max_off_road_m) in [(60.0, 300.0), (37.0, 130.0)] {
+                let opts = GridOptions {
+                    cell_m,
+                    off_road_kmh: 15.0,
+                    max_off_road_m,
+                };
+                let grid = time_grid(&net, &node_time, &opts).unwrap();
+                let whole = stored_whole(&grid);
+                assert!(
+                    grid.window.len() * 2 < whole.window.len(),
+                    "window {:?} of {} x {}",
+                    grid.window,
+                    grid.nx,
+                    grid.ny
+                );
+                for breaks in [&[limit_min / 3.0, limit_min / 2.0][..], &[limit_min][..]] {
+                    let bands = grid.isobands(breaks).unwrap();
+                    assert!(bands.iter().filter(|b| !b.area.0.is_empty()).count() >= breaks.len());
+                    assert_eq!(bands, whole.isobands(breaks).unwrap(), "{cell_m} m, {breaks:?}");
+                }
+            }
+        }
+    }
+
     fn tiny() -> RoadNetwork {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/osm/tiny.osm");
         RoadNetwork::read(std::path::Path::new(path), &CarProfile::france(), &|_, _| {}).unwrap()
@@ -869,7 +1063,7 @@ mod tests {
                 (p[1] - grid.centre[1]) * M_PER_DEG,
             ]
         };
-        let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+        let points = road_points(&net, &node_time, opts.cell_m / 2.0, project);
         assert!(points.len() > net.node_lonlat.len());
         let mut reached = 0;
         for j in 0..grid.ny {
@@ -887,7 +1081,7 @@ mod tests {
                         best = best.min(p.data as f64 / 600.0 + d / (opts.off_road_kmh / 3.6) / 60.0);
                     }
                 }
-                let got = grid.minutes[j * grid.nx + i];
+                let got = grid.cell_minutes(i, j);
                 if best.is_finite() {
                     reached += 1;
                     // The local equirectangular distance is within 0.1 % of
@@ -907,17 +1101,7 @@ mod tests {
     #[test]
     fn tiles_give_the_minimum_over_every_point() {
         use rand::{Rng, SeedableRng};
-        let path = std::env::temp_dir().join(format!("contours-tiles-{}.osm.pbf", std::process::id()));
-        let o = crate::roads::synthetic::SyntheticExtract {
-            width: 40,
-            height: 30,
-            shape_nodes: 3,
-            buildings: 0,
-            seed: 5,
-        };
-        crate::roads::synthetic::write_synthetic_pbf(&path, &o).unwrap();
-        let net = crate::roads::read_pbf(&path, &CarProfile::france(), &|_, _| {}).unwrap();
-        std::fs::remove_file(&path).unwrap();
+        let net = synthetic("tiles");
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
         for (cell_m, max_off_road_m) in [(60.0, 500.0), (250.0, 2000.0), (37.0, 130.0)] {
             let node_time: Vec<Time> = (0..net.node_lonlat.len())
@@ -941,7 +1125,7 @@ mod tests {
                     (p[1] - grid.centre[1]) * M_PER_DEG,
                 ]
             };
-            let points = road_points(&net, &node_time, opts.cell_m / 2.0, &project);
+            let points = road_points(&net, &node_time, opts.cell_m / 2.0, project);
             let ds_per_m = 3.6 / opts.off_road_kmh * DS_PER_S as f64;
             let r2 = max_off_road_m * max_off_road_m;
             let mut reached = 0;
@@ -961,11 +1145,7 @@ mod tests {
                     }
                     let want = best / DS_PER_MIN as f64;
                     reached += want.is_finite() as usize;
-                    assert_eq!(
-                        grid.minutes[j * grid.nx + i],
-                        want,
-                        "cell ({i}, {j}) at {cell_m} m"
-                    );
+                    assert_eq!(grid.cell_minutes(i, j), want, "cell ({i}, {j}) at {cell_m} m");
                 }
             }
             assert!(reached > grid.nx * grid.ny / 3, "{reached} cells reached");

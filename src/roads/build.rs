@@ -463,7 +463,7 @@ pub(crate) fn finish(mut pieces: Pieces, mut info: NetworkInfo, profile: &CarPro
     let old = |v: &NodeId| kept[*v as usize] as usize;
     let node_lonlat = scc.new_to_old.iter().map(|v| from_e7(node_pos[old(v)])).collect();
     let node_osm_id = scc.new_to_old.iter().map(|v| node_id[old(v)]).collect();
-    Ok(RoadNetwork {
+    Ok(RoadNetwork::new(
         graph,
         node_lonlat,
         node_osm_id,
@@ -471,7 +471,7 @@ pub(crate) fn finish(mut pieces: Pieces, mut info: NetworkInfo, profile: &CarPro
         geometry,
         geometry_s,
         info,
-    })
+    ))
 }
 
 /// The largest strongly connected component and the renumbering.

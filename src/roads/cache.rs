@@ -333,13 +333,13 @@ pub fn read_cache(path: &Path, key: &str) -> Result<RoadNetwork> {
             f32::from_le_bytes(c.arr().map_err(bad)?),
         ]);
     }
-    Ok(RoadNetwork {
+    Ok(RoadNetwork::new(
         graph,
         node_lonlat,
         node_osm_id,
         edges,
         geometry,
         geometry_s,
-        info: header.info,
-    })
+        header.info,
+    ))
 }

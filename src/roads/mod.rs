@@ -71,6 +71,34 @@ pub fn from_e7(p: E7) -> [f64; 2] {
     [p[0] as f64 * 1e-7, p[1] as f64 * 1e-7]
 }
 
+/// [`RoadNetwork::bounds`] of these nodes and shape points. Shape points
+/// are compared as integers: their conversion to degrees keeps the order,
+/// so the box is the same as over the converted points.
+fn bounds_of(node_lonlat: &[[f64; 2]], geometry: &[E7]) -> Option<([f64; 2], [f64; 2])> {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in node_lonlat {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    let (mut lo_e7, mut hi_e7) = ([i32::MAX; 2], [i32::MIN; 2]);
+    for p in geometry {
+        for k in 0..2 {
+            lo_e7[k] = lo_e7[k].min(p[k]);
+            hi_e7[k] = hi_e7[k].max(p[k]);
+        }
+    }
+    if !geometry.is_empty() {
+        let (l, h) = (from_e7(lo_e7), from_e7(hi_e7));
+        for k in 0..2 {
+            lo[k] = lo[k].min(l[k]);
+            hi[k] = hi[k].max(h[k]);
+        }
+    }
+    lo[0].is_finite().then_some((lo, hi))
+}
+
 /// Great-circle distance in metres between two `[lon, lat]` points in
 /// degrees (haversine formula).
 ///
@@ -247,9 +275,41 @@ pub struct RoadNetwork {
     /// (computed at the edge's speeds even for a forbidden direction).
     pub geometry_s: Vec<[f32; 2]>,
     pub info: NetworkInfo,
+    /// See [`Self::bounds`]: found once, as the network is made, so that a
+    /// small isochrone does not scan a country for it.
+    bounds: Option<([f64; 2], [f64; 2])>,
 }
 
 impl RoadNetwork {
+    /// A network of these parts (the import and the cache make them).
+    pub(crate) fn new(
+        graph: RoadGraph,
+        node_lonlat: Vec<[f64; 2]>,
+        node_osm_id: Vec<i64>,
+        edges: Vec<RoadEdge>,
+        geometry: Vec<E7>,
+        geometry_s: Vec<[f32; 2]>,
+        info: NetworkInfo,
+    ) -> Self {
+        let bounds = bounds_of(&node_lonlat, &geometry);
+        RoadNetwork {
+            graph,
+            node_lonlat,
+            node_osm_id,
+            edges,
+            geometry,
+            geometry_s,
+            info,
+            bounds,
+        }
+    }
+
+    /// Bounding box `(lo, hi)` of every node and shape point, `[lon, lat]`
+    /// degrees; `None` without nodes.
+    pub fn bounds(&self) -> Option<([f64; 2], [f64; 2])> {
+        self.bounds
+    }
+
     /// The shape of edge `e`, `[lon, lat]` degrees, from → to.
     pub fn shape(&self, e: &RoadEdge) -> Vec<[f64; 2]> {
         self.geometry[e.geom_start as usize..(e.geom_start + e.geom_len) as usize]
