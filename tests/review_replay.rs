@@ -415,6 +415,7 @@ fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
     let dir = tmp("rv-sweep-closures");
     let p = dir.join("c.toml");
     let out = dir.join("o");
+    let nope = format!("{}: No such file", dir.join("nope.csv").display());
     for (grid, expect) in [
         (
             "year = 2016\namong = [\"123\"]\nk = [1]\n",
@@ -426,7 +427,12 @@ fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
         ),
         (
             "facilities = \"nope.csv\"\namong = [\"A\"]\nk = [1]\n",
-            vec!["c.toml:4: field `[closures] facilities`", "nope.csv"],
+            vec![
+                // Read from the plan's folder; the error is the file's.
+                nope.as_str(),
+                "(running the plan ",
+                "c.toml:4: field `[closures] facilities`)",
+            ],
         ),
         (
             "kind = \"dentist\"\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
@@ -571,7 +577,10 @@ fn sweep_where_no_commune_is_ever_flagged() {
         "name = \"n\"\ndep = [\"64\"]\n[closures]\nyear = 2016\nthreshold = 240\namong = [\"640000410\"]\nk = [1]\n",
     )
     .unwrap();
-    let (ok, stdout, stderr) = run(&["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()], &[]);
+    let (ok, stdout, stderr) = run(
+        &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[],
+    );
     assert!(ok, "{stderr}");
     let all = format!("{stdout}{stderr}");
     assert!(

@@ -116,6 +116,9 @@ impl Decay {
     /// let d = Decay::parse("steps:5=1,10=0.5").unwrap();
     /// assert_eq!(d.weight(minutes(7.0)), 0.5);
     /// assert!(Decay::parse("steps:10=1,5=0.5").is_err());
+    /// // An infinite catchment: the example given is of the same kind.
+    /// assert!(Decay::parse("gaussian:inf").unwrap_err().to_string().contains("e.g. gaussian:30"));
+    /// assert!(Decay::parse("steps:inf=1").unwrap_err().to_string().contains("e.g. steps:10=1,20=0.5"));
     /// ```
     pub fn parse(text: &str) -> Result<Decay> {
         let bad = |m: &str| Error::Invalid(format!("decay `{text}`: {m}"));
@@ -126,8 +129,13 @@ impl Decay {
                 .map_err(|_| bad(&format!("`{s}` is not a number of minutes")))?;
             if !m.is_finite() {
                 return Err(bad(&format!(
-                    "`{}` is not a finite number of minutes: give minutes in (0, {MAX_CATCHMENT_MIN}], e.g. binary:30",
-                    s.trim()
+                    "`{}` is not a finite number of minutes: give minutes in (0, {MAX_CATCHMENT_MIN}], e.g. {}",
+                    s.trim(),
+                    match text.split_once(':').map(|(k, _)| k.trim()) {
+                        Some("steps") => "steps:10=1,20=0.5".to_string(),
+                        Some(kind) => format!("{kind}:30"),
+                        None => "binary:30".to_string(),
+                    }
                 )));
             }
             if m <= 0.0 {

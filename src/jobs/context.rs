@@ -287,12 +287,23 @@ impl Context {
                 }
                 tables.push(&eurostat);
                 let mut placed = facilities::place_maternities(&list, *year, &tables, town_hall)?;
-                // padded FINESS numbers first: they are about the files
-                let padded = list
+                // Padded FINESS numbers first (they are about the files),
+                // only of the sites of this run: a national extract mangled
+                // by a spreadsheet pads thousands of other establishments.
+                let used: std::collections::BTreeSet<&str> = placed
+                    .facilities
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .chain(placed.unplaced.iter().map(String::as_str))
+                    .collect();
+                let padded: Vec<String> = list
                     .warnings
                     .iter()
-                    .chain(finess.iter().flat_map(|f| &f.warnings));
-                placed.warnings.splice(0..0, padded.cloned());
+                    .chain(finess.iter().flat_map(|f| &f.warnings))
+                    .filter(|w| w.split_once(':').is_some_and(|(id, _)| used.contains(id)))
+                    .cloned()
+                    .collect();
+                placed.warnings.splice(0..0, padded);
                 Ok(FacilitySet::from_placed(
                     FacilityKind::Maternity,
                     SetSource::Drees { year: *year },

@@ -293,6 +293,16 @@ impl PlanText {
     /// plan): the plan file, the line of the key (else of its table), the
     /// key as written in the plan, the message.
     fn err(&self, key: &str, message: impl std::fmt::Display) -> Error {
+        match self.locate(key) {
+            (Some(l), Some(f)) => Error::field(&self.source, l as u64, f, message.to_string()),
+            (None, Some(f)) => Error::format(&self.source, format!("`{f}`: {message}")),
+            (_, None) => Error::format(&self.source, message.to_string()),
+        }
+    }
+
+    /// The line of `key` (else of its table) and the key as written in
+    /// the plan.
+    fn locate(&self, key: &str) -> (Option<usize>, Option<String>) {
         let mut k = key;
         let line = loop {
             if let Some(&l) = self.key_lines.get(k) {
@@ -317,18 +327,46 @@ impl PlanText {
             )),
             _ => Some(key.to_string()),
         };
-        match (line, field) {
-            (Some(l), Some(f)) => Error::field(&self.source, l as u64, f, message.to_string()),
-            (None, Some(f)) => Error::format(&self.source, format!("`{f}`: {message}")),
-            (_, None) => Error::format(&self.source, message.to_string()),
-        }
+        (line, field)
     }
 
-    /// [`PlanText::err`] of an error met running the plan (a file it names
-    /// that is unreadable, an id not in it); a cancellation stays one.
+    /// An error met running the plan under `key`. One about another file
+    /// (an unreadable supply, a bad line of a facilities file, the commune
+    /// graph) keeps its file, line and field, so that it still says what to
+    /// fix where, and is told which part of the plan read it; a graph error
+    /// the same; any other (an id not in the set, an unknown scope code) is
+    /// the plan's, [`PlanText::err`]; a cancellation stays one.
     fn wrap(&self, key: &str, e: Error) -> Error {
+        let context = || {
+            let at = match self.locate(key) {
+                (Some(l), Some(f)) => format!("{}:{l}: field `{f}`", self.source.display()),
+                (None, Some(f)) => format!("{}: `{f}`", self.source.display()),
+                (_, None) => self.source.display().to_string(),
+            };
+            format!("(running the plan {at})")
+        };
         match e {
             Error::Cancelled => e,
+            Error::Io { path, err } if path != self.source => Error::Io {
+                path,
+                err: std::io::Error::new(err.kind(), format!("{err} {}", context())),
+            },
+            Error::Field {
+                path,
+                line,
+                field,
+                message,
+            } if path != self.source => Error::Field {
+                path,
+                line,
+                field,
+                message: format!("{message} {}", context()),
+            },
+            Error::Format { path, message } if path != self.source => Error::Format {
+                path,
+                message: format!("{message} {}", context()),
+            },
+            Error::Graph(message) => Error::Graph(format!("{message} {}", context())),
             e => self.err(key, e),
         }
     }
@@ -469,8 +507,15 @@ impl Sweep {
             key_lines: key_lines(text),
         };
         let bad = |m: String| Error::format(source, m);
-        if plan.name.is_empty() || plan.name.contains(['/', '\\']) {
-            return Err(at.err("name", "`name` must be a file stem (no `/`)"));
+        // The name makes file names and the first line of every part file.
+        if !crate::output::is_safe_file_name(&plan.name) || plan.name.contains(['/', '\\']) {
+            return Err(at.err(
+                "name",
+                format!(
+                    "`name` {:?} must be a file stem: letters, digits, `-`, `_`, `.` (not first), no `/` or line break, e.g. name = \"closures-64\"",
+                    plan.name
+                ),
+            ));
         }
         if plan.tasks == 0 {
             return Err(at.err("tasks", "`tasks` must be at least 1"));
@@ -893,12 +938,11 @@ impl Sweep {
                 ),
             ));
         }
-        let field = |key: &str| {
-            rest.split(", ")
-                .find_map(|f| f.strip_prefix(key))
-                .map(str::to_string)
-        };
-        let (Some(fingerprint), Some(task)) = (field("fingerprint "), field("task ")) else {
+        // Read from the end: the plan's name comes first and is free text.
+        let stamp = rest
+            .rsplit_once(", fingerprint ")
+            .and_then(|(head, fp)| Some((fp, head.rsplit_once(", task ")?.1)));
+        let Some((fingerprint, task)) = stamp.map(|(f, t)| (f.to_string(), t.to_string())) else {
             return Err(Error::format(
                 path,
                 format!("a sweep part whose first line lacks the plan's fingerprint or the task: {rerun}"),
