@@ -17,6 +17,19 @@ that need it are skipped. OSRM's steps (preprocessing and queries) have
 their own limit, OSRM_TIMEOUT (default ROUTERS_TIMEOUT), so that OSRM can
 be tried briefly on a file where it cannot finish while Valhalla gets
 longer.
+
+With PEERS_FROM=DIR (bench/routers/run.sh passes it on), the peers are
+not rerun: their figures are those of the earlier run kept in DIR
+(DIR/points.csv, DIR/ours.json, DIR/peers.json, as this script and
+examples/routers_side.rs wrote them). It refuses unless DIR/points.csv is
+byte for byte OUT_DIR/points.csv and our drive times (nearest facility,
+500 x 50, 1,000 x 1,000) in DIR/ours.json are those of OUT_DIR/ours.json,
+so that the peers' agreement with us stands unchanged. The peers' rows,
+their load average and the agreement lines come from DIR/peers.json
+("section", written since PEERS_FROM exists) or, for an older DIR, from
+the record docs/bench/routers-NAME.md when its medaccess row is the one
+DIR/ours.json gives. The block says so in its first line, with the
+earlier run's date; OUT_DIR/peers.json keeps that date for a later rerun.
 """
 
 import csv
@@ -225,34 +238,119 @@ def fmt(x, digits=2):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
+TABLE_HEAD = [
+    "| router | preprocessing s | peak GB | nearest (1,000 x 50) s | 500 x 50 s | 1,000 x 1,000 s | 30-min isochrone s | times / ours: median (p10-p90) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+]
+# our drive times, which the peers' agreement columns divide by
+OUR_TIMES = ("nearest", "m500x50", "m1000x1000")
+
+
+def title(name, ours):
+    return f"#### {name}: {ours['nodes']:,} nodes, {ours['arcs']:,} arcs, {ours['pbf_bytes'] / 1e6:.1f} MB PBF"
+
+
+def our_load(ours):
+    return f"medaccess {ours['load_start']} -> {ours['load_end']}"
+
+
+def our_row(ours):
+    t = ours["timings"]
+    return (
+        f"| medaccess | {t['import']:.1f} import + {t['hierarchy build (for 1,000 x 1,000)']:.1f} hierarchy "
+        f"| {ours['import_peak_bytes'] / 1e9:.2f} | {t['nearest facility of every node (50 facilities)']:.3f} "
+        f"| {t['500 x 50 matrix']:.3f} | {t['1,000 x 1,000 matrix (hierarchy)']:.3f} "
+        f"| {t['30-minute isochrone of facility 0 (search, grid, polygon)']:.3f} | 1 |"
+    )
+
+
+def refuse(msg):
+    sys.exit(f"compare.py: PEERS_FROM: {msg}; not written (rerun the peers: bench/routers/run.sh without PEERS_FROM)")
+
+
+def earlier_peers(name, out, ours, earlier):
+    """(peers' load average, their table rows, the lines after the table,
+    the earlier run's date, its peers.json) from the earlier run in
+    `earlier`, after checking it was on our points with our times."""
+    for f in ("points.csv", "ours.json", "peers.json"):
+        if not (earlier / f).is_file():
+            refuse(f"{earlier / f} is missing")
+    if (earlier / "points.csv").read_bytes() != (out / "points.csv").read_bytes():
+        refuse(f"{earlier / 'points.csv'} differs from {out / 'points.csv'}: the peers were timed on other points")
+    old = json.loads((earlier / "ours.json").read_text())
+    for k in ("nodes", "arcs", "pbf_bytes", *OUR_TIMES):
+        if old.get(k) != ours.get(k):
+            refuse(f"our {k} in {earlier / 'ours.json'} differs from this run's: the peers' agreement with us would change")
+    peers = json.loads((earlier / "peers.json").read_text())
+    section, date = peers.get("section"), peers.get("peers_date")
+    if section is None:
+        # an earlier run from before PEERS_FROM: its record, if it is that run's
+        record = Path("docs/bench") / f"routers-{name}.md"
+        text = record.read_text() if record.is_file() else ""
+        first, _, section = text.partition("\n\n")
+        if our_row(old) not in section.splitlines() or our_load(old) not in section:
+            refuse(f"{earlier / 'peers.json'} holds no peers' rows and {record} is not the record of that run")
+        if not first.startswith("Run of "):
+            refuse(f"{record} does not start with its date")
+        date = first[len("Run of ") :].split(",")[0]
+    lines = section.strip("\n").splitlines()
+    load = next((x for x in lines if x.startswith("Load average: ")), "")
+    load = load.partition("; peers ")[2].partition(";")[0].partition(" (run of ")[0]
+    if TABLE_HEAD[1] not in lines or not load or not date:
+        refuse(f"the earlier section ({earlier}) is not in the expected form")
+    at = lines.index(TABLE_HEAD[1]) + 1
+    rows = []
+    while at < len(lines) and lines[at].startswith("|"):
+        if not lines[at].startswith("| medaccess |"):
+            rows.append(lines[at])
+        at += 1
+    return load, rows, lines[at:], date, peers
+
+
 def main():
     np.seterr(divide="ignore", invalid="ignore")  # 0 / 0 where an origin is its target
     name, pbf, out = sys.argv[1], str(Path(sys.argv[2]).resolve()), Path(sys.argv[3]).resolve()
     ours = json.loads((out / "ours.json").read_text())
+    peers_from = os.environ.get("PEERS_FROM")
+    if peers_from:
+        load, rows, after, date, summary = earlier_peers(name, out, ours, Path(peers_from).resolve())
+        lines = [
+            f"Peers not rerun (PEERS_FROM): the OSRM and Valhalla rows, the peers' load average and the agreement "
+            f"of times are those of the earlier run of {date}; the medaccess row is this run's, its drive times to "
+            f"the same points checked identical to that run's.",
+            "",
+            title(name, ours),
+            "",
+            f"Load average: {our_load(ours)}; peers {load} (run of {date}); {ours['threads']} threads for medaccess.",
+            "",
+            *TABLE_HEAD,
+            our_row(ours),
+            *rows,
+            *after,
+        ]
+        print("\n".join(lines))
+        print()
+        summary["ours"] = {k: ours[k] for k in ("nodes", "arcs", "timings", "import_peak_bytes", "load_start", "load_end")}
+        summary["peers_date"] = date
+        summary["section"] = "\n".join(lines)
+        (out / "peers.json").write_text(json.dumps(summary, indent=1, default=str))
+        return
     origins, facilities = read_points(out)
     load0 = load_average()
     o = osrm_side(name, pbf, out, origins, facilities)
     v = valhalla_side(name, pbf, out, origins, facilities)
     load1 = load_average()
 
-    t = ours["timings"]
     our500 = as_array([ours["m500x50"][i * 50 : (i + 1) * 50] for i in range(500)])
     our1000 = as_array([ours["m1000x1000"][i * 1000 : (i + 1) * 1000] for i in range(1000)])
     lines = [
-        f"#### {name}: {ours['nodes']:,} nodes, {ours['arcs']:,} arcs, {ours['pbf_bytes'] / 1e6:.1f} MB PBF",
+        title(name, ours),
         "",
-        f"Load average: medaccess {ours['load_start']} -> {ours['load_end']}; peers {load0} -> {load1}; "
-        f"{ours['threads']} threads for medaccess.",
+        f"Load average: {our_load(ours)}; peers {load0} -> {load1}; {ours['threads']} threads for medaccess.",
         "",
-        "| router | preprocessing s | peak GB | nearest (1,000 x 50) s | 500 x 50 s | 1,000 x 1,000 s | 30-min isochrone s | times / ours: median (p10-p90) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        *TABLE_HEAD,
+        our_row(ours),
     ]
-    lines.append(
-        f"| medaccess | {t['import']:.1f} import + {t['hierarchy build (for 1,000 x 1,000)']:.1f} hierarchy "
-        f"| {ours['import_peak_bytes'] / 1e9:.2f} | {t['nearest facility of every node (50 facilities)']:.3f} "
-        f"| {t['500 x 50 matrix']:.3f} | {t['1,000 x 1,000 matrix (hierarchy)']:.3f} "
-        f"| {t['30-minute isochrone of facility 0 (search, grid, polygon)']:.3f} | 1 |"
-    )
     agree = {}
     st = o["steps"]
     for algo, tools in (("CH", ["extract", "contract"]), ("MLD", ["extract", "partition", "customize"])):
@@ -322,6 +420,9 @@ def main():
         "osrm_steps": o["steps"],
         "valhalla_steps": v["steps"],
         "load_peers": [load0, load1],
+        # for a later PEERS_FROM run
+        "peers_date": os.environ.get("ROUTERS_STARTED"),
+        "section": "\n".join(lines),
     }
     for k, m in [("OSRM CH", o.get("CH")), ("OSRM MLD", o.get("MLD")), ("Valhalla", v.get("Valhalla"))]:
         if m and m["m1000x1000_times"] is not None:

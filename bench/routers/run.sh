@@ -21,6 +21,14 @@
 # OSRM_TIMEOUT (s, default ROUTERS_TIMEOUT) does so for OSRM's steps alone
 # (on the 5M file OSRM cannot finish on 24 GiB while Valhalla can:
 #     INPUTS="s5m" OSRM_TIMEOUT=240 ROUTERS_TIMEOUT=1200 bash bench/routers/run.sh).
+# PEERS_FROM=DIR reruns our side only and takes OSRM's and Valhalla's
+# figures from the earlier run kept in DIR (a target/routers/run-NAME of a
+# previous run, one input at a time; DIR may be the run directory this run
+# replaces: it is copied to target/routers/earlier-NAME first), when its
+# points.csv is byte for byte the new one and our drive times are the
+# same (compare.py refuses otherwise); the record says so, with the
+# earlier run's date:
+#     INPUTS="s5m" PEERS_FROM=target/routers/run-s5m bash bench/routers/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=target/routers
@@ -63,13 +71,27 @@ mkdir -p docs/bench
 for name in $inputs; do
     pbf=$(pbf_of "$name")
     out="$dir/run-$name"
+    command="INPUTS=\"$name\" ${osrm_timeout}ROUTERS_TIMEOUT=$timeout"
+    earlier=
+    if [ -n "${PEERS_FROM:-}" ]; then
+        earlier="$dir/earlier-$name"
+        for f in points.csv ours.json peers.json; do
+            [ -s "$PEERS_FROM/$f" ] || { echo "PEERS_FROM: no $PEERS_FROM/$f" >&2; exit 2; }
+        done
+        if [ "$(realpath "$PEERS_FROM")" != "$(realpath -m "$earlier")" ]; then
+            rm -rf "$earlier"
+            mkdir -p "$earlier"
+            cp "$PEERS_FROM"/{points.csv,ours.json,peers.json} "$earlier/"
+        fi
+        command="INPUTS=\"$name\" PEERS_FROM=$PEERS_FROM"
+    fi
     rm -rf "$out"
     started=$(date -u '+%Y-%m-%d %H:%M UTC')
     target/release/examples/routers_side "$pbf" "$out"
-    section=$("$venv/bin/python" bench/routers/compare.py "$name" "$pbf" "$out")
+    section=$(PEERS_FROM=$earlier ROUTERS_STARTED=$started "$venv/bin/python" bench/routers/compare.py "$name" "$pbf" "$out")
     printf '%s\n' "$section"
     {
-        echo "Run of $started, \`INPUTS=\"$name\" ${osrm_timeout}ROUTERS_TIMEOUT=$timeout bash bench/routers/run.sh\`, $machine."
+        echo "Run of $started, \`$command bash bench/routers/run.sh\`, $machine."
         echo
         printf '%s\n' "$section"
     } > "docs/bench/routers-$name.md"
