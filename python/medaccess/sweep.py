@@ -108,6 +108,11 @@ class SweepResult:
 class Sweep:
     """A sweep plan (TOML text or a path to a ``.toml`` file; see docs/sweeps.md).
 
+    Relative paths inside a plan file are read from the plan's folder (kept
+    as an absolute path, so that Dask workers with another working folder
+    read the same files); inside a plan given as text, from the current
+    folder.
+
     >>> s = Sweep('name = "g"\\ndep = ["64"]\\n[gp]\\ncatchments = [20, 30]\\n')
     >>> s.scenarios
     ['catchment=20;decay=drees;supply=counts', 'catchment=30;decay=drees;supply=counts']
@@ -116,7 +121,7 @@ class Sweep:
     def __init__(self, plan: Union[str, "os.PathLike[str]"]):
         text, source = plan, "<plan>"
         if isinstance(plan, os.PathLike) or (isinstance(plan, str) and "\n" not in plan and plan.endswith(".toml")):
-            source = os.fspath(plan)
+            source = os.path.abspath(os.fspath(plan))
             with open(source, encoding="utf-8") as f:
                 text = f.read()
         self._text, self._source = str(text), source

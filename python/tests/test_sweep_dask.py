@@ -65,3 +65,27 @@ def test_bad_plans_are_input_errors():
     assert "decay" in str(e.value) and e.value.file == "<plan>"
     with pytest.raises(ma.InputError):
         ma.Sweep('name = "x"\ndep = ["64"]\n')
+
+
+def test_merge_refuses_parts_of_another_plan_or_without_a_stamp(graph):
+    def small(catchment):
+        return (
+            f'name = "g"\ndep = ["64"]\ntasks = 2\n[data]\ncommune_graph = "{graph}"\n'
+            f"[gp]\ncatchments = [{catchment}]\n"
+            '[[gp.supply]]\nname = "counts"\n'
+            '[[gp.supply]]\nname = "jitter"\njitter = 0.1\ndraws = 1\nseed = 1\n'
+        )
+
+    a, b = ma.Sweep(small(20)), ma.Sweep(small(30))
+    assert a.tasks == 2 and b.tasks == 2
+    mine, theirs = a.run_task(0), b.run_task(1)
+    # the same communes, another plan: refused, not merged into a table of neither
+    with pytest.raises(ma.InputError) as e:
+        a.merge([mine, theirs])
+    assert "another plan" in str(e.value)
+    # a part without its first line (the plan's fingerprint) cannot be told apart
+    unstamped = theirs.split(b"\n", 1)[1]
+    with pytest.raises(ma.InputError) as e:
+        b.merge([b.run_task(0), unstamped])
+    assert "rerun" in str(e.value)
+    assert len(a.merge([mine, a.run_task(1)]).files) > 0
