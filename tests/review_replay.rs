@@ -589,3 +589,22 @@ fn sweep_where_no_commune_is_ever_flagged() {
     );
     assert!(!all.contains("inf"), "{all}");
 }
+
+#[test]
+fn sweep_plan_naming_a_commune_graph_that_is_not_there() {
+    // The error is the graph file's (Python's InputError.file is the
+    // graph), and says which part of the plan read it.
+    let dir = tmp("rv-sweep-graph");
+    let p = dir.join("g.toml");
+    let out = dir.join("o");
+    std::fs::write(
+        &p,
+        "name = \"g\"\ndep = [\"64\"]\n[data]\ncommune_graph = \"missing.medgraph.gz\"\n[gp]\ncatchments = [20]\n",
+    )
+    .unwrap();
+    let graph = format!("{}: No such file", dir.join("missing.medgraph.gz").display());
+    refused(
+        &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[graph.as_str(), "(running the plan ", "g.toml:3: field `data`)"],
+    );
+}

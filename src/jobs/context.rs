@@ -215,11 +215,13 @@ impl Context {
             check_roads(r)?;
         }
         let (graph_engine, places, mut input_warnings) =
-            load_commune_graph(paths, deps.as_deref()).map_err(|e| {
-                Error::Invalid(format!(
+            load_commune_graph(paths, deps.as_deref()).map_err(|e| match e {
+                // These already name the file, line and field to fix.
+                Error::Io { .. } | Error::Field { .. } | Error::Format { .. } | Error::Cancelled => e,
+                e => Error::Invalid(format!(
                     "loading the commune graph {}: {e}",
                     paths.commune_graph.display()
-                ))
+                )),
             })?;
         let mut warnings = Vec::new();
         let engine: Box<dyn Engine> = match &data.roads {

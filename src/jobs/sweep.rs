@@ -508,11 +508,12 @@ impl Sweep {
         };
         let bad = |m: String| Error::format(source, m);
         // The name makes file names and the first line of every part file.
-        if !crate::output::is_safe_file_name(&plan.name) || plan.name.contains(['/', '\\']) {
+        if !crate::output::is_safe_file_name(&plan.name) {
             return Err(at.err(
                 "name",
                 format!(
-                    "`name` {:?} must be a file stem: letters, digits, `-`, `_`, `.` (not first), no `/` or line break, e.g. name = \"closures-64\"",
+                    "`name` {:?} must be a file stem: ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit, \
+                     without `..`, spaces or line breaks, e.g. name = \"closures-64\"",
                     plan.name
                 ),
             ));
@@ -614,12 +615,18 @@ impl Sweep {
         } else {
             "france"
         };
-        let key = if self.at.key_lines.contains_key("data") {
-            ""
+        // A file's error (the commune graph, polygons) is about the data,
+        // named in [data] or shipped; any other (an unknown code) about the
+        // scope.
+        let data = if self.at.key_lines.contains_key("data") {
+            "data"
         } else {
-            key
+            ""
         };
-        Context::load(&self.data(), self.scope()?, progress).map_err(|e| self.at.wrap(key, e))
+        Context::load(&self.data(), self.scope()?, progress).map_err(|e| match e {
+            Error::Io { .. } | Error::Field { .. } | Error::Format { .. } => self.at.wrap(data, e),
+            e => self.at.wrap(key, e),
+        })
     }
 
     /// Number of tasks (never more than scenarios).
