@@ -74,4 +74,42 @@ impl Error {
             message: message.into(),
         }
     }
+
+    /// The file the error names, if it names one (then it already says
+    /// what to fix where).
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Io { path, .. } | Error::Field { path, .. } | Error::Format { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The same error with `note` after its message (its variant, file,
+    /// line, field and I/O kind kept); a cancellation stays as it is.
+    pub fn with_note(self, note: &str) -> Self {
+        match self {
+            Error::Io { path, err } => Error::Io {
+                path,
+                err: std::io::Error::new(err.kind(), format!("{err} {note}")),
+            },
+            Error::Field {
+                path,
+                line,
+                field,
+                message,
+            } => Error::Field {
+                path,
+                line,
+                field,
+                message: format!("{message} {note}"),
+            },
+            Error::Format { path, message } => Error::Format {
+                path,
+                message: format!("{message} {note}"),
+            },
+            Error::Graph(m) => Error::Graph(format!("{m} {note}")),
+            Error::Invalid(m) => Error::Invalid(format!("{m} {note}")),
+            Error::Cancelled => Error::Cancelled,
+        }
+    }
 }

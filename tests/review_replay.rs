@@ -6,6 +6,19 @@ mod common;
 
 use common::{refused, run, tmp};
 
+/// Writes `text` as the plan `file` in `dir`; the arguments of `sweep` on
+/// it with `--out dir/o`.
+fn sweep_on(dir: &std::path::Path, file: &str, text: &str) -> [String; 4] {
+    let plan = dir.join(file);
+    std::fs::write(&plan, text).unwrap();
+    [
+        "sweep".into(),
+        plan.display().to_string(),
+        "--out".into(),
+        dir.join("o").display().to_string(),
+    ]
+}
+
 #[test]
 fn gp_remove_100_from_a_commune_of_3() {
     let dir = tmp("rv-remove");
@@ -413,7 +426,6 @@ fn sweep_plan_paths_are_read_from_the_plan_folder() {
 #[test]
 fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
     let dir = tmp("rv-sweep-closures");
-    let p = dir.join("c.toml");
     let out = dir.join("o");
     let nope = format!("{}: No such file", dir.join("nope.csv").display());
     for (grid, expect) in [
@@ -453,11 +465,12 @@ fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
             ],
         ),
     ] {
-        std::fs::write(&p, format!("name = \"c\"\ndep = [\"64\"]\n[closures]\n{grid}")).unwrap();
-        refused(
-            &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
-            &expect,
+        let args = sweep_on(
+            &dir,
+            "c.toml",
+            &format!("name = \"c\"\ndep = [\"64\"]\n[closures]\n{grid}"),
         );
+        refused(&args.each_ref().map(String::as_str), &expect);
         assert!(!out.exists(), "{grid}");
     }
 }
@@ -569,18 +582,12 @@ fn sweep_where_no_commune_is_ever_flagged() {
     // A threshold no trip in the département reaches: the summary says
     // that nothing is flagged instead of a Jaccard index of nothing
     // (printed as "mean 0.0000, min inf").
-    let dir = tmp("rv-sweep-none-flagged");
-    let p = dir.join("n.toml");
-    let out = dir.join("o");
-    std::fs::write(
-        &p,
+    let args = sweep_on(
+        &tmp("rv-sweep-none-flagged"),
+        "n.toml",
         "name = \"n\"\ndep = [\"64\"]\n[closures]\nyear = 2016\nthreshold = 240\namong = [\"640000410\"]\nk = [1]\n",
-    )
-    .unwrap();
-    let (ok, stdout, stderr) = run(
-        &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
-        &[],
     );
+    let (ok, stdout, stderr) = run(&args.each_ref().map(String::as_str), &[]);
     assert!(ok, "{stderr}");
     let all = format!("{stdout}{stderr}");
     assert!(
@@ -595,16 +602,14 @@ fn sweep_plan_naming_a_commune_graph_that_is_not_there() {
     // The error is the graph file's (Python's InputError.file is the
     // graph), and says which part of the plan read it.
     let dir = tmp("rv-sweep-graph");
-    let p = dir.join("g.toml");
-    let out = dir.join("o");
-    std::fs::write(
-        &p,
+    let args = sweep_on(
+        &dir,
+        "g.toml",
         "name = \"g\"\ndep = [\"64\"]\n[data]\ncommune_graph = \"missing.medgraph.gz\"\n[gp]\ncatchments = [20]\n",
-    )
-    .unwrap();
+    );
     let graph = format!("{}: No such file", dir.join("missing.medgraph.gz").display());
     refused(
-        &["sweep", p.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &args.each_ref().map(String::as_str),
         &[graph.as_str(), "(running the plan ", "g.toml:3: field `data`)"],
     );
 }

@@ -217,7 +217,8 @@ impl Context {
         let (graph_engine, places, mut input_warnings) =
             load_commune_graph(paths, deps.as_deref()).map_err(|e| match e {
                 // These already name the file, line and field to fix.
-                Error::Io { .. } | Error::Field { .. } | Error::Format { .. } | Error::Cancelled => e,
+                e if e.path().is_some() => e,
+                Error::Cancelled => e,
                 e => Error::Invalid(format!(
                     "loading the commune graph {}: {e}",
                     paths.commune_graph.display()

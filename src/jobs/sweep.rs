@@ -347,26 +347,8 @@ impl PlanText {
         };
         match e {
             Error::Cancelled => e,
-            Error::Io { path, err } if path != self.source => Error::Io {
-                path,
-                err: std::io::Error::new(err.kind(), format!("{err} {}", context())),
-            },
-            Error::Field {
-                path,
-                line,
-                field,
-                message,
-            } if path != self.source => Error::Field {
-                path,
-                line,
-                field,
-                message: format!("{message} {}", context()),
-            },
-            Error::Format { path, message } if path != self.source => Error::Format {
-                path,
-                message: format!("{message} {}", context()),
-            },
-            Error::Graph(message) => Error::Graph(format!("{message} {}", context())),
+            Error::Graph(_) => e.with_note(&context()),
+            e if e.path().is_some_and(|p| p != self.source) => e.with_note(&context()),
             e => self.err(key, e),
         }
     }
@@ -623,10 +605,8 @@ impl Sweep {
         } else {
             ""
         };
-        Context::load(&self.data(), self.scope()?, progress).map_err(|e| match e {
-            Error::Io { .. } | Error::Field { .. } | Error::Format { .. } => self.at.wrap(data, e),
-            e => self.at.wrap(key, e),
-        })
+        Context::load(&self.data(), self.scope()?, progress)
+            .map_err(|e| self.at.wrap(if e.path().is_some() { data } else { key }, e))
     }
 
     /// Number of tasks (never more than scenarios).
