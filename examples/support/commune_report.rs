@@ -105,9 +105,23 @@ impl National {
 }
 
 /// The départements whose share of women 15–44 beyond 45 min DREES
-/// publishes for 2017 (Études et Résultats 1201; PUBLISHED-FIGURES.md):
-/// code, name, published share.
-const DREES_BEYOND_45: [(&str, &str, &str); 2] = [("67", "Bas-Rhin", "0.2 %"), ("68", "Haut-Rhin", "0.0 %")];
+/// publishes for 2017 (Études et Résultats 1201): code, name, published
+/// share, where we read it. Bas-Rhin and Haut-Rhin are in
+/// `../shared/data/maternites-drees/PUBLISHED-FIGURES.md`; the Lot and the
+/// Nièvre, where the study finds access worsened most, in the press's
+/// account of the same study (Le Quotidien du médecin, July 2021:
+/// "le pourcentage des femmes en âge de procréer résidant à plus de 45
+/// minutes d'une maternité passe de 6 % en 2000 à 24 % en 2017" in the
+/// Lot, "en 2017, 16 % des femmes qui y habitent" in the Nièvre).
+const DREES_BEYOND_45: [(&str, &str, &str, &str); 4] = [
+    ("67", "Bas-Rhin", "0.2 %", "PUBLISHED-FIGURES.md"),
+    ("68", "Haut-Rhin", "0.0 %", "PUBLISHED-FIGURES.md"),
+    ("46", "Lot", "24 %", "Le Quotidien du médecin, 2021-07 (a)"),
+    ("58", "Nièvre", "16 %", "Le Quotidien du médecin, 2021-07 (a)"),
+];
+
+/// Where the press figures of [`DREES_BEYOND_45`] were read.
+const QUOTIDIEN_URL: &str = "https://static3.lequotidiendumedecin.fr/hopital/securite-des-soins/les-femmes-plus-eloignees-des-maternites-apres-les-restructurations-des-annees-2000";
 
 fn national(paths: &DataPaths) -> anyhow::Result<National> {
     let data = Data {
@@ -404,12 +418,16 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
         w,
         "\nShare of the population beyond 45 min in the départements DREES gives a 2017 figure for (women 15–44; a check no parameter was fitted on):\n"
     )?;
-    writeln!(w, "| département | DREES | {} |", names.join(" | "))?;
-    writeln!(w, "|---|---:|{}", "---:|".repeat(names.len()))?;
-    for (k, (code, name, published)) in DREES_BEYOND_45.iter().enumerate() {
+    writeln!(w, "| département | DREES | read in | {} |", names.join(" | "))?;
+    writeln!(w, "|---|---:|---|{}", "---:|".repeat(names.len()))?;
+    for (k, (code, name, published, source)) in DREES_BEYOND_45.iter().enumerate() {
         let cells: Vec<String> = nat.iter().map(|n| pct(n.by_dep45[k])).collect();
-        writeln!(w, "| {name} ({code}) | {published} | {} |", cells.join(" | "))?;
+        writeln!(w, "| {name} ({code}) | {published} | {source} | {} |", cells.join(" | "))?;
     }
+    writeln!(
+        w,
+        "\n(a) the press's account of the same study, {QUOTIDIEN_URL} (Lot: 6 % in 2000, 24 % in 2017; Nièvre: 16 % in 2017)."
+    )?;
 
     // ---- Oloron.
     writeln!(w, "\n### Oloron-Sainte-Marie to CH Pau (640000600)\n")?;
