@@ -23,7 +23,7 @@
 //! The scenarios are split into `tasks` contiguous ranges. The same plan
 //! runs on all local cores ([`Sweep::run`]), as one task at a time
 //! ([`Sweep::run_task`], `medaccess sweep --task N`, a Slurm array or a
-//! Dask task), the parts then merged ([`Sweep::merge`]): the merged result
+//! Dask task), the parts then merged ([`Sweep::merge_parts`]): the merged result
 //! is the same bytes as the local one.
 
 use std::collections::BTreeMap;
@@ -888,6 +888,28 @@ impl Sweep {
         Ok(Document::named(name, bytes))
     }
 
+    /// Merges the part file of every task (in any order): the first line of
+    /// every part is read first, so that parts of another plan are refused
+    /// before any is read whole; then the parts are read and merged
+    /// ([`Sweep::merge`]).
+    ///
+    /// # Errors
+    /// An unreadable part (an [`Error::Io`] naming it), a part without the
+    /// stamp of this plan or of another plan, a malformed part, a task
+    /// missing or given twice.
+    pub fn merge_parts(&self, parts: &[PartFile]) -> Result<SweepResult> {
+        let stamps = parts
+            .iter()
+            .map(|p| self.part_stamp(&p.head()?, p.name()))
+            .collect::<Result<Vec<_>>>()?;
+        self.check_parts(&stamps)?;
+        let values = parts
+            .iter()
+            .map(|p| self.read_part(&p.bytes()?, p.name()))
+            .collect::<Result<Vec<_>>>()?;
+        self.merge(values)
+    }
+
     /// The stamp of a part file from its first line (`head`: the file's
     /// first bytes, or all of it): the fingerprint of the plan that wrote
     /// it, and its task.
@@ -895,7 +917,7 @@ impl Sweep {
     /// # Errors
     /// A part of an older medaccess (no stamp: its task must be rerun), of
     /// another version, or not a part at all.
-    pub fn part_stamp(&self, head: &[u8], path: &Path) -> Result<PartStamp> {
+    fn part_stamp(&self, head: &[u8], path: &Path) -> Result<PartStamp> {
         let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         let line = String::from_utf8_lossy(line);
         let line = line.trim_end_matches('\r');
@@ -949,7 +971,7 @@ impl Sweep {
     /// # Errors
     /// The first part of another plan, naming it, a part of this plan if
     /// there is one, and the plan file.
-    pub fn check_parts(&self, stamps: &[PartStamp]) -> Result<()> {
+    fn check_parts(&self, stamps: &[PartStamp]) -> Result<()> {
         let plan = self.source.display();
         let Some(other) = stamps.iter().find(|s| s.fingerprint != self.fingerprint) else {
             return Ok(());
@@ -980,7 +1002,7 @@ impl Sweep {
     /// A file that is not a part of this plan: no stamp or another plan's
     /// ([`Sweep::part_stamp`], [`Sweep::check_parts`]), bad header,
     /// fields, or scenarios out of the plan.
-    pub fn read_part(&self, bytes: &[u8], path: &Path) -> Result<Values> {
+    fn read_part(&self, bytes: &[u8], path: &Path) -> Result<Values> {
         self.check_parts(&[self.part_stamp(bytes, path)?])?;
         let body = bytes
             .iter()
@@ -1075,12 +1097,56 @@ pub const PART_VERSION: u32 = 2;
 
 /// What the first line of a part file says ([`Sweep::part_stamp`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartStamp {
-    pub path: PathBuf,
+struct PartStamp {
+    path: PathBuf,
     /// The task, as written.
-    pub task: String,
+    task: String,
     /// [`Sweep::fingerprint`] of the plan that wrote the part.
-    pub fingerprint: String,
+    fingerprint: String,
+}
+
+/// A task's part file for [`Sweep::merge_parts`]: on disk, or its bytes
+/// already in memory (from Python or Dask).
+#[derive(Debug, Clone)]
+pub enum PartFile {
+    /// A file, read by the merge.
+    Path(PathBuf),
+    /// The bytes of a part; `name` names it in errors.
+    Bytes { name: PathBuf, bytes: Vec<u8> },
+}
+
+impl PartFile {
+    /// What errors call the part.
+    fn name(&self) -> &Path {
+        match self {
+            PartFile::Path(path) => path,
+            PartFile::Bytes { name, .. } => name,
+        }
+    }
+
+    /// The first line at least ([`Sweep::part_stamp`]): of a file, its
+    /// first 4 KiB at most, up to the first line break.
+    fn head(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        use std::io::{BufRead, Read};
+        match self {
+            PartFile::Path(path) => {
+                let mut head = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| std::io::BufReader::new(f).take(4096).read_until(b'\n', &mut head))
+                    .map_err(|e| Error::io(path, e))?;
+                Ok(head.into())
+            }
+            PartFile::Bytes { bytes, .. } => Ok(bytes.as_slice().into()),
+        }
+    }
+
+    /// The whole part.
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            PartFile::Path(path) => Ok(std::fs::read(path).map_err(|e| Error::io(path, e))?.into()),
+            PartFile::Bytes { bytes, .. } => Ok(bytes.as_slice().into()),
+        }
+    }
 }
 
 /// [`Sweep::fingerprint`]: FNV-1a of the plan as canonical JSON (keys in
