@@ -164,6 +164,33 @@ pub struct SupplyWeights {
     pub seed: Option<u64>,
 }
 
+/// What a supply weighting takes when its plan leaves `column`, `draws`
+/// or `seed` out.
+const DEFAULT_WEIGHT_COLUMN: &str = "weight";
+const DEFAULT_DRAWS: usize = 1;
+const DEFAULT_SEED: u64 = 0;
+
+impl SupplyWeights {
+    /// The column of `file` the run reads.
+    fn column(&self) -> &str {
+        self.column.as_deref().unwrap_or(DEFAULT_WEIGHT_COLUMN)
+    }
+
+    /// How many scenarios the weighting makes: `draws` when jittered, else 1.
+    fn draws(&self) -> usize {
+        if self.jitter.is_some() {
+            self.draws.unwrap_or(DEFAULT_DRAWS)
+        } else {
+            1
+        }
+    }
+
+    /// The seed of the jitter's draws.
+    fn seed(&self) -> u64 {
+        self.seed.unwrap_or(DEFAULT_SEED)
+    }
+}
+
 /// The closure grid.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -184,6 +211,60 @@ pub struct ClosureGrid {
     pub k: Vec<usize>,
     /// Minutes (default: the kind's threshold).
     pub threshold: Option<f64>,
+}
+
+/// The year of the DREES list a closures plan without `year` reads.
+const DEFAULT_DREES_YEAR: u16 = 2023;
+
+/// The columns of a closures facilities file when the plan names none:
+/// id, name, longitude, latitude.
+const DEFAULT_FILE_COLUMNS: [&str; 4] = ["id", "name", "lon", "lat"];
+
+impl ClosureGrid {
+    /// The year of the DREES list read when no file is given.
+    fn year(&self) -> u16 {
+        self.year.unwrap_or(DEFAULT_DREES_YEAR)
+    }
+
+    /// The kind of the set: the DREES list's maternities, or a file's
+    /// `kind` (default other).
+    ///
+    /// # Errors
+    /// An unknown kind.
+    fn facility_kind(&self) -> Result<FacilityKind> {
+        match (&self.facilities, &self.kind) {
+            (None, _) => Ok(FacilityKind::Maternity),
+            (Some(_), Some(k)) => FacilityKind::parse(k),
+            (Some(_), None) => Ok(FacilityKind::Other),
+        }
+    }
+
+    /// The columns of a facilities file.
+    fn columns(&self) -> FacilityColumns {
+        let given = |c: &Option<String>, default: &str| c.clone().unwrap_or_else(|| default.into());
+        let [id, name, lon, lat] = DEFAULT_FILE_COLUMNS;
+        FacilityColumns {
+            id: given(&self.id_col, id),
+            name: Some(given(&self.name_col, name)),
+            coords: CoordColumns::LonLat {
+                lon: given(&self.lon_col, lon),
+                lat: given(&self.lat_col, lat),
+            },
+            ..FacilityColumns::default()
+        }
+    }
+
+    /// Minutes beyond which a commune is flagged: `threshold`, else the
+    /// kind's.
+    ///
+    /// # Errors
+    /// An unknown kind.
+    fn threshold(&self) -> Result<f64> {
+        Ok(match self.threshold {
+            Some(t) => t,
+            None => self.facility_kind()?.defaults().threshold_min,
+        })
+    }
 }
 
 /// The decay families of a 2SFCA grid.
@@ -554,13 +635,12 @@ impl Sweep {
                     .into(),
             ));
         }
-        let up = |v: &[String]| v.iter().map(|d| d.trim().to_uppercase()).collect();
         Ok(if !p.dep.is_empty() {
-            Scope::Departements(up(&p.dep))
+            Scope::Departements(scope_codes(&p.dep))
         } else if !p.region.is_empty() {
-            Scope::Regions(up(&p.region))
+            Scope::Regions(scope_codes(&p.region))
         } else if !p.insee.is_empty() {
-            Scope::Communes(up(&p.insee))
+            Scope::Communes(scope_codes(&p.insee))
         } else {
             Scope::All
         })
@@ -845,10 +925,11 @@ impl Sweep {
     }
 
     /// The fingerprint of the plan: 16 hex digits of a hash of its
-    /// canonical content (every key, defaults filled in, as written; not
-    /// its comments or layout, nor `tasks` and `format`, which change no
-    /// value). Each part file carries it, and parts of another plan are
-    /// refused at the merge.
+    /// content as the run reads it (not its comments or layout, nor `tasks`
+    /// and `format`, which change no value; a value written as the run's
+    /// default or spelt as the run reads it alike, ` 64` or `64`, changes
+    /// nothing either). Each part file carries it, and parts of another
+    /// plan are refused at the merge.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
@@ -1149,15 +1230,89 @@ impl PartFile {
     }
 }
 
+/// The codes of a scope as the run reads them: trimmed, in capitals
+/// (` 2a` is `2A`).
+fn scope_codes(codes: &[String]) -> Vec<String> {
+    codes.iter().map(|d| d.trim().to_uppercase()).collect()
+}
+
 /// [`Sweep::fingerprint`]: FNV-1a of the plan as canonical JSON (keys in
-/// order, defaults filled in), `tasks` and `format` left out.
+/// order, [`canonical`]), `tasks` and `format` left out.
 fn fingerprint(plan: &Plan) -> Result<String> {
-    let mut v = serde_json::to_value(plan).map_err(|e| Error::Invalid(format!("plan: {e}")))?;
+    let plan = canonical(plan)?;
+    let mut v = serde_json::to_value(&plan).map_err(|e| Error::Invalid(format!("plan: {e}")))?;
     if let Some(o) = v.as_object_mut() {
         o.remove("tasks");
         o.remove("format");
     }
     Ok(format!("{:016x}", fnv1a(canonical_json(&v).as_bytes())))
+}
+
+/// The plan spelt one way wherever the run reads two spellings alike, so
+/// that plans that run the same have one fingerprint: scope codes and
+/// decay names as the run reads them, and an optional value equal to what
+/// the run takes without it (`year = 2023`, `column = "weight"`, `seed =
+/// 0`, a threshold equal to the kind's, the counts as the only supply) or
+/// that the run ignores (`year` beside a facilities file, a file's columns
+/// without one) left out, as most plans leave it: their fingerprints are
+/// the ones they had before this canonical form. A validated plan (its
+/// kind known).
+fn canonical(plan: &Plan) -> Result<Plan> {
+    let mut p = plan.clone();
+    for codes in [&mut p.dep, &mut p.region, &mut p.insee] {
+        *codes = scope_codes(codes);
+    }
+    let unless = |v: &Option<String>, default: &str| v.clone().filter(|v| v != default);
+    if let Some(g) = &mut p.gp {
+        g.decays = g
+            .decays
+            .iter()
+            .map(|d| Ok(DecayFamily::parse(d)?.name().to_string()))
+            .collect::<Result<_>>()?;
+        g.supply = g
+            .supply
+            .iter()
+            .map(|w| SupplyWeights {
+                name: w.name.clone(),
+                file: w.file.clone(),
+                column: w.file.as_ref().and(unless(&w.column, DEFAULT_WEIGHT_COLUMN)),
+                jitter: w.jitter,
+                draws: w.jitter.and(w.draws).filter(|&d| d != DEFAULT_DRAWS),
+                seed: w.jitter.and(w.seed).filter(|&s| s != DEFAULT_SEED),
+            })
+            .collect();
+        let counts = |w: &SupplyWeights| {
+            w.name == "counts" && w.file.is_none() && w.jitter.is_none() && w.column.is_none()
+        };
+        if g.supply.len() == 1 && counts(&g.supply[0]) {
+            // what the run takes without any (`supply_variants`)
+            g.supply.clear();
+        }
+    }
+    if let Some(c) = &mut p.closures {
+        let kind = c.facility_kind()?;
+        let threshold = c.threshold()?;
+        let file = c.facilities.is_some();
+        let given = |v: &Option<String>, default: &str| if file { unless(v, default) } else { None };
+        let [id, name, lon, lat] = DEFAULT_FILE_COLUMNS;
+        *c = ClosureGrid {
+            year: if file {
+                None
+            } else {
+                c.year.filter(|&y| y != DEFAULT_DREES_YEAR)
+            },
+            facilities: c.facilities.clone(),
+            kind: (file && kind != FacilityKind::Other).then(|| kind.code().to_string()),
+            id_col: given(&c.id_col, id),
+            name_col: given(&c.name_col, name),
+            lon_col: given(&c.lon_col, lon),
+            lat_col: given(&c.lat_col, lat),
+            among: c.among.clone(),
+            k: c.k.clone(),
+            threshold: c.threshold.filter(|_| threshold != kind.defaults().threshold_min),
+        };
+    }
+    Ok(p)
 }
 
 /// JSON with the keys of every object sorted, whatever the map type.
@@ -1253,7 +1408,7 @@ fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     for (k, w) in supply.iter().enumerate() {
         match (&w.file, w.jitter) {
             (Some(_), None) => {}
-            (None, Some(j)) if j.is_finite() && (0.0..1.0).contains(&j) && w.draws.unwrap_or(1) > 0 => {}
+            (None, Some(j)) if j.is_finite() && (0.0..1.0).contains(&j) && w.draws() > 0 => {}
             (None, None) if w.column.is_none() && w.draws.is_none() && w.seed.is_none() => {}
             _ => {
                 return Err(keyed(
@@ -1266,16 +1421,7 @@ fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
             }
         }
     }
-    let per_grid_point: u128 = supply
-        .iter()
-        .map(|w| {
-            if w.jitter.is_some() {
-                w.draws.unwrap_or(1) as u128
-            } else {
-                1
-            }
-        })
-        .sum();
+    let per_grid_point: u128 = supply.iter().map(|w| w.draws() as u128).sum();
     check_scenario_count(
         g.catchments.len() as u128 * decays.len() as u128 * per_grid_point,
         "`catchments` × `decays` × supply draws",
@@ -1286,12 +1432,7 @@ fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     for &c in &g.catchments {
         for &d in &decays {
             for (k, w) in supply.iter().enumerate() {
-                let draws = if w.jitter.is_some() {
-                    w.draws.unwrap_or(1)
-                } else {
-                    1
-                };
-                for draw in 0..draws {
+                for draw in 0..w.draws() {
                     let name = if w.jitter.is_some() {
                         format!("{}#{draw}", w.name)
                     } else {
@@ -1459,8 +1600,7 @@ fn gp_rows(
     let mut file_weights: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     for (k, w) in variants.iter().enumerate() {
         if let Some(path) = &w.file {
-            let column = w.column.as_deref().unwrap_or("weight");
-            let by = read_demand_weights(path, None, column)
+            let by = read_demand_weights(path, None, w.column())
                 .map_err(|e| at.wrap(&format!("gp.supply.{k}.file"), e))?;
             let mult = d
                 .sites
@@ -1497,7 +1637,7 @@ fn gp_rows(
         let weights: Vec<f64> = if let Some(m) = file_weights.get(&supply) {
             base.iter().zip(m).map(|(b, m)| b * m).collect()
         } else if let Some(j) = w.jitter {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w.seed.unwrap_or(0));
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w.seed());
             rng.set_stream(draw as u64);
             base.iter()
                 .map(|b| b * rng.random_range(1.0 - j..=1.0 + j))
@@ -1528,25 +1668,13 @@ fn closure_rows(
     progress: &dyn Progress,
     at: &PlanText,
 ) -> Result<Vec<(Vec<f64>, Vec<bool>)>> {
+    let kind = c.facility_kind().map_err(|e| at.wrap("closures.kind", e))?;
     let source = match &c.facilities {
-        None => FacilitySource::Drees {
-            year: c.year.unwrap_or(2023),
-        },
+        None => FacilitySource::Drees { year: c.year() },
         Some(path) => FacilitySource::File {
             path: path.clone(),
-            columns: FacilityColumns {
-                id: c.id_col.clone().unwrap_or_else(|| "id".into()),
-                name: Some(c.name_col.clone().unwrap_or_else(|| "name".into())),
-                coords: CoordColumns::LonLat {
-                    lon: c.lon_col.clone().unwrap_or_else(|| "lon".into()),
-                    lat: c.lat_col.clone().unwrap_or_else(|| "lat".into()),
-                },
-                ..FacilityColumns::default()
-            },
-            kind: match &c.kind {
-                Some(k) => FacilityKind::parse(k).map_err(|e| at.wrap("closures.kind", e))?,
-                None => FacilityKind::Other,
-            },
+            columns: c.columns(),
+            kind,
         },
     };
     let set_key = if c.facilities.is_some() {
@@ -1567,15 +1695,13 @@ fn closure_rows(
                 set.len(),
                 match &c.facilities {
                     Some(f) => format!(" of {}", f.display()),
-                    None => format!(", the DREES maternities of {}", c.year.unwrap_or(2023)),
+                    None => format!(", the DREES maternities of {}", c.year()),
                 }
             ),
         ));
     }
     let mut base = AccessRequest::with_kind_defaults(set);
-    if let Some(t) = c.threshold {
-        base.threshold = t;
-    }
+    base.threshold = c.threshold().map_err(|e| at.wrap("closures.kind", e))?;
     let one = |s: &Scenario| -> Result<(Vec<f64>, Vec<bool>)> {
         let Spec::Closed(closed) = &s.spec else {
             unreachable!("a closures plan has closure scenarios")
@@ -1862,6 +1988,97 @@ mod tests {
             e.starts_with("g-task-0.csv: task 0 of another plan") && e.contains("not of b.toml"),
             "{e}"
         );
+    }
+
+    /// Plans that run the same have one fingerprint, whatever defaults
+    /// they spell out or however they spell a value the run reads alike;
+    /// plans that give other values do not.
+    #[test]
+    fn plans_that_run_the_same_have_one_fingerprint() {
+        let fp = |text: &str| {
+            Sweep::parse(text, "p.toml".as_ref())
+                .unwrap_or_else(|e| panic!("{text}: {e}"))
+                .fingerprint()
+                .to_string()
+        };
+        let closures = "[closures]\namong = [\"a\", \"b\"]\nk = [1]\n";
+        let file = "[closures]\nfacilities = \"f.csv\"\namong = [\"a\", \"b\"]\nk = [1]\n";
+        let gp = "[gp]\ncatchments = [20]\n";
+        let weights = "[gp]\ncatchments = [20]\n[[gp.supply]]\nname = \"fte\"\nfile = \"w.csv\"\n\
+                       [[gp.supply]]\nname = \"j\"\njitter = 0.1\n";
+        let plan = |scope: &str, grid: &str, extra: &str| format!("name = \"g\"\n{scope}\n{grid}{extra}");
+        let dep = "dep = [\"64\"]";
+        let same = [
+            // the scope's codes as the run reads them
+            (plan(dep, closures, ""), plan("dep = [\" 64 \"]", closures, "")),
+            (plan("dep = [\"2A\"]", gp, ""), plan("dep = [\"2a\"]", gp, "")),
+            // DREES's year and threshold as the run takes them, a file's keys without a file
+            (
+                plan(dep, closures, ""),
+                plan(dep, closures, "year = 2023\nthreshold = 40\nid_col = \"x\"\n"),
+            ),
+            // a file: the year ignored, the columns and threshold of the kind as the defaults
+            (
+                plan(dep, file, ""),
+                plan(
+                    dep,
+                    file,
+                    "year = 2016\nkind = \"facility\"\nid_col = \"id\"\nname_col = \"name\"\n\
+                     lon_col = \"lon\"\nlat_col = \"lat\"\nthreshold = 40\n",
+                ),
+            ),
+            (
+                plan(dep, file, "kind = \"emergency\"\n"),
+                plan(dep, file, "kind = \" emergency\"\nthreshold = 30\n"),
+            ),
+            // decays spelt as the run reads them, the counts as the only supply
+            (
+                plan(dep, gp, ""),
+                plan(
+                    dep,
+                    gp,
+                    "decays = [\" drees\"]\n[[gp.supply]]\nname = \"counts\"\n",
+                ),
+            ),
+            // a weighting's column, draws and seed as the defaults
+            (
+                plan(dep, weights, ""),
+                plan(dep, weights, "draws = 1\nseed = 0\n"),
+            ),
+            (
+                plan(dep, weights, ""),
+                plan(
+                    dep,
+                    &weights.replace("file = \"w.csv\"\n", "file = \"w.csv\"\ncolumn = \"weight\"\n"),
+                    "",
+                ),
+            ),
+        ];
+        for (a, b) in &same {
+            assert_eq!(fp(a), fp(b), "the same run:\n{a}\n----\n{b}");
+        }
+        let other = [
+            (plan(dep, closures, ""), plan("dep = [\"65\"]", closures, "")),
+            (plan(dep, closures, ""), plan(dep, closures, "year = 2016\n")),
+            (plan(dep, closures, ""), plan(dep, closures, "threshold = 45\n")),
+            (plan(dep, file, ""), plan(dep, file, "kind = \"emergency\"\n")),
+            (plan(dep, file, ""), plan(dep, file, "id_col = \"finess\"\n")),
+            (plan(dep, file, ""), plan(dep, file, "threshold = 45\n")),
+            (plan(dep, gp, ""), plan(dep, gp, "decays = [\"binary\"]\n")),
+            (plan(dep, weights, ""), plan(dep, weights, "seed = 1\n")),
+            (plan(dep, weights, ""), plan(dep, weights, "draws = 2\n")),
+            (
+                plan(dep, weights, ""),
+                plan(
+                    dep,
+                    &weights.replace("file = \"w.csv\"\n", "file = \"w.csv\"\ncolumn = \"fte\"\n"),
+                    "",
+                ),
+            ),
+        ];
+        for (a, b) in &other {
+            assert_ne!(fp(a), fp(b), "other runs:\n{a}\n----\n{b}");
+        }
     }
 
     #[test]
