@@ -110,7 +110,20 @@ pub fn run() -> Result<()> {
         .unwrap_or_else(|e| e.exit());
     medaccess::io::set_inflate_limit(cli.max_inflate);
     study::record_command_line(&matches)?;
-    dispatch(cli.command)
+    dispatch(cli.command).map_err(flag_for_parameter)
+}
+
+/// A library error about a parameter names it as the library and Python
+/// spell it (`` `consultations_per_gp`: … ``); the command line names the
+/// flag that gave it (`--consultations-per-gp: …`).
+fn flag_for_parameter(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast_ref::<medaccess::Error>() {
+        // the library's error alone (no context around it to keep)
+        Some(medaccess::Error::Parameter { name, message }) if e.chain().count() == 1 => {
+            anyhow::anyhow!("--{}: {message}", name.replace('_', "-"))
+        }
+        _ => e,
+    }
 }
 
 /// Runs one command.

@@ -72,6 +72,10 @@ fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
         })?;
         return finish(a, sweep, r);
     }
+    if let Some(t) = a.task {
+        // a task the plan has not, refused before the data is loaded
+        sweep.task_range(t)?;
+    }
     let t0 = std::time::Instant::now();
     let ctx = sweep.load(&progress)?;
     for w in ctx.warnings.iter().chain(&ctx.input_warnings) {

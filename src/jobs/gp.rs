@@ -216,23 +216,23 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         .iter()
         .any(|m| !m.is_finite() || *m <= 0.0 || *m > 120.0)
     {
-        return Err(Error::Invalid(
-            "--within: minutes must be between 0 and 120".into(),
-        ));
+        return Err(Error::parameter("within", "minutes must be between 0 and 120"));
     }
     let mut sorted = req.within.clone();
     sorted.sort_by(f64::total_cmp);
     if sorted.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Error::Invalid("--within: each number of minutes once".into()));
+        return Err(Error::parameter("within", "each number of minutes once"));
     }
     if !(req.consultations_per_gp.is_finite() && req.consultations_per_gp > 0.0) {
-        return Err(Error::Invalid(
-            "--consultations-per-gp must be a positive number".into(),
+        return Err(Error::parameter(
+            "consultations_per_gp",
+            "consultations per GP and year, a positive number",
         ));
     }
     if !(req.under_served.is_finite() && req.under_served >= 0.0) {
-        return Err(Error::Invalid(
-            "--under-served must be a number of consultations per inhabitant per year".into(),
+        return Err(Error::parameter(
+            "under_served",
+            "consultations per inhabitant per year, a number >= 0",
         ));
     }
     let Demand {

@@ -701,11 +701,10 @@ impl Sweep {
     pub fn task_range(&self, t: usize) -> Result<Range<usize>> {
         let k = self.tasks();
         if t >= k {
-            return Err(Error::Invalid(format!(
-                "--task {t}: the plan `{}` has tasks 0 to {}",
-                self.plan.name,
-                k - 1
-            )));
+            return Err(Error::parameter(
+                "task",
+                format!("the plan `{}` has tasks 0 to {}, not {t}", self.plan.name, k - 1),
+            ));
         }
         let n = self.scenarios.len();
         Ok(t * n / k..(t + 1) * n / k)
