@@ -306,7 +306,10 @@ fn isochrones_cell_of_a_million_km_and_a_band_without_polygon() {
             "--out",
             dir.to_str().unwrap(),
         ],
-        &["--cell-m 1000000000", "from 10 to 10000 metres"],
+        &[
+            "--cell-m: ",
+            "from 10 to 10000 metres (default 250), not 1000000000",
+        ],
     );
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("site.csv");

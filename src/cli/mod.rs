@@ -110,7 +110,7 @@ pub fn run() -> Result<()> {
         .unwrap_or_else(|e| e.exit());
     medaccess::io::set_inflate_limit(cli.max_inflate);
     study::record_command_line(&matches)?;
-    dispatch(cli.command).map_err(flag_for_parameter)
+    dispatch(cli.command)
 }
 
 /// A library error about a parameter names it as the library and Python
@@ -126,9 +126,10 @@ fn flag_for_parameter(e: anyhow::Error) -> anyhow::Error {
     }
 }
 
-/// Runs one command.
+/// Runs one command (a study's runs too): an error about a library
+/// parameter names its flag ([`flag_for_parameter`]).
 fn dispatch(command: Command) -> Result<()> {
-    match command {
+    let ran = match command {
         Command::Run(a) => study::run(*a),
         Command::Access(a) => access::run(*a),
         Command::Scenario(a) => planner::scenario(*a),
@@ -152,5 +153,6 @@ fn dispatch(command: Command) -> Result<()> {
                 g.memory_bytes() as f64 / g.num_arcs().max(1) as f64
             ))?)
         }
-    }
+    };
+    ran.map_err(flag_for_parameter)
 }

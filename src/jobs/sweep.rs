@@ -430,6 +430,8 @@ impl PlanText {
             Error::Cancelled => e,
             Error::Graph(_) => e.with_note(&context()),
             e if e.path().is_some_and(|p| p != self.source) => e.with_note(&context()),
+            // the plan's key names the parameter
+            Error::Parameter { message, .. } => self.err(key, message),
             e => self.err(key, e),
         }
     }
@@ -1701,6 +1703,8 @@ fn closure_rows(
     }
     let mut base = AccessRequest::with_kind_defaults(set);
     base.threshold = c.threshold().map_err(|e| at.wrap("closures.kind", e))?;
+    // a threshold out of range is the plan's, refused before any scenario runs
+    access::check_minutes(base.threshold, &base.bands).map_err(|e| at.wrap("closures.threshold", e))?;
     let one = |s: &Scenario| -> Result<(Vec<f64>, Vec<bool>)> {
         let Spec::Closed(closed) = &s.spec else {
             unreachable!("a closures plan has closure scenarios")
