@@ -38,6 +38,12 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// A parameter of a request that is out of its range: `name` as the
+    /// library and Python spell it (`within`, `consultations_per_gp`); the
+    /// command line names its flag instead (`--consultations-per-gp`).
+    #[error("`{name}`: {message}")]
+    Parameter { name: &'static str, message: String },
+
     /// The caller asked a long job to stop ([`crate::jobs::Progress::cancelled`]).
     #[error("cancelled")]
     Cancelled,
@@ -63,6 +69,14 @@ impl Error {
             path: path.into(),
             line,
             field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Parameter`].
+    pub fn parameter(name: &'static str, message: impl Into<String>) -> Self {
+        Error::Parameter {
+            name,
             message: message.into(),
         }
     }
@@ -109,6 +123,10 @@ impl Error {
             },
             Error::Graph(m) => Error::Graph(format!("{m} {note}")),
             Error::Invalid(m) => Error::Invalid(format!("{m} {note}")),
+            Error::Parameter { name, message } => Error::Parameter {
+                name,
+                message: format!("{message} {note}"),
+            },
             Error::Cancelled => Error::Cancelled,
         }
     }

@@ -306,7 +306,10 @@ fn isochrones_cell_of_a_million_km_and_a_band_without_polygon() {
             "--out",
             dir.to_str().unwrap(),
         ],
-        &["--cell-m 1000000000", "from 10 to 10000 metres"],
+        &[
+            "--cell-m: ",
+            "from 10 to 10000 metres (default 250), not 1000000000",
+        ],
     );
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("site.csv");
@@ -410,17 +413,36 @@ fn sweep_plan_paths_are_read_from_the_plan_folder() {
          [[gp.supply]]\nname = \"counts\"\n[[gp.supply]]\nname = \"fte\"\nfile = \"fte.csv\"\n",
     )
     .unwrap();
+    // and in the folder the run starts from, another fte.csv that changes
+    // nothing (Pau's GPs weigh 1): read from there, `fte` would equal `counts`
     let cwd = dir.join("elsewhere");
     std::fs::create_dir_all(&cwd).unwrap();
+    std::fs::write(cwd.join("fte.csv"), "insee,weight\n64445,1\n").unwrap();
     let mut c = common::bin();
     c.current_dir(&cwd)
         .args(["sweep", "../plans/p.toml", "--out", "o"]);
     let (ok, _, stderr) = common::outcome(&mut c);
     assert!(ok, "{stderr}");
     let (h, rows) = common::read_csv(&cwd.join("o/rel-values.csv"));
-    let p = common::col(&h, "parameters");
-    assert!(rows.iter().any(|r| r[p].ends_with("supply=fte")), "{rows:?}");
-    assert!(!cwd.join("fte.csv").exists());
+    let (p, commune, value) = (
+        common::col(&h, "parameters"),
+        common::col(&h, "commune"),
+        common::col(&h, "value"),
+    );
+    let pau = |supply: &str| -> f64 {
+        let r = rows
+            .iter()
+            .find(|r| r[p].ends_with(&format!("supply={supply}")) && &r[commune] == "64445")
+            .unwrap_or_else(|| panic!("no row of Pau with supply={supply}: {rows:?}"));
+        r[value].parse().unwrap()
+    };
+    // the plan folder's weights (Pau's GPs count twice): Pau's value is up
+    assert!(
+        pau("fte") > pau("counts"),
+        "fte {} counts {}",
+        pau("fte"),
+        pau("counts")
+    );
 }
 
 #[test]

@@ -20,7 +20,7 @@ class GraphError(MedaccessError):
     """A graph that cannot be built or used as asked."""
 
 class RequestError(MedaccessError):
-    """A request that does not make sense (unknown INSEE code, empty scope, bad parameter)."""
+    """A request that does not make sense (unknown INSEE code, empty scope, bad parameter: then `field` names the parameter)."""
 
 class Context:
     @property

@@ -27,7 +27,7 @@ create_exception!(
     _medaccess,
     RequestError,
     MedaccessError,
-    "A request that does not make sense (unknown INSEE code, empty scope, bad parameter)."
+    "A request that does not make sense (unknown INSEE code, empty scope, bad parameter: then `field` names the parameter)."
 );
 
 /// The Python exception of a medaccess error.
@@ -67,6 +67,13 @@ pub fn to_py(e: medaccess::Error) -> PyErr {
             None,
             None,
             None,
+            m.clone(),
+        ),
+        E::Parameter { name, message: m } => (
+            RequestError::new_err(message.clone()),
+            None,
+            None,
+            Some(name.to_string()),
             m.clone(),
         ),
         E::Cancelled => return PyKeyboardInterrupt::new_err("medaccess: cancelled"),

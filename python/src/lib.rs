@@ -21,7 +21,7 @@ use medaccess::graph::{Edge, RoadGraph};
 use medaccess::jobs::study::{OptionValue, RunRecord};
 use medaccess::jobs::{
     self, AccessRequest, CatchmentsRequest, Data, DataPaths, Endpoints, FacilitySource, GpRequest,
-    HistoryRequest, IsochronesRequest, MatrixRequest, NewSite, RankRequest, Roads, ScenarioRequest,
+    HistoryRequest, IsochronesRequest, MatrixRequest, NewSite, PartFile, RankRequest, Roads, ScenarioRequest,
     SiteRequest, Sweep,
 };
 use medaccess::output::{Layer, Target};
@@ -1084,21 +1084,15 @@ impl SweepPlan {
     fn merge<'py>(&self, py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyDict>> {
         let s = self.inner.clone();
         let docs = run::run(py, None, move |_| {
-            let names: Vec<PathBuf> = (0..parts.len())
-                .map(|k| PathBuf::from(format!("<part {k}>")))
+            let parts: Vec<PartFile> = parts
+                .into_iter()
+                .enumerate()
+                .map(|(k, bytes)| PartFile::Bytes {
+                    name: PathBuf::from(format!("<part {k}>")),
+                    bytes,
+                })
                 .collect();
-            let stamps = parts
-                .iter()
-                .zip(&names)
-                .map(|(b, n)| s.part_stamp(b, n))
-                .collect::<medaccess::Result<Vec<_>>>()?;
-            s.check_parts(&stamps)?;
-            let values = parts
-                .iter()
-                .zip(&names)
-                .map(|(b, n)| s.read_part(b, n))
-                .collect::<medaccess::Result<Vec<_>>>()?;
-            s.merge(values)?.documents()
+            s.merge_parts(&parts)?.documents()
         })?;
         documents(py, docs)
     }

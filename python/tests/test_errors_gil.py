@@ -44,6 +44,10 @@ def test_bad_requests_are_request_errors(ctx64):
     with pytest.raises(ma.RequestError) as e:
         ma.access(ctx64, {"id": ["x"], "lon": [200.0], "lat": [43.0]})
     assert e.value.field == "lon" and e.value.line == 1
+    # a parameter out of range is named as Python spells it, not as a flag
+    with pytest.raises(ma.RequestError) as e:
+        ma.gp(ctx64, within=[10, 200])
+    assert e.value.field == "within" and "`within`: minutes" in str(e.value) and "--" not in str(e.value)
 
 
 def test_long_calls_release_the_gil(ctx64):

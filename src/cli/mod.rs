@@ -113,9 +113,23 @@ pub fn run() -> Result<()> {
     dispatch(cli.command)
 }
 
-/// Runs one command.
+/// A library error about a parameter names it as the library and Python
+/// spell it (`` `consultations_per_gp`: … ``); the command line names the
+/// flag that gave it (`--consultations-per-gp: …`).
+fn flag_for_parameter(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast_ref::<medaccess::Error>() {
+        // the library's error alone (no context around it to keep)
+        Some(medaccess::Error::Parameter { name, message }) if e.chain().count() == 1 => {
+            anyhow::anyhow!("--{}: {message}", name.replace('_', "-"))
+        }
+        _ => e,
+    }
+}
+
+/// Runs one command (a study's runs too): an error about a library
+/// parameter names its flag ([`flag_for_parameter`]).
 fn dispatch(command: Command) -> Result<()> {
-    match command {
+    let ran = match command {
         Command::Run(a) => study::run(*a),
         Command::Access(a) => access::run(*a),
         Command::Scenario(a) => planner::scenario(*a),
@@ -139,5 +153,6 @@ fn dispatch(command: Command) -> Result<()> {
                 g.memory_bytes() as f64 / g.num_arcs().max(1) as f64
             ))?)
         }
-    }
+    };
+    ran.map_err(flag_for_parameter)
 }

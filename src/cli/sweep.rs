@@ -2,12 +2,12 @@
 //! on all local cores, as one task of a Slurm array, or merged from the
 //! tasks' parts.
 
-use std::io::{BufRead, Read};
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use medaccess::jobs::Sweep;
+use medaccess::Error;
+use medaccess::jobs::{PartFile, Sweep};
 use medaccess::output::WriteOptions;
 
 use super::console;
@@ -58,36 +58,23 @@ fn run_in_pool(a: &SweepArgs, sweep: &Sweep) -> Result<()> {
         let paths: Vec<PathBuf> = (0..sweep.tasks())
             .map(|t| a.out.join(sweep.part_name(t)))
             .collect();
-        let missing = |path: &PathBuf, t: usize, e: std::io::Error| {
-            anyhow::anyhow!(
-                "{}: {e} (run `medaccess sweep {} --task {t}` first)",
-                path.display(),
-                a.plan.display()
-            )
-        };
-        // The first line of every part first: parts of another plan are
-        // refused before any is read whole.
-        let stamps = paths
-            .iter()
-            .enumerate()
-            .map(|(t, path)| {
-                let mut head = Vec::new();
-                std::fs::File::open(path)
-                    .and_then(|f| std::io::BufReader::new(f).take(4096).read_until(b'\n', &mut head))
-                    .map_err(|e| missing(path, t, e))?;
-                Ok(sweep.part_stamp(&head, path)?)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        sweep.check_parts(&stamps)?;
-        let parts = paths
-            .iter()
-            .enumerate()
-            .map(|(t, path)| {
-                let bytes = std::fs::read(path).map_err(|e| missing(path, t, e))?;
-                Ok(sweep.read_part(&bytes, path)?)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        return finish(a, sweep, sweep.merge(parts)?);
+        let parts: Vec<PartFile> = paths.iter().cloned().map(PartFile::Path).collect();
+        let r = sweep.merge_parts(&parts).map_err(|e| match e {
+            // a part not there (or unreadable): say which task writes it
+            Error::Io { ref path, .. } => match paths.iter().position(|p| p == path) {
+                Some(t) => e.with_note(&format!(
+                    "(run `medaccess sweep {} --task {t}` first)",
+                    a.plan.display()
+                )),
+                None => e,
+            },
+            e => e,
+        })?;
+        return finish(a, sweep, r);
+    }
+    if let Some(t) = a.task {
+        // a task the plan has not, refused before the data is loaded
+        sweep.task_range(t)?;
     }
     let t0 = std::time::Instant::now();
     let ctx = sweep.load(&progress)?;

@@ -129,14 +129,16 @@ pub fn run(ctx: &Context, req: &AccessRequest, progress: &dyn Progress) -> Resul
 pub fn check_minutes(threshold: f64, bands: &Bands) -> Result<()> {
     let max = crate::access::MAX_MINUTES;
     if !(threshold > 0.0 && threshold <= max) {
-        return Err(crate::Error::Invalid(format!(
-            "--threshold must be a number of minutes in (0, {max}], got {threshold:?}"
-        )));
+        return Err(crate::Error::parameter(
+            "threshold",
+            format!("a number of minutes in (0, {max}], not {threshold:?}"),
+        ));
     }
     if let Some(b) = bands.breaks.iter().find(|&&b| !(b > 0.0 && b <= max)) {
-        return Err(crate::Error::Invalid(format!(
-            "--bands: {b:?} is not a number of minutes in (0, {max}]"
-        )));
+        return Err(crate::Error::parameter(
+            "bands",
+            format!("{b:?} is not a number of minutes in (0, {max}]"),
+        ));
     }
     Ok(())
 }

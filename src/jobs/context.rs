@@ -410,21 +410,22 @@ impl Context {
 fn check_roads(r: &Roads) -> Result<()> {
     let snap = r.snap.max_distance_m;
     if !(snap > 0.0 && snap <= MAX_SNAP_LIMIT_M) {
-        return Err(Error::Invalid(format!(
-            "--snap-limit-m must be in (0, {MAX_SNAP_LIMIT_M}] metres, got {snap:?}"
-        )));
+        return Err(Error::parameter(
+            "snap_limit_m",
+            format!("metres in (0, {MAX_SNAP_LIMIT_M}], not {snap:?}"),
+        ));
     }
     if !(r.snap.leg_kmh > 0.0 && r.snap.leg_kmh <= MAX_LEG_KMH) {
-        return Err(Error::Invalid(format!(
-            "--leg-kmh must be in (0, {MAX_LEG_KMH}] km/h, got {:?}",
-            r.snap.leg_kmh
-        )));
+        return Err(Error::parameter(
+            "leg_kmh",
+            format!("km/h in (0, {MAX_LEG_KMH}], not {:?}", r.snap.leg_kmh),
+        ));
     }
     if !(0.0..=1.0).contains(&r.coverage.max_far_share) {
-        return Err(Error::Invalid(format!(
-            "--snap-share-max must be a share from 0 to 1, got {:?}",
-            r.coverage.max_far_share
-        )));
+        return Err(Error::parameter(
+            "snap_share_max",
+            format!("a share from 0 to 1, not {:?}", r.coverage.max_far_share),
+        ));
     }
     Ok(())
 }

@@ -163,7 +163,8 @@ fn parse_change(spec: &str, flag: &str, sign: f64) -> Result<(String, f64)> {
 /// in a GeoPackage (`fid` and `geom` included): see [`GpResult`]'s rows.
 pub fn layer_columns(within: usize, changes: bool) -> usize {
     // fid, geom, insee, name, dep, population, nearest_gp_min, the counts,
-    // gp_per_100k, apl_consultations, under_served, [delta], engine
+    // gp_per_100k, apl_consultations, under_served, [delta], engine (as
+    // `GpResult::record` makes them: a test checks the two agree)
     11 + within + usize::from(changes)
 }
 
@@ -215,23 +216,23 @@ pub fn run(ctx: &Context, req: &GpRequest, progress: &dyn Progress) -> Result<Gp
         .iter()
         .any(|m| !m.is_finite() || *m <= 0.0 || *m > 120.0)
     {
-        return Err(Error::Invalid(
-            "--within: minutes must be between 0 and 120".into(),
-        ));
+        return Err(Error::parameter("within", "minutes must be between 0 and 120"));
     }
     let mut sorted = req.within.clone();
     sorted.sort_by(f64::total_cmp);
     if sorted.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Error::Invalid("--within: each number of minutes once".into()));
+        return Err(Error::parameter("within", "each number of minutes once"));
     }
     if !(req.consultations_per_gp.is_finite() && req.consultations_per_gp > 0.0) {
-        return Err(Error::Invalid(
-            "--consultations-per-gp must be a positive number".into(),
+        return Err(Error::parameter(
+            "consultations_per_gp",
+            "consultations per GP and year, a positive number",
         ));
     }
     if !(req.under_served.is_finite() && req.under_served >= 0.0) {
-        return Err(Error::Invalid(
-            "--under-served must be a number of consultations per inhabitant per year".into(),
+        return Err(Error::parameter(
+            "under_served",
+            "consultations per inhabitant per year, a number >= 0",
         ));
     }
     let Demand {
@@ -841,5 +842,127 @@ fn within_name(m: f64) -> &'static str {
         45.0 => "gp_within_45min",
         60.0 => "gp_within_60min",
         _ => Box::leak(format!("gp_within_{m}min").into_boxed_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineKind;
+    use crate::facilities::{FacilityKind, SetSource};
+    use crate::gp::GpRow;
+    use crate::output::{Formats, WriteOptions, write_run};
+
+    /// A GP result of one commune (a square polygon), counting GPs within
+    /// `within` minutes, with a change of supply when `changes`.
+    fn one_commune(within: &[f64], changes: bool) -> GpResult {
+        let place = Place {
+            id: "64445".into(),
+            name: "Pau".into(),
+            dep: "64".into(),
+            population: Some(75_000),
+            origin: [-0.37, 43.3],
+            origin_source: "mairie".into(),
+            entries: Vec::new(),
+        };
+        let square = geo::MultiPolygon(vec![geo::Polygon::new(
+            geo::LineString::from(vec![(-0.4, 43.28), (-0.34, 43.28), (-0.34, 43.32), (-0.4, 43.28)]),
+            vec![],
+        )]);
+        GpResult {
+            scope: crate::communes::Scope::All,
+            request: GpRequest {
+                supply: FacilitySet {
+                    kind: FacilityKind::GeneralPractitioner,
+                    source: SetSource::File {
+                        path: "gp.csv".into(),
+                    },
+                    facilities: Vec::new(),
+                    warnings: Vec::new(),
+                    unplaced: Vec::new(),
+                },
+                decay: crate::gp::Decay::drees(),
+                decay_name: "drees".into(),
+                within: within.to_vec(),
+                consultations_per_gp: 5400.0,
+                under_served: 2.5,
+                changes: if changes {
+                    vec![("64445".into(), 1.0)]
+                } else {
+                    Vec::new()
+                },
+                demand_weights: None,
+            },
+            places: vec![place],
+            shapes: vec![Geometry::MultiPolygon(square)],
+            unit_of: vec![Some(0)],
+            table: GpTable {
+                thresholds: within.iter().map(|&m| minutes(m)).collect(),
+                scale: PER_100K,
+                under_served_below: 2.5,
+                rows: vec![GpRow {
+                    nearest_minutes: Some(3.0),
+                    nearest_site: Some(0),
+                    within: vec![40.0; within.len()],
+                    accessibility: 0.0008,
+                    under_served: false,
+                }],
+            },
+            units: vec![("64445".into(), "Pau".into(), "64".into(), [-0.37, 43.3])],
+            sites: Vec::new(),
+            delta: changes.then(|| vec![0.00001]),
+            unmatched: Vec::new(),
+            without_weight: 0,
+            warnings: Vec::new(),
+            engine: "commune-estimate".into(),
+            engine_info: EngineInfo {
+                kind: EngineKind::CommuneEstimate,
+                parameters: Vec::new(),
+                calibration: String::new(),
+            },
+        }
+    }
+
+    /// `layer_columns` counts the columns before the run (to refuse a
+    /// GeoPackage table too wide); `record` makes them: the two must agree
+    /// on the columns of the table actually written.
+    #[test]
+    fn layer_columns_counts_the_columns_the_geopackage_gets() {
+        let dir = std::env::temp_dir().join(format!("medaccess-gp-columns-{}", std::process::id()));
+        for (k, (within, changes)) in [
+            (vec![], false),
+            (vec![10.0, 20.0, 30.0], false),
+            (vec![12.5], true),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let r = one_commune(&within, changes);
+            let layers = r.layers("gp-access-64", Lang::En);
+            let mut opts = WriteOptions::new(dir.join(k.to_string()), "gp");
+            opts.formats = Some(Formats {
+                gpkg: true,
+                ..Formats::NONE
+            });
+            write_run(&opts, &layers, &[]).unwrap();
+            let conn = rusqlite::Connection::open(opts.gpkg().unwrap()).unwrap();
+            assert!(!layers.is_empty());
+            for layer in &layers {
+                let written: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM pragma_table_info(?1)",
+                        [&layer.name],
+                        |row| row.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(
+                    written as usize,
+                    layer_columns(within.len(), changes),
+                    "layer {} within {within:?}, changes {changes}",
+                    layer.name
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -88,17 +88,21 @@ pub struct HistoryResult {
 pub fn run(ctx: &Context, req: &HistoryRequest, progress: &dyn Progress) -> Result<HistoryResult> {
     let max = crate::access::MAX_MINUTES;
     if req.thresholds.is_empty() || req.thresholds.iter().any(|t| !(*t > 0.0 && *t <= max)) {
-        return Err(Error::Invalid(format!(
-            "--thresholds: give numbers of minutes in (0, {max}], e.g. 30,40,45"
-        )));
+        return Err(Error::parameter(
+            "thresholds",
+            format!("give numbers of minutes in (0, {max}], e.g. 30,40,45"),
+        ));
     }
     let mut sorted = req.thresholds.clone();
     sorted.sort_by(f64::total_cmp);
     if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::Invalid(format!(
-            "--thresholds: {} is given twice; give each number of minutes once, e.g. 30,40,45",
-            w[0]
-        )));
+        return Err(Error::parameter(
+            "thresholds",
+            format!(
+                "{} is given twice; give each number of minutes once, e.g. 30,40,45",
+                w[0]
+            ),
+        ));
     }
     let mut thresholds = req.thresholds.clone();
     if !thresholds.contains(&req.threshold) {

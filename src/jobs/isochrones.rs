@@ -71,13 +71,16 @@ pub const MAX_CELL_M: f64 = 10_000.0;
 pub fn run(ctx: &Context, req: &IsochronesRequest, progress: &dyn Progress) -> Result<IsochronesResult> {
     let g = &req.grid;
     if !(g.cell_m.is_finite() && (10.0..=MAX_CELL_M).contains(&g.cell_m)) {
-        return Err(Error::Invalid(format!(
-            "--cell-m {}: the grid's cells are from 10 to {MAX_CELL_M} metres (default 250)",
-            g.cell_m
-        )));
+        return Err(Error::parameter(
+            "cell_m",
+            format!(
+                "the grid's cells are from 10 to {MAX_CELL_M} metres (default 250), not {}",
+                g.cell_m
+            ),
+        ));
     }
     if !(g.off_road_kmh > 0.0 && g.off_road_kmh.is_finite()) {
-        return Err(Error::Invalid("--off-road-kmh must be a positive speed".into()));
+        return Err(Error::parameter("off_road_kmh", "a positive speed, km/h"));
     }
     let run = access::run(ctx, &req.access, progress)?;
     let bands = &run.bands;

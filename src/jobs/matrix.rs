@@ -133,9 +133,10 @@ fn run_with(
 ) -> Result<MatrixResult> {
     let limit = match req.limit {
         Some(m) if !(m.is_finite() && m >= 0.0) => {
-            return Err(Error::Invalid(format!(
-                "--limit: {m} is not a number of minutes >= 0"
-            )));
+            return Err(Error::parameter(
+                "limit",
+                format!("{m} is not a number of minutes >= 0"),
+            ));
         }
         Some(m) => Some(minutes(m)),
         None => None,

@@ -52,7 +52,7 @@ pub use matrix::{Endpoints, MatrixRequest, MatrixResult, TableFormat};
 pub use rank::{RankRequest, RankResult};
 pub use scenario::{NewSite, ScenarioRequest, ScenarioResult};
 pub use site::{SiteRequest, SiteResult};
-pub use sweep::{Sweep, SweepResult};
+pub use sweep::{PartFile, Sweep, SweepResult};
 
 use std::path::{Path, PathBuf};
 

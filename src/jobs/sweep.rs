@@ -23,7 +23,7 @@
 //! The scenarios are split into `tasks` contiguous ranges. The same plan
 //! runs on all local cores ([`Sweep::run`]), as one task at a time
 //! ([`Sweep::run_task`], `medaccess sweep --task N`, a Slurm array or a
-//! Dask task), the parts then merged ([`Sweep::merge`]): the merged result
+//! Dask task), the parts then merged ([`Sweep::merge_parts`]): the merged result
 //! is the same bytes as the local one.
 
 use std::collections::BTreeMap;
@@ -164,6 +164,33 @@ pub struct SupplyWeights {
     pub seed: Option<u64>,
 }
 
+/// What a supply weighting takes when its plan leaves `column`, `draws`
+/// or `seed` out.
+const DEFAULT_WEIGHT_COLUMN: &str = "weight";
+const DEFAULT_DRAWS: usize = 1;
+const DEFAULT_SEED: u64 = 0;
+
+impl SupplyWeights {
+    /// The column of `file` the run reads.
+    fn column(&self) -> &str {
+        self.column.as_deref().unwrap_or(DEFAULT_WEIGHT_COLUMN)
+    }
+
+    /// How many scenarios the weighting makes: `draws` when jittered, else 1.
+    fn draws(&self) -> usize {
+        if self.jitter.is_some() {
+            self.draws.unwrap_or(DEFAULT_DRAWS)
+        } else {
+            1
+        }
+    }
+
+    /// The seed of the jitter's draws.
+    fn seed(&self) -> u64 {
+        self.seed.unwrap_or(DEFAULT_SEED)
+    }
+}
+
 /// The closure grid.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -184,6 +211,60 @@ pub struct ClosureGrid {
     pub k: Vec<usize>,
     /// Minutes (default: the kind's threshold).
     pub threshold: Option<f64>,
+}
+
+/// The year of the DREES list a closures plan without `year` reads.
+const DEFAULT_DREES_YEAR: u16 = 2023;
+
+/// The columns of a closures facilities file when the plan names none:
+/// id, name, longitude, latitude.
+const DEFAULT_FILE_COLUMNS: [&str; 4] = ["id", "name", "lon", "lat"];
+
+impl ClosureGrid {
+    /// The year of the DREES list read when no file is given.
+    fn year(&self) -> u16 {
+        self.year.unwrap_or(DEFAULT_DREES_YEAR)
+    }
+
+    /// The kind of the set: the DREES list's maternities, or a file's
+    /// `kind` (default other).
+    ///
+    /// # Errors
+    /// An unknown kind.
+    fn facility_kind(&self) -> Result<FacilityKind> {
+        match (&self.facilities, &self.kind) {
+            (None, _) => Ok(FacilityKind::Maternity),
+            (Some(_), Some(k)) => FacilityKind::parse(k),
+            (Some(_), None) => Ok(FacilityKind::Other),
+        }
+    }
+
+    /// The columns of a facilities file.
+    fn columns(&self) -> FacilityColumns {
+        let given = |c: &Option<String>, default: &str| c.clone().unwrap_or_else(|| default.into());
+        let [id, name, lon, lat] = DEFAULT_FILE_COLUMNS;
+        FacilityColumns {
+            id: given(&self.id_col, id),
+            name: Some(given(&self.name_col, name)),
+            coords: CoordColumns::LonLat {
+                lon: given(&self.lon_col, lon),
+                lat: given(&self.lat_col, lat),
+            },
+            ..FacilityColumns::default()
+        }
+    }
+
+    /// Minutes beyond which a commune is flagged: `threshold`, else the
+    /// kind's.
+    ///
+    /// # Errors
+    /// An unknown kind.
+    fn threshold(&self) -> Result<f64> {
+        Ok(match self.threshold {
+            Some(t) => t,
+            None => self.facility_kind()?.defaults().threshold_min,
+        })
+    }
 }
 
 /// The decay families of a 2SFCA grid.
@@ -349,6 +430,8 @@ impl PlanText {
             Error::Cancelled => e,
             Error::Graph(_) => e.with_note(&context()),
             e if e.path().is_some_and(|p| p != self.source) => e.with_note(&context()),
+            // the plan's key names the parameter
+            Error::Parameter { message, .. } => self.err(key, message),
             e => self.err(key, e),
         }
     }
@@ -554,13 +637,12 @@ impl Sweep {
                     .into(),
             ));
         }
-        let up = |v: &[String]| v.iter().map(|d| d.trim().to_uppercase()).collect();
         Ok(if !p.dep.is_empty() {
-            Scope::Departements(up(&p.dep))
+            Scope::Departements(scope_codes(&p.dep))
         } else if !p.region.is_empty() {
-            Scope::Regions(up(&p.region))
+            Scope::Regions(scope_codes(&p.region))
         } else if !p.insee.is_empty() {
-            Scope::Communes(up(&p.insee))
+            Scope::Communes(scope_codes(&p.insee))
         } else {
             Scope::All
         })
@@ -621,11 +703,10 @@ impl Sweep {
     pub fn task_range(&self, t: usize) -> Result<Range<usize>> {
         let k = self.tasks();
         if t >= k {
-            return Err(Error::Invalid(format!(
-                "--task {t}: the plan `{}` has tasks 0 to {}",
-                self.plan.name,
-                k - 1
-            )));
+            return Err(Error::parameter(
+                "task",
+                format!("the plan `{}` has tasks 0 to {}, not {t}", self.plan.name, k - 1),
+            ));
         }
         let n = self.scenarios.len();
         Ok(t * n / k..(t + 1) * n / k)
@@ -845,10 +926,11 @@ impl Sweep {
     }
 
     /// The fingerprint of the plan: 16 hex digits of a hash of its
-    /// canonical content (every key, defaults filled in, as written; not
-    /// its comments or layout, nor `tasks` and `format`, which change no
-    /// value). Each part file carries it, and parts of another plan are
-    /// refused at the merge.
+    /// content as the run reads it (not its comments or layout, nor `tasks`
+    /// and `format`, which change no value; a value written as the run's
+    /// default or spelt as the run reads it alike, ` 64` or `64`, changes
+    /// nothing either). Each part file carries it, and parts of another
+    /// plan are refused at the merge.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
@@ -888,6 +970,28 @@ impl Sweep {
         Ok(Document::named(name, bytes))
     }
 
+    /// Merges the part file of every task (in any order): the first line of
+    /// every part is read first, so that parts of another plan are refused
+    /// before any is read whole; then the parts are read and merged
+    /// ([`Sweep::merge`]).
+    ///
+    /// # Errors
+    /// An unreadable part (an [`Error::Io`] naming it), a part without the
+    /// stamp of this plan or of another plan, a malformed part, a task
+    /// missing or given twice.
+    pub fn merge_parts(&self, parts: &[PartFile]) -> Result<SweepResult> {
+        let stamps = parts
+            .iter()
+            .map(|p| self.part_stamp(&p.head()?, p.name()))
+            .collect::<Result<Vec<_>>>()?;
+        self.check_parts(&stamps)?;
+        let values = parts
+            .iter()
+            .map(|p| self.read_part(&p.bytes()?, p.name()))
+            .collect::<Result<Vec<_>>>()?;
+        self.merge(values)
+    }
+
     /// The stamp of a part file from its first line (`head`: the file's
     /// first bytes, or all of it): the fingerprint of the plan that wrote
     /// it, and its task.
@@ -895,7 +999,7 @@ impl Sweep {
     /// # Errors
     /// A part of an older medaccess (no stamp: its task must be rerun), of
     /// another version, or not a part at all.
-    pub fn part_stamp(&self, head: &[u8], path: &Path) -> Result<PartStamp> {
+    fn part_stamp(&self, head: &[u8], path: &Path) -> Result<PartStamp> {
         let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         let line = String::from_utf8_lossy(line);
         let line = line.trim_end_matches('\r');
@@ -949,7 +1053,7 @@ impl Sweep {
     /// # Errors
     /// The first part of another plan, naming it, a part of this plan if
     /// there is one, and the plan file.
-    pub fn check_parts(&self, stamps: &[PartStamp]) -> Result<()> {
+    fn check_parts(&self, stamps: &[PartStamp]) -> Result<()> {
         let plan = self.source.display();
         let Some(other) = stamps.iter().find(|s| s.fingerprint != self.fingerprint) else {
             return Ok(());
@@ -980,7 +1084,7 @@ impl Sweep {
     /// A file that is not a part of this plan: no stamp or another plan's
     /// ([`Sweep::part_stamp`], [`Sweep::check_parts`]), bad header,
     /// fields, or scenarios out of the plan.
-    pub fn read_part(&self, bytes: &[u8], path: &Path) -> Result<Values> {
+    fn read_part(&self, bytes: &[u8], path: &Path) -> Result<Values> {
         self.check_parts(&[self.part_stamp(bytes, path)?])?;
         let body = bytes
             .iter()
@@ -1075,23 +1179,141 @@ pub const PART_VERSION: u32 = 2;
 
 /// What the first line of a part file says ([`Sweep::part_stamp`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartStamp {
-    pub path: PathBuf,
+struct PartStamp {
+    path: PathBuf,
     /// The task, as written.
-    pub task: String,
+    task: String,
     /// [`Sweep::fingerprint`] of the plan that wrote the part.
-    pub fingerprint: String,
+    fingerprint: String,
+}
+
+/// A task's part file for [`Sweep::merge_parts`]: on disk, or its bytes
+/// already in memory (from Python or Dask).
+#[derive(Debug, Clone)]
+pub enum PartFile {
+    /// A file, read by the merge.
+    Path(PathBuf),
+    /// The bytes of a part; `name` names it in errors.
+    Bytes { name: PathBuf, bytes: Vec<u8> },
+}
+
+impl PartFile {
+    /// What errors call the part.
+    fn name(&self) -> &Path {
+        match self {
+            PartFile::Path(path) => path,
+            PartFile::Bytes { name, .. } => name,
+        }
+    }
+
+    /// The first line at least ([`Sweep::part_stamp`]): of a file, its
+    /// first 4 KiB at most, up to the first line break.
+    fn head(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        use std::io::{BufRead, Read};
+        match self {
+            PartFile::Path(path) => {
+                let mut head = Vec::new();
+                std::fs::File::open(path)
+                    .and_then(|f| std::io::BufReader::new(f).take(4096).read_until(b'\n', &mut head))
+                    .map_err(|e| Error::io(path, e))?;
+                Ok(head.into())
+            }
+            PartFile::Bytes { bytes, .. } => Ok(bytes.as_slice().into()),
+        }
+    }
+
+    /// The whole part.
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            PartFile::Path(path) => Ok(std::fs::read(path).map_err(|e| Error::io(path, e))?.into()),
+            PartFile::Bytes { bytes, .. } => Ok(bytes.as_slice().into()),
+        }
+    }
+}
+
+/// The codes of a scope as the run reads them: trimmed, in capitals
+/// (` 2a` is `2A`).
+fn scope_codes(codes: &[String]) -> Vec<String> {
+    codes.iter().map(|d| d.trim().to_uppercase()).collect()
 }
 
 /// [`Sweep::fingerprint`]: FNV-1a of the plan as canonical JSON (keys in
-/// order, defaults filled in), `tasks` and `format` left out.
+/// order, [`canonical`]), `tasks` and `format` left out.
 fn fingerprint(plan: &Plan) -> Result<String> {
-    let mut v = serde_json::to_value(plan).map_err(|e| Error::Invalid(format!("plan: {e}")))?;
+    let plan = canonical(plan)?;
+    let mut v = serde_json::to_value(&plan).map_err(|e| Error::Invalid(format!("plan: {e}")))?;
     if let Some(o) = v.as_object_mut() {
         o.remove("tasks");
         o.remove("format");
     }
     Ok(format!("{:016x}", fnv1a(canonical_json(&v).as_bytes())))
+}
+
+/// The plan spelt one way wherever the run reads two spellings alike, so
+/// that plans that run the same have one fingerprint: scope codes and
+/// decay names as the run reads them, and an optional value equal to what
+/// the run takes without it (`year = 2023`, `column = "weight"`, `seed =
+/// 0`, a threshold equal to the kind's, the counts as the only supply) or
+/// that the run ignores (`year` beside a facilities file, a file's columns
+/// without one) left out, as most plans leave it: their fingerprints are
+/// the ones they had before this canonical form. A validated plan (its
+/// kind known).
+fn canonical(plan: &Plan) -> Result<Plan> {
+    let mut p = plan.clone();
+    for codes in [&mut p.dep, &mut p.region, &mut p.insee] {
+        *codes = scope_codes(codes);
+    }
+    let unless = |v: &Option<String>, default: &str| v.clone().filter(|v| v != default);
+    if let Some(g) = &mut p.gp {
+        g.decays = g
+            .decays
+            .iter()
+            .map(|d| Ok(DecayFamily::parse(d)?.name().to_string()))
+            .collect::<Result<_>>()?;
+        g.supply = g
+            .supply
+            .iter()
+            .map(|w| SupplyWeights {
+                name: w.name.clone(),
+                file: w.file.clone(),
+                column: w.file.as_ref().and(unless(&w.column, DEFAULT_WEIGHT_COLUMN)),
+                jitter: w.jitter,
+                draws: w.jitter.and(w.draws).filter(|&d| d != DEFAULT_DRAWS),
+                seed: w.jitter.and(w.seed).filter(|&s| s != DEFAULT_SEED),
+            })
+            .collect();
+        let counts = |w: &SupplyWeights| {
+            w.name == "counts" && w.file.is_none() && w.jitter.is_none() && w.column.is_none()
+        };
+        if g.supply.len() == 1 && counts(&g.supply[0]) {
+            // what the run takes without any (`supply_variants`)
+            g.supply.clear();
+        }
+    }
+    if let Some(c) = &mut p.closures {
+        let kind = c.facility_kind()?;
+        let threshold = c.threshold()?;
+        let file = c.facilities.is_some();
+        let given = |v: &Option<String>, default: &str| if file { unless(v, default) } else { None };
+        let [id, name, lon, lat] = DEFAULT_FILE_COLUMNS;
+        *c = ClosureGrid {
+            year: if file {
+                None
+            } else {
+                c.year.filter(|&y| y != DEFAULT_DREES_YEAR)
+            },
+            facilities: c.facilities.clone(),
+            kind: (file && kind != FacilityKind::Other).then(|| kind.code().to_string()),
+            id_col: given(&c.id_col, id),
+            name_col: given(&c.name_col, name),
+            lon_col: given(&c.lon_col, lon),
+            lat_col: given(&c.lat_col, lat),
+            among: c.among.clone(),
+            k: c.k.clone(),
+            threshold: c.threshold.filter(|_| threshold != kind.defaults().threshold_min),
+        };
+    }
+    Ok(p)
 }
 
 /// JSON with the keys of every object sorted, whatever the map type.
@@ -1187,7 +1409,7 @@ fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     for (k, w) in supply.iter().enumerate() {
         match (&w.file, w.jitter) {
             (Some(_), None) => {}
-            (None, Some(j)) if j.is_finite() && (0.0..1.0).contains(&j) && w.draws.unwrap_or(1) > 0 => {}
+            (None, Some(j)) if j.is_finite() && (0.0..1.0).contains(&j) && w.draws() > 0 => {}
             (None, None) if w.column.is_none() && w.draws.is_none() && w.seed.is_none() => {}
             _ => {
                 return Err(keyed(
@@ -1200,16 +1422,7 @@ fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
             }
         }
     }
-    let per_grid_point: u128 = supply
-        .iter()
-        .map(|w| {
-            if w.jitter.is_some() {
-                w.draws.unwrap_or(1) as u128
-            } else {
-                1
-            }
-        })
-        .sum();
+    let per_grid_point: u128 = supply.iter().map(|w| w.draws() as u128).sum();
     check_scenario_count(
         g.catchments.len() as u128 * decays.len() as u128 * per_grid_point,
         "`catchments` × `decays` × supply draws",
@@ -1220,12 +1433,7 @@ fn gp_scenarios(g: &GpGrid) -> std::result::Result<Vec<Scenario>, Keyed> {
     for &c in &g.catchments {
         for &d in &decays {
             for (k, w) in supply.iter().enumerate() {
-                let draws = if w.jitter.is_some() {
-                    w.draws.unwrap_or(1)
-                } else {
-                    1
-                };
-                for draw in 0..draws {
+                for draw in 0..w.draws() {
                     let name = if w.jitter.is_some() {
                         format!("{}#{draw}", w.name)
                     } else {
@@ -1393,8 +1601,7 @@ fn gp_rows(
     let mut file_weights: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     for (k, w) in variants.iter().enumerate() {
         if let Some(path) = &w.file {
-            let column = w.column.as_deref().unwrap_or("weight");
-            let by = read_demand_weights(path, None, column)
+            let by = read_demand_weights(path, None, w.column())
                 .map_err(|e| at.wrap(&format!("gp.supply.{k}.file"), e))?;
             let mult = d
                 .sites
@@ -1431,7 +1638,7 @@ fn gp_rows(
         let weights: Vec<f64> = if let Some(m) = file_weights.get(&supply) {
             base.iter().zip(m).map(|(b, m)| b * m).collect()
         } else if let Some(j) = w.jitter {
-            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w.seed.unwrap_or(0));
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(w.seed());
             rng.set_stream(draw as u64);
             base.iter()
                 .map(|b| b * rng.random_range(1.0 - j..=1.0 + j))
@@ -1462,25 +1669,13 @@ fn closure_rows(
     progress: &dyn Progress,
     at: &PlanText,
 ) -> Result<Vec<(Vec<f64>, Vec<bool>)>> {
+    let kind = c.facility_kind().map_err(|e| at.wrap("closures.kind", e))?;
     let source = match &c.facilities {
-        None => FacilitySource::Drees {
-            year: c.year.unwrap_or(2023),
-        },
+        None => FacilitySource::Drees { year: c.year() },
         Some(path) => FacilitySource::File {
             path: path.clone(),
-            columns: FacilityColumns {
-                id: c.id_col.clone().unwrap_or_else(|| "id".into()),
-                name: Some(c.name_col.clone().unwrap_or_else(|| "name".into())),
-                coords: CoordColumns::LonLat {
-                    lon: c.lon_col.clone().unwrap_or_else(|| "lon".into()),
-                    lat: c.lat_col.clone().unwrap_or_else(|| "lat".into()),
-                },
-                ..FacilityColumns::default()
-            },
-            kind: match &c.kind {
-                Some(k) => FacilityKind::parse(k).map_err(|e| at.wrap("closures.kind", e))?,
-                None => FacilityKind::Other,
-            },
+            columns: c.columns(),
+            kind,
         },
     };
     let set_key = if c.facilities.is_some() {
@@ -1501,15 +1696,15 @@ fn closure_rows(
                 set.len(),
                 match &c.facilities {
                     Some(f) => format!(" of {}", f.display()),
-                    None => format!(", the DREES maternities of {}", c.year.unwrap_or(2023)),
+                    None => format!(", the DREES maternities of {}", c.year()),
                 }
             ),
         ));
     }
     let mut base = AccessRequest::with_kind_defaults(set);
-    if let Some(t) = c.threshold {
-        base.threshold = t;
-    }
+    base.threshold = c.threshold().map_err(|e| at.wrap("closures.kind", e))?;
+    // a threshold out of range is the plan's, refused before any scenario runs
+    access::check_minutes(base.threshold, &base.bands).map_err(|e| at.wrap("closures.threshold", e))?;
     let one = |s: &Scenario| -> Result<(Vec<f64>, Vec<bool>)> {
         let Spec::Closed(closed) = &s.spec else {
             unreachable!("a closures plan has closure scenarios")
@@ -1796,6 +1991,97 @@ mod tests {
             e.starts_with("g-task-0.csv: task 0 of another plan") && e.contains("not of b.toml"),
             "{e}"
         );
+    }
+
+    /// Plans that run the same have one fingerprint, whatever defaults
+    /// they spell out or however they spell a value the run reads alike;
+    /// plans that give other values do not.
+    #[test]
+    fn plans_that_run_the_same_have_one_fingerprint() {
+        let fp = |text: &str| {
+            Sweep::parse(text, "p.toml".as_ref())
+                .unwrap_or_else(|e| panic!("{text}: {e}"))
+                .fingerprint()
+                .to_string()
+        };
+        let closures = "[closures]\namong = [\"a\", \"b\"]\nk = [1]\n";
+        let file = "[closures]\nfacilities = \"f.csv\"\namong = [\"a\", \"b\"]\nk = [1]\n";
+        let gp = "[gp]\ncatchments = [20]\n";
+        let weights = "[gp]\ncatchments = [20]\n[[gp.supply]]\nname = \"fte\"\nfile = \"w.csv\"\n\
+                       [[gp.supply]]\nname = \"j\"\njitter = 0.1\n";
+        let plan = |scope: &str, grid: &str, extra: &str| format!("name = \"g\"\n{scope}\n{grid}{extra}");
+        let dep = "dep = [\"64\"]";
+        let same = [
+            // the scope's codes as the run reads them
+            (plan(dep, closures, ""), plan("dep = [\" 64 \"]", closures, "")),
+            (plan("dep = [\"2A\"]", gp, ""), plan("dep = [\"2a\"]", gp, "")),
+            // DREES's year and threshold as the run takes them, a file's keys without a file
+            (
+                plan(dep, closures, ""),
+                plan(dep, closures, "year = 2023\nthreshold = 40\nid_col = \"x\"\n"),
+            ),
+            // a file: the year ignored, the columns and threshold of the kind as the defaults
+            (
+                plan(dep, file, ""),
+                plan(
+                    dep,
+                    file,
+                    "year = 2016\nkind = \"facility\"\nid_col = \"id\"\nname_col = \"name\"\n\
+                     lon_col = \"lon\"\nlat_col = \"lat\"\nthreshold = 40\n",
+                ),
+            ),
+            (
+                plan(dep, file, "kind = \"emergency\"\n"),
+                plan(dep, file, "kind = \" emergency\"\nthreshold = 30\n"),
+            ),
+            // decays spelt as the run reads them, the counts as the only supply
+            (
+                plan(dep, gp, ""),
+                plan(
+                    dep,
+                    gp,
+                    "decays = [\" drees\"]\n[[gp.supply]]\nname = \"counts\"\n",
+                ),
+            ),
+            // a weighting's column, draws and seed as the defaults
+            (
+                plan(dep, weights, ""),
+                plan(dep, weights, "draws = 1\nseed = 0\n"),
+            ),
+            (
+                plan(dep, weights, ""),
+                plan(
+                    dep,
+                    &weights.replace("file = \"w.csv\"\n", "file = \"w.csv\"\ncolumn = \"weight\"\n"),
+                    "",
+                ),
+            ),
+        ];
+        for (a, b) in &same {
+            assert_eq!(fp(a), fp(b), "the same run:\n{a}\n----\n{b}");
+        }
+        let other = [
+            (plan(dep, closures, ""), plan("dep = [\"65\"]", closures, "")),
+            (plan(dep, closures, ""), plan(dep, closures, "year = 2016\n")),
+            (plan(dep, closures, ""), plan(dep, closures, "threshold = 45\n")),
+            (plan(dep, file, ""), plan(dep, file, "kind = \"emergency\"\n")),
+            (plan(dep, file, ""), plan(dep, file, "id_col = \"finess\"\n")),
+            (plan(dep, file, ""), plan(dep, file, "threshold = 45\n")),
+            (plan(dep, gp, ""), plan(dep, gp, "decays = [\"binary\"]\n")),
+            (plan(dep, weights, ""), plan(dep, weights, "seed = 1\n")),
+            (plan(dep, weights, ""), plan(dep, weights, "draws = 2\n")),
+            (
+                plan(dep, weights, ""),
+                plan(
+                    dep,
+                    &weights.replace("file = \"w.csv\"\n", "file = \"w.csv\"\ncolumn = \"fte\"\n"),
+                    "",
+                ),
+            ),
+        ];
+        for (a, b) in &other {
+            assert_ne!(fp(a), fp(b), "other runs:\n{a}\n----\n{b}");
+        }
     }
 
     #[test]
