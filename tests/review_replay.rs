@@ -476,7 +476,16 @@ fn sweep_closure_plan_errors_name_the_plan_line_and_key() {
             "threshold = -1\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
             vec![
                 "c.toml:4: field `[closures] threshold`",
-                "a positive number of minutes",
+                "a number of minutes in (0, 240]",
+            ],
+        ),
+        (
+            // Refused with the plan's line before any data are read (was:
+            // `--threshold`, a flag sweep does not have, after loading).
+            "threshold = 241\nyear = 2016\namong = [\"640000410\"]\nk = [1]\n",
+            vec![
+                "c.toml:4: field `[closures] threshold`",
+                "threshold 241: a number of minutes in (0, 240]",
             ],
         ),
         (

@@ -1072,6 +1072,9 @@ impl SweepPlan {
         workers: Option<usize>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let s = self.inner.clone();
+        // A task out of the plan is refused before the data are loaded,
+        // as the command line does.
+        s.task_range(task).py_err()?;
         let bytes = run::run(py, workers, move |p| {
             let ctx = s.load(p)?;
             let values = s.run_task(&ctx, task, p)?;

@@ -1485,11 +1485,14 @@ fn closure_scenarios(c: &ClosureGrid) -> std::result::Result<Vec<Scenario>, Keye
         FacilityKind::parse(k).map_err(|e| keyed("closures.kind", e.to_string()))?;
     }
     if let Some(t) = c.threshold
-        && !(t.is_finite() && t > 0.0)
+        && !(t.is_finite() && t > 0.0 && t <= crate::access::MAX_MINUTES)
     {
         return Err(keyed(
             "closures.threshold",
-            format!("threshold {t}: a positive number of minutes, e.g. threshold = 40"),
+            format!(
+                "threshold {t}: a number of minutes in (0, {}], e.g. threshold = 40",
+                crate::access::MAX_MINUTES
+            ),
         ));
     }
     let mut seen = std::collections::BTreeSet::new();
