@@ -5,7 +5,7 @@
 //! (`validate_commune_engine` measures them).
 //!
 //! ```text
-//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--start v2|FILE] [--model small|reduced|full] [--cv K [--record FILE]]
+//! cargo run --release --example calibrate_commune_profile -- [SHARED_DATA_DIR] [--start v2|FILE] [--model small|reduced|full] [--cv K [--blocks interleaved|latitude] [--save DIR] [--record FILE]]
 //! ```
 //! Default data dir: `../shared/data`. `--start` begins the search from a
 //! profile (`v2` = the shipped one, or a JSON file) instead of the rounded
@@ -16,6 +16,10 @@
 //! cross-validates the models (all three, or the one of `--model`) on the
 //! fit data alone, K folds, and prints each fold's left-out score and the
 //! spread of each parameter over the folds (about K times a fit per model);
+//! `--blocks` says how the folds are cut (see [`Blocks`]: `interleaved`,
+//! the default, or `latitude`, trips from a band the fit never started from); `--save DIR`
+//! writes each fold's fitted profile to `DIR/MODEL-BLOCKS-foldF.json`
+//! (the form `--commune-profile FILE` reads);
 //! `--record FILE` also writes that to FILE (`docs/bench/calibration-cv.md`,
 //! quoted in docs/commune-engine.md). Reads the shipped links
 //! (`fixtures/communes-france.medgraph.gz`), `osm-fr-corse/` and
@@ -52,8 +56,9 @@ use std::path::PathBuf;
 
 use bench_record::{utc_now, write};
 use eval::*;
+use medaccess::communes::cited::CITED_TIMES;
 use medaccess::communes::{
-    CommuneLinks, CommuneProfile, Communes, PerClass, ProfileV2, fixtures, read_commune_links,
+    CommuneLinks, CommuneNode, CommuneProfile, Communes, PerClass, ProfileV2, fixtures, read_commune_links,
 };
 
 /// Inhabitants of the Corsican towns whose trips from the training
@@ -192,32 +197,139 @@ impl Corsica {
     /// The Corsican half of the objective over the training communes of
     /// `part`, and the median absolute error of their trips to the nearest
     /// maternity.
-    fn objective(&self, p: &CommuneProfile, part: Part) -> anyhow::Result<(f64, f64)> {
-        let (bands, mat) = self.errors(p, &|i| !held_out(i) && part.keeps(corsica_fold(i, part.k())))?;
+    fn objective(&self, p: &CommuneProfile, part: Part, folds: &[usize]) -> anyhow::Result<(f64, f64)> {
+        let (bands, mat) = self.errors(p, &|i| !held_out(i) && part.keeps(folds[i]))?;
         let pairs = bands.iter().map(|b| score(b)).sum::<f64>() / 3.0;
         let abs: Vec<f64> = mat.iter().map(|e| e.abs()).collect();
         Ok((0.5 * (pairs + score(&mat)), median(&abs)))
     }
 }
 
-/// Fold of the Corsican training commune `i` among `k` (consecutive
-/// training communes by INSEE order go to the same fold, as the held-out
-/// ones are every third).
-fn corsica_fold(i: usize, k: usize) -> usize {
-    (i / 3) % k
+/// How the fit data are cut into folds for `--cv`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Blocks {
+    /// Interleaved: consecutive training communes by INSEE order go to the
+    /// same fold (fold (i / 3) mod k, as the held-out ones are every
+    /// third), the j-th `fit` pair in the list to fold j mod k. Neighbours
+    /// are often in different folds: a left-out fold says how the fit does
+    /// on other places of the same regions.
+    Interleaved,
+    /// Latitude bands: the training communes sorted by latitude and cut into
+    /// k bands of equal count (Corsica runs north–south: the south, the
+    /// middle, Cap Corse and the Balagne), the `fit` pairs likewise by the
+    /// latitude of their midpoint (the south-west and the southern Massif
+    /// central, the centre-west, the north). A left-out fold's trips start
+    /// in a band no training trip started from (they still end in towns of
+    /// every band, on roads the others share, and a few pairs straddle two
+    /// bands): the harder, spatial test.
+    Latitude,
 }
 
-/// The quoted half of the objective over the `fit` pairs of `part` (the
-/// j-th `fit` pair in the list is in fold j mod k), and the median of the
-/// same absolute log distances.
-fn quoted_objective(links: &CommuneLinks, p: &CommuneProfile, part: Part) -> anyhow::Result<(f64, f64)> {
+impl Blocks {
+    fn parse(s: &str) -> anyhow::Result<Blocks> {
+        match s {
+            "interleaved" => Ok(Blocks::Interleaved),
+            "latitude" => Ok(Blocks::Latitude),
+            _ => anyhow::bail!("--blocks {s}: expected interleaved or latitude"),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Blocks::Interleaved => "interleaved",
+            Blocks::Latitude => "latitude",
+        }
+    }
+
+    fn describe(self, k: usize) -> String {
+        match self {
+            Blocks::Interleaved => {
+                format!(
+                    "training Corsican communes: fold (i / 3) mod {k} by INSEE order; `fit` quotes: fold j mod {k} in list order"
+                )
+            }
+            Blocks::Latitude => format!(
+                "training Corsican communes: {k} latitude bands of equal count; `fit` quotes: {k} bands of equal count by the latitude of the pair's midpoint"
+            ),
+        }
+    }
+}
+
+/// The fold of every Corsican commune (by index in Corsica's links; the
+/// held-out ones get 0 and are never read) and of every `fit` pair (in
+/// list order), for `k` folds.
+struct Folds {
+    corsica: Vec<usize>,
+    quotes: Vec<usize>,
+}
+
+impl Folds {
+    fn new(blocks: Blocks, k: usize, corsica: &[CommuneNode], links: &CommuneLinks) -> Folds {
+        let training: Vec<usize> = (0..corsica.len()).filter(|&i| !held_out(i)).collect();
+        let fit: Vec<(&str, &str)> = CITED_TIMES
+            .iter()
+            .filter(|c| c.fit)
+            .map(|c| (c.from, c.to))
+            .collect();
+        let mut folds = Folds {
+            corsica: vec![0; corsica.len()],
+            quotes: vec![0; fit.len()],
+        };
+        match blocks {
+            Blocks::Interleaved => {
+                for &i in &training {
+                    folds.corsica[i] = (i / 3) % k;
+                }
+                for (j, f) in folds.quotes.iter_mut().enumerate() {
+                    *f = j % k;
+                }
+            }
+            Blocks::Latitude => {
+                let lat_of = |insee: &str| {
+                    let node = links.nodes.iter().find(|n| n.insee == insee);
+                    node.unwrap_or_else(|| panic!("quoted pair: {insee} is not a commune of the links"))
+                        .lat
+                };
+                let corsica_lat: Vec<f64> = training.iter().map(|&i| corsica[i].lat).collect();
+                for (r, &t) in bands(&corsica_lat, k).iter().zip(&training) {
+                    folds.corsica[t] = *r;
+                }
+                let mid: Vec<f64> = fit.iter().map(|(a, b)| 0.5 * (lat_of(a) + lat_of(b))).collect();
+                folds.quotes = bands(&mid, k);
+            }
+        }
+        folds
+    }
+}
+
+/// The band (0 = southernmost) of each value when the values, sorted
+/// (ties by position), are cut into `k` runs of equal count.
+fn bands(values: &[f64], k: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    let mut band = vec![0; values.len()];
+    for (rank, &i) in order.iter().enumerate() {
+        band[i] = rank * k / values.len().max(1);
+    }
+    band
+}
+
+/// The quoted half of the objective over the `fit` pairs of `part`
+/// (`folds`: the fold of each `fit` pair in list order), and the median of
+/// the same absolute log distances.
+fn quoted_objective(
+    links: &CommuneLinks,
+    p: &CommuneProfile,
+    part: Part,
+    folds: &[usize],
+) -> anyhow::Result<(f64, f64)> {
     let g = links.graph(p)?;
     let q: Vec<f64> = quoted(&g, None)
         .iter()
         .filter(|x| x.cited.fit)
-        .enumerate()
-        .filter(|(j, _)| part.keeps(j % part.k()))
-        .map(|(_, x)| (1.0 + x.error).ln().abs())
+        .zip(folds)
+        .filter(|(_, f)| part.keeps(**f))
+        .map(|(x, _)| (1.0 + x.error).ln().abs())
         .collect();
     Ok((q.iter().sum::<f64>() / q.len() as f64, median(&q)))
 }
@@ -260,25 +372,20 @@ impl Model {
 }
 
 /// The part of the fit data (training Corsican communes, `fit` quotes) an
-/// objective reads: all of it, or for fold `f` of `k` the other folds
-/// (`train`) or fold `f` alone.
+/// objective reads (folds as [`Fit::folds`] cuts them): all of it, or the
+/// folds other than `f` (`train`) or fold `f` alone.
 #[derive(Clone, Copy)]
 struct Part {
-    k: usize,
     f: usize,
     train: bool,
 }
 
 impl Part {
+    /// Every fold but none: all the fit data.
     const ALL: Part = Part {
-        k: 1,
-        f: 1,
+        f: usize::MAX,
         train: true,
     };
-
-    fn k(self) -> usize {
-        self.k
-    }
 
     fn keeps(self, fold: usize) -> bool {
         (fold == self.f) != self.train
@@ -300,13 +407,22 @@ struct Score {
 struct Fit<'a> {
     corsica: &'a Corsica,
     links: &'a CommuneLinks,
+    /// The folds of `--cv` (all 0 without it).
+    folds: Folds,
+    blocks: Blocks,
 }
 
 impl Fit<'_> {
+    /// The name of the commune `insee` (the code itself if unknown).
+    fn name(&self, insee: &str) -> String {
+        let node = self.links.nodes.iter().find(|n| n.insee == insee);
+        node.map_or(insee.to_string(), |n| n.name.clone())
+    }
+
     fn score(&self, p: &ProfileV2, part: Part) -> anyhow::Result<Score> {
         let prof = CommuneProfile::V2(*p);
-        let (c, maternity) = self.corsica.objective(&prof, part)?;
-        let (q, quoted) = quoted_objective(self.links, &prof, part)?;
+        let (c, maternity) = self.corsica.objective(&prof, part, &self.folds.corsica)?;
+        let (q, quoted) = quoted_objective(self.links, &prof, part, &self.folds.quotes)?;
         Ok(Score {
             total: 0.5 * (c + q),
             corsica: c,
@@ -398,7 +514,13 @@ impl Fit<'_> {
     /// goes (a run takes most of an hour), the scores per fold and the
     /// spread of every free parameter over the folds, then a table of the
     /// means; returns the same text.
-    fn cross_validate(&self, models: &[Model], start: ProfileV2, k: usize) -> anyhow::Result<String> {
+    fn cross_validate(
+        &self,
+        models: &[Model],
+        start: ProfileV2,
+        k: usize,
+        save: Option<&std::path::Path>,
+    ) -> anyhow::Result<String> {
         let mut out = String::new();
         let mut say = |line: String| {
             println!("{line}");
@@ -406,16 +528,41 @@ impl Fit<'_> {
             out.push('\n');
         };
         say(format!(
-            "{k}-fold cross-validation on the fit data only (training Corsican communes: fold (i / 3) mod {k} by INSEE order; `fit` quotes: fold j mod {k} in list order), each fit from the written start:\n"
+            "{k}-fold cross-validation on the fit data only ({}), each fit from the written start:\n",
+            self.blocks.describe(k)
         ));
+        if self.blocks == Blocks::Latitude {
+            for f in 0..k {
+                let lats: Vec<f64> = (0..self.corsica.links.nodes.len())
+                    .filter(|&i| !held_out(i) && self.folds.corsica[i] == f)
+                    .map(|i| self.corsica.links.nodes[i].lat)
+                    .collect();
+                let lo = lats.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = lats.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let pairs: Vec<String> = CITED_TIMES
+                    .iter()
+                    .filter(|c| c.fit)
+                    .zip(&self.folds.quotes)
+                    .filter(|(_, g)| **g == f)
+                    .map(|(c, _)| format!("{}–{}", self.name(c.from), self.name(c.to)))
+                    .collect();
+                say(format!(
+                    "- fold {f}: {} Corsican communes, latitude {lo:.2}–{hi:.2}; {} `fit` pairs: {}",
+                    lats.len(),
+                    pairs.len(),
+                    pairs.join(", ")
+                ));
+            }
+            say(String::new());
+        }
         let mut table = Vec::new();
         for &model in models {
             let ps = model.params();
             let mut fitted = Vec::new();
             let mut tests = Vec::new();
             for f in 0..k {
-                let (p, train, evals) = self.run(model, start, Part { k, f, train: true }, false)?;
-                let test = self.score(&p, Part { k, f, train: false })?;
+                let (p, train, evals) = self.run(model, start, Part { f, train: true }, false)?;
+                let test = self.score(&p, Part { f, train: false })?;
                 say(format!(
                     "- {} ({} free), fold {f}: {evals} evaluations; training objective {:.4}; left-out fold {:.4} (Corsica {:.4}, quotes {:.4}; nearest maternity median abs. error {:.1} %, quotes median abs. log error {:.3})",
                     model.name(),
@@ -427,6 +574,14 @@ impl Fit<'_> {
                     100.0 * test.maternity,
                     test.quoted
                 ));
+                if let Some(dir) = save {
+                    let file = dir.join(format!("{}-{}-fold{f}.json", model.name(), self.blocks.name()));
+                    std::fs::write(
+                        &file,
+                        serde_json::to_string_pretty(&CommuneProfile::V2(p))? + "\n",
+                    )
+                    .map_err(|e| anyhow::anyhow!("--save: writing {}: {e}", file.display()))?;
+                }
                 fitted.push(p);
                 tests.push(test);
             }
@@ -493,6 +648,19 @@ fn main() -> anyhow::Result<()> {
             Ok(k) if k >= 2 => Some(k),
             _ => anyhow::bail!("--cv {k}: the number of folds, 2 or more"),
         },
+        None => None,
+    };
+    let blocks = match take_option(&mut args, "--blocks")? {
+        Some(b) if cv.is_some() => Blocks::parse(&b)?,
+        Some(b) => anyhow::bail!("--blocks {b}: only with --cv K"),
+        None => Blocks::Interleaved,
+    };
+    let save = match take_option(&mut args, "--save")? {
+        Some(d) if cv.is_some() => {
+            std::fs::create_dir_all(&d)?;
+            Some(PathBuf::from(d))
+        }
+        Some(d) => anyhow::bail!("--save {d}: only with --cv K"),
         None => None,
     };
     let data = PathBuf::from(args.first().cloned().unwrap_or_else(|| "../shared/data".into()));
@@ -567,13 +735,15 @@ fn main() -> anyhow::Result<()> {
     );
 
     let fit = Fit {
+        folds: Folds::new(blocks, cv.unwrap_or(1), &corsica.links.nodes, &links),
         corsica: &corsica,
         links: &links,
+        blocks,
     };
     if let Some(k) = cv {
         let models = model.map_or(Model::ALL.to_vec(), |m| vec![m]);
         let started = utc_now();
-        let report = fit.cross_validate(&models, p, k)?;
+        let report = fit.cross_validate(&models, p, k, save.as_deref())?;
         if let Some(file) = record {
             write(&file, "calibrate_commune_profile", &command, &started, &report)?;
         }

@@ -422,7 +422,11 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
     writeln!(w, "|---|---:|---|{}", "---:|".repeat(names.len()))?;
     for (k, (code, name, published, source)) in DREES_BEYOND_45.iter().enumerate() {
         let cells: Vec<String> = nat.iter().map(|n| pct(n.by_dep45[k])).collect();
-        writeln!(w, "| {name} ({code}) | {published} | {source} | {} |", cells.join(" | "))?;
+        writeln!(
+            w,
+            "| {name} ({code}) | {published} | {source} | {} |",
+            cells.join(" | ")
+        )?;
     }
     writeln!(
         w,
@@ -839,5 +843,106 @@ pub fn report(data: &Path) -> anyhow::Result<String> {
             pct(v2.share(45.0 * (1.0 + d)))
         )?;
     }
+
+    // ---- Parameters.
+    writeln!(
+        w,
+        "\n### How far the national figures move with the parameters (the profiles fitted in cross-validation)\n"
+    )?;
+    writeln!(
+        w,
+        "Each profile below was fitted by `calibrate_commune_profile --cv 3 --save` on two thirds of the fit data (the folds of docs/bench/calibration-cv*.md; files in `{CV_PROFILES}/`). How far apart they put the national figures says how much these follow from parameters the data pin loosely; each is fitted on less data than the shipped one, so the spread is an indication, not a confidence interval. Nothing national was used to fit or choose them.\n"
+    )?;
+    writeln!(
+        w,
+        "| profile | beyond 30 min | beyond 45 min | median | Oloron – Pau |"
+    )?;
+    writeln!(w, "|---|---:|---:|---:|---:|")?;
+    let mut folds: Vec<National> = Vec::new();
+    for (name, p) in cv_profiles()? {
+        let paths = DataPaths {
+            commune_profile: Some(p),
+            ..DataPaths::fixtures(&fixture_dir)
+        };
+        let n = national(&paths)?;
+        writeln!(
+            w,
+            "| {name} | {} | {} | {:.1} min | {} |",
+            pct(n.beyond30),
+            pct(n.beyond45),
+            n.median,
+            n.oloron_pau
+                .map_or("unreachable".to_string(), |m| format!("{m:.1} min"))
+        )?;
+        folds.push(n);
+    }
+    anyhow::ensure!(!folds.is_empty(), "{CV_PROFILES}: no profile (*.json) to read");
+    // Over the profiles with a value (Oloron is unreachable in none today).
+    let range = |f: &dyn Fn(&National) -> f64| {
+        let v: Vec<f64> = folds.iter().map(f).filter(|x| x.is_finite()).collect();
+        (
+            v.iter().copied().fold(f64::INFINITY, f64::min),
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let (b30, b45, med) = (
+        range(&|n| n.beyond30),
+        range(&|n| n.beyond45),
+        range(&|n| n.median),
+    );
+    let olo = range(&|n| n.oloron_pau.unwrap_or(f64::NAN));
+    anyhow::ensure!(
+        olo.0.is_finite(),
+        "Oloron – Pau unreachable under every profile of {CV_PROFILES}"
+    );
+    writeln!(
+        w,
+        "\nOver these {} profiles: beyond 30 min {}–{}, beyond 45 min {}–{}, median {:.1}–{:.1} min, Oloron – Pau {:.1}–{:.1} min (shipped v2: {}, {}, {:.1} min, {:.1} min).",
+        folds.len(),
+        pct(b30.0),
+        pct(b30.1),
+        pct(b45.0),
+        pct(b45.1),
+        med.0,
+        med.1,
+        olo.0,
+        olo.1,
+        pct(v2.beyond30),
+        pct(v2.beyond45),
+        v2.median,
+        op
+    )?;
     Ok(out)
+}
+
+/// Where the profiles fitted in cross-validation are kept, from the crate
+/// root.
+const CV_PROFILES: &str = "docs/bench/cv-profiles";
+
+/// The profiles of [`CV_PROFILES`] (`MODEL-BLOCKS-foldF.json`), named
+/// "MODEL, BLOCKS fold F", in file-name order.
+fn cv_profiles() -> anyhow::Result<Vec<(String, CommuneProfile)>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(CV_PROFILES);
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e} (the profiles `calibrate_commune_profile --cv 3 --save DIR` fits, kept in the repository)",
+                dir.display()
+            )
+        })?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.retain(|f| f.extension().is_some_and(|x| x == "json"));
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let name = match stem.split('-').collect::<Vec<_>>()[..] {
+                [model, blocks, fold] => format!("{model}, {blocks} {}", fold.replace("fold", "fold ")),
+                _ => stem.to_string(),
+            };
+            Ok((name, CommuneProfile::from_file(f)?))
+        })
+        .collect()
 }
