@@ -378,7 +378,7 @@ fn sweep_merge_of_parts_of_another_plan_with_the_same_communes() {
             &format!("not of {a}"),
             &format!("as {} is", part0.display()),
             "parts of different plans do not merge",
-            &format!("rerun `medaccess sweep {a} --task 1`"),
+            &format!("rerun task 1 of this plan (`medaccess sweep {a} --task 1`; in Python `run_task(1)`)"),
         ],
     );
     assert!(!out.join("g-values.csv").exists());
@@ -395,7 +395,9 @@ fn sweep_merge_of_parts_of_another_plan_with_the_same_communes() {
         &[
             part1.to_str().unwrap(),
             "written by an older medaccess, without the fingerprint of its plan",
-            &format!("rerun its task (`medaccess sweep {a} --task N`)"),
+            &format!(
+                "rerun its task with this medaccess (`medaccess sweep {a} --task N`; in Python `run_task(N)`)"
+            ),
         ],
     );
 }

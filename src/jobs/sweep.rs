@@ -1003,8 +1003,9 @@ impl Sweep {
         let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         let line = String::from_utf8_lossy(line);
         let line = line.trim_end_matches('\r');
+        // The library also serves Python: both ways of running a task.
         let rerun = format!(
-            "rerun its task (`medaccess sweep {} --task N`) with this medaccess",
+            "rerun its task with this medaccess (`medaccess sweep {} --task N`; in Python `run_task(N)`)",
             self.source.display()
         );
         let Some(rest) = line.strip_prefix(PART_MARK) else {
@@ -1062,11 +1063,14 @@ impl Sweep {
         let message = match ours {
             Some(o) => format!(
                 "task {} of another plan (fingerprint {}), not of {plan} (fingerprint {}) as {} is: \
-                 parts of different plans do not merge; rerun `medaccess sweep {plan} --task {}`",
+                 parts of different plans do not merge; rerun task {} of this plan \
+                 (`medaccess sweep {plan} --task {}`; in Python `run_task({})`)",
                 other.task,
                 other.fingerprint,
                 self.fingerprint,
                 o.path.display(),
+                other.task,
+                other.task,
                 other.task,
             ),
             None => format!(
